@@ -1,0 +1,184 @@
+"""The rule catalogue: every rule's metadata, read from the TOML files beside this module.
+
+`_documents.toml` names the cited documents; one file per topic holds that topic's rules.
+
+The catalogue is data (like Prowler's check metadata): ids, topics, severities, texts in
+English and French, references to HDS v2, ISO 27001:2022, SecNumCloud 3.2 and the
+provider's responsibility matrix. Reports, docs and the checkov front-end are generated
+from it; rule code holds only the logic.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+TOPICS = (
+    "data-location",
+    "encryption-at-rest",
+    "encryption-in-transit",
+    "mfa",
+    "access-keys",
+    "multi-az",
+    "backup",
+)
+SEVERITIES = ("low", "medium", "high", "critical")
+LANGS = ("en", "fr")
+# "resource": judged from one resource alone (runs in checkov too);
+# "inventory": needs several resources (zone spread, group memberships, backup coverage).
+SCOPES = ("resource", "inventory")
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is malformed: a developer error, caught by the tests."""
+
+
+@dataclass(frozen=True)
+class Text:
+    en: str
+    fr: str
+
+    def get(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+@dataclass(frozen=True)
+class MatrixDuty:
+    document: str  # key into Catalogue.documents
+    section: str  # "4", "12"...
+    duty: Text  # short paraphrase (the matrix itself is confidential: never pasted)
+    cites: str = ""  # the reference the matrix gives for that duty ("HDS – 4.4.7.1 C", "SNC")
+
+
+@dataclass(frozen=True)
+class References:
+    hds: tuple[str, ...]  # HDS v2 requirements: "EXI 28", "EXI 05 B.c"
+    iso27001: tuple[str, ...]  # ISO/IEC 27001:2022 Annex A controls: "8.24"
+    secnumcloud: tuple[str, ...]  # SecNumCloud 3.2 chapters, per HDS Annex 1: "10.2"
+    matrix: tuple[MatrixDuty, ...]
+
+    def as_dict(self, lang: str = "en") -> dict:
+        return {
+            "hds": list(self.hds),
+            "iso27001": list(self.iso27001),
+            "secnumcloud": list(self.secnumcloud),
+            "matrix": [
+                {"document": m.document, "section": m.section, "duty": m.duty.get(lang)}
+                | ({"cites": m.cites} if m.cites else {})
+                for m in self.matrix
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    topic: str
+    severity: str
+    scope: str
+    providers: tuple[str, ...]
+    title: Text
+    rationale: Text  # why it matters for HDS
+    remediation: Text
+    references: References
+    # Message templates the rule code picks by key, with {placeholders}.
+    messages: dict[str, Text] = field(default_factory=dict)
+
+    def message(self, key: str, lang: str, **params: object) -> str:
+        try:
+            template = self.messages[key].get(lang)
+        except KeyError:
+            raise CatalogueError(f"{self.id}: no message {key!r} in the catalogue") from None
+        return template.format(**params)
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str
+    title: Text
+    version: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    rules: dict[str, RuleMeta]
+    documents: dict[str, Document]
+
+    def __getitem__(self, rule_id: str) -> RuleMeta:
+        return self.rules[rule_id]
+
+    def __iter__(self):
+        return iter(self.rules.values())
+
+
+def _text(raw: object, where: str) -> Text:
+    if not isinstance(raw, dict) or set(raw) != set(LANGS):
+        raise CatalogueError(f"{where}: needs exactly an 'en' and an 'fr' text")
+    if not all(isinstance(raw[k], str) and raw[k].strip() for k in LANGS):
+        raise CatalogueError(f"{where}: empty text")
+    return Text(en=raw["en"].strip(), fr=raw["fr"].strip())
+
+
+def _rule(raw: dict, documents: dict[str, Document]) -> RuleMeta:
+    rid = raw.get("id", "?")
+    for key, allowed in (("topic", TOPICS), ("severity", SEVERITIES), ("scope", SCOPES)):
+        if raw.get(key) not in allowed:
+            raise CatalogueError(f"{rid}: {key} must be one of {', '.join(allowed)}")
+    refs = raw.get("references", {})
+    matrix = []
+    for i, m in enumerate(refs.get("matrix", [])):
+        if m.get("document") not in documents:
+            raise CatalogueError(f"{rid}: matrix reference {i} names an unknown document")
+        matrix.append(
+            MatrixDuty(
+                document=m["document"],
+                section=str(m["section"]),
+                duty=_text(m.get("duty"), f"{rid} matrix duty {i}"),
+                cites=m.get("cites", ""),
+            )
+        )
+    if not refs.get("hds"):
+        raise CatalogueError(f"{rid}: every rule cites at least one HDS requirement")
+    return RuleMeta(
+        id=rid,
+        topic=raw["topic"],
+        severity=raw["severity"],
+        scope=raw["scope"],
+        providers=tuple(raw.get("providers", ("aws", "outscale"))),
+        title=_text(raw.get("title"), f"{rid} title"),
+        rationale=_text(raw.get("rationale"), f"{rid} rationale"),
+        remediation=_text(raw.get("remediation"), f"{rid} remediation"),
+        references=References(
+            hds=tuple(refs.get("hds", ())),
+            iso27001=tuple(refs.get("iso27001", ())),
+            secnumcloud=tuple(refs.get("secnumcloud", ())),
+            matrix=tuple(matrix),
+        ),
+        messages={k: _text(v, f"{rid} message {k}") for k, v in raw.get("messages", {}).items()},
+    )
+
+
+def parse(texts: list[str]) -> Catalogue:
+    """Build the catalogue from TOML texts (documents first, then one text per topic)."""
+    tables = [tomllib.loads(text) for text in texts]
+    documents = {
+        key: Document(key=key, title=_text(d.get("title"), f"document {key}"), version=d["version"])
+        for data in tables
+        for key, d in data.get("documents", {}).items()
+    }
+    rules: dict[str, RuleMeta] = {}
+    for data in tables:
+        for raw in data.get("rule", []):
+            meta = _rule(raw, documents)
+            if meta.id in rules:
+                raise CatalogueError(f"{meta.id}: defined twice")
+            rules[meta.id] = meta
+    return Catalogue(rules=dict(sorted(rules.items())), documents=documents)
+
+
+@lru_cache(maxsize=1)
+def load() -> Catalogue:
+    folder = resources.files(__name__)
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".toml"))
+    return parse([folder.joinpath(name).read_text("utf-8") for name in names])

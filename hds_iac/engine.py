@@ -1,0 +1,83 @@
+"""Runs the rules over an inventory and turns verdicts into findings with their references."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from hds_iac import catalogue as catalogue_mod
+from hds_iac.catalogue import Catalogue, RuleMeta
+from hds_iac.model import Inventory, Resource
+from hds_iac.rules import Verdict, registry
+from hds_iac.settings import Settings
+
+SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+@dataclass
+class Finding:
+    meta: RuleMeta
+    verdict: Verdict
+
+    @property
+    def rule_id(self) -> str:
+        return self.meta.id
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
+
+    @property
+    def resource(self) -> Resource:
+        return self.verdict.resource
+
+    def message(self, lang: str = "en") -> str:
+        return self.meta.message(self.verdict.message, lang, **self.verdict.params)
+
+    def as_dict(self, lang: str = "en") -> dict:
+        res = self.resource
+        origin = res.origin
+        resource = {
+            "address": res.address,
+            "type": res.type,
+            "provider": res.provider,
+            "region": res.region if isinstance(res.region, str) else None,
+            "file": origin.file,
+            "line": origin.line,
+        }
+        if origin.cloud_id:
+            resource["cloud_id"] = origin.cloud_id
+        return {
+            "rule_id": self.meta.id,
+            "topic": self.meta.topic,
+            "status": self.status,
+            "severity": self.meta.severity,
+            "title": self.meta.title.get(lang),
+            "message": self.message(lang),
+            "resource": resource,
+            "references": self.meta.references.as_dict(lang),
+            "remediation": self.meta.remediation.get(lang),
+        }
+
+
+def run(
+    inventory: Inventory,
+    settings: Settings,
+    rule_ids: Iterable[str] | None = None,
+    catalogue: Catalogue | None = None,
+) -> list[Finding]:
+    """Every verdict of every selected rule, sorted for stable output."""
+    catalogue = catalogue or catalogue_mod.load()
+    rules = registry()
+    selected = list(rule_ids) if rule_ids is not None else sorted(catalogue.rules)
+    findings: list[Finding] = []
+    for rule_id in selected:
+        meta = catalogue[rule_id]
+        func = rules.get(rule_id)
+        if func is None:
+            raise LookupError(f"{rule_id} is in the catalogue but has no rule code")
+        for verdict in func(inventory, settings):
+            if verdict.resource.provider in meta.providers:
+                findings.append(Finding(meta, verdict))
+    findings.sort(key=lambda f: (f.resource.origin.file or "", f.resource.origin.line or 0,
+                                 f.resource.address, f.rule_id))
+    return findings

@@ -1,0 +1,52 @@
+"""Which country hosts a region, and whether that country is in the EEA.
+
+A region name alone says nothing: AWS `eu-west-2` is London while Outscale `eu-west-2`
+is France. Every look-up therefore takes the provider. The tables live in `providers/`
+as data so that a new region is a one-line change.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from hds_iac.model import Maybe, Unknown
+
+
+@dataclass(frozen=True)
+class Geography:
+    eea: frozenset[str]
+    country_names: dict[str, str]
+    regions: dict[str, dict[str, str]]  # provider -> region -> ISO country code
+
+    def country_of(self, provider: str, region: str) -> Maybe[str]:
+        """ISO code of the country hosting `region` of `provider`, or Unknown with the reason."""
+        table = self.regions.get(provider)
+        if table is None:
+            return Unknown(f"no region table for provider {provider!r}")
+        if region in table:
+            return table[region]
+        # AWS and Outscale zones are "<region><letter>": accept them too.
+        if region and region[-1].isalpha() and region[:-1] in table:
+            return table[region[:-1]]
+        return Unknown(f"{provider} region {region!r} is not in the region table")
+
+    def country_name(self, code: str) -> str:
+        return self.country_names.get(code, code)
+
+    def known_regions(self, provider: str) -> list[str]:
+        return sorted(self.regions.get(provider, {}))
+
+
+def _read(name: str) -> dict:
+    return tomllib.loads(resources.files("hds_iac.providers").joinpath(name).read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load() -> Geography:
+    base = _read("geography.toml")
+    regions = {p: dict(_read(f"{p}.toml")["regions"]) for p in ("aws", "outscale")}
+    return Geography(
+        eea=frozenset(base["eea"]), country_names=dict(base["countries"]), regions=regions
+    )

@@ -1,0 +1,246 @@
+"""The provider-neutral model that every rule reads.
+
+Each source (Terraform code, plans and states, live AWS, live Outscale) is adapted into
+`Resource` objects carrying only what HDS cares about: where data is stored, whether it
+is encrypted, how flows are protected, which zones a workload spans, who can log in and
+how, what is backed up and shared. Rules never see provider attributes, so one rule
+serves every source and every provider.
+
+A value the adapter cannot resolve is an `Unknown` carrying the reason. `Unknown` refuses
+to be used as a boolean so that a rule can never turn "we don't know" into a pass or a
+fail by accident.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, TypeVar, Union
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that could not be resolved, and why ("known after apply", "var.x has no value")."""
+
+    reason: str
+    # Addresses of the Terraform objects the value refers to (for example the subnet a
+    # `subnet_id` points at): adapters use them to link resources even when the value
+    # itself (an id known only after apply) is unknown.
+    refs: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:  # pragma: no cover - the error is the point
+        raise TypeError(f"unknown value used as a boolean ({self.reason})")
+
+
+Maybe = Union[T, Unknown]
+
+
+def is_known(value: object) -> bool:
+    return not isinstance(value, Unknown)
+
+
+def first_unknown(*values: object) -> Unknown | None:
+    """The first unresolved value among `values`, to explain an `unknown` verdict."""
+    for value in values:
+        if isinstance(value, Unknown):
+            return value
+    return None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a resource was found: a file and line for code, a cloud id for live scans."""
+
+    source: str  # "hcl" | "plan" | "state" | "aws" | "outscale"
+    file: str | None = None
+    line: int | None = None
+    cloud_id: str | None = None
+
+
+# --- facets: each answers one HDS question about a resource -------------------------
+
+
+@dataclass
+class AtRest:
+    """Encryption of stored data."""
+
+    # True/False when the configuration says so; None when it is silent, in which case
+    # `default` tells what the provider does by itself.
+    enabled: Maybe[bool] | None
+    # What happens when `enabled` is None: "encrypted" (the service always encrypts),
+    # "unencrypted", or "account-default" (AWS EBS: the account/region setting decides).
+    default: str = "unencrypted"
+    # The key is held by the client (customer-managed KMS key) rather than the provider:
+    # the matrix (§13) asks the client to keep the key.
+    customer_key: Maybe[bool] | None = None
+    # The user declared client-side encryption (Outscale has no API-visible encryption).
+    attested: bool = False
+    # Which part of the resource this is about, for messages ("root_block_device").
+    part: str = ""
+
+
+@dataclass
+class Flow:
+    """A network flow the resource terminates or originates (listener, viewer, origin, transit)."""
+
+    name: str  # "listener :80", "viewer", "origin", "in-transit", "client connections"
+    encrypted: Maybe[bool]
+    # A plaintext listener whose only action is a redirect to HTTPS carries no data.
+    redirects_to_https: bool = False
+    # Lowest TLS version the flow accepts ("1.0", "1.1", "1.2", "1.3"), when known.
+    min_tls: Maybe[str] | None = None
+    # Encrypted flows that need a certificate and have none configured.
+    certificate: Maybe[bool] | None = None
+    detail: str = ""  # protocol/port/policy name, for messages
+
+
+@dataclass
+class OpenPort:
+    """An ingress rule: who may reach which ports."""
+
+    protocol: str  # "tcp" | "udp" | "all"
+    from_port: Maybe[int]
+    to_port: Maybe[int]
+    sources: Maybe[tuple[str, ...]]  # CIDRs
+
+
+@dataclass
+class Placement:
+    """Which availability zones a workload spans."""
+
+    zones: Maybe[tuple[str, ...]] | None = None
+    # Managed services that have their own high-availability switch (RDS multi_az,
+    # EFS One Zone...): True/False/Unknown, None when the service has no such switch.
+    multi_az: Maybe[bool] | None = None
+    # Standalone machines of one region are judged together: this is their group key.
+    standalone: bool = False
+
+
+@dataclass
+class Identity:
+    """Who can log in and how (users, roles assumed by humans, user pools, account policies)."""
+
+    console_access: Maybe[bool] | None = None
+    mfa_enforced: Maybe[bool] | None = None
+    # Access keys: must expire (Outscale api access policy, AWS key age).
+    key_max_age_days: Maybe[int] | None = None  # 0 means "keys never expire"
+    key_age_days: Maybe[int] | None = None
+    detail: str = ""
+
+
+@dataclass
+class Backup:
+    """What protects the data against loss."""
+
+    retention_days: Maybe[int] | None = None
+    final_snapshot: Maybe[bool] | None = None
+    deletion_protection: Maybe[bool] | None = None
+    vault_locked: Maybe[bool] | None = None
+    # Newest snapshot age in days (live scans only).
+    newest_snapshot_age_days: Maybe[int] | None = None
+
+
+@dataclass
+class Sharing:
+    """Who else can read a copy (snapshots, images)."""
+
+    public: Maybe[bool] = False
+    accounts: Maybe[tuple[str, ...]] = ()
+
+
+@dataclass
+class Destination:
+    """Where a copy of the data goes (replication, cross-region backup copy, snapshot copy)."""
+
+    region: Maybe[str]
+    what: str  # "S3 replication", "backup copy", "snapshot copy"...
+    provider: str | None = None  # defaults to the resource's provider
+
+
+@dataclass
+class Selection:
+    """A backup plan or snapshot policy, and what it selects."""
+
+    tags: dict[str, Maybe[str]] = field(default_factory=dict)
+    resource_ids: tuple[Maybe[str], ...] = ()  # ARNs, ids or Terraform addresses
+    select_all: bool = False
+    resource_kinds: tuple[str, ...] = ()  # restricts tag matches ("volume")
+
+
+# --- the resource -----------------------------------------------------------------
+
+
+@dataclass
+class Resource:
+    """One thing in the infrastructure, seen through HDS eyes."""
+
+    address: str  # Terraform address as `terraform plan` writes it, or cloud id/ARN
+    type: str  # native type: aws_db_instance, outscale_volume, AWS::EC2::Volume ...
+    provider: str  # "aws" | "outscale"
+    kind: str  # neutral kind, see KINDS
+    region: Maybe[str] | None  # None for global resources (IAM, CloudFront)
+    origin: Origin
+    stores_data: bool = False
+    ids: tuple[str, ...] = ()  # every identifier it can be referred to by (id, arn)
+    tags: Maybe[dict[str, str]] = field(default_factory=dict)
+    at_rest: list[AtRest] = field(default_factory=list)
+    flows: list[Flow] = field(default_factory=list)
+    open_ports: list[OpenPort] = field(default_factory=list)
+    placement: Placement | None = None
+    identity: Identity | None = None
+    backup: Backup | None = None
+    sharing: Sharing | None = None
+    destinations: list[Destination] = field(default_factory=list)
+    selection: Selection | None = None
+    # Extra facts a single rule needs, keyed by name (kept small; prefer a facet).
+    facts: dict[str, object] = field(default_factory=dict)
+
+
+# Neutral kinds. Adapters map native types onto these; rules filter on them.
+KINDS = frozenset(
+    {
+        "volume",  # block storage (EBS, Outscale volume)
+        "instance",  # virtual machine (its disks are at_rest parts)
+        "launch-template",
+        "autoscaling-group",
+        "database",  # RDS instance
+        "database-cluster",  # Aurora / DocumentDB / Neptune cluster
+        "bucket",  # object storage
+        "file-system",  # EFS
+        "cache",  # ElastiCache replication group / cluster
+        "table",  # DynamoDB
+        "backup-vault",
+        "key",  # KMS key
+        "load-balancer",
+        "listener",
+        "cdn",  # CloudFront distribution
+        "security-group",
+        "vpn",
+        "user",
+        "role",
+        "user-pool",
+        "account-policy",  # Outscale API access policy, AWS password policy
+        "access-key",
+        "snapshot",
+        "image",
+        "backup-plan",  # AWS Backup selection, DLM policy
+        "account-setting",  # EBS encryption by default
+        "copy",  # a copy/replication resource whose only fact is its destination
+    }
+)
+
+
+@dataclass
+class Inventory:
+    """Everything one scan found, with the look-ups that cross-resource rules need."""
+
+    resources: list[Resource] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources)
+
+    def of_kind(self, *kinds: str) -> list[Resource]:
+        return [r for r in self.resources if r.kind in kinds]
+
+    def add(self, resource: Resource) -> None:
+        self.resources.append(resource)

@@ -1,0 +1,31 @@
+"""HDS-LOC-001: data is stored only in an allowed (EEA) region of its provider."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac import geography
+from hds_iac.model import Inventory, Unknown
+from hds_iac.rules import Verdict, rule
+from hds_iac.settings import Settings
+
+
+@rule("HDS-LOC-001")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    geo = geography.load()
+    for res in inventory:
+        if not res.stores_data or res.region is None:
+            continue
+        if isinstance(res.region, Unknown):
+            yield Verdict(res, "unknown", "unknown", {"reason": res.region.reason})
+            continue
+        country = geo.country_of(res.provider, res.region)
+        if isinstance(country, Unknown):
+            yield Verdict(res, "unknown", "unknown", {"reason": country.reason})
+            continue
+        params = {
+            "region": res.region,
+            "country": geo.country_name(country),
+            "allowed": settings.allowed_label,
+        }
+        status = "pass" if country in settings.allowed_countries else "fail"
+        yield Verdict(res, status, status, params)

@@ -1,0 +1,30 @@
+"""What a scan is judged against: the allowed area and the thresholds users may tune."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hds_iac import geography
+
+
+@dataclass
+class Settings:
+    # ISO country codes where health data may be stored; default: the whole EEA (EXI 28).
+    # Users may narrow it (e.g. France only).
+    allowed_countries: frozenset[str] = field(default_factory=lambda: geography.load().eea)
+    min_backup_retention_days: int = 7
+    max_access_key_age_days: int = 90
+    max_snapshot_age_days: int = 1
+    # Tag (key) by which a user attests client-side encryption of a volume or VM where the
+    # provider cannot show it (Outscale: LUKS inside the VM). Any non-empty value other than
+    # "false"/"no"/"0" counts as an attestation.
+    encryption_attestation_tag: str = "hds-iac:encryption"
+    # Tag by which a user attests that a volume is backed up by means outside the scanned
+    # configuration (Outscale takes no automatic backup: matrix §20).
+    backup_attestation_tag: str = "hds-iac:backup"
+
+    @property
+    def allowed_label(self) -> str:
+        geo = geography.load()
+        if self.allowed_countries == geo.eea:
+            return "EEA"
+        return ", ".join(sorted(self.allowed_countries))

@@ -1,0 +1,59 @@
+"""What the three Terraform readers (HCL folders, plans, states) hand to the Terraform adapter.
+
+HCL, plan JSON and state JSON describe the same thing at different moments. Each reader
+turns its input into `TfResource` records with values already resolved as far as that
+input allows; one adapter (`hds_iac.adapters.terraform_*`) then maps records to the
+model, so a resource type is taught to the tool once for all three inputs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hds_iac.model import Maybe, Unknown
+
+
+@dataclass
+class TfResource:
+    """One resource (or data source) instance."""
+
+    address: str  # "module.db.aws_db_instance.this[0]", as `terraform plan` writes it
+    mode: str  # "managed" | "data"
+    type: str  # "aws_db_instance"
+    name: str  # "this"
+    # Provider type ("aws", "outscale", "google"...), never the alias.
+    provider: str
+    # The region of the provider configuration this instance uses (alias, `provider =`
+    # meta-argument and module `providers = {}` already followed). None when the provider
+    # has no notion of region. Per-resource overrides (AWS 6.x `region` argument) are NOT
+    # applied here: they are ordinary values the adapter reads.
+    provider_region: Maybe[str] | None
+    # Attribute values. Nested blocks are lists of dicts. Any value that could not be
+    # resolved is an `Unknown`, with `refs` naming the Terraform objects it points at
+    # ("aws_subnet.a", "aws_subnet.a[0]", "data.aws_iam_policy_document.x").
+    values: dict[str, Any]
+    source: str  # "hcl" | "plan" | "state"
+    file: str | None = None  # path relative to the scanned root, "/" separators
+    line: int | None = None
+    module: str = ""  # "module.db" (empty at root)
+    # Attribute names whose values are sensitive: never printed.
+    sensitive: frozenset[str] = frozenset()
+
+
+@dataclass
+class ReadError:
+    """An input that could not be read completely: one line for the user, the scan goes on."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class TfConfiguration:
+    """Everything read from one input (folder, plan or state)."""
+
+    resources: list[TfResource] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+    # Where it came from, for reports: the folder, plan or state path.
+    path: str = ""
+    source: str = ""

@@ -1,0 +1,1 @@
+"""Data about cloud providers: regions and their countries (installed as `hds_iac.providers`)."""

@@ -54,6 +54,9 @@ class TfConfiguration:
 
     resources: list[TfResource] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
+    # Things the user must know but that do not make the scan fail (a remote module that was
+    # not downloaded, so its resources were not scanned). Printed, never dropped silently.
+    notices: list[ReadError] = field(default_factory=list)
     # Where it came from, for reports: the folder, plan or state path.
     path: str = ""
     source: str = ""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from hds_iac import catalogue as catalogue_mod
 from hds_iac.catalogue import Catalogue, RuleMeta
@@ -64,8 +64,12 @@ def run(
     settings: Settings,
     rule_ids: Iterable[str] | None = None,
     catalogue: Catalogue | None = None,
+    on_error: Callable[[str, Exception], None] | None = None,
 ) -> list[Finding]:
-    """Every verdict of every selected rule, sorted for stable output."""
+    """Every verdict of every selected rule, sorted for stable output.
+
+    A rule that raises is reported through `on_error` and the other rules still run.
+    """
     catalogue = catalogue or catalogue_mod.load()
     rules = registry()
     selected = list(rule_ids) if rule_ids is not None else sorted(catalogue.rules)
@@ -75,9 +79,14 @@ def run(
         func = rules.get(rule_id)
         if func is None:
             raise LookupError(f"{rule_id} is in the catalogue but has no rule code")
-        for verdict in func(inventory, settings):
-            if verdict.resource.provider in meta.providers:
-                findings.append(Finding(meta, verdict))
+        try:
+            verdicts = list(func(inventory, settings))
+        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the scan
+            if on_error is None:
+                raise
+            on_error(rule_id, exc)
+            continue
+        findings += [Finding(meta, v) for v in verdicts if v.resource.provider in meta.providers]
     findings.sort(key=lambda f: (f.resource.origin.file or "", f.resource.origin.line or 0,
                                  f.resource.address, f.rule_id))
     return findings

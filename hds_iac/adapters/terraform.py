@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from hds_iac.model import Inventory, Origin, Resource, Unknown
-from hds_iac.terraform.records import TfConfiguration, TfResource
+from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
 
 Adapter = Callable[[TfResource, "TfIndex"], list[Resource]]
 
@@ -85,13 +85,26 @@ def _adapters() -> dict[str, Adapter]:
 
 
 def to_inventory(config: TfConfiguration) -> Inventory:
-    """The inventory of one scanned input (folder, plan or state): links never cross inputs."""
+    """The inventory of one scanned input (folder, plan or state): links never cross inputs.
+
+    A record the adapter chokes on is reported in `config.errors` (a bug of ours, or an
+    input shaped in a way we did not foresee) and the other records are still adapted.
+    """
     inventory = Inventory()
     adapters = _adapters()
     index = TfIndex(config.resources)
     for rec in index.records:
         adapt = adapters.get(rec.provider)
-        if adapt is not None:
-            for resource in adapt(rec, index):
-                inventory.add(resource)
+        if adapt is None or rec.mode != "managed":
+            continue
+        try:
+            resources = adapt(rec, index)
+        except Exception as exc:  # noqa: BLE001 - one bad record must not stop the scan
+            where = f"{rec.file}:{rec.line}" if rec.file and rec.line else (rec.file or config.path)
+            config.errors.append(ReadError(
+                where, f"{rec.address}: internal error while reading this resource "
+                       f"({type(exc).__name__}); please report it"))
+            continue
+        for resource in resources:
+            inventory.add(resource)
     return inventory

@@ -1,0 +1,236 @@
+"""The `hds-iac` command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Sequence
+
+from hds_iac import __version__, catalogue, geography
+from hds_iac.catalogue import SEVERITIES, TOPICS
+from hds_iac.engine import SEVERITY_RANK
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in the command line that argparse cannot see (an unknown rule id)."""
+
+DESCRIPTION = """\
+Check Terraform code, plans and states against the French health-data hosting
+certification (HDS référentiel v2.0) and the client duties of the cloud provider's
+responsibility matrix: data location (EEA), encryption at rest and in transit, MFA and
+access keys, multi-AZ deployment, backups and sharing of snapshots.
+"""
+
+SCAN_EPILOG = """\
+PATH may be:
+  a folder     every Terraform root module under it, with the local modules it calls
+  a .tf file   the folder that holds it
+  a JSON file  a plan (terraform show -json tfplan > plan.json), a state written by
+               `terraform show -json`, or a terraform.tfstate file (detected from content;
+               UTF-8, UTF-8 with BOM and UTF-16 are all accepted)
+
+Values that cannot be resolved (a variable without value, an id known only after apply)
+give the status `unknown` with the reason, never a guessed pass or fail.
+
+exit status:
+  0  no failing finding at or above --fail-on
+  1  failing findings at or above --fail-on
+  2  usage error, or an input could not be read completely (the others are still reported)
+
+examples:
+  hds-iac scan infra/
+  hds-iac scan infra/ --var-file prod.tfvars --var region=eu-west-3
+  terraform show -json tfplan > plan.json && hds-iac scan plan.json -o json
+  hds-iac scan infra/ --allowed-countries FR --fail-on high
+"""
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    key, value = text.split("=", 1)
+    return key.strip(), value
+
+
+def _countries(text: str) -> frozenset[str]:
+    geo = geography.load()
+    codes = set()
+    for part in text.split(","):
+        part = part.strip().upper()
+        if part == "EEA":
+            codes |= geo.eea
+        elif part in geo.country_names:
+            codes.add(part)
+        else:
+            raise argparse.ArgumentTypeError(
+                f"unknown country {part!r}: use ISO codes such as FR, DE, or EEA")
+    return frozenset(codes)
+
+
+def _selection(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hds-iac", description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"hds-iac {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = sub.add_parser(
+        "scan", help="check Terraform folders, plans or states",
+        description="Check Terraform folders, plans or states for HDS compliance.",
+        epilog=SCAN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    scan.add_argument("paths", nargs="+", metavar="PATH", help="folder, .tf file, plan or state")
+    scan.add_argument("-o", "--output", choices=("cli", "json"), default="cli",
+                      help="report format (default: cli)")
+    scan.add_argument("--output-file", metavar="FILE",
+                      help="write the report to FILE instead of standard output")
+    scan.add_argument("--lang", choices=("en", "fr"), default="en",
+                      help="language of messages and remediations (default: en)")
+    scan.add_argument("--fail-on", choices=SEVERITIES, default="low",
+                      help="lowest severity of a failing finding that makes the exit status 1"
+                           " (default: low)")
+    scan.add_argument("--check", type=_selection, action="append", default=[], metavar="LIST",
+                      help="run only these rules: comma-separated ids, topics or severities")
+    scan.add_argument("--skip-check", type=_selection, action="append", default=[],
+                      metavar="LIST", help="do not run these rules (ids, topics or severities)")
+    scan.add_argument("--var-file", action="append", default=[], metavar="FILE",
+                      help="Terraform variables file for folders (repeatable)")
+    scan.add_argument("--var", action="append", default=[], type=_key_value,
+                      metavar="NAME=VALUE", help="Terraform variable for folders (repeatable)")
+    scan.add_argument("--allowed-countries", type=_countries, metavar="LIST",
+                      help="countries where health data may be stored: ISO codes and/or EEA"
+                           " (default: EEA)")
+    scan.add_argument("--min-backup-retention-days", type=int, metavar="DAYS",
+                      help="minimum database backup retention (default: 7)")
+    scan.add_argument("--show-pass", action="store_true",
+                      help="also list passing findings in the cli report")
+    scan.add_argument("--no-color", action="store_true", help="never colour the cli report")
+
+    rules = sub.add_parser("rules", help="list the rule catalogue",
+                           description="List the rules with their topic, severity and references.")
+    rules.add_argument("-o", "--output", choices=("cli", "json"), default="cli")
+    rules.add_argument("--lang", choices=("en", "fr"), default="en")
+
+    docs = sub.add_parser("docs", help="write one Markdown page per rule",
+                          description="Generate docs/rules/ from the catalogue.")
+    docs.add_argument("--out", default="docs/rules", metavar="FOLDER")
+    return parser
+
+
+def _select_rules(include: list[list[str]], exclude: list[list[str]]) -> list[str]:
+    """Rule ids matching --check/--skip-check (ids, topics or severities)."""
+    cat = catalogue.load()
+
+    def matches(meta, terms: list[str]) -> bool:
+        return any(t in (meta.id, meta.topic, meta.severity) for t in terms)
+
+    wanted = [t for group in include for t in group]
+    unwanted = [t for group in exclude for t in group]
+    known = set(cat.rules) | set(TOPICS) | set(SEVERITIES)
+    bad = [t for t in wanted + unwanted if t not in known]
+    if bad:
+        raise UsageError(f"unknown rule id, topic or severity: {', '.join(bad)}"
+                         " (see `hds-iac rules`)")
+    return [m.id for m in cat if (not wanted or matches(m, wanted)) and not matches(m, unwanted)]
+
+
+def _exit_status(result, fail_on: str) -> int:
+    if result.errors:
+        return EXIT_ERROR
+    threshold = SEVERITY_RANK[fail_on]
+    failing = [f for f in result.findings
+               if f.status == "fail" and SEVERITY_RANK[f.meta.severity] >= threshold]
+    return EXIT_FAILED if failing else EXIT_OK
+
+
+def _write(text: str, output_file: str | None) -> None:
+    if output_file:
+        with open(output_file, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from hds_iac.output import json_report, text
+    from hds_iac.scan import scan
+    from hds_iac.settings import Settings
+
+    settings = Settings()
+    if args.allowed_countries:
+        settings.allowed_countries = args.allowed_countries
+    if args.min_backup_retention_days is not None:
+        settings.min_backup_retention_days = args.min_backup_retention_days
+    rule_ids = _select_rules(args.check, args.skip_check)
+    result = scan(args.paths, settings, args.var_file, dict(args.var), rule_ids)
+    for entry in result.errors:
+        print(f"hds-iac: error: {entry.path}: {entry.message}", file=sys.stderr)
+    if args.output == "json":
+        _write(json_report.render(result, args.lang), args.output_file)
+    else:
+        colour = (not args.output_file and not args.no_color and sys.stdout.isatty()
+                  and "NO_COLOR" not in os.environ)
+        _write(text.render(result, args.lang, colour, args.show_pass), args.output_file)
+    return _exit_status(result, args.fail_on)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    cat = catalogue.load()
+    if args.output == "json":
+        rows = [{"id": m.id, "topic": m.topic, "severity": m.severity, "scope": m.scope,
+                 "providers": list(m.providers), "title": m.title.get(args.lang),
+                 "remediation": m.remediation.get(args.lang),
+                 "references": m.references.as_dict(args.lang)} for m in cat]
+        sys.stdout.write(json.dumps({"version": 1, "rules": rows}, indent=2, ensure_ascii=False)
+                         + "\n")
+        return EXIT_OK
+    for topic in TOPICS:
+        metas = [m for m in cat if m.topic == topic]
+        if metas:
+            print(topic)
+            for m in metas:
+                print(f"  {m.id}  {m.severity:<8} {m.title.get(args.lang)}"
+                      f"  [{' '.join(m.references.hds)}]")
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from hds_iac import rule_docs
+
+    for path in rule_docs.write(args.out):
+        print(path)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    handlers = {"scan": cmd_scan, "rules": cmd_rules, "docs": cmd_docs}
+    try:
+        return handlers[args.command](args)
+    except UsageError as exc:
+        print(f"hds-iac: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:  # `hds-iac scan . | head`
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: say so in one line, keep details opt-in
+        if os.environ.get("HDS_IAC_DEBUG"):
+            raise
+        print(f"hds-iac: internal error ({type(exc).__name__}); set HDS_IAC_DEBUG=1 for the"
+              " traceback and please report it", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

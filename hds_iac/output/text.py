@@ -1,0 +1,81 @@
+"""The terminal report: findings grouped by topic, worst first, and a summary line."""
+from __future__ import annotations
+
+from hds_iac.catalogue import TOPICS
+from hds_iac.engine import SEVERITY_RANK, Finding
+from hds_iac.scan import ScanResult, summarize
+
+_COLOURS = {"fail": "31", "unknown": "33", "pass": "32", "dim": "2", "bold": "1"}
+_LABELS = {
+    "en": {"pass": "PASS", "fail": "FAIL", "unknown": "UNKNOWN", "fix": "fix",
+           "refs": "refs", "errors": "errors", "notices": "notices"},
+    "fr": {"pass": "CONFORME", "fail": "ÉCHEC", "unknown": "INCONNU", "fix": "correction",
+           "refs": "réf.", "errors": "erreurs", "notices": "avis"},
+}
+
+
+class _Style:
+    def __init__(self, colour: bool):
+        self.colour = colour
+
+    def __call__(self, text: str, what: str) -> str:
+        return f"\033[{_COLOURS[what]}m{text}\033[0m" if self.colour else text
+
+
+def _where(f: Finding) -> str:
+    origin = f.resource.origin
+    if origin.file and origin.line:
+        return f"{origin.file}:{origin.line}"
+    return origin.file or origin.cloud_id or ""
+
+
+def _refs(f: Finding) -> str:
+    refs = f.meta.references
+    parts = [" ".join(refs.hds)]
+    if refs.iso27001:
+        parts.append("ISO 27001 " + ", ".join(refs.iso27001))
+    if refs.secnumcloud:
+        parts.append("SNC " + ", ".join(refs.secnumcloud))
+    parts += [f"matrix §{m.section}" for m in refs.matrix]
+    return " · ".join(parts)
+
+
+def render(result: ScanResult, lang: str = "en", colour: bool = False, show_pass: bool = False) -> str:
+    style = _Style(colour)
+    labels = _LABELS[lang]
+    lines: list[str] = []
+    shown = [f for f in result.findings if show_pass or f.status != "pass"]
+    order = {"fail": 0, "unknown": 1, "pass": 2}
+    for topic in TOPICS:
+        group = [f for f in shown if f.meta.topic == topic]
+        if not group:
+            continue
+        group.sort(key=lambda f: (order[f.status], -SEVERITY_RANK[f.meta.severity], _where(f)))
+        lines.append(style(topic, "bold"))
+        for f in group:
+            status = style(f"{labels[f.status]:<8}", f.status)
+            lines.append(f"  {status} {f.rule_id}  {f.meta.severity:<8} {f.resource.address}"
+                         + (f"  ({_where(f)})" if _where(f) else ""))
+            lines.append(f"           {f.message(lang)}")
+            if f.status != "pass":
+                lines.append(style(f"           {labels['refs']}: {_refs(f)}", "dim"))
+                remediation = " ".join(f.meta.remediation.get(lang).split())
+                lines.append(style(f"           {labels['fix']}: {remediation}", "dim"))
+        lines.append("")
+    for key, entries in (("errors", result.errors), ("notices", result.notices)):
+        if entries:
+            lines.append(style(labels[key], "bold"))
+            lines += [f"  {e.path}: {e.message}" for e in entries]
+            lines.append("")
+    lines.append(summary_line(result, lang))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(result: ScanResult, lang: str = "en") -> str:
+    s = summarize(result)
+    if lang == "fr":
+        return (f"hds-iac : {s['resources']} ressources, {s['findings']} contrôles : "
+                f"{s['passed']} conformes, {s['failed']} en échec, {s['unknown']} inconnus, "
+                f"{s['errors']} erreur(s)")
+    return (f"hds-iac: {s['resources']} resources, {s['findings']} checks: {s['passed']} passed, "
+            f"{s['failed']} failed, {s['unknown']} unknown, {s['errors']} error(s)")

@@ -70,6 +70,18 @@ def _countries(text: str) -> frozenset[str]:
     return frozenset(codes)
 
 
+FORMATS = ("cli", "json", "sarif", "junitxml", "csv", "markdown")
+
+
+def _formats(text: str) -> list[str]:
+    formats = [p.strip() for p in text.split(",") if p.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(bad)} (choose from {', '.join(FORMATS)})")
+    return formats
+
+
 def _selection(text: str) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()]
 
@@ -86,10 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check Terraform folders, plans or states for HDS compliance.",
         epilog=SCAN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     scan.add_argument("paths", nargs="+", metavar="PATH", help="folder, .tf file, plan or state")
-    scan.add_argument("-o", "--output", choices=("cli", "json"), default="cli",
-                      help="report format (default: cli)")
-    scan.add_argument("--output-file", metavar="FILE",
-                      help="write the report to FILE instead of standard output")
+    scan.add_argument("-o", "--output", type=_formats, action="append", default=[],
+                      metavar="FORMAT",
+                      help=f"report format: {', '.join(FORMATS)} (default: cli); repeatable or"
+                           " comma-separated to write several reports in one run")
+    scan.add_argument("--output-file", action="append", default=[], metavar="FILE",
+                      help="write the reports to these files, paired in order with the -o"
+                           " formats; a format without a file goes to standard output")
     scan.add_argument("--lang", choices=("en", "fr"), default="en",
                       help="language of messages and remediations (default: en)")
     scan.add_argument("--fail-on", choices=SEVERITIES, default="low",
@@ -140,6 +155,17 @@ def _select_rules(include: list[list[str]], exclude: list[list[str]]) -> list[st
     return [m.id for m in cat if (not wanted or matches(m, wanted)) and not matches(m, unwanted)]
 
 
+def _pair_outputs(formats: list[str], files: list[str]) -> list[tuple[str, str | None]]:
+    """(format, file or None for stdout): files pair with formats in order."""
+    if len(files) > len(formats):
+        raise UsageError("more --output-file than -o formats")
+    pairs = [(fmt, files[i] if i < len(files) else None) for i, fmt in enumerate(formats)]
+    if sum(target is None for _, target in pairs) > 1:
+        raise UsageError("several formats would go to standard output: give each but one an"
+                         " --output-file")
+    return pairs
+
+
 def _exit_status(result, fail_on: str) -> int:
     if result.errors:
         return EXIT_ERROR
@@ -158,7 +184,8 @@ def _write(text: str, output_file: str | None) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from hds_iac.output import json_report, text
+    from hds_iac.output import RENDERERS
+    from hds_iac.output.text import render as render_text
     from hds_iac.scan import scan
     from hds_iac.settings import Settings
 
@@ -168,15 +195,19 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.min_backup_retention_days is not None:
         settings.min_backup_retention_days = args.min_backup_retention_days
     rule_ids = _select_rules(args.check, args.skip_check)
+    outputs = _pair_outputs([f for group in args.output for f in group] or ["cli"],
+                            args.output_file)
     result = scan(args.paths, settings, args.var_file, dict(args.var), rule_ids)
     for entry in result.errors:
         print(f"hds-iac: error: {entry.path}: {entry.message}", file=sys.stderr)
-    if args.output == "json":
-        _write(json_report.render(result, args.lang), args.output_file)
-    else:
-        colour = (not args.output_file and not args.no_color and sys.stdout.isatty()
-                  and "NO_COLOR" not in os.environ)
-        _write(text.render(result, args.lang, colour, args.show_pass), args.output_file)
+    for fmt, target in outputs:
+        if fmt == "cli":
+            colour = (target is None and not args.no_color and sys.stdout.isatty()
+                      and "NO_COLOR" not in os.environ)
+            text = render_text(result, args.lang, colour, args.show_pass)
+        else:
+            text = RENDERERS[fmt](result, args.lang)
+        _write(text, target)
     return _exit_status(result, args.fail_on)
 
 

@@ -1,0 +1,27 @@
+"""CSV: one row per finding, for spreadsheets and audit evidence files."""
+from __future__ import annotations
+
+import csv
+import io
+
+from hds_iac.scan import ScanResult
+
+COLUMNS = ("rule_id", "topic", "severity", "status", "address", "type", "provider", "region",
+           "file", "line", "message", "hds", "iso27001", "secnumcloud", "matrix")
+
+
+def render(result: ScanResult, lang: str = "en") -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for f in result.findings:
+        d = f.as_dict(lang)
+        res, refs = d["resource"], d["references"]
+        writer.writerow([
+            d["rule_id"], d["topic"], d["severity"], d["status"], res["address"], res["type"],
+            res["provider"], res["region"] or "", res["file"] or "", res["line"] or "",
+            d["message"], " ".join(refs["hds"]), " ".join(refs["iso27001"]),
+            " ".join(refs["secnumcloud"]),
+            "; ".join(f"§{m['section']} {m['duty']}" for m in refs["matrix"]),
+        ])
+    return out.getvalue()

@@ -1,0 +1,52 @@
+"""Markdown for a pull-request comment: the verdict first, then what to fix."""
+from __future__ import annotations
+
+from hds_iac.catalogue import TOPICS
+from hds_iac.engine import SEVERITY_RANK
+from hds_iac.scan import ScanResult, summarize
+
+_HEAD = {
+    "en": ("HDS compliance", "topic", "passed", "failed", "unknown", "Failing findings",
+           "Unknown (could not be decided)", "Errors", "No failing finding.", "severity",
+           "rule", "resource", "where", "why"),
+    "fr": ("Conformité HDS", "thème", "conformes", "en échec", "inconnus", "Non-conformités",
+           "Inconnus (impossible à décider)", "Erreurs", "Aucune non-conformité.", "sévérité",
+           "règle", "ressource", "où", "pourquoi"),
+}
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def render(result: ScanResult, lang: str = "en") -> str:
+    h = _HEAD[lang]
+    s = summarize(result)
+    icon = "❌" if s["failed"] else ("⚠️" if s["unknown"] or s["errors"] else "✅")
+    lines = [f"### {icon} {h[0]}: {s['failed']} {h[3]}, {s['unknown']} {h[4]}, "
+             f"{s['passed']} {h[2]}", "",
+             f"| {h[1]} | {h[2]} | {h[3]} | {h[4]} |", "|---|---:|---:|---:|"]
+    for topic in TOPICS:
+        if topic in s["by_topic"]:
+            c = s["by_topic"][topic]
+            lines.append(f"| {topic} | {c['pass']} | {c['fail']} | {c['unknown']} |")
+    for status, title in (("fail", h[5]), ("unknown", h[6])):
+        group = sorted((f for f in result.findings if f.status == status),
+                       key=lambda f: (-SEVERITY_RANK[f.meta.severity], f.rule_id))
+        if not group:
+            if status == "fail":
+                lines += ["", h[8]]
+            continue
+        lines += ["", f"<details{' open' if status == 'fail' else ''}><summary>{title} "
+                      f"({len(group)})</summary>", "",
+                  f"| {h[9]} | {h[10]} | {h[11]} | {h[12]} | {h[13]} |", "|---|---|---|---|---|"]
+        for f in group:
+            o = f.resource.origin
+            where = f"{o.file}:{o.line}" if o.file and o.line else (o.file or o.cloud_id or "")
+            lines.append(f"| {f.meta.severity} | [{f.rule_id}](docs/rules/{f.rule_id}.md) | "
+                         f"`{_cell(f.resource.address)}` | {_cell(where)} | {_cell(f.message(lang))} |")
+        lines += ["", "</details>"]
+    if result.errors:
+        lines += ["", f"**{h[7]}**", ""] + [f"- `{_cell(e.path)}`: {_cell(e.message)}"
+                                            for e in result.errors]
+    return "\n".join(lines) + "\n"

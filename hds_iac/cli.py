@@ -107,9 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
                            " formats; a format without a file goes to standard output")
     scan.add_argument("--lang", choices=("en", "fr"), default="en",
                       help="language of messages and remediations (default: en)")
-    scan.add_argument("--fail-on", choices=SEVERITIES, default="low",
+    scan.add_argument("--fail-on", choices=SEVERITIES,
                       help="lowest severity of a failing finding that makes the exit status 1"
                            " (default: low)")
+    scan.add_argument("--soft-fail", action="store_true",
+                      help="exit 0 even when findings fail (errors still exit 2)")
+    scan.add_argument("--config", metavar="FILE",
+                      help="configuration file (default: the nearest .hds-iac.yaml in the first"
+                           " PATH or its parents, up to the repository root)")
+    scan.add_argument("--baseline", metavar="FILE",
+                      help="waive the failures recorded in FILE (reported as skipped): the"
+                           " gate fails only on new ones")
+    scan.add_argument("--create-baseline", metavar="FILE",
+                      help="record today's failures in FILE for later --baseline runs")
     scan.add_argument("--check", type=_selection, action="append", default=[], metavar="LIST",
                       help="run only these rules: comma-separated ids, topics or severities")
     scan.add_argument("--skip-check", type=_selection, action="append", default=[],
@@ -184,20 +194,41 @@ def _write(text: str, output_file: str | None) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
+    from hds_iac import baseline
+    from hds_iac import config as config_mod
     from hds_iac.output import RENDERERS
     from hds_iac.output.text import render as render_text
-    from hds_iac.scan import scan
-    from hds_iac.settings import Settings
+    from hds_iac.scan import apply_baseline, scan
 
-    settings = Settings()
-    if args.allowed_countries:
-        settings.allowed_countries = args.allowed_countries
-    if args.min_backup_retention_days is not None:
-        settings.min_backup_retention_days = args.min_backup_retention_days
-    rule_ids = _select_rules(args.check, args.skip_check)
+    try:
+        cfg = config_mod.discover(args.paths, args.config)
+    except config_mod.ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    settings = _settings(args, cfg)
+    rule_ids = _select_rules(args.check or [cfg.list("check")],
+                             args.skip_check or [cfg.list("skip_check")])
     outputs = _pair_outputs([f for group in args.output for f in group] or ["cli"],
                             args.output_file)
-    result = scan(args.paths, settings, args.var_file, dict(args.var), rule_ids)
+    var_files = args.var_file or [cfg.relative(v) for v in cfg.list("var_files")]
+    baseline_path = args.baseline or (cfg.relative(cfg.get("baseline")) if cfg.get("baseline")
+                                      else None)
+    try:
+        waived = baseline.read(baseline_path) if baseline_path else set()
+    except baseline.BaselineError as exc:
+        raise UsageError(str(exc)) from None
+    result = scan(args.paths, settings, var_files, dict(args.var), rule_ids)
+    if baseline_path:
+        apply_baseline(result, waived, baseline_path)
+    unwritten = False
+    if args.create_baseline:
+        try:
+            count = baseline.write(result.findings, args.create_baseline)
+            print(f"hds-iac: wrote {count} failure(s) to the baseline {args.create_baseline}",
+                  file=sys.stderr)
+        except OSError as exc:
+            print(f"hds-iac: error: cannot write {args.create_baseline}: {exc.strerror}",
+                  file=sys.stderr)
+            unwritten = True
     for entry in result.errors:
         print(f"hds-iac: error: {entry.path}: {entry.message}", file=sys.stderr)
     for fmt, target in outputs:
@@ -207,8 +238,38 @@ def cmd_scan(args: argparse.Namespace) -> int:
             text = render_text(result, args.lang, colour, args.show_pass)
         else:
             text = RENDERERS[fmt](result, args.lang)
-        _write(text, target)
-    return _exit_status(result, args.fail_on)
+        try:
+            _write(text, target)
+        except OSError as exc:
+            print(f"hds-iac: error: cannot write {target}: {exc.strerror}", file=sys.stderr)
+            unwritten = True
+    status = _exit_status(result, args.fail_on or cfg.get("fail_on") or "low")
+    if status == EXIT_FAILED and args.soft_fail:
+        status = EXIT_OK
+    return EXIT_ERROR if unwritten else status
+
+
+def _settings(args: argparse.Namespace, cfg) -> "Settings":
+    """Defaults, then the configuration file, then command-line flags."""
+    from hds_iac.settings import Settings
+
+    settings = Settings()
+    if cfg.get("allowed_countries"):
+        try:
+            settings.allowed_countries = _countries(",".join(cfg.list("allowed_countries")))
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"{cfg.path}: allowed_countries: {exc}") from None
+    for key in ("min_backup_retention_days", "max_access_key_age_days", "max_snapshot_age_days",
+                "encryption_attestation_tag", "backup_attestation_tag"):
+        if cfg.get(key) is not None:
+            setattr(settings, key, cfg.get(key))
+    if cfg.get("fail_on") is not None and cfg.get("fail_on") not in SEVERITIES:
+        raise UsageError(f"{cfg.path}: fail_on must be one of {', '.join(SEVERITIES)}")
+    if args.allowed_countries:
+        settings.allowed_countries = args.allowed_countries
+    if args.min_backup_retention_days is not None:
+        settings.min_backup_retention_days = args.min_backup_retention_days
+    return settings
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -13,10 +13,19 @@ from hds_iac.settings import Settings
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
+@dataclass(frozen=True)
+class Suppression:
+    """Why a finding is waived: an in-code skip with its reason, or a baseline entry."""
+
+    by: str  # "hds-iac:skip" | "checkov:skip" | "baseline"
+    reason: str
+
+
 @dataclass
 class Finding:
     meta: RuleMeta
     verdict: Verdict
+    suppression: Suppression | None = None
 
     @property
     def rule_id(self) -> str:
@@ -24,7 +33,8 @@ class Finding:
 
     @property
     def status(self) -> str:
-        return self.verdict.status
+        """pass | fail | unknown, or skipped when a suppression waives it."""
+        return "skipped" if self.suppression else self.verdict.status
 
     @property
     def resource(self) -> Resource:
@@ -46,6 +56,10 @@ class Finding:
         }
         if origin.cloud_id:
             resource["cloud_id"] = origin.cloud_id
+        extra = {}
+        if self.suppression:
+            extra["suppression"] = {"by": self.suppression.by, "reason": self.suppression.reason,
+                                    "status": self.verdict.status}
         return {
             "rule_id": self.meta.id,
             "topic": self.meta.topic,
@@ -56,6 +70,7 @@ class Finding:
             "resource": resource,
             "references": self.meta.references.as_dict(lang),
             "remediation": self.meta.remediation.get(lang),
+            **extra,
         }
 
 

@@ -10,9 +10,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from hds_iac import engine
+from hds_iac import engine, suppressions
 from hds_iac.adapters.terraform import to_inventory
-from hds_iac.engine import Finding
+from hds_iac.engine import Finding, Suppression
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError, TfConfiguration
 
@@ -36,7 +36,10 @@ class ScanResult:
 def read_inputs(
     paths: Sequence[str], var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None
 ) -> tuple[list[TfConfiguration], list[ReadError]]:
-    """Every configuration found under `paths`; unreadable paths become errors."""
+    """Every configuration found under `paths`; unreadable paths become errors.
+
+    `TfConfiguration.base` is the folder that file names in findings are relative to.
+    """
     from hds_iac.terraform import hcl, jsonfile
 
     configs: list[TfConfiguration] = []
@@ -50,13 +53,48 @@ def read_inputs(
             if not roots:
                 errors.append(ReadError(path, "no Terraform files (*.tf) in this folder"))
             for root in roots:
-                configs.append(hcl.read_folder(root, path, var_files, variables or {}))
+                configs.append(_based(hcl.read_folder(root, path, var_files, variables or {}),
+                                      path))
         elif path.endswith(".tf"):
             folder = os.path.dirname(path) or "."
-            configs.append(hcl.read_folder(folder, folder, var_files, variables or {}))
+            configs.append(_based(hcl.read_folder(folder, folder, var_files, variables or {}),
+                                  folder))
         else:
             configs.append(jsonfile.read_json_input(path, path))
     return configs, errors
+
+
+def _based(config: TfConfiguration, base: str) -> TfConfiguration:
+    config.base = base
+    return config
+
+
+def apply_suppressions(result: "ScanResult", bases: dict[int, str]) -> None:
+    """Waive findings skipped in code (with a reason); report reason-less skips."""
+    reported: set[tuple[str, int, str]] = set()
+    for finding in result.findings:
+        origin = finding.resource.origin
+        base = bases.get(id(finding))
+        if origin.source != "hcl" or not origin.file or not origin.line or base is None:
+            continue
+        for directive in suppressions.directives(os.path.join(base, origin.file), origin.line):
+            if directive.rule_id != finding.rule_id:
+                continue
+            if directive.reason:
+                finding.suppression = Suppression(f"{directive.tool}:skip", directive.reason)
+            elif (origin.file, directive.line, directive.rule_id) not in reported:
+                reported.add((origin.file, directive.line, directive.rule_id))
+                result.notices.append(ReadError(
+                    f"{origin.file}:{directive.line}",
+                    f"skip of {directive.rule_id} has no reason: not applied (write "
+                    f"`# hds-iac:skip={directive.rule_id} <why>`)"))
+
+
+def apply_baseline(result: "ScanResult", entries: set[tuple[str, str]], path: str) -> None:
+    for finding in result.findings:
+        if finding.verdict.status == "fail" and not finding.suppression and (
+                finding.rule_id, finding.resource.address) in entries:
+            finding.suppression = Suppression("baseline", f"in baseline {path}")
 
 
 def judge(
@@ -64,6 +102,7 @@ def judge(
 ) -> ScanResult:
     result = ScanResult()
     selected = list(rule_ids) if rule_ids is not None else None
+    bases: dict[int, str] = {}
     for config in configs:
         inventory = to_inventory(config)
 
@@ -71,13 +110,17 @@ def judge(
             result.errors.append(ReadError(
                 path, f"{rule_id}: internal error ({type(exc).__name__}); please report it"))
 
-        result.findings += engine.run(inventory, settings, selected, on_error=rule_failed)
+        findings = engine.run(inventory, settings, selected, on_error=rule_failed)
+        if config.base is not None:
+            bases.update((id(f), config.base) for f in findings)
+        result.findings += findings
         result.errors += config.errors
         result.notices += config.notices
         result.resources += len(inventory.resources)
         result.inputs.append(
             {"path": config.path, "kind": config.source, "resources": len(inventory.resources)}
         )
+    apply_suppressions(result, bases)
     return result
 
 
@@ -96,18 +139,22 @@ def scan(
 
 def summarize(result: ScanResult) -> dict:
     """Counts every report prints: per status, per topic and per severity of failures."""
-    counts = {"pass": 0, "fail": 0, "unknown": 0}
+    counts = {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0}
     by_topic: dict[str, dict[str, int]] = {}
     failed_by_severity = {s: 0 for s in engine.SEVERITY_RANK}
     for f in result.findings:
         counts[f.status] += 1
-        by_topic.setdefault(f.meta.topic, {"pass": 0, "fail": 0, "unknown": 0})[f.status] += 1
+        by_topic.setdefault(f.meta.topic, {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0})[
+            f.status] += 1
         if f.status == "fail":
             failed_by_severity[f.meta.severity] += 1
     return {
         "resources": result.resources,
         "findings": len(result.findings),
-        **{"passed": counts["pass"], "failed": counts["fail"], "unknown": counts["unknown"]},
+        "passed": counts["pass"],
+        "failed": counts["fail"],
+        "unknown": counts["unknown"],
+        "skipped": counts["skipped"],
         "errors": len(result.errors),
         "by_topic": dict(sorted(by_topic.items())),
         "failed_by_severity": failed_by_severity,

@@ -19,7 +19,7 @@ def render(result: ScanResult, lang: str = "en") -> str:
             continue
         suite = ET.SubElement(root, "testsuite", name=topic, tests=str(len(group)),
                               failures=str(sum(f.status == "fail" for f in group)),
-                              skipped=str(sum(f.status == "unknown" for f in group)),
+                              skipped=str(sum(f.status in ("unknown", "skipped") for f in group)),
                               errors="0")
         for f in group:
             origin = f.resource.origin
@@ -36,6 +36,8 @@ def render(result: ScanResult, lang: str = "en") -> str:
                                 f"{' '.join(f.meta.remediation.get(lang).split())}")
             elif f.status == "unknown":
                 ET.SubElement(case, "skipped", message=f.message(lang))
+            elif f.status == "skipped":
+                ET.SubElement(case, "skipped", message=f"{f.suppression.by}: {f.suppression.reason}")
     if result.errors:
         suite = ET.SubElement(root, "testsuite", name="inputs", tests=str(len(result.errors)),
                               failures="0", errors=str(len(result.errors)), skipped="0")

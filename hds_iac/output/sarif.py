@@ -60,6 +60,12 @@ def _result(f: Finding, index: int, lang: str) -> dict:
         "locations": [location],
         "partialFingerprints": {"hdsIacFinding/v1": fingerprint},
     }
+    if f.suppression:
+        result["kind"] = "fail" if f.verdict.status == "fail" else "review"
+        result["level"] = _LEVEL[f.meta.severity] if f.verdict.status == "fail" else "note"
+        result["suppressions"] = [{
+            "kind": "external" if f.suppression.by == "baseline" else "inSource",
+            "justification": f.suppression.reason}]
     return result
 
 
@@ -67,7 +73,7 @@ def render(result: ScanResult, lang: str = "en") -> str:
     metas = list(catalogue.load())
     index = {m.id: i for i, m in enumerate(metas)}
     results = [_result(f, index[f.rule_id], lang) for f in result.findings
-               if f.status in ("fail", "unknown")]
+               if f.verdict.status in ("fail", "unknown")]
     notifications = [{"level": "error", "message": {"text": f"{e.path}: {e.message}"}}
                      for e in result.errors]
     doc = {

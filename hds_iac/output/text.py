@@ -5,11 +5,12 @@ from hds_iac.catalogue import TOPICS
 from hds_iac.engine import SEVERITY_RANK, Finding
 from hds_iac.scan import ScanResult, summarize
 
-_COLOURS = {"fail": "31", "unknown": "33", "pass": "32", "dim": "2", "bold": "1"}
+_COLOURS = {"fail": "31", "unknown": "33", "pass": "32", "skipped": "36", "dim": "2", "bold": "1"}
 _LABELS = {
-    "en": {"pass": "PASS", "fail": "FAIL", "unknown": "UNKNOWN", "fix": "fix",
+    "en": {"pass": "PASS", "fail": "FAIL", "unknown": "UNKNOWN", "skipped": "SKIPPED", "fix": "fix",
            "refs": "refs", "errors": "errors", "notices": "notices"},
-    "fr": {"pass": "CONFORME", "fail": "ÉCHEC", "unknown": "INCONNU", "fix": "correction",
+    "fr": {"pass": "CONFORME", "fail": "ÉCHEC", "unknown": "INCONNU", "skipped": "IGNORÉ",
+           "fix": "correction",
            "refs": "réf.", "errors": "erreurs", "notices": "avis"},
 }
 
@@ -45,7 +46,7 @@ def render(result: ScanResult, lang: str = "en", colour: bool = False, show_pass
     labels = _LABELS[lang]
     lines: list[str] = []
     shown = [f for f in result.findings if show_pass or f.status != "pass"]
-    order = {"fail": 0, "unknown": 1, "pass": 2}
+    order = {"fail": 0, "unknown": 1, "skipped": 2, "pass": 3}
     for topic in TOPICS:
         group = [f for f in shown if f.meta.topic == topic]
         if not group:
@@ -57,7 +58,9 @@ def render(result: ScanResult, lang: str = "en", colour: bool = False, show_pass
             lines.append(f"  {status} {f.rule_id}  {f.meta.severity:<8} {f.resource.address}"
                          + (f"  ({_where(f)})" if _where(f) else ""))
             lines.append(f"           {f.message(lang)}")
-            if f.status != "pass":
+            if f.suppression:
+                lines.append(style(f"           {f.suppression.by}: {f.suppression.reason}", "dim"))
+            elif f.status != "pass":
                 lines.append(style(f"           {labels['refs']}: {_refs(f)}", "dim"))
                 remediation = " ".join(f.meta.remediation.get(lang).split())
                 lines.append(style(f"           {labels['fix']}: {remediation}", "dim"))
@@ -76,6 +79,7 @@ def summary_line(result: ScanResult, lang: str = "en") -> str:
     if lang == "fr":
         return (f"hds-iac : {s['resources']} ressources, {s['findings']} contrôles : "
                 f"{s['passed']} conformes, {s['failed']} en échec, {s['unknown']} inconnus, "
-                f"{s['errors']} erreur(s)")
+                f"{s['skipped']} ignorés, {s['errors']} erreur(s)")
     return (f"hds-iac: {s['resources']} resources, {s['findings']} checks: {s['passed']} passed, "
-            f"{s['failed']} failed, {s['unknown']} unknown, {s['errors']} error(s)")
+            f"{s['failed']} failed, {s['unknown']} unknown, {s['skipped']} skipped, "
+            f"{s['errors']} error(s)")

@@ -60,3 +60,6 @@ class TfConfiguration:
     # Where it came from, for reports: the folder, plan or state path.
     path: str = ""
     source: str = ""
+    # The folder that `TfResource.file` names are relative to (HCL inputs only): in-code
+    # suppressions are read from the files there.
+    base: str | None = None

@@ -1,0 +1,109 @@
+"""The `.hds-iac.yaml` configuration file.
+
+Teams keep their choices next to their Terraform (allowed countries, thresholds, rules to
+skip, attestation tags) so that the pre-commit hook, the CI gate and a laptop run judge
+alike. Command-line flags override the file. An unknown key is an error, not a silent
+no-op: a typo in a compliance setting must not pass unnoticed.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+NAMES = (".hds-iac.yaml", ".hds-iac.yml")
+
+# key -> (expected type(s), help). Lists may also be given as comma-separated strings.
+KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "allowed_countries": ((list, str), "ISO country codes and/or EEA (default: EEA)"),
+    "fail_on": ((str,), "lowest failing severity that makes the exit status 1"),
+    "min_backup_retention_days": ((int,), "minimum database backup retention in days"),
+    "max_access_key_age_days": ((int,), "maximum age of an access key (live scans)"),
+    "max_snapshot_age_days": ((int,), "maximum age of a volume's newest snapshot (live scans)"),
+    "encryption_attestation_tag": ((str,), "tag attesting client-side encryption"),
+    "backup_attestation_tag": ((str,), "tag attesting a backup outside the configuration"),
+    "check": ((list, str), "rules to run: ids, topics or severities"),
+    "skip_check": ((list, str), "rules not to run: ids, topics or severities"),
+    "var_files": ((list, str), "Terraform variable files, relative to the config file"),
+    "baseline": ((str,), "baseline file, relative to the config file"),
+}
+
+
+class ConfigError(ValueError):
+    """The configuration file cannot be used; the message names the file."""
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def list(self, key: str) -> list[str]:
+        value = self.values.get(key, [])
+        if isinstance(value, str):
+            value = value.split(",")
+        return [str(v).strip() for v in value if str(v).strip()]
+
+    def relative(self, name: str) -> str:
+        """A path from the file, made relative to the file's folder."""
+        base = self.path.parent if self.path else Path(".")
+        return str(base / name)
+
+
+def find(start: str) -> Path | None:
+    """The nearest configuration file in `start` (a folder or file) or its parents."""
+    here = Path(start).resolve()
+    if not here.is_dir():
+        here = here.parent
+    for folder in (here, *here.parents):
+        for name in NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        if (folder / ".git").exists():  # do not wander out of the repository
+            break
+    return None
+
+
+def load(path: Path) -> Config:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path}: invalid YAML{where}") from None
+    if raw is None:
+        return Config(path, {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    unknown = sorted(set(raw) - set(KEYS))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; known settings: "
+                          f"{', '.join(KEYS)}")
+    for key, value in raw.items():
+        types, _ = KEYS[key]
+        if isinstance(value, bool) or not isinstance(value, types):
+            names = " or ".join("list" if t is list else t.__name__ for t in types)
+            raise ConfigError(f"{path}: {key} must be a {names}")
+    return Config(path, raw)
+
+
+def discover(paths: list[str], explicit: str | None) -> Config:
+    """The file given with --config, else the one nearest the first scanned path, else none."""
+    if explicit:
+        if not os.path.isfile(explicit):
+            raise ConfigError(f"{explicit}: no such configuration file")
+        return load(Path(explicit))
+    for path in paths[:1]:
+        found = find(path)
+        if found:
+            return load(found)
+    return Config()

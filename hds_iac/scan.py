@@ -44,6 +44,7 @@ def read_inputs(
 
     configs: list[TfConfiguration] = []
     errors: list[ReadError] = []
+    seen_folders: set[str] = set()
     for path in paths:
         if not os.path.exists(path):
             kind = "broken symbolic link" if os.path.islink(path) else "no such file or directory"
@@ -55,10 +56,13 @@ def read_inputs(
             for root in roots:
                 configs.append(_based(hcl.read_folder(root, path, var_files, variables or {}),
                                       path))
-        elif path.endswith(".tf"):
+        elif path.endswith((".tf", ".tfvars")):
+            # A file names its folder (pre-commit passes every staged file): read it once.
             folder = os.path.dirname(path) or "."
-            configs.append(_based(hcl.read_folder(folder, folder, var_files, variables or {}),
-                                  folder))
+            if os.path.realpath(folder) not in seen_folders:
+                seen_folders.add(os.path.realpath(folder))
+                configs.append(_based(hcl.read_folder(folder, folder, var_files,
+                                                      variables or {}), folder))
         else:
             configs.append(jsonfile.read_json_input(path, path))
     return configs, errors

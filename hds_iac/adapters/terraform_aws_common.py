@@ -1,0 +1,564 @@
+"""Helpers shared by the AWS Terraform adapter modules: typed reads, regions, links.
+
+Records come from HCL, plans and states. Values may be Unknown (with `refs` in code and
+plans), booleans written as strings ("true"), masked or otherwise odd: every reader here
+returns either a clean value, the attribute's documented default when it is omitted, or an
+`Unknown` saying why. Nothing here turns an Unknown into a bool.
+"""
+from __future__ import annotations
+
+import re
+import weakref
+from typing import Any, Callable
+
+from hds_iac.adapters import aws_iam
+from hds_iac.adapters.terraform import TfIndex, base_address, origin_of
+from hds_iac.model import Maybe, Resource, Unknown
+from hds_iac.terraform.records import TfResource
+
+Handler = Callable[[TfResource, TfIndex], list[Resource]]
+
+_ARN = re.compile(r"^arn:aws[\w-]*:([\w-]+):([a-z]{2}(?:-[a-z]+)+-\d+)?:")
+_ZONE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
+_REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
+
+
+# --- typed reads --------------------------------------------------------------------
+
+
+def computed_default(rec: TfResource, value: Any) -> bool:
+    """In a plan, an Optional+Computed attribute the configuration omits shows up as
+    "known after apply" with no reference: it is the default, not a real unknown."""
+    return rec.source == "plan" and isinstance(value, Unknown) and not value.refs
+
+
+def as_bool(value: Any, name: str, default: Maybe[bool] | None = None) -> Maybe[bool] | None:
+    if value is None:
+        return default
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low == "true":
+            return True
+        if low == "false":
+            return False
+        if low == "":
+            return default
+    return Unknown(f"unexpected value for {name}")
+
+
+def get_bool(rec: TfResource, name: str, default: Maybe[bool] | None = None,
+             values: dict | None = None) -> Maybe[bool] | None:
+    raw = (rec.values if values is None else values).get(name)
+    if computed_default(rec, raw):
+        return default
+    return as_bool(raw, name, default)
+
+
+def as_int(value: Any, name: str, default: Maybe[int] | None = None) -> Maybe[int] | None:
+    if value is None:
+        return default
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, bool):
+        return Unknown(f"unexpected value for {name}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return Unknown(f"unexpected value for {name}")
+
+
+def get_int(rec: TfResource, name: str, default: Maybe[int] | None = None,
+            values: dict | None = None) -> Maybe[int] | None:
+    raw = (rec.values if values is None else values).get(name)
+    if computed_default(rec, raw):
+        return default
+    return as_int(raw, name, default)
+
+
+def as_str(value: Any, name: str, default: Maybe[str] | None = None) -> Maybe[str] | None:
+    """A non-empty string, `default` when absent or empty."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return Unknown(f"unexpected value for {name}")
+
+
+def get_str(rec: TfResource, name: str, default: Maybe[str] | None = None,
+            values: dict | None = None) -> Maybe[str] | None:
+    raw = (rec.values if values is None else values).get(name)
+    if computed_default(rec, raw):
+        return default
+    return as_str(raw, name, default)
+
+
+def is_set(rec: TfResource, value: Any) -> Maybe[bool]:
+    """An optional argument (a KMS key...) is configured: known string or a reference."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, Unknown):
+        if computed_default(rec, value):
+            return False
+        return True if value.refs else value
+    return True
+
+
+def blocks(value: Any, name: str = "") -> Maybe[list[dict]]:
+    """Nested blocks as a list of dicts (`[]` when absent)."""
+    if value is None:
+        return []
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(item, dict) for item in value):
+            return list(value)
+    return Unknown(f"unexpected value for {name or 'a nested block'}")
+
+
+def get_blocks(rec: TfResource, name: str, values: dict | None = None) -> Maybe[list[dict]]:
+    raw = (rec.values if values is None else values).get(name)
+    if computed_default(rec, raw):
+        return []
+    return blocks(raw, name)
+
+
+def known_blocks(rec: TfResource, name: str, values: dict | None = None) -> list[dict]:
+    got = get_blocks(rec, name, values)
+    return [] if isinstance(got, Unknown) else got
+
+
+def first_block(rec: TfResource, name: str, values: dict | None = None) -> dict:
+    got = known_blocks(rec, name, values)
+    return got[0] if got else {}
+
+
+def has(value: Any) -> bool:
+    """The value is given (possibly unknown): not None and not an empty string/list."""
+    if isinstance(value, Unknown):
+        return True
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def as_list(value: Any) -> Maybe[list]:
+    if value is None:
+        return []
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return [value]
+
+
+def aws_managed_key(value: Any) -> bool:
+    return isinstance(value, str) and (":alias/aws/" in value or value.startswith("alias/aws/"))
+
+
+_KEY_TYPES = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_alias")
+
+
+def customer_key(rec: TfResource, value: Any, index: TfIndex | None = None) -> Maybe[bool]:
+    """True when a customer-managed KMS key is configured, False for the AWS-managed one.
+
+    Code and plans name a key only when the user chose one. States always record the key
+    actually used, and the ARN of an AWS-managed key (aws/ebs, aws/rds...) looks like any
+    other: there, a key is a customer key only when it is one of the scanned keys."""
+    if aws_managed_key(value):
+        return False
+    configured = is_set(rec, value)
+    if configured is True and rec.source == "state" and isinstance(value, str) and index is not None:
+        if resolve_one(index, value, _KEY_TYPES, name_keys=("key_id", "name", "target_key_arn")):
+            return True
+        return Unknown(f"KMS key {value} is not in this configuration (it may be an AWS-managed key)")
+    return configured
+
+
+# --- identity of a record -----------------------------------------------------------
+
+
+def ids_of(rec: TfResource, *extra: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for key in ("id", "arn", *extra):
+        value = rec.values.get(key)
+        if isinstance(value, str) and value and value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def tags_of(rec: TfResource) -> Maybe[dict[str, str]]:
+    tags_all = rec.values.get("tags_all")
+    tags = rec.values.get("tags")
+    for value in (tags_all, tags):
+        if isinstance(value, dict):
+            return {str(k): v for k, v in value.items()}
+    for value in (tags, tags_all):
+        if isinstance(value, Unknown) and not computed_default(rec, value):
+            return value
+    if tags is None or isinstance(tags, Unknown):
+        return {}
+    return Unknown("unexpected value for tags")
+
+
+def region_from_arn(arn: Any) -> str | None:
+    if isinstance(arn, str):
+        match = _ARN.match(arn)
+        if match and match.group(2):
+            return match.group(2)
+    return None
+
+
+def region_from_zone(zone: Any) -> str | None:
+    if isinstance(zone, str):
+        match = _ZONE.match(zone)
+        if match:
+            return match.group(1)
+    return None
+
+
+def region_of(rec: TfResource, zone: Any = None) -> Maybe[str]:
+    """The resource's own region (AWS 6.x argument), else its provider's, else what an ARN
+    or availability zone says."""
+    own = rec.values.get("region")
+    if isinstance(own, str) and own:
+        return own
+    if isinstance(own, Unknown) and not computed_default(rec, own):
+        return own
+    provider = rec.provider_region
+    if isinstance(provider, str) and provider:
+        return provider
+    for candidate in (region_from_arn(rec.values.get("arn")),
+                      region_from_zone(zone),
+                      region_from_zone(rec.values.get("availability_zone"))):
+        if candidate:
+            return candidate
+    if isinstance(provider, Unknown):
+        return provider
+    return Unknown("the AWS provider region is not known")
+
+
+def resource(rec: TfResource, kind: str, *, stores_data: bool = False, region: Any = "auto",
+             ids: tuple[str, ...] | None = None, **facets: Any) -> Resource:
+    """A model Resource with the common fields filled from the record."""
+    return Resource(
+        address=rec.address,
+        type=rec.type,
+        provider="aws",
+        kind=kind,
+        region=region_of(rec) if region == "auto" else region,
+        origin=origin_of(rec),
+        stores_data=stores_data,
+        ids=ids_of(rec) if ids is None else ids,
+        tags=tags_of(rec),
+        **facets,
+    )
+
+
+# --- links between records ----------------------------------------------------------
+
+
+def resolve_all(index: TfIndex, value: Any, types: tuple[str, ...]) -> list[TfResource]:
+    """Every record a value (a reference, a splat, an id, or a list of them) points at."""
+    found: list[TfResource] = []
+
+    def add(rec: TfResource | None) -> None:
+        if rec is not None and all(rec is not f for f in found) and (not types or rec.type in types):
+            found.append(rec)
+
+    if isinstance(value, Unknown):
+        for ref in value.refs:
+            if ref in index.by_address:
+                add(index.by_address[ref])
+            else:  # a splat (`aws_subnet.app[*].id`) names every instance
+                for rec in index.by_base.get(base_address(ref), []):
+                    add(rec)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            for rec in resolve_all(index, item, types):
+                add(rec)
+    elif isinstance(value, str):
+        add(index.resolve(value, types))
+    return found
+
+
+def of_type(index: TfIndex, *types: str) -> list[TfResource]:
+    """Managed records of `types` (cached per index: adapters ask for them record after record)."""
+    cache = _cache(index).setdefault("types", {})
+    if not cache:
+        for rec in index.records:
+            if rec.mode == "managed":
+                cache.setdefault(rec.type, []).append(rec)
+    if len(types) == 1:
+        return cache.get(types[0], [])
+    return [rec for rec in index.records if rec.mode == "managed" and rec.type in types]
+
+
+def _cache(index: TfIndex) -> dict:
+    got = _CACHES.get(index)
+    if got is None:
+        got = _CACHES[index] = {}
+    return got
+
+
+_CACHES: "weakref.WeakKeyDictionary[TfIndex, dict]" = weakref.WeakKeyDictionary()
+
+
+def _by_name(index: TfIndex, types: tuple[str, ...], key: str) -> dict[str, TfResource]:
+    cache = _cache(index).setdefault("names", {})
+    table = cache.get((types, key))
+    if table is None:
+        table = {}
+        for t in types:
+            for rec in of_type(index, t):
+                value = rec.values.get(key)
+                if isinstance(value, str) and value:
+                    table.setdefault(value, rec)
+        cache[(types, key)] = table
+    return table
+
+
+def resolve_one(index: TfIndex, value: Any, types: tuple[str, ...],
+                name_keys: tuple[str, ...] = ()) -> TfResource | None:
+    """The record a single-valued link points at; by reference, id/arn, or a name attribute
+    (`bucket`, `name`, `identifier`...) when ids are not known yet (plans)."""
+    rec = index.resolve(value, types)
+    if rec is not None:
+        return rec
+    if isinstance(value, Unknown):
+        found = resolve_all(index, value, types)
+        return found[0] if len(found) == 1 else None
+    if isinstance(value, str) and value and name_keys:
+        for key in name_keys:
+            rec = _by_name(index, types, key).get(value)
+            if rec is not None:
+                return rec
+    return None
+
+
+def _links(index: TfIndex, attribute: str, types: tuple[str, ...]) -> tuple[dict, dict]:
+    """Reverse links of `attribute` over records of `types`: by target record, by string."""
+    cache = _cache(index).setdefault("links", {})
+    got = cache.get((attribute, types))
+    if got is None:
+        by_rec: dict[int, list[TfResource]] = {}
+        by_str: dict[str, list[TfResource]] = {}
+
+        def walk(rec: TfResource, value: Any) -> None:
+            if isinstance(value, (list, tuple)):
+                for item in value:
+                    walk(rec, item)
+            elif isinstance(value, Unknown):
+                for target in resolve_all(index, value, ()):
+                    by_rec.setdefault(id(target), []).append(rec)
+            elif isinstance(value, str) and value:
+                by_str.setdefault(value, []).append(rec)
+
+        for t in types:
+            for rec in of_type(index, t):
+                walk(rec, rec.values.get(attribute))
+        got = cache[(attribute, types)] = (by_rec, by_str)
+    return got
+
+
+def linked(index: TfIndex, target: TfResource | str, attribute: str, types: tuple[str, ...],
+           name_keys: tuple[str, ...] = ()) -> list[TfResource]:
+    """Records of `types` whose `attribute` points at `target` (by reference, id, arn or
+    name), or names it when `target` is a plain name (a group outside this configuration)."""
+    by_rec, by_str = _links(index, attribute, types)
+    if isinstance(target, str):
+        keys: list[str] = [target]
+        found = list(by_str.get(target, []))
+    else:
+        found = list(by_rec.get(id(target), []))
+        keys = list(ids_of(target))
+        keys += [v for v in (target.values.get(k) for k in name_keys) if isinstance(v, str) and v]
+    for key in keys:
+        for rec in by_str.get(key, []):
+            if all(rec is not f for f in found):
+                found.append(rec)
+    return found
+
+
+def points_at(index: TfIndex, value: Any, target: TfResource, types: tuple[str, ...],
+              name_keys: tuple[str, ...]) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(points_at(index, v, target, types, name_keys) for v in value)
+    if isinstance(value, Unknown):
+        return any(rec is target for rec in resolve_all(index, value, types))
+    if isinstance(value, str) and value:
+        if value in ids_of(target):
+            return True
+        return any(target.values.get(key) == value for key in name_keys)
+    return False
+
+
+def zone_of_subnet(index: TfIndex, value: Any) -> Maybe[str]:
+    subnet = resolve_one(index, value, ("aws_subnet", "aws_default_subnet"))
+    if subnet is None:
+        if isinstance(value, Unknown) and not value.refs:
+            return value
+        return Unknown(f"subnet {_show(value)} is not in this configuration")
+    zone = subnet.values.get("availability_zone")
+    if isinstance(zone, (str, Unknown)) and zone != "":
+        return zone
+    return Unknown(f"the availability zone of {subnet.address} is not set")
+
+
+def zones_of_subnets(index: TfIndex, value: Any) -> Maybe[tuple[str, ...]]:
+    """Zones of a list of subnets. A partial answer that already spans two zones is kept
+    (it cannot shrink); otherwise an unresolved subnet makes the answer Unknown."""
+    if isinstance(value, Unknown):
+        subnets = resolve_all(index, value, ("aws_subnet", "aws_default_subnet"))
+        if not subnets:
+            return value if not value.refs else Unknown(
+                f"subnets {', '.join(value.refs)} are not in this configuration")
+        items: list[Any] = [Unknown("", refs=(s.address,)) for s in subnets]
+    else:
+        items = as_list(value)
+        if isinstance(items, Unknown):
+            return items
+    zones: list[str] = []
+    missing: Unknown | None = None
+    for item in items:
+        zone = zone_of_subnet(index, item)
+        if isinstance(zone, Unknown):
+            missing = zone if missing is None else missing
+        elif zone not in zones:
+            zones.append(zone)
+    if missing is not None and len(zones) < 2:
+        return missing
+    return tuple(zones)
+
+
+def zones_value(value: Any, name: str) -> Maybe[tuple[str, ...]]:
+    items = as_list(value)
+    if isinstance(items, Unknown):
+        return items
+    zones: list[str] = []
+    for item in items:
+        if isinstance(item, Unknown):
+            return item
+        if not isinstance(item, str):
+            return Unknown(f"unexpected value for {name}")
+        if item not in zones:
+            zones.append(item)
+    return tuple(zones)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Unknown):
+        return ", ".join(value.refs) or value.reason
+    return str(value)
+
+
+def show(value: Any) -> str:
+    return _show(value)
+
+
+# --- policy documents in Terraform --------------------------------------------------
+
+POLICY_DOC = "aws_iam_policy_document"
+
+
+def policy_of(index: TfIndex, value: Any, what: str = "policy") -> Maybe[dict]:
+    """A policy from a JSON string, a dict, or a reference to `data.aws_iam_policy_document`
+    (its `json` when known, else its statement blocks rendered)."""
+    if isinstance(value, Unknown):
+        doc = resolve_one(index, value, (POLICY_DOC,))
+        if doc is None:
+            for ref in value.refs:
+                cand = index.by_address.get(ref)
+                if cand is None:
+                    group = index.by_base.get(base_address(ref), [])
+                    cand = group[0] if len(group) == 1 else None
+                if cand is not None and cand.type == POLICY_DOC:
+                    doc = cand
+                    break
+        if doc is None:
+            return Unknown(f"the {what} cannot be read ({value.reason or show(value)})")
+        return render_policy_document(index, doc)
+    return aws_iam.load_policy(value, what)
+
+
+def render_policy_document(index: TfIndex, doc: TfResource) -> Maybe[dict]:
+    rendered = doc.values.get("json")
+    if isinstance(rendered, str) and rendered:
+        return aws_iam.load_policy(rendered, f"policy document {doc.address}")
+    statements: list[dict] = []
+    for key in ("source_policy_documents", "override_policy_documents"):
+        extra = as_list(doc.values.get(key))
+        if isinstance(extra, Unknown):
+            return Unknown(f"{doc.address}: {key} cannot be read")
+        for item in extra:
+            loaded = policy_of(index, item, f"{key} of {doc.address}")
+            if isinstance(loaded, Unknown):
+                return loaded
+            statements.extend(aws_iam.statements(loaded))
+    stmts = get_blocks(doc, "statement")
+    if isinstance(stmts, Unknown):
+        return Unknown(f"the statements of {doc.address} cannot be read")
+    for block in stmts:
+        stmt = _render_statement(block)
+        if isinstance(stmt, Unknown):
+            return Unknown(f"{doc.address}: {stmt.reason}")
+        statements.append(stmt)
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _render_statement(block: dict) -> Maybe[dict]:
+    effect = block.get("effect") if has(block.get("effect")) else "Allow"
+    if isinstance(effect, Unknown):
+        return Unknown("a statement's effect is unknown")
+    stmt: dict[str, Any] = {"Effect": effect}
+    for src, dst in (("actions", "Action"), ("not_actions", "NotAction"),
+                     ("resources", "Resource"), ("not_resources", "NotResource")):
+        value = block.get(src)
+        if value is None or value == []:
+            continue
+        items = as_list(value)
+        if isinstance(items, Unknown):
+            return Unknown(f"a statement's {src} are unknown")
+        stmt[dst] = [i for i in items if not isinstance(i, Unknown)] + \
+            ["<unknown>" for i in items if isinstance(i, Unknown)]
+    for src, dst in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        principal_blocks = blocks(block.get(src), src)
+        if isinstance(principal_blocks, Unknown):
+            return Unknown(f"a statement's {src} are unknown")
+        if not principal_blocks:
+            continue
+        principal: dict[str, list] = {}
+        for pb in principal_blocks:
+            kind, identifiers = pb.get("type"), as_list(pb.get("identifiers"))
+            if isinstance(kind, Unknown) or isinstance(identifiers, Unknown):
+                return Unknown(f"a statement's {src} are unknown")
+            if kind == "*":
+                stmt[dst] = "*"
+                break
+            principal.setdefault(str(kind), []).extend(
+                i if isinstance(i, str) else "<unknown>" for i in identifiers)
+        else:
+            stmt[dst] = principal
+    cond_blocks = blocks(block.get("condition"), "condition")
+    if isinstance(cond_blocks, Unknown):
+        return Unknown("a statement's conditions are unknown")
+    condition: dict[str, dict[str, list]] = {}
+    for cb in cond_blocks:
+        test, variable, values = cb.get("test"), cb.get("variable"), as_list(cb.get("values"))
+        if isinstance(test, Unknown) or isinstance(variable, Unknown) or isinstance(values, Unknown) \
+                or any(isinstance(v, Unknown) for v in values):
+            return Unknown("a statement's condition is unknown")
+        condition.setdefault(str(test), {}).setdefault(str(variable), []).extend(values)
+    if condition:
+        stmt["Condition"] = condition
+    return stmt

@@ -1,0 +1,151 @@
+"""AWS Terraform identity types: IAM users (console access, MFA through their policies and
+groups), roles (who may assume them), Cognito user pools, access keys, KMS-free IAM glue."""
+from __future__ import annotations
+
+from typing import Any
+
+from hds_iac.adapters import aws_iam
+from hds_iac.adapters.terraform import TfIndex
+from hds_iac.adapters.terraform_aws_common import (
+    Handler, as_list, get_str, ids_of, linked, policy_of, resolve_all, resolve_one,
+    resource, show,
+)
+from hds_iac.model import Identity, Maybe, Resource, Unknown
+from hds_iac.terraform.records import TfResource
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(*types: str):
+    def register(fn: Handler) -> Handler:
+        for t in types:
+            HANDLERS[t] = fn
+        return fn
+    return register
+
+
+_NAMES = ("name", "id")
+
+
+def _policy_by_arn(index: TfIndex, arn: Any, where: str) -> Maybe[dict] | None:
+    """The document of an attached policy; None for AWS-managed policies (none forces MFA)."""
+    if isinstance(arn, str) and ":iam::aws:policy/" in arn:
+        return None
+    policy = resolve_one(index, arn, ("aws_iam_policy",), name_keys=("arn",))
+    if policy is None:
+        return Unknown(f"policy {show(arn)} attached by {where} is not in this configuration")
+    return policy_of(index, policy.values.get("policy"), f"policy {policy.address}")
+
+
+def _documents(index: TfIndex, target: TfResource | str, principal: str) -> list[tuple[str, Maybe[dict]]]:
+    """Policies attached to a user or group (a record, or the name of a group outside this
+    configuration): inline, attached, and `aws_iam_policy_attachment`. `principal` is
+    "user" or "group"."""
+    docs: list[tuple[str, Maybe[dict]]] = []
+    for rec in linked(index, target, principal, (f"aws_iam_{principal}_policy",), _NAMES):
+        docs.append((rec.address, policy_of(index, rec.values.get("policy"), f"policy {rec.address}")))
+    attachments = linked(index, target, principal, (f"aws_iam_{principal}_policy_attachment",), _NAMES) + \
+        linked(index, target, f"{principal}s", ("aws_iam_policy_attachment",), _NAMES)
+    for rec in attachments:
+        doc = _policy_by_arn(index, rec.values.get("policy_arn"), rec.address)
+        if doc is not None:
+            docs.append((rec.address, doc))
+    return docs
+
+
+def _groups_of(index: TfIndex, user: TfResource) -> tuple[list[TfResource | str], Unknown | None]:
+    """The user's groups (records, or names of groups outside this configuration)."""
+    groups: list[TfResource | str] = []
+    unknown: Unknown | None = None
+
+    def add(value: Any, where: str) -> None:
+        nonlocal unknown
+        items = as_list(value)
+        if isinstance(items, Unknown):
+            items = [items]
+        for item in items:
+            found = resolve_all(index, item, ("aws_iam_group",)) if isinstance(item, Unknown) else \
+                [g for g in [resolve_one(index, item, ("aws_iam_group",), name_keys=_NAMES)] if g]
+            if found:
+                groups.extend(g for g in found if all(g is not h for h in groups))
+            elif isinstance(item, str) and item:
+                if item not in groups:
+                    groups.append(item)
+            elif isinstance(item, Unknown):
+                if unknown is None:
+                    unknown = Unknown(f"a group of {where} cannot be resolved")
+
+    for rec in linked(index, user, "user", ("aws_iam_user_group_membership",), _NAMES):
+        add(rec.values.get("groups"), rec.address)
+    for rec in linked(index, user, "users", ("aws_iam_group_membership",), _NAMES):
+        add(rec.values.get("group"), rec.address)
+    return groups, unknown
+
+
+@handles("aws_iam_user")
+def iam_user(rec: TfResource, index: TfIndex) -> list[Resource]:
+    profiles = linked(index, rec, "user", ("aws_iam_user_login_profile",), name_keys=_NAMES)
+    docs = _documents(index, rec, "user")
+    groups, group_unknown = _groups_of(index, rec)
+    for group in groups:
+        docs += _documents(index, group, "group")
+    mfa: Maybe[bool] = False
+    detail = "no attached policy denies access without MFA"
+    unknown = group_unknown
+    for where, doc in docs:
+        if isinstance(doc, Unknown):
+            unknown = doc if unknown is None else unknown
+        elif aws_iam.denies_without_mfa(doc):
+            mfa, detail = True, f"{where} denies access without MFA"
+            break
+    if mfa is False and unknown is not None:
+        mfa, detail = unknown, unknown.reason
+    identity = Identity(console_access=bool(profiles), mfa_enforced=mfa, detail=detail)
+    return [resource(rec, "user", region=None, ids=ids_of(rec, "unique_id"), identity=identity)]
+
+
+@handles("aws_iam_role")
+def iam_role(rec: TfResource, index: TfIndex) -> list[Resource]:
+    doc = policy_of(index, rec.values.get("assume_role_policy"), "trust policy")
+    if isinstance(doc, Unknown):
+        identity = Identity(console_access=doc, mfa_enforced=doc, detail=doc.reason)
+    else:
+        verdict = aws_iam.trust(doc)
+        principals = ", ".join(verdict.principals)
+        if verdict.humans and not verdict.mfa:
+            mfa: Maybe[bool] = False
+        elif verdict.saml:
+            mfa = Unknown("federated through SAML: MFA is up to the identity provider")
+        else:
+            mfa = verdict.mfa
+        identity = Identity(console_access=verdict.humans or verdict.saml, mfa_enforced=mfa,
+                            detail=f"assumable by {principals}" if principals else
+                            "assumable by services or web identities only")
+    return [resource(rec, "role", region=None, ids=ids_of(rec, "unique_id"), identity=identity)]
+
+
+@handles("aws_cognito_user_pool")
+def cognito_pool(rec: TfResource, index: TfIndex) -> list[Resource]:
+    setting = get_str(rec, "mfa_configuration", "OFF")
+    if isinstance(setting, Unknown):
+        mfa: Maybe[bool] = setting
+    else:
+        mfa = setting.upper() == "ON"
+    return [resource(rec, "user-pool", identity=Identity(
+        mfa_enforced=mfa, detail=f"mfa_configuration={show(setting)}"))]
+
+
+@handles("aws_iam_access_key")
+def access_key(rec: TfResource, index: TfIndex) -> list[Resource]:
+    # IAM access keys never expire by themselves. Only the key id is kept, never the secret.
+    status = get_str(rec, "status", "Active")
+    return [resource(rec, "access-key", region=None, identity=Identity(
+        key_max_age_days=0, detail=f"user {show(rec.values.get('user'))}, status {show(status)}"))]
+
+
+@handles("aws_iam_user_login_profile", "aws_iam_user_policy", "aws_iam_user_policy_attachment",
+         "aws_iam_policy_attachment", "aws_iam_group_policy", "aws_iam_group_policy_attachment",
+         "aws_iam_user_group_membership", "aws_iam_group_membership", "aws_iam_policy",
+         "aws_iam_group", "aws_iam_role_policy", "aws_iam_role_policy_attachment")
+def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
+    return []

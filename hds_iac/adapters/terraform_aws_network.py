@@ -1,0 +1,340 @@
+"""AWS Terraform types that carry flows or spread workloads: load balancers and listeners,
+CloudFront, security groups, VPN connections, autoscaling groups."""
+from __future__ import annotations
+
+from typing import Any
+
+from hds_iac.adapters import aws_tls
+from hds_iac.adapters.terraform import TfIndex
+from hds_iac.adapters.terraform_aws_common import (
+    Handler, as_int, as_list, as_str, blocks, first_block, get_blocks, get_bool, get_str, has,
+    known_blocks, linked, resolve_one, resource, show, zones_of_subnets, zones_value,
+)
+from hds_iac.model import Flow, Maybe, OpenPort, Placement, Resource, Unknown
+from hds_iac.terraform.records import TfResource
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(*types: str):
+    def register(fn: Handler) -> Handler:
+        for t in types:
+            HANDLERS[t] = fn
+        return fn
+    return register
+
+
+_PLAIN = {"HTTP", "TCP", "UDP", "TCP_UDP", "GENEVE"}
+_TLS = {"HTTPS", "TLS", "SSL"}
+
+
+def _encrypted(protocol: Maybe[str] | None) -> Maybe[bool]:
+    if isinstance(protocol, Unknown):
+        return protocol
+    if protocol is None:
+        return Unknown("the listener protocol is not set")
+    upper = protocol.upper()
+    if upper in _TLS:
+        return True
+    if upper in _PLAIN:
+        return False
+    return Unknown(f"unexpected listener protocol {protocol}")
+
+
+# --- load balancers ------------------------------------------------------------------
+
+
+@handles("aws_lb", "aws_alb")
+def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
+    subnets = rec.values.get("subnets")
+    if not has(subnets) or (isinstance(subnets, Unknown) and not subnets.refs
+                            and rec.source == "plan"):
+        mappings = get_blocks(rec, "subnet_mapping")
+        if isinstance(mappings, Unknown):
+            subnets = mappings
+        else:
+            subnets = [m.get("subnet_id") for m in mappings]
+    zones = zones_of_subnets(index, subnets) if has(subnets) else Unknown("no subnets given")
+    return [resource(rec, "load-balancer", placement=Placement(zones=zones))]
+
+
+def _redirects_to_https(actions: Any) -> bool:
+    actions = blocks(actions, "default_action")
+    if isinstance(actions, Unknown) or not actions:
+        return False
+    for action in actions:
+        if action.get("type") != "redirect":
+            return False
+        redirect = blocks(action.get("redirect"), "redirect")
+        if isinstance(redirect, Unknown) or not redirect:
+            return False
+        protocol = redirect[0].get("protocol")
+        if not (isinstance(protocol, str) and protocol.upper() == "HTTPS"):
+            return False
+    return True
+
+
+@handles("aws_lb_listener", "aws_alb_listener")
+def listener(rec: TfResource, index: TfIndex) -> list[Resource]:
+    protocol = get_str(rec, "protocol")
+    if protocol is None:
+        # ALB listeners default to HTTP; a Gateway LB listener has no protocol (GENEVE).
+        lb = resolve_one(index, rec.values.get("load_balancer_arn"), ("aws_lb", "aws_alb"))
+        lb_type = lb.values.get("load_balancer_type", "application") if lb is not None else None
+        if lb is None or lb_type in ("application", None):
+            protocol = "HTTP"
+        elif lb_type == "gateway":
+            protocol = "GENEVE"
+    port = rec.values.get("port")
+    encrypted = _encrypted(protocol)
+    flow = Flow(f"listener :{show(port) if port is not None else '?'}", encrypted=encrypted,
+                detail=str(protocol) if isinstance(protocol, str) else "")
+    if encrypted is True:
+        policy = get_str(rec, "ssl_policy")
+        if policy is None:
+            policy = aws_tls.ELB_DEFAULT_POLICY
+        flow.min_tls = aws_tls.elb_min_tls(policy)
+        flow.detail += f" {show(policy)}"
+        cert = rec.values.get("certificate_arn")
+        certs = linked(index, rec, "listener_arn", ("aws_lb_listener_certificate",))
+        flow.certificate = True if has(cert) or certs else False
+    elif encrypted is False:
+        flow.redirects_to_https = _redirects_to_https(rec.values.get("default_action"))
+    return [resource(rec, "listener", flows=[flow])]
+
+
+def _classic_policy(rec: TfResource, index: TfIndex, port: Any) -> Maybe[str]:
+    """The SSL negotiation policy of a Classic Load Balancer listener."""
+    for attach in linked(index, rec, "load_balancer_name", ("aws_load_balancer_listener_policy",),
+                         name_keys=("name", "id")):
+        if as_int(attach.values.get("load_balancer_port"), "load_balancer_port") != port:
+            continue
+        names = as_list(attach.values.get("policy_names"))
+        if isinstance(names, Unknown):
+            return Unknown(f"the policies of {attach.address} are unknown")
+        for name in names:
+            policy = resolve_one(index, name, ("aws_load_balancer_policy",), name_keys=("policy_name",))
+            if policy is None:
+                return Unknown(f"listener policy {show(name)} is not in this configuration")
+            if policy.values.get("policy_type_name") != "SSLNegotiationPolicyType":
+                continue
+            for attr in known_blocks(policy, "policy_attribute"):
+                if attr.get("name") == "Reference-Security-Policy":
+                    return as_str(attr.get("value"), "Reference-Security-Policy",
+                                  Unknown("empty Reference-Security-Policy"))
+            return Unknown(f"{policy.address} lists its own protocols and ciphers")
+    return aws_tls.CLASSIC_ELB_DEFAULT_POLICY
+
+
+@handles("aws_elb")
+def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
+    flows: list[Flow] = []
+    listeners = get_blocks(rec, "listener")
+    if isinstance(listeners, Unknown):
+        flows.append(Flow("listeners", encrypted=listeners))
+        listeners = []
+    for block in listeners:
+        protocol = as_str(block.get("lb_protocol"), "lb_protocol")
+        port = as_int(block.get("lb_port"), "lb_port")
+        encrypted = _encrypted(protocol)
+        flow = Flow(f"listener :{show(port)}", encrypted=encrypted,
+                    detail=str(protocol) if isinstance(protocol, str) else "")
+        if encrypted is True:
+            policy = _classic_policy(rec, index, port)
+            flow.min_tls = aws_tls.elb_min_tls(policy)
+            flow.detail += f" {show(policy)}"
+            flow.certificate = has(block.get("ssl_certificate_id"))
+        flows.append(flow)
+    subnets = rec.values.get("subnets")
+    if has(subnets) and not (isinstance(subnets, Unknown) and not subnets.refs and rec.source == "plan"):
+        zones = zones_of_subnets(index, subnets)
+    else:
+        zones = zones_value(rec.values.get("availability_zones"), "availability_zones")
+    return [resource(rec, "load-balancer", flows=flows, placement=Placement(zones=zones))]
+
+
+# --- CloudFront ------------------------------------------------------------------------
+
+_VIEWER = {"allow-all": False, "redirect-to-https": True, "https-only": True}
+_ORIGIN = {"http-only": False, "https-only": True}
+
+
+@handles("aws_cloudfront_distribution")
+def cloudfront(rec: TfResource, index: TfIndex) -> list[Resource]:
+    cert = first_block(rec, "viewer_certificate")
+    default_cert = get_bool(rec, "cloudfront_default_certificate", False, cert)
+    if default_cert is True:
+        version: Any = aws_tls.CLOUDFRONT_DEFAULT_PROTOCOL  # *.cloudfront.net accepts TLSv1
+    else:
+        version = get_str(rec, "minimum_protocol_version", aws_tls.CLOUDFRONT_DEFAULT_PROTOCOL, cert)
+    min_tls = aws_tls.cloudfront_min_tls(version)
+    flows: list[Flow] = []
+    viewer_states: list[Maybe[bool]] = []
+    behaviours = [("viewer", b) for b in known_blocks(rec, "default_cache_behavior")]
+    for b in known_blocks(rec, "ordered_cache_behavior"):
+        behaviours.append((f"viewer (path {show(b.get('path_pattern'))})", b))
+    for name, behaviour in behaviours:
+        policy = behaviour.get("viewer_protocol_policy")
+        if isinstance(policy, Unknown):
+            encrypted: Maybe[bool] = policy
+        elif isinstance(policy, str) and policy in _VIEWER:
+            encrypted = _VIEWER[policy]
+        else:
+            encrypted = Unknown(f"unexpected viewer_protocol_policy {policy!r}")
+        viewer_states.append(encrypted)
+        flows.append(Flow(name, encrypted=encrypted, min_tls=min_tls,
+                          detail=f"{policy if isinstance(policy, str) else ''} {show(version)}".strip()))
+    # match-viewer origins are as safe as the weakest viewer behaviour.
+    weakest: Maybe[bool] = True
+    for state in viewer_states:
+        if state is False:
+            weakest = False
+            break
+        if isinstance(state, Unknown):
+            weakest = state
+    for origin in known_blocks(rec, "origin"):
+        name = f"origin {show(origin.get('origin_id'))}"
+        custom = blocks(origin.get("custom_origin_config"), "custom_origin_config")
+        if isinstance(custom, Unknown):
+            flows.append(Flow(name, encrypted=custom))
+            continue
+        if not custom:  # S3 (REST) origins are reached over HTTPS
+            flows.append(Flow(name, encrypted=True, detail="S3 origin"))
+            continue
+        policy = custom[0].get("origin_protocol_policy")
+        if isinstance(policy, Unknown):
+            encrypted = policy
+        elif policy == "match-viewer":
+            encrypted = weakest
+        elif isinstance(policy, str) and policy in _ORIGIN:
+            encrypted = _ORIGIN[policy]
+        else:
+            encrypted = Unknown(f"unexpected origin_protocol_policy {policy!r}")
+        protocols = custom[0].get("origin_ssl_protocols")
+        detail = str(policy) if isinstance(policy, str) else ""
+        if isinstance(protocols, (list, tuple)) and protocols:
+            detail += " " + ",".join(str(p) for p in protocols)
+        flows.append(Flow(name, encrypted=encrypted, detail=detail))
+    return [resource(rec, "cdn", region=None, flows=flows)]
+
+
+# --- security groups -------------------------------------------------------------------
+
+_PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "tcp": "tcp", "17": "udp", "udp": "udp"}
+_SKIPPED = {"icmp", "icmpv6", "1", "58"}
+
+
+def _cidrs(*values: Any) -> Maybe[tuple[str, ...]]:
+    out: list[str] = []
+    for value in values:
+        items = as_list(value)
+        if isinstance(items, Unknown):
+            return items
+        for item in items:
+            if isinstance(item, Unknown):
+                return item
+            if isinstance(item, str) and item and item not in out:
+                out.append(item)
+    return tuple(out)
+
+
+def _port(protocol: str, raw: Any, name: str, edge: int) -> Maybe[int]:
+    if protocol == "all":
+        return edge
+    port = as_int(raw, name, edge)
+    if isinstance(port, int) and port < 0:  # -1 means every port
+        return edge
+    return port if port is not None else edge
+
+
+def _open_port(protocol_raw: Any, from_raw: Any, to_raw: Any, sources: Maybe[tuple[str, ...]]) -> OpenPort | None:
+    if isinstance(protocol_raw, Unknown):
+        return OpenPort("all", protocol_raw, protocol_raw, sources)
+    text = str(protocol_raw).lower() if protocol_raw is not None else "-1"
+    if text in _SKIPPED:
+        return None
+    protocol = _PROTOCOLS.get(text, text)
+    return OpenPort(protocol, _port(protocol, from_raw, "from_port", 0),
+                    _port(protocol, to_raw, "to_port", 65535), sources)
+
+
+def _inline_ingress(rec: TfResource) -> list[OpenPort]:
+    ingress = get_blocks(rec, "ingress")
+    if isinstance(ingress, Unknown):
+        return [OpenPort("all", ingress, ingress, ingress)]
+    out = []
+    for rule in ingress:
+        port = _open_port(rule.get("protocol"), rule.get("from_port"), rule.get("to_port"),
+                          _cidrs(rule.get("cidr_blocks"), rule.get("ipv6_cidr_blocks")))
+        if port:
+            out.append(port)
+    return out
+
+
+def _rule_port(rule: TfResource) -> OpenPort | None:
+    if rule.type == "aws_security_group_rule":
+        if rule.values.get("type") != "ingress":
+            return None
+        return _open_port(rule.values.get("protocol"), rule.values.get("from_port"),
+                          rule.values.get("to_port"),
+                          _cidrs(rule.values.get("cidr_blocks"), rule.values.get("ipv6_cidr_blocks")))
+    return _open_port(rule.values.get("ip_protocol"), rule.values.get("from_port"),
+                      rule.values.get("to_port"),
+                      _cidrs(rule.values.get("cidr_ipv4"), rule.values.get("cidr_ipv6")))
+
+
+_RULE_TYPES = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+_GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
+
+
+@handles(*_GROUP_TYPES)
+def security_group(rec: TfResource, index: TfIndex) -> list[Resource]:
+    ports = _inline_ingress(rec)
+    for rule in linked(index, rec, "security_group_id", _RULE_TYPES):
+        port = _rule_port(rule)
+        if port:
+            ports.append(port)
+    return [resource(rec, "security-group", open_ports=ports)]
+
+
+@handles(*_RULE_TYPES)
+def security_group_rule(rec: TfResource, index: TfIndex) -> list[Resource]:
+    # Folded into its group; kept on its own when the group is not in this input.
+    if resolve_one(index, rec.values.get("security_group_id"), _GROUP_TYPES) is not None:
+        return []
+    port = _rule_port(rec)
+    if port is None:
+        return []
+    return [resource(rec, "security-group", open_ports=[port])]
+
+
+# --- VPN, autoscaling ------------------------------------------------------------------------
+
+
+@handles("aws_vpn_connection")
+def vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
+    flows = []
+    for tunnel in ("tunnel1", "tunnel2"):
+        versions = as_list(rec.values.get(f"{tunnel}_ike_versions"))
+        detail = "IPsec, IKE " + ("/".join(map(str, versions)) if isinstance(versions, list) and versions
+                                  else "ikev1/ikev2 (default)")
+        flows.append(Flow(tunnel, encrypted=True, detail=detail))
+    return [resource(rec, "vpn", flows=flows)]
+
+
+@handles("aws_autoscaling_group")
+def autoscaling_group(rec: TfResource, index: TfIndex) -> list[Resource]:
+    subnets = rec.values.get("vpc_zone_identifier")
+    if has(subnets) and not (isinstance(subnets, Unknown) and not subnets.refs and rec.source == "plan"):
+        zones = zones_of_subnets(index, subnets)
+    else:
+        zones = zones_value(rec.values.get("availability_zones"), "availability_zones")
+        if zones == ():
+            zones = Unknown("neither vpc_zone_identifier nor availability_zones is set")
+    return [resource(rec, "autoscaling-group", placement=Placement(zones=zones))]
+
+
+@handles("aws_subnet", "aws_default_subnet", "aws_lb_listener_certificate",
+         "aws_load_balancer_policy", "aws_load_balancer_listener_policy")
+def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
+    return []

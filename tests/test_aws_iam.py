@@ -1,0 +1,150 @@
+"""IAM policy analysis (hds_iac.adapters.aws_iam): plain policy dicts, no Terraform."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hds_iac.adapters import aws_iam
+from hds_iac.model import Unknown
+
+SELF_SERVICE = ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser",
+                "iam:ListMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"]
+
+
+def policy(*statements: dict) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+@pytest.mark.parametrize("condition", [
+    {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+    {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+    {"Bool": {"aws:MultiFactorAuthPresent": False}},
+    {"BoolIfExists": {"aws:multifactorauthpresent": ["false"]}},  # keys are case-insensitive
+    {"Null": {"aws:MultiFactorAuthAge": "true"}},
+])
+def test_mfa_deny_with_not_action(condition):
+    doc = policy({"Sid": "DenyAllExceptListedIfNoMFA", "Effect": "Deny",
+                  "NotAction": SELF_SERVICE, "Resource": "*", "Condition": condition})
+    assert aws_iam.denies_without_mfa(doc) is True
+
+
+def test_mfa_deny_with_action_star_and_single_statement():
+    doc = {"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*",
+                         "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}}
+    assert aws_iam.denies_without_mfa(doc) is True
+
+
+@pytest.mark.parametrize("stmt", [
+    # allow, not deny
+    {"Effect": "Allow", "Action": "*", "Resource": "*",
+     "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}},
+    # denies a single action only: not an enforcement
+    {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*",
+     "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}},
+    # denies when MFA IS present (nonsense, but not enforcement)
+    {"Effect": "Deny", "Action": "*", "Resource": "*",
+     "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+    # no condition
+    {"Effect": "Deny", "NotAction": SELF_SERVICE, "Resource": "*"},
+    # another key
+    {"Effect": "Deny", "Action": "*", "Resource": "*",
+     "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+])
+def test_not_an_mfa_enforcement(stmt):
+    assert aws_iam.denies_without_mfa(policy(stmt)) is False
+
+
+def test_tls_only_bucket_policy():
+    doc = policy({"Sid": "AllowSSLRequestsOnly", "Effect": "Deny", "Principal": "*",
+                  "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                  "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+    assert aws_iam.denies_insecure_transport(doc) is True
+    doc["Statement"][0]["Principal"] = {"AWS": "*"}
+    assert aws_iam.denies_insecure_transport(doc) is True
+    doc["Statement"][0]["Principal"] = {"AWS": "arn:aws:iam::123456789012:root"}
+    assert aws_iam.denies_insecure_transport(doc) is False  # only one principal is refused
+    assert aws_iam.denies_insecure_transport(policy(
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"})) is False
+
+
+def test_load_policy_shapes():
+    assert aws_iam.load_policy('{"Statement": []}') == {"Statement": []}
+    assert aws_iam.load_policy({"Statement": []}) == {"Statement": []}
+    assert isinstance(aws_iam.load_policy("{not json"), Unknown)
+    assert isinstance(aws_iam.load_policy(["a list"]), Unknown)
+    unknown = Unknown("known after apply")
+    assert aws_iam.load_policy(unknown) is unknown
+
+
+def assume(principal, action="sts:AssumeRole", condition=None) -> dict:
+    stmt = {"Effect": "Allow", "Principal": principal, "Action": action}
+    if condition:
+        stmt["Condition"] = condition
+    return policy(stmt)
+
+
+def test_trust_service_principal_is_not_human():
+    verdict = aws_iam.trust(assume({"Service": "ec2.amazonaws.com"}))
+    assert (verdict.humans, verdict.mfa, verdict.saml) == (False, False, False)
+
+
+def test_trust_web_identity_is_not_human():
+    verdict = aws_iam.trust(assume({"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+                                   action="sts:AssumeRoleWithWebIdentity"))
+    assert verdict.humans is False and verdict.saml is False
+
+
+def test_trust_saml_is_federated_humans():
+    verdict = aws_iam.trust(assume({"Federated": "arn:aws:iam::123456789012:saml-provider/corp"},
+                                   action="sts:AssumeRoleWithSAML"))
+    assert verdict.saml is True and verdict.humans is False
+
+
+@pytest.mark.parametrize("principal", [
+    {"AWS": "arn:aws:iam::123456789012:root"},
+    {"AWS": ["123456789012"]},
+    {"AWS": "arn:aws:iam::123456789012:user/alice"},
+    {"AWS": "*"},
+    "*",
+])
+def test_trust_account_principals_are_humans(principal):
+    verdict = aws_iam.trust(assume(principal))
+    assert verdict.humans is True and verdict.mfa is False
+
+
+def test_trust_role_principal_is_a_machine():
+    verdict = aws_iam.trust(assume({"AWS": "arn:aws:iam::123456789012:role/ci"}))
+    assert verdict.humans is False
+
+
+@pytest.mark.parametrize("condition", [
+    {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+    {"BoolIfExists": {"aws:MultiFactorAuthPresent": True}},
+    {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}},
+])
+def test_trust_with_mfa_condition(condition):
+    verdict = aws_iam.trust(assume({"AWS": "arn:aws:iam::123456789012:root"}, condition=condition))
+    assert verdict.humans is True and verdict.mfa is True
+
+
+def test_trust_mfa_must_hold_on_every_human_statement():
+    doc = policy(
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+         "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+         "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"},
+    )
+    verdict = aws_iam.trust(doc)
+    assert verdict.humans is True and verdict.mfa is False
+    assert "arn:aws:iam::222222222222:root" in verdict.principals
+
+
+def test_merge_and_string_policy_roundtrip():
+    a = assume({"Service": "ec2.amazonaws.com"})
+    b = json.loads(json.dumps(policy({"Effect": "Deny", "Action": "*", "Resource": "*",
+                                      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}})))
+    merged = aws_iam.merge([a, b])
+    assert len(merged["Statement"]) == 2
+    assert aws_iam.denies_without_mfa(merged) is True

@@ -1,0 +1,285 @@
+"""Finding Terraform folders and parsing .tf / .tfvars files, each file once per process.
+
+python-hcl2 builds its Lark parser on first use and caches it next to its own code; when
+that folder is not writable (system installs, read-only images) the cache goes to the
+user's cache folder instead, so only the very first run pays the ~2 s build.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from hds_iac.terraform.records import ReadError
+
+SERIALIZE_OPTIONS = None  # built lazily (importing hcl2 costs a little)
+_LARK = None
+
+
+def _cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "hds-iac")
+
+
+def _writable(folder: str) -> bool:
+    return os.access(folder, os.W_OK)
+
+
+def lark_parser():
+    """python-hcl2's Lark parser, with its build cached somewhere writable."""
+    global _LARK
+    if _LARK is not None:
+        return _LARK
+    from hcl2 import parser as hcl2_parser
+
+    site_cache = hcl2_parser.PARSER_FILE
+    if _writable(str(site_cache.parent)):
+        _LARK = hcl2_parser.parser()
+        return _LARK
+    from lark import Lark
+
+    from hcl2.postlexer import PostLexer
+
+    try:
+        from hcl2.version import version as hcl2_version
+    except ImportError:  # pragma: no cover - every release has it
+        hcl2_version = "unknown"
+    user_cache = os.path.join(_cache_dir(), f"hcl2-{hcl2_version}-lark.bin")
+    # (Copying the site cache would not help: Lark's cache key includes the cache path.)
+    try:
+        os.makedirs(os.path.dirname(user_cache), exist_ok=True)
+    except OSError:
+        pass  # no writable cache anywhere: Lark builds the parser in memory, every run
+    _LARK = Lark.open(
+        "hcl2.lark", parser="lalr", cache=user_cache, rel_to=hcl2_parser.__file__,
+        propagate_positions=True, postlex=PostLexer(),
+    )
+    return _LARK
+
+
+class ParseFailure(Exception):
+    """A file python-hcl2 cannot parse; the message is one line for the user."""
+
+
+def _describe_lark_error(exc: Exception) -> str:
+    line = getattr(exc, "line", None)
+    column = getattr(exc, "column", None)
+    where = f"line {line}" + (f", column {column}" if column and column > 0 else "") \
+        if isinstance(line, int) and line > 0 else ""
+    token = getattr(exc, "token", None)
+    char = getattr(exc, "char", None)
+    what = ""
+    if token is not None and str(token) != "":
+        what = f"unexpected {str(token)[:40]!r}"
+    elif char is not None:
+        what = f"unexpected character {char!r}"
+    elif type(exc).__name__ == "UnexpectedEOF":
+        what = "unexpected end of file"
+    parts = [p for p in ("syntax error", where, what) if p]
+    return parts[0] + (" at " + ", ".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def parse_hcl(text: str) -> tuple[dict, dict[str, list[int]]]:
+    """(python-hcl2 dict, line of each top-level block by block type, in file order)."""
+    global SERIALIZE_OPTIONS
+    import hcl2
+    from hcl2.utils import SerializationOptions
+
+    if SERIALIZE_OPTIONS is None:
+        SERIALIZE_OPTIONS = SerializationOptions(with_comments=False, preserve_heredocs=True)
+    try:
+        tree = lark_parser().parse(text + "\n")
+    except Exception as exc:  # noqa: BLE001 - Lark raises many kinds; all are bad input
+        raise ParseFailure(_describe_lark_error(exc)) from None
+    lines: dict[str, list[int]] = {}
+    body = tree.children[0] if tree.children else None
+    for child in getattr(body, "children", []):
+        if getattr(child, "data", None) == "block":
+            kind = _first_name(child.children[0]) if child.children else ""
+            line = getattr(child.meta, "line", None) if not child.meta.empty else None
+            lines.setdefault(kind, []).append(line)
+    try:
+        data = hcl2.serialize(hcl2.transform(tree), serialization_options=SERIALIZE_OPTIONS)
+    except Exception as exc:  # noqa: BLE001 - transformer errors are bad input too
+        raise ParseFailure(f"cannot read the configuration ({type(exc).__name__}: "
+                           f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
+    return data, lines
+
+
+def _first_name(node: Any) -> str:
+    if hasattr(node, "children"):
+        return "".join(_first_name(c) for c in node.children)
+    return str(node)
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    body: dict = field(default_factory=dict)
+    lines: dict[str, list[int]] = field(default_factory=dict)
+
+
+_PARSE_CACHE: dict[tuple[str, int, int], ParsedFile | ReadError] = {}
+
+
+def read_text(path: str) -> str:
+    """A file's text; raises ParseFailure with a one-line reason."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise ParseFailure("file vanished while reading the folder") from None
+    except IsADirectoryError:
+        raise ParseFailure("is a directory") from None
+    except OSError as exc:
+        if exc.errno == 40:  # ELOOP
+            raise ParseFailure("symbolic link loop") from None
+        raise ParseFailure(f"cannot read ({exc.strerror or type(exc).__name__})") from None
+    if b"\x00" in data:
+        raise ParseFailure("binary file, not Terraform text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseFailure(f"not UTF-8 text (invalid byte at line {line})") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse_file(path: str, display: str) -> ParsedFile | ReadError:
+    """One .tf or .tfvars file, parsed once per process (keyed by path, size and mtime)."""
+    try:
+        stat = os.stat(path)
+        key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _PARSE_CACHE:
+        cached = _PARSE_CACHE[key]
+        return ReadError(display, cached.message) if isinstance(cached, ReadError) else cached
+    try:
+        data, lines = parse_hcl(read_text(path))
+        result: ParsedFile | ReadError = ParsedFile(path, data, lines)
+    except ParseFailure as exc:
+        result = ReadError(display, str(exc))
+    except RecursionError:
+        result = ReadError(display, "expression nested too deeply to read")
+    if key is not None:
+        _PARSE_CACHE[key] = result
+    return result
+
+
+# --- discovery --------------------------------------------------------------------------
+
+_SKIPPED_DIRS = {".terraform"}
+
+
+def is_override(name: str) -> bool:
+    return name == "override.tf" or name.endswith("_override.tf")
+
+
+def tf_files(folder: str) -> tuple[list[str], list[str]]:
+    """(the .tf files of a folder, sorted; other Terraform files we do not read)."""
+    files, skipped = [], []
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return [], []
+    for name in entries:
+        if name.startswith(".") or name.endswith("~") or name.startswith("#"):
+            continue
+        if name.endswith(".tf.json"):
+            skipped.append(name)
+        elif name.endswith(".tf"):
+            if is_override(name):
+                skipped.append(name)
+            else:
+                files.append(os.path.join(folder, name))
+    return files, skipped
+
+
+_LOCAL_SOURCE = re.compile(r"^\.\.?(/|\\|$)")
+
+
+def local_module_sources(parsed: ParsedFile) -> list[str]:
+    """The `source` of every local module call in a parsed file ("./x", "../y")."""
+    out = []
+    for entry in parsed.body.get("module", []) or []:
+        if not isinstance(entry, dict):
+            continue
+        for block in entry.values():
+            if isinstance(block, dict):
+                source = block.get("source")
+                if isinstance(source, str) and source.startswith('"') and source.endswith('"'):
+                    source = source[1:-1]
+                    if _LOCAL_SOURCE.match(source):
+                        out.append(source)
+    return out
+
+
+def walk_folders(path: str) -> list[str]:
+    """Every folder under `path` (itself included), no hidden ones, no symlink loops."""
+    out: list[str] = []
+    seen: set[str] = set()
+    stack = [path]
+    while stack:
+        folder = stack.pop()
+        real = os.path.realpath(folder)
+        if real in seen:
+            continue
+        seen.add(real)
+        out.append(folder)
+        try:
+            names = sorted(os.listdir(folder), reverse=True)
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(".") or name in _SKIPPED_DIRS:
+                continue
+            child = os.path.join(folder, name)
+            if os.path.isdir(child):
+                stack.append(child)
+    return out
+
+
+def find_roots(path: str) -> list[str]:
+    """Folders with .tf files under `path` that no other folder there calls as a local module."""
+    if not os.path.isdir(path):
+        return []
+    with_tf: list[str] = []
+    called: set[str] = set()
+    for folder in walk_folders(path):
+        files, _ = tf_files(folder)
+        if not files:
+            continue
+        with_tf.append(folder)
+        for file in files:
+            parsed = parse_file(file, file)
+            if isinstance(parsed, ParsedFile):
+                for source in local_module_sources(parsed):
+                    target = os.path.realpath(os.path.join(folder, source))
+                    if target != os.path.realpath(folder):
+                        called.add(target)
+    return sorted(f for f in with_tf if os.path.realpath(f) not in called)
+
+
+# --- variables files ---------------------------------------------------------------------
+
+
+def read_tfvars(path: str, display: str) -> tuple[dict[str, Any], str] | ReadError:
+    """(name -> raw value, kind) of a .tfvars ("hcl": python-hcl2 values) or .tfvars.json."""
+    if path.endswith(".json"):
+        try:
+            data = json.loads(read_text(path))
+        except ParseFailure as exc:
+            return ReadError(display, str(exc))
+        except json.JSONDecodeError as exc:
+            return ReadError(display, f"invalid JSON at line {exc.lineno}: {exc.msg}")
+        if not isinstance(data, dict):
+            return ReadError(display, "a variables file must hold a JSON object")
+        return data, "json"
+    parsed = parse_file(path, display)
+    if isinstance(parsed, ReadError):
+        return parsed
+    values = {k: v for k, v in parsed.body.items() if not (k.startswith("__") and k.endswith("__"))}
+    return values, "hcl"

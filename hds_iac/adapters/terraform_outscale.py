@@ -1,9 +1,735 @@
-"""Maps outscale Terraform records onto the model (placeholder until the adapter lands)."""
+"""Maps Outscale Terraform records (provider outscale/outscale 1.x; HCL, plans, states) onto the model.
+
+One small function per resource type in `HANDLERS`. Records that are only read through
+others (nets, subnets) map to nothing. What is special about Outscale:
+
+- No block-volume encryption exists in the API or the provider: volumes and VM disks get
+  `AtRest(enabled=None, default="client-side")`, and only the user's attestation tag
+  (`Settings.encryption_attestation_tag`) can make them pass.
+- Outscale takes no automatic backup (matrix §20): volumes carry the backup attestation in
+  `facts["backup_attested"]`.
+- Tags are `tags { key = .., value = .. }` blocks (a list of {key, value}).
+- States written by the corpus tooling mask ids and some values (`########`, `##id-3##`):
+  a masked value is never taken for a real one, but masked ids (`##id-3##`) are stable inside
+  one state, so they still link a rule to its security group.
+- `user_data`, `admin_password` and secret keys are never read.
+"""
 from __future__ import annotations
 
-from hds_iac.model import Resource
+import re
+from datetime import date, datetime
+from typing import Any, Callable
+
+from hds_iac.adapters.terraform import TfIndex, origin_of
+from hds_iac.adapters.terraform_aws_common import (
+    as_bool, as_int, as_list, as_str, blocks, computed_default, is_set, of_type, resolve_all, resolve_one,
+    show,
+)
+from hds_iac.model import (
+    AtRest, Destination, Flow, Identity, Maybe, OpenPort, Placement, Resource, Sharing, Unknown,
+)
+from hds_iac.settings import Settings
 from hds_iac.terraform.records import TfResource
 
+Handler = Callable[[TfResource, TfIndex], list[Resource]]
 
-def adapt(rec: TfResource, index) -> list[Resource]:
+PROVIDER = "outscale"
+_SUBREGION = re.compile(r"^([a-z]+(?:-[a-z]+)*-\d+)[a-z]$")
+_REGION = re.compile(r"^[a-z]+(?:-[a-z]+)*-\d+$")
+_FALSE_WORDS = {"false", "no", "0"}
+_DEFAULTS = Settings()
+
+USER_MFA_UNKNOWN = ("Outscale EIM users have no API-visible MFA setting; the account's API access "
+                    "policy (require_trusted_env) is what enforces MFA")
+
+
+# --- small typed reads ------------------------------------------------------------------
+
+
+def masked(value: Any) -> bool:
+    """A value hidden by the tool that published the state (`########`, `##id-3##`)."""
+    return isinstance(value, str) and value.startswith("##") and value.endswith("##")
+
+
+def _fully_masked(value: Any) -> bool:
+    return isinstance(value, str) and value != "" and set(value) == {"#"}
+
+
+def _get(rec: TfResource, name: str, values: dict | None = None) -> Any:
+    """A raw value; a plan's "known after apply" for an omitted computed attribute is None."""
+    raw = (rec.values if values is None else values).get(name)
+    if computed_default(rec, raw):
+        return None
+    return raw
+
+
+def _str(rec: TfResource, name: str, values: dict | None = None) -> Maybe[str] | None:
+    value = as_str(_get(rec, name, values), name)
+    if masked(value):
+        return Unknown(f"{name} is masked in this input")
+    return value
+
+
+def _blocks(rec: TfResource, name: str, values: dict | None = None) -> Maybe[list[dict]]:
+    raw = _get(rec, name, values)
+    if _fully_masked(raw):
+        return Unknown(f"{name} is masked in this input")
+    return blocks(raw, name)
+
+
+def _bool(rec: TfResource, name: str, default: Maybe[bool] | None = None,
+          values: dict | None = None) -> Maybe[bool] | None:
+    raw = _get(rec, name, values)
+    if _fully_masked(raw):
+        return Unknown(f"{name} is masked in this input")
+    return as_bool(raw, name, default)
+
+
+def _int(rec: TfResource, name: str, default: Maybe[int] | None = None,
+         values: dict | None = None) -> Maybe[int] | None:
+    raw = _get(rec, name, values)
+    if _fully_masked(raw):
+        return Unknown(f"{name} is masked in this input")
+    return as_int(raw, name, default)
+
+
+def _strings(value: Any, name: str, numbers: bool = False) -> Maybe[tuple[str, ...]]:
+    """A list of strings (account ids, CIDRs, subregions); Unknown when any item is.
+    `numbers`: integers are accepted too (account ids written without quotes)."""
+    if _fully_masked(value):
+        return Unknown(f"{name} is masked in this input")
+    items = as_list(value)
+    if isinstance(items, Unknown):
+        return items
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, Unknown):
+            return item
+        if masked(item):
+            return Unknown(f"{name} is masked in this input")
+        if not (isinstance(item, str) or (numbers and isinstance(item, int)
+                                          and not isinstance(item, bool))):
+            return Unknown(f"unexpected value for {name}")
+        text = str(item)
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+# --- tags and attestations ----------------------------------------------------------------
+
+
+def tags_of(rec: TfResource, values: dict | None = None) -> Maybe[dict[str, Any]]:
+    """Outscale tags (`tags { key, value }` blocks, list of {key, value}) as a dict.
+
+    A tag whose key is unknown makes the whole set unknown (any key may be the attestation);
+    a tag whose value is unknown keeps its key with an Unknown value."""
+    raw = _get(rec, "tags", values)
+    if raw is None or raw == "":
+        return {}
+    if isinstance(raw, Unknown):
+        return raw
+    if _fully_masked(raw):
+        return Unknown("tags are masked in this input")
+    if isinstance(raw, dict) and not ({"key", "value"} >= set(raw) and "key" in raw):
+        # a plain map (older provider versions, or a map variable)
+        return {str(k): v for k, v in raw.items()}
+    items = blocks(raw, "tags")
+    if isinstance(items, Unknown):
+        return items
+    out: dict[str, Any] = {}
+    for item in items:
+        key = item.get("key")
+        if isinstance(key, Unknown):
+            return Unknown(f"a tag key is unknown ({key.reason or show(key)})")
+        if not isinstance(key, str):
+            return Unknown("unexpected value for tags")
+        value = item.get("value")
+        out[key] = value if isinstance(value, (str, Unknown)) else ("" if value is None else str(value))
+    return out
+
+
+def attestation(tags: Maybe[dict[str, Any]], tag: str) -> Maybe[bool]:
+    """Whether `tags` carry the attestation `tag`: any non-empty value other than
+    false/no/0 counts. Rules with a configured tag name can call this on `Resource.tags`."""
+    if isinstance(tags, Unknown):
+        return tags
+    if tag not in tags:
+        return False
+    value = tags[tag]
+    if isinstance(value, Unknown):
+        return Unknown(f"the value of tag {tag} is unknown")
+    if not isinstance(value, str):
+        return Unknown(f"unexpected value for tag {tag}")
+    text = value.strip().lower()
+    return bool(text) and text not in _FALSE_WORDS
+
+
+def _attested(*values: Maybe[bool]) -> Maybe[bool]:
+    """True when any attestation is; else the first Unknown; else False."""
+    if any(v is True for v in values):
+        return True
+    for v in values:
+        if isinstance(v, Unknown):
+            return v
+    return False
+
+
+# --- regions, zones, links ------------------------------------------------------------------
+
+
+def region_from_subregion(value: Any) -> str | None:
+    if isinstance(value, str):
+        match = _SUBREGION.match(value)
+        if match:
+            return match.group(1)
+    return None
+
+
+def region_of(rec: TfResource, *zones: Any) -> Maybe[str]:
+    """The provider's region when known, else what a real subregion name says."""
+    provider = rec.provider_region
+    if isinstance(provider, str) and provider and not masked(provider):
+        return provider
+    for zone in zones:
+        found = region_from_subregion(zone)
+        if found:
+            return found
+    if isinstance(provider, Unknown):
+        return provider
+    if masked(provider):
+        return Unknown("the Outscale region is masked in this input")
+    return Unknown("the Outscale provider region is not known")
+
+
+def _zone_value(value: Any, name: str) -> Maybe[str] | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Unknown):
+        return value
+    if masked(value):
+        return Unknown(f"{name} is masked in this input")
+    if isinstance(value, str):
+        return value
+    return Unknown(f"unexpected value for {name}")
+
+
+def _link(index: TfIndex, value: Any, types: tuple[str, ...], keys: tuple[str, ...]) -> TfResource | None:
+    """The record `value` points at: reference, id, or one of `keys` (masked ids included:
+    `##id-3##` is stable inside one state; a bare `########` links nothing)."""
+    if value is None or value == "" or _fully_masked(value):
+        return None
+    if isinstance(value, Unknown):
+        found = resolve_all(index, value, types)
+        return found[0] if len(found) == 1 else None
+    if not isinstance(value, str):
+        return None
+    return resolve_one(index, value, types, name_keys=keys)
+
+
+_SUBNET_TYPES = ("outscale_subnet",)
+
+
+def _subnet_zone(index: TfIndex, value: Any) -> Maybe[str]:
+    subnet = _link(index, value, _SUBNET_TYPES, ("subnet_id", "id"))
+    if subnet is None:
+        if isinstance(value, Unknown) and not value.refs:
+            return value
+        if masked(value):
+            return Unknown("the subnet id is masked and its subnet is not in this input")
+        return Unknown(f"subnet {show(value)} is not in this configuration")
+    zone = _zone_value(_get(subnet, "subregion_name"), f"subregion_name of {subnet.address}")
+    if zone is None:
+        return Unknown(f"the subregion of {subnet.address} is not set")
+    return zone
+
+
+def _ids(rec: TfResource, *keys: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for key in (*keys, "id"):
+        value = rec.values.get(key)
+        if isinstance(value, str) and value and not _fully_masked(value) and value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def resource(rec: TfResource, kind: str, *, region: Any, id_key: str | None = None,
+             tags: Maybe[dict[str, Any]] | None = None, **facets: Any) -> Resource:
+    return Resource(
+        address=rec.address,
+        type=rec.type,
+        provider=PROVIDER,
+        kind=kind,
+        region=region,
+        origin=origin_of(rec),
+        ids=_ids(rec, id_key) if id_key else _ids(rec),
+        tags=tags_of(rec) if tags is None else tags,
+        **facets,
+    )
+
+
+# --- storage: volumes, VMs, snapshots, images ------------------------------------------------
+
+
+def _client_side(part: str, attested: Maybe[bool]) -> AtRest:
+    return AtRest(enabled=None, default="client-side", attested=attested is True, part=part)
+
+
+def volume(rec: TfResource, index: TfIndex) -> list[Resource]:
+    tags = tags_of(rec)
+    zone = _zone_value(_get(rec, "subregion_name"), "subregion_name")
+    encryption = attestation(tags, _DEFAULTS.encryption_attestation_tag)
+    backup = attestation(tags, _DEFAULTS.backup_attestation_tag)
+    return [resource(
+        rec, "volume", region=region_of(rec, zone), id_key="volume_id", tags=tags,
+        stores_data=True,
+        at_rest=[_client_side("volume", encryption)],
+        placement=Placement(zones=(zone,) if isinstance(zone, str) else zone),
+        facts={"encryption_attested": encryption, "backup_attested": backup},
+    )]
+
+
+def _vm_zone(rec: TfResource, index: TfIndex) -> Maybe[str]:
+    """`placement_subregion_name`, else the subregion of the VM's subnet (or primary NIC's)."""
+    zone = _zone_value(_get(rec, "placement_subregion_name"), "placement_subregion_name")
+    if isinstance(zone, str):
+        return zone
+    subnet = _subnet_of(rec)
+    if subnet is not None:
+        from_subnet = _subnet_zone(index, subnet)
+        if isinstance(from_subnet, str) or zone is None:
+            return from_subnet
+    if zone is not None:
+        return zone
+    return Unknown("no subregion or subnet is set: Outscale chooses the subregion at creation")
+
+
+def _subnet_of(rec: TfResource) -> Any:
+    subnet = _get(rec, "subnet_id")
+    if subnet not in (None, ""):
+        return subnet
+    for name in ("primary_nic", "nics"):
+        got = _blocks(rec, name)
+        if isinstance(got, list):
+            for nic in got:
+                value = nic.get("subnet_id")
+                if value not in (None, ""):
+                    return value
+    return None
+
+
+def _vm_disks(rec: TfResource, vm_attested: Maybe[bool]) -> list[AtRest]:
+    """One AtRest for the boot disk and one per extra BSU mapping. A disk is attested by the
+    VM's tag or by the tag of its own `bsu` block."""
+    root = _str(rec, "root_device_name")
+    root_name = root if isinstance(root, str) else "/dev/sda1"
+    disks: list[AtRest] = []
+    found_root = False
+    mappings = _blocks(rec, "block_device_mappings")
+    for mapping in mappings if isinstance(mappings, list) else []:
+        if mapping.get("no_device") not in (None, ""):
+            continue
+        bsus = blocks(mapping.get("bsu"), "bsu")
+        if isinstance(bsus, Unknown) or not bsus:
+            continue  # not a BSU disk
+        device = mapping.get("device_name")
+        device = device if isinstance(device, str) and device else "?"
+        disk_tag = attestation(tags_of(rec, bsus[0]), _DEFAULTS.encryption_attestation_tag)
+        attested = _attested(vm_attested, disk_tag)
+        if device == root_name:
+            found_root = True
+            disks.append(_client_side(f"boot disk {device}", attested))
+        else:
+            disks.append(_client_side(f"bsu {device}", attested))
+    if not found_root:
+        disks.insert(0, _client_side(f"boot disk {root_name}", vm_attested))
+    return disks
+
+
+def vm(rec: TfResource, index: TfIndex) -> list[Resource]:
+    # Never read: user_data, admin_password, get_admin_password (secrets).
+    tags = tags_of(rec)
+    zone = _vm_zone(rec, index)
+    encryption = attestation(tags, _DEFAULTS.encryption_attestation_tag)
+    return [resource(
+        rec, "instance", region=region_of(rec, zone), id_key="vm_id", tags=tags,
+        stores_data=True, at_rest=_vm_disks(rec, encryption),
+        placement=Placement(zones=(zone,) if isinstance(zone, str) else zone, standalone=True),
+        facts={"encryption_attested": encryption,
+               "backup_attested": attestation(tags, _DEFAULTS.backup_attestation_tag)},
+    )]
+
+
+def _permissions(rec: TfResource, name: str) -> Sharing | None:
+    """Sharing from `{ global_permission, account_ids }` blocks; None when absent."""
+    got = _blocks(rec, name)
+    if isinstance(got, Unknown):
+        return Sharing(public=got, accounts=got)
+    if not got:
+        return None
+    public: Maybe[bool] = False
+    accounts: list[str] = []
+    unknown_accounts: Unknown | None = None
+    for block in got:
+        flag = _bool(rec, "global_permission", False, values=block)
+        if flag is True:
+            public = True
+        elif isinstance(flag, Unknown) and public is False:
+            public = flag
+        ids = _strings(block.get("account_ids"), "account_ids", numbers=True)
+        if isinstance(ids, Unknown):
+            if unknown_accounts is None:
+                unknown_accounts = ids
+        else:
+            accounts += [a for a in ids if a not in accounts]
+    return Sharing(public=public,
+                   accounts=unknown_accounts if unknown_accounts is not None else tuple(accounts))
+
+
+def _copy_destination(rec: TfResource, region: Maybe[str], what: str) -> list[Destination]:
+    """A copy from `source_region_name` lands in this resource's region."""
+    source = _get(rec, "source_region_name")
+    if source is None or source == "":
+        return []
+    label = f"{what} from {source}" if isinstance(source, str) and not masked(source) \
+        else f"{what} from another region"
+    return [Destination(region=region, what=label)]
+
+
+def snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
+    region = region_of(rec)
+    is_copy = _get(rec, "source_region_name") not in (None, "")
+    if isinstance(region, Unknown) and not is_copy:
+        source = _link(index, _get(rec, "volume_id"), ("outscale_volume",), ("volume_id",))
+        if source is not None:
+            region = region_of(rec, _get(source, "subregion_name"))
+    return [resource(
+        rec, "snapshot", region=region, id_key="snapshot_id", stores_data=True,
+        sharing=_permissions(rec, "permissions_to_create_volume") or Sharing(),
+        destinations=_copy_destination(rec, region, "snapshot copy"),
+    )]
+
+
+def _target_region(rec: TfResource, index: TfIndex, attr: str, types: tuple[str, ...],
+                   keys: tuple[str, ...]) -> Maybe[str]:
+    region = region_of(rec)
+    if isinstance(region, Unknown):
+        target = _link(index, _get(rec, attr), types, keys)
+        if target is not None and target.type in HANDLERS:
+            for res in HANDLERS[target.type](target, index):
+                if isinstance(res.region, str):
+                    return res.region
+    return region
+
+
+def snapshot_attributes(rec: TfResource, index: TfIndex) -> list[Resource]:
+    sharing = _permissions(rec, "permissions_to_create_volume_additions") or Sharing()
+    region = _target_region(rec, index, "snapshot_id", ("outscale_snapshot",), ("snapshot_id",))
+    return [resource(rec, "snapshot", region=region, stores_data=False, sharing=sharing,
+                     facts={"snapshot": show(_get(rec, "snapshot_id"))})]
+
+
+def image(rec: TfResource, index: TfIndex) -> list[Resource]:
+    region = region_of(rec)
+    sharing = _permissions(rec, "permissions_to_launch") or Sharing()
+    public = _bool(rec, "is_public")
+    if public is True:
+        sharing.public = True
+    return [resource(
+        rec, "image", region=region, id_key="image_id", stores_data=True, sharing=sharing,
+        destinations=_copy_destination(rec, region, "image copy"),
+    )]
+
+
+def image_launch_permission(rec: TfResource, index: TfIndex) -> list[Resource]:
+    sharing = _permissions(rec, "permission_additions") or Sharing()
+    region = _target_region(rec, index, "image_id", ("outscale_image",), ("image_id",))
+    return [resource(rec, "image", region=region, stores_data=False, sharing=sharing,
+                     facts={"image": show(_get(rec, "image_id"))})]
+
+
+# --- network: load balancers, security groups, VPN ------------------------------------------
+
+_PLAIN = {"HTTP", "TCP"}
+_TLS = {"HTTPS", "SSL"}
+
+
+def _listener_flow(rec: TfResource, block: dict) -> Flow:
+    protocol = _str(rec, "load_balancer_protocol", values=block)
+    port = _int(rec, "load_balancer_port", values=block)
+    backend = block.get("backend_protocol")
+    name = f"listener :{show(port) if port is not None else '?'}"
+    detail = str(protocol) if isinstance(protocol, str) else ""
+    if isinstance(backend, str) and backend:
+        detail += f" -> backend {backend}"
+    if isinstance(protocol, Unknown):
+        return Flow(name, encrypted=protocol, detail=detail)
+    text = protocol.upper() if isinstance(protocol, str) else ""
+    if text in _PLAIN:
+        return Flow(name, encrypted=False, detail=detail)
+    if text in _TLS:
+        certificate = block.get("server_certificate_id")
+        # A masked value is a value; a plan's unknown without reference is an omitted one.
+        has_cert: Maybe[bool] = True if masked(certificate) else is_set(rec, certificate)
+        # Outscale has no TLS-version policy object: min_tls stays None.
+        return Flow(name, encrypted=True, certificate=has_cert, detail=detail)
+    return Flow(name, encrypted=Unknown(f"unexpected value for load_balancer_protocol ({protocol})"),
+                detail=detail)
+
+
+def _lb_zones(rec: TfResource, index: TfIndex) -> Maybe[tuple[str, ...]]:
+    subnets = _get(rec, "subnets")
+    if subnets not in (None, "", []) and not _fully_masked(subnets):
+        if isinstance(subnets, Unknown):
+            found = resolve_all(index, subnets, _SUBNET_TYPES)
+            items: list[Any] = [Unknown("", refs=(s.address,)) for s in found] or [subnets]
+        else:
+            listed = as_list(subnets)
+            if isinstance(listed, Unknown):
+                return listed
+            items = listed
+        zones: list[str] = []
+        missing: Unknown | None = None
+        for item in items:
+            zone = _subnet_zone(index, item)
+            if isinstance(zone, Unknown):
+                missing = zone if missing is None else missing
+            elif zone not in zones:
+                zones.append(zone)
+        if missing is not None and len(zones) < 2:  # a partial answer spanning 2 zones stands
+            return missing
+        return tuple(zones)
+    names = _get(rec, "subregion_names")
+    if names is None or names == []:
+        return Unknown("neither subregion_names nor subnets are known")
+    return _strings(names, "subregion_names")
+
+
+def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
+    listeners = _blocks(rec, "listeners")
+    if isinstance(listeners, Unknown):
+        flows = [Flow("listeners", encrypted=listeners)]
+    else:
+        flows = [_listener_flow(rec, block) for block in listeners]
+    zones = _lb_zones(rec, index)
+    first = zones[0] if isinstance(zones, tuple) and zones else None
+    return [resource(rec, "load-balancer", region=region_of(rec, first), flows=flows,
+                     placement=Placement(zones=zones))]
+
+
+_SG_TYPES = ("outscale_security_group",)
+_SG_KEYS = ("security_group_id", "id")
+_PROTOCOLS = {"-1": "all", "all": "all", "tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp"}
+_SKIPPED = {"icmp", "icmpv6", "1", "58"}
+
+
+def _port(protocol: str, raw: Any, name: str, edge: int) -> Maybe[int]:
+    if protocol == "all":
+        return edge
+    if _fully_masked(raw):
+        return Unknown(f"{name} is masked in this input")
+    port = as_int(raw, name, edge)
+    if isinstance(port, int) and port < 0:  # -1: every port
+        return edge
+    return port if port is not None else edge
+
+
+def _open_port(protocol_raw: Any, from_raw: Any, to_raw: Any, sources: Maybe[tuple[str, ...]]) -> OpenPort | None:
+    if isinstance(protocol_raw, Unknown) or _fully_masked(protocol_raw):
+        unknown = protocol_raw if isinstance(protocol_raw, Unknown) else Unknown("ip_protocol is masked")
+        return OpenPort("all", unknown, unknown, sources)
+    text = str(protocol_raw).strip().lower() if protocol_raw not in (None, "") else "-1"
+    if text in _SKIPPED:
+        return None
+    protocol = _PROTOCOLS.get(text, text)
+    return OpenPort(protocol, _port(protocol, from_raw, "from_port_range", 0),
+                    _port(protocol, to_raw, "to_port_range", 65535), sources)
+
+
+def _ports_of_rule_blocks(rec: TfResource, rules: Maybe[list[dict]]) -> list[OpenPort]:
+    if isinstance(rules, Unknown):
+        return [OpenPort("all", rules, rules, rules)]
+    out = []
+    for rule in rules:
+        port = _open_port(rule.get("ip_protocol"), rule.get("from_port_range"),
+                          rule.get("to_port_range"), _strings(rule.get("ip_ranges"), "ip_ranges"))
+        if port is not None:
+            out.append(port)
+    return out
+
+
+def _rule_ports(rule: TfResource) -> list[OpenPort]:
+    """Ingress ports of an `outscale_security_group_rule` (flow Inbound only)."""
+    flow = _get(rule, "flow")
+    if isinstance(flow, Unknown):
+        return [OpenPort("all", flow, flow, flow)]
+    if not isinstance(flow, str) or flow.strip().lower() != "inbound":
+        return []
+    out: list[OpenPort] = []
+    rules = _blocks(rule, "rules")
+    if isinstance(rules, Unknown) or rules:
+        out += _ports_of_rule_blocks(rule, rules)
+    if any(_get(rule, key) not in (None, "") for key in ("ip_range", "from_port_range", "ip_protocol")):
+        port = _open_port(_get(rule, "ip_protocol"), _get(rule, "from_port_range"),
+                          _get(rule, "to_port_range"), _strings(_get(rule, "ip_range"), "ip_range"))
+        if port is not None:
+            out.append(port)
+    return out
+
+
+def _rule_group(rule: TfResource, index: TfIndex) -> TfResource | None:
+    group = _link(index, _get(rule, "security_group_id"), _SG_TYPES, _SG_KEYS)
+    if group is None:
+        name = _get(rule, "security_group_name")
+        if isinstance(name, str) and name and not masked(name):
+            group = _link(index, name, _SG_TYPES, ("security_group_name",))
+    return group
+
+
+def _dedup(ports: list[OpenPort]) -> list[OpenPort]:
+    out: list[OpenPort] = []
+    for port in ports:
+        if port not in out:
+            out.append(port)
+    return out
+
+
+def security_group(rec: TfResource, index: TfIndex) -> list[Resource]:
+    # States record the group's current rules (including those of separate rule resources).
+    ports = _ports_of_rule_blocks(rec, _blocks(rec, "inbound_rules"))
+    for rule in of_type(index, "outscale_security_group_rule"):
+        if _rule_group(rule, index) is rec:
+            ports += _rule_ports(rule)
+    return [resource(rec, "security-group", region=region_of(rec), id_key="security_group_id",
+                     open_ports=_dedup(ports))]
+
+
+def security_group_rule(rec: TfResource, index: TfIndex) -> list[Resource]:
+    # Folded into its group; kept on its own when the group is not in this input.
+    if _rule_group(rec, index) is not None:
+        return []
+    ports = _rule_ports(rec)
+    if not ports:
+        return []
+    return [resource(rec, "security-group", region=region_of(rec), tags={}, open_ports=ports)]
+
+
+def vpn_connection(rec: TfResource, index: TfIndex) -> list[Resource]:
+    kind = _str(rec, "connection_type")
+    detail = f"IPsec ({kind})" if isinstance(kind, str) else "IPsec"
+    return [resource(rec, "vpn", region=region_of(rec), id_key="vpn_connection_id",
+                     flows=[Flow("IPsec tunnels", encrypted=True, detail=detail)])]
+
+
+# --- identity: API access policy, access keys, users ----------------------------------------
+
+
+def api_access_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
+    trusted = _bool(rec, "require_trusted_env")
+    if trusted is None:
+        trusted = Unknown("require_trusted_env is not set")
+    seconds = _int(rec, "max_access_key_expiration_seconds")
+    if seconds is None:
+        days: Maybe[int] = Unknown("max_access_key_expiration_seconds is not set")
+    elif isinstance(seconds, Unknown):
+        days = seconds
+    elif seconds <= 0:
+        days = 0  # keys may live forever
+    else:
+        days = -(-seconds // 86400)  # rounded up: a lifetime under a day is not "never"
+    detail = f"max_access_key_expiration_seconds={show(seconds)}, require_trusted_env={show(trusted)}"
+    return [resource(rec, "account-policy", region=None, tags={},
+                     identity=Identity(mfa_enforced=trusted, key_max_age_days=days, detail=detail))]
+
+
+def _parse_date(value: Any) -> date | None:
+    if not isinstance(value, str) or not value or masked(value):
+        return None
+    text = value.strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def access_key(rec: TfResource, index: TfIndex) -> list[Resource]:
+    raw = rec.values.get("expiration_date")
+    if computed_default(rec, raw):
+        raw = None
+    if raw is None or raw == "":
+        days: Maybe[int] = 0
+        detail = "no expiration date"
+    elif isinstance(raw, Unknown):
+        # Written in the configuration (a reference, timeadd(timestamp(), ..)): the key
+        # expires, its lifetime is not known.
+        days = 1
+        detail = f"expiration date set, value unknown ({raw.reason or show(raw)})"
+    elif masked(raw):
+        days = Unknown("expiration_date is masked in this input")
+        detail = days.reason
+    elif not isinstance(raw, str):
+        days = Unknown("unexpected value for expiration_date")
+        detail = days.reason
+    else:
+        expires = _parse_date(raw)
+        created = _parse_date(rec.values.get("creation_date"))
+        if expires is None:
+            days = Unknown("unexpected value for expiration_date")
+        elif created is not None:
+            days = max(1, (expires - created).days)
+        else:
+            days = 1  # expires; lifetime unknown until the key exists
+        detail = f"expires {raw}"
+    state = rec.values.get("state")
+    if isinstance(state, str) and state and not masked(state):
+        detail += f", {state}"
+    return [resource(rec, "access-key", region=None, id_key="access_key_id", tags={},
+                     identity=Identity(key_max_age_days=days, detail=detail))]
+
+
+def user(rec: TfResource, index: TfIndex) -> list[Resource]:
+    return [resource(rec, "user", region=None, id_key="user_id", tags={},
+                     identity=Identity(mfa_enforced=Unknown(USER_MFA_UNKNOWN)))]
+
+
+def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """Read only through the resources that point at it."""
     return []
+
+
+HANDLERS: dict[str, Handler] = {
+    "outscale_volume": volume,
+    "outscale_vm": vm,
+    "outscale_snapshot": snapshot,
+    "outscale_snapshot_attributes": snapshot_attributes,
+    "outscale_image": image,
+    "outscale_image_launch_permission": image_launch_permission,
+    "outscale_load_balancer": load_balancer,
+    "outscale_load_balancer_listener_rule": linked_only,  # routes on an existing listener
+    "outscale_security_group": security_group,
+    "outscale_security_group_rule": security_group_rule,
+    "outscale_vpn_connection": vpn_connection,
+    "outscale_api_access_policy": api_access_policy,
+    "outscale_access_key": access_key,
+    "outscale_user": user,
+    "outscale_net": linked_only,
+    "outscale_subnet": linked_only,
+}
+
+
+def adapt(rec: TfResource, index: TfIndex) -> list[Resource]:
+    if rec.provider != PROVIDER or rec.mode != "managed":
+        return []
+    handler = HANDLERS.get(rec.type)
+    if handler is None:
+        return []
+    return handler(rec, index)
+
+
+def supported_types() -> list[str]:
+    """Every Outscale type the adapter reads (including those read only through others)."""
+    return sorted(HANDLERS)

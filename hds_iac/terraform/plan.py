@@ -1,0 +1,468 @@
+"""The plan reader: `terraform show -json tfplan` output as `TfResource` records.
+
+Records come from `planned_values` (root module and child modules, data sources
+included); a resource's values are its `resource_changes[].change.after` when the plan
+has one (else the `planned_values` values). What the plan marks in `after_unknown` is
+`Unknown("known after apply")` with `refs` taken from the `configuration` expression of
+that attribute (resources and data sources only, module path prefixed), so adapters can
+still link a VM to its subnet before the subnet exists. Sensitive values
+(`after_sensitive`, `sensitive_values`) are replaced by `Unknown("sensitive value")` and
+their names listed in `TfResource.sensitive`.
+
+Resources the plan deletes (`actions == ["delete"]`) are left out: they will not exist
+after apply. Deposed objects (create-before-destroy leftovers) are left out too.
+
+`provider_region` is the region of the provider configuration the resource uses,
+followed through `provider_config_key` (all the key spellings Terraform versions write:
+"aws", "aws.west", "module.db:aws", "db:aws") and module inheritance; `var.x` regions are
+looked up in the plan's `variables` (or the module call's argument).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from hds_iac.model import Unknown
+from hds_iac.terraform.jsonfile import (
+    REGIONAL_PROVIDERS,
+    Problems,
+    any_true,
+    arr,
+    build_address,
+    json_type,
+    mask_all,
+    mask_sensitive,
+    obj,
+    provider_type,
+    split_address,
+    walk_module,
+)
+from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
+
+__all__ = ["read_plan"]
+
+AFTER_APPLY = "known after apply"
+_INDEX = r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]'
+_REF = re.compile(rf'^(?P<addr>(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:{_INDEX})?)')
+_NOT_RESOURCES = frozenset({
+    "var", "local", "module", "path", "count", "each", "self", "terraform", "provider",
+})
+_MODULE_NAME = re.compile(rf'module\.([^.\[]+)(?:{_INDEX})?')
+_MODULE_SEGMENT = re.compile(rf'(?:^|(?<=\.))module\.[^.\[]+(?:{_INDEX})?')
+
+
+def read_plan(doc: dict, display_path: str) -> TfConfiguration:
+    config = TfConfiguration(path=display_path, source="plan")
+    problems = Problems(display_path)
+    changes, deleted = _changes(doc, problems)
+    configuration = obj(doc.get("configuration"), "configuration", problems)
+    cfg = _ConfigIndex(configuration, problems)
+    regions = _Regions(configuration, obj(doc.get("variables"), "variables", problems), cfg,
+                       problems)
+    planned = obj(doc.get("planned_values"), "planned_values", problems)
+
+    seen: set[str] = set()
+    for res, module in walk_module(planned.get("root_module"), "planned_values.root_module",
+                                   problems):
+        record = _record(res, module, changes, cfg, regions, display_path, problems)
+        if record is None or record.address in seen:
+            continue
+        seen.add(record.address)
+        if record.address in deleted:
+            continue
+        config.resources.append(record)
+    # A plan should list every resource in planned_values; some writers do not.
+    for address, change in changes.items():
+        if address in seen or address in deleted:
+            continue
+        after = change["change"].get("after")
+        if not isinstance(after, dict):
+            continue
+        res = {k: change.get(k) for k in ("address", "mode", "type", "name", "index",
+                                          "provider_name")}
+        res["values"] = after
+        module = change.get("module_address") if isinstance(change.get("module_address"),
+                                                            str) else ""
+        record = _record(res, module, changes, cfg, regions, display_path, problems)
+        if record is not None:
+            seen.add(record.address)
+            config.resources.append(record)
+
+    if doc.get("errored") is True:
+        problems.messages.insert(0, "Terraform reported errors while planning (errored: "
+                                    "true): the plan is incomplete, only what it records "
+                                    "was scanned")
+    if doc.get("complete") is False:
+        config.notices.append(ReadError(
+            display_path, "the plan is not complete (some changes are deferred to a later "
+                          "plan): deferred resources were not scanned"))
+    config.errors = problems.errors()
+    return config
+
+
+# --- changes ---------------------------------------------------------------------------
+
+
+def _changes(doc: dict, problems: Problems) -> tuple[dict[str, dict], set[str]]:
+    """Current-object changes by address, and the addresses the plan deletes."""
+    changes: dict[str, dict] = {}
+    deleted: set[str] = set()
+    for i, rc in enumerate(arr(doc.get("resource_changes"), "resource_changes", problems)):
+        where = f"resource_changes[{i}]"
+        if not isinstance(rc, dict):
+            problems.add(f"{where} is {json_type(rc)}, expected an object: skipped")
+            continue
+        address = rc.get("address")
+        change = rc.get("change")
+        if not isinstance(address, str) or not isinstance(change, dict):
+            problems.add(f"{where} has no address or change: skipped")
+            continue
+        if rc.get("deposed"):
+            continue  # an old object waiting for deletion
+        actions = change.get("actions")
+        if actions == ["delete"]:
+            deleted.add(address)
+            continue
+        if not isinstance(actions, list):
+            problems.add(f"{where}.change.actions is {json_type(actions)}, expected a list")
+        changes[address] = rc
+    return changes, deleted
+
+
+def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex",
+            regions: "_Regions", display_path: str, problems: Problems) -> TfResource | None:
+    rtype, name = res.get("type"), res.get("name")
+    mode = res.get("mode") if res.get("mode") in ("managed", "data") else "managed"
+    address = res.get("address")
+    if not isinstance(rtype, str) or not isinstance(name, str) or not rtype or not name:
+        split = split_address(address) if isinstance(address, str) else None
+        if split is None:
+            problems.add(f"a resource without type or name ({str(address)[:80]}): skipped")
+            return None
+        local = split[1].split("[", 1)[0]
+        parts = local.split(".")
+        mode = "data" if parts[0] == "data" else "managed"
+        rtype, name = parts[-2], parts[-1]
+    if not isinstance(address, str) or not address:
+        address = build_address(module, mode, rtype, name, res.get("index"))
+    split = split_address(address)
+    if split is not None:
+        module = split[0]
+    rc = changes.get(address)
+    change = rc["change"] if rc else {}
+
+    after = change.get("after")
+    values = after if isinstance(after, dict) else res.get("values")
+    if not isinstance(values, dict):
+        if values is not None:
+            problems.add(f"{address}: values are {json_type(values)}, expected an object")
+        values = {}
+    decl = cfg.resource(module, address)
+    expressions = decl.get("expressions") if isinstance(decl.get("expressions"), dict) else {}
+    unknown = change.get("after_unknown")
+    if isinstance(unknown, dict):
+        merged = _merge_unknown(values, unknown, expressions,
+                                lambda expr: expression_refs(expr, module, cfg))
+        values = merged if isinstance(merged, dict) else values
+    names: set[str] = set()
+    for marks in (change.get("after_sensitive"), res.get("sensitive_values")):
+        if isinstance(marks, dict):
+            values = mask_sensitive(values, marks, "", names)
+        elif marks is True:
+            values = mask_all(values, names)
+
+    ptype = provider_type(res.get("provider_name") or (rc or {}).get("provider_name"), rtype)
+    region = regions.for_resource(module, decl.get("provider_config_key"), ptype)
+    return TfResource(
+        address=address, mode=mode, type=rtype, name=name, provider=ptype,
+        provider_region=region, values=values, source="plan", file=display_path, line=None,
+        module=module, sensitive=frozenset(names),
+    )
+
+
+# --- after_unknown ----------------------------------------------------------------------
+
+
+def _merge_unknown(value: Any, unknown: Any, expr: Any,
+                   refs: Callable[[Any], tuple[str, ...]]) -> Any:
+    """`value` with every part `unknown` flags replaced by Unknown("known after apply"),
+    refs taken from the configuration expression `expr` at the same place."""
+    if unknown is True:
+        return Unknown(AFTER_APPLY, refs(expr))
+    if isinstance(unknown, dict):
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            return value
+        out = dict(value)
+        for key, flag in unknown.items():
+            if any_true(flag):
+                out[key] = _merge_unknown(out.get(key), flag, _child_expr(expr, key), refs)
+        return out
+    if isinstance(unknown, list):
+        if value is None:
+            value = []
+        if not isinstance(value, list):
+            return value
+        out_list = list(value) + [None] * max(0, len(unknown) - len(value))
+        for i, flag in enumerate(unknown):
+            if any_true(flag):
+                out_list[i] = _merge_unknown(out_list[i], flag, _item_expr(expr, i), refs)
+        return out_list
+    return value
+
+
+def _is_attribute_expr(expr: Any) -> bool:
+    return isinstance(expr, dict) and ("references" in expr or "constant_value" in expr)
+
+
+def _child_expr(expr: Any, key: str) -> Any:
+    if _is_attribute_expr(expr):
+        return expr  # inside one expression (a map, an object): its refs hold for all parts
+    if isinstance(expr, dict):
+        return expr.get(key)
+    if isinstance(expr, list) and len(expr) == 1 and isinstance(expr[0], dict):
+        return _child_expr(expr[0], key)
+    return None
+
+
+def _item_expr(expr: Any, index: int) -> Any:
+    if _is_attribute_expr(expr):
+        return expr
+    if isinstance(expr, list):
+        return expr[index] if index < len(expr) else None
+    return None
+
+
+def expression_refs(expr: Any, module: str, cfg: "_ConfigIndex",
+                    depth: int = 0) -> tuple[str, ...]:
+    """Addresses of the resources and data sources an expression (or block) of module
+    `module` refers to. `var.x` of a child module is followed to the module call's
+    argument (`subnet_id = var.subnet_id` inside a module names the caller's subnet)."""
+    raw: list[str] = []
+    _collect_refs(expr, raw, 0)
+    out: list[str] = []
+    for ref in raw:
+        if ref.startswith("var.") and module and depth < 16:
+            name = ref.split(".")[1].split("[", 1)[0]
+            call = cfg.call(module_names(module))
+            args = call.get("expressions") if isinstance(call.get("expressions"), dict) else {}
+            if name in args:
+                for address in expression_refs(args[name], parent_module(module), cfg,
+                                               depth + 1):
+                    if address not in out:
+                        out.append(address)
+            continue
+        address = resource_ref(ref)
+        if address is None:
+            continue
+        if module:
+            address = f"{module}.{address}"
+        if address not in out:
+            out.append(address)
+    return tuple(out)
+
+
+def _collect_refs(expr: Any, out: list[str], depth: int) -> None:
+    if depth > 32:
+        return
+    if isinstance(expr, dict):
+        refs = expr.get("references")
+        if isinstance(refs, list):
+            out.extend(r for r in refs if isinstance(r, str))
+        for key, sub in expr.items():
+            if key not in ("references", "constant_value"):
+                _collect_refs(sub, out, depth + 1)
+    elif isinstance(expr, list):
+        for sub in expr:
+            _collect_refs(sub, out, depth + 1)
+
+
+def resource_ref(ref: str) -> str | None:
+    """"aws_subnet.a[0].id" -> "aws_subnet.a[0]"; "var.x", "local.y", "module.m.out",
+    "count.index" -> None."""
+    head = ref.split(".", 1)[0].split("[", 1)[0]
+    if head in _NOT_RESOURCES:
+        return None
+    match = _REF.match(ref)
+    if not match:
+        return None
+    address = match.group("addr")
+    if address.startswith("data.") and address.split("[", 1)[0].count(".") < 2:
+        return None  # "data.TYPE" alone
+    return address
+
+
+# --- configuration ----------------------------------------------------------------------
+
+
+def module_names(module: str) -> tuple[str, ...]:
+    """"module.a[0].module.b" -> ("a", "b")."""
+    return tuple(_MODULE_NAME.findall(module)) if module else ()
+
+
+def parent_module(module: str) -> str:
+    """"module.a[0].module.b" -> "module.a[0]"; "module.a" -> ""."""
+    segments = list(_MODULE_SEGMENT.finditer(module))
+    if not segments:
+        return ""
+    return module[:segments[-1].start()].rstrip(".")
+
+
+def _strip_index(local: str) -> str:
+    return local.split("[", 1)[0]
+
+
+class _ConfigIndex:
+    """The `configuration` section: resource declarations and module calls by module path."""
+
+    def __init__(self, configuration: dict, problems: Problems):
+        self.problems = problems
+        self.modules: dict[tuple[str, ...], dict] = {}
+        self.resources: dict[tuple[str, ...], dict[str, dict]] = {}
+        self._index(configuration.get("root_module"), (), "configuration.root_module", 0)
+
+    def _index(self, module: Any, path: tuple[str, ...], where: str, depth: int) -> None:
+        module = obj(module, where, self.problems)
+        self.modules[path] = module
+        decls: dict[str, dict] = {}
+        for i, decl in enumerate(arr(module.get("resources"), f"{where}.resources",
+                                     self.problems)):
+            if isinstance(decl, dict) and isinstance(decl.get("address"), str):
+                decls[decl["address"]] = decl
+            elif isinstance(decl, dict) and isinstance(decl.get("type"), str):
+                mode = decl.get("mode", "managed")
+                decls[build_address("", mode, decl["type"], str(decl.get("name")))] = decl
+            else:
+                self.problems.add(f"{where}.resources[{i}] is not a resource declaration: "
+                                  "skipped")
+        self.resources[path] = decls
+        if depth > 64:
+            return
+        calls = obj(module.get("module_calls"), f"{where}.module_calls", self.problems)
+        for name, call in calls.items():
+            call = obj(call, f"{where}.module_calls.{name}", self.problems)
+            self._index(call.get("module"), path + (name,),
+                        f"{where}.module_calls.{name}.module", depth + 1)
+
+    def resource(self, module: str, address: str) -> dict:
+        split = split_address(address)
+        local = split[1] if split else address
+        decls = self.resources.get(module_names(module), {})
+        return decls.get(_strip_index(local)) or decls.get(local) or {}
+
+    def call(self, path: tuple[str, ...]) -> dict:
+        """The module call (in its parent) that instantiates module `path`."""
+        if not path:
+            return {}
+        parent = self.modules.get(path[:-1], {})
+        calls = parent.get("module_calls") if isinstance(parent.get("module_calls"),
+                                                         dict) else {}
+        call = calls.get(path[-1])
+        return call if isinstance(call, dict) else {}
+
+
+class _Regions:
+    """The region of each provider configuration, cached by (key, module path)."""
+
+    def __init__(self, configuration: dict, variables: dict, cfg: _ConfigIndex,
+                 problems: Problems):
+        self.providers = obj(configuration.get("provider_config"),
+                             "configuration.provider_config", problems)
+        self.variables = variables
+        self.cfg = cfg
+        self.cache: dict[tuple[Any, tuple[str, ...], str], Any] = {}
+
+    def for_resource(self, module: str, key: Any, ptype: str) -> Any:
+        path = module_names(module)
+        cache_key = (key if isinstance(key, str) else None, path, ptype)
+        if cache_key not in self.cache:
+            self.cache[cache_key] = self._resolve(cache_key[0], path, ptype)
+        return self.cache[cache_key]
+
+    def _resolve(self, key: str | None, path: tuple[str, ...], ptype: str) -> Any:
+        found = self._find(key or ptype, path)
+        if found is None:
+            if ptype in REGIONAL_PROVIDERS:
+                return Unknown(f"the plan records no region for provider {ptype}")
+            return None
+        entry, entry_path = found
+        expressions = entry.get("expressions") if isinstance(entry.get("expressions"),
+                                                             dict) else {}
+        expr = expressions.get("region")
+        if expr is None:
+            api = expressions.get("api")  # Outscale: api { region = ... }
+            if isinstance(api, list) and api and isinstance(api[0], dict):
+                expr = api[0].get("region")
+            elif isinstance(api, dict):
+                expr = api.get("region")
+        if expr is None:
+            if ptype in REGIONAL_PROVIDERS:
+                label = entry.get("name") if isinstance(entry.get("name"), str) else ptype
+                return Unknown(f"the provider {label} configuration sets no region in the plan "
+                               "(it comes from the environment or a profile)")
+            return None
+        return self._value(expr, entry_path, 0)
+
+    def _find(self, key: str, path: tuple[str, ...]) -> tuple[dict, tuple[str, ...]] | None:
+        """The provider_config entry for `key` as seen from module `path`, and the path of
+        the module that holds it (parents are searched: modules inherit providers)."""
+        entry = self.providers.get(key)
+        prefix, _, local = key.rpartition(":")
+        if isinstance(entry, dict):
+            holder = module_names(prefix) if prefix.startswith("module.") else (
+                self._path_ending(prefix, path) if prefix else ())
+            return entry, holder
+        for depth in range(len(path), -1, -1):
+            sub = path[:depth]
+            if not sub:
+                candidates = [local]
+            else:
+                candidates = ["module." + ".module.".join(sub) + ":" + local,
+                              sub[-1] + ":" + local, ".".join(sub) + ":" + local]
+            for candidate in candidates:
+                entry = self.providers.get(candidate)
+                if isinstance(entry, dict):
+                    return entry, sub
+        return None
+
+    @staticmethod
+    def _path_ending(name: str, path: tuple[str, ...]) -> tuple[str, ...]:
+        for depth in range(len(path), 0, -1):
+            if path[depth - 1] == name:
+                return path[:depth]
+        return (name,)
+
+    def _value(self, expr: Any, path: tuple[str, ...], depth: int) -> Any:
+        if isinstance(expr, dict) and "constant_value" in expr:
+            value = expr["constant_value"]
+            if isinstance(value, str) and value:
+                return value
+            return Unknown("the provider region in the plan is not a region name")
+        refs = expr.get("references") if isinstance(expr, dict) else None
+        if isinstance(refs, list) and refs and depth < 16:
+            names = {r.split(".")[1] for r in refs
+                     if isinstance(r, str) and r.startswith("var.") and r.count(".") >= 1}
+            if len(names) == 1 and all(isinstance(r, str) and r.startswith("var.")
+                                       for r in refs):
+                name = names.pop()
+                if not path:
+                    var = self.variables.get(name)
+                    value = var.get("value") if isinstance(var, dict) else None
+                    if isinstance(value, str) and value:
+                        return value
+                    return Unknown(f"the provider region comes from var.{name}, which has no "
+                                   "value in the plan")
+                call = self.cfg.call(path)
+                args = call.get("expressions") if isinstance(call.get("expressions"),
+                                                             dict) else {}
+                if name in args:
+                    return self._value(args[name], path[:-1], depth + 1)
+                declared = self.cfg.modules.get(path, {}).get("variables")
+                declared = declared.get(name) if isinstance(declared, dict) else None
+                if isinstance(declared, dict) and isinstance(declared.get("default"), str) \
+                        and declared["default"]:
+                    return declared["default"]
+                return Unknown(f"the provider region comes from var.{name} of module "
+                               f"{'.'.join(path)}, which the plan does not record")
+        return Unknown("region comes from an expression the plan does not record")

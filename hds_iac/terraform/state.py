@@ -1,0 +1,200 @@
+"""The state readers: Terraform states as `TfResource` records (`source="state"`).
+
+Two shapes:
+- a raw state file (`terraform.tfstate`, format 4): `resources[]` with `mode`, `type`,
+  `name`, `module`, `provider` (`provider["registry.terraform.io/outscale/outscale"]`,
+  `module.x.provider["..."].alias`) and `instances[]` (`index_key`, `attributes`,
+  `sensitive_attributes`);
+- `terraform show -json` of a state: `values.root_module`, the same shape as a plan's
+  `planned_values` (read by the walker the plan reader uses).
+
+A state records ids, ARNs and zones but not the region of the provider configuration:
+`provider_region` is `Unknown("a state file does not record the provider region")` for
+providers that have regions, and adapters derive regions from ARNs and zones. Sensitive
+attributes become `Unknown("sensitive value")`. Deposed objects are left out.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from hds_iac.model import Unknown
+from hds_iac.terraform.jsonfile import (
+    SENSITIVE,
+    Problems,
+    arr,
+    build_address,
+    json_type,
+    mask_all,
+    mask_sensitive,
+    obj,
+    provider_type,
+    split_address,
+    state_region,
+    walk_module,
+)
+from hds_iac.terraform.records import TfConfiguration, TfResource
+
+__all__ = ["read_state", "read_show_state"]
+
+
+def read_state(doc: dict, display_path: str) -> TfConfiguration:
+    """A raw state file (format 4)."""
+    config = TfConfiguration(path=display_path, source="state")
+    problems = Problems(display_path)
+    seen: set[str] = set()
+    for i, res in enumerate(arr(doc.get("resources"), "resources", problems)):
+        where = f"resources[{i}]"
+        if not isinstance(res, dict):
+            problems.add(f"{where} is {json_type(res)}, expected an object: skipped")
+            continue
+        rtype, name = res.get("type"), res.get("name")
+        if not isinstance(rtype, str) or not isinstance(name, str) or not rtype or not name:
+            problems.add(f"{where} has no type or name: skipped")
+            continue
+        mode = "data" if res.get("mode") == "data" else "managed"
+        module = res.get("module") if isinstance(res.get("module"), str) else ""
+        ptype = provider_type(res.get("provider"), rtype)
+        region = state_region(ptype)
+        for j, inst in enumerate(arr(res.get("instances"), f"{where}.instances", problems)):
+            if not isinstance(inst, dict):
+                problems.add(f"{where}.instances[{j}] is {json_type(inst)}, expected an "
+                             "object: skipped")
+                continue
+            if inst.get("deposed"):
+                continue  # an old object waiting for deletion
+            key = inst.get("index_key")
+            address = build_address(module, mode, rtype, name, key)
+            if address in seen:
+                continue
+            seen.add(address)
+            values = inst.get("attributes")
+            if values is None and isinstance(inst.get("attributes_flat"), dict):
+                values = inst["attributes_flat"]  # legacy flatmap: keys such as "tags.%"
+            if not isinstance(values, dict):
+                if values is not None:
+                    problems.add(f"{address}: attributes are {json_type(values)}, expected "
+                                 "an object")
+                values = {}
+            names: set[str] = set()
+            values = _mask_state_sensitive(values, inst.get("sensitive_attributes"), names)
+            config.resources.append(TfResource(
+                address=address, mode=mode, type=rtype, name=name, provider=ptype,
+                provider_region=region, values=values, source="state", file=display_path,
+                line=None, module=module, sensitive=frozenset(names),
+            ))
+    config.errors = problems.errors()
+    return config
+
+
+def read_show_state(doc: dict, display_path: str) -> TfConfiguration:
+    """`terraform show -json` of a state: `values.root_module`."""
+    config = TfConfiguration(path=display_path, source="state")
+    problems = Problems(display_path)
+    values_section = obj(doc.get("values"), "values", problems)
+    seen: set[str] = set()
+    for res, module in walk_module(values_section.get("root_module"), "values.root_module",
+                                   problems):
+        if res.get("deposed_key"):
+            continue
+        rtype, name = res.get("type"), res.get("name")
+        address = res.get("address")
+        if not isinstance(rtype, str) or not isinstance(name, str) or not rtype or not name:
+            problems.add(f"a resource without type or name ({str(address)[:80]}): skipped")
+            continue
+        mode = "data" if res.get("mode") == "data" else "managed"
+        if not isinstance(address, str) or not address:
+            address = build_address(module, mode, rtype, name, res.get("index"))
+        split = split_address(address)
+        if split is not None:
+            module = split[0]
+        if address in seen:
+            continue
+        seen.add(address)
+        values = res.get("values")
+        if not isinstance(values, dict):
+            if values is not None:
+                problems.add(f"{address}: values are {json_type(values)}, expected an object")
+            values = {}
+        names: set[str] = set()
+        if isinstance(res.get("sensitive_values"), dict):
+            values = mask_sensitive(values, res["sensitive_values"], "", names)
+        elif res.get("sensitive_values") is True:
+            values = mask_all(values, names)
+        ptype = provider_type(res.get("provider_name"), rtype)
+        config.resources.append(TfResource(
+            address=address, mode=mode, type=rtype, name=name, provider=ptype,
+            provider_region=state_region(ptype), values=values, source="state",
+            file=display_path, line=None, module=module, sensitive=frozenset(names),
+        ))
+    config.errors = problems.errors()
+    return config
+
+
+# --- sensitive_attributes ---------------------------------------------------------------
+
+
+def _mask_state_sensitive(values: dict, marks: Any, names: set[str]) -> dict:
+    """Mask the paths of a format-4 `sensitive_attributes` list (each path a list of
+    steps `{"type": "get_attr", "value": "password"}` / `{"type": "index", "value":
+    {"value": 0, "type": "number"}}`); a `sensitive_values`-like object is accepted too."""
+    if isinstance(marks, dict):
+        return mask_sensitive(values, marks, "", names)
+    if not isinstance(marks, list) or not marks:
+        return values
+    out = dict(values)
+    for path in marks:
+        steps = path if isinstance(path, list) else [path]
+        keys = [_step_key(s) for s in steps]
+        if not keys or not isinstance(keys[0], str):
+            continue
+        top = keys[0]
+        if top not in out:
+            continue
+        names.add(top)
+        dotted = ".".join(k for k in keys if isinstance(k, str))
+        names.add(dotted)
+        if not _mask_at(out, keys):
+            out[top] = Unknown(SENSITIVE)  # a path we cannot follow: hide the whole value
+    return out
+
+
+def _step_key(step: Any) -> Any:
+    if not isinstance(step, dict):
+        return None
+    value = step.get("value")
+    if step.get("type") == "get_attr":
+        return value if isinstance(value, str) else None
+    if step.get("type") == "index":
+        inner = value.get("value") if isinstance(value, dict) else value
+        return inner if isinstance(inner, (str, int)) and not isinstance(inner, bool) else None
+    return None
+
+
+def _mask_at(container: Any, keys: list[Any]) -> bool:
+    """Replace the value at `keys` in `container` (in place, copying on the way)."""
+    if any(k is None for k in keys):
+        return False
+    node = container
+    for depth, key in enumerate(keys):
+        last = depth == len(keys) - 1
+        if isinstance(node, dict) and isinstance(key, str) and key in node:
+            if last:
+                node[key] = Unknown(SENSITIVE)
+                return True
+            child = node[key]
+            if isinstance(child, (dict, list)):
+                child = dict(child) if isinstance(child, dict) else list(child)
+                node[key] = child
+            node = child
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            if last:
+                node[key] = Unknown(SENSITIVE)
+                return True
+            child = node[key]
+            if isinstance(child, (dict, list)):
+                child = dict(child) if isinstance(child, dict) else list(child)
+                node[key] = child
+            node = child
+        else:
+            return isinstance(node, Unknown)  # already hidden
+    return False

@@ -32,7 +32,7 @@ def _where(f: Finding) -> str:
 
 def _refs(f: Finding) -> str:
     refs = f.meta.references
-    parts = [" ".join(refs.hds)]
+    parts = ["HDS " + ", ".join(refs.hds)]
     if refs.iso27001:
         parts.append("ISO 27001 " + ", ".join(refs.iso27001))
     if refs.secnumcloud:

@@ -1,0 +1,72 @@
+"""Whether one stored part (a disk, a table, a bucket...) is encrypted at rest.
+
+Shared by HDS-ENC-001 (volumes and machine disks) and HDS-ENC-002 (managed data stores):
+both read `AtRest` the same way and differ only in the kinds they look at. The `why` of
+each outcome names the message variant the rules use:
+
+- "configured": the configuration turns encryption on (or off, for a failure);
+- "service-default": the service always encrypts (S3 since 2023, DynamoDB, Backup vaults);
+- "account-default": AWS EBS with `encrypted` omitted, decided by the account/region
+  setting (kind "account-setting", `facts["ebs_default_encryption"]`);
+- "attested": client-side encryption declared by the user's tag;
+- "client-side": the provider has no encryption feature and nothing attests it.
+"""
+from __future__ import annotations
+
+from hds_iac.model import AtRest, Inventory, Resource, Unknown
+from hds_iac.rules._outcome import Outcome
+
+ACCOUNT_SETTING_FACT = "ebs_default_encryption"
+
+
+def part_label(res: Resource, part: AtRest) -> str:
+    return part.part or res.kind
+
+
+def judge(res: Resource, part: AtRest, inventory: Inventory) -> Outcome:
+    label = part_label(res, part)
+    if isinstance(part.enabled, Unknown):
+        return Outcome("unknown", label, "configured", part.enabled.reason)
+    if part.enabled is True:
+        return Outcome("pass", label, "configured")
+    if part.enabled is False:
+        return Outcome("fail", label, "configured")
+    # The configuration is silent: the provider's default decides.
+    if part.attested:
+        return Outcome("pass", label, "attested")
+    if part.default == "encrypted":
+        return Outcome("pass", label, "service-default")
+    if part.default == "account-default":
+        return _account_default(res, label, inventory)
+    if part.default == "client-side":
+        return Outcome("fail", label, "client-side")
+    return Outcome("fail", label, "configured")  # "unencrypted" by default
+
+
+def _account_default(res: Resource, label: str, inventory: Inventory) -> Outcome:
+    """AWS EBS: encrypted when EBS encryption by default is on in the resource's region."""
+    if isinstance(res.region, Unknown):
+        return Outcome("unknown", label, "account-default",
+                       f"EBS encryption by default depends on the region, which is unknown "
+                       f"({res.region.reason})")
+    if res.region is None:
+        return Outcome("unknown", label, "account-default",
+                       "EBS encryption by default depends on the region, which is not set")
+    unresolved: Unknown | None = None
+    for setting in inventory.of_kind("account-setting"):
+        if setting.provider != res.provider or ACCOUNT_SETTING_FACT not in setting.facts:
+            continue
+        if isinstance(setting.region, Unknown):
+            unresolved = unresolved or Unknown(
+                f"the region of {setting.address} is unknown ({setting.region.reason})")
+            continue
+        if setting.region != res.region:
+            continue
+        enabled = setting.facts[ACCOUNT_SETTING_FACT]
+        if enabled is True:
+            return Outcome("pass", label, "account-default")
+        if isinstance(enabled, Unknown):
+            unresolved = unresolved or Unknown(f"{setting.address}: {enabled.reason}")
+    if unresolved is not None:
+        return Outcome("unknown", label, "account-default", unresolved.reason)
+    return Outcome("fail", label, "account-default")

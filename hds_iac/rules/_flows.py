@@ -1,0 +1,46 @@
+"""How the encryption-in-transit rules read one network flow.
+
+Shared by HDS-TLS-001 to HDS-TLS-005: a flow is labelled the same way in every message
+("listener :443 (HTTPS ELBSecurityPolicy-TLS13-1-2-2021-06)") and judged the same way on
+its `encrypted` value.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from hds_iac.model import Flow, Resource, Unknown
+from hds_iac.rules import Verdict
+from hds_iac.rules._outcome import Outcome, labels, reasons, worst
+
+
+def flow_label(flow: Flow) -> str:
+    return f"{flow.name} ({flow.detail})" if flow.detail else flow.name
+
+
+def judge_encrypted(flow: Flow, why: str = "") -> Outcome:
+    """pass when the flow is encrypted, fail when it is plaintext, unknown otherwise."""
+    label = flow_label(flow)
+    if isinstance(flow.encrypted, Unknown):
+        return Outcome("unknown", label, why, flow.encrypted.reason)
+    return Outcome("pass" if flow.encrypted is True else "fail", label, why)
+
+
+def named(flows: list[Flow], name: str) -> list[Flow]:
+    """The flows called `name` (the contract's fixed names: "in-transit", "https-only policy")."""
+    return [f for f in flows if f.name == name]
+
+
+def encryption_verdicts(resources: Iterable[Resource], name: str | None = None,
+                        param: str = "detail") -> Iterator[Verdict]:
+    """One verdict per resource on whether its flows (all, or those called `name`) are
+    encrypted: message keys pass/fail with `{param}` listing the deciding flows, and
+    unknown with `{reason}`. Resources without such a flow are not judged."""
+    for res in resources:
+        flows = res.flows if name is None else named(res.flows, name)
+        if not flows:
+            continue
+        status, deciding = worst([judge_encrypted(flow) for flow in flows])
+        if status == "unknown":
+            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
+        else:
+            yield Verdict(res, status, status, {param: labels(deciding)})

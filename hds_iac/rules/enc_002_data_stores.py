@@ -1,0 +1,37 @@
+"""HDS-ENC-002: managed data stores (databases, caches, file systems, tables, buckets,
+backup vaults) are encrypted at rest.
+
+These services hold health data in bulk, on media the client never sees: encryption at
+rest is what keeps the data unreadable when storage is reallocated or a medium leaves the
+provider's control (EXI 05 B.c), and it is the client's duty under the Outscale matrix
+(§13). Services that always encrypt (S3 since January 2023, DynamoDB, AWS Backup vaults)
+pass even when the configuration says nothing.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac.model import Inventory
+from hds_iac.rules import Verdict, rule
+from hds_iac.rules._at_rest import judge
+from hds_iac.rules._outcome import labels, reasons, worst
+from hds_iac.settings import Settings
+
+KINDS = ("database", "database-cluster", "cache", "file-system", "table", "backup-vault", "bucket")
+
+
+@rule("HDS-ENC-002")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    for res in inventory.of_kind(*KINDS):
+        if not res.at_rest:
+            continue
+        outcomes = [judge(res, part, inventory) for part in res.at_rest]
+        status, deciding = worst(outcomes)
+        if status == "unknown":
+            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
+        elif status == "fail":
+            yield Verdict(res, "fail", "fail", {"parts": labels(deciding)})
+        elif all(o.why == "service-default" for o in deciding):
+            yield Verdict(res, "pass", "pass-default", {"parts": labels(deciding)})
+        else:
+            yield Verdict(res, "pass", "pass", {"parts": labels(deciding)})

@@ -1,0 +1,38 @@
+"""HDS-ENC-003: encrypted data uses a key the client holds (customer-managed KMS key).
+
+The Outscale responsibility matrix (§13) asks the client to encrypt its data and to keep
+the encryption key rather than hand it to the provider. With a provider-managed key the
+client can neither revoke the provider's access nor prove who can decrypt, and cannot
+render the data unreadable at the end of the contract. A customer-managed key keeps that
+control: its policy, its rotation and its deletion are the client's.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac.model import Inventory, Unknown
+from hds_iac.rules import Verdict, rule
+from hds_iac.rules._at_rest import part_label
+from hds_iac.rules._outcome import Outcome, labels, reasons, worst
+from hds_iac.settings import Settings
+
+
+@rule("HDS-ENC-003")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    for res in inventory:
+        outcomes = []
+        for part in res.at_rest:
+            if part.customer_key is None:
+                continue  # not encrypted, or no key choice on this service
+            label = part_label(res, part)
+            if isinstance(part.customer_key, Unknown):
+                outcomes.append(Outcome("unknown", label, reason=part.customer_key.reason))
+            else:
+                outcomes.append(Outcome("pass" if part.customer_key else "fail", label))
+        if not outcomes:
+            continue
+        status, deciding = worst(outcomes)
+        if status == "unknown":
+            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
+        else:
+            yield Verdict(res, status, status, {"parts": labels(deciding)})

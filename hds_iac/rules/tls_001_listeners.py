@@ -1,0 +1,50 @@
+"""HDS-TLS-001: load balancer listeners encrypt the traffic they carry.
+
+Health data crossing a network in clear text can be read or altered by anyone on the
+path (EXI 05 C: compromise of an information flow); the Outscale matrix (§16) asks the
+client to use encrypted links for sensitive communications. A plaintext HTTP listener is
+acceptable only when all it does is redirect the client to HTTPS: it then carries no
+data. An HTTPS/SSL listener without a certificate cannot terminate TLS at all.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac.model import Inventory, Unknown
+from hds_iac.rules import Verdict, rule
+from hds_iac.rules._flows import flow_label, judge_encrypted
+from hds_iac.rules._outcome import Outcome, labels, reasons, worst
+from hds_iac.settings import Settings
+
+
+def _judge(flow) -> Outcome:
+    outcome = judge_encrypted(flow, "plaintext")
+    if outcome.status == "fail" and flow.redirects_to_https:
+        return Outcome("pass", outcome.label, "redirect")
+    if outcome.status != "pass":
+        return outcome
+    if isinstance(flow.certificate, Unknown):
+        return Outcome("unknown", outcome.label, "certificate", flow.certificate.reason)
+    if flow.certificate is False:
+        return Outcome("fail", outcome.label, "certificate")
+    return Outcome("pass", flow_label(flow), "encrypted")
+
+
+@rule("HDS-TLS-001")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    for res in inventory.of_kind("listener", "load-balancer"):
+        if not res.flows:
+            continue
+        status, deciding = worst([_judge(flow) for flow in res.flows])
+        if status == "unknown":
+            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
+        elif status == "fail":
+            plaintext = [o for o in deciding if o.why == "plaintext"]
+            if plaintext:
+                yield Verdict(res, "fail", "fail", {"listeners": labels(plaintext)})
+            else:
+                yield Verdict(res, "fail", "fail-certificate", {"listeners": labels(deciding)})
+        elif all(o.why == "redirect" for o in deciding):
+            yield Verdict(res, "pass", "pass-redirect", {"listeners": labels(deciding)})
+        else:
+            yield Verdict(res, "pass", "pass", {"listeners": labels(deciding)})

@@ -1,0 +1,50 @@
+"""HDS-TLS-006: no clear-text protocol is reachable from the whole internet.
+
+FTP, Telnet, HTTP, POP3/IMAP, SNMP, LDAP, the r-commands, rsync, NFS, VNC, Redis and
+Memcached send data and often credentials in clear text. Opened to 0.0.0.0/0 or ::/0 they
+expose health data and the means to reach it to anyone (EXI 05 C and D); the Outscale
+matrix (§16) asks the client to limit access to what is functionally needed and to use
+encrypted links. A rule opening every port (protocol "-1"/"all") opens these too.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac.model import Inventory, OpenPort, Unknown
+from hds_iac.rules import Verdict, rule
+from hds_iac.rules._outcome import Outcome, labels, reasons, worst
+from hds_iac.rules._plaintext_protocols import INTERNET, exposed
+from hds_iac.settings import Settings
+
+
+def _judge(port: OpenPort) -> Outcome | None:
+    """fail/unknown for an ingress rule exposing a plaintext protocol; None when it is
+    harmless (not from the internet, or no plaintext port in its range)."""
+    if port.protocol not in ("tcp", "udp", "all"):
+        return None
+    sources = port.sources
+    if not isinstance(sources, Unknown) and not INTERNET & set(sources):
+        return None
+    if isinstance(port.from_port, Unknown) or isinstance(port.to_port, Unknown):
+        unknown = port.from_port if isinstance(port.from_port, Unknown) else port.to_port
+        return Outcome("unknown", f"{port.protocol} ports", reason=unknown.reason)
+    services = exposed(port.protocol, port.from_port, port.to_port)
+    if not services:
+        return None
+    if isinstance(sources, Unknown):
+        return Outcome("unknown", ", ".join(services), reason=sources.reason)
+    cidrs = ", ".join(sorted(INTERNET & set(sources)))
+    return Outcome("fail", f"{', '.join(services)} from {cidrs}")
+
+
+@rule("HDS-TLS-006")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    for res in inventory.of_kind("security-group"):
+        outcomes = [o for o in map(_judge, res.open_ports) if o is not None]
+        status, deciding = worst(outcomes)
+        if status == "unknown":
+            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
+        elif status == "fail":
+            yield Verdict(res, "fail", "fail", {"exposed": labels(deciding)})
+        else:
+            yield Verdict(res, "pass", "pass", {})

@@ -1,0 +1,388 @@
+"""HDS-ENC-001..004 (at rest) and HDS-TLS-001..006 (in transit) on hand-built model objects."""
+from __future__ import annotations
+
+import pytest
+
+from hds_iac import catalogue
+from hds_iac.model import AtRest, Flow, Inventory, OpenPort, Origin, Resource, Unknown
+from hds_iac.rules import registry
+from hds_iac.rules._plaintext_protocols import PLAINTEXT_PROTOCOLS
+from hds_iac.settings import Settings
+
+ORIGIN = Origin("hcl", "main.tf", 1)
+
+
+def res(address: str, kind: str, provider: str = "aws", region="eu-west-3", **kw) -> Resource:
+    return Resource(address=address, type=address.split(".")[0], provider=provider, kind=kind,
+                    region=region, origin=ORIGIN, **kw)
+
+
+def run(rule_id: str, *resources: Resource, settings: Settings | None = None):
+    verdicts = list(registry()[rule_id](Inventory(list(resources)), settings or Settings()))
+    meta = catalogue.load()[rule_id]
+    for v in verdicts:  # every verdict renders in both languages, with no stray placeholder
+        for lang in ("en", "fr"):
+            text = meta.message(v.message, lang, **v.params)
+            assert text and "{" not in text
+    return verdicts
+
+
+def by_address(verdicts) -> dict[str, object]:
+    return {v.resource.address: v for v in verdicts}
+
+
+def statuses(verdicts) -> dict[str, str]:
+    return {v.resource.address: v.status for v in verdicts}
+
+
+def text(rule_id: str, verdict, lang: str = "en") -> str:
+    return catalogue.load()[rule_id].message(verdict.message, lang, **verdict.params)
+
+
+def ebs_default(address: str, enabled, region="eu-west-3") -> Resource:
+    return res(address, "account-setting", region=region, facts={"ebs_default_encryption": enabled})
+
+
+# --- HDS-ENC-001 volumes and machine disks --------------------------------------------
+
+ENC1 = "HDS-ENC-001"
+
+
+def test_enc001_explicit_encryption() -> None:
+    verdicts = by_address(run(
+        ENC1,
+        res("aws_ebs_volume.ok", "volume", at_rest=[AtRest(enabled=True, part="volume")]),
+        res("aws_ebs_volume.no", "volume", at_rest=[AtRest(enabled=False, part="volume")]),
+        res("aws_instance.mixed", "instance", at_rest=[
+            AtRest(enabled=True, part="root_block_device"),
+            AtRest(enabled=False, part="ebs_block_device /dev/sdb")]),
+        res("aws_launch_template.lt", "launch-template", region=None,
+            at_rest=[AtRest(enabled=Unknown("var.encrypt has no value"), part="block_device_mappings")]),
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_ebs_volume.ok": "pass", "aws_ebs_volume.no": "fail",
+        "aws_instance.mixed": "fail", "aws_launch_template.lt": "unknown"}
+    mixed = text(ENC1, verdicts["aws_instance.mixed"])
+    assert "/dev/sdb" in mixed and "root_block_device" not in mixed
+    assert "var.encrypt has no value" in text(ENC1, verdicts["aws_launch_template.lt"], "fr")
+
+
+def test_enc001_account_default_in_the_same_region_only() -> None:
+    disk = [AtRest(enabled=None, default="account-default", part="root_block_device")]
+    paris = res("aws_instance.paris", "instance", at_rest=disk)
+    frankfurt = res("aws_instance.fra", "instance", region="eu-central-1", at_rest=disk)
+    verdicts = by_address(run(ENC1, paris, frankfurt, ebs_default("aws_ebs_encryption_by_default.p", True)))
+    assert verdicts["aws_instance.paris"].status == "pass"
+    assert verdicts["aws_instance.paris"].message == "pass-account-default"
+    assert verdicts["aws_instance.fra"].status == "fail"
+    assert verdicts["aws_instance.fra"].message == "fail-account-default"
+    assert "eu-central-1" in text(ENC1, verdicts["aws_instance.fra"])
+
+
+def test_enc001_account_default_disabled_unknown_or_other_provider() -> None:
+    disk = [AtRest(enabled=None, default="account-default", part="volume")]
+    vol = res("aws_ebs_volume.v", "volume", at_rest=disk)
+    assert [v.status for v in run(ENC1, vol, ebs_default("s.off", False))] == ["fail"]
+    [unknown] = run(ENC1, vol, ebs_default("s.var", Unknown("var.ebs_default has no value")))
+    assert unknown.status == "unknown" and "var.ebs_default" in text(ENC1, unknown)
+    [other_region] = run(ENC1, vol, ebs_default("s.r", True, region=Unknown("var.region has no value")))
+    assert other_region.status == "unknown"
+    outscale_setting = ebs_default("s.o", True)
+    outscale_setting.provider = "outscale"
+    assert [v.status for v in run(ENC1, vol, outscale_setting)] == ["fail"]
+    # and an unknown region of the disk itself cannot be matched with any setting
+    lost = res("aws_ebs_volume.lost", "volume", region=Unknown("no provider region"), at_rest=disk)
+    assert [v.status for v in run(ENC1, lost, ebs_default("s.p", True))] == ["unknown"]
+
+
+def test_enc001_outscale_needs_an_attestation() -> None:
+    tag = "hds-iac:encryption"
+    attested = res("outscale_volume.luks", "volume", provider="outscale", region="eu-west-2",
+                   at_rest=[AtRest(enabled=None, default="client-side", attested=True, part="volume")])
+    silent = res("outscale_vm.vm", "instance", provider="outscale", region="eu-west-2",
+                 at_rest=[AtRest(enabled=None, default="client-side", part="boot disk /dev/sda1"),
+                          AtRest(enabled=None, default="client-side", attested=True, part="bsu /dev/sdb")])
+    verdicts = by_address(run(ENC1, attested, silent))
+    assert verdicts["outscale_volume.luks"].status == "pass"
+    assert tag in text(ENC1, verdicts["outscale_volume.luks"])
+    vm = verdicts["outscale_vm.vm"]
+    assert (vm.status, vm.message) == ("fail", "fail-client-side")
+    for lang in ("en", "fr"):
+        message = text(ENC1, vm, lang)
+        assert "LUKS" in message and tag in message and "/dev/sda1" in message
+        assert "/dev/sdb" not in message
+
+
+def test_enc001_custom_attestation_tag_is_named_in_the_message() -> None:
+    vol = res("outscale_volume.v", "volume", provider="outscale",
+              at_rest=[AtRest(enabled=None, default="client-side", part="volume")])
+    [v] = run(ENC1, vol, settings=Settings(encryption_attestation_tag="corp:luks"))
+    assert "corp:luks" in text(ENC1, v)
+
+
+def test_enc001_ignores_other_kinds() -> None:
+    db = res("aws_db_instance.db", "database", at_rest=[AtRest(enabled=False)])
+    assert run(ENC1, db) == []
+
+
+# --- HDS-ENC-002 managed data stores -------------------------------------------------
+
+ENC2 = "HDS-ENC-002"
+
+
+def test_enc002_statuses() -> None:
+    verdicts = by_address(run(
+        ENC2,
+        res("aws_db_instance.ok", "database", at_rest=[AtRest(enabled=True, part="storage")]),
+        res("aws_rds_cluster.no", "database-cluster", at_rest=[AtRest(enabled=False, part="storage")]),
+        res("aws_s3_bucket.b", "bucket", at_rest=[AtRest(enabled=None, default="encrypted")]),
+        res("aws_efs_file_system.fs", "file-system",
+            at_rest=[AtRest(enabled=None, default="unencrypted", part="file system")]),
+        res("aws_elasticache_replication_group.c", "cache",
+            at_rest=[AtRest(enabled=Unknown("var.at_rest has no value"), part="at rest")]),
+        res("aws_ebs_volume.v", "volume", at_rest=[AtRest(enabled=False)]),  # ENC-001's
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_db_instance.ok": "pass", "aws_rds_cluster.no": "fail", "aws_s3_bucket.b": "pass",
+        "aws_efs_file_system.fs": "fail", "aws_elasticache_replication_group.c": "unknown"}
+    assert verdicts["aws_s3_bucket.b"].message == "pass-default"
+    assert verdicts["aws_db_instance.ok"].message == "pass"
+    assert "bucket" in text(ENC2, verdicts["aws_s3_bucket.b"], "fr")  # the kind labels an unnamed part
+    assert "var.at_rest" in text(ENC2, verdicts["aws_elasticache_replication_group.c"])
+
+
+# --- HDS-ENC-003 client-held keys ----------------------------------------------------
+
+ENC3 = "HDS-ENC-003"
+
+
+def test_enc003_statuses() -> None:
+    verdicts = by_address(run(
+        ENC3,
+        res("aws_db_instance.cmk", "database",
+            at_rest=[AtRest(enabled=True, customer_key=True, part="storage")]),
+        res("aws_s3_bucket.sse", "bucket",
+            at_rest=[AtRest(enabled=None, default="encrypted", customer_key=False)]),
+        res("aws_ebs_volume.k", "volume", at_rest=[AtRest(
+            enabled=True, customer_key=Unknown("KMS key arn:aws:kms:... is not in this configuration"))]),
+        res("aws_instance.two", "instance", at_rest=[
+            AtRest(enabled=True, customer_key=True, part="root_block_device"),
+            AtRest(enabled=True, customer_key=False, part="ebs_block_device /dev/sdf")]),
+        # no key choice (unencrypted, or Outscale): not judged
+        res("aws_efs_file_system.plain", "file-system", at_rest=[AtRest(enabled=False)]),
+        res("outscale_volume.v", "volume", provider="outscale",
+            at_rest=[AtRest(enabled=None, default="client-side", attested=True)]),
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_db_instance.cmk": "pass", "aws_s3_bucket.sse": "fail", "aws_ebs_volume.k": "unknown",
+        "aws_instance.two": "fail"}
+    assert "/dev/sdf" in text(ENC3, verdicts["aws_instance.two"])
+    assert "root_block_device" not in text(ENC3, verdicts["aws_instance.two"])
+    assert "is not in this configuration" in text(ENC3, verdicts["aws_ebs_volume.k"], "fr")
+
+
+# --- HDS-ENC-004 key rotation ---------------------------------------------------------
+
+ENC4 = "HDS-ENC-004"
+
+
+def test_enc004_statuses() -> None:
+    verdicts = by_address(run(
+        ENC4,
+        res("aws_kms_key.on", "key", facts={"key_rotation": True, "key_spec": "SYMMETRIC_DEFAULT"}),
+        res("aws_kms_key.off", "key", facts={"key_rotation": False}),
+        res("aws_kms_key.var", "key", facts={"key_rotation": Unknown("var.rotate has no value")}),
+        res("aws_kms_key.sign", "key", facts={"key_rotation": False, "key_spec": "ECC_NIST_P256"}),
+        res("aws_kms_key.nofact", "key"),
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_kms_key.on": "pass", "aws_kms_key.off": "fail", "aws_kms_key.var": "unknown"}
+    assert "var.rotate" in text(ENC4, verdicts["aws_kms_key.var"], "fr")
+
+
+# --- HDS-TLS-001 listeners ------------------------------------------------------------
+
+TLS1 = "HDS-TLS-001"
+
+
+def listener(address: str, *flows: Flow, provider: str = "aws") -> Resource:
+    kind = "listener" if address.startswith("aws_lb_listener") else "load-balancer"
+    return res(address, kind, provider=provider, flows=list(flows))
+
+
+def test_tls001_statuses() -> None:
+    verdicts = by_address(run(
+        TLS1,
+        listener("aws_lb_listener.https", Flow("listener :443", True, certificate=True, detail="HTTPS")),
+        listener("aws_lb_listener.redirect",
+                 Flow("listener :80", False, redirects_to_https=True, detail="HTTP")),
+        listener("aws_lb_listener.http", Flow("listener :80", False, detail="HTTP")),
+        listener("aws_lb_listener.nocert", Flow("listener :443", True, certificate=False, detail="HTTPS")),
+        listener("outscale_load_balancer.lbu",
+                 Flow("listener :443", True, certificate=True, detail="HTTPS"),
+                 Flow("listener :8080", False, detail="TCP"), provider="outscale"),
+        listener("outscale_load_balancer.pending",
+                 Flow("listener :443", True, certificate=Unknown("known only after apply")),
+                 provider="outscale"),
+        listener("aws_lb_listener.var", Flow("listener :443", Unknown("var.protocol has no value"))),
+        res("aws_lb.alb", "load-balancer"),  # no listener of its own: not judged
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_lb_listener.https": "pass", "aws_lb_listener.redirect": "pass",
+        "aws_lb_listener.http": "fail", "aws_lb_listener.nocert": "fail",
+        "outscale_load_balancer.lbu": "fail", "outscale_load_balancer.pending": "unknown",
+        "aws_lb_listener.var": "unknown"}
+    assert verdicts["aws_lb_listener.redirect"].message == "pass-redirect"
+    assert verdicts["aws_lb_listener.nocert"].message == "fail-certificate"
+    lbu = text(TLS1, verdicts["outscale_load_balancer.lbu"], "fr")
+    assert ":8080 (TCP)" in lbu and ":443" not in lbu
+    assert "after apply" in text(TLS1, verdicts["outscale_load_balancer.pending"])
+
+
+# --- HDS-TLS-002 minimum TLS version --------------------------------------------------
+
+TLS2 = "HDS-TLS-002"
+
+
+def test_tls002_statuses() -> None:
+    verdicts = by_address(run(
+        TLS2,
+        listener("aws_lb_listener.modern", Flow("listener :443", True, min_tls="1.2",
+                                                detail="HTTPS ELBSecurityPolicy-TLS13-1-2-2021-06")),
+        listener("aws_lb_listener.tls13", Flow("listener :443", True, min_tls="1.3")),
+        listener("aws_lb_listener.old", Flow("listener :443", True, min_tls="1.0",
+                                             detail="HTTPS ELBSecurityPolicy-2016-08")),
+        res("aws_cloudfront_distribution.cdn", "cdn", region=None, flows=[
+            Flow("viewer", True, min_tls="1.1"), Flow("origin web", True)]),
+        listener("aws_lb_listener.custom", Flow("listener :443", True,
+                                                min_tls=Unknown("TLS policy Custom is not in the table"))),
+        listener("aws_lb_listener.http", Flow("listener :80", False)),  # no TLS: not judged
+        listener("outscale_load_balancer.lbu", Flow("listener :443", True, certificate=True),
+                 provider="outscale"),
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_lb_listener.modern": "pass", "aws_lb_listener.tls13": "pass",
+        "aws_lb_listener.old": "fail", "aws_cloudfront_distribution.cdn": "fail",
+        "aws_lb_listener.custom": "unknown"}
+    assert "ELBSecurityPolicy-2016-08" in text(TLS2, verdicts["aws_lb_listener.old"])
+    assert "TLS 1.1" in text(TLS2, verdicts["aws_cloudfront_distribution.cdn"], "fr")
+
+
+# --- HDS-TLS-003 CDN ------------------------------------------------------------------
+
+TLS3 = "HDS-TLS-003"
+
+
+def test_tls003_statuses() -> None:
+    def cdn(address: str, *flows: Flow) -> Resource:
+        return res(address, "cdn", region=None, flows=list(flows))
+
+    verdicts = by_address(run(
+        TLS3,
+        cdn("aws_cloudfront_distribution.ok", Flow("viewer", True, detail="redirect-to-https"),
+            Flow("origin s3", True, detail="S3 origin")),
+        cdn("aws_cloudfront_distribution.origin", Flow("viewer", True, detail="https-only"),
+            Flow("origin api", False, detail="http-only")),
+        cdn("aws_cloudfront_distribution.var", Flow("viewer", Unknown("var.policy has no value")),
+            Flow("origin s3", True)),
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_cloudfront_distribution.ok": "pass", "aws_cloudfront_distribution.origin": "fail",
+        "aws_cloudfront_distribution.var": "unknown"}
+    assert "http-only" in text(TLS3, verdicts["aws_cloudfront_distribution.origin"])
+
+
+# --- HDS-TLS-004 data stores require TLS ----------------------------------------------
+
+TLS4 = "HDS-TLS-004"
+
+
+def test_tls004_statuses() -> None:
+    verdicts = by_address(run(
+        TLS4,
+        res("aws_db_instance.pg", "database",
+            flows=[Flow("in-transit", True, detail="aws_db_parameter_group.pg: rds.force_ssl=1")]),
+        res("aws_elasticache_replication_group.r", "cache",
+            flows=[Flow("in-transit", False, detail="transit_encryption_enabled")]),
+        res("aws_rds_cluster.c", "database-cluster", flows=[
+            Flow("in-transit", Unknown("parameter group var.pg is not in this configuration"))]),
+        res("aws_db_instance.other", "database", flows=[Flow("replication", False)]),  # not in-transit
+        res("aws_s3_bucket.b", "bucket", flows=[Flow("in-transit", False)]),  # not a data store kind
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_db_instance.pg": "pass", "aws_elasticache_replication_group.r": "fail",
+        "aws_rds_cluster.c": "unknown"}
+    assert "rds.force_ssl=1" in text(TLS4, verdicts["aws_db_instance.pg"], "fr")
+
+
+# --- HDS-TLS-005 buckets deny plain HTTP ----------------------------------------------
+
+TLS5 = "HDS-TLS-005"
+
+
+def test_tls005_statuses() -> None:
+    verdicts = by_address(run(
+        TLS5,
+        res("aws_s3_bucket.ok", "bucket", flows=[Flow("https-only policy", True)]),
+        res("aws_s3_bucket.open", "bucket",
+            flows=[Flow("https-only policy", False, detail="no bucket policy")]),
+        res("aws_s3_bucket.var", "bucket",
+            flows=[Flow("https-only policy", Unknown("bucket policy: var.policy has no value"))]),
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_s3_bucket.ok": "pass", "aws_s3_bucket.open": "fail", "aws_s3_bucket.var": "unknown"}
+    assert "no bucket policy" in text(TLS5, verdicts["aws_s3_bucket.open"])
+
+
+# --- HDS-TLS-006 plaintext protocols open to the internet -----------------------------
+
+TLS6 = "HDS-TLS-006"
+
+
+def sg(address: str, *ports: OpenPort, provider: str = "aws") -> Resource:
+    return res(address, "security-group", provider=provider, open_ports=list(ports))
+
+
+def test_tls006_statuses() -> None:
+    world = ("0.0.0.0/0",)
+    verdicts = by_address(run(
+        TLS6,
+        sg("aws_security_group.https", OpenPort("tcp", 443, 443, world),
+           OpenPort("tcp", 22, 22, ("10.0.0.0/8",))),
+        sg("aws_security_group.telnet", OpenPort("tcp", 23, 23, ("::/0",))),
+        sg("aws_security_group.range", OpenPort("tcp", 6000, 7000, world)),  # includes Redis 6379
+        sg("outscale_security_group.all", OpenPort("all", 0, 65535, world), provider="outscale"),
+        sg("aws_security_group.private_redis", OpenPort("tcp", 6379, 6379, ("10.0.0.0/16",))),
+        sg("aws_security_group.udp_http", OpenPort("udp", 80, 80, world)),  # HTTP is TCP
+        sg("aws_security_group.snmp", OpenPort("udp", 161, 161, world)),
+        sg("aws_security_group.var_cidr", OpenPort("tcp", 21, 21, Unknown("var.cidrs has no value"))),
+        sg("aws_security_group.var_port", OpenPort("tcp", Unknown("var.port has no value"),
+                                                   Unknown("var.port has no value"), world)),
+        sg("aws_security_group.var_private", OpenPort("tcp", Unknown("var.port"), Unknown("var.port"),
+                                                      ("10.0.0.0/8",))),
+        sg("aws_security_group.empty"),
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_security_group.https": "pass", "aws_security_group.telnet": "fail",
+        "aws_security_group.range": "fail", "outscale_security_group.all": "fail",
+        "aws_security_group.private_redis": "pass", "aws_security_group.udp_http": "pass",
+        "aws_security_group.snmp": "fail", "aws_security_group.var_cidr": "unknown",
+        "aws_security_group.var_port": "unknown", "aws_security_group.var_private": "pass",
+        "aws_security_group.empty": "pass"}
+    assert "Redis 6379/tcp" in text(TLS6, verdicts["aws_security_group.range"])
+    assert "::/0" in text(TLS6, verdicts["aws_security_group.telnet"], "fr")
+    everything = text(TLS6, verdicts["outscale_security_group.all"])
+    for name, *_ in PLAINTEXT_PROTOCOLS:  # every protocol of the list is named
+        assert name in everything
+    assert "var.cidrs" in text(TLS6, verdicts["aws_security_group.var_cidr"])
+
+
+@pytest.mark.parametrize("name,first,last,transports", PLAINTEXT_PROTOCOLS,
+                         ids=[p[0] for p in PLAINTEXT_PROTOCOLS])
+def test_tls006_each_listed_protocol_is_caught_alone(name, first, last, transports) -> None:
+    for transport in sorted(transports):
+        [v] = run(TLS6, sg("aws_security_group.one", OpenPort(transport, last, last, ("0.0.0.0/0",))))
+        assert v.status == "fail" and name in text(TLS6, v)
+    # the ports just around it are not in the list (the list has no neighbours)
+    [v] = run(TLS6, sg("aws_security_group.edge", OpenPort("tcp", last + 1, last + 1, ("0.0.0.0/0",))))
+    assert v.status == "pass" or name not in text(TLS6, v)

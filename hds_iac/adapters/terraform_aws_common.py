@@ -473,7 +473,14 @@ POLICY_DOC = "aws_iam_policy_document"
 
 def policy_of(index: TfIndex, value: Any, what: str = "policy") -> Maybe[dict]:
     """A policy from a JSON string, a dict, or a reference to `data.aws_iam_policy_document`
-    (its `json` when known, else its statement blocks rendered)."""
+    (its `json` when known, else its statement blocks rendered).
+
+    `jsonencode({...})` of a policy whose only unknown parts are ARNs (the usual
+    `"${aws_s3_bucket.b.arn}/*"`) still shows its effects and conditions: the HCL reader keeps
+    that structure in `decoded`, and it is what HDS questions need."""
+    decoded = getattr(value, "decoded", None)
+    if isinstance(value, Unknown) and isinstance(decoded, dict):
+        return decoded
     if isinstance(value, Unknown):
         doc = resolve_one(index, value, (POLICY_DOC,))
         if doc is None:

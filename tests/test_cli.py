@@ -52,7 +52,8 @@ def test_example_scan_fails_with_the_expected_findings() -> None:
               if f["status"] == "fail"}
     # London replica: AWS eu-west-2 is not in the EEA.
     assert ("HDS-LOC-001", "aws_s3_bucket.documents_replica") in failed
-    assert ("HDS-LOC-002", "aws_s3_bucket_replication_configuration.documents") in failed
+    # Replication to London: reported on the source bucket whose data leaves the EEA.
+    assert ("HDS-LOC-002", "aws_s3_bucket.documents") in failed
     assert ("HDS-ENC-001", "aws_ebs_volume.scratch") in failed
     assert ("HDS-TLS-001", "aws_lb_listener.http") in failed
     assert ("HDS-MFA-004", "outscale_api_access_policy.account") in failed

@@ -1,0 +1,172 @@
+"""One Markdown page per rule (docs/rules/<RULE-ID>.md) and an index, from the catalogue only.
+
+Pages are bilingual (English first, then French) and list every reference an auditor needs:
+HDS v2 requirements, ISO/IEC 27001:2022 Annex A controls, the SecNumCloud 3.2 chapters HDS
+Annex 1 maps them to, and the client duties of the provider's responsibility matrix with
+what the matrix cites for each. The output depends only on the catalogue, so the same
+catalogue always gives the same bytes (`hds-iac docs`, and a test that the committed pages
+are up to date).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hds_iac import catalogue as catalogue_mod
+from hds_iac.catalogue import TOPICS, Catalogue, RuleMeta
+
+INDEX = "README.md"
+PAGE = re.compile(r"^HDS-[A-Z]+-\d{3}\.md$")
+
+_SCOPES = {
+    "resource": ("judged from one resource alone", "jugée sur une seule ressource"),
+    "inventory": ("needs several resources of the configuration",
+                  "nécessite plusieurs ressources de la configuration"),
+}
+_PROVIDERS = {"aws": "AWS", "outscale": "Outscale"}
+_TOPIC_TITLES = {
+    "data-location": ("Data location", "Localisation des données"),
+    "encryption-at-rest": ("Encryption at rest", "Chiffrement au repos"),
+    "encryption-in-transit": ("Encryption in transit", "Chiffrement en transit"),
+    "mfa": ("Multi-factor authentication", "Authentification multifacteur"),
+    "access-keys": ("Access keys", "Clés d'accès"),
+    "multi-az": ("Availability zones", "Zones de disponibilité"),
+    "backup": ("Backup and copies", "Sauvegardes et copies"),
+}
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _paragraphs(text: str) -> str:
+    """Catalogue texts are wrapped at ~90 columns; blank lines separate paragraphs."""
+    return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip())
+
+
+def _providers(meta: RuleMeta) -> str:
+    return ", ".join(_PROVIDERS.get(p, p) for p in meta.providers)
+
+
+def _topic_title(topic: str) -> tuple[str, str]:
+    return _TOPIC_TITLES.get(topic, (topic, topic))
+
+
+def render_rule(meta: RuleMeta, catalogue: Catalogue | None = None) -> str:
+    """The Markdown page of one rule."""
+    cat = catalogue or catalogue_mod.load()
+    refs = meta.references
+    scope_en, scope_fr = _SCOPES.get(meta.scope, (meta.scope, meta.scope))
+    topic_en, topic_fr = _topic_title(meta.topic)
+    lines = [
+        f"# {meta.id}: {meta.title.en}",
+        "",
+        f"*{meta.title.fr}*",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Id | `{meta.id}` |",
+        f"| Topic / Thème | {meta.topic} ({topic_en} / {topic_fr}) |",
+        f"| Severity / Sévérité | {meta.severity} |",
+        f"| Scope / Portée | {meta.scope}: {scope_en} / {scope_fr} |",
+        f"| Providers / Fournisseurs | {_providers(meta)} |",
+        "",
+        "## Rationale",
+        "",
+        _paragraphs(meta.rationale.en),
+        "",
+        "## Remediation",
+        "",
+        _paragraphs(meta.remediation.en),
+        "",
+        "## Justification (FR)",
+        "",
+        _paragraphs(meta.rationale.fr),
+        "",
+        "## Remédiation (FR)",
+        "",
+        _paragraphs(meta.remediation.fr),
+        "",
+        "## References / Références",
+        "",
+        "| Source | References / Références |",
+        "|---|---|",
+    ]
+    hds = cat.documents.get("hds-v2")
+    hds_name = f"{hds.title.en} ({hds.version})" if hds else "HDS référentiel v2.0"
+    lines.append(f"| {_cell(hds_name)} | {', '.join(refs.hds)} |")
+    lines.append(f"| ISO/IEC 27001:2022 Annex A | {', '.join(refs.iso27001) or '-'} |")
+    lines.append(f"| SecNumCloud 3.2 (via HDS Annex 1) | {', '.join(refs.secnumcloud) or '-'} |")
+    if refs.matrix:
+        lines += [
+            "",
+            "### Responsibility matrix duties / Obligations de la matrice de responsabilités",
+            "",
+            "Duties are paraphrased: the matrix itself is confidential. / Les obligations sont "
+            "paraphrasées : la matrice est confidentielle.",
+            "",
+            "| Document | Section | Client duty | Obligation du client | Cites / Cite |",
+            "|---|---|---|---|---|",
+        ]
+        for duty in refs.matrix:
+            doc = cat.documents.get(duty.document)
+            name = f"{doc.title.en} ({doc.version})" if doc else duty.document
+            lines.append(f"| {_cell(name)} | §{duty.section} | {_cell(duty.duty.en)} | "
+                         f"{_cell(duty.duty.fr)} | {_cell(duty.cites) if duty.cites else '-'} |")
+    lines += ["", f"[All rules / Toutes les règles]({INDEX})", ""]
+    return "\n".join(lines)
+
+
+def render_index(catalogue: Catalogue) -> str:
+    """The index page: every rule, grouped by topic in the catalogue's topic order."""
+    lines = [
+        "# Rules / Règles",
+        "",
+        "Generated from the rule catalogue by `hds-iac docs`; do not edit by hand. / "
+        "Généré depuis le catalogue des règles par `hds-iac docs` ; ne pas modifier à la main.",
+        "",
+    ]
+    topics = list(TOPICS) + sorted({m.topic for m in catalogue} - set(TOPICS))
+    for topic in topics:
+        metas = sorted((m for m in catalogue if m.topic == topic), key=lambda m: m.id)
+        if not metas:
+            continue
+        en, fr = _topic_title(topic)
+        lines += [
+            f"## {en} / {fr} (`{topic}`)",
+            "",
+            "| Id | Severity | Scope | Providers | Title | Titre | HDS |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for m in metas:
+            lines.append(f"| [{m.id}]({m.id}.md) | {m.severity} | {m.scope} | {_providers(m)} | "
+                         f"{_cell(m.title.en)} | {_cell(m.title.fr)} | "
+                         f"{', '.join(m.references.hds)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_all(catalogue: Catalogue | None = None) -> dict[str, str]:
+    """File name -> content for every page and the index."""
+    cat = catalogue or catalogue_mod.load()
+    pages = {f"{m.id}.md": render_rule(m, cat) for m in sorted(cat, key=lambda m: m.id)}
+    pages[INDEX] = render_index(cat)
+    return pages
+
+
+def write(folder: str | Path) -> list[Path]:
+    """Write every page and the index into `folder`; remove rule pages of rules that no
+    longer exist (only files named like a rule page). Returns the written paths, sorted."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    pages = render_all()
+    for stale in out.iterdir():
+        if PAGE.match(stale.name) and stale.name not in pages:
+            stale.unlink()
+    written = []
+    for name in sorted(pages):
+        path = out / name
+        path.write_text(pages[name], encoding="utf-8", newline="\n")
+        written.append(path)
+    return written

@@ -1,0 +1,25 @@
+"""HDS-AZ-001: managed databases, caches and file systems run across availability zones.
+
+A single-zone database stops, and may lose its latest writes, when its zone fails: the
+hospital's application loses its records for the length of the outage. HDS asks the host
+to weigh hardware and software failures that break continuity commitments (EXI 05 G) and
+ISO 27001 8.14 asks for redundant processing; the managed services have a switch for it.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac.model import Inventory
+from hds_iac.rules import Verdict, rule
+from hds_iac.rules._flag import flag_verdict
+from hds_iac.settings import Settings
+
+
+@rule("HDS-AZ-001")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    for res in inventory.of_kind("database", "database-cluster", "cache", "file-system"):
+        if res.placement is None:
+            continue
+        verdict = flag_verdict(res, res.placement.multi_az)
+        if verdict is not None:
+            yield verdict

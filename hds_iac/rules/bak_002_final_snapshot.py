@@ -1,0 +1,25 @@
+"""HDS-BAK-002: deleting a database leaves a final snapshot.
+
+With `skip_final_snapshot = true`, one `terraform destroy` (or a renamed resource that
+Terraform replaces) deletes the database with no copy left, and its automated backups go
+with it by default: health data lost by a routine operation (HDS EXI 05 F, unforeseen use
+by mistake; EXI 05 G; ISO 27001 8.13).
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac.model import Inventory
+from hds_iac.rules import Verdict, rule
+from hds_iac.rules._flag import flag_verdict
+from hds_iac.settings import Settings
+
+
+@rule("HDS-BAK-002")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    for res in inventory.of_kind("database", "database-cluster"):
+        if res.backup is None:
+            continue
+        verdict = flag_verdict(res, res.backup.final_snapshot)
+        if verdict is not None:
+            yield verdict

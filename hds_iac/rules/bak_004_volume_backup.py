@@ -1,0 +1,141 @@
+"""HDS-BAK-004: every block volume is covered by a backup plan or a snapshot policy.
+
+Volumes hold the databases and files that applications run on machines: without a backup
+plan (AWS Backup) or a snapshot policy (Data Lifecycle Manager), a failed disk, a deleted
+volume or a ransomware leaves nothing to restore (HDS EXI 05 A and G; ISO 27001 8.13).
+
+Outscale takes no automatic backup of client data and leaves the client sole master of
+its backups (responsibility matrix §20), and it has no backup-plan resource to read: an
+Outscale volume passes only when the user attests its backup with the backup attestation
+tag (`hds-iac:backup` by default); otherwise the rule cannot know and says so.
+"""
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Iterator
+
+from hds_iac.model import Inventory, Maybe, Resource, Selection, Unknown
+from hds_iac.rules import Verdict, rule
+from hds_iac.rules._provider_names import provider_name
+from hds_iac.rules._unknown import why
+from hds_iac.settings import Settings
+
+# Providers that take no automatic backup and offer no backup-plan resource in Terraform.
+_NO_PROVIDER_BACKUP = frozenset({"outscale"})
+_FALSE_WORDS = frozenset({"false", "no", "0"})
+
+
+def attested(res: Resource, tag: str) -> Maybe[bool]:
+    """Whether the volume carries the backup attestation tag with a meaningful value."""
+    tags = res.tags
+    if isinstance(tags, Unknown):
+        return tags
+    if tag not in tags:
+        return False
+    value = tags[tag]
+    if isinstance(value, Unknown):
+        return Unknown(f"the value of tag {tag} is not known")
+    text = str(value).strip().lower()
+    return bool(text) and text not in _FALSE_WORDS
+
+
+def _id_matches(pattern: str, vol: Resource) -> bool:
+    names = (vol.address, *vol.ids)
+    if "*" not in pattern and "?" not in pattern:
+        return any(pattern == n or pattern.endswith(("/" + n, ":" + n)) for n in names)
+    if any(fnmatchcase(n, pattern) for n in names):
+        return True
+    # arn:aws:ec2:<region>:<account>:volume/<id> with wildcards, against a volume whose ARN
+    # is not known before apply: the region and the id pattern decide.
+    parts = pattern.split(":", 5)
+    if len(parts) == 6 and parts[2] == "ec2" and parts[5].startswith("volume/"):
+        region_ok = isinstance(vol.region, str) and fnmatchcase(vol.region, parts[3] or "*")
+        id_pattern = parts[5][len("volume/"):]
+        return region_ok and (id_pattern == "*" or any(fnmatchcase(i, id_pattern) for i in vol.ids))
+    return False
+
+
+def selects(selection: Selection, vol: Resource) -> Maybe[bool]:
+    """Whether a backup selection covers the volume: by id/ARN/address, by `select_all`,
+    or by any of its tags (AWS Backup tag lists and DLM target tags match on any tag)."""
+    doubt: Unknown | None = None
+    for ident in selection.resource_ids:
+        if isinstance(ident, Unknown):
+            doubt = ident if doubt is None else doubt
+        elif _id_matches(ident, vol):
+            return True
+    if selection.resource_kinds and "volume" not in selection.resource_kinds:
+        return False if doubt is None else doubt
+    if selection.select_all:
+        return True
+    if selection.tags:
+        tags = vol.tags
+        if isinstance(tags, Unknown):
+            doubt = tags if doubt is None else doubt
+        else:
+            for key, wanted in selection.tags.items():
+                if key not in tags:
+                    continue
+                have = tags[key]
+                if isinstance(wanted, Unknown) or isinstance(have, Unknown):
+                    if doubt is None:
+                        doubt = wanted if isinstance(wanted, Unknown) else have  # type: ignore[assignment]
+                elif str(have) == wanted:
+                    return True
+    return False if doubt is None else doubt
+
+
+def _same_region(plan: Resource, vol: Resource) -> Maybe[bool]:
+    """A backup plan or snapshot policy acts only in its own region."""
+    for res in (plan, vol):
+        if isinstance(res.region, Unknown):
+            return Unknown(f"the region of {res.address} is not known ({why(res.region)})")
+    if plan.region is None or vol.region is None:
+        return True
+    return plan.region == vol.region
+
+
+def _covering_plan(vol: Resource, plans: list[Resource]) -> tuple[Resource | None, Unknown | None]:
+    """The first plan that selects the volume, else the first doubt met on the way."""
+    doubt: Unknown | None = None
+    for plan in plans:
+        if plan.provider != vol.provider or plan.selection is None:
+            continue
+        chosen = selects(plan.selection, vol)
+        if chosen is False:
+            continue
+        here = _same_region(plan, vol)
+        if here is False:
+            continue
+        if chosen is True and here is True:
+            return plan, None
+        if doubt is None:
+            doubt = chosen if isinstance(chosen, Unknown) else here  # type: ignore[assignment]
+    return None, doubt
+
+
+@rule("HDS-BAK-004")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    tag = settings.backup_attestation_tag
+    plans = inventory.of_kind("backup-plan")
+    for vol in inventory.of_kind("volume"):
+        claim = attested(vol, tag)
+        if vol.provider in _NO_PROVIDER_BACKUP:
+            if claim is True:
+                yield Verdict(vol, "pass", "pass_attested", {"tag": tag})
+            elif isinstance(claim, Unknown):
+                yield Verdict(vol, "unknown", "unknown", {"reason": why(claim), "tag": tag})
+            else:
+                yield Verdict(vol, "unknown", "unknown_no_provider_backup",
+                              {"provider": provider_name(vol.provider), "tag": tag})
+            continue
+        plan, doubt = _covering_plan(vol, plans)
+        if plan is not None:
+            yield Verdict(vol, "pass", "pass_plan", {"plan": plan.address})
+        elif claim is True:
+            yield Verdict(vol, "pass", "pass_attested", {"tag": tag})
+        elif doubt is not None or isinstance(claim, Unknown):
+            reason = why(doubt) if doubt is not None else why(claim)  # type: ignore[arg-type]
+            yield Verdict(vol, "unknown", "unknown", {"reason": reason, "tag": tag})
+        else:
+            yield Verdict(vol, "fail", "fail", {"tag": tag})

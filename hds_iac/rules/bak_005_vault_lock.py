@@ -1,0 +1,25 @@
+"""HDS-BAK-005: backup vaults are locked.
+
+Backups are the last line against ransomware and malicious insiders, which is why attackers
+delete them first. A vault lock (AWS Backup Vault Lock) makes recovery points immutable for
+their retention, even for the account's administrators (HDS EXI 05 F: malicious use;
+EXI 05 G; ISO 27001 8.13).
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac.model import Inventory
+from hds_iac.rules import Verdict, rule
+from hds_iac.rules._flag import flag_verdict
+from hds_iac.settings import Settings
+
+
+@rule("HDS-BAK-005")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    for res in inventory.of_kind("backup-vault"):
+        if res.backup is None:
+            continue
+        verdict = flag_verdict(res, res.backup.vault_locked)
+        if verdict is not None:
+            yield verdict

@@ -1,0 +1,28 @@
+"""HDS-MFA-004: the Outscale account's API access policy requires the trusted environment.
+
+On Outscale the only switch that forces multi-factor authentication is the account's API
+access policy: `require_trusted_env = true` makes Cockpit sign-in require a WebAuthn
+second factor and every access key carry an expiry. The responsibility matrix (§12)
+recommends two-factor authentication with a separate hardware device to keep the
+SecNumCloud level (HDS EXI 05 D.b; ISO 27001 8.5).
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac.model import Inventory
+from hds_iac.rules import Verdict, rule
+from hds_iac.rules._flag import flag_verdict
+from hds_iac.settings import Settings
+
+
+@rule("HDS-MFA-004")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    for res in inventory.of_kind("account-policy"):
+        # Only Outscale's API access policy carries this switch (an AWS password policy is
+        # also an account-policy, without MFA information).
+        if res.provider != "outscale" or res.identity is None:
+            continue
+        verdict = flag_verdict(res, res.identity.mfa_enforced, detail=res.identity.detail)
+        if verdict is not None:
+            yield verdict

@@ -270,3 +270,18 @@ def test_messages_cover_the_code(meta) -> None:
         given = set(re.findall(r'"(\w+)"\s*:', params))
         assert _placeholders(meta.messages[key].en) == given, (
             f"message {key!r}: placeholders {_placeholders(meta.messages[key].en)} != params {given}")
+
+
+def test_every_rule_cites_a_client_duty_and_every_duty_is_cited() -> None:
+    """Findings link to the client duty of the responsibility matrix; duties are defined once."""
+    import tomllib
+
+    from hds_iac import catalogue
+
+    cat = catalogue.load()
+    for meta in cat:
+        assert meta.references.matrix, f"{meta.id} cites no matrix duty"
+    folder = Path(catalogue.__file__).parent
+    defined = tomllib.loads((folder / "_duties.toml").read_text())["duties"]
+    cited = {d for meta in cat for d in meta.references.matrix}
+    assert len(cited) == len(defined)

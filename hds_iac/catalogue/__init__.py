@@ -120,24 +120,23 @@ def _text(raw: object, where: str) -> Text:
     return Text(en=raw["en"].strip(), fr=raw["fr"].strip())
 
 
-def _rule(raw: dict, documents: dict[str, Document]) -> RuleMeta:
+def _duty(key: str, raw: dict, documents: dict[str, Document]) -> MatrixDuty:
+    if raw.get("document") not in documents:
+        raise CatalogueError(f"duty {key}: unknown document {raw.get('document')!r}")
+    return MatrixDuty(document=raw["document"], section=str(raw["section"]),
+                      duty=_text(raw.get("duty"), f"duty {key}"), cites=raw.get("cites", ""))
+
+
+def _rule(raw: dict, duties: dict[str, MatrixDuty]) -> RuleMeta:
     rid = raw.get("id", "?")
     for key, allowed in (("topic", TOPICS), ("severity", SEVERITIES), ("scope", SCOPES)):
         if raw.get(key) not in allowed:
             raise CatalogueError(f"{rid}: {key} must be one of {', '.join(allowed)}")
     refs = raw.get("references", {})
-    matrix = []
-    for i, m in enumerate(refs.get("matrix", [])):
-        if m.get("document") not in documents:
-            raise CatalogueError(f"{rid}: matrix reference {i} names an unknown document")
-        matrix.append(
-            MatrixDuty(
-                document=m["document"],
-                section=str(m["section"]),
-                duty=_text(m.get("duty"), f"{rid} matrix duty {i}"),
-                cites=m.get("cites", ""),
-            )
-        )
+    unknown = [k for k in refs.get("matrix", []) if k not in duties]
+    if unknown:
+        raise CatalogueError(f"{rid}: unknown matrix duty {', '.join(unknown)}")
+    matrix = [duties[k] for k in refs.get("matrix", [])]
     if not refs.get("hds"):
         raise CatalogueError(f"{rid}: every rule cites at least one HDS requirement")
     return RuleMeta(
@@ -160,17 +159,21 @@ def _rule(raw: dict, documents: dict[str, Document]) -> RuleMeta:
 
 
 def parse(texts: list[str]) -> Catalogue:
-    """Build the catalogue from TOML texts (documents first, then one text per topic)."""
+    """Build the catalogue from TOML texts: documents, the matrix duties rules cite by key,
+    and one text per topic."""
     tables = [tomllib.loads(text) for text in texts]
     documents = {
         key: Document(key=key, title=_text(d.get("title"), f"document {key}"), version=d["version"])
         for data in tables
         for key, d in data.get("documents", {}).items()
     }
+    duties = {
+        key: _duty(key, d, documents) for data in tables for key, d in data.get("duties", {}).items()
+    }
     rules: dict[str, RuleMeta] = {}
     for data in tables:
         for raw in data.get("rule", []):
-            meta = _rule(raw, documents)
+            meta = _rule(raw, duties)
             if meta.id in rules:
                 raise CatalogueError(f"{meta.id}: defined twice")
             rules[meta.id] = meta

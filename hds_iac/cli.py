@@ -5,17 +5,20 @@ import argparse
 import json
 import os
 import sys
-from typing import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
 
 from hds_iac import __version__, catalogue, geography
 from hds_iac.catalogue import SEVERITIES, TOPICS
 from hds_iac.engine import SEVERITY_RANK
+from hds_iac.errors import UsageError
+
+if TYPE_CHECKING:
+    from hds_iac.config import Config
+    from hds_iac.scan import ScanResult
+    from hds_iac.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A mistake in the command line that argparse cannot see (an unknown rule id)."""
 
 DESCRIPTION = """\
 Check Terraform code, plans and states against the French health-data hosting
@@ -86,6 +89,44 @@ def _selection(text: str) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()]
 
 
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    """Options every scanning command shares (`scan`, `live aws`, `live outscale`)."""
+    parser.add_argument("-o", "--output", type=_formats, action="append", default=[],
+                        metavar="FORMAT",
+                        help=f"report format: {', '.join(FORMATS)} (default: cli); repeatable or"
+                             " comma-separated to write several reports in one run")
+    parser.add_argument("--output-file", action="append", default=[], metavar="FILE",
+                        help="write the reports to these files, paired in order with the -o"
+                             " formats; a format without a file goes to standard output")
+    parser.add_argument("--lang", choices=("en", "fr"), default="en",
+                        help="language of messages and remediations (default: en)")
+    parser.add_argument("--fail-on", choices=SEVERITIES,
+                        help="lowest severity of a failing finding that makes the exit status 1"
+                             " (default: low)")
+    parser.add_argument("--soft-fail", action="store_true",
+                        help="exit 0 even when findings fail (errors still exit 2)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="configuration file (default: the nearest .hds-iac.yaml in the first"
+                             " PATH or its parents, up to the repository root)")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="waive the failures recorded in FILE (reported as skipped): the"
+                             " gate fails only on new ones")
+    parser.add_argument("--create-baseline", metavar="FILE",
+                        help="record today's failures in FILE for later --baseline runs")
+    parser.add_argument("--check", type=_selection, action="append", default=[], metavar="LIST",
+                        help="run only these rules: comma-separated ids, topics or severities")
+    parser.add_argument("--skip-check", type=_selection, action="append", default=[],
+                        metavar="LIST", help="do not run these rules (ids, topics or severities)")
+    parser.add_argument("--allowed-countries", type=_countries, metavar="LIST",
+                        help="countries where health data may be stored: ISO codes and/or EEA"
+                             " (default: EEA)")
+    parser.add_argument("--min-backup-retention-days", type=int, metavar="DAYS",
+                        help="minimum database backup retention (default: 7)")
+    parser.add_argument("--show-pass", action="store_true",
+                        help="also list passing findings in the cli report")
+    parser.add_argument("--no-color", action="store_true", help="never colour the cli report")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hds-iac", description=DESCRIPTION,
@@ -98,44 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check Terraform folders, plans or states for HDS compliance.",
         epilog=SCAN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     scan.add_argument("paths", nargs="+", metavar="PATH", help="folder, .tf file, plan or state")
-    scan.add_argument("-o", "--output", type=_formats, action="append", default=[],
-                      metavar="FORMAT",
-                      help=f"report format: {', '.join(FORMATS)} (default: cli); repeatable or"
-                           " comma-separated to write several reports in one run")
-    scan.add_argument("--output-file", action="append", default=[], metavar="FILE",
-                      help="write the reports to these files, paired in order with the -o"
-                           " formats; a format without a file goes to standard output")
-    scan.add_argument("--lang", choices=("en", "fr"), default="en",
-                      help="language of messages and remediations (default: en)")
-    scan.add_argument("--fail-on", choices=SEVERITIES,
-                      help="lowest severity of a failing finding that makes the exit status 1"
-                           " (default: low)")
-    scan.add_argument("--soft-fail", action="store_true",
-                      help="exit 0 even when findings fail (errors still exit 2)")
-    scan.add_argument("--config", metavar="FILE",
-                      help="configuration file (default: the nearest .hds-iac.yaml in the first"
-                           " PATH or its parents, up to the repository root)")
-    scan.add_argument("--baseline", metavar="FILE",
-                      help="waive the failures recorded in FILE (reported as skipped): the"
-                           " gate fails only on new ones")
-    scan.add_argument("--create-baseline", metavar="FILE",
-                      help="record today's failures in FILE for later --baseline runs")
-    scan.add_argument("--check", type=_selection, action="append", default=[], metavar="LIST",
-                      help="run only these rules: comma-separated ids, topics or severities")
-    scan.add_argument("--skip-check", type=_selection, action="append", default=[],
-                      metavar="LIST", help="do not run these rules (ids, topics or severities)")
     scan.add_argument("--var-file", action="append", default=[], metavar="FILE",
                       help="Terraform variables file for folders (repeatable)")
     scan.add_argument("--var", action="append", default=[], type=_key_value,
                       metavar="NAME=VALUE", help="Terraform variable for folders (repeatable)")
-    scan.add_argument("--allowed-countries", type=_countries, metavar="LIST",
-                      help="countries where health data may be stored: ISO codes and/or EEA"
-                           " (default: EEA)")
-    scan.add_argument("--min-backup-retention-days", type=int, metavar="DAYS",
-                      help="minimum database backup retention (default: 7)")
-    scan.add_argument("--show-pass", action="store_true",
-                      help="also list passing findings in the cli report")
-    scan.add_argument("--no-color", action="store_true", help="never colour the cli report")
+    add_report_options(scan)
 
     rules = sub.add_parser("rules", help="list the rule catalogue",
                            description="List the rules with their topic, severity and references.")
@@ -145,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="write one Markdown page per rule",
                           description="Generate docs/rules/ from the catalogue.")
     docs.add_argument("--out", default="docs/rules", metavar="FOLDER")
+
+    from hds_iac.live.cli import add_live_parser
+
+    add_live_parser(sub)
     return parser
 
 
@@ -193,32 +205,49 @@ def _write(text: str, output_file: str | None) -> None:
         sys.stdout.write(text)
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
+@dataclass
+class Run:
+    """What a scanning command settles before it reads anything: a usage error costs no scan."""
+
+    cfg: "Config"
+    settings: "Settings"
+    rule_ids: list[str]
+    outputs: list[tuple[str, str | None]]
+    baseline_path: str | None
+    waived: set[tuple[str, str]]
+
+
+def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
+    """Configuration file, settings, rule selection, outputs and baseline for one run."""
     from hds_iac import baseline
     from hds_iac import config as config_mod
-    from hds_iac.output import RENDERERS
-    from hds_iac.output.text import render as render_text
-    from hds_iac.scan import apply_baseline, scan
 
     try:
-        cfg = config_mod.discover(args.paths, args.config)
+        cfg = config_mod.discover(config_start, args.config)
     except config_mod.ConfigError as exc:
         raise UsageError(str(exc)) from None
-    settings = _settings(args, cfg)
     rule_ids = _select_rules(args.check or [cfg.list("check")],
                              args.skip_check or [cfg.list("skip_check")])
     outputs = _pair_outputs([f for group in args.output for f in group] or ["cli"],
                             args.output_file)
-    var_files = args.var_file or [cfg.relative(v) for v in cfg.list("var_files")]
     baseline_path = args.baseline or (cfg.relative(cfg.get("baseline")) if cfg.get("baseline")
                                       else None)
     try:
         waived = baseline.read(baseline_path) if baseline_path else set()
     except baseline.BaselineError as exc:
         raise UsageError(str(exc)) from None
-    result = scan(args.paths, settings, var_files, dict(args.var), rule_ids)
-    if baseline_path:
-        apply_baseline(result, waived, baseline_path)
+    return Run(cfg, _settings(args, cfg), rule_ids, outputs, baseline_path, waived)
+
+
+def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
+    """Baseline, reports and exit status: the same for code, plans and live accounts."""
+    from hds_iac import baseline
+    from hds_iac.output import RENDERERS
+    from hds_iac.output.text import render as render_text
+    from hds_iac.scan import apply_baseline
+
+    if run.baseline_path:
+        apply_baseline(result, run.waived, run.baseline_path)
     unwritten = False
     if args.create_baseline:
         try:
@@ -231,7 +260,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             unwritten = True
     for entry in result.errors:
         print(f"hds-iac: error: {entry.path}: {entry.message}", file=sys.stderr)
-    for fmt, target in outputs:
+    for fmt, target in run.outputs:
         if fmt == "cli":
             colour = (target is None and not args.no_color and sys.stdout.isatty()
                       and "NO_COLOR" not in os.environ)
@@ -243,10 +272,19 @@ def cmd_scan(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"hds-iac: error: cannot write {target}: {exc.strerror}", file=sys.stderr)
             unwritten = True
-    status = _exit_status(result, args.fail_on or cfg.get("fail_on") or "low")
+    status = _exit_status(result, args.fail_on or run.cfg.get("fail_on") or "low")
     if status == EXIT_FAILED and args.soft_fail:
         status = EXIT_OK
     return EXIT_ERROR if unwritten else status
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from hds_iac.scan import scan
+
+    run = prepare(args, args.paths)
+    var_files = args.var_file or [run.cfg.relative(v) for v in run.cfg.list("var_files")]
+    result = scan(args.paths, run.settings, var_files, dict(args.var), run.rule_ids)
+    return finish(args, run, result)
 
 
 def _settings(args: argparse.Namespace, cfg) -> "Settings":
@@ -306,7 +344,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
-    handlers = {"scan": cmd_scan, "rules": cmd_rules, "docs": cmd_docs}
+    from hds_iac.live.cli import cmd_live
+
+    handlers = {"scan": cmd_scan, "rules": cmd_rules, "docs": cmd_docs, "live": cmd_live}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

@@ -1,0 +1,842 @@
+"""AWS API answers onto the model, facet by facet as docs/model-contract.md asks.
+
+The Terraform adapter fills the same kinds and facets from Terraform attributes; the
+shared knowledge (IAM policy analysis `aws_iam`, TLS policy tables `aws_tls`, database TLS
+defaults, security group rule shapes) is imported from there, never written twice.
+Resources have provider "aws", `Origin(source="aws", cloud_id=ARN or id)` and
+`address` = the ARN (or the id where AWS gives no ARN). A call that failed (`Failed`)
+becomes `Unknown(reason)` in every facet it would have filled.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hds_iac.adapters import aws_iam, aws_tls
+from hds_iac.adapters.terraform_aws_network import _encrypted as listener_encrypted
+from hds_iac.adapters.terraform_aws_network import _open_port as open_port
+from hds_iac.adapters.terraform_aws_storage import _engine_default_tls, _param_true
+from hds_iac.live.aws.collect import TLS_PARAMETERS, AccountData, Failed, ok
+from hds_iac.model import (
+    AtRest, Backup, Destination, Flow, Identity, Inventory, Maybe, OpenPort, Origin, Placement,
+    Resource, Selection, Sharing, Unknown,
+)
+
+
+def _unknown(value: Any, what: str = "") -> Unknown:
+    reason = value.reason if isinstance(value, Failed) else str(value)
+    return Unknown(f"{what}: {reason}" if what else reason)
+
+
+def _tags(items: Any) -> dict[str, str]:
+    if isinstance(items, dict):
+        return {str(k): str(v) for k, v in items.items()}
+    return {t.get("Key", ""): t.get("Value", "") for t in items or [] if isinstance(t, dict)}
+
+
+def _days_since(when: Any, now: dt.datetime) -> int | None:
+    if isinstance(when, str):
+        try:
+            when = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(when, dt.datetime):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0, (now - when).days)
+
+
+def region_from_arn(arn: Any) -> str | None:
+    if isinstance(arn, str) and arn.startswith("arn:"):
+        parts = arn.split(":")
+        if len(parts) > 3 and parts[3]:
+            return parts[3]
+    return None
+
+
+class Adapter:
+    def __init__(self, data: AccountData, now: dt.datetime | None = None):
+        self.data = data
+        self.account = data.account
+        self.partition = data.partition
+        self.now = now or dt.datetime.now(dt.timezone.utc)
+        self.inventory = Inventory()
+        self._keys: dict[str, dict[str, Any]] = {}  # region -> key id -> metadata
+        self._aliases: dict[str, dict[str, str]] = {}  # region -> alias name -> key id
+        self._kms_failed: dict[str, Failed] = {}
+
+    def arn(self, service: str, region: str | None, path: str) -> str:
+        return f"arn:{self.partition}:{service}:{region or ''}:{self.account}:{path}"
+
+    def add(self, kind: str, type_: str, address: str, region: str | None, *,
+            stores_data: bool = False, ids: tuple[str, ...] = (), tags: Any = None,
+            **facets: Any) -> Resource:
+        res = Resource(address=address, type=type_, provider="aws", kind=kind, region=region,
+                       origin=Origin(source="aws", cloud_id=address), stores_data=stores_data,
+                       ids=tuple(dict.fromkeys((address, *ids))), tags=_tags(tags), **facets)
+        self.inventory.add(res)
+        return res
+
+    # --- KMS -------------------------------------------------------------------------
+
+    def _index_kms(self, region: str, kms: Any) -> None:
+        if not isinstance(kms, dict):
+            return
+        keys, aliases = kms.get("keys"), kms.get("aliases")
+        if not ok(keys):
+            self._kms_failed[region] = keys
+            return
+        table = self._keys.setdefault(region, {})
+        for meta in keys:
+            if ok(meta) and isinstance(meta, dict) and meta.get("KeyId"):
+                table[meta["KeyId"]] = meta
+                if meta.get("Arn"):
+                    table[meta["Arn"]] = meta
+        if ok(aliases):
+            names = self._aliases.setdefault(region, {})
+            for alias in aliases:
+                if alias.get("TargetKeyId"):
+                    names[alias["AliasName"]] = alias["TargetKeyId"]
+                    if alias.get("AliasArn"):
+                        names[alias["AliasArn"]] = alias["TargetKeyId"]
+
+    def customer_key(self, region: str | None, ref: Any) -> Maybe[bool]:
+        """True when `ref` (key id, key ARN, alias) is a customer-managed KMS key."""
+        if not ref:
+            return False  # no key named: the service's AWS-managed or AWS-owned key
+        ref = str(ref)
+        if "alias/aws/" in ref:
+            return False
+        region = region_from_arn(ref) or region
+        if "kms" not in self.data.services:
+            return Unknown("KMS was not read in this scan (--services)")
+        if region in self._kms_failed:
+            return _unknown(self._kms_failed[region], f"cannot tell who manages key {ref}")
+        keys = self._keys.get(region or "", {})
+        target = self._aliases.get(region or "", {}).get(ref.split(":")[-1] if ":alias/" in ref
+                                                        else ref, ref)
+        meta = keys.get(target) or keys.get(target.split("/")[-1])
+        if meta is None:
+            owner = ref.split(":")[4] if ref.startswith("arn:") and ref.count(":") >= 5 else None
+            if owner and owner != self.account:
+                return True  # AWS-managed keys cannot be used across accounts
+            return Unknown(f"KMS key {ref} not found in {region}")
+        if not ok(meta):
+            return _unknown(meta)
+        return meta.get("KeyManager") == "CUSTOMER"
+
+    # --- the whole account -------------------------------------------------------------
+
+    def run(self) -> Inventory:
+        for region, services in self.data.regions.items():
+            self._index_kms(region, services.get("kms"))
+        for region, services in sorted(self.data.regions.items()):
+            for name in ("kms", "ec2", "rds", "elbv2", "elb", "elasticache", "efs", "dynamodb",
+                         "backup", "dlm"):
+                if name in services:
+                    getattr(self, f"_{name}")(region, services[name])
+        for name in ("iam", "s3", "cloudfront"):
+            if name in self.data.global_:
+                getattr(self, f"_{name}")(self.data.global_[name])
+        return self.inventory
+
+    # --- EC2 -------------------------------------------------------------------------
+
+    def _ec2(self, region: str, ec2: dict[str, Any]) -> None:
+        default = ec2.get("ebs_default")
+        self.add("account-setting", "AWS::EC2::EBSEncryptionByDefault",
+                 self.arn("ec2", region, "ebs-encryption-by-default"), region,
+                 facts={"ebs_default_encryption": default if isinstance(default, bool)
+                        else _unknown(default) if isinstance(default, Failed)
+                        else Unknown("no answer")})
+        volumes = ec2.get("volumes")
+        snapshots = ec2.get("snapshots")
+        newest: dict[str, Any] = {}
+        counts: dict[str, int] = {}
+        if ok(snapshots):
+            for snap in snapshots:
+                vol = snap.get("VolumeId")
+                if not vol or snap.get("State") == "error":
+                    continue
+                counts[vol] = counts.get(vol, 0) + 1
+                start = snap.get("StartTime")
+                if vol not in newest or (start and _days_since(start, self.now) is not None
+                                         and start > newest[vol]):
+                    newest[vol] = start
+        by_id: dict[str, dict] = {}
+        if ok(volumes):
+            for vol in volumes:
+                by_id[vol["VolumeId"]] = vol
+                self._volume(region, vol, snapshots, newest, counts)
+        instances = ec2.get("instances")
+        if ok(instances):
+            for inst in instances:
+                self._instance(region, inst, by_id if ok(volumes) else volumes)
+        perms = ec2.get("snapshot_permissions")
+        if ok(snapshots):
+            for snap in snapshots:
+                self._snapshot(region, snap, perms)
+        images = ec2.get("images")
+        if ok(images):
+            for image in images:
+                self._image(region, image, ec2.get("image_permissions"))
+        groups = ec2.get("security_groups")
+        if ok(groups):
+            for group in groups:
+                self._security_group(region, group)
+
+    def _ebs(self, region: str, vol: dict, part: str) -> AtRest:
+        if not vol.get("Encrypted"):
+            return AtRest(enabled=False, part=part)
+        return AtRest(enabled=True, customer_key=self.customer_key(region, vol.get("KmsKeyId")),
+                      part=part)
+
+    def _volume(self, region: str, vol: dict, snapshots: Any, newest: dict, counts: dict) -> None:
+        vid = vol["VolumeId"]
+        zone = vol.get("AvailabilityZone")
+        if not ok(snapshots):
+            age: Maybe[int] | None = _unknown(snapshots, "snapshots not readable")
+        elif vid in newest:
+            age = _days_since(newest[vid], self.now)
+        else:
+            age = None  # no snapshot at all: facts["snapshot_count"] = 0 says so
+        self.add("volume", "AWS::EC2::Volume", self.arn("ec2", region, f"volume/{vid}"), region,
+                 stores_data=True, ids=(vid,), tags=vol.get("Tags"),
+                 at_rest=[self._ebs(region, vol, "volume")],
+                 placement=Placement(zones=(zone,) if zone else None),
+                 backup=Backup(newest_snapshot_age_days=age),
+                 facts={"snapshot_count": counts.get(vid, 0) if ok(snapshots) else
+                        _unknown(snapshots)})
+
+    def _instance(self, region: str, inst: dict, volumes: Any) -> None:
+        iid = inst["InstanceId"]
+        disks: list[AtRest] = []
+        root = inst.get("RootDeviceName")
+        for mapping in inst.get("BlockDeviceMappings", []):
+            device = mapping.get("DeviceName", "")
+            part = "root_block_device" if device == root else f"ebs_block_device {device}"
+            vol_id = mapping.get("Ebs", {}).get("VolumeId")
+            if not ok(volumes):
+                disks.append(AtRest(enabled=_unknown(volumes, "volumes not readable"), part=part))
+            elif vol_id in volumes:
+                disks.append(self._ebs(region, volumes[vol_id], part))
+            else:
+                disks.append(AtRest(enabled=Unknown(f"volume {vol_id} not found"), part=part))
+        zone = inst.get("Placement", {}).get("AvailabilityZone")
+        self.add("instance", "AWS::EC2::Instance", self.arn("ec2", region, f"instance/{iid}"),
+                 region, stores_data=True, ids=(iid,), tags=inst.get("Tags"), at_rest=disks,
+                 placement=Placement(zones=(zone,) if zone else Unknown("no zone reported"),
+                                     standalone=True))
+
+    def _sharing(self, perms: Any, ident: str, public_key: str = "Group") -> Sharing:
+        if isinstance(perms, dict) and "public_only" in perms:
+            public = perms["public_only"]
+            if not ok(public):
+                return Sharing(public=_unknown(public), accounts=_unknown(public))
+            return Sharing(public=ident in public, accounts=Unknown(
+                "sharing with other accounts not read (more than --max-attribute-reads)"))
+        if not ok(perms):
+            return Sharing(public=_unknown(perms), accounts=_unknown(perms))
+        entry = perms.get(ident) if isinstance(perms, dict) else None
+        if entry is None:
+            return Sharing(public=Unknown("sharing not read"), accounts=Unknown("sharing not read"))
+        if not ok(entry):
+            return Sharing(public=_unknown(entry), accounts=_unknown(entry))
+        public = any(p.get(public_key) == "all" for p in entry)
+        accounts = tuple(str(p.get("UserId") or p.get("OrganizationArn") or
+                             p.get("OrganizationalUnitArn")) for p in entry
+                         if p.get("UserId") or p.get("OrganizationArn")
+                         or p.get("OrganizationalUnitArn"))
+        return Sharing(public=public, accounts=accounts)
+
+    def _snapshot(self, region: str, snap: dict, perms: Any) -> None:
+        sid = snap["SnapshotId"]
+        self.add("snapshot", "AWS::EC2::Snapshot", self.arn("ec2", region, f"snapshot/{sid}"),
+                 region, stores_data=True, ids=(sid,), tags=snap.get("Tags"),
+                 sharing=self._sharing(perms, sid),
+                 facts={"volume": snap.get("VolumeId"),
+                        "age_days": _days_since(snap.get("StartTime"), self.now)})
+
+    def _image(self, region: str, image: dict, perms: Any) -> None:
+        iid = image["ImageId"]
+        sharing = self._sharing(perms, iid) if perms else Sharing(
+            public=bool(image.get("Public")),
+            accounts=Unknown("launch permissions not read (more than --max-attribute-reads)"))
+        if image.get("Public"):
+            sharing.public = True
+        self.add("image", "AWS::EC2::Image", self.arn("ec2", region, f"image/{iid}"), region,
+                 stores_data=True, ids=(iid,), tags=image.get("Tags"), sharing=sharing)
+
+    def _security_group(self, region: str, group: dict) -> None:
+        gid = group["GroupId"]
+        ports: list[OpenPort] = []
+        for perm in group.get("IpPermissions", []):
+            sources = tuple(r["CidrIp"] for r in perm.get("IpRanges", []) if r.get("CidrIp")) + \
+                tuple(r["CidrIpv6"] for r in perm.get("Ipv6Ranges", []) if r.get("CidrIpv6"))
+            port = open_port(perm.get("IpProtocol"), perm.get("FromPort"), perm.get("ToPort"),
+                             sources)
+            if port:
+                ports.append(port)
+        self.add("security-group", "AWS::EC2::SecurityGroup",
+                 self.arn("ec2", region, f"security-group/{gid}"), region, ids=(gid,),
+                 tags=group.get("Tags"), open_ports=ports,
+                 facts={"name": group.get("GroupName"), "vpc": group.get("VpcId")})
+
+    # --- RDS -------------------------------------------------------------------------
+
+    def _db_flow(self, params: Any, group: str | None, engine: Any, version: Any) -> Flow:
+        name = "in-transit"
+        if group is None:
+            return Flow(name, encrypted=Unknown("no parameter group reported"))
+        values = params.get(group) if isinstance(params, dict) else None
+        if values is None:
+            return Flow(name, encrypted=Unknown(f"parameters of {group} not read"))
+        if not ok(values):
+            return Flow(name, encrypted=_unknown(values, f"parameters of {group}"))
+        for pname in TLS_PARAMETERS:
+            for key, value in values.items():
+                if key.lower() == pname and value is not None:
+                    return Flow(name, encrypted=_param_true(value), detail=f"{group}: {key}={value}")
+        enforced = _engine_default_tls(engine, version)
+        if isinstance(enforced, Unknown):
+            enforced = Unknown(f"{group} does not set the TLS parameter: {enforced.reason}")
+        return Flow(name, encrypted=enforced, detail=f"{group}: engine default")
+
+    def _rds(self, region: str, rds: dict[str, Any]) -> None:
+        instances = rds.get("instances")
+        if ok(instances):
+            for db in instances:
+                if db.get("DBClusterIdentifier"):
+                    continue  # an Aurora member: judged through its cluster
+                groups = [g["DBParameterGroupName"] for g in db.get("DBParameterGroups", [])]
+                destinations = []
+                source = db.get("ReadReplicaSourceDBInstanceIdentifier")
+                if region_from_arn(source) and region_from_arn(source) != region:
+                    destinations.append(Destination(region=region,
+                                                    what=f"RDS read replica of {source}"))
+                encrypted = bool(db.get("StorageEncrypted"))
+                self.add(
+                    "database", "AWS::RDS::DBInstance", db["DBInstanceArn"], region,
+                    stores_data=True, ids=(db["DBInstanceIdentifier"],),
+                    tags=db.get("TagList"),
+                    at_rest=[AtRest(enabled=encrypted, customer_key=self.customer_key(
+                        region, db.get("KmsKeyId")) if encrypted else None, part="storage")],
+                    flows=[self._db_flow(rds.get("parameters"), groups[0] if groups else None,
+                                         db.get("Engine"), db.get("EngineVersion"))],
+                    placement=Placement(multi_az=bool(db.get("MultiAZ"))),
+                    # final_snapshot is a deletion-time choice: the API cannot show it.
+                    backup=Backup(retention_days=db.get("BackupRetentionPeriod", 0),
+                                  deletion_protection=bool(db.get("DeletionProtection"))),
+                    destinations=destinations)
+        clusters = rds.get("clusters")
+        if ok(clusters):
+            for cluster in clusters:
+                encrypted = bool(cluster.get("StorageEncrypted"))
+                members = cluster.get("DBClusterMembers", [])
+                multi = bool(cluster.get("MultiAZ")) or len(members) >= 2 or \
+                    cluster.get("EngineMode") == "serverless"
+                destinations = []
+                source = cluster.get("ReplicationSourceIdentifier")
+                if region_from_arn(source) and region_from_arn(source) != region:
+                    destinations.append(Destination(region=region,
+                                                    what=f"cross-region replica of {source}"))
+                self.add(
+                    "database-cluster", "AWS::RDS::DBCluster", cluster["DBClusterArn"], region,
+                    stores_data=True, ids=(cluster["DBClusterIdentifier"],),
+                    tags=cluster.get("TagList"),
+                    at_rest=[AtRest(enabled=encrypted, customer_key=self.customer_key(
+                        region, cluster.get("KmsKeyId")) if encrypted else None, part="storage")],
+                    flows=[self._db_flow(rds.get("cluster_parameters"),
+                                         cluster.get("DBClusterParameterGroup"),
+                                         cluster.get("Engine"), cluster.get("EngineVersion"))],
+                    placement=Placement(multi_az=multi),
+                    backup=Backup(retention_days=cluster.get("BackupRetentionPeriod", 0),
+                                  deletion_protection=bool(cluster.get("DeletionProtection"))),
+                    destinations=destinations)
+        for key, attrs_key, arn_key, id_key, type_ in (
+                ("snapshots", "snapshot_attributes", "DBSnapshotArn", "DBSnapshotIdentifier",
+                 "AWS::RDS::DBSnapshot"),
+                ("cluster_snapshots", "cluster_snapshot_attributes", "DBClusterSnapshotArn",
+                 "DBClusterSnapshotIdentifier", "AWS::RDS::DBClusterSnapshot")):
+            snaps = rds.get(key)
+            if not ok(snaps):
+                continue
+            attrs = rds.get(attrs_key)
+            for snap in snaps:
+                ident = snap[id_key]
+                if snap.get("SnapshotType") != "manual":
+                    sharing = Sharing()  # automated snapshots cannot be shared
+                elif not ok(attrs):
+                    sharing = Sharing(public=_unknown(attrs), accounts=_unknown(attrs))
+                elif ident not in attrs:
+                    sharing = Sharing(public=Unknown("sharing not read"),
+                                      accounts=Unknown("sharing not read"))
+                elif not ok(attrs[ident]):
+                    sharing = Sharing(public=_unknown(attrs[ident]),
+                                      accounts=_unknown(attrs[ident]))
+                else:
+                    values = attrs[ident]
+                    sharing = Sharing(public="all" in values,
+                                      accounts=tuple(v for v in values if v != "all"))
+                arn = snap.get(arn_key) or self.arn("rds", region, f"snapshot:{ident}")
+                self.add("snapshot", type_, arn, region, stores_data=True, ids=(ident,),
+                         tags=snap.get("TagList"), sharing=sharing)
+
+    # --- load balancers, CDN -------------------------------------------------------------
+
+    def _elbv2(self, region: str, data: dict[str, Any]) -> None:
+        lbs = data.get("load_balancers")
+        if not ok(lbs):
+            return
+        listeners = data.get("listeners", {})
+        for lb in lbs:
+            zones = tuple(sorted(z["ZoneName"] for z in lb.get("AvailabilityZones", [])
+                                 if z.get("ZoneName")))
+            self.add("load-balancer", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                     lb["LoadBalancerArn"], region, ids=(lb.get("LoadBalancerName", ""),),
+                     placement=Placement(zones=zones))
+            found = listeners.get(lb["LoadBalancerArn"])
+            if found is None:
+                continue
+            if not ok(found):
+                self.add("listener", "AWS::ElasticLoadBalancingV2::Listener",
+                         lb["LoadBalancerArn"] + "#listeners", region,
+                         flows=[Flow("listeners", encrypted=_unknown(found))])
+                continue
+            for lst in found:
+                self.add("listener", "AWS::ElasticLoadBalancingV2::Listener",
+                         lst["ListenerArn"], region, flows=[self._listener_flow(lst, lb)])
+
+    def _listener_flow(self, lst: dict, lb: dict) -> Flow:
+        protocol = lst.get("Protocol")
+        if protocol is None and lb.get("Type") == "gateway":
+            protocol = "GENEVE"
+        encrypted = listener_encrypted(protocol)
+        flow = Flow(f"listener :{lst.get('Port', '?')}", encrypted=encrypted,
+                    detail=str(protocol or ""))
+        if encrypted is True:
+            policy = lst.get("SslPolicy") or aws_tls.ELB_DEFAULT_POLICY
+            flow.min_tls = aws_tls.elb_min_tls(policy)
+            flow.detail += f" {policy}"
+            flow.certificate = bool(lst.get("Certificates"))
+        elif encrypted is False:
+            actions = lst.get("DefaultActions", [])
+            flow.redirects_to_https = bool(actions) and all(
+                a.get("Type") == "redirect"
+                and str(a.get("RedirectConfig", {}).get("Protocol", "")).upper() == "HTTPS"
+                for a in actions)
+        return flow
+
+    def _elb(self, region: str, data: dict[str, Any]) -> None:
+        lbs = data.get("load_balancers")
+        if not ok(lbs):
+            return
+        policies = data.get("policies", {})
+        for lb in lbs:
+            name = lb["LoadBalancerName"]
+            flows = []
+            for desc in lb.get("ListenerDescriptions", []):
+                listener = desc.get("Listener", {})
+                protocol = listener.get("Protocol")
+                encrypted = listener_encrypted(protocol)
+                flow = Flow(f"listener :{listener.get('LoadBalancerPort', '?')}",
+                            encrypted=encrypted, detail=str(protocol or ""))
+                if encrypted is True:
+                    policy = self._classic_policy(policies.get(name), desc.get("PolicyNames", []))
+                    flow.min_tls = aws_tls.elb_min_tls(policy)
+                    flow.detail += f" {policy if isinstance(policy, str) else ''}".rstrip()
+                    flow.certificate = bool(listener.get("SSLCertificateId"))
+                flows.append(flow)
+            self.add("load-balancer", "AWS::ElasticLoadBalancing::LoadBalancer",
+                     self.arn("elasticloadbalancing", region, f"loadbalancer/{name}"), region,
+                     ids=(name,), flows=flows,
+                     placement=Placement(zones=tuple(sorted(lb.get("AvailabilityZones", [])))))
+
+    @staticmethod
+    def _classic_policy(answer: Any, names: list[str]) -> Maybe[str]:
+        if not names:
+            return aws_tls.CLASSIC_ELB_DEFAULT_POLICY
+        if answer is None:
+            return Unknown("listener policies not read")
+        if not ok(answer):
+            return _unknown(answer)
+        for desc in answer.get("PolicyDescriptions", []):
+            if desc.get("PolicyName") not in names or \
+                    desc.get("PolicyTypeName") != "SSLNegotiationPolicyType":
+                continue
+            for attr in desc.get("PolicyAttributeDescriptions", []):
+                if attr.get("AttributeName") == "Reference-Security-Policy":
+                    return attr.get("AttributeValue") or Unknown("empty Reference-Security-Policy")
+            return Unknown(f"{desc.get('PolicyName')} lists its own protocols and ciphers")
+        return aws_tls.CLASSIC_ELB_DEFAULT_POLICY
+
+    _VIEWER = {"allow-all": False, "redirect-to-https": True, "https-only": True}
+    _ORIGIN = {"http-only": False, "https-only": True}
+
+    def _cloudfront(self, data: dict[str, Any]) -> None:
+        dists = data.get("distributions")
+        if not ok(dists):
+            return
+        for dist in dists:
+            cert = dist.get("ViewerCertificate", {})
+            if cert.get("CloudFrontDefaultCertificate"):
+                version = aws_tls.CLOUDFRONT_DEFAULT_PROTOCOL
+            else:
+                version = cert.get("MinimumProtocolVersion") or aws_tls.CLOUDFRONT_DEFAULT_PROTOCOL
+            min_tls = aws_tls.cloudfront_min_tls(version)
+            flows: list[Flow] = []
+            behaviours = [("viewer", dist.get("DefaultCacheBehavior", {}))]
+            behaviours += [(f"viewer (path {b.get('PathPattern')})", b)
+                           for b in dist.get("CacheBehaviors", {}).get("Items", []) or []]
+            weakest: Maybe[bool] = True
+            for name, behaviour in behaviours:
+                policy = behaviour.get("ViewerProtocolPolicy")
+                encrypted: Maybe[bool] = self._VIEWER.get(policy, Unknown(
+                    f"unexpected viewer protocol policy {policy!r}"))
+                if encrypted is False:
+                    weakest = False
+                elif isinstance(encrypted, Unknown) and weakest is True:
+                    weakest = encrypted
+                flows.append(Flow(name, encrypted=encrypted, min_tls=min_tls,
+                                  detail=f"{policy} {version}"))
+            for origin in dist.get("Origins", {}).get("Items", []) or []:
+                name = f"origin {origin.get('Id')}"
+                custom = origin.get("CustomOriginConfig")
+                if not custom:
+                    flows.append(Flow(name, encrypted=True, detail="S3 origin"))
+                    continue
+                policy = custom.get("OriginProtocolPolicy")
+                if policy == "match-viewer":
+                    encrypted = weakest
+                else:
+                    encrypted = self._ORIGIN.get(policy, Unknown(
+                        f"unexpected origin protocol policy {policy!r}"))
+                protocols = custom.get("OriginSslProtocols", {}).get("Items", []) or []
+                flows.append(Flow(name, encrypted=encrypted,
+                                  detail=f"{policy} {','.join(protocols)}".strip()))
+            self.add("cdn", "AWS::CloudFront::Distribution", dist["ARN"], None,
+                     ids=(dist["Id"],), flows=flows)
+
+    # --- caches, file systems, tables ---------------------------------------------------
+
+    def _elasticache(self, region: str, data: dict[str, Any]) -> None:
+        groups = data.get("replication_groups")
+        if ok(groups):
+            for group in groups:
+                encrypted = bool(group.get("AtRestEncryptionEnabled"))
+                multi = group.get("MultiAZ") == "enabled" or \
+                    group.get("AutomaticFailover") in ("enabled", "enabling")
+                arn = group.get("ARN") or self.arn("elasticache", region,
+                                                    f"replicationgroup:{group['ReplicationGroupId']}")
+                self.add("cache", "AWS::ElastiCache::ReplicationGroup", arn, region,
+                         stores_data=True, ids=(group["ReplicationGroupId"],),
+                         at_rest=[AtRest(enabled=encrypted, customer_key=self.customer_key(
+                             region, group.get("KmsKeyId")) if encrypted else None,
+                             part="at rest")],
+                         flows=[Flow("in-transit",
+                                     encrypted=bool(group.get("TransitEncryptionEnabled")),
+                                     detail="TransitEncryptionEnabled")],
+                         placement=Placement(multi_az=multi))
+        clusters = data.get("clusters")
+        if ok(clusters):
+            for cluster in clusters:
+                if cluster.get("ReplicationGroupId"):
+                    continue  # judged through its replication group
+                encrypted = bool(cluster.get("AtRestEncryptionEnabled"))
+                arn = cluster.get("ARN") or self.arn("elasticache", region,
+                                                      f"cluster:{cluster['CacheClusterId']}")
+                self.add("cache", "AWS::ElastiCache::CacheCluster", arn, region,
+                         stores_data=True, ids=(cluster["CacheClusterId"],),
+                         at_rest=[AtRest(enabled=encrypted, part="at rest")],
+                         flows=[Flow("in-transit",
+                                     encrypted=bool(cluster.get("TransitEncryptionEnabled")),
+                                     detail="TransitEncryptionEnabled")],
+                         placement=Placement(
+                             multi_az=cluster.get("PreferredAvailabilityZone") == "Multiple"))
+
+    def _efs(self, region: str, data: dict[str, Any]) -> None:
+        systems = data.get("file_systems")
+        if not ok(systems):
+            return
+        for fs in systems:
+            encrypted = bool(fs.get("Encrypted"))
+            arn = fs.get("FileSystemArn") or self.arn("elasticfilesystem", region,
+                                                       f"file-system/{fs['FileSystemId']}")
+            self.add("file-system", "AWS::EFS::FileSystem", arn, region, stores_data=True,
+                     ids=(fs["FileSystemId"],), tags=fs.get("Tags"),
+                     at_rest=[AtRest(enabled=encrypted, customer_key=self.customer_key(
+                         region, fs.get("KmsKeyId")) if encrypted else None, part="file system")],
+                     placement=Placement(multi_az=not fs.get("AvailabilityZoneName")))
+
+    def _dynamodb(self, region: str, data: dict[str, Any]) -> None:
+        tables = data.get("tables")
+        if not ok(tables):
+            return
+        for table in tables:
+            if not ok(table):
+                continue  # the error entry names the table's DescribeTable call
+            sse = table.get("SSEDescription") or {}
+            if sse.get("SSEType") == "KMS" and sse.get("Status") in ("ENABLED", "UPDATING"):
+                key = self.customer_key(region, sse.get("KMSMasterKeyArn"))
+                at_rest = AtRest(enabled=True, default="encrypted", customer_key=key, part="table")
+            else:
+                at_rest = AtRest(enabled=None, default="encrypted", customer_key=False,
+                                 part="table")
+            destinations = [Destination(region=r["RegionName"], what="DynamoDB replica")
+                            for r in table.get("Replicas", []) if r.get("RegionName")
+                            and r.get("RegionName") != region]
+            self.add("table", "AWS::DynamoDB::Table", table["TableArn"], region,
+                     stores_data=True, ids=(table["TableName"],), at_rest=[at_rest],
+                     destinations=destinations)
+
+    # --- backups, keys --------------------------------------------------------------------
+
+    def _backup(self, region: str, data: dict[str, Any]) -> None:
+        vaults = data.get("vaults")
+        if ok(vaults):
+            for vault in vaults:
+                self.add("backup-vault", "AWS::Backup::BackupVault", vault["BackupVaultArn"],
+                         region, stores_data=True, ids=(vault["BackupVaultName"],),
+                         at_rest=[AtRest(enabled=None, default="encrypted",
+                                         customer_key=self.customer_key(
+                                             region, vault.get("EncryptionKeyArn")),
+                                         part="vault")],
+                         backup=Backup(vault_locked=bool(vault.get("Locked"))))
+        plans = data.get("plans")
+        if ok(plans):
+            for plan in plans:
+                if not ok(plan) or not plan:
+                    continue
+                destinations = []
+                for rule in plan.get("BackupPlan", {}).get("Rules", []):
+                    for copy in rule.get("CopyActions", []) or []:
+                        vault = copy.get("DestinationBackupVaultArn")
+                        destinations.append(Destination(
+                            region=region_from_arn(vault) or Unknown(f"vault {vault}"),
+                            what=f"backup copy to {vault}"))
+                arn = plan.get("BackupPlanArn") or self.arn("backup", region,
+                                                             f"backup-plan:{plan['BackupPlanId']}")
+                self.add("copy", "AWS::Backup::BackupPlan", arn, region,
+                         ids=(plan.get("BackupPlanId", ""),), destinations=destinations,
+                         facts={"name": plan.get("BackupPlan", {}).get("BackupPlanName")})
+        selections = data.get("selections")
+        if ok(selections):
+            for answer in selections:
+                if not ok(answer) or not answer:
+                    continue
+                self._selection(region, answer)
+
+    def _selection(self, region: str, answer: dict) -> None:
+        sel = answer.get("BackupSelection", {})
+        tags: dict[str, Maybe[str]] = {}
+        for cond in sel.get("ListOfTags", []) or []:
+            if cond.get("ConditionType", "STRINGEQUALS") == "STRINGEQUALS":
+                tags[cond.get("ConditionKey", "")] = cond.get("ConditionValue", "")
+        prefix = "aws:resourcetag/"
+        for cond in (sel.get("Conditions") or {}).get("StringEquals", []) or []:
+            key = cond.get("ConditionKey", "")
+            if key.lower().startswith(prefix):
+                tags[key[len(prefix):]] = cond.get("ConditionValue", "")
+        ids: list[Maybe[str]] = []
+        select_all, kinds = False, ()
+        for item in sel.get("Resources", []) or []:
+            if item == "*":
+                select_all = True
+            elif item.startswith("arn:aws:ec2:*:*:volume/*"):
+                select_all, kinds = True, ("volume",)
+            else:
+                ids.append(item)
+        plan_id, sel_id = answer.get("BackupPlanId", ""), answer.get("SelectionId", "")
+        self.add("backup-plan", "AWS::Backup::BackupSelection",
+                 self.arn("backup", region, f"backup-plan:{plan_id}/selection:{sel_id}"), region,
+                 ids=(sel_id,), selection=Selection(tags=tags, resource_ids=tuple(ids),
+                                                    select_all=select_all, resource_kinds=kinds),
+                 facts={"name": sel.get("SelectionName")})
+
+    def _dlm(self, region: str, data: dict[str, Any]) -> None:
+        policies = data.get("policies")
+        if not ok(policies):
+            return
+        for policy in policies:
+            if not ok(policy) or not policy:
+                continue
+            details = policy.get("PolicyDetails", {})
+            kinds = tuple({"VOLUME": "volume", "INSTANCE": "instance"}.get(t, t.lower())
+                          for t in details.get("ResourceTypes", ["VOLUME"]))
+            if policy.get("State") == "DISABLED":
+                selection = Selection(resource_kinds=kinds)
+            else:
+                selection = Selection(tags={t["Key"]: t.get("Value", "")
+                                            for t in details.get("TargetTags", [])},
+                                      resource_kinds=kinds)
+            destinations = []
+            for schedule in details.get("Schedules", []) or []:
+                for copy in schedule.get("CrossRegionCopyRules", []) or []:
+                    target = copy.get("TargetRegion") or copy.get("Target")
+                    target = region_from_arn(target) or target
+                    destinations.append(Destination(region=target or Unknown("no target region"),
+                                                    what="snapshot cross-region copy"))
+            arn = policy.get("PolicyArn") or self.arn("dlm", region,
+                                                       f"policy/{policy.get('PolicyId')}")
+            self.add("backup-plan", "AWS::DLM::LifecyclePolicy", arn, region,
+                     ids=(policy.get("PolicyId", ""),), tags=policy.get("Tags"),
+                     selection=selection, destinations=destinations)
+
+    def _kms(self, region: str, data: dict[str, Any]) -> None:
+        keys = data.get("keys")
+        if not ok(keys):
+            return
+        for meta in keys:
+            if not ok(meta) or "hds_iac_rotation" not in meta:
+                continue  # AWS-managed, disabled, asymmetric or imported keys
+            rotation = meta["hds_iac_rotation"]
+            self.add("key", "AWS::KMS::Key", meta["Arn"], region, ids=(meta["KeyId"],),
+                     facts={"key_rotation": rotation if isinstance(rotation, bool)
+                            else _unknown(rotation),
+                            "key_spec": meta.get("KeySpec", "SYMMETRIC_DEFAULT")})
+
+    # --- IAM, S3 ----------------------------------------------------------------------------
+
+    def _iam(self, data: dict[str, Any]) -> None:
+        report = data.get("credential_report")
+        summary = data.get("summary")
+        if isinstance(report, dict):
+            for row in report.get("rows", []):
+                self._credential_row(row, summary)
+        elif isinstance(report, Failed) and isinstance(summary, dict):
+            # Without the report, the account summary still tells about the root user.
+            self._root_from_summary(summary)
+        roles = data.get("roles")
+        if ok(roles):
+            for role in roles:
+                self._role(role)
+
+    def _credential_row(self, row: dict, summary: Any) -> None:
+        arn = row.get("arn", "")
+        root = row.get("user") == "<root_account>"
+        mfa = row.get("mfa_active") == "true"
+        if root:
+            identity = Identity(console_access=True, mfa_enforced=mfa,
+                                detail="root user: " + ("MFA active" if mfa else "no MFA device"))
+        else:
+            console = row.get("password_enabled") == "true"
+            identity = Identity(console_access=console, mfa_enforced=mfa,
+                                detail=("console password, " if console else "no console password, ")
+                                + ("MFA active" if mfa else "no MFA device"))
+        self.add("user", "AWS::IAM::User" if not root else "AWS::IAM::RootUser", arn, None,
+                 ids=(row.get("user", ""),), identity=identity, facts={"root": root})
+        for n in ("1", "2"):
+            if row.get(f"access_key_{n}_active") != "true":
+                continue
+            rotated = row.get(f"access_key_{n}_last_rotated")
+            age = _days_since(rotated, self.now)
+            self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key-{n}", None,
+                     identity=Identity(key_age_days=age if age is not None else Unknown(
+                         f"last rotation date {rotated!r} not readable"),
+                         detail=("root user access key" if root else
+                                 f"user {row.get('user')}, key {n}")
+                         + (f", last rotated {rotated}" if rotated else "")),
+                     facts={"root": root})
+
+    def _root_from_summary(self, summary: dict) -> None:
+        arn = f"arn:{self.partition}:iam::{self.account}:root"
+        mfa = bool(summary.get("AccountMFAEnabled"))
+        self.add("user", "AWS::IAM::RootUser", arn, None, identity=Identity(
+            console_access=True, mfa_enforced=mfa,
+            detail="root user (account summary): " + ("MFA active" if mfa else "no MFA device")),
+            facts={"root": True})
+        if summary.get("AccountAccessKeysPresent"):
+            self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key", None,
+                     identity=Identity(key_age_days=Unknown("credential report not readable"),
+                                       detail="root user access key"), facts={"root": True})
+
+    def _role(self, role: dict) -> None:
+        doc = aws_iam.load_policy(role.get("AssumeRolePolicyDocument"), "trust policy")
+        if isinstance(doc, str):  # URL-encoded JSON from some endpoints
+            from urllib.parse import unquote
+            doc = aws_iam.load_policy(unquote(doc), "trust policy")
+        if isinstance(doc, Unknown):
+            identity = Identity(console_access=doc, mfa_enforced=doc, detail=doc.reason)
+        else:
+            verdict = aws_iam.trust(doc)
+            principals = ", ".join(verdict.principals)
+            if verdict.humans and not verdict.mfa:
+                mfa: Maybe[bool] = False
+            elif verdict.saml:
+                mfa = Unknown("federated through SAML: MFA is up to the identity provider")
+            else:
+                mfa = verdict.mfa
+            identity = Identity(console_access=verdict.humans or verdict.saml, mfa_enforced=mfa,
+                                detail=f"assumable by {principals}" if principals else
+                                "assumable by services or web identities only")
+        self.add("role", "AWS::IAM::Role", role["Arn"], None, ids=(role.get("RoleName", ""),),
+                 identity=identity)
+
+    def _s3(self, data: dict[str, Any]) -> None:
+        buckets = data.get("buckets")
+        if not ok(buckets):
+            return
+        regions = data.get("regions", {})
+        for bucket in buckets:
+            name, region = bucket["Name"], bucket["Region"]
+            region_value: Maybe[str] = region if ok(region) else _unknown(region)
+            where = region if ok(region) else None
+            self.add("bucket", "AWS::S3::Bucket", f"arn:{self.partition}:s3:::{name}",
+                     region_value, stores_data=True, ids=(name,),
+                     at_rest=[self._bucket_encryption(where, bucket.get("Encryption"))],
+                     flows=[self._bucket_policy(bucket.get("Policy"))],
+                     destinations=self._replication(bucket.get("Replication"), regions))
+
+    def _bucket_encryption(self, region: str | None, config: Any) -> AtRest:
+        part = "default encryption"
+        if not ok(config):
+            return AtRest(enabled=True, default="encrypted", customer_key=_unknown(config),
+                          part=part)
+        for rule in (config or {}).get("Rules", []):
+            default = rule.get("ApplyServerSideEncryptionByDefault") or {}
+            algorithm = default.get("SSEAlgorithm", "")
+            if algorithm.startswith("aws:kms"):
+                return AtRest(enabled=True, default="encrypted", part=part,
+                              customer_key=self.customer_key(region,
+                                                             default.get("KMSMasterKeyID")))
+            if algorithm:
+                return AtRest(enabled=True, default="encrypted", customer_key=False, part=part)
+        # S3 encrypts every new object with SSE-S3 since January 2023.
+        return AtRest(enabled=None, default="encrypted", customer_key=False, part=part)
+
+    @staticmethod
+    def _bucket_policy(policy: Any) -> Flow:
+        name = "https-only policy"
+        if not ok(policy):
+            return Flow(name, encrypted=_unknown(policy, "bucket policy not readable"))
+        if not policy:
+            return Flow(name, encrypted=False, detail="no bucket policy")
+        doc = aws_iam.load_policy(policy, "bucket policy")
+        if isinstance(doc, Unknown):
+            return Flow(name, encrypted=doc)
+        if aws_iam.denies_insecure_transport(doc):
+            return Flow(name, encrypted=True, detail="policy denies aws:SecureTransport=false")
+        return Flow(name, encrypted=False, detail="no bucket policy statement denies plain HTTP")
+
+    @staticmethod
+    def _replication(config: Any, regions: dict[str, Any]) -> list[Destination]:
+        if not ok(config):
+            return [Destination(region=_unknown(config), what="S3 replication")]
+        out = []
+        for rule in (config or {}).get("Rules", []):
+            if str(rule.get("Status", "")).lower() == "disabled":
+                continue
+            target = rule.get("Destination", {}).get("Bucket", "")
+            name = target.split(":::")[-1]
+            region = regions.get(name)
+            if region is None:
+                region = Unknown(f"destination bucket {name} is not in this account")
+            elif not ok(region):
+                region = _unknown(region)
+            out.append(Destination(region=region, what=f"S3 replication to {target}"))
+        return out
+
+
+def to_inventory(data: AccountData, now: dt.datetime | None = None) -> Inventory:
+    return Adapter(data, now).run()

@@ -1,0 +1,644 @@
+"""Read-only AWS API calls, paginated, per region in a bounded thread pool.
+
+Every call goes through `Collector.call` / `Collector.pages`: a call that fails (access
+denied, throttled after botocore's retries, timeout, region not enabled...) becomes one
+`CallError` naming the call and the IAM permission to add, the caller gets a `Failed`
+marker (which the adapter turns into `Unknown`), and the scan goes on.
+
+Only Describe/List/Get calls are made, plus `iam:GenerateCredentialReport` (it writes no
+configuration: it asks IAM to build the credential report that `GetCredentialReport`
+returns; see docs/live-aws.md). `OPERATIONS` lists every call; the least-privilege policy
+(docs/iam/hds-iac-readonly.json) is exactly `permission()` of each.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from hds_iac.live.aws.session import AwsSession, _sanitize
+
+# Services read once per region, and once per account (global endpoints).
+REGIONAL_SERVICES = ("ec2", "rds", "elbv2", "elb", "elasticache", "efs", "dynamodb", "backup",
+                     "dlm", "kms")
+GLOBAL_SERVICES = ("iam", "s3", "cloudfront")
+SERVICES = REGIONAL_SERVICES + GLOBAL_SERVICES
+
+# Every API operation the scan may call, per boto3 service name.
+OPERATIONS: dict[str, tuple[str, ...]] = {
+    "ec2": ("DescribeRegions", "GetEbsEncryptionByDefault", "DescribeInstances",
+            "DescribeVolumes", "DescribeSnapshots", "DescribeSnapshotAttribute",
+            "DescribeImages", "DescribeImageAttribute", "DescribeSecurityGroups"),
+    "rds": ("DescribeDBInstances", "DescribeDBClusters", "DescribeDBSnapshots",
+            "DescribeDBSnapshotAttributes", "DescribeDBClusterSnapshots",
+            "DescribeDBClusterSnapshotAttributes", "DescribeDBParameters",
+            "DescribeDBClusterParameters"),
+    "elbv2": ("DescribeLoadBalancers", "DescribeListeners"),
+    "elb": ("DescribeLoadBalancers", "DescribeLoadBalancerPolicies"),
+    "elasticache": ("DescribeReplicationGroups", "DescribeCacheClusters"),
+    "efs": ("DescribeFileSystems",),
+    "dynamodb": ("ListTables", "DescribeTable"),
+    "backup": ("ListBackupVaults", "ListBackupPlans", "GetBackupPlan", "ListBackupSelections",
+               "GetBackupSelection"),
+    "dlm": ("GetLifecyclePolicies", "GetLifecyclePolicy"),
+    "kms": ("ListKeys", "ListAliases", "DescribeKey", "GetKeyRotationStatus"),
+    "iam": ("GenerateCredentialReport", "GetCredentialReport", "GetAccountSummary", "ListRoles"),
+    "s3": ("ListBuckets", "GetBucketLocation", "GetBucketEncryption", "GetBucketReplication",
+           "GetBucketPolicy"),
+    "cloudfront": ("ListDistributions",),
+    "sts": ("GetCallerIdentity",),
+}
+
+# IAM action prefixes that differ from the boto3 service name.
+_PREFIX = {"elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing",
+           "efs": "elasticfilesystem"}
+# IAM actions that differ from the operation name.
+_ACTION = {
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+    ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
+    ("elbv2", "DescribeListeners"): "elasticloadbalancing:DescribeListeners",
+}
+
+
+def permission(service: str, operation: str) -> str:
+    """The IAM action that allows `operation` of boto3 service `service`."""
+    return _ACTION.get((service, operation), f"{_PREFIX.get(service, service)}:{operation}")
+
+
+def policy_actions() -> list[str]:
+    """Every IAM action the scan needs (sts:GetCallerIdentity needs none)."""
+    return sorted({permission(s, op) for s, ops in OPERATIONS.items() if s != "sts" for op in ops})
+
+
+class Failed:
+    """The answer of a call that failed: the adapter turns it into `Unknown(reason)`."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"Failed({self.reason!r})"
+
+
+def ok(value: Any) -> bool:
+    return not isinstance(value, Failed)
+
+
+@dataclass
+class CallError:
+    """One call that could not be made: what, where, and what to do about it."""
+
+    service: str
+    operation: str
+    region: str | None
+    kind: str  # access-denied | throttled | timeout | region-disabled | credentials | error
+    message: str
+
+    @property
+    def call(self) -> str:
+        return f"{self.service}:{self.operation}"
+
+    @property
+    def permission(self) -> str:
+        return permission(self.service, self.operation)
+
+    @property
+    def where(self) -> str:
+        return f"aws {self.region or 'global'} {self.call}"
+
+
+_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
+           "AuthorizationError", "UnauthorizedAccess", "Forbidden", "403"}
+_THROTTLED = {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException",
+              "SlowDown", "ProvisionedThroughputExceededException", "RequestThrottled",
+              "RequestThrottledException", "LimitExceededException"}
+_CREDENTIALS = {"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId",
+                "UnrecognizedClientException", "SignatureDoesNotMatch", "InvalidAccessKeyId",
+                "AuthFailure", "InvalidToken"}
+_DISABLED = {"OptInRequired", "InvalidRegion"}
+
+
+@dataclass
+class AccountData:
+    """Everything read: per-region and global answers, errors, and what was covered."""
+
+    account: str = ""
+    caller: str = ""
+    regions: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> service -> data
+    global_: dict[str, Any] = field(default_factory=dict)  # service -> data
+    errors: list[CallError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    calls: Counter = field(default_factory=Counter)  # "ec2:DescribeVolumes" -> HTTP requests
+    partition: str = "aws"
+
+
+class Collector:
+    def __init__(self, session: AwsSession, account: str, *, max_attribute_reads: int = 1000,
+                 page_size: int | None = None):
+        self.session = session
+        self.page_size = page_size
+        self.account = account
+        self.max_attribute_reads = max_attribute_reads
+        self.errors: list[CallError] = []
+        self.notices: list[str] = []
+        self.calls: Counter = Counter()
+        self._lock = threading.Lock()
+        self._inner = ThreadPoolExecutor(max_workers=max(2, session.options.max_workers // 2),
+                                         thread_name_prefix="hds-iac-item")
+        session.add_hook(self._count_requests)
+
+    # --- bookkeeping ---------------------------------------------------------------
+
+    def _count_requests(self, client: Any) -> None:
+        service = client.meta.service_model.service_name
+        name = {"elasticfilesystem": "efs"}.get(service, service)
+        if service == "elasticloadbalancing":
+            name = "elbv2" if client.meta.service_model.api_version >= "2015" else "elb"
+        client.meta.events.register("before-call", self._mark)
+        # before-send fires once per HTTP request, retries included.
+        client.meta.events.register("before-send", self._send_hook(name))
+
+    def _mark(self, model: Any = None, context: Any = None, **_: Any) -> None:
+        if context is not None and model is not None:
+            context["hds_iac_operation"] = model.name
+
+    def _send_hook(self, name: str) -> Callable[..., None]:
+        def on_send(request: Any = None, **_: Any) -> None:
+            op = request.context.get("hds_iac_operation", "?") if request is not None else "?"
+            with self._lock:
+                self.calls[f"{name}:{op}"] += 1
+        return on_send
+
+    def _fail(self, service: str, op: str, region: str | None, exc: BaseException) -> Failed:
+        import botocore.exceptions as bexc
+
+        perm = permission(service, op)
+        if isinstance(exc, bexc.ClientError):
+            err = exc.response.get("Error", {})
+            code = str(err.get("Code") or exc.response.get("ResponseMetadata", {}).get(
+                "HTTPStatusCode", "error"))
+            if code in _DENIED:
+                kind, text = "access-denied", (f"access denied ({code}): add the IAM permission"
+                                               f" {perm} to the scanning identity")
+            elif code in _THROTTLED:
+                kind, text = "throttled", (f"throttled ({code}) after"
+                                           f" {self.session.options.max_attempts} attempts:"
+                                           " rerun later or with fewer --max-workers")
+            elif code in _DISABLED or (code == "AuthFailure" and region):
+                kind, text = "region-disabled", (
+                    f"{code}: region {region} does not accept these credentials; is it an"
+                    " opt-in region not enabled for this account? (leave it out with --regions)")
+            elif code in _CREDENTIALS:
+                kind, text = "credentials", f"credentials rejected ({code}): expired or invalid"
+            elif code.isdigit():
+                kind, text = "error", (f"HTTP {code} from the endpoint after"
+                                       f" {self.session.options.max_attempts} attempts")
+            else:
+                message = " ".join(_sanitize(str(err.get("Message") or "")).split())[:200]
+                kind, text = "error", f"{code}: {message}" if message else code
+        elif isinstance(exc, (bexc.ConnectTimeoutError, bexc.ReadTimeoutError)):
+            kind, text = "timeout", f"timed out ({type(exc).__name__}) after retries"
+        elif isinstance(exc, bexc.EndpointConnectionError):
+            kind, text = "timeout", "endpoint unreachable (network, proxy, or region not served)"
+        elif isinstance(exc, bexc.NoCredentialsError):
+            kind, text = "credentials", "no credentials"
+        else:
+            kind, text = "error", f"{type(exc).__name__}: {_sanitize(str(exc))[:200]}"
+        entry = CallError(service, op, region, kind, text)
+        with self._lock:
+            self.errors.append(entry)
+        return Failed(f"{entry.call} failed in {region or 'global'}: {text}")
+
+    # --- calls -----------------------------------------------------------------------
+
+    def call(self, service: str, region: str | None, op: str, *, expected: Iterable[str] = (),
+             **params: Any) -> Any:
+        """One call. `expected` error codes ("no policy on this bucket") return None quietly."""
+        import botocore.exceptions as bexc
+        from botocore import xform_name
+
+        client = self.session.client(service, region)
+        try:
+            return getattr(client, xform_name(op))(**params)
+        except bexc.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in set(expected):
+                return None
+            return self._fail(service, op, region, exc)
+        except (bexc.BotoCoreError, OSError) as exc:
+            return self._fail(service, op, region, exc)
+
+    def pages(self, service: str, region: str | None, op: str, key: str, *,
+              page_size: int | None = None, **params: Any) -> Any:
+        """Every item under `key` ("Volumes", "DistributionList.Items") across all pages."""
+        import botocore.exceptions as bexc
+        from botocore import xform_name
+
+        client = self.session.client(service, region)
+        name = xform_name(op)
+        items: list[Any] = []
+        try:
+            if not client.can_paginate(name):
+                return _dig(getattr(client, name)(**params), key)
+            if self.page_size:
+                page_size = min(page_size, self.page_size) if page_size else self.page_size
+                # APIs' own minimums: RDS and ElastiCache MaxRecords >= 20, EC2 >= 5.
+                page_size = max(page_size, 20 if service in ("rds", "elasticache") else 5)
+            config = {"PageSize": page_size} if page_size else {}
+            for page in client.get_paginator(name).paginate(**params, PaginationConfig=config):
+                items.extend(_dig(page, key))
+        except bexc.ClientError as exc:
+            return self._fail(service, op, region, exc)
+        except (bexc.BotoCoreError, OSError) as exc:
+            return self._fail(service, op, region, exc)
+        return items
+
+    def each(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        """`fn` over items (one call per item) with a few parallel requests."""
+        if len(items) <= 2:
+            return [fn(item) for item in items]
+        return list(self._inner.map(fn, items))
+
+    def close(self) -> None:
+        self._inner.shutdown(wait=True)
+
+    # --- services --------------------------------------------------------------------
+
+    def ec2(self, region: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        answer = self.call("ec2", region, "GetEbsEncryptionByDefault")
+        out["ebs_default"] = answer.get("EbsEncryptionByDefault") if ok(answer) and answer else answer
+        reservations = self.pages("ec2", region, "DescribeInstances", "Reservations",
+                                  page_size=1000)
+        if ok(reservations):
+            out["instances"] = [i for r in reservations for i in r.get("Instances", [])
+                                if i.get("State", {}).get("Name") != "terminated"]
+        else:
+            out["instances"] = reservations
+        out["volumes"] = self.pages("ec2", region, "DescribeVolumes", "Volumes", page_size=1000)
+        snaps = self.pages("ec2", region, "DescribeSnapshots", "Snapshots", page_size=1000,
+                           OwnerIds=["self"])
+        if ok(snaps):
+            snaps = [s for s in snaps if s.get("OwnerId") in (None, self.account)]
+        out["snapshots"] = snaps
+        images = self.pages("ec2", region, "DescribeImages", "Images", page_size=1000,
+                            Owners=["self"])
+        if ok(images):
+            images = [i for i in images if i.get("OwnerId") in (None, self.account)]
+        out["images"] = images
+        out["security_groups"] = self.pages("ec2", region, "DescribeSecurityGroups",
+                                            "SecurityGroups", page_size=1000)
+        out["snapshot_permissions"] = self._snapshot_permissions(region, snaps)
+        out["image_permissions"] = self._image_permissions(region, images)
+        return out
+
+    def _snapshot_permissions(self, region: str, snaps: Any) -> Any:
+        """snapshot id -> createVolumePermission list, or Failed; or the `public` set only."""
+        if not ok(snaps):
+            return snaps
+        ids = [s["SnapshotId"] for s in snaps]
+        if len(ids) > self.max_attribute_reads:
+            self.notices.append(
+                f"{region}: {len(ids)} EBS snapshots, more than --max-attribute-reads"
+                f" ({self.max_attribute_reads}): public sharing read from one filtered listing;"
+                " sharing with other accounts not read")
+            public = self.pages("ec2", region, "DescribeSnapshots", "Snapshots", page_size=1000,
+                                OwnerIds=["self"], RestorableByUserIds=["all"])
+            return {"public_only": public if not ok(public) else {s["SnapshotId"] for s in public}}
+
+        def read(snapshot_id: str) -> tuple[str, Any]:
+            answer = self.call("ec2", region, "DescribeSnapshotAttribute",
+                               Attribute="createVolumePermission", SnapshotId=snapshot_id)
+            return snapshot_id, answer.get("CreateVolumePermissions", []) if ok(answer) else answer
+
+        return dict(self.each(read, ids))
+
+    def _image_permissions(self, region: str, images: Any) -> Any:
+        if not ok(images):
+            return images
+        ids = [i["ImageId"] for i in images]
+        if len(ids) > self.max_attribute_reads:
+            self.notices.append(
+                f"{region}: {len(ids)} images, more than --max-attribute-reads"
+                f" ({self.max_attribute_reads}): only public sharing read")
+            return {}
+
+        def read(image_id: str) -> tuple[str, Any]:
+            answer = self.call("ec2", region, "DescribeImageAttribute",
+                               Attribute="launchPermission", ImageId=image_id)
+            return image_id, answer.get("LaunchPermissions", []) if ok(answer) else answer
+
+        return dict(self.each(read, ids))
+
+    def rds(self, region: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        out["instances"] = self.pages("rds", region, "DescribeDBInstances", "DBInstances",
+                                      page_size=100)
+        out["clusters"] = self.pages("rds", region, "DescribeDBClusters", "DBClusters",
+                                     page_size=100)
+        out["snapshots"] = self.pages("rds", region, "DescribeDBSnapshots", "DBSnapshots",
+                                      page_size=100)
+        out["cluster_snapshots"] = self.pages("rds", region, "DescribeDBClusterSnapshots",
+                                              "DBClusterSnapshots", page_size=100)
+        out["snapshot_attributes"] = self._rds_attributes(
+            region, out["snapshots"], "DBSnapshotIdentifier", "DescribeDBSnapshotAttributes",
+            "DBSnapshotAttributesResult")
+        out["cluster_snapshot_attributes"] = self._rds_attributes(
+            region, out["cluster_snapshots"], "DBClusterSnapshotIdentifier",
+            "DescribeDBClusterSnapshotAttributes", "DBClusterSnapshotAttributesResult")
+        groups: set[str] = set()
+        if ok(out["instances"]):
+            for db in out["instances"]:
+                groups.update(g["DBParameterGroupName"] for g in db.get("DBParameterGroups", [])
+                              if g.get("DBParameterGroupName"))
+        cluster_groups: set[str] = set()
+        if ok(out["clusters"]):
+            cluster_groups.update(c["DBClusterParameterGroup"] for c in out["clusters"]
+                                  if c.get("DBClusterParameterGroup"))
+        out["parameters"] = dict(self.each(
+            lambda g: (g, self._tls_params("DescribeDBParameters", region,
+                                           DBParameterGroupName=g)), sorted(groups)))
+        out["cluster_parameters"] = dict(self.each(
+            lambda g: (g, self._tls_params("DescribeDBClusterParameters", region,
+                                           DBClusterParameterGroupName=g)),
+            sorted(cluster_groups)))
+        return out
+
+    def _tls_params(self, op: str, region: str, **params: Any) -> Any:
+        found = self.pages("rds", region, op, "Parameters", page_size=100, **params)
+        if not ok(found):
+            return found
+        return {p["ParameterName"]: p.get("ParameterValue") for p in found
+                if p.get("ParameterName", "").lower() in TLS_PARAMETERS}
+
+    def _rds_attributes(self, region: str, snaps: Any, id_key: str, op: str,
+                        result_key: str) -> Any:
+        if not ok(snaps):
+            return snaps
+        ids = [s[id_key] for s in snaps if s.get("SnapshotType") == "manual"]
+        if len(ids) > self.max_attribute_reads:
+            self.notices.append(f"{region}: {len(ids)} manual RDS snapshots, more than"
+                                f" --max-attribute-reads ({self.max_attribute_reads}): sharing"
+                                " not read")
+            return {}
+
+        def read(ident: str) -> tuple[str, Any]:
+            answer = self.call("rds", region, op, **{id_key: ident})
+            if not ok(answer):
+                return ident, answer
+            for attr in answer.get(result_key, {}).get(
+                    "DBSnapshotAttributes" if "Cluster" not in op else
+                    "DBClusterSnapshotAttributes", []):
+                if attr.get("AttributeName") == "restore":
+                    return ident, attr.get("AttributeValues", [])
+            return ident, []
+
+        return dict(self.each(read, ids))
+
+    def elbv2(self, region: str) -> dict[str, Any]:
+        lbs = self.pages("elbv2", region, "DescribeLoadBalancers", "LoadBalancers", page_size=400)
+        listeners: dict[str, Any] = {}
+        if ok(lbs):
+            listeners = dict(self.each(lambda lb: (lb["LoadBalancerArn"], self.pages(
+                "elbv2", region, "DescribeListeners", "Listeners", page_size=400,
+                LoadBalancerArn=lb["LoadBalancerArn"])), lbs))
+        return {"load_balancers": lbs, "listeners": listeners}
+
+    def elb(self, region: str) -> dict[str, Any]:
+        lbs = self.pages("elb", region, "DescribeLoadBalancers", "LoadBalancerDescriptions",
+                         page_size=400)
+        policies: dict[str, Any] = {}
+        if ok(lbs):
+            wanted = []
+            for lb in lbs:
+                names = sorted({p for desc in lb.get("ListenerDescriptions", [])
+                                for p in desc.get("PolicyNames", [])})
+                if names:
+                    wanted.append((lb["LoadBalancerName"], names))
+            policies = dict(self.each(lambda item: (item[0], self.call(
+                "elb", region, "DescribeLoadBalancerPolicies", LoadBalancerName=item[0],
+                PolicyNames=item[1])), wanted))
+        return {"load_balancers": lbs, "policies": policies}
+
+    def elasticache(self, region: str) -> dict[str, Any]:
+        return {
+            "replication_groups": self.pages("elasticache", region, "DescribeReplicationGroups",
+                                             "ReplicationGroups", page_size=100),
+            "clusters": self.pages("elasticache", region, "DescribeCacheClusters",
+                                   "CacheClusters", page_size=100),
+        }
+
+    def efs(self, region: str) -> dict[str, Any]:
+        return {"file_systems": self.pages("efs", region, "DescribeFileSystems", "FileSystems",
+                                           page_size=100)}
+
+    def dynamodb(self, region: str) -> dict[str, Any]:
+        names = self.pages("dynamodb", region, "ListTables", "TableNames", page_size=100)
+        tables: Any = names
+        if ok(names):
+            tables = self.each(lambda n: _get(self.call("dynamodb", region, "DescribeTable",
+                                                        TableName=n), "Table", n), names)
+        return {"tables": tables}
+
+    def backup(self, region: str) -> dict[str, Any]:
+        vaults = self.pages("backup", region, "ListBackupVaults", "BackupVaultList")
+        plans = self.pages("backup", region, "ListBackupPlans", "BackupPlansList")
+        details: Any = plans
+        selections: Any = plans
+        if ok(plans):
+            ids = [p["BackupPlanId"] for p in plans]
+            details = self.each(lambda i: self.call("backup", region, "GetBackupPlan",
+                                                    BackupPlanId=i), ids)
+            lists = self.each(lambda i: (i, self.pages("backup", region, "ListBackupSelections",
+                                                       "BackupSelectionsList", BackupPlanId=i)),
+                              ids)
+            wanted, selections = [], []
+            for plan_id, found in lists:
+                if not ok(found):
+                    selections.append(found)
+                    continue
+                wanted += [(plan_id, s["SelectionId"]) for s in found]
+            selections += self.each(lambda item: self.call(
+                "backup", region, "GetBackupSelection", BackupPlanId=item[0],
+                SelectionId=item[1]), wanted)
+        return {"vaults": vaults, "plans": details, "selections": selections}
+
+    def dlm(self, region: str) -> dict[str, Any]:
+        answer = self.call("dlm", region, "GetLifecyclePolicies")
+        if not ok(answer):
+            return {"policies": answer}
+        ids = [p["PolicyId"] for p in answer.get("Policies", [])]
+        return {"policies": self.each(lambda i: _get(self.call(
+            "dlm", region, "GetLifecyclePolicy", PolicyId=i), "Policy", i), ids)}
+
+    def kms(self, region: str) -> dict[str, Any]:
+        keys = self.pages("kms", region, "ListKeys", "Keys", page_size=1000)
+        aliases = self.pages("kms", region, "ListAliases", "Aliases", page_size=100)
+        if not ok(keys):
+            return {"keys": keys, "aliases": aliases}
+
+        def read(key_id: str) -> Any:
+            meta = _get(self.call("kms", region, "DescribeKey", KeyId=key_id), "KeyMetadata",
+                        key_id)
+            if not ok(meta):
+                return meta
+            if (meta.get("KeyManager") == "CUSTOMER" and meta.get("KeyState") == "Enabled"
+                    and meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+                    and meta.get("Origin", "AWS_KMS") == "AWS_KMS"):
+                status = self.call("kms", region, "GetKeyRotationStatus", KeyId=key_id)
+                meta = {**meta, "hds_iac_rotation": status.get("KeyRotationEnabled")
+                        if ok(status) else status}
+            return meta
+
+        return {"keys": self.each(read, [k["KeyId"] for k in keys]), "aliases": aliases}
+
+    # --- global services -------------------------------------------------------------
+
+    def iam(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"credential_report": self._credential_report()}
+        summary = self.call("iam", None, "GetAccountSummary")
+        out["summary"] = summary.get("SummaryMap", {}) if ok(summary) else summary
+        out["roles"] = self.pages("iam", None, "ListRoles", "Roles", page_size=1000)
+        return out
+
+    def _credential_report(self, wait: float = 60.0) -> Any:
+        started = time.monotonic()
+        generated = self.call("iam", None, "GenerateCredentialReport")
+        if not ok(generated):
+            # A report generated earlier (less than 4 hours old) may still be readable.
+            pass
+        while True:
+            answer = self.call("iam", None, "GetCredentialReport",
+                               expected=("ReportInProgress", "ReportNotPresent"))
+            if answer is None and time.monotonic() - started < wait:
+                time.sleep(1.0)
+                continue
+            if answer is None:
+                return Failed("the IAM credential report was not ready in time")
+            if not ok(answer):
+                return answer
+            content = answer.get("Content", b"")
+            if isinstance(content, str):  # some endpoints return it base64-encoded
+                try:
+                    content = base64.b64decode(content)
+                except ValueError:
+                    content = content.encode()
+            rows = list(csv.DictReader(io.StringIO(content.decode("utf-8", "replace"))))
+            return {"rows": rows, "generated": answer.get("GeneratedTime")}
+
+    def s3(self, regions: list[str]) -> dict[str, Any]:
+        buckets = self.pages("s3", None, "ListBuckets", "Buckets")
+        if not ok(buckets):
+            return {"buckets": buckets}
+
+        def region_of(bucket: dict) -> dict:
+            name = bucket["Name"]
+            region = bucket.get("BucketRegion")
+            if not region:
+                answer = self.call("s3", None, "GetBucketLocation", Bucket=name)
+                if not ok(answer):
+                    return {"Name": name, "Region": answer}
+                location = answer.get("LocationConstraint") or "us-east-1"
+                region = {"EU": "eu-west-1"}.get(location, location)
+            return {"Name": name, "Region": region}
+
+        located = self.each(region_of, buckets)
+        names = {b["Name"]: b["Region"] for b in located}
+        inside = [b for b in located if not ok(b["Region"]) or b["Region"] in regions]
+        outside = len(located) - len(inside)
+        if outside:
+            self.notices.append(f"{outside} S3 bucket(s) in regions not scanned were left out")
+
+        def details(bucket: dict) -> dict:
+            name, region = bucket["Name"], bucket["Region"]
+            where = region if ok(region) else None
+            enc = self.call("s3", where, "GetBucketEncryption", Bucket=name,
+                            expected=("ServerSideEncryptionConfigurationNotFoundError",))
+            rep = self.call("s3", where, "GetBucketReplication", Bucket=name,
+                            expected=("ReplicationConfigurationNotFoundError",))
+            pol = self.call("s3", where, "GetBucketPolicy", Bucket=name,
+                            expected=("NoSuchBucketPolicy",))
+            return {**bucket,
+                    "Encryption": enc.get("ServerSideEncryptionConfiguration") if enc and ok(enc)
+                    else enc,
+                    "Replication": rep.get("ReplicationConfiguration") if rep and ok(rep) else rep,
+                    "Policy": pol.get("Policy") if pol and ok(pol) else pol}
+
+        return {"buckets": self.each(details, inside), "regions": names}
+
+    def cloudfront(self) -> dict[str, Any]:
+        return {"distributions": self.pages("cloudfront", None, "ListDistributions",
+                                            "DistributionList.Items")}
+
+
+# Parameters that force TLS on a database, per engine family (lower-case).
+TLS_PARAMETERS = ("rds.force_ssl", "require_secure_transport", "tls", "neptune_enforce_ssl")
+
+
+def _dig(page: dict, key: str) -> list:
+    value: Any = page
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return list(value or [])
+
+
+def _get(answer: Any, key: str, ident: str) -> Any:
+    if not ok(answer):
+        return answer
+    if answer is None:
+        return Failed(f"{ident}: empty answer")
+    return answer.get(key, {})
+
+
+def collect(session: AwsSession, identity: dict[str, str], regions: list[str],
+            services: Iterable[str], *, max_attribute_reads: int = 1000,
+            page_size: int | None = None, progress: Callable[[int, int, str], None] | None = None) -> AccountData:
+    """Read every selected service in every region (bounded pool); never raises for a call."""
+    wanted = [s for s in SERVICES if s in set(services)]
+    data = AccountData(account=identity["account"], caller=identity["arn"], services=wanted,
+                       partition=session.partition(regions[0]) if regions else "aws")
+    collector = Collector(session, identity["account"], max_attribute_reads=max_attribute_reads,
+                          page_size=page_size)
+    tasks: list[tuple[str | None, str]] = [(None, s) for s in wanted if s in GLOBAL_SERVICES]
+    tasks += [(r, s) for r in regions for s in wanted if s in REGIONAL_SERVICES]
+    done = 0
+    lock = threading.Lock()
+
+    def run(task: tuple[str | None, str]) -> tuple[str | None, str, Any]:
+        nonlocal done
+        region, service = task
+        if region is None:
+            result = collector.s3(regions) if service == "s3" else getattr(collector, service)()
+        else:
+            result = getattr(collector, service)(region)
+        with lock:
+            done += 1
+            if progress:
+                progress(done, len(tasks), f"{region or 'global'} {service}")
+        return region, service, result
+
+    if progress:
+        progress(0, len(tasks), "starting")
+    try:
+        with ThreadPoolExecutor(max_workers=session.options.max_workers,
+                                thread_name_prefix="hds-iac-live") as pool:
+            for region, service, result in pool.map(run, tasks):
+                if region is None:
+                    data.global_[service] = result
+                else:
+                    data.regions.setdefault(region, {})[service] = result
+    finally:
+        collector.close()
+    data.errors = collector.errors
+    data.notices = collector.notices
+    data.calls = collector.calls
+    return data

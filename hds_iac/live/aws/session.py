@@ -1,0 +1,184 @@
+"""Credentials, regions and retries for a live AWS scan.
+
+Credentials come the way AWS users expect: the default chain (environment, shared files,
+SSO, instance or container role), `--profile`, then optionally `--role-arn` (the scan runs
+under the assumed role). Nothing here ever logs or returns a secret: the only identity
+printed is the account id and the caller's ARN.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+# Global services are called in this region (IAM, CloudFront, STS are global endpoints).
+HOME_REGION = "us-east-1"
+
+
+class SessionError(Exception):
+    """The scan cannot start at all (no credentials, role cannot be assumed, bad region)."""
+
+
+@dataclass
+class SessionOptions:
+    profile: str | None = None
+    role_arn: str | None = None
+    external_id: str | None = None
+    endpoint_url: str | None = None
+    regions: list[str] | None = None  # None: every enabled region
+    max_workers: int = 8
+    retry_mode: str = "adaptive"  # botocore "standard" or "adaptive"
+    max_attempts: int = 8
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    home_region: str | None = None
+
+
+@dataclass
+class RegionPlan:
+    """Which regions the scan reads, and the ones asked for that cannot be read."""
+
+    regions: list[str]
+    disabled: list[str] = field(default_factory=list)  # opt-in regions not enabled
+    unknown: list[str] = field(default_factory=list)  # not an EC2 region at all
+
+
+def _sanitize(text: str) -> str:
+    """Drop anything that looks like an access key id from an error text."""
+    import re
+
+    return re.sub(r"\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\b", "<redacted>", text)
+
+
+class AwsSession:
+    """A boto3 session plus a thread-safe cache of configured clients."""
+
+    def __init__(self, options: SessionOptions):
+        try:
+            import boto3
+            from botocore.config import Config
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise SessionError("boto3 is not installed: pip install 'hds-iac[aws]'") from exc
+        import botocore.exceptions as bexc
+
+        self.options = options
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._hooks: list[Any] = []
+        self.config = Config(
+            retries={"mode": options.retry_mode, "max_attempts": options.max_attempts},
+            connect_timeout=options.connect_timeout,
+            read_timeout=options.read_timeout,
+            max_pool_connections=max(10, options.max_workers * 2),
+            user_agent_extra="hds-iac-live",
+        )
+        try:
+            session = boto3.session.Session(profile_name=options.profile)
+        except bexc.ProfileNotFound:
+            raise SessionError(f"AWS profile {options.profile!r} not found") from None
+        self.home_region = options.home_region or session.region_name or HOME_REGION
+        if options.role_arn:
+            session = self._assume(session, options)
+        self.session = session
+        if session.get_credentials() is None:
+            raise SessionError("no AWS credentials found: set AWS_PROFILE or use --profile, the"
+                               " AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables, SSO"
+                               " (aws sso login) or an instance role")
+
+    def _assume(self, base: Any, options: SessionOptions) -> Any:
+        import boto3
+        import botocore.exceptions as bexc
+
+        sts = base.client("sts", region_name=self.home_region, endpoint_url=options.endpoint_url,
+                          config=self.config)
+        params: dict[str, Any] = {"RoleArn": options.role_arn, "RoleSessionName": "hds-iac-live",
+                                  "DurationSeconds": 3600}
+        if options.external_id:
+            params["ExternalId"] = options.external_id
+        try:
+            creds = sts.assume_role(**params)["Credentials"]
+        except bexc.NoCredentialsError:
+            raise SessionError("no AWS credentials found to assume the role with") from None
+        except bexc.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "error")
+            raise SessionError(f"cannot assume role {options.role_arn}: {code}"
+                               " (the caller needs sts:AssumeRole on it, and the role's trust"
+                               " policy must allow the caller)") from None
+        return boto3.session.Session(
+            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"])
+
+    def add_hook(self, hook: Any) -> None:
+        """`hook(client)` is called on every new client (to count requests)."""
+        with self._lock:
+            self._hooks.append(hook)
+            for client in self._clients.values():
+                hook(client)
+
+    def client(self, service: str, region: str | None) -> Any:
+        key = (service, region or self.home_region)
+        with self._lock:  # boto3 sessions are not thread-safe; clients are
+            found = self._clients.get(key)
+            if found is None:
+                found = self.session.client(service, region_name=key[1],
+                                            endpoint_url=self.options.endpoint_url,
+                                            config=self.config)
+                for hook in self._hooks:
+                    hook(found)
+                self._clients[key] = found
+            return found
+
+    def identity(self) -> dict[str, str]:
+        """Account id and caller ARN (sts:GetCallerIdentity needs no permission)."""
+        import botocore.exceptions as bexc
+
+        try:
+            answer = self.client("sts", self.home_region).get_caller_identity()
+        except bexc.NoCredentialsError:
+            raise SessionError("no AWS credentials found") from None
+        except bexc.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "error")
+            hint = {"ExpiredToken": "the session token has expired: log in again",
+                    "InvalidClientTokenId": "the access key is not valid",
+                    "SignatureDoesNotMatch": "the secret key does not match the access key"}.get(
+                        code, _sanitize(str(exc)))
+            raise SessionError(f"AWS credentials rejected ({code}): {hint}") from None
+        except (bexc.EndpointConnectionError, bexc.ConnectTimeoutError) as exc:
+            raise SessionError(f"cannot reach AWS STS: {type(exc).__name__}") from None
+        return {"account": answer["Account"], "arn": answer["Arn"]}
+
+    def plan_regions(self) -> RegionPlan:
+        """Every enabled region, or the `--regions` asked for (checked against the account)."""
+        import botocore.exceptions as bexc
+
+        try:
+            answer = self.client("ec2", self.home_region).describe_regions(AllRegions=True)
+        except bexc.ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "error")
+            if self.options.regions:
+                # Cannot check: trust the list the user gave.
+                return RegionPlan(list(self.options.regions))
+            raise SessionError(f"cannot list the account's regions ({code}): grant"
+                               " ec2:DescribeRegions or name them with --regions") from None
+        enabled, disabled = [], []
+        for region in answer.get("Regions", []):
+            status = region.get("OptInStatus", "opt-in-not-required")
+            (enabled if status in ("opt-in-not-required", "opted-in") else disabled).append(
+                region["RegionName"])
+        if not self.options.regions:
+            return RegionPlan(sorted(enabled))
+        plan = RegionPlan([])
+        for name in self.options.regions:
+            if name in enabled:
+                plan.regions.append(name)
+            elif name in disabled:
+                plan.disabled.append(name)
+            else:
+                plan.unknown.append(name)
+        return plan
+
+    def partition(self, region: str) -> str:
+        try:
+            return self.session.get_partition_for_region(region)
+        except Exception:  # noqa: BLE001 - unknown region names: the commercial partition
+            return "aws"

@@ -1,0 +1,180 @@
+"""`hds-iac live PROVIDER`: the command line of live scans.
+
+Output formats, `--fail-on`, `--soft-fail`, baselines, rule selection and exit statuses
+are those of `hds-iac scan`; 2 marks a partial scan (some calls failed: the findings that
+could be computed are still reported, and the report says what was covered).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from typing import Callable
+
+LIVE_AWS_EPILOG = """\
+Credentials: the AWS default chain (environment, ~/.aws files, SSO, instance or container
+role), --profile, then --role-arn to assume a role. The identity needs only the read-only
+permissions of docs/iam/hds-iac-readonly.json (or the AWS managed policy SecurityAudit).
+Nothing is ever written to the account; no credential is ever printed, even with --debug.
+
+exit status:
+  0  no failing finding at or above --fail-on
+  1  failing findings at or above --fail-on
+  2  usage error, or a partial scan: some calls failed (access denied, throttled, timeout,
+     region not enabled); each is reported with the IAM permission to add
+
+examples:
+  hds-iac live aws
+  hds-iac live aws --profile audit --regions eu-west-3,eu-central-1 -o json
+  hds-iac live aws --role-arn arn:aws:iam::123456789012:role/hds-audit -o sarif \\
+      --output-file live.sarif
+"""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Report options shared with `hds-iac scan`, then those of live scans."""
+    from hds_iac.cli import add_report_options
+
+    add_report_options(parser)
+    parser.add_argument("--max-snapshot-age-days", type=int, metavar="DAYS",
+                        help="newest snapshot of a volume older than this is stale (default: 1)")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress line on the terminal")
+    parser.add_argument("--debug", action="store_true",
+                        help="log each service and region read to stderr (never credentials)")
+
+
+def _services(text: str) -> list[str]:
+    from hds_iac.live.aws.collect import SERVICES
+
+    names = [p.strip().lower() for p in text.split(",") if p.strip()]
+    bad = [n for n in names if n not in SERVICES]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"unknown service {', '.join(bad)} (choose from {', '.join(SERVICES)})")
+    return names
+
+
+def _regions(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def add_live_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    live = subparsers.add_parser(
+        "live", help="scan a live cloud account (read-only)",
+        description="Scan what is deployed in a cloud account, through its read-only APIs,"
+                    " with the same rules and reports as `hds-iac scan`.")
+    providers = live.add_subparsers(dest="live_provider", metavar="PROVIDER")
+    aws = providers.add_parser(
+        "aws", help="scan an AWS account", description="Scan an AWS account (read-only).",
+        epilog=LIVE_AWS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    aws.add_argument("--profile", help="AWS profile (default: the default credential chain)")
+    aws.add_argument("--role-arn", metavar="ARN", help="assume this role for the scan")
+    aws.add_argument("--external-id", metavar="ID", help="external id for --role-arn")
+    aws.add_argument("--regions", type=_regions, metavar="LIST",
+                     help="comma-separated regions (default: every region enabled in the"
+                          " account)")
+    aws.add_argument("--services", type=_services, metavar="LIST",
+                     help="comma-separated services to read (default: all)")
+    aws.add_argument("--endpoint-url", metavar="URL",
+                     help="send every call to this endpoint (tests, moto_server, LocalStack)")
+    aws.add_argument("--max-workers", type=int, default=8, metavar="N",
+                     help="parallel region/service reads (default: 8)")
+    aws.add_argument("--max-attribute-reads", type=int, default=1000, metavar="N",
+                     help="above N snapshots/images in a region, read only public sharing"
+                          " (one listing) instead of one permission call each (default: 1000)")
+    aws.add_argument("--page-size", type=int, metavar="N",
+                     help="ask for at most N items per page (default: each API's maximum)")
+    aws.add_argument("--retry-mode", choices=("standard", "adaptive"), default="adaptive")
+    _common(aws)
+    aws.set_defaults(live_handler=cmd_live_aws)
+    from hds_iac.live import outscale_cli
+
+    outscale_cli.add_parser(providers, _common)
+    live.set_defaults(live_parser=live)
+    return live
+
+
+def cmd_live(args: argparse.Namespace) -> int:
+    handler = getattr(args, "live_handler", None)
+    if handler is None:
+        args.live_parser.print_help(sys.stderr)
+        return 2
+    return handler(args)
+
+
+class Progress:
+    """`[done/total] region service` on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool, provider: str = "AWS"):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.provider = provider
+        self._lock = threading.Lock()
+        self._width = 0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if not self.enabled:
+            return
+        with self._lock:
+            text = f"hds-iac: reading {self.provider} [{done}/{total}] {label}"
+            sys.stderr.write("\r" + text.ljust(self._width))
+            sys.stderr.flush()
+            self._width = max(self._width, len(text))
+
+    def close(self) -> None:
+        if self.enabled and self._width:
+            sys.stderr.write("\r" + " " * self._width + "\r")
+            sys.stderr.flush()
+
+
+def _debug_logging(enabled: bool) -> None:
+    # botocore's own debug logs carry request headers (signatures, session tokens): they are
+    # never enabled, whatever --debug says. Only our own logger goes to DEBUG.
+    for name in ("botocore", "boto3", "urllib3", "s3transfer"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if enabled:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("hds-iac debug: %(message)s"))
+        logger = logging.getLogger("hds_iac.live")
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+
+
+def cmd_live_aws(args: argparse.Namespace) -> int:
+    from hds_iac.live.aws.runner import scan_account
+    from hds_iac.live.aws.session import SessionError, SessionOptions
+
+    def scan(settings, rule_ids, progress):
+        options = SessionOptions(profile=args.profile, role_arn=args.role_arn,
+                                 external_id=args.external_id, endpoint_url=args.endpoint_url,
+                                 regions=args.regions, max_workers=max(1, args.max_workers),
+                                 retry_mode=args.retry_mode)
+        try:
+            result, _ = scan_account(options, settings, rule_ids, args.services,
+                                     max(0, args.max_attribute_reads),
+                                     args.page_size if args.page_size and args.page_size > 0
+                                     else None, progress)
+        except SessionError as exc:
+            from hds_iac.errors import UsageError
+            raise UsageError(f"live aws: {exc}") from None
+        return result
+
+    return run_live(args, scan)
+
+
+def run_live(args: argparse.Namespace, scan: Callable, provider: str = "AWS") -> int:
+    """Settings, rule selection, reports and exit status exactly as `hds-iac scan` does."""
+    from hds_iac.cli import finish, prepare
+
+    _debug_logging(args.debug)
+    run = prepare(args, [os.getcwd()])
+    if args.max_snapshot_age_days is not None:
+        run.settings.max_snapshot_age_days = args.max_snapshot_age_days
+    progress = Progress(not args.no_progress, provider)
+    try:
+        result = scan(run.settings, run.rule_ids, progress)
+    finally:
+        progress.close()
+    return finish(args, run, result)

@@ -1,0 +1,118 @@
+"""`hds-iac live outscale`: scan an Outscale account through its API (read-only).
+
+Reports, `--fail-on`, `--soft-fail`, baselines, rule selection and exit statuses are those
+of `hds-iac scan` (through `hds_iac.live.cli.run_live`); exit status 2 marks a partial
+scan, and the report still lists what was read in each region.
+
+`python -m hds_iac.live.outscale_cli [OPTIONS]` runs the same command.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Callable
+
+LIVE_OUTSCALE_EPILOG = """\
+Credentials are found as the Outscale SDK finds them: OSC_ACCESS_KEY / OSC_SECRET_KEY (and
+the other OSC_* variables), else the profile of ~/.osc/config.json (--profile, default
+"default"). The identity needs only the read-only EIM policy of
+docs/iam/hds-iac-outscale-eim.json. Only Read* calls are sent; no credential is ever
+printed, even with --debug.
+
+Without --region, eu-west-2 and cloudgouv-eu-west-1 (and the profile's own region) are
+tried, and the regions where the credentials are refused are skipped with a notice (an
+Outscale account lives in one region).
+
+exit status:
+  0  no failing finding at or above --fail-on
+  1  failing findings at or above --fail-on
+  2  usage error, or a partial scan: some calls failed (access denied, throttled, API
+     unreachable, credentials refused in a region given with --region); each is reported
+     with the EIM permission to add
+
+examples:
+  hds-iac live outscale
+  hds-iac live outscale --profile hds --region cloudgouv-eu-west-1 -o json
+  OSC_ACCESS_KEY=... OSC_SECRET_KEY=... hds-iac live outscale -o sarif --output-file live.sarif
+"""
+
+log = logging.getLogger("hds_iac.live.outscale")
+
+
+def _regions(text: str) -> list[str]:
+    from hds_iac.live.outscale.session import KNOWN_REGIONS
+
+    names = [p.strip() for p in text.split(",") if p.strip()]
+    for name in names:
+        if name not in KNOWN_REGIONS:
+            raise argparse.ArgumentTypeError(
+                f"unknown Outscale region {name!r} (choose from {', '.join(KNOWN_REGIONS)})")
+    return names
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def add_parser(subparsers: argparse._SubParsersAction,
+               common: Callable[[argparse.ArgumentParser], None] | None = None
+               ) -> argparse.ArgumentParser:
+    """Register `outscale` under the `live` providers. `common` adds the report options
+    shared with `hds-iac scan` (default: `hds_iac.live.cli._common`)."""
+    if common is None:
+        from hds_iac.live.cli import _common as common
+    parser = subparsers.add_parser(
+        "outscale", help="scan an Outscale account",
+        description="Scan an Outscale account through its API (read-only).",
+        epilog=LIVE_OUTSCALE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profile", help="profile of ~/.osc/config.json (default: OSC_PROFILE,"
+                                          " else \"default\"; OSC_* variables win)")
+    parser.add_argument("--osc-config", metavar="FILE",
+                        help="Outscale configuration file (default: OSC_CONFIG_FILE, else"
+                             " ~/.osc/config.json)")
+    parser.add_argument("--region", type=_regions, action="append", default=[], metavar="LIST",
+                        help="region(s) to scan, repeatable or comma-separated (default:"
+                             " eu-west-2 and cloudgouv-eu-west-1 where the credentials work)")
+    parser.add_argument("--endpoint", metavar="URL",
+                        help="send every API call to this endpoint, e.g."
+                             " http://127.0.0.1:4010/api/v1 (tests, mocks; default:"
+                             " OSC_ENDPOINT_API, else https://api.REGION.outscale.com/api/v1)")
+    parser.add_argument("--max-retries", type=_positive, default=3, metavar="N",
+                        help="retries of a throttled (503/429) or failed (5xx) call, with"
+                             " backoff (default: 3, the SDK's)")
+    parser.add_argument("--max-requests-per-second", type=_positive, default=5, metavar="N",
+                        help="client-side rate limit (default: 5, the SDK's; Outscale throttles"
+                             " above its quota)")
+    common(parser)
+    parser.set_defaults(live_handler=cmd_live_outscale)
+    return parser
+
+
+def cmd_live_outscale(args: argparse.Namespace) -> int:
+    from hds_iac.errors import UsageError
+    from hds_iac.live.cli import run_live
+    from hds_iac.live.outscale import scan as scan_outscale
+    from hds_iac.live.outscale.session import SessionError, SessionOptions
+
+    def scan(settings, rule_ids, progress):
+        options = SessionOptions(
+            profile=args.profile, config_file=args.osc_config,
+            regions=[r for group in args.region for r in group], endpoint=args.endpoint,
+            max_retries=args.max_retries,
+            max_requests_per_second=max(1, args.max_requests_per_second))
+
+        def show(region: str, done: int, total: int, action: str) -> None:
+            progress(done, total, f"outscale {region} {action}")
+
+        try:
+            return scan_outscale(options, settings, rule_ids, debug=log.debug, progress=show)
+        except SessionError as exc:
+            raise UsageError(f"live outscale: {exc}") from None
+
+    return run_live(args, scan, "Outscale")

@@ -157,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     from hds_iac.live.cli import add_live_parser
 
     add_live_parser(sub)
+    sub.add_parser("checkov-dir", help="print the folder to give to checkov --external-checks-dir",
+                   description="Print the folder holding hds-iac's checkov checks.")
+    hook = sub.add_parser("pre-commit", help="run a pre-commit hook (native, plan, checkov)",
+                          description="The pre-commit hooks: MODE [SCAN OPTIONS] FILES...",
+                          add_help=False)
+    hook.add_argument("hook_args", nargs=argparse.REMAINDER, metavar="MODE ...")
     return parser
 
 
@@ -330,6 +336,18 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_checkov_dir(args: argparse.Namespace) -> int:
+    from hds_iac import checkov_support
+
+    return checkov_support.main([])
+
+
+def cmd_pre_commit(args: argparse.Namespace) -> int:
+    from hds_iac import precommit
+
+    return precommit.main(args.hook_args)
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from hds_iac import rule_docs
 
@@ -346,7 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     from hds_iac.live.cli import cmd_live
 
-    handlers = {"scan": cmd_scan, "rules": cmd_rules, "docs": cmd_docs, "live": cmd_live}
+    handlers = {"scan": cmd_scan, "rules": cmd_rules, "docs": cmd_docs, "live": cmd_live,
+                "checkov-dir": cmd_checkov_dir, "pre-commit": cmd_pre_commit}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

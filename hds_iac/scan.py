@@ -13,6 +13,7 @@ from typing import Iterable, Mapping, Sequence
 from hds_iac import engine, suppressions
 from hds_iac.adapters.terraform import to_inventory
 from hds_iac.engine import Finding, Suppression
+from hds_iac.model import Inventory
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError, TfConfiguration
 
@@ -101,6 +102,23 @@ def apply_baseline(result: "ScanResult", entries: set[tuple[str, str]], path: st
             finding.suppression = Suppression("baseline", f"in baseline {path}")
 
 
+def judge_inventory(
+    result: ScanResult, inventory: Inventory, settings: Settings,
+    rule_ids: Iterable[str] | None, where: str,
+) -> list[Finding]:
+    """Run the rules on one inventory into `result`; a rule that raises becomes an error entry
+    naming `where` (the input, account or region) and the other rules still run."""
+
+    def rule_failed(rule_id: str, exc: Exception) -> None:
+        result.errors.append(ReadError(
+            where, f"{rule_id}: internal error ({type(exc).__name__}); please report it"))
+
+    findings = engine.run(inventory, settings, rule_ids, on_error=rule_failed)
+    result.findings += findings
+    result.resources += len(inventory.resources)
+    return findings
+
+
 def judge(
     configs: Iterable[TfConfiguration], settings: Settings, rule_ids: Iterable[str] | None = None
 ) -> ScanResult:
@@ -108,19 +126,12 @@ def judge(
     selected = list(rule_ids) if rule_ids is not None else None
     bases: dict[int, str] = {}
     for config in configs:
-        inventory = to_inventory(config)
-
-        def rule_failed(rule_id: str, exc: Exception, path: str = config.path) -> None:
-            result.errors.append(ReadError(
-                path, f"{rule_id}: internal error ({type(exc).__name__}); please report it"))
-
-        findings = engine.run(inventory, settings, selected, on_error=rule_failed)
+        inventory = to_inventory(config, settings)
+        findings = judge_inventory(result, inventory, settings, selected, config.path)
         if config.base is not None:
             bases.update((id(f), config.base) for f in findings)
-        result.findings += findings
         result.errors += config.errors
         result.notices += config.notices
-        result.resources += len(inventory.resources)
         result.inputs.append(
             {"path": config.path, "kind": config.source, "resources": len(inventory.resources)}
         )

@@ -8,7 +8,10 @@ Not a test: run it by hand and note the figures on the issue.
 
 Inputs are generated into a temporary folder (never committed). Each scan runs in its
 own process; the median of --runs runs is printed, with the peak resident memory of the
-process (ru_maxrss). With --checkov, checkov runs on the same inputs for comparison.
+process (ru_maxrss). checkov (from --checkov, $HDS_IAC_CHECKOV or /tmp/checkov-venv) runs
+on the same inputs twice: with hds-iac's checks (`--external-checks-dir checks/`) and
+alone, on (a) one typical module folder, (b) the HCL tree, (c) the plan. The summary
+table at the end is the one to paste on the issue.
 """
 from __future__ import annotations
 
@@ -104,18 +107,33 @@ def make_tree(root: Path, files: int) -> None:
 def measure(cmd: list[str]) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MiB, exit status of one run of `cmd`."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        err.seek(0)
+        if b"Traceback (most recent call last)" in err.read():
+            raise SystemExit(f"benchmark: {' '.join(cmd[:4])}... crashed; figures would be wrong")
     return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
-def bench(label: str, cmd: list[str], runs: int) -> None:
+def bench(label: str, cmd: list[str], runs: int) -> tuple[float, float]:
     results = [measure(cmd) for _ in range(runs)]
     walls = [r[0] for r in results]
     peak = max(r[1] for r in results)
     print(f"{label:<46} median {statistics.median(walls):7.2f} s   min {min(walls):6.2f} s"
-          f"   peak {peak:7.1f} MiB   exit {results[-1][2]}")
+          f"   peak {peak:7.1f} MiB   exit {results[-1][2]}", flush=True)
+    return statistics.median(walls), peak
+
+
+def find_checkov(explicit: str | None) -> str | None:
+    repo = Path(__file__).resolve().parents[1]
+    for candidate in (explicit, os.environ.get("HDS_IAC_CHECKOV"),
+                      "/tmp/checkov-venv/bin/checkov",
+                      str(repo / ".ci-venv-checkov" / "bin" / "checkov")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 def main() -> int:
@@ -124,9 +142,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--plan-resources", type=int, default=5000)
     parser.add_argument("--hcl-files", type=int, default=300)
-    parser.add_argument("--checkov", help="path to a checkov executable to compare with")
+    parser.add_argument("--checkov", help="path to a checkov executable to compare with"
+                        " (default: $HDS_IAC_CHECKOV, /tmp/checkov-venv/bin/checkov)")
+    parser.add_argument("--no-checkov", action="store_true", help="time hds-iac only")
     args = parser.parse_args()
     hds = [sys.executable, "-m", "hds_iac.cli", "scan", "-o", "json"]
+    checkov = None if args.no_checkov else find_checkov(args.checkov)
+    checks = Path(__file__).resolve().parents[1] / "checks"
     with tempfile.TemporaryDirectory() as tmp:
         plan, tree = Path(tmp) / "plan.json", Path(tmp) / "tree"
         make_plan(plan, args.plan_resources)
@@ -134,15 +156,37 @@ def main() -> int:
         nfiles = sum(1 for _ in tree.rglob("*.tf"))
         print(f"inputs: plan with {args.plan_resources} resources "
               f"({plan.stat().st_size / 1e6:.1f} MB), HCL tree of {nfiles} files; {args.runs} runs")
-        bench(f"hds-iac scan plan ({args.plan_resources} resources)", hds + [str(plan)], args.runs)
-        bench(f"hds-iac scan HCL tree ({nfiles} files)", hds + [str(tree)], args.runs)
-        bench("hds-iac scan one module folder", hds + [str(tree / "service00")], args.runs)
-        if args.checkov:
-            base = [args.checkov, "--quiet", "--compact", "-o", "json"]
-            bench("checkov -f plan", base + ["-f", str(plan), "--framework", "terraform_plan"],
-                  args.runs)
-            bench("checkov -d HCL tree", base + ["-d", str(tree), "--framework", "terraform"],
-                  args.runs)
+        folder = tree / "service00"
+        inputs = [
+            ("(a) one module folder", [str(folder)], ["-d", str(folder), "--framework", "terraform"]),
+            (f"(b) HCL tree, {nfiles} files", [str(tree)],
+             ["-d", str(tree), "--framework", "terraform"]),
+            (f"(c) plan, {args.plan_resources} resources", [str(plan)],
+             ["-f", str(plan), "--framework", "terraform_plan"]),
+        ]
+        rows = []
+        os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")  # checkov: no network look-ups
+        for label, paths, checkov_args in inputs:
+            row = [label, bench(f"hds-iac scan {label}", hds + paths, args.runs)]
+            if checkov:
+                base = [checkov, "--quiet", "--compact", "-o", "json", "--skip-download"]
+                row.append(bench(f"checkov + hds-iac checks {label}",
+                                 base + checkov_args + ["--external-checks-dir", str(checks)],
+                                 args.runs))
+                row.append(bench(f"checkov alone {label}", base + checkov_args, args.runs))
+            rows.append(row)
+        print()
+        head = "| input | hds-iac scan |"
+        if checkov:
+            head += " checkov + hds-iac checks | checkov alone | checkov+ours / hds-iac |"
+        print(head)
+        print("|" + "---|" * (head.count("|") - 1))
+        for row in rows:
+            cells = [row[0]] + [f"{wall:.2f} s, {peak:.0f} MiB" for wall, peak in row[1:]]
+            if checkov:
+                cells.append(f"{row[2][0] / row[1][0]:.1f}x")
+            print("| " + " | ".join(cells) + " |")
+        print(f"\nmedian of {args.runs} runs, wall time and peak RSS (ru_maxrss)")
     return 0
 
 

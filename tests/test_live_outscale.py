@@ -170,7 +170,7 @@ def test_model_facets_match_the_contract(monkeypatch: pytest.MonkeyPatch, accoun
         data = collect.Collector(session, REGION).collect()
         session.close()
     assert mock.violations == [] and data.errors == [] and data.refused is None
-    inventory, errors = adapt.to_inventory(data, datetime.now(timezone.utc))
+    inventory, errors = adapt.to_inventory(data, now=datetime.now(timezone.utc))
     assert errors == []
     res = {r.address: r for r in inventory}
     assert all(r.provider == "outscale" and r.origin.source == "outscale" for r in inventory)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from hds_iac.model import Inventory, Origin, Resource, Unknown
+from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
 
 Adapter = Callable[[TfResource, "TfIndex"], list[Resource]]
@@ -18,8 +19,10 @@ Adapter = Callable[[TfResource, "TfIndex"], list[Resource]]
 class TfIndex:
     """Every record of a scan, findable by address, by id/arn, and by what refers to it."""
 
-    def __init__(self, records: Iterable[TfResource]):
+    def __init__(self, records: Iterable[TfResource], settings: Settings | None = None):
         self.records = list(records)
+        # The user's settings, for the few facts that depend on them (attestation tag names).
+        self.settings = settings or Settings()
         self.by_address: dict[str, TfResource] = {}
         self.by_base: dict[str, list[TfResource]] = {}  # address without instance key
         self.by_id: dict[str, TfResource] = {}
@@ -84,7 +87,7 @@ def _adapters() -> dict[str, Adapter]:
     return {"aws": terraform_aws.adapt, "outscale": terraform_outscale.adapt}
 
 
-def to_inventory(config: TfConfiguration) -> Inventory:
+def to_inventory(config: TfConfiguration, settings: Settings | None = None) -> Inventory:
     """The inventory of one scanned input (folder, plan or state): links never cross inputs.
 
     A record the adapter chokes on is reported in `config.errors` (a bug of ours, or an
@@ -92,7 +95,7 @@ def to_inventory(config: TfConfiguration) -> Inventory:
     """
     inventory = Inventory()
     adapters = _adapters()
-    index = TfIndex(config.resources)
+    index = TfIndex(config.resources, settings)
     for rec in index.records:
         adapt = adapters.get(rec.provider)
         if adapt is None or rec.mode != "managed":

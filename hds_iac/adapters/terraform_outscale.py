@@ -28,7 +28,6 @@ from hds_iac.adapters.terraform_aws_common import (
 from hds_iac.model import (
     AtRest, Destination, Flow, Identity, Maybe, OpenPort, Placement, Resource, Sharing, Unknown,
 )
-from hds_iac.settings import Settings
 from hds_iac.terraform.records import TfResource
 
 Handler = Callable[[TfResource, TfIndex], list[Resource]]
@@ -37,7 +36,6 @@ PROVIDER = "outscale"
 _SUBREGION = re.compile(r"^([a-z]+(?:-[a-z]+)*-\d+)[a-z]$")
 _REGION = re.compile(r"^[a-z]+(?:-[a-z]+)*-\d+$")
 _FALSE_WORDS = {"false", "no", "0"}
-_DEFAULTS = Settings()
 
 USER_MFA_UNKNOWN = ("Outscale EIM users have no API-visible MFA setting; the account's API access "
                     "policy (require_trusted_env) is what enforces MFA")
@@ -278,8 +276,8 @@ def _client_side(part: str, attested: Maybe[bool]) -> AtRest:
 def volume(rec: TfResource, index: TfIndex) -> list[Resource]:
     tags = tags_of(rec)
     zone = _zone_value(_get(rec, "subregion_name"), "subregion_name")
-    encryption = attestation(tags, _DEFAULTS.encryption_attestation_tag)
-    backup = attestation(tags, _DEFAULTS.backup_attestation_tag)
+    encryption = attestation(tags, index.settings.encryption_attestation_tag)
+    backup = attestation(tags, index.settings.backup_attestation_tag)
     return [resource(
         rec, "volume", region=region_of(rec, zone), id_key="volume_id", tags=tags,
         stores_data=True,
@@ -318,7 +316,7 @@ def _subnet_of(rec: TfResource) -> Any:
     return None
 
 
-def _vm_disks(rec: TfResource, vm_attested: Maybe[bool]) -> list[AtRest]:
+def _vm_disks(rec: TfResource, vm_attested: Maybe[bool], tag: str) -> list[AtRest]:
     """One AtRest for the boot disk and one per extra BSU mapping. A disk is attested by the
     VM's tag or by the tag of its own `bsu` block."""
     root = _str(rec, "root_device_name")
@@ -334,7 +332,7 @@ def _vm_disks(rec: TfResource, vm_attested: Maybe[bool]) -> list[AtRest]:
             continue  # not a BSU disk
         device = mapping.get("device_name")
         device = device if isinstance(device, str) and device else "?"
-        disk_tag = attestation(tags_of(rec, bsus[0]), _DEFAULTS.encryption_attestation_tag)
+        disk_tag = attestation(tags_of(rec, bsus[0]), tag)
         attested = _attested(vm_attested, disk_tag)
         if device == root_name:
             found_root = True
@@ -350,13 +348,13 @@ def vm(rec: TfResource, index: TfIndex) -> list[Resource]:
     # Never read: user_data, admin_password, get_admin_password (secrets).
     tags = tags_of(rec)
     zone = _vm_zone(rec, index)
-    encryption = attestation(tags, _DEFAULTS.encryption_attestation_tag)
+    encryption = attestation(tags, index.settings.encryption_attestation_tag)
     return [resource(
         rec, "instance", region=region_of(rec, zone), id_key="vm_id", tags=tags,
-        stores_data=True, at_rest=_vm_disks(rec, encryption),
+        stores_data=True, at_rest=_vm_disks(rec, encryption, index.settings.encryption_attestation_tag),
         placement=Placement(zones=(zone,) if isinstance(zone, str) else zone, standalone=True),
         facts={"encryption_attested": encryption,
-               "backup_attested": attestation(tags, _DEFAULTS.backup_attestation_tag)},
+               "backup_attested": attestation(tags, index.settings.backup_attestation_tag)},
     )]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hds_iac.model import Maybe, Unknown
+from hds_iac.model import Maybe
 
 
 @dataclass

@@ -6,10 +6,10 @@ import time
 from collections import Counter
 from typing import Callable, Iterable
 
-from hds_iac import engine, geography
+from hds_iac import geography
 from hds_iac.live.aws import adapt, collect
 from hds_iac.live.aws.session import AwsSession, SessionOptions
-from hds_iac.scan import ScanResult
+from hds_iac.scan import ScanResult, judge_inventory
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError
 
@@ -38,15 +38,7 @@ def scan_account(
                            progress=progress)
     inventory = adapt.to_inventory(data)
     result = ScanResult()
-
-    def rule_failed(rule_id: str, exc: Exception) -> None:
-        result.errors.append(ReadError(f"aws account {data.account}",
-                                       f"{rule_id}: internal error ({type(exc).__name__});"
-                                       " please report it"))
-
-    result.findings = engine.run(inventory, settings, list(rule_ids) if rule_ids is not None
-                                 else None, on_error=rule_failed)
-    result.resources = len(inventory.resources)
+    judge_inventory(result, inventory, settings, rule_ids, f"aws account {data.account}")
     for name in plan.disabled:
         result.errors.append(ReadError(f"aws {name}", "opt-in region not enabled for this"
                                        " account: enable it or leave it out of --regions"))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from hds_iac import engine
+
 from hds_iac.live.outscale import adapt, collect
 from hds_iac.live.outscale.session import OutscaleSession, SessionOptions
-from hds_iac.scan import ScanResult
+from hds_iac.scan import ScanResult, judge_inventory
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError
 
@@ -63,16 +63,10 @@ def scan(
                 result.inputs.append(_input(data, 0, session))
                 continue
             scanned += 1
-            inventory, adapt_errors = adapt.to_inventory(data)
-
-            def rule_failed(rule_id: str, exc: Exception, where: str = where) -> None:
-                result.errors.append(ReadError(
-                    where, f"{rule_id}: internal error ({type(exc).__name__}); please report it"))
-
-            result.findings += engine.run(inventory, settings, selected, on_error=rule_failed)
+            inventory, adapt_errors = adapt.to_inventory(data, settings)
+            judge_inventory(result, inventory, settings, selected, where)
             result.errors += adapt_errors
             result.errors += [ReadError(f"{where} {e.action}", e.message()) for e in data.errors]
-            result.resources += len(inventory.resources)
             result.inputs.append(_input(data, len(inventory.resources), session))
             result.notices.append(ReadError(where, coverage_line(data)))
     finally:

@@ -28,6 +28,7 @@ from typing import Any
 from hds_iac.adapters import terraform as tf_adapter
 from hds_iac.adapters.terraform_outscale import region_from_subregion
 from hds_iac.live.outscale.collect import PURPOSE, RegionData
+from hds_iac.settings import Settings
 from hds_iac.model import Backup, Inventory, Origin, Unknown
 from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
 
@@ -185,12 +186,13 @@ def policy_address(data: RegionData) -> str:
     return f"api-access-policy/{data.account_id or data.region}"
 
 
-def to_inventory(data: RegionData, now: datetime | None = None) -> tuple[Inventory, list[ReadError]]:
+def to_inventory(data: RegionData, settings: Settings | None = None,
+                 now: datetime | None = None) -> tuple[Inventory, list[ReadError]]:
     """The model of one region, and the internal errors of the adapter (one per record)."""
     now = now or datetime.now(timezone.utc)
     config = TfConfiguration(resources=records(data), path=f"outscale:{data.region}",
                              source=SOURCE)
-    inventory = tf_adapter.to_inventory(config)
+    inventory = tf_adapter.to_inventory(config, settings)
     by_id = {rec.address: rec for rec in config.resources}
     newest = _newest_snapshots(data)
     users = {u.get("UserId"): u for u in data.items("ReadUsers") if isinstance(u, dict)}

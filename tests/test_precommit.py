@@ -1,0 +1,184 @@
+"""The pre-commit hooks with the real `pre-commit` (from PyPI, in the test extras).
+
+`pre-commit try-repo` installs the hook repository's committed tree (plus changes to
+tracked files), so the hook repository here is a fresh git copy of this working tree: the
+test sees exactly the files on disk, committed or not. pre-commit builds the hook's
+environment once (pip install of hds-iac, ~30 s); PRE_COMMIT_HOME is shared by the tests of
+this module so that it is built once.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO
+
+from hds_iac import precommit
+
+PRE_COMMIT = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or \
+    shutil.which("pre-commit")
+if PRE_COMMIT is None:  # pragma: no cover - in the test extras
+    if os.environ.get("CI", "").lower() == "true":
+        raise RuntimeError("pre-commit is not installed (pip install -e '.[test]')")
+    pytest.skip("pre-commit not installed", allow_module_level=True)
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+HOOK_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "hds_iac", "providers",
+              "checks")
+
+PROVIDERS = """
+provider "aws" {
+  region = "%s"
+}
+"""
+ROOT = """
+module "store" {
+  source = "../../modules/store"
+  name   = "patient-documents"
+}
+"""
+MODULE = """
+variable "name" {
+  type = string
+}
+
+resource "aws_s3_bucket" "this" {
+  bucket = var.name
+}
+"""
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, **GIT_ENV})
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory) -> Path:
+    """A git repository holding this working tree's hook files, committed."""
+    repo = tmp_path_factory.mktemp("hook-repo")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    for name in HOOK_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=ignore)
+        else:
+            shutil.copy(source, repo / name)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "hooks")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def _terraform_repo(root: Path, region: str) -> Path:
+    files = {
+        "infra/prod/providers.tf": PROVIDERS % region,
+        "infra/prod/main.tf": ROOT,
+        "modules/store/main.tf": MODULE,
+        # Another root, in London: never scanned, since no staged file belongs to it.
+        "infra/legacy/providers.tf": PROVIDERS % "eu-west-2",
+        "infra/legacy/main.tf": 'resource "aws_ebs_volume" "old" {\n'
+                                '  availability_zone = "eu-west-2a"\n  size = 1\n}\n',
+        # The team's choices: only the data-location topic in this repository.
+        ".hds-iac.yaml": "check: [data-location]\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text.lstrip())
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "infra")
+    return root
+
+
+def _try_repo(hook_repo: Path, home: Path, cwd: Path, hook: str, *files: str):
+    env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1",
+           "PRE_COMMIT_COLOR": "never"}
+    env.pop("VIRTUAL_ENV", None)
+    return subprocess.run([PRE_COMMIT, "try-repo", str(hook_repo), hook, "--verbose",
+                           "--color", "never", "--files", *files],
+                          cwd=cwd, capture_output=True, text=True, timeout=900, env=env)
+
+
+def test_native_hook_passes_then_fails(hook_repo, pre_commit_home, tmp_path):
+    repo = _terraform_repo(tmp_path, "eu-west-3")
+    # A change inside the local module: the root that calls it (Paris) is scanned; the
+    # London root is not touched, so not scanned; the config limits to data-location.
+    ok = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "modules/store/main.tf")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "Passed" in ok.stdout
+    assert "infra/prod" in ok.stdout and "infra/legacy" not in ok.stdout
+
+    (repo / "infra/prod/providers.tf").write_text(PROVIDERS % "eu-west-2")
+    _git(repo, "add", "-A")
+    bad = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "infra/prod/providers.tf")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "Failed" in bad.stdout
+    assert "HDS-LOC-001" in bad.stdout and "module.store.aws_s3_bucket.this" in bad.stdout
+    assert "HDS-ENC" not in bad.stdout  # .hds-iac.yaml honoured
+
+
+def test_plan_hook_scans_plans_and_ignores_other_json(hook_repo, pre_commit_home, tmp_path):
+    repo = tmp_path
+    _git(repo, "init", "-q")
+    plan = next(iter(sorted((FIXTURES / "rules" / "HDS-LOC-001").glob("*plan-fail*/plan.json"))))
+    shutil.copy(plan, repo / "plan.json")
+    (repo / "package.json").write_text('{"name": "not-terraform"}\n')
+    _git(repo, "add", "-A")
+    other = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac-plan", "package.json")
+    assert other.returncode == 0, other.stdout + other.stderr
+    bad = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac-plan", "plan.json",
+                    "package.json")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "HDS-LOC-001" in bad.stdout
+
+
+# --- the hook logic without pre-commit (fast) ----------------------------------------------
+
+
+def test_roots_for_module_files(tmp_path, monkeypatch):
+    repo = _terraform_repo(tmp_path, "eu-west-3")
+    (repo / "infra/dev").mkdir()
+    (repo / "infra/dev/main.tf").write_text(ROOT)
+    (repo / "envs").mkdir()
+    (repo / "envs/prod.tfvars").write_text('region = "eu-west-3"\n')
+    monkeypatch.chdir(repo)
+    assert precommit.roots_for(["modules/store/main.tf"]) == ["infra/dev", "infra/prod"]
+    assert precommit.roots_for(["infra/legacy/main.tf", "infra/legacy/providers.tf"]) == \
+        ["infra/legacy"]
+    assert precommit.roots_for(["envs/prod.tfvars"]) == []
+
+
+def test_split_keeps_scan_options(tmp_path):
+    options, files = precommit._split(["--fail-on", "high", "-o", "json", "a.tf", "b/c.tf"])
+    assert options == ["--fail-on", "high", "-o", "json"] and files == ["a.tf", "b/c.tf"]
+
+
+def test_checkov_hook_uses_checkov_from_its_own_environment(tmp_path, monkeypatch, capfd):
+    from test_checkov import CHECKOV  # skips when checkov is not installed
+
+    repo = _terraform_repo(tmp_path, "eu-west-3")
+    (repo / "infra/prod/lb.tf").write_text(
+        'resource "aws_lb_listener" "plain" {\n  load_balancer_arn = "arn:aws:elasticloadbalancing'
+        ':eu-west-3:1:loadbalancer/app/x/1"\n  port = 80\n  protocol = "HTTP"\n'
+        '  default_action {\n    type = "forward"\n    target_group_arn = "arn:aws:elastic'
+        'loadbalancing:eu-west-3:1:targetgroup/x/1"\n  }\n}\n')
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("HDS_IAC_CHECKOV", CHECKOV)
+    code = precommit.main(["checkov", "--compact", "--check", "CKV_HDS_TLS_001",
+                           "infra/prod/lb.tf"])
+    out = capfd.readouterr().out
+    assert code == 1, out
+    assert "CKV_HDS_TLS_001" in out and "aws_lb_listener.plain" in out

@@ -154,8 +154,10 @@ PARTIAL: dict[str, str] = {
 
 
 def resource_rules() -> list[str]:
-    """Ids of the catalogue rules judged from one resource."""
-    return [m.id for m in catalogue_mod.load() if m.scope == "resource"]
+    """Ids of the catalogue rules judged from one resource of code or a plan (what checkov
+    reads); live-only rules such as snapshot age have nothing to judge there."""
+    return [m.id for m in catalogue_mod.load()
+            if m.scope == "resource" and {"code", "plan"} & set(m.sources)]
 
 
 def shipped_rules() -> list[str]:

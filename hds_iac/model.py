@@ -136,7 +136,9 @@ class Backup:
     final_snapshot: Maybe[bool] | None = None
     deletion_protection: Maybe[bool] | None = None
     vault_locked: Maybe[bool] | None = None
-    # Newest snapshot age in days (live scans only).
+    # Live scans only: how many snapshots of the volume exist, and the age in days of the
+    # newest completed one (None with snapshot_count 0: there is none).
+    snapshot_count: Maybe[int] | None = None
     newest_snapshot_age_days: Maybe[int] | None = None
 
 

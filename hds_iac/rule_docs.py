@@ -71,6 +71,7 @@ def render_rule(meta: RuleMeta, catalogue: Catalogue | None = None) -> str:
         f"| Severity / Sévérité | {meta.severity} |",
         f"| Scope / Portée | {meta.scope}: {scope_en} / {scope_fr} |",
         f"| Providers / Fournisseurs | {_providers(meta)} |",
+        f"| Sources | {', '.join(meta.sources)} |",
         "",
         "## Rationale",
         "",

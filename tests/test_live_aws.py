@@ -164,6 +164,7 @@ EXPECTED = [
     ("HDS-KEY-001", ":user/ci-bot#access-key-1", "pass"),
     ("HDS-BAK-004", "VOL_ENCRYPTED", "pass"),
     ("HDS-BAK-004", "VOL_PLAIN", "fail"),
+    ("HDS-BAK-007", "VOL_ENCRYPTED", "pass"),  # snapshot of today
     ("HDS-AZ-001", "EFS_ONE_ZONE", "fail"),
     ("HDS-AZ-001", "EFS_REGIONAL", "pass"),
     ("HDS-AZ-002", "ALB", "pass"),
@@ -232,11 +233,11 @@ def test_ec2_facets(live, inventory):
     enc = _one(inventory, f"volume/{sc['vol_encrypted']}")
     assert (enc.kind, enc.region, enc.stores_data) == ("volume", PARIS, True)
     assert enc.at_rest[0].enabled is True and enc.at_rest[0].customer_key is True
-    assert enc.backup.newest_snapshot_age_days == 0 and enc.facts["snapshot_count"] == 1
+    assert enc.backup.newest_snapshot_age_days == 0 and enc.backup.snapshot_count == 1
     assert enc.tags == {"backup": "daily"}
     assert enc.origin.source == "aws" and enc.origin.cloud_id == enc.address
     plain = _one(inventory, f"volume/{sc['vol_plain']}")
-    assert plain.at_rest[0].enabled is False and plain.facts["snapshot_count"] == 2
+    assert plain.at_rest[0].enabled is False and plain.backup.snapshot_count == 2
     public = _one(inventory, f"snapshot/{sc['snap_public']}")
     assert public.sharing.public is True
     shared = _one(inventory, f"snapshot/{sc['snap_shared']}")
@@ -487,7 +488,7 @@ def test_snapshot_age_and_over_cap_sharing():
         services=("ec2",))
     inv = adapt.to_inventory(data, now=now)
     volume = [r for r in inv if r.kind == "volume"][0]
-    assert volume.backup.newest_snapshot_age_days == 3 and volume.facts["snapshot_count"] == 3
+    assert volume.backup.newest_snapshot_age_days == 3 and volume.backup.snapshot_count == 3
     sharing = {r.ids[1]: r.sharing for r in inv if r.kind == "snapshot"}
     assert sharing["snap-2"].public is True and sharing["snap-0"].public is False
     assert isinstance(sharing["snap-0"].accounts, Unknown)

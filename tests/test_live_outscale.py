@@ -106,6 +106,9 @@ EXPECTED = {
     ("HDS-BAK-006", "ami-00public"): "fail",
     ("HDS-BAK-006", "ami-0private"): "pass",
     ("HDS-BAK-004", "vol-0000enc1"): "pass",  # backup attestation tag
+    ("HDS-BAK-007", "vol-0000enc1"): "pass",  # snapshot of today
+    ("HDS-BAK-007", "vol-00plain1"): "fail",  # newest completed snapshot 10 days old
+    ("HDS-BAK-007", "vol-0000btb1"): "fail",  # no snapshot at all
     ("HDS-MFA-004", "api-access-policy/123456789012"): "fail",  # RequireTrustedEnv false
     ("HDS-KEY-001", "api-access-policy/123456789012"): "fail",  # keys may live for ever
     ("HDS-KEY-001", ACCESS_KEY): "fail",  # no expiration date, 400 days old
@@ -180,13 +183,13 @@ def test_model_facets_match_the_contract(monkeypatch: pytest.MonkeyPatch, accoun
     assert vol.origin.cloud_id == "vol-0000enc1"
     assert [(a.default, a.attested) for a in vol.at_rest] == [("client-side", True)]
     assert vol.facts["backup_attested"] is True
-    assert vol.backup.newest_snapshot_age_days == 0 and vol.facts["snapshots"] == 2
+    assert vol.backup.newest_snapshot_age_days == 0 and vol.backup.snapshot_count == 2
     plain = res["vol-00plain1"]
     assert [(a.default, a.attested) for a in plain.at_rest] == [("client-side", False)]
     # newest completed snapshot: 10 days (the pending one of today does not count)
-    assert plain.backup.newest_snapshot_age_days == 10 and plain.facts["snapshots"] == 2
+    assert plain.backup.newest_snapshot_age_days == 10 and plain.backup.snapshot_count == 2
     assert res["vol-0000btb1"].backup.newest_snapshot_age_days is None
-    assert res["vol-0000btb1"].facts["snapshots"] == 0
+    assert res["vol-0000btb1"].backup.snapshot_count == 0
 
     vm_a, vm_b = res["i-0000000a"], res["i-0000000b"]
     assert vm_a.kind == "instance" and vm_a.placement.standalone

@@ -309,3 +309,31 @@ def test_bak_006_sharing() -> None:
 def test_rules_ignore_unrelated_kinds(rule_id: str) -> None:
     key = make("key", "aws_kms_key.k", facts={"key_rotation": False})
     assert run(rule_id, key) == []
+
+
+def test_bak_007_newest_snapshot_age() -> None:
+    """Live scans only: a volume whose newest snapshot is older than the limit fails."""
+    from hds_iac.catalogue import load
+    from hds_iac.model import Backup, Inventory, Origin, Resource, Unknown
+    from hds_iac.rules import registry
+    from hds_iac.settings import Settings
+
+    def volume(name: str, count, age) -> Resource:
+        return Resource(address=name, type="outscale_volume", provider="outscale", kind="volume",
+                        region="eu-west-2", origin=Origin(source="outscale", cloud_id=name),
+                        backup=Backup(snapshot_count=count, newest_snapshot_age_days=age))
+
+    inventory = Inventory([volume("fresh", 3, 0), volume("stale", 2, 10), volume("none", 0, None),
+                           volume("unreadable", Unknown("ReadSnapshots denied"),
+                                  Unknown("ReadSnapshots denied")),
+                           volume("code", None, None)])
+    verdicts = {v.resource.address: v for v in registry()["HDS-BAK-007"](inventory, Settings())}
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "fresh": "pass", "stale": "fail", "none": "fail", "unreadable": "unknown"}
+    meta = load()["HDS-BAK-007"]
+    for lang in ("en", "fr"):
+        assert "10" in meta.message(verdicts["stale"].message, lang, **verdicts["stale"].params)
+    assert "ReadSnapshots denied" in meta.message("unknown", "en", **verdicts["unreadable"].params)
+    relaxed = Settings(max_snapshot_age_days=30)
+    assert {v.resource.address: v.status
+            for v in registry()["HDS-BAK-007"](inventory, relaxed)}["stale"] == "pass"

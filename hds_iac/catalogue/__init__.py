@@ -28,6 +28,9 @@ LANGS = ("en", "fr")
 # "resource": judged from one resource alone (runs in checkov too);
 # "inventory": needs several resources (zone spread, group memberships, backup coverage).
 SCOPES = ("resource", "inventory")
+# What a rule can be judged from: Terraform code, plans, states, live accounts. Most rules
+# judge every source; a few need facts only a live account shows (snapshot history).
+SOURCES = ("code", "plan", "state", "live")
 
 
 class CatalogueError(ValueError):
@@ -78,6 +81,7 @@ class RuleMeta:
     severity: str
     scope: str
     providers: tuple[str, ...]
+    sources: tuple[str, ...]
     title: Text
     rationale: Text  # why it matters for HDS
     remediation: Text
@@ -127,6 +131,12 @@ def _duty(key: str, raw: dict, documents: dict[str, Document]) -> MatrixDuty:
                       duty=_text(raw.get("duty"), f"duty {key}"), cites=raw.get("cites", ""))
 
 
+def _sources(rid: str, raw: object) -> tuple[str, ...]:
+    if not isinstance(raw, (list, tuple)) or not raw or any(s not in SOURCES for s in raw):
+        raise CatalogueError(f"{rid}: sources must be a non-empty list of {', '.join(SOURCES)}")
+    return tuple(raw)
+
+
 def _rule(raw: dict, duties: dict[str, MatrixDuty]) -> RuleMeta:
     rid = raw.get("id", "?")
     for key, allowed in (("topic", TOPICS), ("severity", SEVERITIES), ("scope", SCOPES)):
@@ -145,6 +155,7 @@ def _rule(raw: dict, duties: dict[str, MatrixDuty]) -> RuleMeta:
         severity=raw["severity"],
         scope=raw["scope"],
         providers=tuple(raw.get("providers", ("aws", "outscale"))),
+        sources=_sources(rid, raw.get("sources", SOURCES)),
         title=_text(raw.get("title"), f"{rid} title"),
         rationale=_text(raw.get("rationale"), f"{rid} rationale"),
         remediation=_text(raw.get("remediation"), f"{rid} remediation"),

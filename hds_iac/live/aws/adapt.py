@@ -200,14 +200,14 @@ class Adapter:
         elif vid in newest:
             age = _days_since(newest[vid], self.now)
         else:
-            age = None  # no snapshot at all: facts["snapshot_count"] = 0 says so
+            age = None  # no snapshot at all: snapshot_count = 0 says so
         self.add("volume", "AWS::EC2::Volume", self.arn("ec2", region, f"volume/{vid}"), region,
                  stores_data=True, ids=(vid,), tags=vol.get("Tags"),
                  at_rest=[self._ebs(region, vol, "volume")],
                  placement=Placement(zones=(zone,) if zone else None),
-                 backup=Backup(newest_snapshot_age_days=age),
-                 facts={"snapshot_count": counts.get(vid, 0) if ok(snapshots) else
-                        _unknown(snapshots)})
+                 backup=Backup(newest_snapshot_age_days=age,
+                               snapshot_count=counts.get(vid, 0) if ok(snapshots) else
+                               _unknown(snapshots)))
 
     def _instance(self, region: str, inst: dict, volumes: Any) -> None:
         iid = inst["InstanceId"]

@@ -12,7 +12,7 @@ What only a live scan knows is added afterwards:
 - `Origin(source="outscale", cloud_id=...)`, the address being the cloud id;
 - volumes: `Backup.newest_snapshot_age_days` (age of the newest completed snapshot of this
   account taken from the volume; None when it has none, Unknown when snapshots could not
-  be read) and `facts["snapshots"]` (how many);
+  be read) and `Backup.snapshot_count` (how many);
 - access keys: `Identity.key_age_days` (since creation) and whose key it is;
 - EIM users: `Identity.console_access` from `OutscaleLoginAllowed`;
 - the account policy: `facts["api_access_rules"]`, the API access rules read.
@@ -209,9 +209,10 @@ def to_inventory(data: RegionData, settings: Settings | None = None,
                 reason = ("snapshots could not be read (see the errors): "
                           f"{PURPOSE['ReadSnapshots']}")
                 res.backup.newest_snapshot_age_days = Unknown(reason)
+                res.backup.snapshot_count = Unknown(reason)
             else:
                 count, when = newest.get(res.address, (0, None))
-                res.facts["snapshots"] = count
+                res.backup.snapshot_count = count
                 res.backup.newest_snapshot_age_days = (
                     None if when is None else max(0, (now - when).days))
         elif res.kind == "access-key" and rec is not None and res.identity is not None:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from hds_iac.model import Maybe, Unknown
+from hds_iac.model import Identity, Maybe, Unknown
 
 MFA_PRESENT = "aws:multifactorauthpresent"
 MFA_AGE = "aws:multifactorauthage"
@@ -208,3 +208,21 @@ def merge(documents: Iterable[dict]) -> dict:
     for doc in documents:
         out.extend(statements(doc))
     return {"Version": "2012-10-17", "Statement": out}
+
+
+def role_identity(doc: Maybe[dict]) -> Identity:
+    """Who can assume a role and whether they must use MFA, from its trust policy: the same
+    answer for a role read from Terraform or from the IAM API."""
+    if isinstance(doc, Unknown):
+        return Identity(console_access=doc, mfa_enforced=doc, detail=doc.reason)
+    verdict = trust(doc)
+    principals = ", ".join(verdict.principals)
+    if verdict.humans and not verdict.mfa:
+        mfa: Maybe[bool] = False
+    elif verdict.saml:
+        mfa = Unknown("federated through SAML: MFA is up to the identity provider")
+    else:
+        mfa = verdict.mfa
+    return Identity(console_access=verdict.humans or verdict.saml, mfa_enforced=mfa,
+                    detail=f"assumable by {principals}" if principals else
+                    "assumable by services or web identities only")

@@ -107,20 +107,7 @@ def iam_user(rec: TfResource, index: TfIndex) -> list[Resource]:
 @handles("aws_iam_role")
 def iam_role(rec: TfResource, index: TfIndex) -> list[Resource]:
     doc = policy_of(index, rec.values.get("assume_role_policy"), "trust policy")
-    if isinstance(doc, Unknown):
-        identity = Identity(console_access=doc, mfa_enforced=doc, detail=doc.reason)
-    else:
-        verdict = aws_iam.trust(doc)
-        principals = ", ".join(verdict.principals)
-        if verdict.humans and not verdict.mfa:
-            mfa: Maybe[bool] = False
-        elif verdict.saml:
-            mfa = Unknown("federated through SAML: MFA is up to the identity provider")
-        else:
-            mfa = verdict.mfa
-        identity = Identity(console_access=verdict.humans or verdict.saml, mfa_enforced=mfa,
-                            detail=f"assumable by {principals}" if principals else
-                            "assumable by services or web identities only")
+    identity = aws_iam.role_identity(doc)
     return [resource(rec, "role", region=None, ids=ids_of(rec, "unique_id"), identity=identity)]
 
 

@@ -9,26 +9,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from hds_iac.model import Inventory, Unknown
+from hds_iac.model import Inventory
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._unknown import why
+from hds_iac.rules._human_mfa import human_mfa_verdicts
 from hds_iac.settings import Settings
 
 
 @rule("HDS-MFA-002")
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
-    for res in inventory.of_kind("role"):
-        ident = res.identity
-        if ident is None or ident.console_access is None or ident.console_access is False:
-            continue
-        if isinstance(ident.console_access, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": why(ident.console_access)})
-            continue
-        mfa = ident.mfa_enforced
-        if mfa is None:
-            mfa = Unknown("the trust policy gives no MFA information")
-        if isinstance(mfa, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": why(mfa)})
-        else:
-            status = "pass" if mfa is True else "fail"
-            yield Verdict(res, status, status, {"detail": ident.detail})
+    return human_mfa_verdicts(inventory, "role", "the trust policy gives no MFA information")

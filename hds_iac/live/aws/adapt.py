@@ -756,20 +756,7 @@ class Adapter:
         if isinstance(doc, str):  # URL-encoded JSON from some endpoints
             from urllib.parse import unquote
             doc = aws_iam.load_policy(unquote(doc), "trust policy")
-        if isinstance(doc, Unknown):
-            identity = Identity(console_access=doc, mfa_enforced=doc, detail=doc.reason)
-        else:
-            verdict = aws_iam.trust(doc)
-            principals = ", ".join(verdict.principals)
-            if verdict.humans and not verdict.mfa:
-                mfa: Maybe[bool] = False
-            elif verdict.saml:
-                mfa = Unknown("federated through SAML: MFA is up to the identity provider")
-            else:
-                mfa = verdict.mfa
-            identity = Identity(console_access=verdict.humans or verdict.saml, mfa_enforced=mfa,
-                                detail=f"assumable by {principals}" if principals else
-                                "assumable by services or web identities only")
+        identity = aws_iam.role_identity(doc)
         self.add("role", "AWS::IAM::Role", role["Arn"], None, ids=(role.get("RoleName", ""),),
                  identity=identity)
 

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from hds_iac.adapters.terraform import TfIndex, origin_of
-from hds_iac.adapters.terraform_aws_common import (
+from hds_iac.adapters.terraform_values import (
     as_bool, as_int, as_list, as_str, blocks, computed_default, is_set, of_type, resolve_all, resolve_one,
     show,
 )

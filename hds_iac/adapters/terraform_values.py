@@ -1,0 +1,312 @@
+"""Reading Terraform records, whatever the provider: typed values and links between records.
+
+Records come from HCL, plans and states. Values may be Unknown (with `refs` in code and
+plans), booleans written as strings ("true"), masked or otherwise odd: every reader here
+returns either a clean value, the attribute's documented default when it is omitted, or an
+`Unknown` saying why. Nothing here turns an Unknown into a bool. The AWS and Outscale
+adapters both read their records through these functions.
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from hds_iac.adapters.terraform import TfIndex, base_address
+from hds_iac.model import Maybe, Unknown
+from hds_iac.terraform.records import TfResource
+
+# --- typed reads --------------------------------------------------------------------
+
+
+def computed_default(rec: TfResource, value: Any) -> bool:
+    """In a plan, an Optional+Computed attribute the configuration omits shows up as
+    "known after apply" with no reference: it is the default, not a real unknown."""
+    return rec.source == "plan" and isinstance(value, Unknown) and not value.refs
+
+
+def as_bool(value: Any, name: str, default: Maybe[bool] | None = None) -> Maybe[bool] | None:
+    if value is None:
+        return default
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low == "true":
+            return True
+        if low == "false":
+            return False
+        if low == "":
+            return default
+    return Unknown(f"unexpected value for {name}")
+
+
+def get_bool(rec: TfResource, name: str, default: Maybe[bool] | None = None,
+             values: dict | None = None) -> Maybe[bool] | None:
+    raw = (rec.values if values is None else values).get(name)
+    if computed_default(rec, raw):
+        return default
+    return as_bool(raw, name, default)
+
+
+def as_int(value: Any, name: str, default: Maybe[int] | None = None) -> Maybe[int] | None:
+    if value is None:
+        return default
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, bool):
+        return Unknown(f"unexpected value for {name}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return Unknown(f"unexpected value for {name}")
+
+
+def get_int(rec: TfResource, name: str, default: Maybe[int] | None = None,
+            values: dict | None = None) -> Maybe[int] | None:
+    raw = (rec.values if values is None else values).get(name)
+    if computed_default(rec, raw):
+        return default
+    return as_int(raw, name, default)
+
+
+def as_str(value: Any, name: str, default: Maybe[str] | None = None) -> Maybe[str] | None:
+    """A non-empty string, `default` when absent or empty."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return Unknown(f"unexpected value for {name}")
+
+
+def get_str(rec: TfResource, name: str, default: Maybe[str] | None = None,
+            values: dict | None = None) -> Maybe[str] | None:
+    raw = (rec.values if values is None else values).get(name)
+    if computed_default(rec, raw):
+        return default
+    return as_str(raw, name, default)
+
+
+def is_set(rec: TfResource, value: Any) -> Maybe[bool]:
+    """An optional argument (a KMS key...) is configured: known string or a reference."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, Unknown):
+        if computed_default(rec, value):
+            return False
+        return True if value.refs else value
+    return True
+
+
+def blocks(value: Any, name: str = "") -> Maybe[list[dict]]:
+    """Nested blocks as a list of dicts (`[]` when absent)."""
+    if value is None:
+        return []
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(item, dict) for item in value):
+            return list(value)
+    return Unknown(f"unexpected value for {name or 'a nested block'}")
+
+
+def get_blocks(rec: TfResource, name: str, values: dict | None = None) -> Maybe[list[dict]]:
+    raw = (rec.values if values is None else values).get(name)
+    if computed_default(rec, raw):
+        return []
+    return blocks(raw, name)
+
+
+def known_blocks(rec: TfResource, name: str, values: dict | None = None) -> list[dict]:
+    got = get_blocks(rec, name, values)
+    return [] if isinstance(got, Unknown) else got
+
+
+def first_block(rec: TfResource, name: str, values: dict | None = None) -> dict:
+    got = known_blocks(rec, name, values)
+    return got[0] if got else {}
+
+
+def has(value: Any) -> bool:
+    """The value is given (possibly unknown): not None and not an empty string/list."""
+    if isinstance(value, Unknown):
+        return True
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def as_list(value: Any) -> Maybe[list]:
+    if value is None:
+        return []
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return [value]
+
+
+# --- links between records ----------------------------------------------------------
+
+
+def ids_of(rec: TfResource, *extra: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for key in ("id", "arn", *extra):
+        value = rec.values.get(key)
+        if isinstance(value, str) and value and value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def resolve_all(index: TfIndex, value: Any, types: tuple[str, ...]) -> list[TfResource]:
+    """Every record a value (a reference, a splat, an id, or a list of them) points at."""
+    found: list[TfResource] = []
+
+    def add(rec: TfResource | None) -> None:
+        if rec is not None and all(rec is not f for f in found) and (not types or rec.type in types):
+            found.append(rec)
+
+    if isinstance(value, Unknown):
+        for ref in value.refs:
+            if ref in index.by_address:
+                add(index.by_address[ref])
+            else:  # a splat (`aws_subnet.app[*].id`) names every instance
+                for rec in index.by_base.get(base_address(ref), []):
+                    add(rec)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            for rec in resolve_all(index, item, types):
+                add(rec)
+    elif isinstance(value, str):
+        add(index.resolve(value, types))
+    return found
+
+
+def of_type(index: TfIndex, *types: str) -> list[TfResource]:
+    """Managed records of `types` (cached per index: adapters ask for them record after record)."""
+    cache = _cache(index).setdefault("types", {})
+    if not cache:
+        for rec in index.records:
+            if rec.mode == "managed":
+                cache.setdefault(rec.type, []).append(rec)
+    if len(types) == 1:
+        return cache.get(types[0], [])
+    return [rec for rec in index.records if rec.mode == "managed" and rec.type in types]
+
+
+def _cache(index: TfIndex) -> dict:
+    got = _CACHES.get(index)
+    if got is None:
+        got = _CACHES[index] = {}
+    return got
+
+
+_CACHES: "weakref.WeakKeyDictionary[TfIndex, dict]" = weakref.WeakKeyDictionary()
+
+
+def _by_name(index: TfIndex, types: tuple[str, ...], key: str) -> dict[str, TfResource]:
+    cache = _cache(index).setdefault("names", {})
+    table = cache.get((types, key))
+    if table is None:
+        table = {}
+        for t in types:
+            for rec in of_type(index, t):
+                value = rec.values.get(key)
+                if isinstance(value, str) and value:
+                    table.setdefault(value, rec)
+        cache[(types, key)] = table
+    return table
+
+
+def resolve_one(index: TfIndex, value: Any, types: tuple[str, ...],
+                name_keys: tuple[str, ...] = ()) -> TfResource | None:
+    """The record a single-valued link points at; by reference, id/arn, or a name attribute
+    (`bucket`, `name`, `identifier`...) when ids are not known yet (plans)."""
+    rec = index.resolve(value, types)
+    if rec is not None:
+        return rec
+    if isinstance(value, Unknown):
+        found = resolve_all(index, value, types)
+        return found[0] if len(found) == 1 else None
+    if isinstance(value, str) and value and name_keys:
+        for key in name_keys:
+            rec = _by_name(index, types, key).get(value)
+            if rec is not None:
+                return rec
+    return None
+
+
+def _links(index: TfIndex, attribute: str, types: tuple[str, ...]) -> tuple[dict, dict]:
+    """Reverse links of `attribute` over records of `types`: by target record, by string."""
+    cache = _cache(index).setdefault("links", {})
+    got = cache.get((attribute, types))
+    if got is None:
+        by_rec: dict[int, list[TfResource]] = {}
+        by_str: dict[str, list[TfResource]] = {}
+
+        def walk(rec: TfResource, value: Any) -> None:
+            if isinstance(value, (list, tuple)):
+                for item in value:
+                    walk(rec, item)
+            elif isinstance(value, Unknown):
+                for target in resolve_all(index, value, ()):
+                    by_rec.setdefault(id(target), []).append(rec)
+            elif isinstance(value, str) and value:
+                by_str.setdefault(value, []).append(rec)
+
+        for t in types:
+            for rec in of_type(index, t):
+                walk(rec, rec.values.get(attribute))
+        got = cache[(attribute, types)] = (by_rec, by_str)
+    return got
+
+
+def linked(index: TfIndex, target: TfResource | str, attribute: str, types: tuple[str, ...],
+           name_keys: tuple[str, ...] = ()) -> list[TfResource]:
+    """Records of `types` whose `attribute` points at `target` (by reference, id, arn or
+    name), or names it when `target` is a plain name (a group outside this configuration)."""
+    by_rec, by_str = _links(index, attribute, types)
+    if isinstance(target, str):
+        keys: list[str] = [target]
+        found = list(by_str.get(target, []))
+    else:
+        found = list(by_rec.get(id(target), []))
+        keys = list(ids_of(target))
+        keys += [v for v in (target.values.get(k) for k in name_keys) if isinstance(v, str) and v]
+    for key in keys:
+        for rec in by_str.get(key, []):
+            if all(rec is not f for f in found):
+                found.append(rec)
+    return found
+
+
+def points_at(index: TfIndex, value: Any, target: TfResource, types: tuple[str, ...],
+              name_keys: tuple[str, ...]) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(points_at(index, v, target, types, name_keys) for v in value)
+    if isinstance(value, Unknown):
+        return any(rec is target for rec in resolve_all(index, value, types))
+    if isinstance(value, str) and value:
+        if value in ids_of(target):
+            return True
+        return any(target.values.get(key) == value for key in name_keys)
+    return False
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Unknown):
+        return ", ".join(value.refs) or value.reason
+    return str(value)
+
+
+def show(value: Any) -> str:
+    return _show(value)
+

@@ -157,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hds_iac.live.cli import add_live_parser
 
     add_live_parser(sub)
+    from hds_iac.report.cli import add_report_parser
+
+    add_report_parser(sub)
     sub.add_parser("checkov-dir", help="print the folder to give to checkov --external-checks-dir",
                    description="Print the folder holding hds-iac's checkov checks.")
     hook = sub.add_parser("pre-commit", help="run a pre-commit hook (native, plan, checkov)",
@@ -363,9 +366,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     from hds_iac.live.cli import cmd_live
+    from hds_iac.report.cli import cmd_report
 
     handlers = {"scan": cmd_scan, "rules": cmd_rules, "docs": cmd_docs, "live": cmd_live,
-                "checkov-dir": cmd_checkov_dir, "pre-commit": cmd_pre_commit}
+                "checkov-dir": cmd_checkov_dir, "pre-commit": cmd_pre_commit,
+                "report": cmd_report}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

@@ -1,0 +1,79 @@
+"""`hds-iac report RESULT.json...`: the HDS compliance report of several scan results."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+REPORT_EPILOG = """\
+RESULT is a JSON result written by `hds-iac scan -o json` (Terraform code, plan or state)
+or `hds-iac live aws|outscale -o json`. Several results are merged into one view: each
+finding keeps the result it came from.
+
+The report goes requirement by requirement through the HDS référentiel v2.0 (EXI 01-31:
+automated, partially automated or manual, and why), the client duties of the
+responsibility matrix that a rule covers, and the chapter 8 table of actors, pre-filled
+from a provider facts file you can edit (--providers; start from the bundled one:
+hds_iac/report/providers.toml).
+
+French is the default language (HDS EXI 07/08); --lang en for English. Finding messages
+stay in the language of the scan that wrote them: scan with the same --lang.
+
+exit status:
+  0  report written
+  2  usage error, a result file that cannot be used (the others are still reported), a bad
+     facts file, or the report could not be written
+
+examples:
+  hds-iac scan infra/ -o json --lang fr --output-file code.json
+  terraform show -json tfplan > plan.json && hds-iac scan plan.json -o json --output-file plan-result.json
+  hds-iac live outscale -o json --output-file live.json
+  hds-iac report code.json plan-result.json live.json --output-file hds-report.html
+  hds-iac report code.json -o markdown --lang en
+"""
+
+
+def add_report_parser(sub) -> None:
+    parser = sub.add_parser(
+        "report", help="HDS compliance report (HTML, Markdown, JSON) from JSON scan results",
+        description="Merge JSON scan results into one HDS compliance report for auditors.",
+        epilog=REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("results", nargs="+", metavar="RESULT.json",
+                        help="JSON result of hds-iac scan or hds-iac live")
+    parser.add_argument("-o", "--output", choices=("html", "markdown", "json"), default="html",
+                        help="report format (default: html)")
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr",
+                        help="language of the report (default: fr)")
+    parser.add_argument("--output-file", metavar="FILE",
+                        help="write the report to FILE (default: standard output)")
+    parser.add_argument("--providers", metavar="FILE",
+                        help="provider facts file for the chapter 8 table (default: the bundled"
+                             " hds_iac/report/providers.toml)")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from hds_iac import report as report_mod
+    from hds_iac.report import chapter8, merge
+
+    merged = merge.load(args.results)
+    for entry in merged.unread:
+        print(f"hds-iac: error: {entry['path']}: {entry['message']}", file=sys.stderr)
+    if not merged.sources:
+        print("hds-iac: error: no usable result: nothing to report", file=sys.stderr)
+        return 2
+    try:
+        report = report_mod.build(merged, args.lang, args.providers)
+    except chapter8.ProvidersError as exc:
+        print(f"hds-iac: error: {exc}", file=sys.stderr)
+        return 2
+    text = report_mod.render(report, args.output)
+    if args.output_file:
+        try:
+            with open(args.output_file, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            print(f"hds-iac: error: cannot write {args.output_file}: {exc.strerror}",
+                  file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(text)
+    return 2 if merged.unread else 0

@@ -1,0 +1,453 @@
+"""The report as one self-contained HTML file: inline CSS, inline SVG charts, no script,
+no CDN, no external font or image, readable on screen and printed (A4, print CSS)."""
+from __future__ import annotations
+
+import html
+import math
+
+from hds_iac import catalogue
+from hds_iac.report import texts
+from hds_iac.report.texts import colon, label, percent
+
+MAX_ROWS = 200  # findings listed per rule in the evidence section (all are in the JSON)
+COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "unknown": "#e0a100", "skipped": "#8a8a8a"}
+ICONS = {"pass": "✔", "fail": "✘", "unknown": "?", "skipped": "–", "not-evaluated": "∅",
+         "manual": "✎"}
+
+CSS = """
+:root{--ink:#1d2430;--muted:#5b6573;--line:#d5dae1;--bg:#f6f7f9;--pass:#2e7d32;--fail:#c62828;
+--unknown:#b07d00;--accent:#1f4e8c}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;
+color:var(--ink);background:#fff}
+main{max-width:1180px;margin:0 auto;padding:24px 28px 48px}
+header.top{border-bottom:3px solid var(--accent);padding-bottom:12px;margin-bottom:18px}
+h1{font-size:26px;margin:0 0 4px;color:var(--accent)}
+h2{font-size:20px;margin:32px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line);color:var(--accent)}
+h3{font-size:16px;margin:22px 0 6px}
+h4{font-size:14px;margin:14px 0 4px}
+p.sub{margin:0;color:var(--muted)}
+.meta{color:var(--muted);font-size:12.5px;margin-top:6px}
+.note{background:#fff8e1;border-left:4px solid #e0a100;padding:8px 12px;margin:12px 0;font-size:13px}
+nav.toc{background:var(--bg);padding:8px 14px;border-radius:6px;font-size:13px}
+nav.toc a{color:var(--accent);margin-right:14px;text-decoration:none}
+table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:13px}
+th,td{border-bottom:1px solid var(--line);padding:5px 7px;text-align:left;vertical-align:top}
+th{background:var(--bg);font-weight:600;font-size:12.5px}
+td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+th.num{white-space:normal}
+tr.item td{background:#fbfbfc;font-size:12.5px}
+tr.item td.id{padding-left:22px;color:var(--muted)}
+td.id{white-space:nowrap;font-weight:600}
+#requirements-table{table-layout:fixed}
+#requirements-table col.c-id{width:74px}#requirements-table col.c-auto{width:150px}
+#requirements-table .badge{white-space:normal}
+table.findings,table.duties{table-layout:fixed}
+table.duties col.d-rules{width:150px}table.duties col.d-status{width:130px}
+table.duties col.d-counts{width:110px}table.duties col.d-chart{width:166px}
+table.findings col.f-status{width:122px}table.findings col.f-sev{width:78px}
+table.findings col.f-res{width:24%}table.findings col.f-where{width:15%}table.findings col.f-src{width:12%}
+#requirements-table col.c-status{width:130px}#requirements-table col.c-counts{width:120px}
+#requirements-table col.c-chart{width:166px}
+.small{font-size:12px;color:var(--muted)}
+.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;white-space:nowrap;
+border:1px solid currentColor}
+.s-pass{color:var(--pass)}.s-fail{color:var(--fail)}.s-unknown{color:var(--unknown)}
+.s-not-evaluated,.s-manual,.s-skipped{color:var(--muted)}
+.a-automated{color:var(--pass)}.a-partial{color:var(--accent)}.a-manual{color:var(--muted)}
+.cards{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0 6px}
+.card{flex:1 1 250px;border:1px solid var(--line);border-radius:8px;padding:12px 14px;display:flex;
+gap:12px;align-items:center}
+.card .big{font-size:24px;font-weight:700}
+.card .what{font-size:13px;color:var(--muted)}
+code{font:12px/1.3 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;overflow-wrap:anywhere}
+.fact .v{font-weight:600}
+sup.ref{font-size:10px;color:var(--accent)}
+ol.sources{font-size:12px;color:var(--muted);padding-left:22px}
+ol.sources li{word-break:break-word}
+svg{vertical-align:middle}
+.legend span{margin-right:14px;white-space:nowrap}
+.sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:baseline}
+@media print{
+ @page{size:A4;margin:14mm 12mm}
+ body{font-size:10.5pt}
+ main{max-width:none;padding:0}
+ nav.toc{display:none}
+ h2{break-after:avoid;page-break-after:avoid}
+ h3,h4{break-after:avoid}
+ tr,.card{break-inside:avoid;page-break-inside:avoid}
+ thead{display:table-header-group}
+ section.evidence,section.chapter8{break-before:page}
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ a{color:inherit;text-decoration:none}
+ #requirements-table col.c-id{width:54px}#requirements-table col.c-auto{width:92px}
+ #requirements-table col.c-status{width:96px}#requirements-table col.c-counts{width:66px}
+ #requirements-table col.c-chart{width:92px}
+ table.duties col.d-rules{width:100px}table.duties col.d-status{width:96px}
+ table.duties col.d-counts{width:66px}table.duties col.d-chart{width:92px}
+ table.findings col.f-status{width:92px}table.findings col.f-sev{width:60px}
+ .badge{white-space:normal}
+ td svg.bar{width:100%}
+ table{font-size:9pt}
+}
+"""
+
+
+def e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def bar(counts: dict[str, int], lang: str, width: int = 150, height: int = 12) -> str:
+    """A stacked horizontal bar: pass, fail, unknown, skipped."""
+    total = sum(counts.get(s, 0) for s in COLOURS)
+    names = texts.STATUS[lang]
+    summary = ", ".join(f"{names[s]} {counts.get(s, 0)}" for s in COLOURS if counts.get(s, 0))
+    title = summary or names["not-evaluated"]
+    parts = [f'<svg class="bar" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+             ' preserveAspectRatio="none"'
+             f' role="img" aria-label="{e(title)}"><title>{e(title)}</title>',
+             f'<rect x="0" y="0" width="{width}" height="{height}" rx="2" fill="#eceff3"/>']
+    x = 0.0
+    for status, colour in COLOURS.items():
+        n = counts.get(status, 0)
+        if not n:
+            continue
+        w = width * n / total
+        parts.append(f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="{height}" fill="{colour}"/>')
+        x += w
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def donut(share: float | None, colour: str, lang: str, size: int = 64) -> str:
+    """A ring showing a share (0-100)."""
+    r = size / 2 - 6
+    circumference = 2 * math.pi * r
+    value = share or 0.0
+    dash = circumference * value / 100
+    text = percent(share, lang)
+    short = f"{value:.0f}" + ("\u202f%" if lang == "fr" else "%")
+    c = size / 2
+    return (f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}" role="img"'
+            f' aria-label="{e(text)}"><title>{e(text)}</title>'
+            f'<circle cx="{c}" cy="{c}" r="{r:.2f}" fill="none" stroke="#eceff3" stroke-width="9"/>'
+            f'<circle cx="{c}" cy="{c}" r="{r:.2f}" fill="none" stroke="{colour}" stroke-width="9"'
+            f' stroke-dasharray="{dash:.2f} {circumference:.2f}" transform="rotate(-90 {c} {c})"/>'
+            f'<text x="{c}" y="{c + 4}" text-anchor="middle" font-size="12" font-weight="700"'
+            f' fill="#1d2430">{e(short)}</text></svg>')
+
+
+def badge(status: str, lang: str) -> str:
+    return (f'<span class="badge s-{status}" data-status="{status}">{ICONS[status]} '
+            f'{e(texts.STATUS[lang][status])}</span>')
+
+
+def _counts_cell(counts: dict[str, int]) -> str:
+    text = f'{counts["pass"]} / {counts["fail"]} / {counts["unknown"]}'
+    if counts.get("skipped"):
+        text += f' <span class="small">(+{counts["skipped"]})</span>'
+    return text
+
+
+def _where(res: dict) -> str:
+    if res.get("file") and res.get("line"):
+        return f'{res["file"]}:{res["line"]}'
+    return res.get("file") or res.get("cloud_id") or ""
+
+
+class _Sources:
+    """Numbered footnotes for the chapter 8 facts."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def ref(self, source: str) -> str:
+        if not source:
+            return ""
+        if source not in self.items:
+            self.items.append(source)
+        n = self.items.index(source) + 1
+        return f'<sup class="ref"><a href="#src-{n}">[{n}]</a></sup>'
+
+
+def _summary(report) -> list[str]:
+    lang = report.lang
+    fig = report.coverage.figures()
+    req, duties = fig["requirements"], fig["duties"]
+    out = [f'<section id="summary"><h2>{e(label(lang, "summary"))}</h2>', '<div class="cards">']
+    cards = (
+        ("req-with-checks", req["share_with_checks"], "#1f4e8c",
+         f'{req["with_checks"]} {label(lang, "of")} {req["total"]}', label(lang, "req_with_checks")),
+        ("req-passing", req["share_passing"], COLOURS["pass"],
+         f'{req["pass"]} {label(lang, "of")} {req["with_checks"]}', label(lang, "req_passing")),
+        ("duties-passing", duties["share_passing"], COLOURS["pass"],
+         f'{duties["pass"]} {label(lang, "of")} {duties["covered"]}', label(lang, "duties_passing")),
+    )
+    for key, share, colour, figure, what in cards:
+        out.append(f'<div class="card" id="card-{key}">{donut(share, colour, lang)}<div>'
+                   f'<div class="big">{e(figure)}</div><div class="what">{e(what)} · '
+                   f'{e(percent(share, lang))}</div></div></div>')
+    out.append("</div>")
+    out.append(f'<p class="small">{e(label(lang, "coverage_note"))}</p>')
+    totals = fig["findings"]
+    names = texts.STATUS[lang]
+    out.append(f'<h3>{e(label(lang, "findings_by_status"))}</h3><p class="legend" id="totals">')
+    for s in ("pass", "fail", "unknown", "skipped"):
+        out.append(f'<span><i class="sw" style="background:{COLOURS[s]}"></i>{e(names[s])} '
+                   f'<b data-count="{s}">{totals[s]}</b></span>')
+    out.append(f'</p>{bar(totals, lang, width=520, height=16)}')
+    out.append(f'<h3>{e(label(lang, "by_topic"))}</h3><table id="topics"><thead><tr>'
+               f'<th>{e(label(lang, "topic"))}</th><th>{e(label(lang, "status"))}</th>'
+               f'<th class="num">{e(label(lang, "counts"))}</th><th>{e(label(lang, "chart"))}</th>'
+               f'<th>{e(label(lang, "rules"))}</th></tr></thead><tbody>')
+    for t in report.coverage.topics:
+        out.append(f'<tr data-topic="{e(t.topic)}"><td>{e(texts.TOPICS[lang][t.topic])}</td>'
+                   f'<td>{badge(t.status, lang)}</td><td class="num">{_counts_cell(t.counts)}</td>'
+                   f'<td>{bar(t.counts, lang)}</td><td class="small">{e(", ".join(t.rules))}</td></tr>')
+    out.append("</tbody></table></section>")
+    return out
+
+
+def _sources(report) -> list[str]:
+    lang = report.lang
+    m = report.merged
+    out = [f'<section id="sources"><h2>{e(label(lang, "sources"))}</h2><table><thead><tr>'
+           f'<th>{e(label(lang, "source_file"))}</th><th>{e(label(lang, "source_kind"))}</th>'
+           f'<th>{e(label(lang, "inputs"))}</th><th class="num">{e(label(lang, "resources"))}</th>'
+           f'<th class="num">{e(label(lang, "findings"))}</th></tr></thead><tbody>']
+    for s in m.sources:
+        kinds = ", ".join(texts.KINDS[lang].get(k, k) for k in s.kinds)
+        inputs = "<br>".join(f'<code>{e(i.get("path", ""))}</code>' for i in s.inputs)
+        out.append(f'<tr><td><code>{e(s.name)}</code></td><td>{e(kinds)}</td><td>{inputs}</td>'
+                   f'<td class="num">{s.resources}</td><td class="num">{s.findings}</td></tr>')
+    out.append("</tbody></table></section>")
+    return out
+
+
+def _requirements(report) -> list[str]:
+    lang = report.lang
+    auto, reasons = texts.AUTOMATION[lang], texts.REASONS[lang]
+    out = [f'<section id="requirements"><h2>{e(label(lang, "requirements"))}</h2>',
+           '<table id="requirements-table"><colgroup><col class="c-id"><col><col class="c-auto">'
+           '<col class="c-status"><col class="c-counts"><col class="c-chart"></colgroup>'
+           f'<thead><tr><th>{e(label(lang, "requirement"))}</th>'
+           f'<th>{e(label(lang, "req_title"))}</th><th>{e(label(lang, "automation"))}</th>'
+           f'<th>{e(label(lang, "status"))}</th><th class="num">{e(label(lang, "counts"))}</th>'
+           f'<th>{e(label(lang, "chart"))}</th></tr></thead><tbody>']
+    for v in report.coverage.requirements:
+        r = v.requirement
+        why = ""
+        if r.reasons:
+            why = f'<div class="small"><b>{e(label(lang, "why_manual") + colon(lang))}</b>'
+            why += e(", ".join(reasons[x] for x in r.reasons)) + "</div>"
+        rules = f'<div class="small">{e(label(lang, "rules") + colon(lang))}'
+        rules = rules + e(", ".join(v.rules)) + "</div>" if v.rules else ""
+        counts = _counts_cell(v.counts) if r.automation != "manual" else "–"
+        chart = bar(v.counts, lang) if r.automation != "manual" else ""
+        out.append(
+            f'<tr class="req" id="{e(r.id.replace(" ", "-"))}" data-requirement="{e(r.id)}"'
+            f' data-automation="{r.automation}" data-status="{v.status}">'
+            f'<td class="id">{e(r.id)}</td><td>{e(r.title.get(lang))}'
+            f'<div class="small">{e(r.explain.get(lang))}</div>{why}{rules}</td>'
+            f'<td><span class="badge a-{r.automation}">{e(auto[r.automation])}</span></td>'
+            f'<td>{badge(v.status, lang)}</td><td class="num">{counts}</td><td>{chart}</td></tr>')
+        for i in v.items:
+            detail = e(", ".join(i.rules)) if i.rules else e(
+                (i.item.explain.get(lang) if i.item.explain else "")
+                + (" (" + ", ".join(reasons[x] for x in i.item.reasons) + ")"
+                   if i.item.reasons else ""))
+            out.append(
+                f'<tr class="item" data-item="{e(r.id)} {e(i.item.id)}" data-status="{i.status}">'
+                f'<td class="id">{e(i.item.id)}</td><td>{e(i.item.title.get(lang))}'
+                f'<div class="small">{detail}</div></td><td></td><td>{badge(i.status, lang)}</td>'
+                f'<td class="num">{_counts_cell(i.counts) if i.rules else "–"}</td>'
+                f'<td>{bar(i.counts, lang) if i.rules else ""}</td></tr>')
+    out.append("</tbody></table>")
+    legend = label(lang, "legend") + colon(lang)
+    out.append(f'<p class="small"><b>{e(legend)}</b>{e(label(lang, "legend_text"))}</p></section>')
+    return out
+
+
+def _findings_table(findings: list[dict], report) -> list[str]:
+    lang = report.lang
+    sev = texts.SEVERITY[lang]
+    out = ['<table class="findings"><colgroup><col class="f-status"><col class="f-sev">'
+           '<col class="f-res"><col class="f-where"><col class="f-src"><col></colgroup>'
+           f'<thead><tr><th>{e(label(lang, "status"))}</th>'
+           f'<th>{e(label(lang, "severity"))}</th><th>{e(label(lang, "resource"))}</th>'
+           f'<th>{e(label(lang, "where"))}</th><th>{e(label(lang, "source"))}</th>'
+           f'<th>{e(label(lang, "message"))}</th></tr></thead><tbody>']
+    order = {"fail": 0, "unknown": 1, "skipped": 2, "pass": 3}
+    ranked = sorted(findings, key=lambda f: (order[f["status"]],
+                                             (f.get("resource") or {}).get("address", "")))
+    for f in ranked[:MAX_ROWS]:
+        res = f.get("resource") or {}
+        region = f' <span class="small">{e(res["region"])}</span>' if res.get("region") else ""
+        src = report.merged.sources[f["source"]]
+        out.append(f'<tr data-status="{f["status"]}"><td>{badge(f["status"], lang)}</td>'
+                   f'<td>{e(sev.get(f.get("severity", ""), f.get("severity", "")))}</td>'
+                   f'<td><code>{e(res.get("address", ""))}</code>{region}</td>'
+                   f'<td><code>{e(_where(res))}</code></td><td><code>{e(src.name)}</code></td>'
+                   f'<td>{e(f.get("message", ""))}</td></tr>')
+    out.append("</tbody></table>")
+    if len(ranked) > MAX_ROWS:
+        out.append(f'<p class="small">{e(label(lang, "more_rows", n=len(ranked) - MAX_ROWS))}</p>')
+    return out
+
+
+def _evidence(report) -> list[str]:
+    lang = report.lang
+    cat = catalogue.load()
+    out = [f'<section id="evidence" class="evidence"><h2>{e(label(lang, "evidence"))}</h2>',
+           f'<p class="small">{e(label(lang, "evidence_intro"))}</p>']
+    for v in report.coverage.requirements:
+        if v.requirement.automation == "manual":
+            continue
+        out.append(f'<h3 id="evidence-{e(v.requirement.id.replace(" ", "-"))}">'
+                   f'{e(v.requirement.id)} — {e(v.requirement.title.get(lang))} '
+                   f'{badge(v.status, lang)}</h3>')
+        for rid in v.rules:
+            found = [f for f in v.findings if f["rule_id"] == rid]
+            meta = cat.rules.get(rid)
+            title = meta.title.get(lang) if meta else (found[0].get("title", "") if found else "")
+            counts = {s: sum(f["status"] == s for f in found) for s in COLOURS}
+            out.append(f'<h4>{e(rid)} — {e(title)} {bar(counts, lang, 110, 10)} '
+                       f'<span class="small">{_counts_cell(counts)}</span></h4>')
+            if found:
+                out += _findings_table(found, report)
+            else:
+                out.append(f'<p class="small">{e(label(lang, "no_evidence"))}</p>')
+    out.append("</section>")
+    return out
+
+
+def _duties(report) -> list[str]:
+    lang = report.lang
+    cat = catalogue.load()
+    out = [f'<section id="duties"><h2>{e(label(lang, "duties"))}</h2>',
+           f'<p class="small">{e(label(lang, "duties_intro"))}</p>']
+    current = None
+    for d in report.coverage.duties:
+        doc = cat.documents.get(d.duty.document)
+        heading = f'{doc.title.get(lang) if doc else d.duty.document} — § {d.duty.section}'
+        if heading != current:
+            if current is not None:
+                out.append("</tbody></table>")
+            current = heading
+            out.append(f'<h3>{e(heading)}</h3><table class="duties"><colgroup><col><col class="d-rules">'
+                       '<col class="d-status"><col class="d-counts"><col class="d-chart"></colgroup><thead><tr>'
+                       f'<th>{e(label(lang, "duty"))}</th><th>{e(label(lang, "rules"))}</th>'
+                       f'<th>{e(label(lang, "status"))}</th><th class="num">'
+                       f'{e(label(lang, "counts"))}</th><th>{e(label(lang, "chart"))}</th>'
+                       f'</tr></thead><tbody>')
+        cites = (f'<div class="small">{e(label(lang, "cites") + colon(lang))}{e(d.duty.cites)}</div>'
+                 if d.duty.cites else "")
+        out.append(f'<tr data-duty="{e(d.duty.key)}" data-status="{d.status}">'
+                   f'<td>{e(d.duty.duty.get(lang))}{cites}</td>'
+                   f'<td class="small">{e(", ".join(d.rules) or "–")}</td><td>{badge(d.status, lang)}</td>'
+                   f'<td class="num">{_counts_cell(d.counts)}</td><td>{bar(d.counts, lang)}</td></tr>')
+    if current is not None:
+        out.append("</tbody></table>")
+    out.append("</section>")
+    return out
+
+
+def _fact_cell(fact, lang: str, sources: _Sources) -> str:
+    words = texts.LABELS[lang]
+    value = words.get(fact.value, fact.value) if fact.value in (
+        "yes", "no", "unknown", "exempt", "host", "subcontractor") else fact.value
+    cls = "s-unknown" if fact.value == "unknown" else ""
+    text = f'<span class="v {cls}" data-value="{e(fact.value)}">{e(value)}</span>'
+    if fact.countries:
+        text += f' <span class="small">({e(", ".join(fact.countries))})</span>'
+    text += sources.ref(fact.source)
+    if fact.note:
+        text += f'<div class="small">{e(fact.note.get(lang))}</div>'
+    return text
+
+
+def _chapter8(report) -> list[str]:
+    from hds_iac.report.chapter8 import FACTS
+
+    lang = report.lang
+    sources = _Sources()
+    out = [f'<section id="chapter8" class="chapter8"><h2>{e(label(lang, "chapter8"))}</h2>',
+           f'<p class="small">{e(label(lang, "chapter8_intro", file=report.providers_file))}</p>']
+    if not report.chapter8:
+        out.append(f'<p>{e(label(lang, "no_actor"))}</p></section>')
+        return out
+    out.append('<table id="chapter8-table"><thead><tr>'
+               + "".join(f"<th>{e(label(lang, name))}</th>" for name in FACTS)
+               + "</tr></thead><tbody>")
+    for row in report.chapter8:
+        cells = [_fact_cell(row.actor.facts[name], lang, sources) for name in FACTS]
+        if row.regions:
+            cells[0] += f'<div class="small">{e(label(lang, "regions_found") + colon(lang))}'
+            cells[0] += e(", ".join(row.regions)) + "</div>"
+        provider = row.actor.provider or ""
+        out.append(f'<tr data-actor="{e(row.actor.key)}" data-provider="{e(provider)}">'
+                   + "".join(f'<td class="fact">{c}</td>' for c in cells) + "</tr>")
+        for region, facts in row.overrides.items():
+            cells = [f'<span class="small">{e(region)}</span>'] + [
+                _fact_cell(facts[name], lang, sources) if name in facts else ""
+                for name in FACTS[1:]]
+            out.append(f'<tr class="item" data-region="{e(region)}">'
+                       + "".join(f'<td class="fact">{c}</td>' for c in cells) + "</tr>")
+    out.append("</tbody></table>")
+    if sources.items:
+        out.append(f'<h3>{e(label(lang, "sources_list"))}</h3><ol class="sources">')
+        out += [f'<li id="src-{n}">{e(s)}</li>' for n, s in enumerate(sources.items, 1)]
+        out.append("</ol>")
+    out.append("</section>")
+    return out
+
+
+def _problems(report) -> list[str]:
+    lang = report.lang
+    m = report.merged
+    out = []
+    if m.unread or m.errors:
+        out.append(f'<section id="errors"><h2>{e(label(lang, "errors"))}</h2>'
+                   f'<p class="small">{e(label(lang, "errors_intro"))}</p><ul>')
+        out += [f'<li><code>{e(u["path"])}</code>{e(colon(lang))}{e(u["message"])}</li>' for u in m.unread]
+        out += [f'<li><code>{e(x["path"])}</code>{e(colon(lang))}{e(x["message"])}</li>' for x in m.errors]
+        out.append("</ul></section>")
+    if m.notices:
+        out.append(f'<section id="notices"><h2>{e(label(lang, "notices"))}</h2><ul class="small">')
+        out += [f'<li><code>{e(x["path"])}</code>{e(colon(lang))}{e(x["message"])}</li>' for x in m.notices]
+        out.append("</ul></section>")
+    return out
+
+
+def render(report) -> str:
+    lang = report.lang
+    toc = [("summary", "summary"), ("sources", "sources"), ("requirements", "requirements"),
+           ("evidence", "evidence"), ("duties", "duties"), ("chapter8", "chapter8")]
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="hds-iac {e(report.tool_version)}">',
+        f"<title>{e(label(lang, 'title'))}</title>",
+        f"<style>{CSS}</style></head><body><main>",
+        f'<header class="top"><h1>{e(label(lang, "title"))}</h1>'
+        f'<p class="sub">{e(label(lang, "subtitle"))}</p>'
+        f'<div class="meta">{e(label(lang, "generated"))} {e(report.generated)} · '
+        f'{e(label(lang, "tool"))} hds-iac {e(report.tool_version)}</div></header>',
+        f'<nav class="toc" aria-label="{e(label(lang, "toc"))}">'
+        + "".join(f'<a href="#{anchor}">{e(label(lang, key))}</a>' for anchor, key in toc)
+        + "</nav>",
+    ]
+    if report.other_message_langs:
+        out.append(f'<p class="note">{e(label(lang, "lang_note", langs=", ".join(report.other_message_langs), target=lang))}</p>')
+    out += _summary(report)
+    out += _sources(report)
+    out += _requirements(report)
+    out += _evidence(report)
+    out += _duties(report)
+    out += _chapter8(report)
+    out += _problems(report)
+    out.append(f'<footer><h2>{e(label(lang, "method"))}</h2>'
+               f'<p class="small">{e(label(lang, "method_text"))}</p></footer>')
+    out.append("</main></body></html>")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,138 @@
+"""The report as Markdown (a wiki page, a merge-request comment, a PDF through pandoc):
+the same sections as the HTML, without the charts and with the evidence limited to the
+failing and unknown findings (every finding is in the JSON and HTML reports)."""
+from __future__ import annotations
+
+from hds_iac import catalogue
+from hds_iac.report import texts
+from hds_iac.report.chapter8 import FACTS
+from hds_iac.report.texts import colon, label, percent
+
+ICONS = {"pass": "✅", "fail": "❌", "unknown": "⚠️", "not-evaluated": "∅", "manual": "✎",
+         "skipped": "–"}
+MAX_ROWS = 100
+
+
+def _cell(text: object) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _status(status: str, lang: str) -> str:
+    return f"{ICONS[status]} {texts.STATUS[lang][status]}"
+
+
+def _counts(c: dict[str, int]) -> str:
+    return f'{c["pass"]} / {c["fail"]} / {c["unknown"]}'
+
+
+def _fact(fact, lang: str) -> str:
+    words = texts.LABELS[lang]
+    value = words.get(fact.value, fact.value) if fact.value in (
+        "yes", "no", "unknown", "exempt", "host", "subcontractor") else fact.value
+    text = f"**{value}**" if fact.value != "unknown" else f"_{value}_"
+    if fact.countries:
+        text += f" ({', '.join(fact.countries)})"
+    if fact.source:
+        text += f" — {label(lang, 'source')}{colon(lang)}{fact.source}"
+    if fact.note:
+        text += f" — {fact.note.get(lang)}"
+    return _cell(text)
+
+
+def render(report) -> str:
+    lang = report.lang
+    cov = report.coverage
+    fig = cov.figures()
+    req, duties = fig["requirements"], fig["duties"]
+    cat = catalogue.load()
+    of = label(lang, "of")
+    c = colon(lang)
+    lines = [f"# {label(lang, 'title')}", "", f"_{label(lang, 'subtitle')}_", "",
+             f"{label(lang, 'generated')} {report.generated} · {label(lang, 'tool')} hds-iac "
+             f"{report.tool_version}", ""]
+    if report.other_message_langs:
+        lines += [f"> {label(lang, 'lang_note', langs=', '.join(report.other_message_langs), target=lang)}", ""]
+    lines += [f"## {label(lang, 'summary')}", "",
+              f"- **{label(lang, 'req_with_checks')}**{c}{req['with_checks']} {of} {req['total']}"
+              f" ({percent(req['share_with_checks'], lang)})",
+              f"- **{label(lang, 'req_passing')}**{c}{req['pass']} {of} {req['with_checks']}"
+              f" ({percent(req['share_passing'], lang)})",
+              f"- **{label(lang, 'duties_passing')}**{c}{duties['pass']} {of} {duties['covered']}"
+              f" ({percent(duties['share_passing'], lang)})",
+              f"- **{label(lang, 'findings_by_status')}**{c}"
+              + ", ".join(f"{texts.STATUS[lang][s]} {fig['findings'][s]}"
+                          for s in ("pass", "fail", "unknown", "skipped")),
+              "", f"_{label(lang, 'coverage_note')}_", "",
+              f"| {label(lang, 'topic')} | {label(lang, 'status')} | {label(lang, 'counts')} |",
+              "|---|---|---:|"]
+    for t in cov.topics:
+        lines.append(f"| {texts.TOPICS[lang][t.topic]} | {_status(t.status, lang)} | {_counts(t.counts)} |")
+    lines += ["", f"## {label(lang, 'sources')}", "",
+              f"| {label(lang, 'source_file')} | {label(lang, 'source_kind')} | "
+              f"{label(lang, 'resources')} | {label(lang, 'findings')} |", "|---|---|---:|---:|"]
+    for s in report.merged.sources:
+        kinds = ", ".join(texts.KINDS[lang].get(k, k) for k in s.kinds)
+        lines.append(f"| `{_cell(s.name)}` | {kinds} | {s.resources} | {s.findings} |")
+    lines += ["", f"## {label(lang, 'requirements')}", "",
+              f"| {label(lang, 'requirement')} | {label(lang, 'req_title')} | "
+              f"{label(lang, 'automation')} | {label(lang, 'status')} | {label(lang, 'counts')} | "
+              f"{label(lang, 'why_manual')} |", "|---|---|---|---|---:|---|"]
+    for v in cov.requirements:
+        r = v.requirement
+        why = ", ".join(texts.REASONS[lang][x] for x in r.reasons)
+        counts = _counts(v.counts) if r.automation != "manual" else "–"
+        lines.append(f"| {r.id} | {_cell(r.title.get(lang))} | {texts.AUTOMATION[lang][r.automation]}"
+                     f" | {_status(v.status, lang)} | {counts} | {_cell(why)} |")
+        for i in v.items:
+            lines.append(f"| {r.id} {i.item.id} | {_cell(i.item.title.get(lang))} | | "
+                         f"{_status(i.status, lang)} | {_counts(i.counts) if i.rules else '–'} | "
+                         f"{_cell(', '.join(texts.REASONS[lang][x] for x in i.item.reasons))} |")
+    lines += ["", f"_{label(lang, 'legend')}{c}{label(lang, 'legend_text')}_", "",
+              f"## {label(lang, 'evidence')}", ""]
+    for v in cov.requirements:
+        if v.requirement.automation == "manual":
+            continue
+        lines += [f"### {v.requirement.id} — {v.requirement.title.get(lang)}: "
+                  f"{_status(v.status, lang)}", ""]
+        for rid in v.rules:
+            found = [f for f in v.findings if f["rule_id"] == rid]
+            meta = cat.rules.get(rid)
+            counts = {s: sum(f["status"] == s for f in found) for s in ("pass", "fail", "unknown")}
+            lines.append(f"- **{rid}** {meta.title.get(lang) if meta else ''}{c}{_counts(counts)}")
+            bad = [f for f in found if f["status"] in ("fail", "unknown")]
+            for f in bad[:MAX_ROWS]:
+                res = f.get("resource") or {}
+                src = report.merged.sources[f["source"]].name
+                lines.append(f"  - {_status(f['status'], lang)} `{_cell(res.get('address', ''))}`"
+                             f" ({_cell(src)}){c}{_cell(f.get('message', ''))}")
+            if len(bad) > MAX_ROWS:
+                lines.append(f"  - {label(lang, 'more_rows', n=len(bad) - MAX_ROWS)}")
+        lines.append("")
+    lines += [f"## {label(lang, 'duties')}", "", f"_{label(lang, 'duties_intro')}_", "",
+              f"| {label(lang, 'section')} | {label(lang, 'duty')} | {label(lang, 'rules')} | "
+              f"{label(lang, 'status')} | {label(lang, 'counts')} |", "|---|---|---|---|---:|"]
+    for d in cov.duties:
+        lines.append(f"| § {d.duty.section} | {_cell(d.duty.duty.get(lang))} | {', '.join(d.rules)}"
+                     f" | {_status(d.status, lang)} | {_counts(d.counts)} |")
+    lines += ["", f"## {label(lang, 'chapter8')}", "",
+              f"_{label(lang, 'chapter8_intro', file=report.providers_file)}_", ""]
+    if not report.chapter8:
+        lines.append(label(lang, "no_actor"))
+    for row in report.chapter8:
+        name = row.actor.facts["actor"].value
+        lines += [f"### {name}", ""]
+        if row.regions:
+            lines.append(f"- {label(lang, 'regions_found')}{c}{', '.join(row.regions)}")
+        for fact in FACTS:
+            lines.append(f"- {label(lang, fact)}{c}{_fact(row.actor.facts[fact], lang)}")
+        for region, facts in row.overrides.items():
+            for fact, value in facts.items():
+                lines.append(f"- {region} — {label(lang, fact)}{c}{_fact(value, lang)}")
+        lines.append("")
+    problems = report.merged.unread + report.merged.errors
+    if problems:
+        lines += [f"## {label(lang, 'errors')}", "", f"_{label(lang, 'errors_intro')}_", ""]
+        lines += [f"- `{_cell(p['path'])}`{c}{_cell(p['message'])}" for p in problems]
+        lines.append("")
+    lines += [f"## {label(lang, 'method')}", "", label(lang, "method_text")]
+    return "\n".join(lines) + "\n"

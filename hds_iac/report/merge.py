@@ -1,0 +1,133 @@
+"""Several JSON scan results (`hds-iac scan -o json`, `hds-iac live aws|outscale -o json`)
+into one view: every finding keeps the result it came from.
+
+Findings are not de-duplicated: the same resource judged from its code, its plan and the
+live account is three pieces of evidence, and an auditor wants to see all three.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from hds_iac import catalogue
+
+SUPPORTED_VERSIONS = (1,)
+STATUSES = ("pass", "fail", "unknown", "skipped")
+
+
+class MergeError(ValueError):
+    """A result file cannot be used: unreadable, not JSON, not an hds-iac result."""
+
+
+@dataclass
+class Source:
+    """One merged result file."""
+
+    name: str  # the file as given on the command line
+    kinds: list[str]  # input kinds inside it: hcl, plan, state, aws, outscale
+    inputs: list[dict]
+    findings: int
+    resources: int
+    tool_version: str
+    message_lang: str | None  # language the scan wrote its messages in, when recognisable
+
+
+@dataclass
+class Merged:
+    sources: list[Source] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)  # finding dicts + "source": index
+    errors: list[dict] = field(default_factory=list)  # {"path", "message", "source"}
+    notices: list[dict] = field(default_factory=list)
+    unread: list[dict] = field(default_factory=list)  # result files that could not be used
+
+    def providers(self) -> dict[str, set[str]]:
+        """Provider -> regions seen, from the findings and the live inputs."""
+        found: dict[str, set[str]] = {}
+        for f in self.findings:
+            res = f.get("resource") or {}
+            if res.get("provider"):
+                regions = found.setdefault(res["provider"], set())
+                if res.get("region"):
+                    regions.add(res["region"])
+        for src in self.sources:
+            for entry in src.inputs:
+                if entry.get("kind") in ("aws", "outscale"):
+                    regions = found.setdefault(entry["kind"], set())
+                    if entry.get("region"):
+                        regions.add(entry["region"])
+                    regions.update(r for r in entry.get("regions") or () if isinstance(r, str))
+        return found
+
+
+def _message_lang(findings: list[dict]) -> str | None:
+    """The scan's language, from the finding titles (the catalogue has both)."""
+    cat = catalogue.load()
+    for f in findings:
+        meta = cat.rules.get(f.get("rule_id", ""))
+        if meta is None:
+            continue
+        if f.get("title") == meta.title.fr:
+            return "fr"
+        if f.get("title") == meta.title.en:
+            return "en"
+    return None
+
+
+def _check(doc: object, name: str) -> dict:
+    if not isinstance(doc, dict) or "findings" not in doc or "version" not in doc:
+        raise MergeError(f"{name}: not an hds-iac JSON result (write one with"
+                         " `hds-iac scan -o json` or `hds-iac live ... -o json`)")
+    if doc["version"] not in SUPPORTED_VERSIONS:
+        raise MergeError(f"{name}: JSON result version {doc['version']!r} is not supported"
+                         f" (this hds-iac reads version {', '.join(map(str, SUPPORTED_VERSIONS))})")
+    if not isinstance(doc["findings"], list):
+        raise MergeError(f"{name}: 'findings' is not a list")
+    for i, f in enumerate(doc["findings"]):
+        if not isinstance(f, dict) or f.get("status") not in STATUSES or not f.get("rule_id"):
+            raise MergeError(f"{name}: finding {i} has no rule_id or an unknown status")
+    return doc
+
+
+def add(merged: Merged, name: str, doc: dict) -> None:
+    """Add one parsed JSON result to the merged view."""
+    doc = _check(doc, name)
+    index = len(merged.sources)
+    inputs = [i for i in doc.get("inputs") or [] if isinstance(i, dict)]
+    kinds = sorted({str(i.get("kind")) for i in inputs if i.get("kind")})
+    summary = doc.get("summary") or {}
+    merged.sources.append(Source(
+        name=name, kinds=kinds, inputs=inputs, findings=len(doc["findings"]),
+        resources=int(summary.get("resources") or sum(int(i.get("resources") or 0)
+                                                       for i in inputs)),
+        tool_version=str((doc.get("tool") or {}).get("version", "")),
+        message_lang=_message_lang(doc["findings"]),
+    ))
+    for f in doc["findings"]:
+        merged.findings.append({**f, "source": index})
+    for key, target in (("errors", merged.errors), ("notices", merged.notices)):
+        for entry in doc.get(key) or []:
+            if isinstance(entry, dict):
+                target.append({"path": str(entry.get("path", "")),
+                               "message": str(entry.get("message", "")), "source": index})
+
+
+def load(paths: Iterable[str]) -> Merged:
+    """Read every result file; one that cannot be used is recorded in `unread`, the others
+    are still merged."""
+    merged = Merged()
+    for path in paths:
+        try:
+            raw = Path(path).read_bytes()
+            text = raw.decode("utf-8-sig")
+            add(merged, path, json.loads(text))
+        except OSError as exc:
+            merged.unread.append({"path": path, "message": exc.strerror or str(exc)})
+        except UnicodeDecodeError:
+            merged.unread.append({"path": path, "message": "not UTF-8 text"})
+        except json.JSONDecodeError as exc:
+            merged.unread.append({"path": path, "message": f"not JSON ({exc.msg}, line {exc.lineno})"})
+        except MergeError as exc:
+            merged.unread.append({"path": path, "message": str(exc).removeprefix(f"{path}: ")})
+    return merged

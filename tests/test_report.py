@@ -1,0 +1,333 @@
+"""`hds-iac report`: merged scan results -> the HDS compliance report (JSON, Markdown).
+
+Every result is written by the real `hds-iac scan` (fixtures/example and plan fixtures);
+the report is produced by the real command line. The HTML rendering is checked in a
+browser by test_report_html.py.
+"""
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, run_cli
+from hds_iac import catalogue
+from hds_iac.report import chapter8, coverage, texts
+
+EXAMPLE = FIXTURES / "example"
+PLAN_OUTSCALE = FIXTURES / "rules" / "HDS-BAK-006" / "outscale-plan-fail" / "plan.json"
+PLAN_AWS = FIXTURES / "rules" / "HDS-LOC-001" / "aws-plan-fail" / "plan.json"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> dict[str, Path]:
+    """JSON results of the real scanner: the example folder (French and English) and two
+    plans."""
+    folder = tmp_path_factory.mktemp("results")
+    out = {}
+    for name, target, lang in (("code", EXAMPLE, "fr"), ("code-en", EXAMPLE, "en"),
+                               ("plan-outscale", PLAN_OUTSCALE, "fr"),
+                               ("plan-aws", PLAN_AWS, "fr")):
+        path = folder / f"{name}.json"
+        run = run_cli("scan", str(target), "-o", "json", "--lang", lang,
+                      "--output-file", str(path))
+        assert run.code in (0, 1), run.stderr
+        out[name] = path
+    return out
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text("utf-8"))
+
+
+def report_json(*paths: Path, extra: tuple[str, ...] = ()) -> dict:
+    run = run_cli("report", *map(str, paths), "-o", "json", *extra)
+    assert run.code == 0, run.stderr
+    return run.json()
+
+
+# --- the data files --------------------------------------------------------------------
+
+
+def test_requirements_list_exi_01_to_31_in_both_languages() -> None:
+    reqs = coverage.requirements()
+    assert [r.id for r in reqs] == [f"EXI {n:02d}" for n in range(1, 32)]
+    for r in reqs:
+        assert r.title.fr and r.title.en and r.explain.fr and r.explain.en, r.id
+        assert r.title.fr != r.title.en, r.id
+        if r.automation != "automated":
+            assert r.reasons, f"{r.id}: a {r.automation} requirement says why"
+
+
+def test_automation_agrees_with_the_catalogue() -> None:
+    """One source of truth: a requirement is automated or partial exactly when a rule of the
+    catalogue cites it; every item of EXI 05 a rule cites exists, and an item no rule cites
+    says why."""
+    cited = coverage.rules_by_requirement()
+    for r in coverage.requirements():
+        rules = cited.get(r.id, {}).get(None, [])
+        assert (r.automation != "manual") == bool(rules), (r.id, r.automation, rules)
+        letters = {i.id for i in r.items}
+        assert {k for k in cited.get(r.id, {}) if k} <= letters, r.id
+        for item in r.items:
+            if not cited.get(r.id, {}).get(item.id):
+                assert item.reasons and item.explain, f"{r.id} {item.id}"
+    for meta in catalogue.load():
+        for ref in meta.references.hds:
+            assert coverage.split_ref(ref), (meta.id, ref)
+
+
+def test_report_texts_exist_in_both_languages() -> None:
+    for table in (texts.LABELS, texts.STATUS, texts.AUTOMATION, texts.REASONS, texts.TOPICS,
+                  texts.KINDS, texts.SEVERITY):
+        assert set(table["fr"]) == set(table["en"])
+        assert all(table["fr"].values()) and all(table["en"].values())
+    assert set(texts.TOPICS["fr"]) == set(catalogue.TOPICS)
+    assert set(texts.REASONS["fr"]) == set(coverage.REASONS)
+
+
+def test_bundled_provider_facts_cite_a_source_for_every_known_fact() -> None:
+    actors, name = chapter8.load()
+    assert {a.provider for a in actors} >= {"aws", "outscale"}
+    for actor in actors:
+        facts = [actor.facts] + list(actor.regions.values())
+        for group in facts:
+            for fact_name, fact in group.items():
+                if fact.known:
+                    assert fact.source, (actor.key, fact_name)
+                if fact.note:
+                    assert fact.note.fr and fact.note.en, (actor.key, fact_name)
+    raw = tomllib.loads(resources.files("hds_iac.report").joinpath("providers.toml")
+                        .read_text("utf-8"))
+    assert set(raw["actors"]) == {a.key for a in actors}
+
+
+def test_provider_facts_paraphrase_the_matrix(results) -> None:
+    """The matrix is confidential: no run of 10 words of it in the facts file."""
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    matrix = next((p.read_text("utf-8") for p in sorted(seeds.glob("*.txt"))
+                   if "Matrice de responsabilit" in p.read_text("utf-8")), None)
+    if matrix is None:
+        pytest.skip("matrix seed not found")
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", text.lower().replace("\u2019", "'"))
+
+    m = words(matrix)
+    runs = {tuple(m[i:i + 10]) for i in range(len(m) - 9)}
+    text = resources.files("hds_iac.report").joinpath("providers.toml").read_text("utf-8")
+    w = words(text)
+    copied = [" ".join(w[i:i + 10]) for i in range(len(w) - 9) if tuple(w[i:i + 10]) in runs]
+    assert not copied
+
+
+# --- the merged report (real CLI on real scan results) -------------------------------
+
+
+def test_json_report_merges_code_and_plans(results) -> None:
+    doc = report_json(results["code"], results["plan-outscale"], results["plan-aws"])
+    inputs = [load(results[k]) for k in ("code", "plan-outscale", "plan-aws")]
+    assert doc["kind"] == "hds-iac-report" and doc["lang"] == "fr"
+    assert [s["kinds"] for s in doc["sources"]] == [["hcl"], ["plan"], ["plan"]]
+    expected = Counter(f["status"] for d in inputs for f in d["findings"])
+    assert doc["coverage"]["findings"] == {s: expected.get(s, 0)
+                                           for s in ("pass", "fail", "unknown", "skipped")}
+    assert len(doc["requirements"]) == 31
+    # Coverage as Prowler prints it.
+    req = doc["coverage"]["requirements"]
+    with_checks = [r for r in doc["requirements"] if r["automation"] != "manual"]
+    assert req["with_checks"] == len(with_checks) == 3
+    assert req["share_with_checks"] == round(100 * 3 / 31, 1)
+    assert req["pass"] == sum(r["status"] == "pass" for r in with_checks)
+    # EXI 28: every data-location finding of the three results, and nothing else.
+    exi28 = next(r for r in doc["requirements"] if r["id"] == "EXI 28")
+    loc = [f for d in inputs for f in d["findings"] if f["rule_id"] in ("HDS-LOC-001", "HDS-LOC-002")]
+    assert exi28["counts"]["fail"] == sum(f["status"] == "fail" for f in loc) > 0
+    assert exi28["counts"]["pass"] == sum(f["status"] == "pass" for f in loc)
+    assert exi28["status"] == "fail" and exi28["automation"] == "automated"
+    assert {r["id"] for r in exi28["rules"]} == {"HDS-LOC-001", "HDS-LOC-002"}
+    sources = {f["source"] for f in exi28["findings"]}
+    assert sources == {str(results["code"]), str(results["plan-outscale"]),
+                       str(results["plan-aws"])}
+    # The plan's bucket in London is evidence of EXI 28, with the plan as its source.
+    assert any(f["resource"]["address"] == "aws_s3_bucket.exports" and f["status"] == "fail"
+               and f["source"] == str(results["plan-aws"]) for f in exi28["findings"])
+    # Manual requirements say why, and have no counts of their own.
+    exi17 = next(r for r in doc["requirements"] if r["id"] == "EXI 17")
+    assert exi17["status"] == "manual" and exi17["reasons"] == ["contractual"]
+    assert exi17["findings"] == []
+
+
+def test_exi05_items_follow_the_sub_references(results) -> None:
+    doc = report_json(results["code"])
+    exi05 = next(r for r in doc["requirements"] if r["id"] == "EXI 05")
+    items = {i["id"]: i for i in exi05["items"]}
+    assert list(items) == list("ABCDEFGH")
+    assert items["E"]["status"] == "manual" and items["E"]["rules"] == []
+    assert "HDS-TLS-001" in items["C"]["rules"] and "HDS-ENC-001" in items["B"]["rules"]
+    findings = load(results["code"])["findings"]
+    tls = [f for f in findings if f["topic"] == "encryption-in-transit"]
+    assert items["C"]["counts"]["fail"] == sum(f["status"] == "fail" for f in tls)
+
+
+def test_matrix_duties_count_only_that_providers_resources(results) -> None:
+    """Outscale's matrix binds Outscale and its client: AWS findings are no evidence of it."""
+    doc = report_json(results["code"], results["plan-aws"])
+    findings = [f for p in ("code", "plan-aws") for f in load(results[p])["findings"]]
+    duties = {d["key"]: d for d in doc["duties"]}
+    assert duties and all(d["document"] == "outscale-matrix" for d in duties.values())
+    hosting = duties["outscale-4-hosting-country"]
+    loc = [f for f in findings if f["rule_id"] in hosting["rules"]
+           and f["resource"]["provider"] == "outscale"]
+    assert sum(hosting["counts"].values()) == len(loc) > 0
+    # a duty cited only by AWS-only rules is not covered for Outscale: not listed
+    assert "outscale-13-keep-the-key" not in duties
+    assert doc["coverage"]["duties"]["covered"] == len(duties)
+    sections = [int(d["section"]) for d in doc["duties"]]
+    assert sections == sorted(sections)
+
+
+def test_chapter8_rows_for_the_providers_found(results) -> None:
+    doc = report_json(results["plan-aws"])
+    actors = doc["chapter8"]["actors"]
+    assert [a["provider"] for a in actors] == ["aws"]
+    aws = actors[0]
+    assert aws["facts"]["hds_certified"]["value"] == "yes"
+    assert aws["facts"]["hds_certified"]["source"]
+    assert aws["facts"]["third_country_access"]["value"] == "unknown"
+    assert "eu-west-2" in aws["regions"]
+    both = report_json(results["code"])["chapter8"]["actors"]
+    assert {a["provider"] for a in both} == {"aws", "outscale"}
+
+
+def test_user_provider_facts_file(results, tmp_path) -> None:
+    """A user's facts file: an actor tied to no provider always appears; region facts
+    appear when the scan found that region (here: a live Outscale input)."""
+    facts = tmp_path / "facts.toml"
+    facts.write_text("""
+[actors.me]
+actor.value = "Clinique Exemple SAS"
+actor.source = "Kbis"
+role.value = "host"
+role.source = "our HDS certificate"
+
+[actors.osc]
+provider = "outscale"
+actor.value = "3DS OUTSCALE"
+actor.source = "contract"
+[actors.osc.regions.cloudgouv-eu-west-1]
+secnumcloud.value = "yes"
+secnumcloud.source = "ANSSI list, checked 2026-11-01"
+""", "utf-8")
+    doc = load(results["plan-outscale"])
+    doc["inputs"].append({"path": "outscale:cloudgouv-eu-west-1", "kind": "outscale",
+                          "resources": 0, "region": "cloudgouv-eu-west-1"})
+    live = tmp_path / "live.json"
+    live.write_text(json.dumps(doc), "utf-8")
+    out = report_json(live, extra=("--providers", str(facts), "--lang", "en"))
+    actors = {a["key"]: a for a in out["chapter8"]["actors"]}
+    assert set(actors) == {"me", "osc"}
+    assert actors["me"]["facts"]["role"]["value"] == "host"
+    assert actors["osc"]["facts"]["hds_certified"]["value"] == "unknown"  # not in the file
+    assert actors["osc"]["region_facts"]["cloudgouv-eu-west-1"]["secnumcloud"]["value"] == "yes"
+    assert "cloudgouv-eu-west-1" in actors["osc"]["regions"]
+    assert out["chapter8"]["facts_file"] == str(facts)
+
+
+@pytest.mark.parametrize("content, words", [
+    ('[actors.x]\nprovider = "aws"\nhds_certified.value = "yes"\n', "needs its source"),
+    ('[actors.x]\nsecnumcloud.value = "maybe"\nsecnumcloud.source = "x"\n', "must be one of"),
+    ('[actors.x]\ncolour.value = "blue"\n', "unknown fact"),
+    ('[actors.x\n', "not valid TOML"),
+])
+def test_bad_provider_facts_file_is_a_usage_error(results, tmp_path, content, words) -> None:
+    facts = tmp_path / "facts.toml"
+    facts.write_text(content, "utf-8")
+    run = run_cli("report", str(results["code"]), "-o", "json", "--providers", str(facts))
+    assert run.code == 2 and words in run.stderr and run.stdout == ""
+
+
+def test_skipped_findings_are_counted_but_decide_nothing(results, tmp_path) -> None:
+    doc = load(results["plan-aws"])
+    for f in doc["findings"]:
+        if f["rule_id"] == "HDS-LOC-001" and f["status"] == "fail":
+            f["status"] = "skipped"
+            f["suppression"] = {"by": "inline", "reason": "no health data", "status": "fail"}
+    path = tmp_path / "skipped.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    out = report_json(path)
+    exi28 = next(r for r in out["requirements"] if r["id"] == "EXI 28")
+    assert exi28["counts"]["skipped"] >= 1 and exi28["counts"]["fail"] == 0
+    assert exi28["status"] in ("pass", "not-evaluated", "unknown")
+
+
+def test_unusable_results_are_reported_and_the_rest_still_merged(results, tmp_path) -> None:
+    not_ours = tmp_path / "other.json"
+    not_ours.write_text('{"results": []}', "utf-8")
+    future = tmp_path / "future.json"
+    future.write_text('{"version": 99, "findings": []}', "utf-8")
+    report = tmp_path / "r.json"
+    run = run_cli("report", str(results["code"]), str(not_ours), str(future),
+                  str(tmp_path / "missing.json"), "-o", "json", "--output-file", str(report))
+    assert run.code == 2
+    assert "not an hds-iac JSON result" in run.stderr and "version 99" in run.stderr
+    assert "missing.json" in run.stderr
+    doc = json.loads(report.read_text("utf-8"))
+    assert len(doc["sources"]) == 1 and len(doc["unread"]) == 3
+    run = run_cli("report", str(not_ours), "-o", "json")
+    assert run.code == 2 and "nothing to report" in run.stderr and run.stdout == ""
+
+
+# --- Markdown, languages ---------------------------------------------------------------
+
+
+def test_markdown_is_french_by_default(results) -> None:
+    run = run_cli("report", str(results["code"]), "-o", "markdown")
+    assert run.code == 0, run.stderr
+    text = run.stdout
+    for heading in ("# Rapport de conformité HDS", "## Synthèse",
+                    "## Exigences du référentiel (EXI 01 à 31)",
+                    "## Obligations du client (matrice de responsabilités)",
+                    "## Tableau des acteurs (chapitre 8, EXI 29 à 31)"):
+        assert heading in text
+    assert "| EXI 28 | Données de santé stockées exclusivement" in text
+    assert "3 sur 31 (9,7\u202f%)" in text
+    assert "Data location" not in text
+
+
+def test_english_report_and_message_language_note(results) -> None:
+    run = run_cli("report", str(results["code"]), "-o", "markdown", "--lang", "en")
+    assert run.code == 0
+    assert "# HDS compliance report" in run.stdout and "3 of 31 (9.7%)" in run.stdout
+    assert "Finding messages are in the language" in run.stdout  # the scan was in French
+    run = run_cli("report", str(results["code-en"]), "-o", "markdown")
+    assert "relancez le scan avec --lang fr" in run.stdout
+    run = run_cli("report", str(results["code"]), "-o", "markdown")
+    assert "relancez le scan" not in run.stdout
+
+
+def test_report_help() -> None:
+    run = run_cli("report", "--help")
+    assert run.code == 0
+    for words in ("RESULT.json", "--providers", "--lang", "exit status", "hds-iac live"):
+        assert words in run.stdout
+
+
+def test_scan_result_renders_directly(tmp_path) -> None:
+    """What `scan`/`live -o hds-html` would call: the report of an in-process scan, going
+    through the same JSON contract."""
+    from hds_iac.report import render_scan_result
+    from hds_iac.scan import scan
+
+    result = scan([str(EXAMPLE)])
+    text = render_scan_result(result, "json", "fr", name="fixtures/example")
+    doc = json.loads(text)
+    assert doc["sources"][0]["file"] == "fixtures/example"
+    assert doc["coverage"]["findings"]["fail"] == sum(f.status == "fail" for f in result.findings)
+    page = render_scan_result(result, "html", "en")
+    assert 'data-requirement="EXI 28"' in page and "HDS compliance report" in page

@@ -7,34 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from hds_iac import catalogue
-from hds_iac.model import Identity, Inventory, Origin, Resource, Unknown
-from hds_iac.rules import Verdict, registry
+from hds_iac.model import Identity, Origin, Resource, Unknown
+from rule_helpers import run, statuses, text
 from hds_iac.settings import Settings
 
 
 def make(kind: str, address: str, provider: str = "aws", region=None, **facets) -> Resource:
     return Resource(address=address, type=f"{provider}_{kind}", provider=provider, kind=kind,
                     region=region, origin=Origin("hcl", "main.tf", 1), **facets)
-
-
-def run(rule_id: str, *resources: Resource, settings: Settings | None = None) -> list[Verdict]:
-    verdicts = list(registry()[rule_id](Inventory(list(resources)), settings or Settings()))
-    meta = catalogue.load()[rule_id]
-    for v in verdicts:
-        en = meta.message(v.message, "en", **v.params)
-        fr = meta.message(v.message, "fr", **v.params)
-        assert en and fr and en != fr, (rule_id, v.message)
-        assert "{" not in en and "{" not in fr
-    return verdicts
-
-
-def text(rule_id: str, verdict: Verdict, lang: str = "en") -> str:
-    return catalogue.load()[rule_id].message(verdict.message, lang, **verdict.params)
-
-
-def statuses(verdicts: list[Verdict]) -> dict[str, str]:
-    return {v.resource.address: v.status for v in verdicts}
 
 
 # --- HDS-MFA-001 console users -------------------------------------------------------------

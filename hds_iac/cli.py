@@ -48,6 +48,7 @@ examples:
   hds-iac scan infra/ --var-file prod.tfvars --var region=eu-west-3
   terraform show -json tfplan > plan.json && hds-iac scan plan.json -o json
   hds-iac scan infra/ --allowed-countries FR --fail-on high
+  hds-iac scan infra/ -o hds-html,cli --output-file rapport-hds.html   # auditors' report + screen
 """
 
 
@@ -73,7 +74,9 @@ def _countries(text: str) -> frozenset[str]:
     return frozenset(codes)
 
 
-FORMATS = ("cli", "json", "sarif", "junitxml", "csv", "markdown")
+FORMATS = ("cli", "json", "sarif", "junitxml", "csv", "markdown",
+           "hds-html", "hds-markdown", "hds-json")
+# hds-*: the HDS compliance report of `hds-iac report`, written straight from this scan.
 
 
 def _formats(text: str) -> list[str]:
@@ -94,12 +97,18 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=_formats, action="append", default=[],
                         metavar="FORMAT",
                         help=f"report format: {', '.join(FORMATS)} (default: cli); repeatable or"
-                             " comma-separated to write several reports in one run")
+                             " comma-separated to write several reports in one run; hds-html,"
+                             " hds-markdown and hds-json write the HDS compliance report of"
+                             " `hds-iac report` for this scan")
     parser.add_argument("--output-file", action="append", default=[], metavar="FILE",
                         help="write the reports to these files, paired in order with the -o"
                              " formats; a format without a file goes to standard output")
-    parser.add_argument("--lang", choices=("en", "fr"), default="en",
-                        help="language of messages and remediations (default: en)")
+    parser.add_argument("--lang", choices=("en", "fr"),
+                        help="language of messages and remediations (default: en; fr for the"
+                             " hds-* compliance reports, as HDS EXI 07 asks)")
+    parser.add_argument("--providers", metavar="FILE",
+                        help="provider facts file for the chapter 8 table of the hds-* reports"
+                             " (default: the bundled hds_iac/report/providers.toml)")
     parser.add_argument("--fail-on", choices=SEVERITIES,
                         help="lowest severity of a failing finding that makes the exit status 1"
                              " (default: low)")
@@ -245,7 +254,23 @@ def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
         waived = baseline.read(baseline_path) if baseline_path else set()
     except baseline.BaselineError as exc:
         raise UsageError(str(exc)) from None
+    _check_providers_file(args, [fmt for fmt, _ in outputs])
     return Run(cfg, _settings(args, cfg), rule_ids, outputs, baseline_path, waived)
+
+
+def _check_providers_file(args: argparse.Namespace, formats: list[str]) -> None:
+    """A bad --providers file is a usage error before the scan, not after a long live scan."""
+    if not args.providers:
+        return
+    if not any(fmt.startswith("hds-") for fmt in formats):
+        raise UsageError("--providers is used only by the hds-html, hds-markdown and hds-json"
+                         " reports: add one with -o")
+    from hds_iac.report import chapter8
+
+    try:
+        chapter8.load(args.providers)
+    except chapter8.ProvidersError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
@@ -273,9 +298,16 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
         if fmt == "cli":
             colour = (target is None and not args.no_color and sys.stdout.isatty()
                       and "NO_COLOR" not in os.environ)
-            text = render_text(result, args.lang, colour, args.show_pass)
+            text = render_text(result, args.lang or "en", colour, args.show_pass)
+        elif fmt.startswith("hds-"):
+            try:
+                text = _hds_report(args, result, fmt.removeprefix("hds-"))
+            except UsageError as exc:
+                print(f"hds-iac: error: {exc}", file=sys.stderr)
+                unwritten = True
+                continue
         else:
-            text = RENDERERS[fmt](result, args.lang)
+            text = RENDERERS[fmt](result, args.lang or "en")
         try:
             _write(text, target)
         except OSError as exc:
@@ -285,6 +317,20 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
     if status == EXIT_FAILED and args.soft_fail:
         status = EXIT_OK
     return EXIT_ERROR if unwritten else status
+
+
+def _hds_report(args: argparse.Namespace, result: "ScanResult", fmt: str) -> str:
+    """The compliance report of this one scan, through the same JSON contract as
+    `hds-iac report` reads, so both ways give the same document."""
+    from hds_iac import report
+    from hds_iac.report import chapter8
+
+    name = " ".join(getattr(args, "paths", None) or ["live", getattr(args, "live_provider", "")])
+    try:
+        return report.render_scan_result(result, fmt, args.lang or report.DEFAULT_LANG,
+                                         name=name.strip(), providers=args.providers)
+    except chapter8.ProvidersError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_scan(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -336,6 +337,31 @@ def test_every_request_is_a_read(main_run):
     assert "GenerateCredentialReport" in operations  # the one documented exception
     known = {op for ops in collect.OPERATIONS.values() for op in ops}
     assert operations <= known, operations - known
+
+
+def test_live_scan_writes_the_hds_report(live, main_run, tmp_path):
+    """`live aws -o hds-json`: the auditors' report of the account, with AWS in the
+    chapter 8 table and the regions scanned; writing it sends no request of its own."""
+    _, findings_doc, main_requests = main_run
+    live.ensure("main", build_scenario)
+    live.proxy.start()
+    page = tmp_path / "report.json"
+    proc = live.run("-o", "hds-json,json", "--output-file", str(page))
+    requests = live.proxy.stop_recording()
+    assert proc.returncode == 1, proc.stderr
+    assert len(json.loads(proc.stdout)["findings"]) == len(findings_doc["findings"])
+    calls = Counter((r.service, r.operation) for r in requests)
+    assert calls == Counter((r.service, r.operation) for r in main_requests)
+    doc = json.loads(page.read_text("utf-8"))
+    assert doc["lang"] == "fr" and doc["complete"] is True
+    assert doc["sources"][0]["file"] == "live aws"
+    assert doc["sources"][0]["kinds"] == ["aws"]
+    assert doc["coverage"]["findings"]["fail"] == sum(
+        f["status"] == "fail" for f in findings_doc["findings"])
+    actors = {a["key"]: a for a in doc["chapter8"]["actors"]}
+    assert actors["aws"]["regions"] == sorted([PARIS, LONDON])
+    exi28 = next(r for r in doc["requirements"] if r["id"] == "EXI 28")
+    assert exi28["status"] == "fail"  # the London resources
 
 
 def test_policy_file_lists_exactly_the_calls():

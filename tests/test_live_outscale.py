@@ -288,6 +288,34 @@ def test_denied_call_is_one_error_and_the_scan_goes_on(tmp_path: Path, account: 
         assert SECRET_KEY not in text and SECRET_MARKER not in text
 
 
+def test_live_report_of_a_partial_scan_says_it_is_incomplete(tmp_path: Path,
+                                                             account: dict) -> None:
+    """`live outscale -o hds-markdown` after a denied call: the auditors' report is still
+    written, says up front that it is incomplete, names the call, and fills the chapter 8
+    row of Outscale with the region scanned."""
+    allowed = policy_actions() - {"api:ReadSecurityGroups"}
+    with OutscaleMock(account, ACCESS_KEY, SECRET_KEY, allowed_actions=allowed) as mock:
+        run = live(tmp_path, "--endpoint", mock.url, "--region", REGION,
+                   "-o", "hds-markdown,hds-json", "--output-file", "rapport.md",
+                   "--output-file", "report.json", *FAST)
+    assert mock.violations == [] and all(e.action.startswith("Read") for e in mock.log)
+    assert run.code == 2, run.stderr
+    text = (tmp_path / "rapport.md").read_text("utf-8")
+    head = text.split("## Synthèse")[0]
+    assert "# Rapport de conformité HDS" in head and "Rapport incomplet : 1 entrée(s)" in head
+    assert f"`outscale:{REGION} ReadSecurityGroups`" in text.split("## Erreurs de lecture")[1]
+    doc = json.loads((tmp_path / "report.json").read_text("utf-8"))
+    assert doc["complete"] is False and doc["sources"][0]["file"] == "live outscale"
+    actors = {a["key"]: a for a in doc["chapter8"]["actors"]}
+    assert actors["outscale"]["regions"] == [REGION] and "aws" not in actors
+    assert actors["outscale"]["facts"]["hds_certified"]["value"] == "yes"
+    duties = {d["key"]: d for d in doc["duties"]}
+    assert duties and {d["document"] for d in duties.values()} == {"outscale-matrix"}
+    assert sum(d["counts"]["fail"] for d in duties.values()) > 0
+    for out in (text, (tmp_path / "report.json").read_text("utf-8"), run.stdout, run.stderr):
+        assert SECRET_KEY not in out and SECRET_MARKER not in out
+
+
 def test_throttled_call_is_retried_then_reported(tmp_path: Path, account: dict) -> None:
     with OutscaleMock(account, ACCESS_KEY, SECRET_KEY,
                       faults={(REGION, "ReadImages"): "throttled"}) as mock:

@@ -318,16 +318,97 @@ def test_report_help() -> None:
         assert words in run.stdout
 
 
-def test_scan_result_renders_directly(tmp_path) -> None:
-    """What `scan`/`live -o hds-html` would call: the report of an in-process scan, going
-    through the same JSON contract."""
-    from hds_iac.report import render_scan_result
-    from hds_iac.scan import scan
+# --- scan and live write the report directly --------------------------------------------
 
-    result = scan([str(EXAMPLE)])
-    text = render_scan_result(result, "json", "fr", name="fixtures/example")
-    doc = json.loads(text)
-    assert doc["sources"][0]["file"] == "fixtures/example"
-    assert doc["coverage"]["findings"]["fail"] == sum(f.status == "fail" for f in result.findings)
-    page = render_scan_result(result, "html", "en")
-    assert 'data-requirement="EXI 28"' in page and "HDS compliance report" in page
+
+def _without_run_details(doc: dict) -> dict:
+    """The parts of two reports of the same scan that may differ: the result's name."""
+    doc = json.loads(json.dumps(doc))
+    for source in doc["sources"]:
+        source["file"] = "RESULT"
+    for req in doc["requirements"]:
+        for f in req["findings"]:
+            f["source"] = "RESULT"
+    return doc
+
+
+def test_scan_writes_the_same_report_as_hds_iac_report(tmp_path) -> None:
+    """`scan -o hds-json` and `scan -o json` then `report` give the same document: the
+    direct way goes through the same JSON contract."""
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    result, direct = tmp_path / "result.json", tmp_path / "direct.json"
+    run = run_cli("scan", str(EXAMPLE), "-o", "json,hds-json", "--lang", "fr",
+                  "--output-file", str(result), "--output-file", str(direct), env=env)
+    assert run.code == 1, run.stderr  # the example fails rules: the gate still speaks
+    two_step = run_cli("report", str(result), "-o", "json", env=env)
+    assert two_step.code == 0, two_step.stderr
+    doc = json.loads(direct.read_text("utf-8"))
+    assert doc["kind"] == "hds-iac-report" and doc["lang"] == "fr"
+    assert doc["sources"][0]["file"] == str(EXAMPLE)
+    assert doc["coverage"]["findings"]["fail"] == sum(
+        f["status"] == "fail" for f in load(result)["findings"]) > 0
+    assert _without_run_details(doc) == _without_run_details(two_step.json())
+
+
+def test_direct_report_is_french_by_default_and_follows_lang(tmp_path) -> None:
+    page = tmp_path / "r.md"
+    run = run_cli("scan", str(EXAMPLE), "-o", "hds-markdown,cli", "--output-file", str(page))
+    assert "# Rapport de conformité HDS" in page.read_text("utf-8")
+    assert "data-location" in run.stdout and "Localisation" not in run.stdout  # cli stays en
+    run = run_cli("scan", str(EXAMPLE), "-o", "hds-markdown", "--lang", "en")
+    assert run.code == 1 and run.stdout.startswith("# HDS compliance report")
+    assert "relancez le scan" not in run.stdout and "Finding messages are in" not in run.stdout
+
+
+def test_direct_html_report_and_providers_file(tmp_path) -> None:
+    facts = tmp_path / "facts.toml"
+    facts.write_text(
+        '[actors.us]\nactor.value = "Notre clinique"\nactor.source = "contrat n° 12"\n',
+        "utf-8")
+    page = tmp_path / "r.html"
+    run = run_cli("scan", str(PLAN_AWS), "-o", "hds-html", "--output-file", str(page),
+                  "--providers", str(facts))
+    assert run.code == 1, run.stderr
+    html = page.read_text("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and 'lang="fr"' in html
+    assert "Notre clinique" in html and "contrat n° 12" in html
+
+
+@pytest.mark.parametrize("extra, words", [
+    (("-o", "hds-html", "--providers", "missing.toml"), "missing.toml"),
+    (("--providers", "x.toml"), "--providers is used only by the hds-html"),
+])
+def test_providers_file_errors_stop_before_the_scan(tmp_path, extra, words) -> None:
+    run = run_cli("scan", str(EXAMPLE), *extra, cwd=tmp_path)
+    assert run.code == 2 and words in run.stderr and run.stdout == ""
+
+
+def test_read_errors_make_the_report_incomplete(tmp_path) -> None:
+    """A scan that could not read an input still writes its report, which says up front
+    that findings are missing, and lists the error; the exit status says so too."""
+    folder = tmp_path / "infra"
+    folder.mkdir()
+    (folder / "good.tf").write_text(
+        'resource "aws_ebs_volume" "v" {\n  availability_zone = "eu-west-3a"\n'
+        '  size = 10\n  encrypted = true\n}\n', "utf-8")
+    (folder / "broken.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n', "utf-8")
+    md, js = tmp_path / "r.md", tmp_path / "r.json"
+    run = run_cli("scan", str(folder), "-o", "hds-markdown,hds-json",
+                  "--output-file", str(md), "--output-file", str(js))
+    assert run.code == 2 and "broken.tf" in run.stderr
+    doc = json.loads(js.read_text("utf-8"))
+    assert doc["complete"] is False
+    assert [e["path"] for e in doc["errors"]] == ["broken.tf"]
+    assert doc["coverage"]["findings"]["pass"] >= 1  # good.tf was still judged
+    text = md.read_text("utf-8")
+    assert "Rapport incomplet : 1 entrée(s)" in text.split("## Synthèse")[0]
+    assert "## Erreurs de lecture" in text and "`broken.tf`" in text
+    # ... and the same once merged with a complete result: still incomplete.
+    clean = tmp_path / "clean.json"
+    assert run_cli("scan", str(EXAMPLE), "-o", "json", "--output-file", str(clean)).code == 1
+    partial = tmp_path / "partial.json"
+    run_cli("scan", str(folder), "-o", "json", "--output-file", str(partial))
+    merged = report_json(clean, partial)
+    assert merged["complete"] is False and len(merged["errors"]) == 1
+    assert merged["errors"][0]["source"] == 1
+    assert report_json(clean)["complete"] is True

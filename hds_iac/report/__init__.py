@@ -35,6 +35,12 @@ class Report:
     providers_file: str
 
     @property
+    def problems(self) -> int:
+        """Result files that could not be used and inputs the scans read incompletely: an
+        auditor must know the figures may miss findings before reading them."""
+        return len(self.merged.unread) + len(self.merged.errors)
+
+    @property
     def other_message_langs(self) -> list[str]:
         """Languages of finding messages that differ from the report's."""
         return sorted({s.message_lang for s in self.merged.sources

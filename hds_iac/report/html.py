@@ -438,6 +438,9 @@ def render(report) -> str:
         + "".join(f'<a href="#{anchor}">{e(label(lang, key))}</a>' for anchor, key in toc)
         + "</nav>",
     ]
+    if report.problems:
+        out.append(f'<p class="note" id="incomplete" role="alert">'
+                   f'{e(label(lang, "incomplete_note", n=report.problems))}</p>')
     if report.other_message_langs:
         out.append(f'<p class="note">{e(label(lang, "lang_note", langs=", ".join(report.other_message_langs), target=lang))}</p>')
     out += _summary(report)

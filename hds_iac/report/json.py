@@ -39,6 +39,7 @@ def document(report) -> dict:
         "lang": lang,
         "generated": report.generated,
         "referential": "HDS v2.0",
+        "complete": not report.problems,
         "sources": [{"file": s.name, "kinds": s.kinds, "inputs": s.inputs,
                      "resources": s.resources, "findings": s.findings,
                      "tool_version": s.tool_version, "message_lang": s.message_lang}

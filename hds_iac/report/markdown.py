@@ -50,6 +50,8 @@ def render(report) -> str:
     lines = [f"# {label(lang, 'title')}", "", f"_{label(lang, 'subtitle')}_", "",
              f"{label(lang, 'generated')} {report.generated} · {label(lang, 'tool')} hds-iac "
              f"{report.tool_version}", ""]
+    if report.problems:
+        lines += [f"> **{label(lang, 'incomplete_note', n=report.problems)}**", ""]
     if report.other_message_langs:
         lines += [f"> {label(lang, 'lang_note', langs=', '.join(report.other_message_langs), target=lang)}", ""]
     lines += [f"## {label(lang, 'summary')}", "",

@@ -1,4 +1,5 @@
-"""Minimum TLS version of AWS TLS policies (ELB security policies, CloudFront protocol versions).
+"""AWS TLS facts: minimum TLS version of TLS policies (ELB security policies, CloudFront
+protocol versions), and whether a database parameter group forces TLS.
 
 Data, plus one look-up function per family. Names follow the AWS documentation pages
 "Security policies for your Application Load Balancer" / "... Network Load Balancer",
@@ -10,6 +11,8 @@ TLS >= 1.2 requirement either way.
 from __future__ import annotations
 
 import re
+
+from typing import Any
 
 from hds_iac.model import Maybe, Unknown
 
@@ -111,3 +114,46 @@ def cloudfront_min_tls(version: object) -> Maybe[str]:
     if match:
         return "1." + match.group(1)
     return Unknown(f"CloudFront protocol version {version} is not in hds-iac's table")
+
+
+# --- databases: parameters that force TLS (RDS, Aurora, DocumentDB, Neptune) -------------
+
+# Names are lower-case; the Terraform adapter reads them from parameter groups, the live
+# adapter asks DescribeDBParameters for exactly these.
+DB_TLS_PARAMETERS = ("rds.force_ssl", "require_secure_transport", "tls", "neptune_enforce_ssl")
+
+
+def db_default_tls(engine: Any, version: Any) -> Maybe[bool]:
+    """Whether an engine forces TLS when its parameter group is silent (the defaults the
+    RDS, DocumentDB and Neptune user guides document)."""
+    if not isinstance(engine, str):
+        return Unknown("the engine is not known")
+    major = None
+    if isinstance(version, str) and version.split(".")[0].isdigit():
+        major = int(version.split(".")[0])
+    if engine == "postgres":
+        if major is None:
+            return Unknown("rds.force_ssl defaults to 1 from PostgreSQL 15 on; "
+                           "the engine version is not set")
+        return major >= 15
+    if engine == "mysql" and isinstance(version, str) and (major == 5 or version.startswith("8.0")):
+        return False  # require_secure_transport defaults to OFF (MySQL 5.7, 8.0)
+    if engine.startswith("sqlserver"):
+        return False  # rds.force_ssl defaults to 0
+    if engine == "docdb":
+        return True  # DocumentDB clusters have `tls` enabled by default
+    if engine == "neptune":
+        return True  # Neptune requires TLS connections in every region
+    return Unknown(f"the TLS requirement of engine {engine} cannot be read from parameters")
+
+
+def db_tls_param(value: Any) -> Maybe[bool]:
+    """The value of one of DB_TLS_PARAMETERS: engines write on/off, 1/0, true/false..."""
+    if isinstance(value, Unknown):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "on", "true", "enabled", "yes"):
+        return True
+    if text in ("0", "off", "false", "disabled", "no"):
+        return False
+    return Unknown(f"unexpected parameter value {value!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_tls
+from hds_iac.adapters.network import listener_encrypted, open_port
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
     Handler, as_int, as_list, as_str, blocks, first_block, get_blocks, get_bool, get_str, has,
@@ -22,23 +23,6 @@ def handles(*types: str):
             HANDLERS[t] = fn
         return fn
     return register
-
-
-_PLAIN = {"HTTP", "TCP", "UDP", "TCP_UDP", "GENEVE"}
-_TLS = {"HTTPS", "TLS", "SSL"}
-
-
-def _encrypted(protocol: Maybe[str] | None) -> Maybe[bool]:
-    if isinstance(protocol, Unknown):
-        return protocol
-    if protocol is None:
-        return Unknown("the listener protocol is not set")
-    upper = protocol.upper()
-    if upper in _TLS:
-        return True
-    if upper in _PLAIN:
-        return False
-    return Unknown(f"unexpected listener protocol {protocol}")
 
 
 # --- load balancers ------------------------------------------------------------------
@@ -86,7 +70,7 @@ def listener(rec: TfResource, index: TfIndex) -> list[Resource]:
         elif lb_type == "gateway":
             protocol = "GENEVE"
     port = rec.values.get("port")
-    encrypted = _encrypted(protocol)
+    encrypted = listener_encrypted(protocol)
     flow = Flow(f"listener :{show(port) if port is not None else '?'}", encrypted=encrypted,
                 detail=str(protocol) if isinstance(protocol, str) else "")
     if encrypted is True:
@@ -136,7 +120,7 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
     for block in listeners:
         protocol = as_str(block.get("lb_protocol"), "lb_protocol")
         port = as_int(block.get("lb_port"), "lb_port")
-        encrypted = _encrypted(protocol)
+        encrypted = listener_encrypted(protocol)
         flow = Flow(f"listener :{show(port)}", encrypted=encrypted,
                     detail=str(protocol) if isinstance(protocol, str) else "")
         if encrypted is True:
@@ -220,10 +204,6 @@ def cloudfront(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 # --- security groups -------------------------------------------------------------------
 
-_PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "tcp": "tcp", "17": "udp", "udp": "udp"}
-_SKIPPED = {"icmp", "icmpv6", "1", "58"}
-
-
 def _cidrs(*values: Any) -> Maybe[tuple[str, ...]]:
     out: list[str] = []
     for value in values:
@@ -238,34 +218,14 @@ def _cidrs(*values: Any) -> Maybe[tuple[str, ...]]:
     return tuple(out)
 
 
-def _port(protocol: str, raw: Any, name: str, edge: int) -> Maybe[int]:
-    if protocol == "all":
-        return edge
-    port = as_int(raw, name, edge)
-    if isinstance(port, int) and port < 0:  # -1 means every port
-        return edge
-    return port if port is not None else edge
-
-
-def _open_port(protocol_raw: Any, from_raw: Any, to_raw: Any, sources: Maybe[tuple[str, ...]]) -> OpenPort | None:
-    if isinstance(protocol_raw, Unknown):
-        return OpenPort("all", protocol_raw, protocol_raw, sources)
-    text = str(protocol_raw).lower() if protocol_raw is not None else "-1"
-    if text in _SKIPPED:
-        return None
-    protocol = _PROTOCOLS.get(text, text)
-    return OpenPort(protocol, _port(protocol, from_raw, "from_port", 0),
-                    _port(protocol, to_raw, "to_port", 65535), sources)
-
-
 def _inline_ingress(rec: TfResource) -> list[OpenPort]:
     ingress = get_blocks(rec, "ingress")
     if isinstance(ingress, Unknown):
         return [OpenPort("all", ingress, ingress, ingress)]
     out = []
     for rule in ingress:
-        port = _open_port(rule.get("protocol"), rule.get("from_port"), rule.get("to_port"),
-                          _cidrs(rule.get("cidr_blocks"), rule.get("ipv6_cidr_blocks")))
+        port = open_port(rule.get("protocol"), rule.get("from_port"), rule.get("to_port"),
+                         _cidrs(rule.get("cidr_blocks"), rule.get("ipv6_cidr_blocks")))
         if port:
             out.append(port)
     return out
@@ -275,12 +235,12 @@ def _rule_port(rule: TfResource) -> OpenPort | None:
     if rule.type == "aws_security_group_rule":
         if rule.values.get("type") != "ingress":
             return None
-        return _open_port(rule.values.get("protocol"), rule.values.get("from_port"),
-                          rule.values.get("to_port"),
-                          _cidrs(rule.values.get("cidr_blocks"), rule.values.get("ipv6_cidr_blocks")))
-    return _open_port(rule.values.get("ip_protocol"), rule.values.get("from_port"),
-                      rule.values.get("to_port"),
-                      _cidrs(rule.values.get("cidr_ipv4"), rule.values.get("cidr_ipv6")))
+        return open_port(rule.values.get("protocol"), rule.values.get("from_port"),
+                         rule.values.get("to_port"),
+                         _cidrs(rule.values.get("cidr_blocks"), rule.values.get("ipv6_cidr_blocks")))
+    return open_port(rule.values.get("ip_protocol"), rule.values.get("from_port"),
+                     rule.values.get("to_port"),
+                     _cidrs(rule.values.get("cidr_ipv4"), rule.values.get("cidr_ipv6")))
 
 
 _RULE_TYPES = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule")

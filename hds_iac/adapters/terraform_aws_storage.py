@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hds_iac.adapters import aws_iam
+from hds_iac.adapters import aws_iam, aws_tls
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
     Handler, as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str,
@@ -139,51 +139,13 @@ def folded(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 # --- relational and document databases -------------------------------------------------
 
-# Parameters that force TLS, per engine family, and their value when the group is silent.
-_TLS_PARAMS = ("rds.force_ssl", "require_secure_transport", "tls", "neptune_enforce_ssl")
-
-
-def _engine_default_tls(engine: Any, version: Any) -> Maybe[bool]:
-    """TLS requirement of an engine's default parameters (documented RDS defaults)."""
-    if not isinstance(engine, str):
-        return Unknown("the engine is not known")
-    major = None
-    if isinstance(version, str) and version.split(".")[0].isdigit():
-        major = int(version.split(".")[0])
-    if engine == "postgres":
-        if major is None:
-            return Unknown("rds.force_ssl defaults to 1 from PostgreSQL 15 on; "
-                           "the engine version is not set")
-        return major >= 15
-    if engine == "mysql" and isinstance(version, str) and (major == 5 or version.startswith("8.0")):
-        return False  # require_secure_transport defaults to OFF (MySQL 5.7, 8.0)
-    if engine.startswith("sqlserver"):
-        return False  # rds.force_ssl defaults to 0
-    if engine == "docdb":
-        return True  # DocumentDB clusters have `tls` enabled by default
-    if engine == "neptune":
-        return True  # Neptune requires TLS connections in every region
-    return Unknown(f"the TLS requirement of engine {engine} cannot be read from parameters")
-
-
-def _param_true(value: Any) -> Maybe[bool]:
-    if isinstance(value, Unknown):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "on", "true", "enabled", "yes"):
-        return True
-    if text in ("0", "off", "false", "disabled", "no"):
-        return False
-    return Unknown(f"unexpected parameter value {value!r}")
-
-
 def _in_transit(rec: TfResource, index: TfIndex, group_attr: str,
                 group_types: tuple[str, ...], engine: Any, version: Any) -> Flow:
     group_value = rec.values.get(group_attr)
     name = "in-transit"
     if group_value is None or group_value == "" or (
             isinstance(group_value, str) and group_value.startswith("default.")):
-        enforced = _engine_default_tls(engine, version)
+        enforced = aws_tls.db_default_tls(engine, version)
         if isinstance(enforced, Unknown):
             enforced = Unknown(f"default parameter group: {enforced.reason}")
         return Flow(name, encrypted=enforced, detail="default parameter group")
@@ -196,8 +158,8 @@ def _in_transit(rec: TfResource, index: TfIndex, group_attr: str,
         return Flow(name, encrypted=Unknown(f"the parameters of {group.address} are unknown"))
     for param in params:
         pname = param.get("name")
-        if isinstance(pname, str) and pname.lower() in _TLS_PARAMS:
-            return Flow(name, encrypted=_param_true(param.get("value")),
+        if isinstance(pname, str) and pname.lower() in aws_tls.DB_TLS_PARAMETERS:
+            return Flow(name, encrypted=aws_tls.db_tls_param(param.get("value")),
                         detail=f"{group.address}: {pname}={param.get('value')}")
     family = group.values.get("family")
     fam_engine = engine
@@ -207,7 +169,7 @@ def _in_transit(rec: TfResource, index: TfIndex, group_attr: str,
         fam_engine = {"aurora-postgresql": "aurora-postgresql", "aurora-mysql": "aurora-mysql"}.get(
             stripped, stripped)
         version = digits or version
-    enforced = _engine_default_tls(fam_engine, version)
+    enforced = aws_tls.db_default_tls(fam_engine, version)
     if isinstance(enforced, Unknown):
         enforced = Unknown(f"{group.address} does not set the TLS parameter: {enforced.reason}")
     return Flow(name, encrypted=enforced, detail=f"{group.address}: family default")

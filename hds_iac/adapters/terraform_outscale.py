@@ -20,10 +20,11 @@ import re
 from datetime import date, datetime
 from typing import Any, Callable
 
+from hds_iac.adapters.network import listener_encrypted, open_port
 from hds_iac.adapters.terraform import TfIndex, origin_of
 from hds_iac.adapters.terraform_values import (
-    as_bool, as_int, as_list, as_str, blocks, computed_default, is_set, of_type, resolve_all, resolve_one,
-    show,
+    as_bool, as_int, as_list, as_str, blocks, computed_default, fully_masked, is_set, of_type,
+    resolve_all, resolve_one, show,
 )
 from hds_iac.model import (
     AtRest, Destination, Flow, Identity, Maybe, OpenPort, Placement, Resource, Sharing, Unknown,
@@ -49,10 +50,6 @@ def masked(value: Any) -> bool:
     return isinstance(value, str) and value.startswith("##") and value.endswith("##")
 
 
-def _fully_masked(value: Any) -> bool:
-    return isinstance(value, str) and value != "" and set(value) == {"#"}
-
-
 def _get(rec: TfResource, name: str, values: dict | None = None) -> Any:
     """A raw value; a plan's "known after apply" for an omitted computed attribute is None."""
     raw = (rec.values if values is None else values).get(name)
@@ -70,7 +67,7 @@ def _str(rec: TfResource, name: str, values: dict | None = None) -> Maybe[str] |
 
 def _blocks(rec: TfResource, name: str, values: dict | None = None) -> Maybe[list[dict]]:
     raw = _get(rec, name, values)
-    if _fully_masked(raw):
+    if fully_masked(raw):
         return Unknown(f"{name} is masked in this input")
     return blocks(raw, name)
 
@@ -78,7 +75,7 @@ def _blocks(rec: TfResource, name: str, values: dict | None = None) -> Maybe[lis
 def _bool(rec: TfResource, name: str, default: Maybe[bool] | None = None,
           values: dict | None = None) -> Maybe[bool] | None:
     raw = _get(rec, name, values)
-    if _fully_masked(raw):
+    if fully_masked(raw):
         return Unknown(f"{name} is masked in this input")
     return as_bool(raw, name, default)
 
@@ -86,7 +83,7 @@ def _bool(rec: TfResource, name: str, default: Maybe[bool] | None = None,
 def _int(rec: TfResource, name: str, default: Maybe[int] | None = None,
          values: dict | None = None) -> Maybe[int] | None:
     raw = _get(rec, name, values)
-    if _fully_masked(raw):
+    if fully_masked(raw):
         return Unknown(f"{name} is masked in this input")
     return as_int(raw, name, default)
 
@@ -94,7 +91,7 @@ def _int(rec: TfResource, name: str, default: Maybe[int] | None = None,
 def _strings(value: Any, name: str, numbers: bool = False) -> Maybe[tuple[str, ...]]:
     """A list of strings (account ids, CIDRs, subregions); Unknown when any item is.
     `numbers`: integers are accepted too (account ids written without quotes)."""
-    if _fully_masked(value):
+    if fully_masked(value):
         return Unknown(f"{name} is masked in this input")
     items = as_list(value)
     if isinstance(items, Unknown):
@@ -127,7 +124,7 @@ def tags_of(rec: TfResource, values: dict | None = None) -> Maybe[dict[str, Any]
         return {}
     if isinstance(raw, Unknown):
         return raw
-    if _fully_masked(raw):
+    if fully_masked(raw):
         return Unknown("tags are masked in this input")
     if isinstance(raw, dict) and not ({"key", "value"} >= set(raw) and "key" in raw):
         # a plain map (older provider versions, or a map variable)
@@ -215,7 +212,7 @@ def _zone_value(value: Any, name: str) -> Maybe[str] | None:
 def _link(index: TfIndex, value: Any, types: tuple[str, ...], keys: tuple[str, ...]) -> TfResource | None:
     """The record `value` points at: reference, id, or one of `keys` (masked ids included:
     `##id-3##` is stable inside one state; a bare `########` links nothing)."""
-    if value is None or value == "" or _fully_masked(value):
+    if value is None or value == "" or fully_masked(value):
         return None
     if isinstance(value, Unknown):
         found = resolve_all(index, value, types)
@@ -246,7 +243,7 @@ def _ids(rec: TfResource, *keys: str) -> tuple[str, ...]:
     out: list[str] = []
     for key in (*keys, "id"):
         value = rec.values.get(key)
-        if isinstance(value, str) and value and not _fully_masked(value) and value not in out:
+        if isinstance(value, str) and value and not fully_masked(value) and value not in out:
             out.append(value)
     return tuple(out)
 
@@ -448,9 +445,6 @@ def image_launch_permission(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 # --- network: load balancers, security groups, VPN ------------------------------------------
 
-_PLAIN = {"HTTP", "TCP"}
-_TLS = {"HTTPS", "SSL"}
-
 
 def _listener_flow(rec: TfResource, block: dict) -> Flow:
     protocol = _str(rec, "load_balancer_protocol", values=block)
@@ -460,24 +454,19 @@ def _listener_flow(rec: TfResource, block: dict) -> Flow:
     detail = str(protocol) if isinstance(protocol, str) else ""
     if isinstance(backend, str) and backend:
         detail += f" -> backend {backend}"
-    if isinstance(protocol, Unknown):
-        return Flow(name, encrypted=protocol, detail=detail)
-    text = protocol.upper() if isinstance(protocol, str) else ""
-    if text in _PLAIN:
-        return Flow(name, encrypted=False, detail=detail)
-    if text in _TLS:
+    encrypted = listener_encrypted(protocol, "load_balancer_protocol")
+    if encrypted is True:
         certificate = block.get("server_certificate_id")
         # A masked value is a value; a plan's unknown without reference is an omitted one.
         has_cert: Maybe[bool] = True if masked(certificate) else is_set(rec, certificate)
         # Outscale has no TLS-version policy object: min_tls stays None.
         return Flow(name, encrypted=True, certificate=has_cert, detail=detail)
-    return Flow(name, encrypted=Unknown(f"unexpected value for load_balancer_protocol ({protocol})"),
-                detail=detail)
+    return Flow(name, encrypted=encrypted, detail=detail)
 
 
 def _lb_zones(rec: TfResource, index: TfIndex) -> Maybe[tuple[str, ...]]:
     subnets = _get(rec, "subnets")
-    if subnets not in (None, "", []) and not _fully_masked(subnets):
+    if subnets not in (None, "", []) and not fully_masked(subnets):
         if isinstance(subnets, Unknown):
             found = resolve_all(index, subnets, _SUBNET_TYPES)
             items: list[Any] = [Unknown("", refs=(s.address,)) for s in found] or [subnets]
@@ -517,31 +506,7 @@ def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 _SG_TYPES = ("outscale_security_group",)
 _SG_KEYS = ("security_group_id", "id")
-_PROTOCOLS = {"-1": "all", "all": "all", "tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp"}
-_SKIPPED = {"icmp", "icmpv6", "1", "58"}
-
-
-def _port(protocol: str, raw: Any, name: str, edge: int) -> Maybe[int]:
-    if protocol == "all":
-        return edge
-    if _fully_masked(raw):
-        return Unknown(f"{name} is masked in this input")
-    port = as_int(raw, name, edge)
-    if isinstance(port, int) and port < 0:  # -1: every port
-        return edge
-    return port if port is not None else edge
-
-
-def _open_port(protocol_raw: Any, from_raw: Any, to_raw: Any, sources: Maybe[tuple[str, ...]]) -> OpenPort | None:
-    if isinstance(protocol_raw, Unknown) or _fully_masked(protocol_raw):
-        unknown = protocol_raw if isinstance(protocol_raw, Unknown) else Unknown("ip_protocol is masked")
-        return OpenPort("all", unknown, unknown, sources)
-    text = str(protocol_raw).strip().lower() if protocol_raw not in (None, "") else "-1"
-    if text in _SKIPPED:
-        return None
-    protocol = _PROTOCOLS.get(text, text)
-    return OpenPort(protocol, _port(protocol, from_raw, "from_port_range", 0),
-                    _port(protocol, to_raw, "to_port_range", 65535), sources)
+_PORT_NAMES = ("from_port_range", "to_port_range")
 
 
 def _ports_of_rule_blocks(rec: TfResource, rules: Maybe[list[dict]]) -> list[OpenPort]:
@@ -549,8 +514,9 @@ def _ports_of_rule_blocks(rec: TfResource, rules: Maybe[list[dict]]) -> list[Ope
         return [OpenPort("all", rules, rules, rules)]
     out = []
     for rule in rules:
-        port = _open_port(rule.get("ip_protocol"), rule.get("from_port_range"),
-                          rule.get("to_port_range"), _strings(rule.get("ip_ranges"), "ip_ranges"))
+        port = open_port(rule.get("ip_protocol"), rule.get("from_port_range"),
+                         rule.get("to_port_range"), _strings(rule.get("ip_ranges"), "ip_ranges"),
+                         _PORT_NAMES)
         if port is not None:
             out.append(port)
     return out
@@ -568,8 +534,9 @@ def _rule_ports(rule: TfResource) -> list[OpenPort]:
     if isinstance(rules, Unknown) or rules:
         out += _ports_of_rule_blocks(rule, rules)
     if any(_get(rule, key) not in (None, "") for key in ("ip_range", "from_port_range", "ip_protocol")):
-        port = _open_port(_get(rule, "ip_protocol"), _get(rule, "from_port_range"),
-                          _get(rule, "to_port_range"), _strings(_get(rule, "ip_range"), "ip_range"))
+        port = open_port(_get(rule, "ip_protocol"), _get(rule, "from_port_range"),
+                         _get(rule, "to_port_range"), _strings(_get(rule, "ip_range"), "ip_range"),
+                         _PORT_NAMES)
         if port is not None:
             out.append(port)
     return out

@@ -18,6 +18,12 @@ from hds_iac.terraform.records import TfResource
 # --- typed reads --------------------------------------------------------------------
 
 
+def fully_masked(value: Any) -> bool:
+    """A value redacted to "####" (published state files hide values that way): unknown,
+    never a real setting."""
+    return isinstance(value, str) and value != "" and set(value) == {"#"}
+
+
 def computed_default(rec: TfResource, value: Any) -> bool:
     """In a plan, an Optional+Computed attribute the configuration omits shows up as
     "known after apply" with no reference: it is the default, not a real unknown."""

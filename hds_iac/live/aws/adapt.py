@@ -13,10 +13,8 @@ import datetime as dt
 from typing import Any
 
 from hds_iac.adapters import aws_iam, aws_tls
-from hds_iac.adapters.terraform_aws_network import _encrypted as listener_encrypted
-from hds_iac.adapters.terraform_aws_network import _open_port as open_port
-from hds_iac.adapters.terraform_aws_storage import _engine_default_tls, _param_true
-from hds_iac.live.aws.collect import TLS_PARAMETERS, AccountData, Failed, ok
+from hds_iac.adapters.network import listener_encrypted, open_port
+from hds_iac.live.aws.collect import AccountData, Failed, ok
 from hds_iac.model import (
     AtRest, Backup, Destination, Flow, Identity, Inventory, Maybe, OpenPort, Origin, Placement,
     Resource, Selection, Sharing, Unknown,
@@ -294,11 +292,11 @@ class Adapter:
             return Flow(name, encrypted=Unknown(f"parameters of {group} not read"))
         if not ok(values):
             return Flow(name, encrypted=_unknown(values, f"parameters of {group}"))
-        for pname in TLS_PARAMETERS:
+        for pname in aws_tls.DB_TLS_PARAMETERS:
             for key, value in values.items():
                 if key.lower() == pname and value is not None:
-                    return Flow(name, encrypted=_param_true(value), detail=f"{group}: {key}={value}")
-        enforced = _engine_default_tls(engine, version)
+                    return Flow(name, encrypted=aws_tls.db_tls_param(value), detail=f"{group}: {key}={value}")
+        enforced = aws_tls.db_default_tls(engine, version)
         if isinstance(enforced, Unknown):
             enforced = Unknown(f"{group} does not set the TLS parameter: {enforced.reason}")
         return Flow(name, encrypted=enforced, detail=f"{group}: engine default")

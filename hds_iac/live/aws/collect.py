@@ -22,7 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from hds_iac.live.aws.session import AwsSession, _sanitize
+from hds_iac.adapters import aws_tls
+from hds_iac.live.aws.session import AwsSession, redact_key_ids
 
 # Services read once per region, and once per account (global endpoints).
 REGIONAL_SERVICES = ("ec2", "rds", "elbv2", "elb", "elasticache", "efs", "dynamodb", "backup",
@@ -204,7 +205,7 @@ class Collector:
                 kind, text = "error", (f"HTTP {code} from the endpoint after"
                                        f" {self.session.options.max_attempts} attempts")
             else:
-                message = " ".join(_sanitize(str(err.get("Message") or "")).split())[:200]
+                message = " ".join(redact_key_ids(str(err.get("Message") or "")).split())[:200]
                 kind, text = "error", f"{code}: {message}" if message else code
         elif isinstance(exc, (bexc.ConnectTimeoutError, bexc.ReadTimeoutError)):
             kind, text = "timeout", f"timed out ({type(exc).__name__}) after retries"
@@ -213,7 +214,7 @@ class Collector:
         elif isinstance(exc, bexc.NoCredentialsError):
             kind, text = "credentials", "no credentials"
         else:
-            kind, text = "error", f"{type(exc).__name__}: {_sanitize(str(exc))[:200]}"
+            kind, text = "error", f"{type(exc).__name__}: {redact_key_ids(str(exc))[:200]}"
         entry = CallError(service, op, region, kind, text)
         with self._lock:
             self.errors.append(entry)
@@ -378,7 +379,7 @@ class Collector:
         if not ok(found):
             return found
         return {p["ParameterName"]: p.get("ParameterValue") for p in found
-                if p.get("ParameterName", "").lower() in TLS_PARAMETERS}
+                if p.get("ParameterName", "").lower() in aws_tls.DB_TLS_PARAMETERS}
 
     def _rds_attributes(self, region: str, snaps: Any, id_key: str, op: str,
                         result_key: str) -> Any:
@@ -578,10 +579,6 @@ class Collector:
     def cloudfront(self) -> dict[str, Any]:
         return {"distributions": self.pages("cloudfront", None, "ListDistributions",
                                             "DistributionList.Items")}
-
-
-# Parameters that force TLS on a database, per engine family (lower-case).
-TLS_PARAMETERS = ("rds.force_ssl", "require_secure_transport", "tls", "neptune_enforce_ssl")
 
 
 def _dig(page: dict, key: str) -> list:

@@ -43,7 +43,7 @@ class RegionPlan:
     unknown: list[str] = field(default_factory=list)  # not an EC2 region at all
 
 
-def _sanitize(text: str) -> str:
+def redact_key_ids(text: str) -> str:
     """Drop anything that looks like an access key id from an error text."""
     import re
 
@@ -141,7 +141,7 @@ class AwsSession:
             hint = {"ExpiredToken": "the session token has expired: log in again",
                     "InvalidClientTokenId": "the access key is not valid",
                     "SignatureDoesNotMatch": "the secret key does not match the access key"}.get(
-                        code, _sanitize(str(exc)))
+                        code, redact_key_ids(str(exc)))
             raise SessionError(f"AWS credentials rejected ({code}): {hint}") from None
         except (bexc.EndpointConnectionError, bexc.ConnectTimeoutError) as exc:
             raise SessionError(f"cannot reach AWS STS: {type(exc).__name__}") from None

@@ -1,0 +1,53 @@
+"""The network readings every adapter shares (hds_iac/adapters/network.py): one rule
+written the AWS way, the Outscale way or by the EC2 API gives the same OpenPort."""
+from __future__ import annotations
+
+import pytest
+
+from hds_iac.adapters.network import listener_encrypted, open_port
+from hds_iac.model import Unknown
+
+WORLD = ("0.0.0.0/0",)
+
+
+@pytest.mark.parametrize("protocol, low, high, expected", [
+    ("tcp", 22, 22, ("tcp", 22, 22)),
+    ("6", "443", "443", ("tcp", 443, 443)),           # protocol number, ports as strings
+    ("-1", 0, 0, ("all", 0, 65535)),                  # every protocol: every port
+    ("udp", -1, -1, ("udp", 0, 65535)),               # -1: every port
+    (None, None, None, ("all", 0, 65535)),            # omitted protocol: all
+    ("TCP", None, None, ("tcp", 0, 65535)),           # omitted bounds: the edges
+])
+def test_rules_read_the_same_whatever_their_spelling(protocol, low, high, expected) -> None:
+    port = open_port(protocol, low, high, WORLD)
+    assert (port.protocol, port.from_port, port.to_port) == expected
+    assert port.sources == WORLD
+
+
+@pytest.mark.parametrize("protocol", ["icmp", "1", "icmpv6", "58"])
+def test_icmp_opens_no_port(protocol) -> None:
+    assert open_port(protocol, -1, -1, WORLD) is None
+
+
+def test_masked_and_unknown_values_stay_unknown() -> None:
+    port = open_port("####", 22, 22, WORLD)
+    assert port.protocol == "all" and isinstance(port.from_port, Unknown)
+    port = open_port("tcp", "####", 22, WORLD, names=("from_port_range", "to_port_range"))
+    assert isinstance(port.from_port, Unknown) and "from_port_range" in port.from_port.reason
+    assert port.to_port == 22
+    ref = Unknown("known after apply", refs=("var.protocol",))
+    assert open_port(ref, 22, 22, WORLD).from_port is ref
+
+
+@pytest.mark.parametrize("protocol, expected", [
+    ("HTTPS", True), ("tls", True), ("SSL", True),
+    ("HTTP", False), ("TCP", False), ("udp", False), ("GENEVE", False),
+])
+def test_listener_protocols(protocol, expected) -> None:
+    assert listener_encrypted(protocol) is expected
+
+
+def test_unset_or_odd_listener_protocol_is_unknown() -> None:
+    assert "is not set" in listener_encrypted(None).reason
+    odd = listener_encrypted("QUIC", "load_balancer_protocol")
+    assert isinstance(odd, Unknown) and "load_balancer_protocol (QUIC)" in odd.reason

@@ -171,7 +171,11 @@ class MotoServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.recording = workdir / "moto_recording.jsonl"
-        exe = shutil.which("moto_server") or str(Path(sys.executable).parent / "moto_server")
+        # The moto_server of the interpreter running the tests first: another one on PATH
+        # may be another moto version (5.2.1 drops CloudFront's cache behaviours from
+        # ListDistributions, for one).
+        beside = Path(sys.executable).parent / "moto_server"
+        exe = str(beside) if beside.exists() else shutil.which("moto_server") or "moto_server"
         env = {**os.environ, "MOTO_RECORDER_FILEPATH": str(self.recording),
                "MOTO_ENABLE_RECORDING": ""}
         self.log = open(workdir / "moto_server.log", "w")

@@ -125,6 +125,10 @@ class Identity:
     # Access keys: must expire (Outscale api access policy, AWS key age).
     key_max_age_days: Maybe[int] | None = None  # 0 means "keys never expire"
     key_age_days: Maybe[int] | None = None
+    # The account's all-powerful identity (AWS root user): its access keys cannot be limited
+    # by any policy, so it should have none (live scans count them).
+    account_root: bool = False
+    active_access_keys: Maybe[int] | None = None
     detail: str = ""
 
 

@@ -479,6 +479,9 @@ def test_no_credential_in_any_output_even_with_debug(live, main_run):
 # --- unit: errors and facets the moto scenario cannot produce ---------------------------------
 
 
+ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
+
+
 def _data(regions=None, global_=None, services=collect.SERVICES) -> AccountData:
     return AccountData(account=ACCOUNT, regions=regions or {}, global_=global_ or {},
                        services=list(services))
@@ -501,6 +504,39 @@ def test_failed_calls_become_unknown_facets():
     volume = [r for r in adapt.to_inventory(data) if r.kind == "volume"][0]
     assert isinstance(volume.backup.newest_snapshot_age_days, Unknown)
     assert isinstance(volume.at_rest[0].customer_key, Unknown)  # KMS not read
+
+
+def _root_verdicts(iam: dict) -> list:
+    from rule_helpers import run
+
+    inventory = adapt.to_inventory(_data(global_={"iam": {"roles": [], **iam}}, services=("iam",)))
+    return run("HDS-KEY-002", *inventory.resources)
+
+
+@pytest.mark.parametrize("iam, status", [
+    # the credential report: keys 1 and 2 of the root user
+    ({"credential_report": {"rows": [{"user": "<root_account>", "arn": ROOT_ARN,
+                                      "mfa_active": "true", "access_key_1_active": "true",
+                                      "access_key_2_active": "false"}]}}, "fail"),
+    ({"credential_report": {"rows": [{"user": "<root_account>", "arn": ROOT_ARN,
+                                      "mfa_active": "true", "access_key_1_active": "false",
+                                      "access_key_2_active": "false"}]}}, "pass"),
+    # no report (denied): the account summary still counts root keys
+    ({"credential_report": Failed("iam:GetCredentialReport: access denied"),
+      "summary": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 1}}, "fail"),
+    ({"credential_report": Failed("iam:GetCredentialReport: access denied"),
+      "summary": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}}, "pass"),
+    ({"credential_report": Failed("iam:GetCredentialReport: access denied"),
+      "summary": {"AccountMFAEnabled": 1}}, "unknown"),
+])
+def test_root_user_access_keys(iam, status):
+    verdicts = _root_verdicts(iam)
+    assert [(v.resource.address, v.status) for v in verdicts] == [(ROOT_ARN, status)]
+
+
+def test_no_root_finding_without_iam_data():
+    denied = Failed("iam:GetCredentialReport: access denied")
+    assert _root_verdicts({"credential_report": denied, "summary": denied}) == []
 
 
 def test_snapshot_age_and_over_cap_sharing():

@@ -715,7 +715,9 @@ class Adapter:
         root = row.get("user") == "<root_account>"
         mfa = row.get("mfa_active") == "true"
         if root:
-            identity = Identity(console_access=True, mfa_enforced=mfa,
+            keys = sum(row.get(f"access_key_{n}_active") == "true" for n in ("1", "2"))
+            identity = Identity(console_access=True, mfa_enforced=mfa, account_root=True,
+                                active_access_keys=keys,
                                 detail="root user: " + ("MFA active" if mfa else "no MFA device"))
         else:
             console = row.get("password_enabled") == "true"
@@ -740,8 +742,11 @@ class Adapter:
     def _root_from_summary(self, summary: dict) -> None:
         arn = f"arn:{self.partition}:iam::{self.account}:root"
         mfa = bool(summary.get("AccountMFAEnabled"))
+        present = summary.get("AccountAccessKeysPresent")
+        keys: Maybe[int] = (int(present) if isinstance(present, int) else Unknown(
+            "neither the credential report nor the account summary tells about root keys"))
         self.add("user", "AWS::IAM::RootUser", arn, None, identity=Identity(
-            console_access=True, mfa_enforced=mfa,
+            console_access=True, mfa_enforced=mfa, account_root=True, active_access_keys=keys,
             detail="root user (account summary): " + ("MFA active" if mfa else "no MFA device")),
             facts={"root": True})
         if summary.get("AccountAccessKeysPresent"):

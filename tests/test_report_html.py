@@ -80,6 +80,8 @@ class Dom(HTMLParser):
         self.actors: list[str] = []
         self.counts: dict[str, str] = {}
         self.count_key: str | None = None
+        self.alert: list[str] | None = None  # text of the "incomplete report" note
+        self.in_alert = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -94,6 +96,8 @@ class Dom(HTMLParser):
             self.heading = []
         if tag == "b" and "data-count" in a:
             self.count_key = a["data-count"]
+        if a.get("id") == "incomplete":
+            self.alert, self.in_alert = [], True
 
     def handle_endtag(self, tag):
         if tag == "tr":
@@ -103,6 +107,8 @@ class Dom(HTMLParser):
             self.heading = None
         if tag == "b":
             self.count_key = None
+        if tag == "p":
+            self.in_alert = False
 
     def handle_data(self, data):
         if self.current_row:
@@ -111,6 +117,8 @@ class Dom(HTMLParser):
             self.heading.append(data)
         if self.count_key:
             self.counts[self.count_key] = data.strip()
+        if self.in_alert and self.alert is not None:
+            self.alert.append(data)
 
 
 def rendered(page: Path, profile: Path) -> Dom:
@@ -157,6 +165,25 @@ def test_rendered_page_in_chromium(pages, tmp_path) -> None:
     total = Counter(f["status"] for f in findings)
     assert dom.counts == {s: str(total.get(s, 0)) for s in ("pass", "fail", "unknown", "skipped")}
     assert set(dom.actors) == {"aws", "outscale"}
+
+
+def test_direct_report_of_a_partial_scan_in_chromium(pages, tmp_path) -> None:
+    """`scan -o hds-html` of a folder with a broken file: the rendered page opens with the
+    incomplete-report alert, before the summary; a complete report has none."""
+    folder = tmp_path / "infra"
+    folder.mkdir()
+    (folder / "main.tf").write_text('resource "aws_ebs_volume" "v" {\n'
+                                    '  availability_zone = "eu-west-3a"\n  size = 1\n}\n')
+    (folder / "broken.tf").write_text('resource "aws_s3_bucket" "b" {\n')
+    page = tmp_path / "partial.html"
+    run = run_cli("scan", str(folder), "-o", "hds-html", "--output-file", str(page))
+    assert run.code == 2 and "broken.tf" in run.stderr
+    dom = rendered(page, tmp_path / "profile")
+    assert dom.alert is not None
+    assert "Rapport incomplet : 1 entrée(s)" in "".join(dom.alert)
+    html = page.read_text("utf-8")
+    assert html.index('id="incomplete"') < html.index('id="summary"')
+    assert rendered(pages["fr"], tmp_path / "profile2").alert is None
 
 
 def test_rendered_english_page(pages, tmp_path) -> None:

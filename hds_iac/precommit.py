@@ -25,7 +25,9 @@ import sys
 from typing import Sequence
 
 CHECKOV_VERSION = "3.3.30"
-_MODULE_BLOCK = re.compile(r'^\s*module\s+"', re.M)
+# The files a Terraform folder is made of (HCL and JSON syntax, variables files).
+TERRAFORM_FILES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
+_MODULE_BLOCK = re.compile(r'^\s*module\s+"|"module"\s*:', re.M)  # HCL or JSON syntax
 
 
 # --- staged files -> root folders -------------------------------------------------------------
@@ -189,7 +191,7 @@ def checkov(argv: Sequence[str]) -> int:
     from hds_iac.checkov_support import checks_dir
 
     args = list(argv)
-    files = [a for a in args if a.endswith((".tf", ".tfvars")) and os.path.isfile(a)]
+    files = [a for a in args if a.endswith(TERRAFORM_FILES) and os.path.isfile(a)]
     options = [a for a in args if a not in files]
     roots = roots_for(files)
     if not roots:

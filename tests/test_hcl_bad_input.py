@@ -127,12 +127,14 @@ def test_module_calling_itself_stops(tmp_path):
     assert "null_resource.ok" in [r.address for r in config.resources]
 
 
-def test_override_and_json_files_are_announced_not_silently_dropped(tmp_path):
+def test_override_files_are_announced_not_silently_dropped(tmp_path):
     (tmp_path / "main.tf").write_text(GOOD)
     (tmp_path / "main_override.tf").write_text(GOOD)
-    (tmp_path / "extra.tf.json").write_text("{}")
+    (tmp_path / "override.tf.json").write_text("{}")
+    (tmp_path / "extra.tf.json").write_text("{}")  # JSON syntax: read (test_hcl_json_syntax)
     config = read(tmp_path)
-    assert sorted(n.path for n in config.notices) == ["extra.tf.json", "main_override.tf"]
+    assert sorted(n.path for n in config.notices) == ["main_override.tf", "override.tf.json"]
+    assert all("override files are not merged" in n.message for n in config.notices)
 
 
 def test_parser_cache_falls_back_to_the_user_cache_folder(tmp_path):

@@ -50,6 +50,11 @@ def ev(text: str, ctx: Context | None = None):
     ("null", None),
     ('"${var.region}a"', "eu-west-3a"),
     ('"${var.count} zones, flag ${var.flag}"', "2 zones, flag true"),
+    # a template that is one interpolation is its value, unconverted (HCL spec)
+    ('"${var.m}"', {"b": 2, "a": 1, "n": None}),
+    ('"${var.count}"', 2),
+    ('"${var.flag}"', True),
+    ('" ${var.count}"', " 2"),
     ('"a\\n\\"b\\" \\u00e9 $${literal} %%{x}"', 'a\n"b" é ${literal} %{x}'),
     ("var.zones[0]", "a"),
     ("var.zones.1", "b"),

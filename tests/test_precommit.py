@@ -8,6 +8,7 @@ this module so that it is built once.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -128,6 +129,27 @@ def test_native_hook_passes_then_fails(hook_repo, pre_commit_home, tmp_path):
     assert "Failed" in bad.stdout
     assert "HDS-LOC-001" in bad.stdout and "module.store.aws_s3_bucket.this" in bad.stdout
     assert "HDS-ENC" not in bad.stdout  # .hds-iac.yaml honoured
+
+
+def test_native_hook_reads_json_syntax_and_the_plan_hook_leaves_it(hook_repo, pre_commit_home,
+                                                                  tmp_path):
+    """A staged `cdk.tf.json` (CDK for Terraform) is scanned by the native hook; the plan
+    hook, which takes *.json, does not even run on it."""
+    repo = tmp_path
+    _git(repo, "init", "-q")
+    (repo / "stack").mkdir()
+    (repo / "stack/cdk.tf.json").write_text(json.dumps({
+        "provider": {"aws": [{"region": "eu-west-2"}]},
+        "resource": {"aws_ebs_volume": {"disk": {
+            "availability_zone": "eu-west-2a", "size": 1, "encrypted": True}}},
+    }, indent=2))
+    _git(repo, "add", "-A")
+    bad = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "stack/cdk.tf.json")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "HDS-LOC-001" in bad.stdout and "aws_ebs_volume.disk" in bad.stdout
+    assert "(cdk.tf.json:11)" in bad.stdout  # the line of `"disk": {`
+    plan = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac-plan", "stack/cdk.tf.json")
+    assert plan.returncode == 0 and "no files to check" in plan.stdout.lower(), plan.stdout
 
 
 def test_plan_hook_scans_plans_and_ignores_other_json(hook_repo, pre_commit_home, tmp_path):

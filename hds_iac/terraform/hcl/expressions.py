@@ -605,9 +605,14 @@ def _paren(node, ctx, env):
 
 
 def _tpl(node, ctx, env):
+    parts = node[1]
+    if len(parts) == 1 and not isinstance(parts[0], str) and parts[0][0] != "directive":
+        # HCL unwraps a template that is one interpolation: "${var.tags}" is the map itself,
+        # not its text (Terraform 0.11 style, and every expression of the JSON syntax).
+        return evaluate(parts[0], ctx, env)
     out: list[str] = []
     unknowns: list[Unknown] = []
-    for part in node[1]:
+    for part in parts:
         if isinstance(part, str):
             out.append(part)
             continue

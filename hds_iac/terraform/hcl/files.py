@@ -1,4 +1,5 @@
-"""Finding Terraform folders and parsing .tf / .tfvars files, each file once per process.
+"""Finding Terraform folders and parsing .tf / .tf.json / .tfvars files, each file once per
+process.
 
 python-hcl2 builds its Lark parser on first use and caches it next to its own code; when
 that folder is not writable (system installs, read-only images) the cache goes to the
@@ -148,7 +149,8 @@ def read_text(path: str) -> str:
 
 
 def parse_file(path: str, display: str) -> ParsedFile | ReadError:
-    """One .tf or .tfvars file, parsed once per process (keyed by path, size and mtime)."""
+    """One .tf, .tf.json or .tfvars file, parsed once per process (keyed by path, size and
+    mtime)."""
     try:
         stat = os.stat(path)
         key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns)
@@ -158,7 +160,12 @@ def parse_file(path: str, display: str) -> ParsedFile | ReadError:
         cached = _PARSE_CACHE[key]
         return ReadError(display, cached.message) if isinstance(cached, ReadError) else cached
     try:
-        data, lines = parse_hcl(read_text(path))
+        if path.endswith(".tf.json"):
+            from hds_iac.terraform.hcl.json_syntax import parse_json_config
+
+            data, lines = parse_json_config(read_text(path))
+        else:
+            data, lines = parse_hcl(read_text(path))
         result: ParsedFile | ReadError = ParsedFile(path, data, lines)
     except ParseFailure as exc:
         result = ReadError(display, str(exc))
@@ -175,11 +182,13 @@ _SKIPPED_DIRS = {".terraform"}
 
 
 def is_override(name: str) -> bool:
-    return name == "override.tf" or name.endswith("_override.tf")
+    stem = name[:-len(".json")] if name.endswith(".tf.json") else name
+    return stem == "override.tf" or stem.endswith("_override.tf")
 
 
 def tf_files(folder: str) -> tuple[list[str], list[str]]:
-    """(the .tf files of a folder, sorted; other Terraform files we do not read)."""
+    """(the .tf and .tf.json files of a folder, sorted; override files, which we do not
+    merge, apart)."""
     files, skipped = [], []
     try:
         entries = sorted(os.listdir(folder))
@@ -188,9 +197,7 @@ def tf_files(folder: str) -> tuple[list[str], list[str]]:
     for name in entries:
         if name.startswith(".") or name.endswith("~") or name.startswith("#"):
             continue
-        if name.endswith(".tf.json"):
-            skipped.append(name)
-        elif name.endswith(".tf"):
+        if name.endswith((".tf", ".tf.json")):
             if is_override(name):
                 skipped.append(name)
             else:

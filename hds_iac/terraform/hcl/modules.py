@@ -228,7 +228,7 @@ class Evaluation:
             for name in loaded.skipped:
                 self.notices.append(ReadError(
                     self.display(os.path.join(folder, name)),
-                    "JSON and override files are not read by hds-iac: their content was not "
+                    "override files are not merged by hds-iac: their content was not "
                     "scanned"))
         return self.sources[key]
 

@@ -34,8 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from hds_iac import catalogue as catalogue_mod
-from hds_iac.adapters import terraform_aws, terraform_outscale
-from hds_iac.adapters.terraform import TfIndex, base_address
+from hds_iac.adapters.terraform import TfIndex, adapt, base_address, provider_handlers
 from hds_iac.model import Inventory, Resource, Unknown
 from hds_iac.rules import registry
 from hds_iac.settings import Settings
@@ -105,12 +104,8 @@ def supported_types(providers: Iterable[str] = ("aws", "outscale")) -> list[str]
 
 @lru_cache(maxsize=None)
 def _supported_types(providers: tuple[str, ...]) -> tuple[str, ...]:
-    types: list[str] = []
-    if "aws" in providers:
-        types += terraform_aws.supported_types()
-    if "outscale" in providers:
-        types += terraform_outscale.supported_types()
-    return tuple(sorted(types))
+    handlers = provider_handlers()
+    return tuple(sorted(t for p in providers if p in handlers for t in handlers[p].types()))
 
 
 # Rules of scope "resource" that are NOT shipped as checkov checks: in practice their verdict
@@ -452,11 +447,6 @@ class Judgement:
     message: str = ""
 
 
-def _adapt(rec: TfResource, index: TfIndex) -> list[Resource]:
-    adapter = {"aws": terraform_aws.adapt, "outscale": terraform_outscale.adapt}.get(rec.provider)
-    return adapter(rec, index) if adapter else []
-
-
 def _verdicts(resources: list[Resource], address: str, rule_ids: list[str],
               settings: Settings) -> dict[str, Judgement]:
     rules = registry()
@@ -505,9 +495,9 @@ def judge_record(rec: TfResource, rule_ids: list[str] | None = None,
     """Every selected rule's verdict on one record, as checkov should report it."""
     rule_ids = shipped_rules() if rule_ids is None else rule_ids
     settings = settings or Settings()
-    closed = _verdicts(_adapt(rec, TfIndex([rec])), rec.address, rule_ids, settings)
+    closed = _verdicts(adapt(rec, TfIndex([rec])), rec.address, rule_ids, settings)
     try:
-        opened = _verdicts(_adapt(rec, _open_index(rec)), rec.address, rule_ids, settings)
+        opened = _verdicts(adapt(rec, _open_index(rec)), rec.address, rule_ids, settings)
     except Exception:  # noqa: BLE001 - an adapter that cannot read unknown links: no answer
         opened = {}
     out: dict[str, Judgement] = {}

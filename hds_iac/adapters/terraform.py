@@ -7,6 +7,7 @@ input: in code and plans the link is a reference (`Unknown.refs`), in states an 
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from hds_iac.model import Inventory, Origin, Resource, Unknown
@@ -14,6 +15,36 @@ from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
 
 Adapter = Callable[[TfResource, "TfIndex"], list[Resource]]
+
+
+class Handlers:
+    """One provider's adapter: resource type -> the function that maps its records. The AWS
+    family modules and the Outscale module register into one each, so the dispatch (the
+    provider's managed records only, nothing for unknown types) is written once."""
+
+    def __init__(self, provider: str, table: dict[str, Adapter] | None = None):
+        self.provider = provider
+        self.table: dict[str, Adapter] = dict(table or {})
+
+    def handles(self, *types: str) -> Callable[[Adapter], Adapter]:
+        def register(fn: Adapter) -> Adapter:
+            for t in types:
+                self.table[t] = fn
+            return fn
+        return register
+
+    def get(self, type_: str) -> Adapter | None:
+        return self.table.get(type_)
+
+    def adapt(self, rec: TfResource, index: "TfIndex") -> list[Resource]:
+        if rec.provider != self.provider or rec.mode != "managed":
+            return []
+        handler = self.table.get(rec.type)
+        return handler(rec, index) if handler is not None else []
+
+    def types(self) -> list[str]:
+        """Every type the adapter reads (including those read only through others)."""
+        return sorted(self.table)
 
 
 class TfIndex:
@@ -81,10 +112,20 @@ def origin_of(rec: TfResource) -> Origin:
     return Origin(source=rec.source, file=rec.file, line=rec.line)
 
 
-def _adapters() -> dict[str, Adapter]:
+@lru_cache(maxsize=None)
+def provider_handlers() -> dict[str, Handlers]:
+    """Every provider's adapter, by provider name (imported on first use)."""
     from hds_iac.adapters import terraform_aws, terraform_outscale
 
-    return {"aws": terraform_aws.adapt, "outscale": terraform_outscale.adapt}
+    return {h.provider: h for h in (terraform_aws.HANDLERS, terraform_outscale.HANDLERS)}
+
+
+def adapt(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """The model resources of one record, whatever its provider (none for other providers,
+    data sources and types no adapter reads). `hds-iac scan` and the checkov checks both
+    adapt through here."""
+    handlers = provider_handlers().get(rec.provider)
+    return handlers.adapt(rec, index) if handlers is not None else []
 
 
 def to_inventory(config: TfConfiguration, settings: Settings | None = None) -> Inventory:
@@ -94,12 +135,8 @@ def to_inventory(config: TfConfiguration, settings: Settings | None = None) -> I
     input shaped in a way we did not foresee) and the other records are still adapted.
     """
     inventory = Inventory()
-    adapters = _adapters()
     index = TfIndex(config.resources, settings)
     for rec in index.records:
-        adapt = adapters.get(rec.provider)
-        if adapt is None or rec.mode != "managed":
-            continue
         try:
             resources = adapt(rec, index)
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the scan

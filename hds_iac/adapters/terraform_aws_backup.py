@@ -6,22 +6,12 @@ from typing import Any
 
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
-    Handler, as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, has, ids_of,
-    known_blocks, linked, region_from_arn, region_of, resolve_all, resolve_one, resource, show,
+    as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, handles, has,
+    ids_of, known_blocks, linked, region_from_arn, region_of, resolve_all, resolve_one,
+    resource, show,
 )
 from hds_iac.model import AtRest, Backup, Destination, Maybe, Resource, Selection, Sharing, Unknown
 from hds_iac.terraform.records import TfResource
-
-HANDLERS: dict[str, Handler] = {}
-
-
-def handles(*types: str):
-    def register(fn: Handler) -> Handler:
-        for t in types:
-            HANDLERS[t] = fn
-        return fn
-    return register
-
 
 # --- backups ---------------------------------------------------------------------------
 

@@ -11,10 +11,10 @@ returns either a clean value, the attribute's documented default when it is omit
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import Any
 
 from hds_iac.adapters import aws_iam
-from hds_iac.adapters.terraform import TfIndex, base_address, origin_of
+from hds_iac.adapters.terraform import Handlers, TfIndex, base_address, origin_of
 from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules read them here
     _show, as_bool, as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks,
     get_bool, get_int, get_str, has, ids_of, is_set, known_blocks, linked, of_type, points_at,
@@ -23,7 +23,9 @@ from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules 
 from hds_iac.model import Maybe, Resource, Unknown
 from hds_iac.terraform.records import TfResource
 
-Handler = Callable[[TfResource, TfIndex], list[Resource]]
+# The AWS adapter: each family module registers its types with `@handles(...)`.
+HANDLERS = Handlers("aws")
+handles = HANDLERS.handles
 
 _ARN = re.compile(r"^arn:aws[\w-]*:([\w-]+):([a-z]{2}(?:-[a-z]+)+-\d+)?:")
 _ZONE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")

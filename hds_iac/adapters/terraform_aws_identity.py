@@ -7,22 +7,11 @@ from typing import Any
 from hds_iac.adapters import aws_iam
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
-    Handler, as_list, get_str, ids_of, linked, policy_of, resolve_all, resolve_one,
-    resource, show,
+    as_list, get_str, handles, ids_of, linked, policy_of, resolve_all, resolve_one, resource,
+    show,
 )
 from hds_iac.model import Identity, Maybe, Resource, Unknown
 from hds_iac.terraform.records import TfResource
-
-HANDLERS: dict[str, Handler] = {}
-
-
-def handles(*types: str):
-    def register(fn: Handler) -> Handler:
-        for t in types:
-            HANDLERS[t] = fn
-        return fn
-    return register
-
 
 _NAMES = ("name", "id")
 

@@ -8,22 +8,11 @@ from hds_iac.adapters import aws_tls
 from hds_iac.adapters.network import listener_encrypted, open_port
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
-    Handler, as_int, as_list, as_str, blocks, first_block, get_blocks, get_bool, get_str, has,
+    as_int, as_list, as_str, blocks, first_block, get_blocks, get_bool, get_str, handles, has,
     known_blocks, linked, resolve_one, resource, show, zones_of_subnets, zones_value,
 )
 from hds_iac.model import Flow, Maybe, OpenPort, Placement, Resource, Unknown
 from hds_iac.terraform.records import TfResource
-
-HANDLERS: dict[str, Handler] = {}
-
-
-def handles(*types: str):
-    def register(fn: Handler) -> Handler:
-        for t in types:
-            HANDLERS[t] = fn
-        return fn
-    return register
-
 
 # --- load balancers ------------------------------------------------------------------
 

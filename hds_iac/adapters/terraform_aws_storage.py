@@ -7,23 +7,12 @@ from typing import Any
 from hds_iac.adapters import aws_iam, aws_tls
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
-    Handler, as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str,
+    as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
     has, ids_of, known_blocks, linked, of_type, policy_of, region_from_arn, region_of,
     resolve_one, resource, show, zone_of_subnet,
 )
 from hds_iac.model import AtRest, Backup, Destination, Flow, Maybe, Placement, Resource, Unknown
 from hds_iac.terraform.records import TfResource
-
-HANDLERS: dict[str, Handler] = {}
-
-
-def handles(*types: str):
-    def register(fn: Handler) -> Handler:
-        for t in types:
-            HANDLERS[t] = fn
-        return fn
-    return register
-
 
 # --- EBS: volumes, machine disks, templates --------------------------------------------
 

@@ -1,6 +1,6 @@
 """Maps Outscale Terraform records (provider outscale/outscale 1.x; HCL, plans, states) onto the model.
 
-One small function per resource type in `HANDLERS`. Records that are only read through
+One small function per resource type in `HANDLERS` (`adapt` dispatches on it). Records that are only read through
 others (nets, subnets) map to nothing. What is special about Outscale:
 
 - No block-volume encryption exists in the API or the provider: volumes and VM disks get
@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from hds_iac.adapters.network import listener_encrypted, open_port
-from hds_iac.adapters.terraform import TfIndex, origin_of
+from hds_iac.adapters.terraform import Handlers, TfIndex, origin_of
 from hds_iac.adapters.terraform_values import (
     as_bool, as_int, as_list, as_str, blocks, computed_default, fully_masked, is_set, of_type,
     resolve_all, resolve_one, show,
@@ -30,8 +30,6 @@ from hds_iac.model import (
     AtRest, Destination, Flow, Identity, Maybe, OpenPort, Placement, Resource, Sharing, Unknown,
 )
 from hds_iac.terraform.records import TfResource
-
-Handler = Callable[[TfResource, TfIndex], list[Resource]]
 
 PROVIDER = "outscale"
 _SUBREGION = re.compile(r"^([a-z]+(?:-[a-z]+)*-\d+)[a-z]$")
@@ -410,8 +408,9 @@ def _target_region(rec: TfResource, index: TfIndex, attr: str, types: tuple[str,
     region = region_of(rec)
     if isinstance(region, Unknown):
         target = _link(index, _get(rec, attr), types, keys)
-        if target is not None and target.type in HANDLERS:
-            for res in HANDLERS[target.type](target, index):
+        handler = HANDLERS.get(target.type) if target is not None else None
+        if handler is not None:
+            for res in handler(target, index):
                 if isinstance(res.region, str):
                     return res.region
     return region
@@ -666,7 +665,7 @@ def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
     return []
 
 
-HANDLERS: dict[str, Handler] = {
+HANDLERS = Handlers(PROVIDER, {
     "outscale_volume": volume,
     "outscale_vm": vm,
     "outscale_snapshot": snapshot,
@@ -683,18 +682,6 @@ HANDLERS: dict[str, Handler] = {
     "outscale_user": user,
     "outscale_net": linked_only,
     "outscale_subnet": linked_only,
-}
-
-
-def adapt(rec: TfResource, index: TfIndex) -> list[Resource]:
-    if rec.provider != PROVIDER or rec.mode != "managed":
-        return []
-    handler = HANDLERS.get(rec.type)
-    if handler is None:
-        return []
-    return handler(rec, index)
-
-
-def supported_types() -> list[str]:
-    """Every Outscale type the adapter reads (including those read only through others)."""
-    return sorted(HANDLERS)
+})
+adapt = HANDLERS.adapt
+supported_types = HANDLERS.types

@@ -79,17 +79,24 @@ FORMATS = ("cli", "json", "sarif", "junitxml", "csv", "markdown",
 # hds-*: the HDS compliance report of `hds-iac report`, written straight from this scan.
 
 
-def _formats(text: str) -> list[str]:
-    formats = [p.strip() for p in text.split(",") if p.strip()]
-    bad = [f for f in formats if f not in FORMATS]
+def comma_list(text: str) -> list[str]:
+    """The items of a comma-separated option value ("a, b,c"), blanks dropped: the form of
+    every list option of scan and live."""
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def checked_list(text: str, known: Sequence[str], what: str) -> list[str]:
+    """`comma_list`, with a usage error naming every item not in `known`."""
+    items = comma_list(text)
+    bad = [i for i in items if i not in known]
     if bad:
         raise argparse.ArgumentTypeError(
-            f"unknown format {', '.join(bad)} (choose from {', '.join(FORMATS)})")
-    return formats
+            f"unknown {what} {', '.join(bad)} (choose from {', '.join(known)})")
+    return items
 
 
-def _selection(text: str) -> list[str]:
-    return [p.strip() for p in text.split(",") if p.strip()]
+def _formats(text: str) -> list[str]:
+    return checked_list(text, FORMATS, "format")
 
 
 def add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -122,9 +129,9 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
                              " gate fails only on new ones")
     parser.add_argument("--create-baseline", metavar="FILE",
                         help="record today's failures in FILE for later --baseline runs")
-    parser.add_argument("--check", type=_selection, action="append", default=[], metavar="LIST",
+    parser.add_argument("--check", type=comma_list, action="append", default=[], metavar="LIST",
                         help="run only these rules: comma-separated ids, topics or severities")
-    parser.add_argument("--skip-check", type=_selection, action="append", default=[],
+    parser.add_argument("--skip-check", type=comma_list, action="append", default=[],
                         metavar="LIST", help="do not run these rules (ids, topics or severities)")
     parser.add_argument("--allowed-countries", type=_countries, metavar="LIST",
                         help="countries where health data may be stored: ISO codes and/or EEA"

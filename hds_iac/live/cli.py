@@ -13,6 +13,8 @@ import sys
 import threading
 from typing import Callable
 
+from hds_iac.cli import add_report_options, checked_list, comma_list, finish, prepare
+
 LIVE_AWS_EPILOG = """\
 Credentials: the AWS default chain (environment, ~/.aws files, SSO, instance or container
 role), --profile, then --role-arn to assume a role. The identity needs only the read-only
@@ -35,8 +37,6 @@ examples:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     """Report options shared with `hds-iac scan`, then those of live scans."""
-    from hds_iac.cli import add_report_options
-
     add_report_options(parser)
     parser.add_argument("--max-snapshot-age-days", type=int, metavar="DAYS",
                         help="newest snapshot of a volume older than this is stale (default: 1)")
@@ -49,16 +49,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _services(text: str) -> list[str]:
     from hds_iac.live.aws.collect import SERVICES
 
-    names = [p.strip().lower() for p in text.split(",") if p.strip()]
-    bad = [n for n in names if n not in SERVICES]
-    if bad:
-        raise argparse.ArgumentTypeError(
-            f"unknown service {', '.join(bad)} (choose from {', '.join(SERVICES)})")
-    return names
-
-
-def _regions(text: str) -> list[str]:
-    return [p.strip() for p in text.split(",") if p.strip()]
+    return checked_list(text.lower(), SERVICES, "service")
 
 
 def add_live_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -73,7 +64,7 @@ def add_live_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
     aws.add_argument("--profile", help="AWS profile (default: the default credential chain)")
     aws.add_argument("--role-arn", metavar="ARN", help="assume this role for the scan")
     aws.add_argument("--external-id", metavar="ID", help="external id for --role-arn")
-    aws.add_argument("--regions", type=_regions, metavar="LIST",
+    aws.add_argument("--regions", type=comma_list, metavar="LIST",
                      help="comma-separated regions (default: every region enabled in the"
                           " account)")
     aws.add_argument("--services", type=_services, metavar="LIST",
@@ -166,8 +157,6 @@ def cmd_live_aws(args: argparse.Namespace) -> int:
 
 def run_live(args: argparse.Namespace, scan: Callable, provider: str = "AWS") -> int:
     """Settings, rule selection, reports and exit status exactly as `hds-iac scan` does."""
-    from hds_iac.cli import finish, prepare
-
     _debug_logging(args.debug)
     run = prepare(args, [os.getcwd()])
     if args.max_snapshot_age_days is not None:

@@ -12,6 +12,8 @@ import argparse
 import logging
 from typing import Callable
 
+from hds_iac.cli import comma_list
+
 LIVE_OUTSCALE_EPILOG = """\
 Credentials are found as the Outscale SDK finds them: OSC_ACCESS_KEY / OSC_SECRET_KEY (and
 the other OSC_* variables), else the profile of ~/.osc/config.json (--profile, default
@@ -42,7 +44,7 @@ log = logging.getLogger("hds_iac.live.outscale")
 def _regions(text: str) -> list[str]:
     from hds_iac.live.outscale.session import KNOWN_REGIONS
 
-    names = [p.strip() for p in text.split(",") if p.strip()]
+    names = comma_list(text)
     for name in names:
         if name not in KNOWN_REGIONS:
             raise argparse.ArgumentTypeError(

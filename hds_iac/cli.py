@@ -15,6 +15,8 @@ from hds_iac.errors import UsageError
 
 if TYPE_CHECKING:
     from hds_iac.config import Config
+    from hds_iac.report import Report
+    from hds_iac.report.chapter8 import Actor
     from hds_iac.scan import ScanResult
     from hds_iac.settings import Settings
 
@@ -240,6 +242,8 @@ class Run:
     outputs: list[tuple[str, str | None]]
     baseline_path: str | None
     waived: set[tuple[str, str]]
+    # Provider facts for the chapter 8 table, read when an hds-* report is asked for.
+    facts: "tuple[list[Actor], str] | None" = None
 
 
 def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
@@ -261,21 +265,23 @@ def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
         waived = baseline.read(baseline_path) if baseline_path else set()
     except baseline.BaselineError as exc:
         raise UsageError(str(exc)) from None
-    _check_providers_file(args, [fmt for fmt, _ in outputs])
-    return Run(cfg, _settings(args, cfg), rule_ids, outputs, baseline_path, waived)
+    facts = _provider_facts(args, [fmt for fmt, _ in outputs])
+    return Run(cfg, _settings(args, cfg), rule_ids, outputs, baseline_path, waived, facts)
 
 
-def _check_providers_file(args: argparse.Namespace, formats: list[str]) -> None:
-    """A bad --providers file is a usage error before the scan, not after a long live scan."""
-    if not args.providers:
-        return
+def _provider_facts(args: argparse.Namespace,
+                    formats: list[str]) -> "tuple[list[Actor], str] | None":
+    """The chapter 8 facts of the hds-* reports, read before the scan: a bad --providers
+    file is a usage error at once, not after a long live scan."""
     if not any(fmt.startswith("hds-") for fmt in formats):
-        raise UsageError("--providers is used only by the hds-html, hds-markdown and hds-json"
-                         " reports: add one with -o")
+        if args.providers:
+            raise UsageError("--providers is used only by the hds-html, hds-markdown and"
+                             " hds-json reports: add one with -o")
+        return None
     from hds_iac.report import chapter8
 
     try:
-        chapter8.load(args.providers)
+        return chapter8.load(args.providers)
     except chapter8.ProvidersError as exc:
         raise UsageError(str(exc)) from None
 
@@ -301,18 +307,18 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
             unwritten = True
     for entry in result.errors:
         print(f"hds-iac: error: {entry.path}: {entry.message}", file=sys.stderr)
+    hds_report = None
     for fmt, target in run.outputs:
         if fmt == "cli":
             colour = (target is None and not args.no_color and sys.stdout.isatty()
                       and "NO_COLOR" not in os.environ)
             text = render_text(result, args.lang or "en", colour, args.show_pass)
         elif fmt.startswith("hds-"):
-            try:
-                text = _hds_report(args, result, fmt.removeprefix("hds-"))
-            except UsageError as exc:
-                print(f"hds-iac: error: {exc}", file=sys.stderr)
-                unwritten = True
-                continue
+            from hds_iac import report
+
+            if hds_report is None:  # built once, whatever the number of hds-* formats
+                hds_report = _hds_report(args, run, result)
+            text = report.render(hds_report, fmt.removeprefix("hds-"))
         else:
             text = RENDERERS[fmt](result, args.lang or "en")
         try:
@@ -326,18 +332,14 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
     return EXIT_ERROR if unwritten else status
 
 
-def _hds_report(args: argparse.Namespace, result: "ScanResult", fmt: str) -> str:
+def _hds_report(args: argparse.Namespace, run: Run, result: "ScanResult") -> "Report":
     """The compliance report of this one scan, through the same JSON contract as
     `hds-iac report` reads, so both ways give the same document."""
     from hds_iac import report
-    from hds_iac.report import chapter8
 
     name = " ".join(getattr(args, "paths", None) or ["live", getattr(args, "live_provider", "")])
-    try:
-        return report.render_scan_result(result, fmt, args.lang or report.DEFAULT_LANG,
-                                         name=name.strip(), providers=args.providers)
-    except chapter8.ProvidersError as exc:
-        raise UsageError(str(exc)) from None
+    return report.from_scan_result(result, name.strip(), args.lang or report.DEFAULT_LANG,
+                                   run.facts)
 
 
 def cmd_scan(args: argparse.Namespace) -> int:

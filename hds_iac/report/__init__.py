@@ -12,7 +12,7 @@ import json as _json
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable
 
 from hds_iac import __version__
 from hds_iac.report import chapter8, coverage, merge
@@ -55,30 +55,26 @@ def _now() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def build(merged: merge.Merged, lang: str = DEFAULT_LANG, providers: str | None = None) -> Report:
-    """The report of already merged results. Raises chapter8.ProvidersError for a bad
-    facts file."""
-    actors, providers_name = chapter8.load(providers)
+def build(merged: merge.Merged, lang: str = DEFAULT_LANG,
+          facts: tuple[list[chapter8.Actor], str] | None = None) -> Report:
+    """The report of already merged results; `facts` is what chapter8.load read (the
+    bundled provider facts when None)."""
+    actors, providers_name = facts if facts is not None else chapter8.load()
     return Report(lang=lang, generated=_now(), tool_version=__version__, merged=merged,
                   coverage=coverage.compute(merged),
                   chapter8=chapter8.rows(actors, merged.providers()),
                   providers_file=providers_name)
 
 
-def from_files(paths: Iterable[str], lang: str = DEFAULT_LANG,
-               providers: str | None = None) -> Report:
-    return build(merge.load(paths), lang, providers)
-
-
 def from_scan_result(result: "ScanResult", name: str, lang: str = DEFAULT_LANG,
-                     providers: str | None = None) -> Report:
+                     facts: tuple[list[chapter8.Actor], str] | None = None) -> Report:
     """The report of one in-process scan (for `scan`/`live` writing the report directly):
     goes through the JSON result, the same contract `hds-iac report` reads."""
     from hds_iac.output import json_report
 
     merged = merge.Merged()
     merge.add(merged, name, _json.loads(json_report.render(result, lang)))
-    return build(merged, lang, providers)
+    return build(merged, lang, facts)
 
 
 def renderers() -> dict[str, Callable[[Report], str]]:
@@ -90,8 +86,3 @@ def renderers() -> dict[str, Callable[[Report], str]]:
 def render(report: Report, fmt: str) -> str:
     return renderers()[fmt](report)
 
-
-def render_scan_result(result: "ScanResult", fmt: str, lang: str = DEFAULT_LANG,
-                       name: str = "scan", providers: str | None = None) -> str:
-    """One call for the `-o hds-html|hds-markdown|hds-json` formats of scan and live."""
-    return render(from_scan_result(result, name, lang, providers), fmt)

@@ -61,7 +61,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print("hds-iac: error: no usable result: nothing to report", file=sys.stderr)
         return 2
     try:
-        report = report_mod.build(merged, args.lang, args.providers)
+        report = report_mod.build(merged, args.lang, chapter8.load(args.providers))
     except chapter8.ProvidersError as exc:
         print(f"hds-iac: error: {exc}", file=sys.stderr)
         return 2

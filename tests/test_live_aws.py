@@ -391,6 +391,19 @@ def _scanner(live, actions: list[str]) -> tuple[str, str]:
     return key["AccessKeyId"], key["SecretAccessKey"]
 
 
+def _scan_as(live, actions: list[str]) -> subprocess.CompletedProcess:
+    """The main scenario scanned (--services ENFORCED) by a user allowed exactly `actions`,
+    with moto enforcing IAM."""
+    live.ensure("main", build_scenario)
+    key, secret = _scanner(live, actions)
+    live.moto.auth(True)
+    try:
+        return live.run("-o", "json", "--services", ENFORCED, key=key, secret=secret)
+    finally:
+        live.moto.auth(False)
+        live.current = None  # the scanner user changed the account
+
+
 # moto enforces IAM correctly for query and JSON APIs only: its REST-JSON services (Backup,
 # EFS, CloudFront) reject every signed request once enforcement is on, and its S3 maps
 # GetBucketEncryption/GetBucketReplication to s3:ListBucket. Those are left out here.
@@ -398,32 +411,18 @@ ENFORCED = "ec2,rds,elbv2,elb,elasticache,dynamodb,kms,iam"
 
 
 def test_scan_succeeds_with_exactly_the_shipped_policy(live):
-    live.ensure("main", build_scenario)
     actions = [a for s in json.loads(POLICY_FILE.read_text())["Statement"]
                for a in s["Action"]]
-    key, secret = _scanner(live, actions)
-    live.moto.auth(True)
-    try:
-        proc = live.run("-o", "json", "--services", ENFORCED, key=key, secret=secret)
-    finally:
-        live.moto.auth(False)
+    proc = _scan_as(live, actions)
     report = json.loads(proc.stdout)
     assert report["errors"] == [], report["errors"]
     assert proc.returncode == 1
     assert report["summary"]["resources"] > 40
-    live.current = None  # the scanner users changed the account
 
 
 def test_denied_call_gives_partial_scan(live):
-    live.ensure("main", build_scenario)
     actions = [a for a in collect.policy_actions() if a != "ec2:DescribeSnapshots"]
-    key, secret = _scanner(live, actions)
-    live.moto.auth(True)
-    try:
-        proc = live.run("-o", "json", "--services", ENFORCED, key=key, secret=secret)
-    finally:
-        live.moto.auth(False)
-    live.current = None
+    proc = _scan_as(live, actions)
     report = json.loads(proc.stdout)
     assert proc.returncode == 2, proc.stderr
     paths = sorted(e["path"] for e in report["errors"])

@@ -54,6 +54,14 @@ examples:
 """
 
 
+def say(text: str) -> None:
+    """One diagnostic line on standard error; paths and messages come from inputs, so the
+    line is made safe for the terminal (`escaping.for_terminal`)."""
+    from hds_iac.escaping import for_terminal
+
+    print(for_terminal(text), file=sys.stderr)
+
+
 def _key_value(text: str) -> tuple[str, str]:
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
@@ -140,6 +148,9 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
                              " (default: EEA)")
     parser.add_argument("--min-backup-retention-days", type=int, metavar="DAYS",
                         help="minimum database backup retention (default: 7)")
+    parser.add_argument("--rules-url", metavar="URL",
+                        help="base URL of the rule pages (a copy of docs/rules/) for the links of"
+                             " the markdown and sarif reports (default: the project's pages)")
     parser.add_argument("--show-pass", action="store_true",
                         help="also list passing findings in the cli report")
     parser.add_argument("--no-color", action="store_true", help="never colour the cli report")
@@ -225,9 +236,11 @@ def _exit_status(result, fail_on: str) -> int:
 
 
 def _write(text: str, output_file: str | None) -> None:
+    """A report to its file (whole or not at all) or to standard output."""
+    from hds_iac import atomic_file
+
     if output_file:
-        with open(output_file, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        atomic_file.write_text(output_file, text)
     else:
         sys.stdout.write(text)
 
@@ -244,6 +257,7 @@ class Run:
     waived: set[tuple[str, str]]
     # Provider facts for the chapter 8 table, read when an hds-* report is asked for.
     facts: "tuple[list[Actor], str] | None" = None
+    rules_url: str | None = None  # base URL of rule links (markdown, sarif)
 
 
 def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
@@ -266,7 +280,24 @@ def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
     except baseline.BaselineError as exc:
         raise UsageError(str(exc)) from None
     facts = _provider_facts(args, [fmt for fmt, _ in outputs])
-    return Run(cfg, _settings(args, cfg), rule_ids, outputs, baseline_path, waived, facts)
+    return Run(cfg, _settings(args, cfg), rule_ids, outputs, baseline_path, waived, facts,
+               _rules_url(args, cfg))
+
+
+def _rules_url(args: argparse.Namespace, cfg: "Config") -> str | None:
+    """--rules-url, else `rules_base_url` of the configuration file, checked now."""
+    from hds_iac.output.links import check_base
+
+    if args.rules_url:
+        where, url = "--rules-url", args.rules_url
+    elif cfg.get("rules_base_url"):
+        where, url = f"{cfg.path}: rules_base_url", cfg.get("rules_base_url")
+    else:
+        return None
+    try:
+        return check_base(url)
+    except ValueError as exc:
+        raise UsageError(f"{where}: {exc}") from None
 
 
 def _provider_facts(args: argparse.Namespace,
@@ -299,14 +330,12 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
     if args.create_baseline:
         try:
             count = baseline.write(result.findings, args.create_baseline)
-            print(f"hds-iac: wrote {count} failure(s) to the baseline {args.create_baseline}",
-                  file=sys.stderr)
+            say(f"hds-iac: wrote {count} failure(s) to the baseline {args.create_baseline}")
         except OSError as exc:
-            print(f"hds-iac: error: cannot write {args.create_baseline}: {exc.strerror}",
-                  file=sys.stderr)
+            say(f"hds-iac: error: cannot write {args.create_baseline}: {exc.strerror}")
             unwritten = True
     for entry in result.errors:
-        print(f"hds-iac: error: {entry.path}: {entry.message}", file=sys.stderr)
+        say(f"hds-iac: error: {entry.path}: {entry.message}")
     hds_report = None
     for fmt, target in run.outputs:
         if fmt == "cli":
@@ -319,12 +348,14 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
             if hds_report is None:  # built once, whatever the number of hds-* formats
                 hds_report = _hds_report(args, run, result)
             text = report.render(hds_report, fmt.removeprefix("hds-"))
+        elif fmt in ("markdown", "sarif"):  # the formats that link to rule pages
+            text = RENDERERS[fmt](result, args.lang or "en", rules_url=run.rules_url)
         else:
             text = RENDERERS[fmt](result, args.lang or "en")
         try:
             _write(text, target)
         except OSError as exc:
-            print(f"hds-iac: error: cannot write {target}: {exc.strerror}", file=sys.stderr)
+            say(f"hds-iac: error: cannot write {target}: {exc.strerror}")
             unwritten = True
     status = _exit_status(result, args.fail_on or run.cfg.get("fail_on") or "low")
     if status == EXIT_FAILED and args.soft_fail:
@@ -429,7 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except UsageError as exc:
-        print(f"hds-iac: error: {exc}", file=sys.stderr)
+        say(f"hds-iac: error: {exc}")
         return EXIT_ERROR
     except BrokenPipeError:  # `hds-iac scan . | head`
         return EXIT_OK

@@ -29,6 +29,7 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "skip_check": ((list, str), "rules not to run: ids, topics or severities"),
     "var_files": ((list, str), "Terraform variable files, relative to the config file"),
     "baseline": ((str,), "baseline file, relative to the config file"),
+    "rules_base_url": ((str,), "base URL of the rule pages linked from markdown and sarif"),
 }
 
 

@@ -69,7 +69,7 @@ class Finding:
             "message": self.message(lang),
             "resource": resource,
             "references": self.meta.references.as_dict(lang),
-            "remediation": self.meta.remediation.get(lang),
+            "remediation": self.meta.remediation_for(res.provider).get(lang),
             **extra,
         }
 

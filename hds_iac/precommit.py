@@ -136,7 +136,9 @@ def native(argv: Sequence[str]) -> int:
     if not roots:
         print("hds-iac: no Terraform root folder among the staged files", file=sys.stderr)
         return 0
-    print(f"hds-iac: scanning {', '.join(roots)}", file=sys.stderr)
+    from hds_iac.cli import say
+
+    say(f"hds-iac: scanning {', '.join(roots)}")
     return _scan(options, roots)
 
 

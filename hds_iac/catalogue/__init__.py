@@ -84,10 +84,17 @@ class RuleMeta:
     sources: tuple[str, ...]
     title: Text
     rationale: Text  # why it matters for HDS
-    remediation: Text
+    remediation: Text  # every provider's fix, for docs and machine-readable reports
     references: References
     # Message templates the rule code picks by key, with {placeholders}.
     messages: dict[str, Text] = field(default_factory=dict)
+    # The fix for one provider, when the catalogue gives one per provider
+    # (`remediation.aws.en`): a developer reads only the fix for the resource they own.
+    remediation_by_provider: dict[str, Text] = field(default_factory=dict)
+
+    def remediation_for(self, provider: str) -> Text:
+        """The fix for a resource of `provider`: its own text, else the rule's."""
+        return self.remediation_by_provider.get(provider, self.remediation)
 
     def message(self, key: str, lang: str, **params: object) -> str:
         try:
@@ -124,6 +131,25 @@ def _text(raw: object, where: str) -> Text:
     return Text(en=raw["en"].strip(), fr=raw["fr"].strip())
 
 
+PROVIDER_LABELS = {"aws": "AWS", "outscale": "Outscale"}
+
+
+def _remediation(rid: str, raw: object, providers: tuple[str, ...]) -> tuple[Text, dict[str, Text]]:
+    """(the whole fix, the fix per provider): `remediation.en`/`.fr` for one text, or
+    `remediation.<provider>.en`/`.fr` for one per provider of the rule, joined for the docs
+    as "AWS: ...", "Outscale: ..."."""
+    if isinstance(raw, dict) and set(raw) & set(PROVIDER_LABELS):
+        if set(raw) != set(providers):
+            raise CatalogueError(f"{rid}: remediation per provider needs exactly "
+                                 f"{', '.join(providers)}")
+        parts = {p: _text(raw[p], f"{rid} remediation {p}") for p in providers}
+        whole = {lang: "\n\n".join(f"{PROVIDER_LABELS[p]}{' :' if lang == 'fr' else ':'} "
+                                    f"{parts[p].get(lang)}" for p in providers)
+                 for lang in LANGS}
+        return Text(**whole), parts
+    return _text(raw, f"{rid} remediation"), {}
+
+
 def _duty(key: str, raw: dict, documents: dict[str, Document]) -> MatrixDuty:
     if raw.get("document") not in documents:
         raise CatalogueError(f"duty {key}: unknown document {raw.get('document')!r}")
@@ -149,16 +175,18 @@ def _rule(raw: dict, duties: dict[str, MatrixDuty]) -> RuleMeta:
     matrix = [duties[k] for k in refs.get("matrix", [])]
     if not refs.get("hds"):
         raise CatalogueError(f"{rid}: every rule cites at least one HDS requirement")
+    providers = tuple(raw.get("providers", ("aws", "outscale")))
+    remediation, by_provider = _remediation(rid, raw.get("remediation"), providers)
     return RuleMeta(
         id=rid,
         topic=raw["topic"],
         severity=raw["severity"],
         scope=raw["scope"],
-        providers=tuple(raw.get("providers", ("aws", "outscale"))),
+        providers=providers,
         sources=_sources(rid, raw.get("sources", SOURCES)),
         title=_text(raw.get("title"), f"{rid} title"),
         rationale=_text(raw.get("rationale"), f"{rid} rationale"),
-        remediation=_text(raw.get("remediation"), f"{rid} remediation"),
+        remediation=remediation,
         references=References(
             hds=tuple(refs.get("hds", ())),
             iso27001=tuple(refs.get("iso27001", ())),
@@ -166,6 +194,7 @@ def _rule(raw: dict, duties: dict[str, MatrixDuty]) -> RuleMeta:
             matrix=tuple(matrix),
         ),
         messages={k: _text(v, f"{rid} message {k}") for k, v in raw.get("messages", {}).items()},
+        remediation_by_provider=by_provider,
     )
 
 

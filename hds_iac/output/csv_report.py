@@ -1,9 +1,11 @@
-"""CSV: one row per finding, for spreadsheets and audit evidence files."""
+"""CSV: one row per finding, for spreadsheets and audit evidence files. Every cell goes
+through `escaping.for_csv`, so no value of an input is read as a formula."""
 from __future__ import annotations
 
 import csv
 import io
 
+from hds_iac.escaping import for_csv
 from hds_iac.scan import ScanResult
 
 COLUMNS = ("rule_id", "topic", "severity", "status", "address", "type", "provider", "region",
@@ -17,11 +19,11 @@ def render(result: ScanResult, lang: str = "en") -> str:
     for f in result.findings:
         d = f.as_dict(lang)
         res, refs = d["resource"], d["references"]
-        writer.writerow([
+        writer.writerow([for_csv(cell) for cell in (
             d["rule_id"], d["topic"], d["severity"], d["status"], res["address"], res["type"],
             res["provider"], res["region"] or "", res["file"] or "", res["line"] or "",
             d["message"], " ".join(refs["hds"]), " ".join(refs["iso27001"]),
             " ".join(refs["secnumcloud"]),
             "; ".join(f"§{m['section']} {m['duty']}" for m in refs["matrix"]),
-        ])
+        )])
     return out.getvalue()

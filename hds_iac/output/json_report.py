@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from hds_iac import __version__
+from hds_iac.escaping import for_json
 from hds_iac.scan import ScanResult, summarize
 
 FORMAT_VERSION = 1
@@ -19,4 +20,4 @@ def render(result: ScanResult, lang: str = "en") -> str:
         "notices": [{"path": n.path, "message": n.message} for n in result.notices],
         "summary": summarize(result),
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(for_json(doc), indent=2, ensure_ascii=False) + "\n"

@@ -1,8 +1,14 @@
-"""Markdown for a pull-request comment: the verdict first, then what to fix."""
+"""Markdown for a pull-request comment: the verdict first, then what to fix.
+
+Both HTML and Markdown are interpreted there, so every value passes through
+`escaping.for_markdown` (text) or `escaping.markdown_code` (addresses, paths); rule links
+are absolute (`output.links`)."""
 from __future__ import annotations
 
 from hds_iac.catalogue import TOPICS
 from hds_iac.engine import SEVERITY_RANK
+from hds_iac.escaping import for_markdown, markdown_code
+from hds_iac.output.links import rule_url
 from hds_iac.scan import ScanResult, summarize
 
 _HEAD = {
@@ -15,11 +21,7 @@ _HEAD = {
 }
 
 
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def render(result: ScanResult, lang: str = "en") -> str:
+def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -> str:
     h = _HEAD[lang]
     s = summarize(result)
     icon = "❌" if s["failed"] else ("⚠️" if s["unknown"] or s["errors"] else "✅")
@@ -43,10 +45,12 @@ def render(result: ScanResult, lang: str = "en") -> str:
         for f in group:
             o = f.resource.origin
             where = f"{o.file}:{o.line}" if o.file and o.line else (o.file or o.cloud_id or "")
-            lines.append(f"| {f.meta.severity} | [{f.rule_id}](docs/rules/{f.rule_id}.md) | "
-                         f"`{_cell(f.resource.address)}` | {_cell(where)} | {_cell(f.message(lang))} |")
+            lines.append(f"| {f.meta.severity} | [{f.rule_id}](<{rule_url(f.rule_id, rules_url)}>) | "
+                         f"{markdown_code(f.resource.address)} | {markdown_code(where) if where else ''}"
+                         f" | {for_markdown(f.message(lang))} |")
         lines += ["", "</details>"]
     if result.errors:
-        lines += ["", f"**{h[7]}**", ""] + [f"- `{_cell(e.path)}`: {_cell(e.message)}"
-                                            for e in result.errors]
+        lines += ["", f"**{h[7]}**", ""] + [
+            f"- {markdown_code(e.path, in_table=False)}: {for_markdown(e.message)}"
+            for e in result.errors]
     return "\n".join(lines) + "\n"

@@ -11,16 +11,17 @@ import json
 
 from hds_iac import __version__, catalogue
 from hds_iac.engine import Finding
+from hds_iac.escaping import for_json
+from hds_iac.output.links import PROJECT_URL as INFO_URI, rule_url
 from hds_iac.scan import ScanResult, summarize
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFO_URI = "https://github.com/hds-iac/hds-iac"
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 # GitHub maps security-severity to critical (>= 9), high (>= 7), medium (>= 4), low.
 _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 
 
-def _rule_descriptor(meta, lang: str) -> dict:
+def _rule_descriptor(meta, lang: str, rules_url: str | None) -> dict:
     refs = meta.references
     help_text = (f"{meta.rationale.get(lang)}\n\n{meta.remediation.get(lang)}\n\n"
                  f"HDS: {', '.join(refs.hds)}; ISO 27001:2022: {', '.join(refs.iso27001)}; "
@@ -31,7 +32,7 @@ def _rule_descriptor(meta, lang: str) -> dict:
         "shortDescription": {"text": meta.title.get(lang)},
         "fullDescription": {"text": " ".join(meta.rationale.get(lang).split())},
         "help": {"text": help_text},
-        "helpUri": f"{INFO_URI}/blob/main/docs/rules/{meta.id}.md",
+        "helpUri": rule_url(meta.id, rules_url),
         "defaultConfiguration": {"level": _LEVEL[meta.severity]},
         "properties": {
             "tags": ["security", "compliance", "HDS", meta.topic, *refs.hds],
@@ -50,7 +51,8 @@ def _result(f: Finding, index: int, lang: str) -> dict:
         if origin.line:
             physical["region"] = {"startLine": origin.line}
         location["physicalLocation"] = physical
-    fingerprint = hashlib.sha256(f"{f.rule_id}|{f.resource.address}".encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        f"{f.rule_id}|{f.resource.address}".encode("utf-8", "surrogatepass")).hexdigest()
     result = {
         "ruleId": f.rule_id,
         "ruleIndex": index,
@@ -69,7 +71,7 @@ def _result(f: Finding, index: int, lang: str) -> dict:
     return result
 
 
-def render(result: ScanResult, lang: str = "en") -> str:
+def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -> str:
     metas = list(catalogue.load())
     index = {m.id: i for i, m in enumerate(metas)}
     results = [_result(f, index[f.rule_id], lang) for f in result.findings
@@ -82,11 +84,12 @@ def render(result: ScanResult, lang: str = "en") -> str:
         "runs": [{
             "tool": {"driver": {"name": "hds-iac", "version": __version__,
                                 "informationUri": INFO_URI,
-                                "rules": [_rule_descriptor(m, lang) for m in metas]}},
+                                "rules": [_rule_descriptor(m, lang, rules_url)
+                                          for m in metas]}},
             "invocations": [{"executionSuccessful": not result.errors,
                              "toolExecutionNotifications": notifications}],
             "results": results,
             "properties": {"summary": summarize(result)},
         }],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(for_json(doc), indent=2, ensure_ascii=False) + "\n"

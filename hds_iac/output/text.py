@@ -1,8 +1,15 @@
-"""The terminal report: findings grouped by topic, worst first, and a summary line."""
+"""The terminal report: findings grouped by topic, worst first, and a summary line.
+
+One line per finding, so that a long run reads (and greps) as a list; the fix and the
+references follow each topic, once per rule and provider, with the provider's own fix
+only. Every text goes through `escaping.for_terminal` before colour is added: a value read
+from an input never sends a control character or an escape sequence to the terminal.
+"""
 from __future__ import annotations
 
-from hds_iac.catalogue import TOPICS
+from hds_iac.catalogue import PROVIDER_LABELS, TOPICS
 from hds_iac.engine import SEVERITY_RANK, Finding
+from hds_iac.escaping import for_terminal
 from hds_iac.scan import ScanResult, summarize
 
 _COLOURS = {"fail": "31", "unknown": "33", "pass": "32", "skipped": "36", "dim": "2", "bold": "1"}
@@ -16,11 +23,14 @@ _LABELS = {
 
 
 class _Style:
+    """Colours a text made safe first: the only escape sequences printed are ours."""
+
     def __init__(self, colour: bool):
         self.colour = colour
 
-    def __call__(self, text: str, what: str) -> str:
-        return f"\033[{_COLOURS[what]}m{text}\033[0m" if self.colour else text
+    def __call__(self, text: str, what: str | None = None) -> str:
+        safe = for_terminal(text)
+        return f"\033[{_COLOURS[what]}m{safe}\033[0m" if self.colour and what else safe
 
 
 def _where(f: Finding) -> str:
@@ -41,6 +51,33 @@ def _refs(f: Finding) -> str:
     return " · ".join(parts)
 
 
+def _finding_line(f: Finding, lang: str, style: _Style) -> str:
+    labels = _LABELS[lang]
+    where = f"  ({_where(f)})" if _where(f) else ""
+    text = f"{f.resource.address}{where}: {f.message(lang)}"
+    if f.suppression:
+        text += f" [{f.suppression.by}: {f.suppression.reason}]"
+    return ("  " + style(f"{labels[f.status]:<8}", f.status)
+            + style(f" {f.rule_id}  {f.meta.severity:<8} {' '.join(text.split())}"))
+
+
+def _fixes(group: list[Finding], lang: str, style: _Style) -> list[str]:
+    """One fix line per (rule, provider) among the findings that need one."""
+    labels = _LABELS[lang]
+    lines: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for f in group:
+        key = (f.rule_id, f.resource.provider)
+        if f.status in ("pass", "skipped") or key in seen:
+            continue
+        seen.add(key)
+        provider = PROVIDER_LABELS.get(f.resource.provider, f.resource.provider)
+        fix = " ".join(f.meta.remediation_for(f.resource.provider).get(lang).split())
+        lines.append(style(f"  {labels['fix']} {f.rule_id} ({provider}): {fix} "
+                           f"[{labels['refs']}: {_refs(f)}]", "dim"))
+    return lines
+
+
 def render(result: ScanResult, lang: str = "en", colour: bool = False, show_pass: bool = False) -> str:
     style = _Style(colour)
     labels = _LABELS[lang]
@@ -53,24 +90,15 @@ def render(result: ScanResult, lang: str = "en", colour: bool = False, show_pass
             continue
         group.sort(key=lambda f: (order[f.status], -SEVERITY_RANK[f.meta.severity], _where(f)))
         lines.append(style(topic, "bold"))
-        for f in group:
-            status = style(f"{labels[f.status]:<8}", f.status)
-            lines.append(f"  {status} {f.rule_id}  {f.meta.severity:<8} {f.resource.address}"
-                         + (f"  ({_where(f)})" if _where(f) else ""))
-            lines.append(f"           {f.message(lang)}")
-            if f.suppression:
-                lines.append(style(f"           {f.suppression.by}: {f.suppression.reason}", "dim"))
-            elif f.status != "pass":
-                lines.append(style(f"           {labels['refs']}: {_refs(f)}", "dim"))
-                remediation = " ".join(f.meta.remediation.get(lang).split())
-                lines.append(style(f"           {labels['fix']}: {remediation}", "dim"))
+        lines += [_finding_line(f, lang, style) for f in group]
+        lines += _fixes(group, lang, style)
         lines.append("")
     for key, entries in (("errors", result.errors), ("notices", result.notices)):
         if entries:
             lines.append(style(labels[key], "bold"))
-            lines += [f"  {e.path}: {e.message}" for e in entries]
+            lines += [style(f"  {e.path}: {e.message}") for e in entries]
             lines.append("")
-    lines.append(summary_line(result, lang))
+    lines.append(style(summary_line(result, lang)))
     return "\n".join(lines) + "\n"
 
 

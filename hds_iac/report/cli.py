@@ -51,28 +51,28 @@ def add_report_parser(sub) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from hds_iac import atomic_file
+    from hds_iac.cli import say
     from hds_iac import report as report_mod
     from hds_iac.report import chapter8, merge
 
     merged = merge.load(args.results)
     for entry in merged.unread:
-        print(f"hds-iac: error: {entry['path']}: {entry['message']}", file=sys.stderr)
+        say(f"hds-iac: error: {entry['path']}: {entry['message']}")
     if not merged.sources:
         print("hds-iac: error: no usable result: nothing to report", file=sys.stderr)
         return 2
     try:
         report = report_mod.build(merged, args.lang, chapter8.load(args.providers))
     except chapter8.ProvidersError as exc:
-        print(f"hds-iac: error: {exc}", file=sys.stderr)
+        say(f"hds-iac: error: {exc}")
         return 2
     text = report_mod.render(report, args.output)
     if args.output_file:
         try:
-            with open(args.output_file, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            atomic_file.write_text(args.output_file, text)
         except OSError as exc:
-            print(f"hds-iac: error: cannot write {args.output_file}: {exc.strerror}",
-                  file=sys.stderr)
+            say(f"hds-iac: error: cannot write {args.output_file}: {exc.strerror}")
             return 2
     else:
         sys.stdout.write(text)

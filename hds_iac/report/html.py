@@ -2,10 +2,10 @@
 no CDN, no external font or image, readable on screen and printed (A4, print CSS)."""
 from __future__ import annotations
 
-import html
 import math
 
 from hds_iac import catalogue
+from hds_iac.escaping import for_html
 from hds_iac.report import texts
 from hds_iac.report.texts import colon, label, percent
 
@@ -94,7 +94,9 @@ svg{vertical-align:middle}
 
 
 def e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Every value of the page goes through here: HTML-escaped, and characters HTML and
+    XML forbid (controls, lone surrogates) replaced (`escaping.for_html`)."""
+    return for_html(text)
 
 
 def bar(counts: dict[str, int], lang: str, width: int = 150, height: int = 12) -> str:

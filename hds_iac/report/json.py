@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from hds_iac import catalogue
+from hds_iac.escaping import for_json
 from hds_iac.report import texts
 
 FORMAT_VERSION = 1
@@ -85,4 +86,4 @@ def document(report) -> dict:
 
 
 def render(report) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(for_json(document(report)), indent=2, ensure_ascii=False) + "\n"

@@ -1,9 +1,14 @@
 """The report as Markdown (a wiki page, a merge-request comment, a PDF through pandoc):
 the same sections as the HTML, without the charts and with the evidence limited to the
-failing and unknown findings (every finding is in the JSON and HTML reports)."""
+failing and unknown findings (every finding is in the JSON and HTML reports).
+
+Every value, whether from the scanned inputs, the provider facts file or the catalogue, goes
+through `escaping.for_markdown` (`_cell`) or `escaping.markdown_code`: the page may be
+posted as a merge-request comment, where HTML and Markdown are both interpreted."""
 from __future__ import annotations
 
 from hds_iac import catalogue
+from hds_iac.escaping import for_markdown, markdown_code
 from hds_iac.report import texts
 from hds_iac.report.chapter8 import FACTS
 from hds_iac.report.texts import colon, label, percent
@@ -14,7 +19,7 @@ MAX_ROWS = 100
 
 
 def _cell(text: object) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return for_markdown(text)
 
 
 def _status(status: str, lang: str) -> str:
@@ -29,14 +34,14 @@ def _fact(fact, lang: str) -> str:
     words = texts.LABELS[lang]
     value = words.get(fact.value, fact.value) if fact.value in (
         "yes", "no", "unknown", "exempt", "host", "subcontractor") else fact.value
-    text = f"**{value}**" if fact.value != "unknown" else f"_{value}_"
+    text = f"**{_cell(value)}**" if fact.value != "unknown" else f"_{_cell(value)}_"
     if fact.countries:
-        text += f" ({', '.join(fact.countries)})"
+        text += f" ({_cell(', '.join(fact.countries))})"
     if fact.source:
-        text += f" — {label(lang, 'source')}{colon(lang)}{fact.source}"
+        text += f" — {label(lang, 'source')}{colon(lang)}{_cell(fact.source)}"
     if fact.note:
-        text += f" — {fact.note.get(lang)}"
-    return _cell(text)
+        text += f" — {_cell(fact.note.get(lang))}"
+    return text
 
 
 def render(report) -> str:
@@ -53,7 +58,7 @@ def render(report) -> str:
     if report.problems:
         lines += [f"> **{label(lang, 'incomplete_note', n=report.problems)}**", ""]
     if report.other_message_langs:
-        lines += [f"> {label(lang, 'lang_note', langs=', '.join(report.other_message_langs), target=lang)}", ""]
+        lines += [f"> {label(lang, 'lang_note', langs=_cell(', '.join(report.other_message_langs)), target=lang)}", ""]
     lines += [f"## {label(lang, 'summary')}", "",
               f"- **{label(lang, 'req_with_checks')}**{c}{req['with_checks']} {of} {req['total']}"
               f" ({percent(req['share_with_checks'], lang)})",
@@ -74,7 +79,7 @@ def render(report) -> str:
               f"{label(lang, 'resources')} | {label(lang, 'findings')} |", "|---|---|---:|---:|"]
     for s in report.merged.sources:
         kinds = ", ".join(texts.KINDS[lang].get(k, k) for k in s.kinds)
-        lines.append(f"| `{_cell(s.name)}` | {kinds} | {s.resources} | {s.findings} |")
+        lines.append(f"| {markdown_code(s.name)} | {_cell(kinds)} | {s.resources} | {s.findings} |")
     lines += ["", f"## {label(lang, 'requirements')}", "",
               f"| {label(lang, 'requirement')} | {label(lang, 'req_title')} | "
               f"{label(lang, 'automation')} | {label(lang, 'status')} | {label(lang, 'counts')} | "
@@ -105,7 +110,8 @@ def render(report) -> str:
             for f in bad[:MAX_ROWS]:
                 res = f.get("resource") or {}
                 src = report.merged.sources[f["source"]].name
-                lines.append(f"  - {_status(f['status'], lang)} `{_cell(res.get('address', ''))}`"
+                lines.append(f"  - {_status(f['status'], lang)}"
+                             f" {markdown_code(res.get('address', ''), in_table=False)}"
                              f" ({_cell(src)}){c}{_cell(f.get('message', ''))}")
             if len(bad) > MAX_ROWS:
                 lines.append(f"  - {label(lang, 'more_rows', n=len(bad) - MAX_ROWS)}")
@@ -117,24 +123,25 @@ def render(report) -> str:
         lines.append(f"| § {d.duty.section} | {_cell(d.duty.duty.get(lang))} | {', '.join(d.rules)}"
                      f" | {_status(d.status, lang)} | {_counts(d.counts)} |")
     lines += ["", f"## {label(lang, 'chapter8')}", "",
-              f"_{label(lang, 'chapter8_intro', file=report.providers_file)}_", ""]
+              f"_{label(lang, 'chapter8_intro', file=_cell(report.providers_file))}_", ""]
     if not report.chapter8:
         lines.append(label(lang, "no_actor"))
     for row in report.chapter8:
         name = row.actor.facts["actor"].value
-        lines += [f"### {name}", ""]
+        lines += [f"### {_cell(name)}", ""]
         if row.regions:
-            lines.append(f"- {label(lang, 'regions_found')}{c}{', '.join(row.regions)}")
+            lines.append(f"- {label(lang, 'regions_found')}{c}{_cell(', '.join(row.regions))}")
         for fact in FACTS:
             lines.append(f"- {label(lang, fact)}{c}{_fact(row.actor.facts[fact], lang)}")
         for region, facts in row.overrides.items():
             for fact, value in facts.items():
-                lines.append(f"- {region} — {label(lang, fact)}{c}{_fact(value, lang)}")
+                lines.append(f"- {_cell(region)} — {label(lang, fact)}{c}{_fact(value, lang)}")
         lines.append("")
     problems = report.merged.unread + report.merged.errors
     if problems:
         lines += [f"## {label(lang, 'errors')}", "", f"_{label(lang, 'errors_intro')}_", ""]
-        lines += [f"- `{_cell(p['path'])}`{c}{_cell(p['message'])}" for p in problems]
+        lines += [f"- {markdown_code(p['path'], in_table=False)}{c}{_cell(p['message'])}"
+                  for p in problems]
         lines.append("")
     lines += [f"## {label(lang, 'method')}", "", label(lang, "method_text")]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,56 @@
+"""Reports written whole or not at all.
+
+`--output-file` may point at the file a CI job uploads or an auditor keeps: an error while
+writing (a full disk, an interrupted run) must not leave half a report that still looks
+like one. The text goes to a temporary file in the same folder (so the rename stays on one
+file system), then replaces the target in one `os.replace`; on any error the temporary
+file is removed and the previous report, if any, is left as it was.
+
+Only a regular file (or a new one) is replaced: `--output-file /dev/stdout`, a named pipe or
+a device is written in place (replacing `/dev/null` by a file would break the machine), and
+a symbolic link is followed so that the file it points at is the one replaced.
+"""
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+
+
+def _mode_for(path: str) -> int:
+    """The existing file's permissions, else what a plain `open(path, "w")` would give."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_text(path: str, text: str) -> None:
+    """Write `text` (UTF-8) to `path` atomically; raises OSError like `open` would."""
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)  # follows links
+    except FileNotFoundError:
+        special = False
+    if special:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
+    path = os.path.realpath(path)
+    folder = os.path.dirname(path)
+    mode = _mode_for(path)
+    fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise

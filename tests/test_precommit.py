@@ -31,8 +31,9 @@ if PRE_COMMIT is None:  # pragma: no cover - in the test extras
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
            "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-HOOK_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "hds_iac", "providers",
-              "checks")
+# setup.py: package discovery (hds_iac subpackages, providers/ and checks/) lives there.
+HOOK_FILES = ("pyproject.toml", "setup.py", "README.md", ".pre-commit-hooks.yaml", "hds_iac",
+              "providers", "checks")
 
 PROVIDERS = """
 provider "aws" {

@@ -735,6 +735,24 @@ def test_access_key_never_expires_and_keeps_no_secret():
 ODD = [None, 42, "########", ["x"], {"a": 1}, Unknown("masked"), True, 1.5]
 
 
+def _own_resource_types() -> set[str]:
+    """Types that become a model resource of their own (the others only link: policies,
+    attachments, parameter groups). An odd value must never make one of these vanish."""
+    own = set()
+    for rtype in terraform_aws.supported_types():
+        r = rec(f"{rtype}.x", {})
+        if terraform_aws.adapt(r, TfIndex([r])):
+            own.add(rtype)
+    return own
+
+
+OWN = _own_resource_types()
+
+
+def test_most_types_become_resources_of_their_own():
+    assert len(OWN) >= 40 and "aws_ebs_volume" in OWN and "aws_iam_policy" not in OWN
+
+
 @pytest.mark.parametrize("rtype", terraform_aws.supported_types())
 @pytest.mark.parametrize("source", ["hcl", "plan", "state"])
 def test_odd_values_never_crash(rtype, source):
@@ -752,7 +770,9 @@ def test_odd_values_never_crash(rtype, source):
         r = rec(f"{rtype}.x", values, source=source, region=Unknown("masked region"))
         other = rec(f"{rtype}.y", {}, source=source)
         index = TfIndex([r, other])
-        for res in terraform_aws.adapt(r, index) + terraform_aws.adapt(other, index):
+        adapted = terraform_aws.adapt(r, index)
+        assert adapted or rtype not in OWN, f"{rtype} dropped for {odd!r}"
+        for res in adapted + terraform_aws.adapt(other, index):
             assert isinstance(res, Resource)
 
 
@@ -782,7 +802,9 @@ def test_odd_nested_values_never_crash(rtype):
             # link helpers point at x from every other type too
             linker = rec("aws_s3_bucket_policy.p", {"bucket": ref(f"{rtype}.x"), "policy": odd})
             index = TfIndex([r, linker])
-            for res in terraform_aws.adapt(r, index):
+            adapted = terraform_aws.adapt(r, index)
+            assert adapted or rtype not in OWN, f"{rtype} dropped for {odd!r}"
+            for res in adapted:
                 assert isinstance(res, Resource)
 
 

@@ -439,18 +439,26 @@ def test_core_imports_no_third_party_package():
 
 
 def test_checks_load_from_a_checkout_without_hds_iac_installed(tmp_path):
-    """checkov's environment has no hds_iac: the checks load it from beside themselves."""
+    """checkov's environment has no hds_iac: the checks load it from beside themselves, and
+    only its pure-Python core (no HCL reader, no YAML config, no live SDK code)."""
     python = Path(CHECKOV).parent / "python"
-    code = ("import importlib.util, sys; sys.path.insert(0, %r); "
-            "import hds_iac_checkov_checks as m; print(len(m.CHECKS)); "
-            "print(sorted(k for k in sys.modules if k.split('.')[0] in ('yaml', 'lark')))"
+    code = ("import json, sys; sys.path.insert(0, %r); "
+            "import hds_iac_checkov_checks as m; import hds_iac; "
+            "print(json.dumps([len(m.CHECKS), hds_iac.__file__, "
+            "sorted(k for k in sys.modules if k.startswith('hds_iac'))]))"
             % str(CHECKS))
     proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True,
                           cwd=tmp_path, timeout=120, env=CHECKOV_ENV)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    count, leaked = proc.stdout.split("\n")[:2]
-    assert int(count) == len(checkov_support.shipped_rules())
-    assert "hds_iac" not in leaked
+    count, loaded_from, modules = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert count == len(checkov_support.shipped_rules())
+    assert Path(loaded_from) == REPO / "hds_iac" / "__init__.py"
+    assert "hds_iac.rules" in modules and "hds_iac.checkov_support" in modules
+    # These import python-hcl2/lark, PyYAML, boto3 or the Outscale SDK: the `hcl2` module
+    # in checkov's environment is bc-python-hcl2, a different package under the same name.
+    leaked = [m for m in modules if m.startswith(("hds_iac.terraform.hcl", "hds_iac.config",
+                                                  "hds_iac.live", "hds_iac.cli"))]
+    assert leaked == []
 
 
 def test_checkov_dir_points_at_the_checks():

@@ -867,3 +867,55 @@ def test_state_keys_are_customer_keys_only_when_scanned():
     assert got["aws_db_instance.db"].at_rest[0].customer_key is False
     # in code, a key the user writes down is theirs
     assert one(rec("aws_ebs_volume.v", {"encrypted": True, "kms_key_id": aws_ebs})).at_rest[0].customer_key is True
+
+
+# --- inherited database encryption (replicas and restores) -------------------------------
+
+SRC = rec("aws_db_instance.src", {"identifier": "src", "storage_encrypted": True})
+PLAIN = rec("aws_db_instance.plain", {"identifier": "plain"})  # silent: AWS default, unencrypted
+
+
+def _db_enabled(*records: TfResource):
+    return adapt(*records)[records[0].address].at_rest[0].enabled
+
+
+def test_restore_from_a_snapshot_of_the_configuration_inherits_its_encryption():
+    snap = rec("aws_db_snapshot.s", {"db_instance_identifier": ref("aws_db_instance.src"),
+                                     "db_snapshot_identifier": "snap1"})
+    by_ref = rec("aws_db_instance.r", {"snapshot_identifier": ref("aws_db_snapshot.s")})
+    by_name = rec("aws_db_instance.n", {"snapshot_identifier": "snap1"})
+    assert _db_enabled(by_ref, snap, SRC) is True
+    assert _db_enabled(by_name, snap, SRC) is True
+    plain_snap = rec("aws_db_snapshot.p", {"db_instance_identifier": "plain",
+                                           "db_snapshot_identifier": "snap2"})
+    assert _db_enabled(rec("aws_db_instance.q", {"snapshot_identifier": "snap2"}),
+                       plain_snap, PLAIN) is False
+    # a state records the snapshot's own encryption
+    stated = rec("aws_db_snapshot.t", {"db_snapshot_identifier": "snap3", "encrypted": False},
+                 source="state")
+    assert _db_enabled(rec("aws_db_instance.t", {"snapshot_identifier": "snap3"}, source="state"),
+                       stated) is False
+
+
+def test_replica_named_by_arn_or_identifier_inherits_encryption():
+    primary = rec("aws_rds_cluster.primary", {"cluster_identifier": "primary",
+                                              "storage_encrypted": True})
+    by_arn = rec("aws_rds_cluster.r", {
+        "replication_source_identifier": "arn:aws:rds:eu-west-3:123456789012:cluster:primary"})
+    assert _db_enabled(by_arn, primary) is True
+    assert _db_enabled(rec("aws_db_instance.r", {"replicate_source_db": "src"}), SRC) is True
+    # a chain: replica of a replica of an encrypted source
+    mid = rec("aws_db_instance.mid", {"identifier": "mid", "replicate_source_db": "src"})
+    assert _db_enabled(rec("aws_db_instance.end", {"replicate_source_db": "mid"}), mid, SRC) is True
+
+
+def test_inherited_encryption_outside_the_configuration_or_in_a_cycle_is_unknown():
+    outside = _db_enabled(rec("aws_db_instance.r", {"snapshot_identifier": "elsewhere"}))
+    assert isinstance(outside, Unknown) and "elsewhere" in outside.reason
+    a = rec("aws_db_instance.a", {"identifier": "a", "replicate_source_db": "b"})
+    b = rec("aws_db_instance.b", {"identifier": "b", "replicate_source_db": "a"})
+    cycle = _db_enabled(a, b)
+    assert isinstance(cycle, Unknown) and "cycle" in cycle.reason
+    # stating it wins over inheritance
+    assert _db_enabled(rec("aws_db_instance.r", {"snapshot_identifier": "elsewhere",
+                                                 "storage_encrypted": True})) is True

@@ -128,6 +128,25 @@ def test_trust_with_mfa_condition(condition):
     assert verdict.humans is True and verdict.mfa is True
 
 
+@pytest.mark.parametrize("condition", [
+    # A numeric test on another key says nothing about MFA.
+    {"NumericLessThan": {"aws:TokenIssueTime": "3600"}},
+    {"NumericLessThan": {"aws:EpochTime": "3600"}},
+    # MFA "present = false" or "age is null" lets callers without MFA in.
+    {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+    {"Null": {"aws:MultiFactorAuthAge": "true"}},
+])
+def test_trust_conditions_that_do_not_require_mfa(condition):
+    verdict = aws_iam.trust(assume({"AWS": "arn:aws:iam::123456789012:root"}, condition=condition))
+    assert verdict.humans is True and verdict.mfa is False
+
+
+def test_trust_null_mfa_age_false_requires_mfa():
+    verdict = aws_iam.trust(assume({"AWS": "arn:aws:iam::123456789012:root"},
+                                   condition={"Null": {"aws:MultiFactorAuthAge": "false"}}))
+    assert verdict.mfa is True
+
+
 def test_trust_mfa_must_hold_on_every_human_statement():
     doc = policy(
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"},

@@ -386,3 +386,37 @@ def test_tls006_each_listed_protocol_is_caught_alone(name, first, last, transpor
     # the ports just around it are not in the list (the list has no neighbours)
     [v] = run(TLS6, sg("aws_security_group.edge", OpenPort("tcp", last + 1, last + 1, ("0.0.0.0/0",))))
     assert v.status == "pass" or name not in text(TLS6, v)
+
+
+# Written out by hand, not read from PLAINTEXT_PROTOCOLS: a protocol or a transport dropped
+# from that list must make this fail (Memcached over UDP is the amplification-attack port).
+@pytest.mark.parametrize("port,transport", [
+    (11211, "udp"), (11211, "tcp"), (161, "udp"), (2049, "udp"), (389, "udp"), (23, "tcp"),
+    (21, "tcp"), (20, "tcp"), (514, "tcp"), (873, "tcp"), (5900, "tcp"), (6379, "tcp"),
+    (110, "tcp"), (143, "tcp"), (80, "tcp"),
+])
+def test_tls006_known_plaintext_ports_fail(port, transport) -> None:
+    [v] = run(TLS6, sg("aws_security_group.p", OpenPort(transport, port, port, ("0.0.0.0/0",))))
+    assert v.status == "fail", (port, transport)
+
+
+@pytest.mark.parametrize("low,high", [(20, Unknown("var.to has no value")),
+                                      (Unknown("var.from has no value"), 30)])
+def test_tls006_one_unknown_bound_is_unknown(low, high) -> None:
+    [v] = run(TLS6, sg("aws_security_group.p", OpenPort("tcp", low, high, ("0.0.0.0/0",))))
+    assert v.status == "unknown" and "has no value" in text(TLS6, v)
+
+
+def test_enc004_unresolved_key_spec_is_still_judged() -> None:
+    """Most keys are symmetric (the default spec): a spec that is a variable must not hide
+    rotation being off."""
+    verdicts = by_address(run(
+        ENC4,
+        res("aws_kms_key.off", "key", facts={"key_rotation": False,
+                                             "key_spec": Unknown("var.spec has no value")}),
+        res("aws_kms_key.on", "key", facts={"key_rotation": True,
+                                            "key_spec": Unknown("var.spec has no value")}),
+        res("aws_kms_key.hmac", "key", facts={"key_rotation": False, "key_spec": "HMAC_256"}),
+    ))
+    assert {a: v.status for a, v in verdicts.items()} == {
+        "aws_kms_key.off": "fail", "aws_kms_key.on": "pass"}

@@ -317,3 +317,14 @@ def test_bak_007_newest_snapshot_age() -> None:
     relaxed = Settings(max_snapshot_age_days=30)
     assert {v.resource.address: v.status
             for v in registry()["HDS-BAK-007"](inventory, relaxed)}["stale"] == "pass"
+    # a failing verdict speaks as a failure, in both languages
+    stale = verdicts["stale"]
+    assert "older than" in meta.message(stale.message, "en", **stale.params)
+    assert "within" not in meta.message(stale.message, "en", **stale.params)
+    assert meta.message(stale.message, "fr", **stale.params) != meta.message(
+        "pass", "fr", **stale.params)
+    # boundaries: exactly the limit is within it, one day more is not
+    edges = Inventory([volume("at", 1, 7), volume("over", 1, 8)])
+    week = Settings(max_snapshot_age_days=7)
+    assert {v.resource.address: v.status for v in registry()["HDS-BAK-007"](edges, week)} == {
+        "at": "pass", "over": "fail"}

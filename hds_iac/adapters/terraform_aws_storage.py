@@ -164,20 +164,62 @@ def _in_transit(rec: TfResource, index: TfIndex, group_attr: str,
     return Flow(name, encrypted=enforced, detail=f"{group.address}: family default")
 
 
+# Where a database's data comes from when it is a replica or a restore: the source inherits
+# its encryption (AWS keeps the source's setting unless `storage_encrypted` is set).
+_DB_SOURCE_KEYS = ("replicate_source_db", "snapshot_identifier", "replication_source_identifier")
+_DB_SOURCE_TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_db_snapshot",
+                    "aws_db_cluster_snapshot")
+_DB_SOURCE_NAMES = ("identifier", "cluster_identifier", "db_snapshot_identifier",
+                    "db_cluster_snapshot_identifier")
+# A snapshot's own source database, by the attribute that names it.
+_SNAPSHOT_OF = {"aws_db_snapshot": "db_instance_identifier",
+                "aws_db_cluster_snapshot": "db_cluster_identifier"}
+
+
+def _resolve_db_source(index: TfIndex, value: Any) -> TfResource | None:
+    """The database or snapshot a replica/restore names: by reference, id, ARN or name.
+    An ARN (`arn:aws:rds:…:cluster:primary`) ends with the name of what it points at."""
+    found = resolve_one(index, value, _DB_SOURCE_TYPES, name_keys=_DB_SOURCE_NAMES)
+    if found is None and isinstance(value, str) and value.startswith("arn:"):
+        found = resolve_one(index, value.rsplit(":", 1)[-1], _DB_SOURCE_TYPES,
+                            name_keys=_DB_SOURCE_NAMES)
+    return found
+
+
+def _own_encryption(rec: TfResource) -> Maybe[bool]:
+    """Encryption a database or snapshot record states itself, None when it is silent."""
+    key = "encrypted" if rec.type in _SNAPSHOT_OF else "storage_encrypted"
+    return get_bool(rec, key, None)
+
+
+def _inherited_encryption(index: TfIndex, rec: TfResource, default: bool,
+                          seen: frozenset[str] = frozenset()) -> Maybe[bool]:
+    """`rec`'s encryption when it does not set it: its source's, followed through snapshots
+    and chains of replicas (a cycle or a source outside the configuration is unknown)."""
+    if rec.type in _SNAPSHOT_OF:
+        value = rec.values.get(_SNAPSHOT_OF[rec.type])
+    else:
+        value = next((v for v in (rec.values.get(k) for k in _DB_SOURCE_KEYS) if has(v)), None)
+    if value is None:
+        return default
+    source = _resolve_db_source(index, value)
+    if source is None:
+        return Unknown(f"encryption is inherited from {show(value)}, which is not in this "
+                       "configuration")
+    if source.address in seen | {rec.address}:
+        return Unknown(f"encryption is inherited through a cycle of sources ({source.address})")
+    stated = _own_encryption(source)
+    if stated is not None:
+        return stated
+    # Aurora Serverless v1 clusters are always encrypted; other sources default to false.
+    source_default = source.values.get("engine_mode") == "serverless"
+    return _inherited_encryption(index, source, source_default, seen | {rec.address})
+
+
 def _db_encryption(rec: TfResource, index: TfIndex, default: bool) -> AtRest:
     encrypted = get_bool(rec, "storage_encrypted", None)
     if encrypted is None:
-        # Replicas and restores inherit the source's encryption.
-        sources = [rec.values.get(k) for k in ("replicate_source_db", "snapshot_identifier",
-                                               "replication_source_identifier")]
-        source = next((s for s in sources if has(s)), None)
-        if source is not None:
-            src = resolve_one(index, source, ("aws_db_instance", "aws_rds_cluster"),
-                              name_keys=("identifier", "cluster_identifier"))
-            encrypted = get_bool(src, "storage_encrypted", default) if src is not None else Unknown(
-                f"encryption is inherited from {show(source)}, which is not in this configuration")
-        else:
-            encrypted = default
+        encrypted = _inherited_encryption(index, rec, default)
     key = customer_key(rec, rec.values.get("kms_key_id"), index) if encrypted is not False else None
     return AtRest(enabled=encrypted, customer_key=key, part="storage")
 

@@ -533,6 +533,22 @@ def test_root_user_access_keys(iam, status):
     assert [(v.resource.address, v.status) for v in verdicts] == [(ROOT_ARN, status)]
 
 
+@pytest.mark.parametrize("summary, status", [
+    ({"AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0}, "fail"),
+    ({"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}, "pass"),
+    ({"AccountAccessKeysPresent": 0}, "unknown"),  # the summary says nothing of MFA
+])
+def test_root_user_mfa_from_the_account_summary(summary, status):
+    """The credential report denied, the root user is still judged by HDS-MFA-001."""
+    from rule_helpers import run
+
+    iam = {"credential_report": Failed("iam:GetCredentialReport: access denied"),
+           "summary": summary}
+    inventory = adapt.to_inventory(_data(global_={"iam": {"roles": [], **iam}}, services=("iam",)))
+    verdicts = run("HDS-MFA-001", *inventory.resources)
+    assert [(v.resource.address, v.status) for v in verdicts] == [(ROOT_ARN, status)]
+
+
 def test_no_root_finding_without_iam_data():
     denied = Failed("iam:GetCredentialReport: access denied")
     assert _root_verdicts({"credential_report": denied, "summary": denied}) == []

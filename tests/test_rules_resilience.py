@@ -59,8 +59,11 @@ def test_az_002_partial_zones() -> None:
                  placement=Placement(zones=("eu-west-3a", Unknown("x"), "eu-west-3b")))
     doubt = make("load-balancer", "aws_lb.b",
                  placement=Placement(zones=("eu-west-3a", Unknown("subnet c not resolved"))))
-    got = run("HDS-AZ-002", spans, doubt)
-    assert statuses(got) == {"aws_lb.a": "pass", "aws_lb.b": "unknown"}
+    # two entries, but one zone: the unresolved one decides
+    same = make("load-balancer", "aws_lb.c",
+                placement=Placement(zones=("eu-west-3a", "eu-west-3a", Unknown("subnet d"))))
+    got = run("HDS-AZ-002", spans, doubt, same)
+    assert statuses(got) == {"aws_lb.a": "pass", "aws_lb.b": "unknown", "aws_lb.c": "unknown"}
 
 
 # --- HDS-AZ-003 standalone machines ---------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Callable, Iterable
 from hds_iac import catalogue as catalogue_mod
 from hds_iac.catalogue import Catalogue, RuleMeta
 from hds_iac.model import Inventory, Resource
-from hds_iac.rules import Verdict, registry
+from hds_iac.rules import Verdict, needs_all, registry, unread_context
 from hds_iac.settings import Settings
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -101,6 +101,9 @@ def run(
                 raise
             on_error(rule_id, exc)
             continue
+        needs = needs_all(rule_id)
+        if needs and inventory.gaps:
+            verdicts = [unread_context(v, needs, inventory) for v in verdicts]
         findings += [Finding(meta, v) for v in verdicts if v.resource.provider in meta.providers]
     findings.sort(key=lambda f: (f.resource.origin.file or "", f.resource.origin.line or 0,
                                  f.resource.address, f.rule_id))

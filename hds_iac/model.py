@@ -236,11 +236,31 @@ KINDS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class ReadGap:
+    """A read that failed, was denied or was not made (left out with `--services`, not sent
+    after the region throttled): resources of `kinds` may be missing from the inventory in
+    `region` of `provider`.
+
+    A missing resource cannot give its own verdict, but it can change another's: a volume
+    that no backup plan selects fails HDS-BAK-004 only if every backup plan was read. The
+    adapters of live scans record one gap per read that did not answer, and the engine turns
+    the verdicts that rely on a complete listing of those kinds into `unknown` (see
+    `hds_iac.rules.rule(needs_all=...)`), so no rule has to look for failed reads itself."""
+
+    provider: str
+    region: str | None  # None: every region of the provider, and its global resources
+    kinds: frozenset[str]
+    reason: str  # names the read: "dlm:GetLifecyclePolicies not read in eu-west-3 (...)"
+
+
 @dataclass
 class Inventory:
     """Everything one scan found, with the look-ups that cross-resource rules need."""
 
     resources: list[Resource] = field(default_factory=list)
+    # Reads that did not answer (live scans): what may be missing, and why.
+    gaps: list[ReadGap] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
@@ -250,3 +270,14 @@ class Inventory:
 
     def add(self, resource: Resource) -> None:
         self.resources.append(resource)
+
+    def gap(self, kind: str, provider: str, region: Maybe[str] | None) -> Unknown | None:
+        """Why resources of `kind` of `provider` may be missing where `region` is (None:
+        nothing is missing). A resource whose region is unknown may be anywhere."""
+        for gap in self.gaps:
+            if gap.provider != provider or kind not in gap.kinds:
+                continue
+            if gap.region is None or isinstance(region, Unknown) or gap.region == region:
+                return Unknown(gap.reason)
+        return None
+

@@ -85,15 +85,42 @@ class Request:
     access_key: str
 
 
+# Signing names whose APIs are REST-JSON (error code in a header) or JSON (X-Amz-Target).
+_REST_JSON = {"dlm", "backup", "elasticfilesystem"}
+
+
+def error_answer(service: str, json_api: bool, status: int, code: str) -> tuple[dict, bytes]:
+    """An AWS error in the shape of the service's protocol, as botocore parses it."""
+    text = f"{code} (served by the test proxy)"
+    if json_api or service in _REST_JSON:
+        return ({"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code},
+                json.dumps({"__type": code, "message": text}).encode())
+    if service == "ec2":
+        body = (f"<Response><Errors><Error><Code>{code}</Code><Message>{text}</Message></Error>"
+                "</Errors><RequestID>proxy</RequestID></Response>")
+    elif service == "s3":
+        body = f"<Error><Code>{code}</Code><Message>{text}</Message></Error>"
+    else:
+        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+                f"<Message>{text}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>")
+    return {"Content-Type": "text/xml"}, body.encode()
+
+
 class LoggingProxy:
     """A tiny HTTP proxy in front of moto_server: logs every request the scanner sends and
     answers the few read calls moto lacks from `Stubs`. Everything else is forwarded as is
-    (Host header included, so signatures stay valid when moto enforces IAM)."""
+    (Host header included, so signatures stay valid when moto enforces IAM).
+
+    `faults` makes it answer an error instead: signing name ("dlm", "elasticloadbalancing")
+    or "service:Operation" (query and JSON APIs) -> (HTTP status, error code), for example
+    `{"dlm": (403, "AccessDeniedException")}` or
+    `{"ec2:DescribeVolumes": (503, "RequestLimitExceeded")}`."""
 
     def __init__(self, target_port: int, stubs: Stubs):
         self.stubs = stubs
         self.log: list[Request] = []
         self.recording = False
+        self.faults: dict[str, tuple[int, str]] = {}
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -118,6 +145,19 @@ class LoggingProxy:
                 if proxy.recording:
                     proxy.log.append(Request(self.command, self.path, service, region,
                                              operation, key))
+                fault = proxy.faults.get(service) or proxy.faults.get(
+                    f"{service}:{operation.split('.')[-1]}")
+                if fault is not None:
+                    headers, data = error_answer(service, bool(self.headers.get(
+                        "X-Amz-Target")), *fault)
+                    self.send_response(fault[0])
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(data)
+                    return
                 stub = proxy.stubs.answer(self.command, self.path, service, region)
                 if stub is not None:
                     data = json.dumps(stub).encode()

@@ -682,3 +682,142 @@ def test_every_page_is_read(live):
     list_roles = [r for r in requests if r.operation == "ListRoles"]
     assert len(list_roles) == -(-(ROLES + 0) // 50)  # 3 pages of 50 (moto pages IAM)
     assert inputs["api_calls"]["iam:ListRoles"] == len(list_roles)
+
+
+# --- reads that do not answer: what depends on them is unknown, never pass or fail -------------
+
+
+def _judged(live, services=None, regions=(PARIS,), **options) -> tuple[dict, list[str]]:
+    """The main scenario scanned in-process (boto3 over HTTP to the proxy and moto), in
+    Paris only (its DLM policy, Backup plan and volumes are what is at stake):
+    (rule, address) -> (status, message), and the paths of the read errors."""
+    from hds_iac.live.aws.runner import scan_account
+    from hds_iac.live.aws.session import SessionOptions
+    from hds_iac.settings import Settings
+
+    live.ensure("main", build_scenario)
+    old = dict(os.environ)
+    os.environ.update(cli_env())
+    try:
+        result, _ = scan_account(SessionOptions(endpoint_url=live.proxy.url,
+                                                regions=list(regions), **options),
+                                 Settings(), services=services)
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    found = {(f.rule_id, f.resource.address): (f.status, f.message()) for f in result.findings}
+    return found, [e.path for e in result.errors]
+
+
+@pytest.fixture(scope="module")
+def full_judged(live):
+    found, errors = _judged(live)
+    assert errors == []
+    return found
+
+
+def _only_lost_to_unknown(full: dict, degraded: dict) -> list[str]:
+    """Each finding of the degraded run is the full run's, or became unknown; none is new."""
+    wrong = []
+    for key, (status, message) in sorted(degraded.items()):
+        if key not in full:
+            if status != "unknown":
+                wrong.append(f"{key}: {status} only when a read failed ({message})")
+        elif status != "unknown" and status != full[key][0]:
+            wrong.append(f"{key}: {full[key][0]} -> {status} ({message})")
+    return wrong
+
+
+# Signing names of every service the scan reads (elb and elbv2 share one).
+SIGNING = ("ec2", "rds", "elasticloadbalancing", "elasticache", "elasticfilesystem",
+           "dynamodb", "backup", "dlm", "kms", "iam", "s3", "cloudfront")
+
+
+@pytest.mark.parametrize("service", SIGNING)
+def test_a_denied_service_turns_verdicts_unknown_never_pass_or_fail(live, full_judged, service):
+    live.proxy.faults = {service: (403, "AccessDeniedException")}
+    try:
+        degraded, errors = _judged(live)
+    finally:
+        live.proxy.faults = {}
+    assert errors, f"denying {service} gave no read error"
+    assert _only_lost_to_unknown(full_judged, degraded) == []
+    vol_plain = f"arn:aws:ec2:{PARIS}:{ACCOUNT}:volume/{live.scenario['vol_plain']}"
+    vol_enc = f"arn:aws:ec2:{PARIS}:{ACCOUNT}:volume/{live.scenario['vol_encrypted']}"
+    assert full_judged[("HDS-BAK-004", vol_plain)][0] == "fail"
+    assert full_judged[("HDS-BAK-004", vol_enc)][0] == "pass"  # the AWS Backup selection
+    if service in ("dlm", "backup"):
+        # No plan of the other service selects the plain volume, but this one could have.
+        status, message = degraded[("HDS-BAK-004", vol_plain)]
+        assert status == "unknown" and f"{service}:" in message, message
+    if service == "dlm":
+        assert degraded[("HDS-BAK-004", vol_enc)][0] == "pass"  # still selected by Backup
+
+
+@pytest.mark.parametrize("service", ["dlm", "backup", "kms"])
+def test_a_service_left_out_turns_verdicts_unknown(live, full_judged, service):
+    degraded, errors = _judged(live, services=[s for s in collect.SERVICES if s != service])
+    assert errors == []
+    assert _only_lost_to_unknown(full_judged, degraded) == []
+    vol_plain = f"arn:aws:ec2:{PARIS}:{ACCOUNT}:volume/{live.scenario['vol_plain']}"
+    status, message = degraded[("HDS-BAK-004", vol_plain)]
+    if service == "kms":
+        assert status == "fail"  # KMS lists no backup plan
+    else:
+        assert status == "unknown" and f"{service} was not read in this scan" in message
+
+
+def test_attempts_are_requests_and_timeouts_are_options(live):
+    """--max-attempts 2 sends 2 requests of a throttled call (botocore's own max_attempts
+    would send 3) and the error says so; the timeouts reach botocore as given."""
+    from hds_iac.live.aws.session import AwsSession, SessionOptions
+
+    live.ensure("main", build_scenario)
+    live.proxy.faults = {"ec2:DescribeVolumes": (503, "RequestLimitExceeded")}
+    live.proxy.start()
+    try:
+        _, errors = _judged(live, services=["ec2"], regions=(PARIS, LONDON),
+                            retry_mode="standard", max_attempts=2)
+        sent = live.proxy.stop_recording()
+    finally:
+        live.proxy.faults = {}
+    volumes = [r for r in sent if r.operation == "DescribeVolumes"]
+    assert len(volumes) == 2 * 2  # two regions, two requests each
+    assert sorted(errors) == [f"aws {LONDON} ec2:DescribeVolumes", f"aws {PARIS} ec2:DescribeVolumes"]
+    old = dict(os.environ)
+    os.environ.update(cli_env())
+    try:
+        config = AwsSession(SessionOptions(endpoint_url=live.proxy.url, max_attempts=2,
+                                           read_timeout=7, connect_timeout=3)).config
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    assert config.retries["total_max_attempts"] == 2
+    assert (config.read_timeout, config.connect_timeout) == (7, 3)
+
+
+def test_throttled_message_counts_requests(live):
+    live.ensure("main", build_scenario)
+    live.proxy.faults = {"ec2:DescribeVolumes": (503, "RequestLimitExceeded")}
+    try:
+        proc = live.run("-o", "json", "--services", "ec2", "--max-attempts", "2",
+                        "--retry-mode", "standard", "--read-timeout", "7",
+                        "--connect-timeout", "3", regions=PARIS)
+    finally:
+        live.proxy.faults = {}
+    assert proc.returncode == 2, proc.stderr
+    (error,) = json.loads(proc.stdout)["errors"]
+    assert error["path"] == f"aws {PARIS} ec2:DescribeVolumes"
+    assert "throttled (RequestLimitExceeded) after 2 requests" in error["message"]
+
+
+def test_timeout_options_are_checked_and_documented():
+    proc = subprocess.run([sys.executable, "-m", CLI, "live", "aws", "--help"],
+                          capture_output=True, text=True, cwd=REPO)
+    text = " ".join(proc.stdout.split())
+    assert "--read-timeout SECONDS" in text and "(default: 30)" in text
+    assert "--connect-timeout SECONDS" in text and "(default: 10)" in text
+    assert "--max-attempts N" in text and "the first one included" in text
+    bad = subprocess.run([sys.executable, "-m", CLI, "live", "aws", "--read-timeout", "0"],
+                         capture_output=True, text=True, cwd=REPO)
+    assert bad.returncode == 2 and "--read-timeout" in bad.stderr

@@ -161,15 +161,20 @@ def test_scan_of_an_account_finding_by_finding(tmp_path: Path, account: dict) ->
         assert SECRET_MARKER not in text and SECRET_KEY not in text
 
 
-def test_model_facets_match_the_contract(monkeypatch: pytest.MonkeyPatch, account: dict) -> None:
-    """The adapter fills the facets the Terraform adapter fills, plus the live-only ones."""
+def _session(monkeypatch: pytest.MonkeyPatch, endpoint: str, **options) -> OutscaleSession:
+    """An in-process SDK session on the mock, with only the fake credentials around."""
     for name in [k for k in os.environ if k.startswith("OSC_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("OSC_ACCESS_KEY", ACCESS_KEY)
     monkeypatch.setenv("OSC_SECRET_KEY", SECRET_KEY)
+    return OutscaleSession(SessionOptions(regions=[REGION], endpoint=endpoint,
+                                          max_requests_per_second=100, **options))
+
+
+def test_model_facets_match_the_contract(monkeypatch: pytest.MonkeyPatch, account: dict) -> None:
+    """The adapter fills the facets the Terraform adapter fills, plus the live-only ones."""
     with OutscaleMock(account, ACCESS_KEY, SECRET_KEY) as mock:
-        session = OutscaleSession(SessionOptions(regions=[REGION], endpoint=mock.url,
-                                                 max_requests_per_second=100))
+        session = _session(monkeypatch, mock.url)
         data = collect.Collector(session, REGION).collect()
         session.close()
     assert mock.violations == [] and data.errors == [] and data.refused is None
@@ -411,3 +416,78 @@ def test_prism_validates_every_request_against_the_spec(tmp_path: Path, account:
     got = verdicts(doc)
     assert got[("HDS-TLS-001", "lb-http")] == "fail"
     assert got[("HDS-ENC-001", "vol-00plain1")] == "fail"
+
+
+# --- reads that do not answer: what depends on them is unknown, never pass or fail -------------
+
+
+def _judged(session: OutscaleSession) -> tuple[dict, list[str]]:
+    """One region read through the real SDK and judged: (rule, address) -> (status,
+    message), and the calls that did not answer."""
+    from hds_iac import engine
+    from hds_iac.settings import Settings
+
+    data = collect.Collector(session, REGION).collect()
+    inventory, errors = adapt.to_inventory(data, Settings())
+    assert errors == []
+    found = {(f.rule_id, f.resource.address): (f.status, f.message())
+             for f in engine.run(inventory, Settings())}
+    return found, [e.action for e in data.errors]
+
+
+def test_a_call_that_fails_turns_verdicts_unknown_never_pass_or_fail(
+        monkeypatch: pytest.MonkeyPatch, account: dict) -> None:
+    """Each read denied in turn (then throttled for one): every finding is the full run's or
+    became unknown. The first VM's disk is attested only by its volume's tag, so a denied
+    ReadVolumes must not fail it."""
+    account[REGION]["ReadVms"][0]["Tags"] = []
+    with OutscaleMock(account, ACCESS_KEY, SECRET_KEY) as mock:
+        session = _session(monkeypatch, mock.url, max_retries=0)
+        try:
+            full, failed = _judged(session)
+            assert failed == []
+            assert full[("HDS-ENC-001", "i-0000000a")][0] == "pass"
+            degraded_runs = {}
+            for action, fault in [(a, "denied") for a in collect.READ_ACTIONS] + [
+                    ("ReadVolumes", "throttled")]:
+                mock.faults = {(REGION, action): fault}
+                degraded_runs[(action, fault)] = _judged(session)
+        finally:
+            session.close()
+    assert mock.violations == []
+    for (action, fault), (degraded, failed) in degraded_runs.items():
+        assert action in failed, (action, failed)
+        wrong = [f"{key}: {full[key][0] if key in full else 'absent'} -> {status} ({message})"
+                 for key, (status, message) in sorted(degraded.items())
+                 if status != "unknown" and full.get(key, ("absent",))[0] != status]
+        assert wrong == [], (action, fault)
+    for fault in ("denied", "throttled"):
+        status, message = degraded_runs[("ReadVolumes", fault)][0][("HDS-ENC-001", "i-0000000a")]
+        assert status == "unknown" and f"ReadVolumes {fault}" in message, message
+
+
+def test_throttled_first_call_stops_the_region(tmp_path: Path, account: dict) -> None:
+    """The region's first call is throttled after the SDK's retries: no other call of the
+    region is sent (each would be throttled and retried too), one error line says so."""
+    with OutscaleMock(account, ACCESS_KEY, SECRET_KEY,
+                      faults={(REGION, "ReadSubregions"): "throttled"}) as mock:
+        run = live(tmp_path, "--endpoint", mock.url, "--region", REGION, "--max-retries", "1",
+                   "-o", "json", *FAST)
+    assert mock.violations == []
+    assert run.code == 2, run.stderr
+    assert mock.actions() == ["ReadSubregions", "ReadSubregions"]  # one retry, nothing else
+    (error,) = run.json()["errors"]
+    assert error["path"] == f"outscale:{REGION}"
+    assert "throttled" in error["message"] and "2 requests" in error["message"]
+    assert "none of the region's other reads was sent" in error["message"]
+    assert run.json()["findings"] == []
+    assert run.json()["inputs"][0]["status"] == "not scanned"
+
+
+def test_timeout_options(tmp_path: Path) -> None:
+    run = live(tmp_path, "--help")
+    text = " ".join(run.stdout.split())
+    assert "--read-timeout SECONDS" in text and "(default: 60)" in text
+    assert "--connect-timeout SECONDS" in text and "(default: 10)" in text
+    run = live(tmp_path, "--connect-timeout", "-1")
+    assert run.code == 2 and "--connect-timeout" in run.stderr

@@ -31,16 +31,50 @@ class Verdict:
 
 RuleFunc = Callable[[Inventory, Settings], Iterable[Verdict]]
 _REGISTRY: dict[str, RuleFunc] = {}
+# rule id -> kind -> message keys of the verdicts that rely on every resource of that kind
+_NEEDS_ALL: dict[str, dict[str, tuple[str, ...]]] = {}
 
 
-def rule(rule_id: str) -> Callable[[RuleFunc], RuleFunc]:
+def rule(rule_id: str, *, needs_all: dict[str, tuple[str, ...]] | None = None
+         ) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule.
+
+    `needs_all` names the verdicts that judge by absence: `{"backup-plan": ("fail",)}` says
+    that a `fail` verdict means "no backup plan of the resource's provider and region selects
+    it", which holds only if every backup plan there was read. When a read that lists such
+    resources failed, was denied or was skipped (`Inventory.gaps`), the engine turns those
+    verdicts into the rule's `unknown` message with the read as the reason: the rule itself
+    never has to know which reads fed the inventory."""
     def register(func: RuleFunc) -> RuleFunc:
         if rule_id in _REGISTRY:
             raise ValueError(f"rule {rule_id} registered twice")
         _REGISTRY[rule_id] = func
+        if needs_all:
+            _NEEDS_ALL[rule_id] = {kind: tuple(keys) for kind, keys in needs_all.items()}
         return func
 
     return register
+
+
+def needs_all(rule_id: str) -> dict[str, tuple[str, ...]]:
+    """The `needs_all` declaration of a registered rule (empty when it judges no absence)."""
+    return _NEEDS_ALL.get(rule_id, {})
+
+
+def unread_context(verdict: Verdict, needs: dict[str, tuple[str, ...]],
+                   inventory: Inventory) -> Verdict:
+    """`verdict`, or `unknown` when it relies on a complete listing of a kind that a read
+    which did not answer may have left out where the resource is."""
+    if verdict.status == "unknown":
+        return verdict
+    res = verdict.resource
+    for kind, keys in needs.items():
+        if verdict.message not in keys:
+            continue
+        gap = inventory.gap(kind, res.provider, res.region)
+        if gap is not None:
+            return Verdict(res, "unknown", "unknown", {**verdict.params, "reason": gap.reason})
+    return verdict
 
 
 def registry() -> dict[str, RuleFunc]:

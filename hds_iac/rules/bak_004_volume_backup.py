@@ -114,7 +114,7 @@ def _covering_plan(vol: Resource, plans: list[Resource]) -> tuple[Resource | Non
     return None, doubt
 
 
-@rule("HDS-BAK-004")
+@rule("HDS-BAK-004", needs_all={"backup-plan": ("fail",)})
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     tag = settings.backup_attestation_tag
     plans = inventory.of_kind("backup-plan")

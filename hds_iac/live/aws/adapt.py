@@ -14,10 +14,10 @@ from typing import Any
 
 from hds_iac.adapters import aws_iam, aws_tls
 from hds_iac.adapters.network import listener_encrypted, open_port
-from hds_iac.live.aws.collect import AccountData, Failed, ok
+from hds_iac.live.aws.collect import SERVICES, AccountData, Failed, feeds, ok, service_feeds
 from hds_iac.model import (
     AtRest, Backup, Destination, Flow, Identity, Inventory, Maybe, OpenPort, Origin, Placement,
-    Resource, Selection, Sharing, Unknown,
+    ReadGap, Resource, Selection, Sharing, Unknown,
 )
 
 
@@ -51,6 +51,29 @@ def region_from_arn(arn: Any) -> str | None:
         if len(parts) > 3 and parts[3]:
             return parts[3]
     return None
+
+
+_FAILED = {"access-denied": "denied", "throttled": "throttled", "timeout": "timed out",
+           "region-disabled": "refused (region not enabled)",
+           "credentials": "refused (credentials)", "error": "failed"}
+
+
+def read_gaps(data: AccountData) -> list[ReadGap]:
+    """What may be missing from the inventory: one gap per service left out with
+    `--services` (every region) and per failed call that lists resources (its region)."""
+    out = []
+    for service in SERVICES:
+        kinds = service_feeds(service)
+        if service not in data.services and kinds:
+            out.append(ReadGap("aws", None, kinds,
+                               f"{service} was not read in this scan (--services)"))
+    for error in data.errors:
+        kinds = feeds(error.service, error.operation)
+        if kinds:
+            out.append(ReadGap("aws", error.region, kinds, (
+                f"{error.call} {_FAILED.get(error.kind, 'failed')} in"
+                f" {error.region or 'the account'} (see the read errors)")))
+    return out
 
 
 class Adapter:
@@ -137,6 +160,7 @@ class Adapter:
         for name in ("iam", "s3", "cloudfront"):
             if name in self.data.global_:
                 getattr(self, f"_{name}")(self.data.global_[name])
+        self.inventory.gaps = read_gaps(self.data)
         return self.inventory
 
     # --- EC2 -------------------------------------------------------------------------

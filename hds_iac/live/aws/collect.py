@@ -31,30 +31,53 @@ REGIONAL_SERVICES = ("ec2", "rds", "elbv2", "elb", "elasticache", "efs", "dynamo
 GLOBAL_SERVICES = ("iam", "s3", "cloudfront")
 SERVICES = REGIONAL_SERVICES + GLOBAL_SERVICES
 
-# Every API operation the scan may call, per boto3 service name.
-OPERATIONS: dict[str, tuple[str, ...]] = {
-    "ec2": ("DescribeRegions", "GetEbsEncryptionByDefault", "DescribeInstances",
-            "DescribeVolumes", "DescribeSnapshots", "DescribeSnapshotAttribute",
-            "DescribeImages", "DescribeImageAttribute", "DescribeSecurityGroups"),
-    "rds": ("DescribeDBInstances", "DescribeDBClusters", "DescribeDBSnapshots",
-            "DescribeDBSnapshotAttributes", "DescribeDBClusterSnapshots",
-            "DescribeDBClusterSnapshotAttributes", "DescribeDBParameters",
-            "DescribeDBClusterParameters"),
-    "elbv2": ("DescribeLoadBalancers", "DescribeListeners"),
-    "elb": ("DescribeLoadBalancers", "DescribeLoadBalancerPolicies"),
-    "elasticache": ("DescribeReplicationGroups", "DescribeCacheClusters"),
-    "efs": ("DescribeFileSystems",),
-    "dynamodb": ("ListTables", "DescribeTable"),
-    "backup": ("ListBackupVaults", "ListBackupPlans", "GetBackupPlan", "ListBackupSelections",
-               "GetBackupSelection"),
-    "dlm": ("GetLifecyclePolicies", "GetLifecyclePolicy"),
-    "kms": ("ListKeys", "ListAliases", "DescribeKey", "GetKeyRotationStatus"),
-    "iam": ("GenerateCredentialReport", "GetCredentialReport", "GetAccountSummary", "ListRoles"),
-    "s3": ("ListBuckets", "GetBucketLocation", "GetBucketEncryption", "GetBucketReplication",
-           "GetBucketPolicy"),
-    "cloudfront": ("ListDistributions",),
-    "sts": ("GetCallerIdentity",),
+# Every API operation the scan may call, per boto3 service name, with the kinds of model
+# resources whose listing it feeds: when it does not answer (or its service is left out with
+# `--services`), resources of those kinds may be missing, and the adapter records a
+# `ReadGap` for them. Calls that feed only a facet of resources read otherwise (a snapshot's
+# sharing, a key's rotation) feed no listing: the adapter turns their failure into an
+# `Unknown` in that facet.
+OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "ec2": {"DescribeRegions": (), "GetEbsEncryptionByDefault": ("account-setting",),
+            "DescribeInstances": ("instance",), "DescribeVolumes": ("volume",),
+            "DescribeSnapshots": ("snapshot",), "DescribeSnapshotAttribute": (),
+            "DescribeImages": ("image",), "DescribeImageAttribute": (),
+            "DescribeSecurityGroups": ("security-group",)},
+    "rds": {"DescribeDBInstances": ("database",), "DescribeDBClusters": ("database-cluster",),
+            "DescribeDBSnapshots": ("snapshot",), "DescribeDBSnapshotAttributes": (),
+            "DescribeDBClusterSnapshots": ("snapshot",),
+            "DescribeDBClusterSnapshotAttributes": (), "DescribeDBParameters": (),
+            "DescribeDBClusterParameters": ()},
+    "elbv2": {"DescribeLoadBalancers": ("load-balancer", "listener"),
+              "DescribeListeners": ("listener",)},
+    "elb": {"DescribeLoadBalancers": ("load-balancer",), "DescribeLoadBalancerPolicies": ()},
+    "elasticache": {"DescribeReplicationGroups": ("cache",), "DescribeCacheClusters": ("cache",)},
+    "efs": {"DescribeFileSystems": ("file-system",)},
+    "dynamodb": {"ListTables": ("table",), "DescribeTable": ("table",)},
+    "backup": {"ListBackupVaults": ("backup-vault",),
+               "ListBackupPlans": ("copy", "backup-plan"), "GetBackupPlan": ("copy",),
+               "ListBackupSelections": ("backup-plan",), "GetBackupSelection": ("backup-plan",)},
+    "dlm": {"GetLifecyclePolicies": ("backup-plan",), "GetLifecyclePolicy": ("backup-plan",)},
+    "kms": {"ListKeys": ("key",), "ListAliases": (), "DescribeKey": ("key",),
+            "GetKeyRotationStatus": ()},
+    "iam": {"GenerateCredentialReport": (), "GetCredentialReport": ("user", "access-key"),
+            "GetAccountSummary": (), "ListRoles": ("role",)},
+    "s3": {"ListBuckets": ("bucket",), "GetBucketLocation": (), "GetBucketEncryption": (),
+           "GetBucketReplication": (), "GetBucketPolicy": ()},
+    "cloudfront": {"ListDistributions": ("cdn",)},
+    "sts": {"GetCallerIdentity": ()},
 }
+
+
+def feeds(service: str, operation: str) -> frozenset[str]:
+    """The kinds of resources whose listing `operation` feeds (empty: only facets)."""
+    return frozenset(OPERATIONS.get(service, {}).get(operation, ()))
+
+
+def service_feeds(service: str) -> frozenset[str]:
+    """The kinds of resources that reading `service` lists."""
+    return frozenset(k for kinds in OPERATIONS.get(service, {}).values() for k in kinds)
+
 
 # IAM action prefixes that differ from the boto3 service name.
 _PREFIX = {"elbv2": "elasticloadbalancing", "elb": "elasticloadbalancing",
@@ -180,10 +203,17 @@ class Collector:
                 self.calls[f"{name}:{op}"] += 1
         return on_send
 
+    def _requests(self) -> str:
+        """How many requests a call that failed after retries sent (botocore's
+        `total_max_attempts`, the first request included)."""
+        attempts = max(1, self.session.options.max_attempts)
+        return f"{attempts} request{'s' if attempts > 1 else ''}"
+
     def _fail(self, service: str, op: str, region: str | None, exc: BaseException) -> Failed:
         import botocore.exceptions as bexc
 
         perm = permission(service, op)
+        options = self.session.options
         if isinstance(exc, bexc.ClientError):
             err = exc.response.get("Error", {})
             code = str(err.get("Code") or exc.response.get("ResponseMetadata", {}).get(
@@ -192,8 +222,7 @@ class Collector:
                 kind, text = "access-denied", (f"access denied ({code}): add the IAM permission"
                                                f" {perm} to the scanning identity")
             elif code in _THROTTLED:
-                kind, text = "throttled", (f"throttled ({code}) after"
-                                           f" {self.session.options.max_attempts} attempts:"
+                kind, text = "throttled", (f"throttled ({code}) after {self._requests()}:"
                                            " rerun later or with fewer --max-workers")
             elif code in _DISABLED or (code == "AuthFailure" and region):
                 kind, text = "region-disabled", (
@@ -202,13 +231,16 @@ class Collector:
             elif code in _CREDENTIALS:
                 kind, text = "credentials", f"credentials rejected ({code}): expired or invalid"
             elif code.isdigit():
-                kind, text = "error", (f"HTTP {code} from the endpoint after"
-                                       f" {self.session.options.max_attempts} attempts")
+                kind, text = "error", f"HTTP {code} from the endpoint after {self._requests()}"
             else:
                 message = " ".join(redact_key_ids(str(err.get("Message") or "")).split())[:200]
                 kind, text = "error", f"{code}: {message}" if message else code
-        elif isinstance(exc, (bexc.ConnectTimeoutError, bexc.ReadTimeoutError)):
-            kind, text = "timeout", f"timed out ({type(exc).__name__}) after retries"
+        elif isinstance(exc, bexc.ReadTimeoutError):
+            kind, text = "timeout", (f"no answer within {options.read_timeout:g} s"
+                                     f" (--read-timeout) after {self._requests()}")
+        elif isinstance(exc, bexc.ConnectTimeoutError):
+            kind, text = "timeout", (f"no connection within {options.connect_timeout:g} s"
+                                     f" (--connect-timeout) after {self._requests()}")
         elif isinstance(exc, bexc.EndpointConnectionError):
             kind, text = "timeout", "endpoint unreachable (network, proxy, or region not served)"
         elif isinstance(exc, bexc.NoCredentialsError):
@@ -524,7 +556,13 @@ class Collector:
                 time.sleep(1.0)
                 continue
             if answer is None:
-                return Failed("the IAM credential report was not ready in time")
+                # No answer is an unread listing of users: an error entry like a failed call.
+                entry = CallError("iam", "GetCredentialReport", None, "timeout",
+                                  f"the credential report was not ready within {wait:.0f} s:"
+                                  " run the scan again in a minute")
+                with self._lock:
+                    self.errors.append(entry)
+                return Failed(f"{entry.call}: {entry.message}")
             if not ok(answer):
                 return answer
             content = answer.get("Content", b"")

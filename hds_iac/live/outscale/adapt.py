@@ -27,9 +27,9 @@ from typing import Any
 
 from hds_iac.adapters import terraform as tf_adapter
 from hds_iac.adapters.terraform_outscale import region_from_subregion
-from hds_iac.live.outscale.collect import PURPOSE, RegionData
+from hds_iac.live.outscale.collect import PURPOSE, RegionData, feeds
 from hds_iac.settings import Settings
-from hds_iac.model import Backup, Inventory, Origin, Unknown
+from hds_iac.model import Backup, Inventory, Origin, ReadGap, Resource, Unknown
 from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
 
 SOURCE = "outscale"
@@ -227,7 +227,33 @@ def to_inventory(data: RegionData, settings: Settings | None = None,
                 res.identity.console_access = allowed
         elif res.kind == "account-policy" and isinstance(rules, list):
             res.facts["api_access_rules"] = len(rules)
+        elif res.kind == "instance" and not data.got("ReadVolumes"):
+            _disks_unread(res, data)
+    inventory.gaps = read_gaps(data)
     return inventory, list(config.errors)
+
+
+def _unread(data: RegionData, action: str) -> str:
+    record = data.records.get(action)
+    return f"{action} {record.status if record else 'not sent'} in {data.region}"
+
+
+def read_gaps(data: RegionData) -> list[ReadGap]:
+    """One gap per call that did not answer and lists resources (the inventory is the
+    region's, so a gap covers all of it)."""
+    return [ReadGap("outscale", None, feeds(action),
+                    f"{_unread(data, action)} (see the read errors)")
+            for action, record in data.records.items()
+            if record.status != "ok" and feeds(action)]
+
+
+def _disks_unread(res: Resource, data: RegionData) -> None:
+    """A VM's disks are attested by their volumes' tags, read by ReadVolumes: when it did
+    not answer, a disk that nothing else attests is unknown, not unencrypted."""
+    reason = Unknown(f"the disk's volume tags were not read ({_unread(data, 'ReadVolumes')})")
+    for part in res.at_rest:
+        if part.enabled is None and part.attested is not True:
+            part.enabled = reason
 
 
 def _newest_snapshots(data: RegionData) -> dict[str, tuple[int, datetime | None]]:

@@ -19,23 +19,34 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-# action -> (answer key, paging style: "token" | "item" | None)
-READ_ACTIONS: dict[str, tuple[str, str | None]] = {
-    "ReadSubregions": ("Subregions", "token"),
-    "ReadAccounts": ("Accounts", None),
-    "ReadSubnets": ("Subnets", "token"),
-    "ReadVolumes": ("Volumes", "token"),
-    "ReadVms": ("Vms", "token"),
-    "ReadSecurityGroups": ("SecurityGroups", "token"),
-    "ReadSnapshots": ("Snapshots", "token"),
-    "ReadImages": ("Images", "token"),
-    "ReadLoadBalancers": ("LoadBalancers", None),
-    "ReadVpnConnections": ("VpnConnections", "token"),
-    "ReadApiAccessPolicy": ("ApiAccessPolicy", None),
-    "ReadApiAccessRules": ("ApiAccessRules", None),
-    "ReadUsers": ("Users", "item"),
-    "ReadAccessKeys": ("AccessKeys", None),
+# action -> (answer key, paging style: "token" | "item" | None, kinds of model resources
+# whose listing it feeds). When a call does not answer, resources of those kinds may be
+# missing from the region's inventory: the adapter records a `ReadGap` for them. Calls that
+# feed only facets of resources read otherwise (subnets -> zones, accounts -> whose
+# snapshots) feed no listing; the adapter makes those facets Unknown.
+READ_ACTIONS: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
+    "ReadSubregions": ("Subregions", "token", ()),
+    "ReadAccounts": ("Accounts", None, ()),
+    "ReadSubnets": ("Subnets", "token", ()),
+    "ReadVolumes": ("Volumes", "token", ("volume",)),
+    "ReadVms": ("Vms", "token", ("instance",)),
+    "ReadSecurityGroups": ("SecurityGroups", "token", ("security-group",)),
+    "ReadSnapshots": ("Snapshots", "token", ("snapshot",)),
+    "ReadImages": ("Images", "token", ("image",)),
+    "ReadLoadBalancers": ("LoadBalancers", None, ("load-balancer", "listener")),
+    "ReadVpnConnections": ("VpnConnections", "token", ("vpn",)),
+    "ReadApiAccessPolicy": ("ApiAccessPolicy", None, ("account-policy",)),
+    "ReadApiAccessRules": ("ApiAccessRules", None, ()),
+    "ReadUsers": ("Users", "item", ("user",)),
+    "ReadAccessKeys": ("AccessKeys", None, ("access-key",)),
 }
+
+
+def feeds(action: str) -> frozenset[str]:
+    """The kinds of resources whose listing `action` feeds (empty: only facets)."""
+    return frozenset(READ_ACTIONS[action][2]) if action in READ_ACTIONS else frozenset()
+
+
 # What each call is needed for (coverage lines and error messages).
 PURPOSE = {
     "ReadSubregions": "the region's subregions (also proves the credentials work there)",
@@ -53,6 +64,8 @@ PURPOSE = {
     "ReadUsers": "EIM users",
     "ReadAccessKeys": "access keys (expiration)",
 }
+# The region's first call: cheap, and tells whether the credentials work there at all.
+PROBE = "ReadSubregions"
 PAGE_SIZE = 1000  # the API's maximum for NextPageToken paging
 USERS_PAGE_SIZE = 100  # ReadUsers' documented default
 MAX_PAGES = 10_000  # a guard against an API that never stops handing out tokens
@@ -75,6 +88,10 @@ class CallError(Exception):
     region: str
     kind: str  # "auth" | "denied" | "throttled" | "rejected" | "failed" | "unreachable"
     detail: str  # never holds a secret: built from the status, code and type only
+    requests: int = 1  # requests sent for this call, the SDK's retries included
+
+    def _sent(self) -> str:
+        return f"{self.requests} request{'s' if self.requests > 1 else ''}"
 
     @property
     def permission(self) -> str:
@@ -85,18 +102,24 @@ class CallError(Exception):
         if self.kind == "denied":
             return (f"access denied ({self.detail}): add {self.permission} to the EIM policy of "
                     f"the scanning user (docs/iam/hds-iac-outscale-eim.json); not checked: {what}")
+        if self.kind == "throttled" and self.action == PROBE:
+            return (f"throttled by Outscale ({self.detail}) on the region's first call"
+                    f" ({self.action}, {self._sent()}): none of the region's other reads was"
+                    " sent, nothing in it is judged; run the scan again later or with a lower"
+                    " --max-requests-per-second")
         if self.kind == "throttled":
-            return (f"throttled by Outscale ({self.detail}) after the SDK's retries; not checked: "
+            return (f"throttled by Outscale ({self.detail}) after {self._sent()}; not checked: "
                     f"{what}; run the scan again later or with a lower --max-requests-per-second")
         if self.kind == "auth":
             return f"the credentials are refused in {self.region} ({self.detail})"
         if self.kind == "unreachable":
-            return f"the Outscale API cannot be reached ({self.detail})"
-        if self.kind in ("rejected", "failed") and self.action == "ReadSubregions":
+            return f"the Outscale API cannot be reached ({self.detail}, {self._sent()})"
+        if self.kind in ("rejected", "failed") and self.action == PROBE:
             return f"the endpoint does not answer as the Outscale API does ({self.detail})"
         if self.kind == "skipped":
             return f"not read: {self.detail}; not checked: {what}"
-        return f"call failed ({self.detail}); not checked: {what}"
+        sent = f" after {self._sent()}" if self.requests > 1 else ""
+        return f"call failed ({self.detail}){sent}; not checked: {what}"
 
 
 @dataclass
@@ -142,7 +165,7 @@ def _classify(action: str, region: str, exc: BaseException, probe: bool) -> Call
 
     response = getattr(exc, "response", None)
     if isinstance(exc, requests.ReadTimeout):  # this call is slow: the others may not be
-        return CallError(action, region, "failed", "no answer in time")
+        return CallError(action, region, "failed", "no answer in time (--read-timeout)")
     if isinstance(exc, (requests.ConnectionError, requests.Timeout)) and response is None:
         kind = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
         return CallError(action, region, "unreachable", kind)
@@ -194,6 +217,11 @@ class Collector:
             answer = getattr(self.session.gateway, action)(**params)
         except Exception as exc:  # noqa: BLE001 - every failure becomes an error entry
             error = _classify(action, self.region, exc, probe)
+            if error.kind in ("throttled", "unreachable") or error.detail.startswith("no answer") or \
+                    error.detail.startswith("HTTP 5"):
+                # what the SDK retries (429, 5xx, timeouts): say how many requests it sent
+                retries = getattr(getattr(self.session, "options", None), "max_retries", 0)
+                error.requests = 1 + max(0, int(retries or 0))
             self.debug(f"{self.region} {action}: {error.kind} ({error.detail}) in "
                        f"{time.monotonic() - started:.2f} s")
             raise error from None
@@ -205,7 +233,7 @@ class Collector:
 
     def read(self, action: str, probe: bool = False, **params: Any) -> Any:
         """Every item of `action`, all pages followed; raises CallError."""
-        key, paging = READ_ACTIONS[action]
+        key, paging, _ = READ_ACTIONS[action]
         record = self.data.records.setdefault(action, CallRecord(action, "ok"))
         if paging == "token":
             items: list = []
@@ -260,8 +288,10 @@ class Collector:
             self._failed(error)
             # The whole region fails: credentials refused, API unreachable, or (on the
             # probe) an endpoint that is not the Outscale API at all.
+            # A throttled first call: every other call of the region would be throttled and
+            # retried too (minutes of backoff); stop the region with one error line.
             if error.kind in ("auth", "unreachable") or (
-                    probe and error.kind in ("rejected", "failed")):
+                    probe and error.kind in ("rejected", "failed", "throttled")):
                 raise
             return None
         self.data.answers[action] = got
@@ -291,8 +321,8 @@ class Collector:
     def _collect(self, step: Callable[[str], None]) -> None:
         data = self.data
         # The probe: cheap, and tells whether the credentials work in this region at all.
-        self.attempt("ReadSubregions", probe=True)
-        step("ReadSubregions")
+        self.attempt(PROBE, probe=True)
+        step(PROBE)
         accounts = self.attempt("ReadAccounts")
         step("ReadAccounts")
         for account in accounts or []:

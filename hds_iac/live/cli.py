@@ -14,6 +14,10 @@ import threading
 from typing import Callable
 
 from hds_iac.cli import add_report_options, checked_list, comma_list, finish, prepare
+from hds_iac.live.aws.session import (
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_READ_TIMEOUT,
+)
+from hds_iac.live.options import add_timeouts
 
 LIVE_AWS_EPILOG = """\
 Credentials: the AWS default chain (environment, ~/.aws files, SSO, instance or container
@@ -44,6 +48,16 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="no progress line on the terminal")
     parser.add_argument("--debug", action="store_true",
                         help="log each service and region read to stderr (never credentials)")
+
+
+def _attempts(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 1 <= value <= 50:
+        raise argparse.ArgumentTypeError("must be between 1 and 50")
+    return value
 
 
 def _services(text: str) -> list[str]:
@@ -78,7 +92,16 @@ def add_live_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
                           " (one listing) instead of one permission call each (default: 1000)")
     aws.add_argument("--page-size", type=int, metavar="N",
                      help="ask for at most N items per page (default: each API's maximum)")
-    aws.add_argument("--retry-mode", choices=("standard", "adaptive"), default="adaptive")
+    aws.add_argument("--retry-mode", choices=("standard", "adaptive"), default="adaptive",
+                     help="botocore retry mode (default: adaptive, which also slows down"
+                          " when AWS throttles)")
+    aws.add_argument("--max-attempts", type=_attempts, default=DEFAULT_MAX_ATTEMPTS,
+                     metavar="N",
+                     help="requests per call, the first one included, before a throttled,"
+                          " failed (5xx) or timed-out call is reported"
+                          f" (default: {DEFAULT_MAX_ATTEMPTS})")
+    add_timeouts(aws, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT,
+                 "a call that times out is retried up to --max-attempts requests")
     _common(aws)
     aws.set_defaults(live_handler=cmd_live_aws)
     from hds_iac.live import outscale_cli
@@ -141,7 +164,9 @@ def cmd_live_aws(args: argparse.Namespace) -> int:
         options = SessionOptions(profile=args.profile, role_arn=args.role_arn,
                                  external_id=args.external_id, endpoint_url=args.endpoint_url,
                                  regions=args.regions, max_workers=max(1, args.max_workers),
-                                 retry_mode=args.retry_mode)
+                                 retry_mode=args.retry_mode, max_attempts=args.max_attempts,
+                                 connect_timeout=args.connect_timeout,
+                                 read_timeout=args.read_timeout)
         try:
             result, _ = scan_account(options, settings, rule_ids, args.services,
                                      max(0, args.max_attribute_reads),

@@ -13,6 +13,8 @@ import logging
 from typing import Callable
 
 from hds_iac.cli import comma_list
+from hds_iac.live.options import add_timeouts
+from hds_iac.live.outscale.session import CONNECT_TIMEOUT, READ_TIMEOUT
 
 LIVE_OUTSCALE_EPILOG = """\
 Credentials are found as the Outscale SDK finds them: OSC_ACCESS_KEY / OSC_SECRET_KEY (and
@@ -91,6 +93,8 @@ def add_parser(subparsers: argparse._SubParsersAction,
     parser.add_argument("--max-requests-per-second", type=_positive, default=5, metavar="N",
                         help="client-side rate limit (default: 5, the SDK's; Outscale throttles"
                              " above its quota)")
+    add_timeouts(parser, CONNECT_TIMEOUT, READ_TIMEOUT,
+                 "a call that times out is retried up to --max-retries times")
     common(parser)
     parser.set_defaults(live_handler=cmd_live_outscale)
     return parser
@@ -107,7 +111,8 @@ def cmd_live_outscale(args: argparse.Namespace) -> int:
             profile=args.profile, config_file=args.osc_config,
             regions=[r for group in args.region for r in group], endpoint=args.endpoint,
             max_retries=args.max_retries,
-            max_requests_per_second=max(1, args.max_requests_per_second))
+            max_requests_per_second=max(1, args.max_requests_per_second),
+            connect_timeout=args.connect_timeout, read_timeout=args.read_timeout)
 
         def show(region: str, done: int, total: int, action: str) -> None:
             progress(done, total, f"outscale {region} {action}")

@@ -13,6 +13,11 @@ from typing import Any
 
 # Global services are called in this region (IAM, CloudFront, STS are global endpoints).
 HOME_REGION = "us-east-1"
+# A call that times out is retried like a throttled one: at most
+# DEFAULT_MAX_ATTEMPTS x (DEFAULT_READ_TIMEOUT + backoff) is spent on one silent call.
+DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 30.0
 
 
 class SessionError(Exception):
@@ -28,9 +33,11 @@ class SessionOptions:
     regions: list[str] | None = None  # None: every enabled region
     max_workers: int = 8
     retry_mode: str = "adaptive"  # botocore "standard" or "adaptive"
-    max_attempts: int = 8
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
+    # Requests per call, the first one included (botocore's `total_max_attempts`; its
+    # `max_attempts` counts retries only, so 8 there sends 9 requests).
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
     home_region: str | None = None
 
 
@@ -66,7 +73,8 @@ class AwsSession:
         self._clients: dict[tuple[str, str], Any] = {}
         self._hooks: list[Any] = []
         self.config = Config(
-            retries={"mode": options.retry_mode, "max_attempts": options.max_attempts},
+            retries={"mode": options.retry_mode,
+                     "total_max_attempts": max(1, options.max_attempts)},
             connect_timeout=options.connect_timeout,
             read_timeout=options.read_timeout,
             max_pool_connections=max(10, options.max_workers * 2),

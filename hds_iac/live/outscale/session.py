@@ -26,6 +26,9 @@ KNOWN_REGIONS = ("eu-west-2", "cloudgouv-eu-west-1", "us-east-2", "us-west-1", "
 # The SDK's own rate limit (requests per second per client): Outscale throttles above it.
 DEFAULT_MAX_REQUESTS_PER_SECOND = 5
 DEFAULT_MAX_RETRIES = 3  # the SDK's default: 5xx and 429 are retried with backoff
+# The SDK sets no timeout at all (see _bound_waits): seconds to connect, to get an answer.
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 60.0
 
 
 class SessionError(Exception):
@@ -40,6 +43,8 @@ class SessionOptions:
     endpoint: str | None = None  # API endpoint override (tests, private endpoints)
     max_retries: int = DEFAULT_MAX_RETRIES
     max_requests_per_second: int = DEFAULT_MAX_REQUESTS_PER_SECOND
+    connect_timeout: float = CONNECT_TIMEOUT
+    read_timeout: float = READ_TIMEOUT
 
 
 @dataclass
@@ -159,7 +164,7 @@ class OutscaleSession:
             raise SessionError(f"cannot create the Outscale client ({type(exc).__name__})"
                                ) from None
         self.region = self.plan.regions[0]
-        _bound_waits(self.gateway)
+        _bound_waits(self.gateway, options.connect_timeout, options.read_timeout)
 
     def _kwargs(self) -> dict[str, Any]:
         _, credentials = _sdk()
@@ -188,19 +193,18 @@ class OutscaleSession:
             pass
 
 
-CONNECT_TIMEOUT = 10.0
-READ_TIMEOUT = 60.0
-
-
-def _bound_waits(gateway: Any) -> None:
-    """The SDK sends requests without a timeout: a silent endpoint would hang the scan
-    for ever. Give its HTTP session adapters a default one."""
+def _bound_waits(gateway: Any, connect: float = CONNECT_TIMEOUT,
+                 read: float = READ_TIMEOUT) -> None:
+    """The SDK sends requests without a timeout and has no option for one: a silent
+    endpoint would hang the scan for ever. Give its HTTP session adapters one
+    (`--connect-timeout`, `--read-timeout`); the SDK retries a call that times out like a
+    throttled one (`--max-retries`)."""
     from requests.adapters import HTTPAdapter
 
     class _TimeoutAdapter(HTTPAdapter):
         def send(self, request, **kwargs):  # type: ignore[override]
             if kwargs.get("timeout") is None:
-                kwargs["timeout"] = (CONNECT_TIMEOUT, READ_TIMEOUT)
+                kwargs["timeout"] = (connect, read)
             return super().send(request, **kwargs)
 
     session = getattr(getattr(gateway, "call", None), "session", None)

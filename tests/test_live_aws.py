@@ -614,9 +614,10 @@ def test_cache_classic_elb_and_replicas():
 def test_error_classification():
     import botocore.exceptions as bexc
 
+    from hds_iac.live.aws.session import SessionOptions
+
     class FakeSession:
-        class options:
-            max_attempts, max_workers = 8, 4
+        options = SessionOptions(max_attempts=8, max_workers=4, read_timeout=12)
 
         def add_hook(self, hook):
             pass
@@ -640,6 +641,8 @@ def test_error_classification():
                          ("timeout", "kms:ListKeys"),
                          ("error", "elasticfilesystem:DescribeFileSystems")]
         assert "AKIA" not in col.errors[-1].message
+        assert "after 8 requests" in col.errors[1].message  # the first one included
+        assert "no answer within 12 s (--read-timeout) after 8 requests" in col.errors[4].message
     finally:
         col.close()
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -12,6 +13,7 @@ from hds_iac.terraform.hcl.expressions import (
     ParseError,
     evaluate,
     evaluate_safe,
+    file_in_trees,
     from_hcl2,
     parse,
     parse_hcl2_value,
@@ -30,6 +32,12 @@ class Names(Context):
             "local": {"tags": {"env": "prod"}, "subnet": SUBNET, "vpc": OTHER,
                       "objs": [{"id": 1, "zone": "x"}, {"id": 2, "zone": "y"}]},
         }
+
+    def working_dir(self):
+        return self.root_dir
+
+    def config_file(self, path):
+        return file_in_trees(self.root_dir, [os.path.realpath(self.root_dir)], path)
 
     def lookup(self, name):
         if name in self.names:
@@ -125,9 +133,20 @@ def test_errors_become_unknown_with_the_reason():
         evaluate(parse('var.m["missing"]'), Names())
 
 
-def test_template_directives_are_unknown_not_guessed():
-    value = ev('"%{ if var.flag }yes%{ endif }"')
-    assert isinstance(value, Unknown) and "directive" in value.reason
+def test_template_directives_are_evaluated_and_unknown_conditions_stay_unknown():
+    assert ev('"%{ if var.flag }yes%{ else }no%{ endif }"') == "yes"
+    assert ev('"%{ if !var.flag }yes%{ endif }!"') == "!"
+    assert ev('"%{ for z in var.zones }[${z}]%{ endfor }"') == "[a][b][c]"
+    assert ev('"%{ for k, v in var.m }${k}%{ endfor }"') == "abn"
+    # the strip markers drop the whitespace on their side (Terraform's documented example)
+    heredoc = "<<EOT\n%{ for i, z in var.zones ~}\n${i}=${z}\n%{ endfor ~}\nEOT\n"
+    assert ev(heredoc) == "0=a\n1=b\n2=c\n"
+    assert ev('"a ${~ "b" ~} c"') == "abc"
+    value = ev('"%{ if local.subnet != "" }x%{ endif }"')
+    assert isinstance(value, Unknown) and value.refs == ("aws_subnet.a",)
+    for bad in ('"%{ endif }"', '"%{ if true }x"', '"%{ while x }%{ endwhile }"'):
+        with pytest.raises(ParseError):
+            parse(bad)
 
 
 def test_parse_errors():
@@ -231,8 +250,7 @@ def test_functions_accepting_partly_known_collections():
 
 
 def test_unsupported_functions_are_unknown_never_guessed():
-    value = ev('cidrsubnet("10.0.0.0/16", 8, 1)')
-    assert value == Unknown("function cidrsubnet is not evaluated")
+    assert ev('pathexpand("~/x")') == Unknown("function pathexpand is not evaluated")
     assert ev("timestamp()") == Unknown("function timestamp is not evaluated")
     assert ev('provider::aws::arn_parse("x")').reason.startswith("function provider::aws::")
 
@@ -245,6 +263,73 @@ def test_file_is_read_relative_to_the_root_and_errors_are_unknown(tmp_path):
     missing = ev('file("missing.json")', ctx)
     assert isinstance(missing, Unknown) and "cannot be read" in missing.reason
     assert "not UTF-8" in ev('file("bin.dat")', ctx).reason
+    assert ev('fileexists("policy.json")', ctx) is True
+    assert ev('fileexists("nope.json")', ctx) is False
+
+
+def test_files_outside_the_configuration_are_never_opened(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    (tmp_path / "secret.txt").write_text("s3cr3t")
+    (root / "link.txt").symlink_to(tmp_path / "secret.txt")
+    ctx = Names(str(root))
+    for text in ('file("../secret.txt")', f'file("{tmp_path}/secret.txt")', 'file("link.txt")',
+                 'fileexists("../secret.txt")', 'templatefile("../secret.txt", {})'):
+        value = ev(text, ctx)
+        assert isinstance(value, Unknown) and "outside the configuration" in value.reason, text
+        assert "s3cr3t" not in value.reason
+
+
+def test_templatefile_renders_with_its_variables_only(tmp_path):
+    (tmp_path / "user.tpl").write_text(
+        "%{ for z in zones ~}\nzone ${z}\n%{ endfor ~}\nregion=${upper(region)}\n")
+    (tmp_path / "peek.tpl").write_text("${var.region}")
+    ctx = Names(str(tmp_path))
+    assert ev('templatefile("user.tpl", {zones = var.zones, region = var.region})', ctx) == \
+        "zone a\nzone b\nzone c\nregion=EU-WEST-3\n"
+    assert "not among the template's variables" in ev('templatefile("peek.tpl", {})', ctx).reason
+    value = ev('templatefile("user.tpl", {zones = [local.subnet], region = "x"})', ctx)
+    assert isinstance(value, Unknown) and value.refs == ("aws_subnet.a",)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the examples of Terraform's function documentation
+    ('cidrsubnet("10.1.2.0/24", 4, 15)', "10.1.2.240/28"),
+    ('cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)', "fd00:fd12:3456:7800:a200::/72"),
+    ('cidrhost("10.12.112.0/20", 16)', "10.12.112.16"),
+    ('cidrhost("10.12.112.0/20", -2)', "10.12.127.254"),
+    ('cidrnetmask("172.16.0.0/12")', "255.240.0.0"),
+    ('cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)',
+     ["10.1.0.0/20", "10.1.16.0/20", "10.1.32.0/24", "10.1.48.0/20"]),
+    ('cidrsubnets("fd00:fd12:3456:7890::/56", 16, 16, 16, 32)',
+     ["fd00:fd12:3456:7800::/72", "fd00:fd12:3456:7800:100::/72",
+      "fd00:fd12:3456:7800:200::/72", "fd00:fd12:3456:7800:300::/88"]),
+    ('regex("[a-z]+", "53453453.345345aaabbbccc23454")', "aaabbbccc"),
+    ('regex("(\\\\d\\\\d\\\\d\\\\d)-(\\\\d\\\\d)-(\\\\d\\\\d)", "2019-02-01")', ["2019", "02", "01"]),
+    ('regex("^(?:(?P<scheme>[^:/?#]+):)?(?://(?P<authority>[^/?#]*))?", "https://terraform.io/docs/")',
+     {"scheme": "https", "authority": "terraform.io"}),
+    ('regexall("[a-z]+", "1234abcd5678efgh9")', ["abcd", "efgh"]),
+    ('length(regexall("[a-z]+", "1234abcd5678efgh9")) > 0', True),
+    ('try(regex("z", "a"), "none")', "none"),
+    ('can(regex("z", "a"))', False),
+    ('basename("foo/bar/baz.txt")', "baz.txt"),
+    ('basename("/")', "/"),
+    ('dirname("foo/bar/baz.txt")', "foo/bar"),
+    ('dirname("a")', "."),
+])
+def test_network_regex_and_path_functions(text, expected):
+    assert ev(text) == expected
+
+
+def test_backtracking_regexes_and_huge_texts_are_unknown_not_run():
+    for text in ('regex("(a+)+b", "aaaa")', 'regex("a*b*c*d*", "x")',
+                 'replace(join("", [for i in range(1000) : "abcde"]), "/a/", "b")'):
+        value = ev(text)
+        assert isinstance(value, Unknown), text
+
+
+def test_abspath_is_relative_to_the_working_folder(tmp_path):
+    assert ev('abspath("x/y")', Names(str(tmp_path))) == str(tmp_path / "x" / "y")
 
 
 def test_deeply_nested_expression_is_a_parse_error_not_a_crash():

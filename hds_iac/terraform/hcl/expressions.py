@@ -14,6 +14,7 @@ key, bad type) raises `EvalError`, which `try()`/`can()` catch and the caller tu
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
@@ -436,11 +437,23 @@ class _Parser:
                 close == "}")
 
     def template(self, end: str | None) -> tuple:
-        """A template up to `end` ('"' for quoted strings, None for a heredoc body)."""
-        parts: list = []
+        """A template up to `end` ('"' for quoted strings, None for a heredoc body):
+        literal text, `${ }` interpolations and `%{ if }`/`%{ for }` directives, with the
+        `~` strip markers applied to the neighbouring text."""
+        tokens: list[list] = []  # ["text", str] | ["interp", node] | ["dir", kind, data]
         buf: list[str] = []
         text = self.text
         quoted = end == '"'
+
+        def flush() -> None:
+            if buf:
+                tokens.append(["text", "".join(buf)])
+                buf.clear()
+
+        def strip_before() -> None:
+            if tokens and tokens[-1][0] == "text":
+                tokens[-1][1] = tokens[-1][1].rstrip()
+
         while True:
             if self.pos >= len(text):
                 if quoted:
@@ -457,36 +470,51 @@ class _Parser:
                 buf.append(text[self.pos + 1:self.pos + 3])
                 self.pos += 3
                 continue
-            if text.startswith("${", self.pos):
+            if text.startswith("${", self.pos) or text.startswith("%{", self.pos):
+                is_directive = char == "%"
                 self.pos += 2
-                self.accept("~")
-                if buf:
-                    parts.append("".join(buf))
-                    buf = []
-                node = self.expression()
-                self.accept("~")
+                flush()
+                if text.startswith("~", self.pos):
+                    self.pos += 1
+                    strip_before()
+                token = self.directive() if is_directive else ["interp", self.expression()]
+                self.skip()
+                strip_after = text.startswith("~", self.pos)
+                if strip_after:
+                    self.pos += 1
                 self.expect("}")
-                parts.append(node)
-                continue
-            if text.startswith("%{", self.pos):
-                close = text.find("}", self.pos)
-                if close < 0:
-                    raise self.error("unterminated template directive")
-                if buf:
-                    parts.append("".join(buf))
-                    buf = []
-                parts.append(("directive", text[self.pos:close + 1]))
-                self.pos = close + 1
+                tokens.append(token)
+                if strip_after:
+                    tokens.append(["lstrip"])  # the whitespace that follows is dropped
                 continue
             buf.append(char)
             self.pos += 1
-        if buf:
-            parts.append("".join(buf))
+        flush()
+        parts, index, stop = _template_parts(tokens, 0, ())
+        if stop is not None:
+            raise self.error(f"unexpected %{{{stop}}} in template")
+        parts = [p for p in parts if p != ""]
         if not parts:
             return ("lit", "")
         if len(parts) == 1 and isinstance(parts[0], str):
             return ("lit", parts[0])
         return ("tpl", parts)
+
+    def directive(self) -> list:
+        """The inside of `%{ ... }`: if COND, else, endif, for [K,] V in COLL, endfor."""
+        word = self.ident()
+        if word == "if":
+            return ["dir", "if", self.expression()]
+        if word in ("else", "endif", "endfor"):
+            return ["dir", word, None]
+        if word == "for":
+            first = self.ident()
+            second = self.ident() if self.accept(",") else None
+            if first is None or self.ident() != "in":
+                raise self.error("expected 'for NAME in' in a template directive")
+            names = (first, second) if second else (None, first)
+            return ["dir", "for", (names[0], names[1], self.expression())]
+        raise self.error(f"unknown template directive {word!r}")
 
     def escape(self) -> str:
         text = self.text
@@ -526,6 +554,41 @@ class _Parser:
         return _Parser(body).template(None)
 
 
+def _template_parts(tokens: list[list], index: int, stops: tuple) -> tuple[list, int, str | None]:
+    """Nest the flat template tokens: ("tif", cond, yes, no) and ("tfor", k, v, coll, body)
+    parts; returns (parts, next index, the stop directive met or None)."""
+    parts: list = []
+    strip = False
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        kind = token[0]
+        if kind == "lstrip":
+            strip = True
+            continue
+        if kind == "text":
+            parts.append(token[1].lstrip() if strip else token[1])
+        elif kind == "interp":
+            parts.append(token[1])
+        elif token[1] in stops or token[1] in ("else", "endif", "endfor"):
+            return parts, index, token[1]
+        elif token[1] == "if":
+            yes, index, stop = _template_parts(tokens, index, ("else", "endif"))
+            no: list = []
+            if stop == "else":
+                no, index, stop = _template_parts(tokens, index, ("endif",))
+            if stop != "endif":
+                raise ParseError("%{if} without %{endif} in template")
+            parts.append(("tif", token[2], yes, no))
+        else:  # for
+            body, index, stop = _template_parts(tokens, index, ("endfor",))
+            if stop != "endfor":
+                raise ParseError("%{for} without %{endfor} in template")
+            parts.append(("tfor", *token[2], body))
+        strip = False
+    return parts, index, None
+
+
 @lru_cache(maxsize=8192)
 def parse(text: str) -> tuple:
     """The syntax tree of one expression (ParseError when it is not one)."""
@@ -550,6 +613,18 @@ def parse_hcl2_value(text: str) -> tuple:
     return parse(text)
 
 
+def template_file(text: str, name: str, ctx: "Context", env: Mapping[str, Any]) -> Any:
+    """A templatefile() body rendered with `env` (a parse error is an EvalError naming it)."""
+    try:
+        node = _Parser(text).template(None)
+    except (ParseError, RecursionError) as exc:
+        raise EvalError(f"templatefile({name!r}): not a valid template ({exc})"[:300]) from None
+    result = evaluate(node, ctx, env)
+    if node[0] == "tpl" and len(node[1]) == 1 and not isinstance(result, (str, Unknown)):
+        result = to_str(result)  # templatefile always returns a string
+    return result
+
+
 def from_hcl2(value: Any) -> tuple:
     """A syntax tree for a value from python-hcl2's dict (strings, numbers, lists, dicts)."""
     if isinstance(value, str):
@@ -572,6 +647,16 @@ def from_hcl2(value: Any) -> tuple:
 # --- evaluator ------------------------------------------------------------------------
 
 
+def file_in_trees(working_dir: str, trees: Iterable[str], path: str) -> str | Unknown:
+    """`path` resolved from `working_dir` (links followed) when it lies in one of `trees`
+    (real paths); an Unknown saying it is outside otherwise."""
+    full = os.path.realpath(os.path.join(working_dir, path))
+    for tree in trees:
+        if full == tree or full.startswith(tree.rstrip(os.sep) + os.sep):
+            return full
+    return Unknown(f"file {path!r} is outside the configuration read: not opened")
+
+
 class Context:
     """What an expression can see. Subclasses resolve names and know the module folder."""
 
@@ -579,6 +664,17 @@ class Context:
 
     def lookup(self, name: str) -> Any:
         raise EvalError(f"unknown name {name!r}")
+
+    def working_dir(self) -> str | None:
+        """The folder Terraform runs in (the root module), or None where there is none
+        (tfvars, command-line values)."""
+        return None
+
+    def config_file(self, path: str) -> str | Unknown:
+        """The file `path` names, as Terraform resolves it (relative to the working folder),
+        when it lies inside the configuration read; an Unknown saying why not otherwise.
+        Files elsewhere on the machine are never read: an input cannot make us open them."""
+        return Unknown(f"file {path!r} is not read here (no configuration folder)")
 
 
 def evaluate(node: tuple, ctx: Context, env: Mapping[str, Any] | None = None) -> Any:
@@ -604,30 +700,59 @@ def _paren(node, ctx, env):
     return evaluate(node[1], ctx, env)
 
 
+MAX_TEMPLATE_CHARS = 1024 * 1024
+
+
 def _tpl(node, ctx, env):
     parts = node[1]
-    if len(parts) == 1 and not isinstance(parts[0], str) and parts[0][0] != "directive":
+    if len(parts) == 1 and not isinstance(parts[0], str) and parts[0][0] not in ("tif", "tfor"):
         # HCL unwraps a template that is one interpolation: "${var.tags}" is the map itself,
         # not its text (Terraform 0.11 style, and every expression of the JSON syntax).
         return evaluate(parts[0], ctx, env)
     out: list[str] = []
     unknowns: list[Unknown] = []
+    _render(parts, ctx, env, out, unknowns)
+    merged = merge_unknowns(unknowns)
+    return merged if merged is not None else "".join(out)
+
+
+def _render(parts: list, ctx: Context, env: Mapping[str, Any], out: list[str],
+            unknowns: list[Unknown]) -> None:
     for part in parts:
         if isinstance(part, str):
             out.append(part)
-            continue
-        if part[0] == "directive":
-            unknowns.append(Unknown(f"template directive {part[1]} is not evaluated"))
-            continue
-        value = evaluate(part, ctx, env)
-        if isinstance(value, LazyObject):
-            value = value.materialize()
-        if isinstance(value, Unknown):
-            unknowns.append(value)
-            continue
-        out.append(to_str(value))
-    merged = merge_unknowns(unknowns)
-    return merged if merged is not None else "".join(out)
+        elif part[0] == "tif":
+            cond = evaluate(part[1], ctx, env)
+            if isinstance(cond, Unknown):
+                unknowns.append(cond)
+                continue
+            _render(part[2] if to_bool(cond) else part[3], ctx, env, out, unknowns)
+        elif part[0] == "tfor":
+            _, key_name, value_name, coll_node, body = part
+            collection = evaluate(coll_node, ctx, env)
+            if isinstance(collection, LazyObject):
+                collection = collection.materialize()
+            if isinstance(collection, Unknown):
+                unknowns.append(collection)
+                continue
+            for key, value in iter_collection(collection):
+                scope = dict(env)
+                scope[value_name] = value
+                if key_name:
+                    scope[key_name] = key
+                _render(body, ctx, scope, out, unknowns)
+        else:
+            value = evaluate(part, ctx, env)
+            if isinstance(value, LazyObject):
+                value = value.materialize()
+            if isinstance(value, Unknown):
+                unknowns.append(value)
+                continue
+            out.append(to_str(value))
+        if len(out) > 64 and sum(map(len, out)) > MAX_TEMPLATE_CHARS:
+            raise EvalError(f"template result larger than {MAX_TEMPLATE_CHARS} characters")
+        if len(out) > 64:
+            out[:] = ["".join(out)]  # keeps the size check linear
 
 
 def _var(node, ctx, env):
@@ -763,6 +888,11 @@ def _neg(node, ctx, env):
 
 
 def _equal(left: Any, right: Any) -> Any:
+    if left is None or right is None:
+        # Terraform knows whether a value is null even when parts of it are unknown: a map
+        # with unknown members is not null (`var.volumes != null` is true).
+        other = right if left is None else left
+        return other if isinstance(other, Unknown) else other is None
     found = deep_unknown(left, right)
     if found is not None:
         return found

@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import json
 import math
+import ipaddress
 import os
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -117,7 +119,7 @@ def _int(value: Any) -> int:
     return int(number)
 
 
-def _as_set(values: list) -> list:
+def as_set(values: list) -> list:
     """Terraform sets: distinct elements, strings in lexical order."""
     out: list = []
     for value in values:
@@ -241,7 +243,7 @@ def _tolist(values):
 
 @_fn("toset")
 def _toset(values):
-    return _as_set(_list(values, "toset"))
+    return as_set(_list(values, "toset"))
 
 
 @_fn("tomap", shallow=True)
@@ -473,7 +475,9 @@ def _title(text):
 def _replace(text, search, replacement):
     text, search, replacement = to_str(text), to_str(search), to_str(replacement)
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
-        pattern = re.compile(search[1:-1])
+        pattern = compile_regex(search[1:-1], text, "replace")
+        if isinstance(pattern, Unknown):
+            return pattern
         python_repl = re.sub(r"\$\{?(\d+)\}?", r"\\g<\1>", replacement.replace("\\", "\\\\"))
         return pattern.sub(python_repl, text)
     return text.replace(search, replacement)
@@ -595,31 +599,224 @@ def _jsondecode(text):
         raise EvalError(f"jsondecode(): invalid JSON ({exc.msg} at line {exc.lineno})") from None
 
 
-# --- files ------------------------------------------------------------------------------------
+# --- files and paths ---------------------------------------------------------------------------
+# Terraform evaluates these at plan time on the configuration's own files; hds-iac reads
+# only files inside the configuration (Context.config_file) and at most MAX_FILE_BYTES.
+
+
+def _read_config_file(ctx: Context, path: str, fname: str) -> str | Unknown:
+    full = ctx.config_file(path)
+    if isinstance(full, Unknown):
+        return Unknown(f"{fname}(): {full.reason}")
+    try:
+        if os.path.getsize(full) > MAX_FILE_BYTES:
+            return Unknown(f"{fname}({path!r}): the file is larger than "
+                           f"{MAX_FILE_BYTES // 1024 // 1024} MB: not read")
+        with open(full, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return Unknown(f"{fname}({path!r}): the file is not UTF-8 text")
+    except OSError as exc:
+        # Terraform fails the plan on a missing file: the value is not known here
+        return Unknown(f"{fname}({path!r}): the file cannot be read "
+                       f"({exc.strerror or type(exc).__name__})")
 
 
 @_fn("file", ctx=True)
 def _file(ctx, path):
-    path = to_str(path)
-    full = path if os.path.isabs(path) else os.path.join(getattr(ctx, "root_dir", "."), path)
-    try:
-        if os.path.getsize(full) > MAX_FILE_BYTES:
-            return Unknown(f"file({path!r}) is larger than {MAX_FILE_BYTES // 1024 // 1024} MB: "
-                           "not read")
-        with open(full, "rb") as handle:
-            data = handle.read()
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return Unknown(f"file({path!r}) is not UTF-8 text")
-    except OSError as exc:
-        return Unknown(f"file({path!r}) cannot be read ({exc.strerror or type(exc).__name__})")
+    return _read_config_file(ctx, to_str(path), "file")
 
 
 @_fn("fileexists", ctx=True)
 def _fileexists(ctx, path):
     path = to_str(path)
-    full = path if os.path.isabs(path) else os.path.join(getattr(ctx, "root_dir", "."), path)
+    full = ctx.config_file(path)
+    if isinstance(full, Unknown):
+        return Unknown(f"fileexists(): {full.reason}")
     return os.path.isfile(full)
+
+
+class _TemplateContext(Context):
+    """What a templatefile() template sees: only the variables given (and functions)."""
+
+    def __init__(self, outer: Context):
+        self.outer = outer
+        self.base_dir = outer.base_dir
+
+    def lookup(self, name: str) -> Any:
+        raise EvalError(f"templatefile(): {name!r} is not among the template's variables")
+
+    def working_dir(self) -> str | None:
+        return self.outer.working_dir()
+
+    def config_file(self, path: str) -> str | Unknown:
+        return self.outer.config_file(path)
+
+
+@_fn("templatefile", shallow=True, ctx=True)
+def _templatefile(ctx, path, variables):
+    from hds_iac.terraform.hcl.expressions import template_file
+
+    if isinstance(ctx, _TemplateContext):
+        raise EvalError("templatefile(): cannot be called from inside a template")
+    if isinstance(path, Unknown):
+        return path
+    path = to_str(path)
+    text = _read_config_file(ctx, path, "templatefile")
+    if isinstance(text, Unknown):
+        return text
+    env = _map(variables, "templatefile")
+    return template_file(text, path, _TemplateContext(ctx), env)
+
+
+@_fn("basename")
+def _basename(path):
+    """Go's filepath.Base, as Terraform uses it."""
+    path = to_str(path)
+    if path == "":
+        return "."
+    trimmed = path.rstrip("/")
+    return trimmed.rsplit("/", 1)[-1] if trimmed else "/"
+
+
+@_fn("dirname")
+def _dirname(path):
+    """Go's filepath.Dir: everything before the last element, cleaned."""
+    head = posixpath.dirname(to_str(path))
+    return posixpath.normpath(head) if head else "."
+
+
+@_fn("abspath", ctx=True)
+def _abspath(ctx, path):
+    base = ctx.working_dir()
+    if base is None:
+        return Unknown("abspath(): the working folder is not known here")
+    return os.path.abspath(os.path.join(base, to_str(path)))
+
+
+# --- network --------------------------------------------------------------------------------
+
+
+def _network(prefix: Any, fname: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    try:
+        return ipaddress.ip_network(to_str(prefix), strict=False)
+    except ValueError:
+        raise EvalError(f"{fname}(): {to_str(prefix)[:60]!r} is not a CIDR prefix") from None
+
+
+def _block(base: int, prefixlen: int, bits: int) -> tuple[int, int]:
+    """(first, last) address of the block of length `prefixlen` holding `base`."""
+    size = 1 << (bits - prefixlen)
+    first = base & ~(size - 1) & ((1 << bits) - 1)
+    return first, first + size - 1
+
+
+@_fn("cidrsubnet")
+def _cidrsubnet(prefix, newbits, netnum):
+    net = _network(prefix, "cidrsubnet")
+    newbits, netnum = _int(newbits), _int(netnum)
+    length = net.prefixlen + newbits
+    if newbits < 0 or length > net.max_prefixlen:
+        raise EvalError(f"cidrsubnet(): {newbits} new bits do not fit in {net}")
+    if not 0 <= netnum < (1 << newbits):
+        raise EvalError(f"cidrsubnet(): network number {netnum} does not fit in {newbits} bits")
+    first = int(net.network_address) + (netnum << (net.max_prefixlen - length))
+    return str(ipaddress.ip_network((first, length)))
+
+
+@_fn("cidrsubnets")
+def _cidrsubnets(prefix, *newbits):
+    """go-cidr's NextSubnet walk, as Terraform allocates consecutive aligned blocks."""
+    net = _network(prefix, "cidrsubnets")
+    bits, start = net.max_prefixlen, int(net.network_address)
+    if not newbits:
+        return []
+    out = []
+    lengths = [net.prefixlen + _int(n) for n in newbits]
+    if any(n < net.prefixlen + 1 or n > bits for n in lengths):
+        raise EvalError(f"cidrsubnets(): new bits out of range for {net}")
+    current = _block((start - 1) % (1 << bits), lengths[0], bits)  # PreviousSubnet
+    for length in lengths:
+        _, last = _block(current[1], length, bits)
+        nxt = (last + 1) % (1 << bits)
+        block = _block(nxt, length, bits)
+        if nxt == 0 or not (start <= block[0] and block[1] <= int(net.broadcast_address)):
+            raise EvalError(f"cidrsubnets(): not enough room in {net}")
+        current = block
+        out.append(str(ipaddress.ip_network((block[0], length))))
+    return out
+
+
+@_fn("cidrhost")
+def _cidrhost(prefix, hostnum):
+    net = _network(prefix, "cidrhost")
+    hostnum = _int(hostnum)
+    if not -net.num_addresses <= hostnum < net.num_addresses:
+        raise EvalError(f"cidrhost(): host number {hostnum} is outside {net}")
+    base = net.network_address if hostnum >= 0 else net.broadcast_address + 1
+    return str(base + hostnum)
+
+
+@_fn("cidrnetmask")
+def _cidrnetmask(prefix):
+    net = _network(prefix, "cidrnetmask")
+    if net.version != 4:
+        raise EvalError("cidrnetmask(): only IPv4 prefixes have a netmask")
+    return str(net.netmask)
+
+
+# --- regular expressions ---------------------------------------------------------------------
+# Terraform uses RE2 (linear time); Python's engine backtracks. A hostile pattern must not
+# stall a scan, so patterns that can backtrack badly are not evaluated (Unknown, not a guess).
+
+MAX_REGEX_TEXT = 4096
+MAX_REGEX_PATTERN = 512
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{?]")
+_UNBOUNDED = re.compile(r"(?<!\\)(?:[*+]|\{\d+,\})")
+
+
+def compile_regex(pattern: str, text: str, fname: str) -> re.Pattern | Unknown:
+    """`pattern` compiled when it is safe to run on `text`; an Unknown saying why not."""
+    if len(pattern) > MAX_REGEX_PATTERN or len(text) > MAX_REGEX_TEXT:
+        return Unknown(f"{fname}(): pattern or text too long to be evaluated safely")
+    if _NESTED_QUANTIFIER.search(pattern) or len(_UNBOUNDED.findall(pattern)) > 2:
+        return Unknown(f"{fname}(): pattern with nested or many repetitions, not evaluated "
+                       "(it could take too long)")
+    go_to_python = pattern.replace("\\z", "\\Z")
+    try:
+        return re.compile(go_to_python)
+    except re.error as exc:
+        raise EvalError(f"{fname}(): invalid pattern ({exc.msg})") from None
+
+
+def _match_value(match: re.Match, compiled: re.Pattern) -> Any:
+    if compiled.groupindex:
+        return {name: match.group(name) or "" for name in compiled.groupindex}
+    if compiled.groups:
+        return [g or "" for g in match.groups()]
+    return match.group(0)
+
+
+@_fn("regex")
+def _regex(pattern, text):
+    text = to_str(text)
+    compiled = compile_regex(to_str(pattern), text, "regex")
+    if isinstance(compiled, Unknown):
+        return compiled
+    match = compiled.search(text)
+    if match is None:
+        raise EvalError("regex(): the pattern does not match")
+    return _match_value(match, compiled)
+
+
+@_fn("regexall")
+def _regexall(pattern, text):
+    text = to_str(text)
+    compiled = compile_regex(to_str(pattern), text, "regexall")
+    if isinstance(compiled, Unknown):
+        return compiled
+    return [_match_value(m, compiled) for m in compiled.finditer(text)]
 
 
 def names() -> list[str]:

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from hds_iac.model import Unknown
-from hds_iac.terraform.hcl import files
+from hds_iac.terraform.hcl import files, types
 from hds_iac.terraform.hcl.expressions import (
     Context,
     EvalError,
     LazyObject,
     ParseError,
     evaluate,
+    file_in_trees,
     from_hcl2,
     parse,
     plain,
@@ -232,6 +233,12 @@ class Evaluation:
                     "scanned"))
         return self.sources[key]
 
+    def config_file(self, path: str) -> str | Unknown:
+        """`path` (relative to the root module, where Terraform runs) when it is a file inside
+        the root folder or a module folder read; an Unknown with the reason otherwise."""
+        return file_in_trees(self.root_dir, [os.path.realpath(self.root_dir), *self.sources],
+                             path)
+
     def mark_sensitive(self) -> None:
         if self.sensitivity:
             self.sensitivity[-1] = True
@@ -293,6 +300,12 @@ class Scope(Context):
         self.root_dir = module.evaluation.root_dir
         self.base_dir = module.source.dir
 
+    def working_dir(self) -> str:
+        return self.root_dir
+
+    def config_file(self, path: str) -> str | Unknown:
+        return self.module.evaluation.config_file(path)
+
     def lookup(self, name: str) -> Any:
         module = self.module
         if name == "var":
@@ -304,7 +317,8 @@ class Scope(Context):
         if name == "data":
             return _Namespace("data", lambda t: _TypeNamespace(module, "data", t))
         if name == "path":
-            return {"module": module.path_module, "root": ".", "cwd": "."}
+            return {"module": module.path_module, "root": ".",
+                    "cwd": os.path.abspath(module.evaluation.root_dir)}
         if name == "terraform":
             return {"workspace": Unknown("terraform.workspace depends on the workspace "
                                          "selected at apply time")}
@@ -584,11 +598,13 @@ class ModuleInstance:
 
     def _var(self, decl: Decl) -> Any:
         name, body = decl.name, decl.body
-        type_text = _variable_type(body.get("type"))
+        var_type = _variable_type(name, body.get("type"))
+        if isinstance(var_type, Unknown):
+            var_type = None  # a constraint we cannot read: the value is taken as given
         value: Any = _MISSING
         if self.parent is None:
             if name in self.evaluation.root_raw:
-                value = _typed_raw(name, self.evaluation.root_raw[name], type_text)
+                value = _typed_raw(name, self.evaluation.root_raw[name], var_type)
             elif name in self.evaluation.root_values:
                 value = self.evaluation.root_values[name]
         elif self.call is not None and name in self.call.body:
@@ -601,12 +617,12 @@ class ModuleInstance:
         nullable = body.get("nullable", True) is not False
         if value is _MISSING or (value is None and not nullable):
             if "default" in body:
-                return _convert(evaluate(to_node(body["default"]), self.scope), type_text)
+                return _convert(name, evaluate(to_node(body["default"]), self.scope), var_type)
             if self.parent is None:
                 return Unknown(f"var.{name} has no value (no default, not set in tfvars or --var)")
             return Unknown(f"var.{name} of {self.address} has no value (no default, not passed "
                            "by the module call)")
-        return _convert(value, type_text)
+        return _convert(name, value, var_type)
 
     def local_value(self, name: str) -> Any:
         if name not in self.source.locals:
@@ -912,40 +928,38 @@ def _expand(module: ModuleInstance, decl: Decl, what: str) -> Any:
     return [(None, Bindings())]
 
 
-def _variable_type(raw: Any) -> str | None:
+def _variable_type(name: str, raw: Any) -> Any:
+    """The parsed type constraint of a variable (None: none given; Unknown: unreadable)."""
     if not isinstance(raw, str):
         return None
     text = raw.strip()
     if text.startswith("${") and text.endswith("}"):
         text = text[2:-1]
-    return re.sub(r"\s+", "", text)
+    try:
+        return types.parse_type(text)
+    except types.TypeSyntaxError as exc:
+        return Unknown(f"var.{name}: type constraint not understood ({exc})")
 
 
-def _typed_raw(name: str, raw: str, type_text: str | None) -> Any:
+def _typed_raw(name: str, raw: str, var_type: Any) -> Any:
     """A --var / TF_VAR_ string: literal for string (or untyped) variables, else HCL."""
-    if type_text in (None, "string"):
+    if var_type in (None, "string"):
         return raw
     try:
         return evaluate(parse(raw), Context())
     except (ParseError, EvalError) as exc:
         return Unknown(f"var.{name}: the value given on the command line or in TF_VAR_{name} "
-                       f"is not a valid {type_text} ({str(exc).splitlines()[0][:80]})")
+                       f"is not a valid {types.describe(var_type)} "
+                       f"({str(exc).splitlines()[0][:80]})")
 
 
-def _convert(value: Any, type_text: str | None) -> Any:
-    """Terraform's automatic conversions for primitive variable types."""
-    if isinstance(value, Unknown) or value is None or type_text is None:
-        return value
+def _convert(name: str, value: Any, var_type: Any) -> Any:
+    """Terraform's conversion of a variable's value to its type constraint (optional
+    attributes and their defaults included); a mismatch is an Unknown naming it."""
     try:
-        if type_text == "string" and isinstance(value, (bool, int, float)):
-            return to_str(value)
-        if type_text == "number" and isinstance(value, str):
-            return to_number(value)
-        if type_text == "bool" and isinstance(value, str) and value in ("true", "false"):
-            return value == "true"
-    except EvalError:
-        return Unknown(f"value {value!r} is not a {type_text}")
-    return value
+        return types.convert(value, var_type)
+    except EvalError as exc:
+        return Unknown(f"var.{name} does not match its type {types.describe(var_type)} ({exc})")
 
 
 # --- root variables --------------------------------------------------------------------------

@@ -44,7 +44,16 @@ def judge(res: Resource, part: AtRest, inventory: Inventory) -> Outcome:
 
 
 def _account_default(res: Resource, label: str, inventory: Inventory) -> Outcome:
-    """AWS EBS: encrypted when EBS encryption by default is on in the resource's region."""
+    """AWS EBS: encrypted when EBS encryption by default is on in the resource's region.
+
+    The region matters only if some account setting in the input could turn encryption
+    on: with none anywhere, the disk is unencrypted whatever its region (an unknown
+    region must not make that answer unknown)."""
+    settings = [s for s in inventory.of_kind("account-setting")
+                if s.provider == res.provider and ACCOUNT_SETTING_FACT in s.facts
+                and s.facts[ACCOUNT_SETTING_FACT] is not False]
+    if not settings:
+        return Outcome("fail", label, "account-default")
     if isinstance(res.region, Unknown):
         return Outcome("unknown", label, "account-default",
                        f"EBS encryption by default depends on the region, which is unknown "
@@ -53,9 +62,7 @@ def _account_default(res: Resource, label: str, inventory: Inventory) -> Outcome
         return Outcome("unknown", label, "account-default",
                        "EBS encryption by default depends on the region, which is not set")
     unresolved: Unknown | None = None
-    for setting in inventory.of_kind("account-setting"):
-        if setting.provider != res.provider or ACCOUNT_SETTING_FACT not in setting.facts:
-            continue
+    for setting in settings:
         if isinstance(setting.region, Unknown):
             unresolved = unresolved or Unknown(
                 f"the region of {setting.address} is unknown ({setting.region.reason})")

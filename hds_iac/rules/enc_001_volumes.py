@@ -38,9 +38,11 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
                 yield Verdict(res, "fail", "fail", {"parts": parts})
             elif "client-side" in whys:
                 yield Verdict(res, "fail", "fail-client-side", {"parts": parts, "tag": tag})
-            else:
+            elif isinstance(res.region, str):
                 yield Verdict(res, "fail", "fail-account-default",
                               {"parts": parts, "region": region})
+            else:  # no setting in the input turns it on, whatever the region
+                yield Verdict(res, "fail", "fail-account-default-nowhere", {"parts": parts})
         elif "attested" in whys:
             yield Verdict(res, "pass", "pass-attested", {"parts": parts, "tag": tag})
         elif "account-default" in whys:

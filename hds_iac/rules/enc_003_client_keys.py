@@ -12,7 +12,7 @@ from typing import Iterator
 
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._at_rest import part_label
+from hds_iac.rules._at_rest import judge, part_label
 from hds_iac.rules._outcome import Outcome, labels, reasons, worst
 from hds_iac.settings import Settings
 
@@ -25,6 +25,17 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             if part.customer_key is None:
                 continue  # not encrypted, or no key choice on this service
             label = part_label(res, part)
+            encrypted = judge(res, part, inventory)
+            if encrypted.status == "fail":
+                continue  # not encrypted at all: HDS-ENC-001/002 say so, no key to judge
+            if encrypted.status == "unknown":
+                # never "encrypted with a provider key" when encryption itself is unknown
+                key = ("a customer-managed key is configured" if part.customer_key is True
+                       else "no customer-managed key is configured")
+                outcomes.append(Outcome("unknown", label, reason=(
+                    f"whether it is encrypted at all is not known ({encrypted.reason}); "
+                    f"{key}")))
+                continue
             if isinstance(part.customer_key, Unknown):
                 outcomes.append(Outcome("unknown", label, reason=part.customer_key.reason))
             else:

@@ -6,12 +6,34 @@ as data so that a new region is a one-line change.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from hds_iac.model import Maybe, Unknown
+
+_ARN = re.compile(r"^arn:aws[\w-]*:([\w-]+):([a-z]{2}(?:-[a-z]+)+-\d+)?:")
+_ZONE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
+
+
+def region_from_arn(arn: object) -> str | None:
+    """The region an AWS ARN names (None for global ARNs and other values)."""
+    if isinstance(arn, str):
+        match = _ARN.match(arn)
+        if match and match.group(2):
+            return match.group(2)
+    return None
+
+
+def region_from_zone(zone: object) -> str | None:
+    """The region of an availability zone / subregion name (`eu-west-3a` -> `eu-west-3`)."""
+    if isinstance(zone, str):
+        match = _ZONE.match(zone)
+        if match:
+            return match.group(1)
+    return None
 
 
 @dataclass(frozen=True)

@@ -233,6 +233,50 @@ def test_old_style_module_key_with_own_provider(tmp_path):
     assert rec.provider_region == "eu-north-1"
 
 
+def test_module_required_providers_entry_inherits_and_an_empty_module_alias_does_not(tmp_path):
+    # `module.child:aws` with no expressions is the module's required_providers entry
+    doc = plan(
+        resources=[],
+        configuration={
+            "provider_config": {
+                **provider_config("aws", {"constant_value": "eu-west-1"}),
+                **provider_config("module.child:aws", None, module_address="module.child",
+                                  version_constraint=">= 5.0"),
+            },
+            "root_module": {"module_calls": {"child": {"source": "./child", "module": {
+                "resources": [decl("aws_s3_bucket.c", "module.child:aws")]}}}},
+        },
+    )
+    doc["planned_values"]["root_module"]["child_modules"] = [
+        {"address": "module.child", "resources": [res("module.child.aws_s3_bucket.c")]}]
+    assert read(write_json(tmp_path, doc)).resources[0].provider_region == "eu-west-1"
+
+
+def test_region_proven_by_resources_of_the_same_provider_configuration(tmp_path):
+    def doc_with(subnet_zones, own_region=None):
+        resources = [res("aws_s3_bucket.b", {"bucket": "b"})]
+        decls = [decl("aws_s3_bucket.b")]
+        for i, zone in enumerate(subnet_zones):
+            resources.append(res(f"aws_subnet.s{i}", {"availability_zone": zone}))
+            exprs = {"region": {"constant_value": own_region}} if own_region else {}
+            decls.append(decl(f"aws_subnet.s{i}", expressions=exprs))
+        resources.append(res("aws_kms_key.k", {"arn": None}))
+        return plan(resources=resources, configuration={
+            "provider_config": provider_config("aws", None),
+            "root_module": {"resources": decls}})
+
+    recs = by_address(read(write_json(tmp_path, doc_with(["eu-west-3a", "eu-west-3b"]))))
+    assert {r.provider_region for r in recs.values()} == {"eu-west-3"}
+    # zones of two regions: nothing is proven
+    region = read(write_json(tmp_path, doc_with(["eu-west-3a", "us-east-1a"]))).resources[0] \
+        .provider_region
+    assert isinstance(region, Unknown) and "several" in region.reason
+    # a resource with its own region argument (AWS provider 6) proves nothing of the provider's
+    region = read(write_json(tmp_path, doc_with(["us-east-1a"], "us-east-1"))).resources[0] \
+        .provider_region
+    assert isinstance(region, Unknown) and "sets no region" in region.reason
+
+
 @pytest.mark.parametrize("expr, expected", [
     ({"constant_value": "eu-west-3"}, "eu-west-3"),
     ({"references": ["var.region"]}, "eu-south-1"),

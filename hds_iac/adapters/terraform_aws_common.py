@@ -20,6 +20,7 @@ from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules 
     get_bool, get_int, get_str, has, ids_of, is_set, known_blocks, linked, of_type, points_at,
     resolve_all, resolve_one, show,
 )
+from hds_iac.geography import region_from_arn, region_from_zone  # noqa: F401 - re-exported
 from hds_iac.model import Maybe, Resource, Unknown
 from hds_iac.terraform.records import TfResource
 
@@ -27,8 +28,6 @@ from hds_iac.terraform.records import TfResource
 HANDLERS = Handlers("aws")
 handles = HANDLERS.handles
 
-_ARN = re.compile(r"^arn:aws[\w-]*:([\w-]+):([a-z]{2}(?:-[a-z]+)+-\d+)?:")
-_ZONE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
 _REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
 
 
@@ -71,22 +70,6 @@ def tags_of(rec: TfResource) -> Maybe[dict[str, str]]:
     if tags is None or isinstance(tags, Unknown):
         return {}
     return Unknown("unexpected value for tags")
-
-
-def region_from_arn(arn: Any) -> str | None:
-    if isinstance(arn, str):
-        match = _ARN.match(arn)
-        if match and match.group(2):
-            return match.group(2)
-    return None
-
-
-def region_from_zone(zone: Any) -> str | None:
-    if isinstance(zone, str):
-        match = _ZONE.match(zone)
-        if match:
-            return match.group(1)
-    return None
 
 
 def region_of(rec: TfResource, zone: Any = None) -> Maybe[str]:

@@ -19,9 +19,11 @@ looked up in the plan's `variables` (or the module call's argument).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, Callable
 
+from hds_iac.geography import region_from_arn, region_from_zone
 from hds_iac.model import Unknown
 from hds_iac.terraform.jsonfile import (
     REGIONAL_PROVIDERS,
@@ -88,6 +90,7 @@ def read_plan(doc: dict, display_path: str) -> TfConfiguration:
             seen.add(record.address)
             config.resources.append(record)
 
+    _infer_regions(config.resources, regions)
     if doc.get("errored") is True:
         problems.messages.insert(0, "Terraform reported errors while planning (errored: "
                                     "true): the plan is incomplete, only what it records "
@@ -98,6 +101,18 @@ def read_plan(doc: dict, display_path: str) -> TfConfiguration:
                           "plan): deferred resources were not scanned"))
     config.errors = problems.errors()
     return config
+
+
+def _infer_regions(records: list[TfResource], regions: "_Regions") -> None:
+    """Resources whose provider configuration has no region in the plan get the region its
+    resources prove (a zone or ARN: AWS accepts them only in the provider's region)."""
+    for i, record in enumerate(records):
+        config_id = regions.members.get(record.address)
+        if config_id is None or not isinstance(record.provider_region, Unknown):
+            continue
+        region = regions.inferred(config_id)
+        if region is not None:
+            records[i] = dataclasses.replace(record, provider_region=region)
 
 
 # --- changes ---------------------------------------------------------------------------
@@ -172,7 +187,11 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
             values = mask_all(values, names)
 
     ptype = provider_type(res.get("provider_name") or (rc or {}).get("provider_name"), rtype)
-    region = regions.for_resource(module, decl.get("provider_config_key"), ptype)
+    region, config_id = regions.for_resource(module, decl.get("provider_config_key"), ptype)
+    if isinstance(region, Unknown) and config_id is not None and "region" not in expressions:
+        regions.evidence(config_id, address, values,
+                         mode == "data" and rtype == "aws_region")
+        regions.members[address] = config_id
     return TfResource(
         address=address, mode=mode, type=rtype, name=name, provider=ptype,
         provider_region=region, values=values, source="plan", file=display_path, line=None,
@@ -362,6 +381,13 @@ class _ConfigIndex:
         return call if isinstance(call, dict) else {}
 
 
+def _inherits(entry: dict) -> bool:
+    """A module's provider_config entry with no expressions and no alias is what its
+    `required_providers` writes (name, version constraint): not a configuration of its own;
+    the module uses its caller's default configuration, as Terraform does."""
+    return not entry.get("expressions") and not entry.get("alias")
+
+
 class _Regions:
     """The region of each provider configuration, cached by (key, module path)."""
 
@@ -372,16 +398,23 @@ class _Regions:
         self.variables = variables
         self.cfg = cfg
         self.cache: dict[tuple[Any, tuple[str, ...], str], Any] = {}
+        # the provider configuration each resolved region belongs to (its entry's id)
+        self.config_of: dict[tuple[Any, tuple[str, ...], str], int | None] = {}
+        self.seen: dict[int, dict[str, str]] = {}  # config id -> region -> first witness
+        self.members: dict[str, int] = {}  # resource address -> config id
 
-    def for_resource(self, module: str, key: Any, ptype: str) -> Any:
+    def for_resource(self, module: str, key: Any, ptype: str) -> tuple[Any, int | None]:
+        """The region of the provider configuration a resource uses, and an identity of
+        that configuration (resources sharing it share its region)."""
         path = module_names(module)
         cache_key = (key if isinstance(key, str) else None, path, ptype)
         if cache_key not in self.cache:
-            self.cache[cache_key] = self._resolve(cache_key[0], path, ptype)
-        return self.cache[cache_key]
+            found = self._find(cache_key[0] or ptype, path)
+            self.config_of[cache_key] = id(found[0]) if found else None
+            self.cache[cache_key] = self._resolve(found, ptype)
+        return self.cache[cache_key], self.config_of[cache_key]
 
-    def _resolve(self, key: str | None, path: tuple[str, ...], ptype: str) -> Any:
-        found = self._find(key or ptype, path)
+    def _resolve(self, found: tuple[dict, tuple[str, ...]] | None, ptype: str) -> Any:
         if found is None:
             if ptype in REGIONAL_PROVIDERS:
                 return Unknown(f"the plan records no region for provider {ptype}")
@@ -404,6 +437,31 @@ class _Regions:
             return None
         return self._value(expr, entry_path, 0)
 
+    def evidence(self, config_id: int, address: str, values: dict,
+                 region_source: bool = False) -> None:
+        """Note the region a resource's own values prove for its provider configuration: an
+        availability zone or an ARN it carries (it sets no `region` of its own), or the
+        name read by a `data "aws_region"` source."""
+        found = [(region_from_zone(values.get("availability_zone")), "availability zone"),
+                 (region_from_arn(values.get("arn")), "ARN")]
+        if region_source:
+            name = values.get("region") or values.get("name")
+            found.append((name if isinstance(name, str) and name else None, "data source"))
+        for region, how in found:
+            if region:
+                self.seen.setdefault(config_id, {}).setdefault(region, f"{address} ({how})")
+
+    def inferred(self, config_id: int | None) -> str | Unknown | None:
+        """The region the resources of a configuration with no region in the plan prove: one
+        region (None when none carries one; an Unknown when they disagree)."""
+        found = self.seen.get(config_id) if config_id is not None else None
+        if not found:
+            return None
+        if len(found) > 1:
+            return Unknown("the provider sets no region in the plan and its resources carry "
+                           f"several ({', '.join(sorted(found))})")
+        return next(iter(found))
+
     def _find(self, key: str, path: tuple[str, ...]) -> tuple[dict, tuple[str, ...]] | None:
         """The provider_config entry for `key` as seen from module `path`, and the path of
         the module that holds it (parents are searched: modules inherit providers)."""
@@ -412,7 +470,9 @@ class _Regions:
         if isinstance(entry, dict):
             holder = module_names(prefix) if prefix.startswith("module.") else (
                 self._path_ending(prefix, path) if prefix else ())
-            return entry, holder
+            if not holder or not _inherits(entry):
+                return entry, holder
+            path = holder[:-1]  # a module's required_providers entry: the caller's applies
         for depth in range(len(path), -1, -1):
             sub = path[:depth]
             if not sub:
@@ -422,7 +482,7 @@ class _Regions:
                               sub[-1] + ":" + local, ".".join(sub) + ":" + local]
             for candidate in candidates:
                 entry = self.providers.get(candidate)
-                if isinstance(entry, dict):
+                if isinstance(entry, dict) and not (sub and _inherits(entry)):
                     return entry, sub
         return None
 

@@ -162,6 +162,20 @@ def _requires_mfa(stmt: dict) -> bool:
     return False
 
 
+WEB_IDENTITY_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:tagsession",
+                                  "sts:setsourceidentity"})
+
+
+def web_identity_only(actions: Iterable[object], principal_types: Iterable[object]) -> bool:
+    """A statement letting only web identities (OIDC tokens: EKS service accounts, CI jobs)
+    assume a role: workloads, not people. Its conditions only narrow which tokens are
+    accepted, so they do not matter to who is human."""
+    acts = [a.lower() if isinstance(a, str) else a for a in actions]
+    types = list(principal_types)
+    return bool(acts) and bool(types) and all(a in WEB_IDENTITY_ACTIONS for a in acts) \
+        and all(t == "Federated" for t in types)
+
+
 @dataclass
 class TrustVerdict:
     """Who may assume a role, as HDS-MFA-002 needs it."""

@@ -256,13 +256,19 @@ def _render_statement(block: dict) -> Maybe[dict]:
         else:
             stmt[dst] = principal
     cond_blocks = blocks(block.get("condition"), "condition")
-    if isinstance(cond_blocks, Unknown):
-        return Unknown("a statement's conditions are unknown")
     condition: dict[str, dict[str, list]] = {}
-    for cb in cond_blocks:
-        test, variable, values = cb.get("test"), cb.get("variable"), as_list(cb.get("values"))
+    for cb in cond_blocks if not isinstance(cond_blocks, Unknown) else [None]:
+        test, variable, values = ((cb.get("test"), cb.get("variable"), as_list(cb.get("values")))
+                                  if cb is not None else (cond_blocks,) * 3)
         if isinstance(test, Unknown) or isinstance(variable, Unknown) or isinstance(values, Unknown) \
                 or any(isinstance(v, Unknown) for v in values):
+            principal = stmt.get("Principal")
+            if aws_iam.web_identity_only(stmt.get("Action", []),
+                                         principal if isinstance(principal, dict) else ["*"]):
+                # an OIDC trust (EKS service account...): the unknown condition only says
+                # which workload tokens are accepted; no person is let in either way
+                stmt["Condition"] = {}
+                return stmt
             return Unknown("a statement's condition is unknown")
         condition.setdefault(str(test), {}).setdefault(str(variable), []).extend(values)
     if condition:

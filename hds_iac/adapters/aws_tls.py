@@ -11,6 +11,9 @@ TLS >= 1.2 requirement either way.
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
 
 from typing import Any
 
@@ -123,28 +126,80 @@ def cloudfront_min_tls(version: object) -> Maybe[str]:
 DB_TLS_PARAMETERS = ("rds.force_ssl", "require_secure_transport", "tls", "neptune_enforce_ssl")
 
 
+ENGINE_DEFAULTS = "aws-db-engine-defaults.toml"
+
+# Engines whose TLS is not a parameter at all: the reason says where it is instead.
+_TLS_ELSEWHERE = {
+    "oracle": "Oracle enables TLS through the SSL option of an option group, which hds-iac "
+              "does not read",
+}
+
+
+@lru_cache(maxsize=1)
+def engine_defaults() -> list[dict]:
+    """The documented defaults (providers/aws-db-engine-defaults.toml, with their sources)."""
+    text = resources.files("hds_iac.providers").joinpath(ENGINE_DEFAULTS).read_text("utf-8")
+    return tomllib.loads(text)["engine"]
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", version)[:2])
+
+
+def _in_range(entry: dict, version: str | None) -> bool | None:
+    """Whether `version` is in the entry's range (None: the version is needed, not known)."""
+    bounds = [k for k in ("min_major", "max_major", "min_version", "max_version") if k in entry]
+    if not bounds:
+        return True
+    if version is None or not re.match(r"^\d", version):
+        return None
+    key = _version_key(version)
+    major = key[0]
+    if "min_major" in entry and major < entry["min_major"]:
+        return False
+    if "max_major" in entry and major > entry["max_major"]:
+        return False
+    if "min_version" in entry and key < _version_key(entry["min_version"]):
+        return False
+    if "max_version" in entry and key > _version_key(entry["max_version"]):
+        return False
+    return True
+
+
+def engine_family(family: str) -> tuple[str, str | None]:
+    """A parameter group family -> (engine, version): `aurora-mysql8.0` -> (`aurora-mysql`,
+    `8.0`), `oracle-ee-19` -> (`oracle-ee`, `19`), `docdb5.0` -> (`docdb`, `5.0`)."""
+    match = re.match(r"^(.*?)-?(\d+(?:\.\d+)*)$", family)
+    if not match or not match.group(1):
+        return family, None
+    return match.group(1), match.group(2)
+
+
 def db_default_tls(engine: Any, version: Any) -> Maybe[bool]:
-    """Whether an engine forces TLS when its parameter group is silent (the defaults the
-    RDS, DocumentDB and Neptune user guides document)."""
-    if not isinstance(engine, str):
-        return Unknown("the engine is not known")
-    major = None
-    if isinstance(version, str) and version.split(".")[0].isdigit():
-        major = int(version.split(".")[0])
-    if engine == "postgres":
-        if major is None:
-            return Unknown("rds.force_ssl defaults to 1 from PostgreSQL 15 on; "
-                           "the engine version is not set")
-        return major >= 15
-    if engine == "mysql" and isinstance(version, str) and (major == 5 or version.startswith("8.0")):
-        return False  # require_secure_transport defaults to OFF (MySQL 5.7, 8.0)
-    if engine.startswith("sqlserver"):
-        return False  # rds.force_ssl defaults to 0
-    if engine == "docdb":
-        return True  # DocumentDB clusters have `tls` enabled by default
-    if engine == "neptune":
-        return True  # Neptune requires TLS connections in every region
-    return Unknown(f"the TLS requirement of engine {engine} cannot be read from parameters")
+    """Whether an engine forces TLS when its parameter group is silent, from the table of
+    documented engine defaults; an engine or version not in the table is unknown."""
+    if not isinstance(engine, str) or not engine:
+        return Unknown("the database engine is not known")
+    version = version if isinstance(version, str) and version else None
+    base = "sqlserver" if engine.startswith("sqlserver") else engine
+    for prefix, reason in _TLS_ELSEWHERE.items():
+        if base.startswith(prefix) or base.startswith("custom-" + prefix):
+            return Unknown(reason)
+    needs_version = False
+    for entry in engine_defaults():
+        if entry["engine"] != base:
+            continue
+        inside = _in_range(entry, version)
+        if inside is None:
+            needs_version = True
+        elif inside:
+            return entry["requires_tls"]
+    if needs_version:
+        return Unknown(f"the default TLS requirement of {engine} depends on its version, which "
+                       "is not set")
+    shown = f"{engine} {version}" if version else engine
+    return Unknown(f"hds-iac's table of engine defaults has no entry for {shown} "
+                   f"(providers/{ENGINE_DEFAULTS})")
 
 
 def db_tls_param(value: Any) -> Maybe[bool]:

@@ -9,7 +9,7 @@ from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
     as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
     has, ids_of, known_blocks, linked, of_type, policy_of, region_from_arn, region_of,
-    resolve_one, resource, show, zone_of_subnet,
+    not_in_configuration, resolve_one, resource, show, zone_of_subnet,
 )
 from hds_iac.model import AtRest, Backup, Destination, Flow, Maybe, Placement, Resource, Unknown
 from hds_iac.terraform.records import TfResource
@@ -140,8 +140,7 @@ def _in_transit(rec: TfResource, index: TfIndex, group_attr: str,
         return Flow(name, encrypted=enforced, detail="default parameter group")
     group = resolve_one(index, group_value, group_types, name_keys=("name",))
     if group is None:
-        return Flow(name, encrypted=Unknown(
-            f"parameter group {show(group_value)} is not in this configuration"))
+        return Flow(name, encrypted=not_in_configuration("parameter group", group_value))
     params = get_blocks(group, "parameter")
     if isinstance(params, Unknown):
         return Flow(name, encrypted=Unknown(f"the parameters of {group.address} are unknown"))
@@ -153,11 +152,8 @@ def _in_transit(rec: TfResource, index: TfIndex, group_attr: str,
     family = group.values.get("family")
     fam_engine = engine
     if isinstance(family, str):
-        stripped = family.rstrip("0123456789.")
-        digits = family[len(stripped):]
-        fam_engine = {"aurora-postgresql": "aurora-postgresql", "aurora-mysql": "aurora-mysql"}.get(
-            stripped, stripped)
-        version = digits or version
+        fam_engine, fam_version = aws_tls.engine_family(family)
+        version = fam_version or version
     enforced = aws_tls.db_default_tls(fam_engine, version)
     if isinstance(enforced, Unknown):
         enforced = Unknown(f"{group.address} does not set the TLS parameter: {enforced.reason}")
@@ -370,7 +366,7 @@ def _bucket_region(index: TfIndex, value: Any) -> Maybe[str]:
     if target is None:
         if isinstance(value, Unknown) and not value.refs:
             return value
-        return Unknown(f"destination bucket {show(value)} is not in this configuration")
+        return not_in_configuration("destination bucket", value)
     return region_of(target)
 
 

@@ -316,3 +316,12 @@ def _show(value: Any) -> str:
 def show(value: Any) -> str:
     return _show(value)
 
+
+def not_in_configuration(what: str, value: Any) -> Unknown:
+    """`what` (a parameter group, a bucket...) named by `value` was not found: either the
+    name is not known (say why, not "X <reason> is not in this configuration") or nothing
+    of that name is in the configuration read."""
+    if isinstance(value, Unknown) and not value.refs:
+        return Unknown(f"the {what} is not known ({value.reason})")
+    return Unknown(f"{what} {_show(value)} is not in this configuration")
+

@@ -233,6 +233,22 @@ def test_db_parameter_group_link(params, expected):
     assert "aws_db_parameter_group.pg" not in got
 
 
+@pytest.mark.parametrize("family, expected", [
+    ("aurora-mysql8.0", False),  # Aurora MySQL 3: require_secure_transport OFF by default
+    ("aurora-mysql5.7", False),
+    ("postgres16", True),
+])
+def test_cluster_parameter_group_family_defaults(family, expected):
+    got = adapt(
+        rec("aws_rds_cluster.c", {"engine": "aurora-mysql",
+                                  "db_cluster_parameter_group_name":
+                                      ref("aws_rds_cluster_parameter_group.g")}),
+        rec("aws_rds_cluster_parameter_group.g", {"name": "g", "family": family,
+                                                   "parameter": [{"name": "x", "value": "1"}]}),
+    )
+    assert got["aws_rds_cluster.c"].flows[0].encrypted is expected
+
+
 def test_db_parameter_group_state_by_name_and_missing_group():
     got = adapt(
         rec("aws_db_instance.db", {"engine": "postgres", "parameter_group_name": "pg"}, source="state"),

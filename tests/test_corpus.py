@@ -170,13 +170,14 @@ def test_after_unknown_plan():
 
 
 def test_module_provider_keys_in_real_plans():
-    # Terraform 0.15: a module with its own provider block ("module.X:aws", no region) and
-    # one inheriting the root's ("log_group_local:aws" -> "aws", eu-central-1)
+    # Terraform 0.15: "module.log_group_external:aws" carries only a version constraint and
+    # no expressions: it is the registry module's required_providers entry, not a provider
+    # block, so the module uses the root's configuration, like "log_group_local:aws" does
     config = read_plan(
         "tests_common_runner_registry_plan_with_tf_modules_for_enrichment_tfplan.json")
     regions = {r.module: r.provider_region for r in config.resources}
     assert regions["module.log_group_local"] == "eu-central-1"
-    assert isinstance(regions["module.log_group_external"], Unknown)
+    assert regions["module.log_group_external"] == "eu-central-1"
     # Terraform 0.15: "m:aws" inherits the root provider whose region is var.region
     config = read_plan(
         "tests_common_runner_registry_plan_module_skip_for_enrichment_tf_tfplan.json")

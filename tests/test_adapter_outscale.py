@@ -336,9 +336,11 @@ def test_load_balancer_listeners():
              "server_certificate_id": ref("outscale_server_certificate.c")},
         ]}))
     assert got.kind == "load-balancer" and got.region == REGION
+    tcp = got.flows[1].encrypted
+    assert isinstance(tcp, Unknown) and "passes the bytes through" in tcp.reason
     assert [(f.name, f.encrypted, f.certificate, f.min_tls) for f in got.flows] == [
         ("listener :80", False, None, None),
-        ("listener :5432", False, None, None),
+        ("listener :5432", tcp, None, None),
         ("listener :443", True, True, None),
         ("listener :8443", True, False, None),
         ("listener :9443", True, True, None),

@@ -41,10 +41,17 @@ def test_masked_and_unknown_values_stay_unknown() -> None:
 
 @pytest.mark.parametrize("protocol, expected", [
     ("HTTPS", True), ("tls", True), ("SSL", True),
-    ("HTTP", False), ("TCP", False), ("udp", False), ("GENEVE", False),
+    ("HTTP", False), ("udp", False), ("TCP_UDP", False), ("GENEVE", False),
 ])
 def test_listener_protocols(protocol, expected) -> None:
     assert listener_encrypted(protocol) is expected
+
+
+def test_tcp_passthrough_is_unknown_with_the_reason() -> None:
+    # TLS may run end to end through a TCP listener and end on the targets (issue 12)
+    for protocol in ("TCP", "tcp"):
+        value = listener_encrypted(protocol)
+        assert isinstance(value, Unknown) and "TLS may end on the targets" in value.reason
 
 
 def test_unset_or_odd_listener_protocol_is_unknown() -> None:

@@ -166,14 +166,19 @@ WEB_IDENTITY_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:tagsessi
                                   "sts:setsourceidentity"})
 
 
-def web_identity_only(actions: Iterable[object], principal_types: Iterable[object]) -> bool:
-    """A statement letting only web identities (OIDC tokens: EKS service accounts, CI jobs)
-    assume a role: workloads, not people. Its conditions only narrow which tokens are
-    accepted, so they do not matter to who is human."""
+def workload_only(actions: Iterable[object], principal_types: Iterable[object]) -> bool:
+    """A statement that lets only workloads assume a role: AWS services, or web identities
+    (OIDC tokens: EKS service accounts, CI jobs) through sts:AssumeRoleWithWebIdentity. Its
+    conditions only narrow which service or token is accepted: they do not matter to
+    whether a person is let in."""
     acts = [a.lower() if isinstance(a, str) else a for a in actions]
     types = list(principal_types)
-    return bool(acts) and bool(types) and all(a in WEB_IDENTITY_ACTIONS for a in acts) \
-        and all(t == "Federated" for t in types)
+    if not types:
+        return False
+    if all(t == "Service" for t in types):
+        return True
+    return bool(acts) and all(a in WEB_IDENTITY_ACTIONS for a in acts) \
+        and all(t in ("Federated", "Service") for t in types)
 
 
 @dataclass

@@ -45,9 +45,16 @@ def open_port(protocol_raw: Any, from_raw: Any, to_raw: Any, sources: Maybe[tupl
                     _port(protocol, to_raw, names[1], 65535), sources)
 
 
-# Listener protocols of load balancers (AWS ALB/NLB/Classic, Outscale LBU).
-PLAIN_LISTENERS = {"HTTP", "TCP", "UDP", "TCP_UDP", "GENEVE"}
+# Listener protocols of load balancers (AWS ALB/NLB/Classic, Outscale LBU). HTTP is parsed
+# by the load balancer, so it is plaintext; UDP (and TCP_UDP, which also takes UDP) carries
+# no TLS; a TCP listener forwards the bytes it receives untouched, so TLS may run end to end
+# and end on the targets: the configuration cannot tell (docs/model-contract.md).
+PLAIN_LISTENERS = {"HTTP", "UDP", "TCP_UDP", "GENEVE"}
+PASSTHROUGH_LISTENERS = {"TCP"}
 TLS_LISTENERS = {"HTTPS", "TLS", "SSL"}
+PASSTHROUGH_REASON = ("a TCP listener passes the bytes through: TLS may end on the targets, "
+                      "which the load balancer's configuration does not show (use a TLS "
+                      "listener to make it visible)")
 
 
 def listener_encrypted(protocol: Maybe[str] | None, name: str = "the listener protocol") -> Maybe[bool]:
@@ -61,4 +68,6 @@ def listener_encrypted(protocol: Maybe[str] | None, name: str = "the listener pr
         return True
     if upper in PLAIN_LISTENERS:
         return False
+    if upper in PASSTHROUGH_LISTENERS:
+        return Unknown(PASSTHROUGH_REASON)
     return Unknown(f"unexpected value for {name} ({protocol})")

@@ -263,10 +263,11 @@ def _render_statement(block: dict) -> Maybe[dict]:
         if isinstance(test, Unknown) or isinstance(variable, Unknown) or isinstance(values, Unknown) \
                 or any(isinstance(v, Unknown) for v in values):
             principal = stmt.get("Principal")
-            if aws_iam.web_identity_only(stmt.get("Action", []),
-                                         principal if isinstance(principal, dict) else ["*"]):
-                # an OIDC trust (EKS service account...): the unknown condition only says
-                # which workload tokens are accepted; no person is let in either way
+            types = principal if isinstance(principal, dict) else ["*"]
+            if str(effect).lower() == "allow" and aws_iam.workload_only(
+                    stmt.get("Action", []), types):
+                # a service's or an OIDC trust (EKS service account...): the unknown
+                # condition only narrows which workload is accepted; no person is let in
                 stmt["Condition"] = {}
                 return stmt
             return Unknown("a statement's condition is unknown")

@@ -20,7 +20,8 @@ from hds_iac.settings import Settings
 KINDS = ("volume", "instance", "launch-template")
 
 
-@rule("HDS-ENC-001", needs_all={"account-setting": ("fail-account-default",)})
+@rule("HDS-ENC-001", needs_all={"account-setting": ("fail-account-default",
+                                                     "fail-account-default-nowhere")})
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     tag = settings.encryption_attestation_tag
     for res in inventory.of_kind(*KINDS):

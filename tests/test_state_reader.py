@@ -9,6 +9,7 @@ import pytest
 
 from hds_iac.model import Unknown
 from hds_iac.terraform.jsonfile import looks_like_json_input, read_json_input
+from hds_iac.terraform.state import read_state
 
 DATA = Path(__file__).parent / "data" / "plans"
 NO_REGION = Unknown("a state file does not record the provider region")
@@ -79,7 +80,9 @@ def test_raw_state_fields(outscale_state):
 
 def test_raw_state_regions(outscale_state):
     recs = by_address(outscale_state)
-    assert recs["outscale_volume.data[0]"].provider_region == NO_REGION
+    # the subregions of the outscale resources prove their configuration's region
+    assert recs["outscale_volume.data[0]"].provider_region == "eu-west-2"
+    # a bucket ARN names no region, and nothing else of that configuration does
     assert recs["module.aws_side.aws_s3_bucket.b"].provider_region == NO_REGION
     assert recs["module.aws_side.aws_s3_bucket.b"].provider == "aws"
     assert recs["random_password.p"].provider_region is None
@@ -309,3 +312,35 @@ def test_scan_reads_a_state_argument():
 
     configs, errors = read_inputs([str(DATA / "outscale.tfstate")])
     assert errors == [] and configs[0].source == "state" and len(configs[0].resources) == 7
+
+
+def _aws_state(*resources: tuple[str, str, str, dict]) -> dict:
+    """A format-4 state of (type, name, provider configuration, attributes)."""
+    return {"version": 4, "resources": [
+        {"mode": "managed", "type": t, "name": n,
+         "provider": 'provider["registry.terraform.io/hashicorp/aws"]' + alias,
+         "instances": [{"attributes": attrs}]} for t, n, alias, attrs in resources]}
+
+
+def test_raw_state_region_proven_by_resources_of_the_same_configuration():
+    doc = _aws_state(
+        ("aws_ebs_volume", "v", "", {"availability_zone": "eu-west-3a"}),
+        ("aws_backup_selection", "s", "", {"name": "tagged"}),
+        ("aws_backup_selection", "l", ".london", {"name": "other"}),
+        ("aws_kms_key", "k", ".london", {"arn": "arn:aws:kms:eu-west-2:123456789012:key/x"}),
+        ("aws_iam_role", "r", ".global", {"arn": "arn:aws:iam::123456789012:role/r"}))
+    recs = {r.address: r for r in read_state(doc, "t.tfstate").resources}
+    assert recs["aws_backup_selection.s"].provider_region == "eu-west-3"
+    assert recs["aws_backup_selection.l"].provider_region == "eu-west-2"  # its own alias
+    assert recs["aws_iam_role.r"].provider_region == NO_REGION  # an IAM ARN names no region
+
+
+def test_raw_state_resources_that_disagree_prove_nothing():
+    doc = _aws_state(
+        ("aws_ebs_volume", "a", "", {"availability_zone": "eu-west-3a"}),
+        ("aws_ebs_volume", "b", "", {"availability_zone": "eu-west-2a"}),
+        ("aws_backup_selection", "s", "", {"name": "tagged"}))
+    region = {r.address: r for r in read_state(doc, "t.tfstate").resources}[
+        "aws_backup_selection.s"].provider_region
+    assert isinstance(region, Unknown)
+    assert "eu-west-2" in region.reason and "eu-west-3" in region.reason

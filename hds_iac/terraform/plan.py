@@ -19,11 +19,9 @@ looked up in the plan's `variables` (or the module call's argument).
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any, Callable
 
-from hds_iac.geography import region_from_arn, region_from_zone
 from hds_iac.model import Unknown
 from hds_iac.terraform.jsonfile import (
     REGIONAL_PROVIDERS,
@@ -40,6 +38,7 @@ from hds_iac.terraform.jsonfile import (
     walk_module,
 )
 from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
+from hds_iac.terraform.region_evidence import RegionEvidence
 
 __all__ = ["read_plan"]
 
@@ -90,7 +89,7 @@ def read_plan(doc: dict, display_path: str) -> TfConfiguration:
             seen.add(record.address)
             config.resources.append(record)
 
-    _infer_regions(config.resources, regions)
+    regions.evidence.apply(config.resources)
     if doc.get("errored") is True:
         problems.messages.insert(0, "Terraform reported errors while planning (errored: "
                                     "true): the plan is incomplete, only what it records "
@@ -101,18 +100,6 @@ def read_plan(doc: dict, display_path: str) -> TfConfiguration:
                           "plan): deferred resources were not scanned"))
     config.errors = problems.errors()
     return config
-
-
-def _infer_regions(records: list[TfResource], regions: "_Regions") -> None:
-    """Resources whose provider configuration has no region in the plan get the region its
-    resources prove (a zone or ARN: AWS accepts them only in the provider's region)."""
-    for i, record in enumerate(records):
-        config_id = regions.members.get(record.address)
-        if config_id is None or not isinstance(record.provider_region, Unknown):
-            continue
-        region = regions.inferred(config_id)
-        if region is not None:
-            records[i] = dataclasses.replace(record, provider_region=region)
 
 
 # --- changes ---------------------------------------------------------------------------
@@ -189,9 +176,8 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
     ptype = provider_type(res.get("provider_name") or (rc or {}).get("provider_name"), rtype)
     region, config_id = regions.for_resource(module, decl.get("provider_config_key"), ptype)
     if isinstance(region, Unknown) and config_id is not None and "region" not in expressions:
-        regions.evidence(config_id, address, values,
-                         mode == "data" and rtype == "aws_region")
-        regions.members[address] = config_id
+        regions.evidence.note(config_id, address, values,
+                              mode == "data" and rtype == "aws_region")
     return TfResource(
         address=address, mode=mode, type=rtype, name=name, provider=ptype,
         provider_region=region, values=values, source="plan", file=display_path, line=None,
@@ -400,8 +386,8 @@ class _Regions:
         self.cache: dict[tuple[Any, tuple[str, ...], str], Any] = {}
         # the provider configuration each resolved region belongs to (its entry's id)
         self.config_of: dict[tuple[Any, tuple[str, ...], str], int | None] = {}
-        self.seen: dict[int, dict[str, str]] = {}  # config id -> region -> first witness
-        self.members: dict[str, int] = {}  # resource address -> config id
+        # regions the resources of a configuration with no region in the plan prove
+        self.evidence = RegionEvidence("in the plan")
 
     def for_resource(self, module: str, key: Any, ptype: str) -> tuple[Any, int | None]:
         """The region of the provider configuration a resource uses, and an identity of
@@ -436,31 +422,6 @@ class _Regions:
                                "(it comes from the environment or a profile)")
             return None
         return self._value(expr, entry_path, 0)
-
-    def evidence(self, config_id: int, address: str, values: dict,
-                 region_source: bool = False) -> None:
-        """Note the region a resource's own values prove for its provider configuration: an
-        availability zone or an ARN it carries (it sets no `region` of its own), or the
-        name read by a `data "aws_region"` source."""
-        found = [(region_from_zone(values.get("availability_zone")), "availability zone"),
-                 (region_from_arn(values.get("arn")), "ARN")]
-        if region_source:
-            name = values.get("region") or values.get("name")
-            found.append((name if isinstance(name, str) and name else None, "data source"))
-        for region, how in found:
-            if region:
-                self.seen.setdefault(config_id, {}).setdefault(region, f"{address} ({how})")
-
-    def inferred(self, config_id: int | None) -> str | Unknown | None:
-        """The region the resources of a configuration with no region in the plan prove: one
-        region (None when none carries one; an Unknown when they disagree)."""
-        found = self.seen.get(config_id) if config_id is not None else None
-        if not found:
-            return None
-        if len(found) > 1:
-            return Unknown("the provider sets no region in the plan and its resources carry "
-                           f"several ({', '.join(sorted(found))})")
-        return next(iter(found))
 
     def _find(self, key: str, path: tuple[str, ...]) -> tuple[dict, tuple[str, ...]] | None:
         """The provider_config entry for `key` as seen from module `path`, and the path of

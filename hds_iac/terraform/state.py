@@ -9,8 +9,9 @@ Two shapes:
   `planned_values` (read by the walker the plan reader uses).
 
 A state records ids, ARNs and zones but not the region of the provider configuration:
-`provider_region` is `Unknown("a state file does not record the provider region")` for
-providers that have regions, and adapters derive regions from ARNs and zones. Sensitive
+for providers that have regions, a raw state's region is the one the zones and ARNs of the
+resources of the same provider configuration prove (`region_evidence`), else
+`Unknown("a state file does not record the provider region")`. Sensitive
 attributes become `Unknown("sensitive value")`. Deposed objects are left out.
 """
 from __future__ import annotations
@@ -33,6 +34,7 @@ from hds_iac.terraform.jsonfile import (
     walk_module,
 )
 from hds_iac.terraform.records import TfConfiguration, TfResource
+from hds_iac.terraform.region_evidence import RegionEvidence
 
 __all__ = ["read_state", "read_show_state"]
 
@@ -41,6 +43,7 @@ def read_state(doc: dict, display_path: str) -> TfConfiguration:
     """A raw state file (format 4)."""
     config = TfConfiguration(path=display_path, source="state")
     problems = Problems(display_path)
+    evidence = RegionEvidence("in a state file")
     seen: set[str] = set()
     for i, res in enumerate(arr(doc.get("resources"), "resources", problems)):
         where = f"resources[{i}]"
@@ -77,11 +80,16 @@ def read_state(doc: dict, display_path: str) -> TfConfiguration:
                 values = {}
             names: set[str] = set()
             values = _mask_state_sensitive(values, inst.get("sensitive_attributes"), names)
+            if region is not None:
+                # resources naming the same provider configuration share its region
+                evidence.note(str(res.get("provider")), address, values,
+                              mode == "data" and rtype == "aws_region")
             config.resources.append(TfResource(
                 address=address, mode=mode, type=rtype, name=name, provider=ptype,
                 provider_region=region, values=values, source="state", file=display_path,
                 line=None, module=module, sensitive=frozenset(names),
             ))
+    evidence.apply(config.resources)
     config.errors = problems.errors()
     return config
 
@@ -121,6 +129,8 @@ def read_show_state(doc: dict, display_path: str) -> TfConfiguration:
         elif res.get("sensitive_values") is True:
             values = mask_all(values, names)
         ptype = provider_type(res.get("provider_name"), rtype)
+        # No inference here: `show -json` names a resource's provider, not its provider
+        # configuration, so a London alias could take the region a Paris zone proves.
         config.resources.append(TfResource(
             address=address, mode=mode, type=rtype, name=name, provider=ptype,
             provider_region=state_region(ptype), values=values, source="state",

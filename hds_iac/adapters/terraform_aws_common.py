@@ -10,10 +10,10 @@ returns either a clean value, the attribute's documented default when it is omit
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from hds_iac.adapters import aws_iam
+from hds_iac.adapters.aws_names import region_from_arn, region_from_zone  # noqa: F401 - and the family modules
 from hds_iac.adapters.terraform import Handlers, TfIndex, base_address, origin_of
 from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules read them here
     _show, as_bool, as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks,
@@ -27,9 +27,6 @@ from hds_iac.terraform.records import TfResource
 HANDLERS = Handlers("aws")
 handles = HANDLERS.handles
 
-_ARN = re.compile(r"^arn:aws[\w-]*:([\w-]+):([a-z]{2}(?:-[a-z]+)+-\d+)?:")
-_ZONE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
-_REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
 
 
 
@@ -71,22 +68,6 @@ def tags_of(rec: TfResource) -> Maybe[dict[str, str]]:
     if tags is None or isinstance(tags, Unknown):
         return {}
     return Unknown("unexpected value for tags")
-
-
-def region_from_arn(arn: Any) -> str | None:
-    if isinstance(arn, str):
-        match = _ARN.match(arn)
-        if match and match.group(2):
-            return match.group(2)
-    return None
-
-
-def region_from_zone(zone: Any) -> str | None:
-    if isinstance(zone, str):
-        match = _ZONE.match(zone)
-        if match:
-            return match.group(1)
-    return None
 
 
 def region_of(rec: TfResource, zone: Any = None) -> Maybe[str]:

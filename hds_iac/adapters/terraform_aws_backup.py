@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from hds_iac.adapters import aws_backup
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
     as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, handles, has,
     ids_of, known_blocks, linked, region_from_arn, region_of, resolve_all, resolve_one,
     resource, show,
 )
-from hds_iac.model import AtRest, Backup, Destination, Maybe, Resource, Selection, Sharing, Unknown
+from hds_iac.model import AtRest, Backup, Destination, Maybe, Resource, Sharing, Unknown
 from hds_iac.terraform.records import TfResource
 
 # --- backups ---------------------------------------------------------------------------
@@ -58,10 +59,6 @@ def backup_plan(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(rec, "copy", destinations=destinations)]
 
 
-_ALL_RESOURCES = {"*"}
-_TAG_PREFIX = "aws:resourcetag/"
-
-
 @handles("aws_backup_selection")
 def backup_selection(rec: TfResource, index: TfIndex) -> list[Resource]:
     tags: dict[str, Maybe[str]] = {}
@@ -72,52 +69,36 @@ def backup_selection(rec: TfResource, index: TfIndex) -> list[Resource]:
                 Unknown("unexpected value for selection_tag.value")
     for cond in known_blocks(rec, "condition"):
         for equals in known_blocks(rec, "string_equals", cond):
-            key = equals.get("key")
-            if isinstance(key, str) and key.lower().startswith(_TAG_PREFIX):
-                value = as_str(equals.get("value"), "condition value", "")
-                tags[key[len(_TAG_PREFIX):]] = value
-    ids: list[Maybe[str]] = []
-    select_all, kinds = False, ()
+            name = aws_backup.condition_tag(equals.get("key"))
+            if name is not None:
+                tags[name] = as_str(equals.get("value"), "condition value", "")
+    # References (unknown before apply) select what they point at, by every name it has.
+    resources: list[Maybe[str]] = []
     items = as_list(rec.values.get("resources"))
-    if isinstance(items, Unknown):
-        items = [items]
-    for item in items:
+    for item in [items] if isinstance(items, Unknown) else items:
         if isinstance(item, Unknown):
             targets = resolve_all(index, item, ())
             if not targets:
-                ids.append(item)
+                resources.append(item)
             for target in targets:
-                for ident in (target.address, *ids_of(target, "bucket", "identifier")):
-                    if ident not in ids:
-                        ids.append(ident)
+                resources += (target.address, *ids_of(target, "bucket", "identifier"))
         elif isinstance(item, str):
-            if item in _ALL_RESOURCES:
-                select_all = True
-            elif item.startswith("arn:aws:ec2:*:*:volume/*"):
-                select_all, kinds = True, ("volume",)
-            else:
-                ids.append(item)
-    selection = Selection(tags=tags, resource_ids=tuple(ids), select_all=select_all,
-                          resource_kinds=kinds)
-    return [resource(rec, "backup-plan", selection=selection)]
+            resources.append(item)
+    return [resource(rec, "backup-plan",
+                     selection=aws_backup.backup_selection(tags, resources))]
 
 
 @handles("aws_dlm_lifecycle_policy")
 def dlm_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
     details = first_block(rec, "policy_details")
     state = rec.values.get("state")
-    kinds = []
     types = as_list(details.get("resource_types"))
-    for t in types if not isinstance(types, Unknown) else ["VOLUME"]:
-        kinds.append({"VOLUME": "volume", "INSTANCE": "instance"}.get(str(t).upper(), str(t).lower()))
+    kinds = aws_backup.dlm_kinds(types if not isinstance(types, Unknown) else ["VOLUME"])
     target = details.get("target_tags")
-    if isinstance(state, str) and state.upper() == "DISABLED":
-        selection = Selection(resource_kinds=tuple(kinds))  # a disabled policy selects nothing
-    elif isinstance(target, dict):
-        selection = Selection(tags={str(k): as_str(v, "target_tags", "") for k, v in target.items()},
-                              resource_kinds=tuple(kinds))
-    else:
-        selection = Selection(resource_kinds=tuple(kinds))
+    selection = aws_backup.dlm_selection(
+        isinstance(state, str) and state.upper() == "DISABLED",
+        {str(k): as_str(v, "target_tags", "") for k, v in target.items()}
+        if isinstance(target, dict) else None, kinds)
     destinations = []
     for schedule in known_blocks(rec, "schedule", details):
         for copy in known_blocks(rec, "cross_region_copy_rule", schedule):

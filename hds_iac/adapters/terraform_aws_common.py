@@ -10,17 +10,16 @@ returns either a clean value, the attribute's documented default when it is omit
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from hds_iac.adapters import aws_iam
+from hds_iac.adapters.aws_names import region_from_arn, region_from_zone  # noqa: F401 - and the family modules
 from hds_iac.adapters.terraform import Handlers, TfIndex, base_address, origin_of
 from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules read them here
     _show, as_bool, as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks,
     get_bool, get_int, get_str, has, ids_of, is_set, known_blocks, linked, of_type, points_at,
     not_in_configuration, resolve_all, resolve_one, show,
 )
-from hds_iac.geography import region_from_arn, region_from_zone  # noqa: F401 - re-exported
 from hds_iac.model import Maybe, Resource, Unknown
 from hds_iac.terraform.records import TfResource
 
@@ -28,7 +27,6 @@ from hds_iac.terraform.records import TfResource
 HANDLERS = Handlers("aws")
 handles = HANDLERS.handles
 
-_REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
 
 
 

@@ -2,7 +2,8 @@
 
 The Terraform adapter fills the same kinds and facets from Terraform attributes; the
 shared knowledge (IAM policy analysis `aws_iam`, TLS policy tables `aws_tls`, database TLS
-defaults, security group rule shapes) is imported from there, never written twice.
+defaults, security group rule shapes, Backup selections and DLM policies `aws_backup`, ARNs
+and zones `aws_names`) is imported from there, never written twice.
 Resources have provider "aws", `Origin(source="aws", cloud_id=ARN or id)` and
 `address` = the ARN (or the id where AWS gives no ARN). A call that failed (`Failed`)
 becomes `Unknown(reason)` in every facet it would have filled.
@@ -12,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hds_iac.adapters import aws_iam, aws_tls
+from hds_iac.adapters import aws_backup, aws_iam, aws_tls
+from hds_iac.adapters.aws_names import region_from_arn
 from hds_iac.adapters.network import listener_encrypted, open_port
 from hds_iac.live.aws.collect import SERVICES, AccountData, Failed, feeds, ok, service_feeds
 from hds_iac.model import (
     AtRest, Backup, Destination, Flow, Identity, Inventory, Maybe, OpenPort, Origin, Placement,
-    ReadGap, Resource, Selection, Sharing, Unknown,
+    ReadGap, Resource, Sharing, Unknown,
 )
 
 
@@ -43,14 +45,6 @@ def _days_since(when: Any, now: dt.datetime) -> int | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.timezone.utc)
     return max(0, (now - when).days)
-
-
-def region_from_arn(arn: Any) -> str | None:
-    if isinstance(arn, str) and arn.startswith("arn:"):
-        parts = arn.split(":")
-        if len(parts) > 3 and parts[3]:
-            return parts[3]
-    return None
 
 
 _FAILED = {"access-denied": "denied", "throttled": "throttled", "timeout": "timed out",
@@ -655,25 +649,15 @@ class Adapter:
         for cond in sel.get("ListOfTags", []) or []:
             if cond.get("ConditionType", "STRINGEQUALS") == "STRINGEQUALS":
                 tags[cond.get("ConditionKey", "")] = cond.get("ConditionValue", "")
-        prefix = "aws:resourcetag/"
         for cond in (sel.get("Conditions") or {}).get("StringEquals", []) or []:
-            key = cond.get("ConditionKey", "")
-            if key.lower().startswith(prefix):
-                tags[key[len(prefix):]] = cond.get("ConditionValue", "")
-        ids: list[Maybe[str]] = []
-        select_all, kinds = False, ()
-        for item in sel.get("Resources", []) or []:
-            if item == "*":
-                select_all = True
-            elif item.startswith("arn:aws:ec2:*:*:volume/*"):
-                select_all, kinds = True, ("volume",)
-            else:
-                ids.append(item)
+            name = aws_backup.condition_tag(cond.get("ConditionKey", ""))
+            if name is not None:
+                tags[name] = cond.get("ConditionValue", "")
         plan_id, sel_id = answer.get("BackupPlanId", ""), answer.get("SelectionId", "")
         self.add("backup-plan", "AWS::Backup::BackupSelection",
                  self.arn("backup", region, f"backup-plan:{plan_id}/selection:{sel_id}"), region,
-                 ids=(sel_id,), selection=Selection(tags=tags, resource_ids=tuple(ids),
-                                                    select_all=select_all, resource_kinds=kinds),
+                 ids=(sel_id,),
+                 selection=aws_backup.backup_selection(tags, sel.get("Resources", []) or []),
                  facts={"name": sel.get("SelectionName")})
 
     def _dlm(self, region: str, data: dict[str, Any]) -> None:
@@ -684,14 +668,10 @@ class Adapter:
             if not ok(policy) or not policy:
                 continue
             details = policy.get("PolicyDetails", {})
-            kinds = tuple({"VOLUME": "volume", "INSTANCE": "instance"}.get(t, t.lower())
-                          for t in details.get("ResourceTypes", ["VOLUME"]))
-            if policy.get("State") == "DISABLED":
-                selection = Selection(resource_kinds=kinds)
-            else:
-                selection = Selection(tags={t["Key"]: t.get("Value", "")
-                                            for t in details.get("TargetTags", [])},
-                                      resource_kinds=kinds)
+            selection = aws_backup.dlm_selection(
+                policy.get("State") == "DISABLED",
+                {t["Key"]: t.get("Value", "") for t in details.get("TargetTags", [])},
+                aws_backup.dlm_kinds(details.get("ResourceTypes", ["VOLUME"])))
             destinations = []
             for schedule in details.get("Schedules", []) or []:
                 for copy in schedule.get("CrossRegionCopyRules", []) or []:

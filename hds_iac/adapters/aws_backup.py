@@ -1,0 +1,61 @@
+"""What an AWS Backup selection or a DLM lifecycle policy selects, whatever the source.
+
+The Terraform adapter (`aws_backup_selection`, `aws_dlm_lifecycle_policy`) and the live AWS
+front-end (GetBackupSelection, GetLifecyclePolicy) hand the same fields, under Terraform or
+API names, to these functions, so a selection covers the same volumes (HDS-BAK-004) however
+it was read.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from hds_iac.model import Maybe, Selection
+
+# Backup `Conditions.StringEquals` keys that test a tag: "aws:ResourceTag/<tag>".
+TAG_CONDITION_PREFIX = "aws:resourcetag/"
+# `Resources` entries that select everything (of one kind).
+_ALL = {"*": ()}
+_ALL_OF_KIND = (("arn:aws:ec2:*:*:volume/*", ("volume",)),)
+# DLM `ResourceTypes` -> model kinds.
+_DLM_KINDS = {"VOLUME": "volume", "INSTANCE": "instance"}
+
+
+def condition_tag(key: object) -> str | None:
+    """The tag a `StringEquals` condition key tests, None when it tests something else."""
+    if isinstance(key, str) and key.lower().startswith(TAG_CONDITION_PREFIX):
+        return key[len(TAG_CONDITION_PREFIX):]
+    return None
+
+
+def backup_selection(tags: dict[str, Maybe[str]], resources: Iterable[Maybe[str]]) -> Selection:
+    """An AWS Backup selection: its tag conditions (`ListOfTags`/`selection_tag`, and the
+    `aws:ResourceTag/` string conditions) and its `Resources` (ARNs, ids, `*` or a
+    wildcard ARN of every volume)."""
+    ids: list[Maybe[str]] = []
+    select_all, kinds = False, ()
+    for item in resources:
+        if isinstance(item, str) and item in _ALL:
+            select_all = True
+            continue
+        wildcard = next((k for prefix, k in _ALL_OF_KIND
+                         if isinstance(item, str) and item.startswith(prefix)), None)
+        if wildcard is not None:
+            select_all, kinds = True, wildcard
+        elif item not in ids:
+            ids.append(item)
+    return Selection(tags=tags, resource_ids=tuple(ids), select_all=select_all,
+                     resource_kinds=kinds)
+
+
+def dlm_kinds(types: Iterable[object]) -> tuple[str, ...]:
+    """DLM `ResourceTypes` (`resource_types`) as model kinds."""
+    return tuple(_DLM_KINDS.get(str(t).upper(), str(t).lower()) for t in types)
+
+
+def dlm_selection(disabled: bool, target_tags: dict[str, Maybe[str]] | None,
+                  kinds: tuple[str, ...]) -> Selection:
+    """A DLM policy selects the resources of `kinds` carrying one of its target tags; a
+    disabled policy selects nothing."""
+    if disabled or target_tags is None:
+        return Selection(resource_kinds=kinds)
+    return Selection(tags=target_tags, resource_kinds=kinds)

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from hds_iac.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+DEBUG_HELP = ("show the Python traceback of an internal error (same as the environment variable"
+              " HDS_IAC_DEBUG=1)")
 
 DESCRIPTION = """\
 Check Terraform code, plans and states against the French health-data hosting
@@ -69,11 +71,25 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
+def days_value(text: str) -> int:
+    """A number of days: a whole number, zero or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a number of days cannot be negative, got {value}")
+    return value
+
+
 def _countries(text: str) -> frozenset[str]:
     geo = geography.load()
     codes = set()
-    for part in text.split(","):
-        part = part.strip().upper()
+    if not comma_list(text):
+        raise argparse.ArgumentTypeError(
+            "no country given: health data must be allowed somewhere (for example FR or EEA)")
+    for part in comma_list(text):
+        part = part.upper()
         if part == "EEA":
             codes |= geo.eea
         elif part in geo.country_names:
@@ -146,7 +162,7 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allowed-countries", type=_countries, metavar="LIST",
                         help="countries where health data may be stored: ISO codes and/or EEA"
                              " (default: EEA)")
-    parser.add_argument("--min-backup-retention-days", type=int, metavar="DAYS",
+    parser.add_argument("--min-backup-retention-days", type=days_value, metavar="DAYS",
                         help="minimum database backup retention (default: 7)")
     parser.add_argument("--rules-url", metavar="URL",
                         help="base URL of the rule pages (a copy of docs/rules/) for the links of"
@@ -161,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hds-iac", description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"hds-iac {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     scan = sub.add_parser(
@@ -173,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--var", action="append", default=[], type=_key_value,
                       metavar="NAME=VALUE", help="Terraform variable for folders (repeatable)")
     add_report_options(scan)
+    # SUPPRESS: without the flag here, `hds-iac --debug scan` keeps the top-level value.
+    scan.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                      help=DEBUG_HELP)
 
     rules = sub.add_parser("rules", help="list the rule catalogue",
                            description="List the rules with their topic, severity and references.")
@@ -191,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
     sub.add_parser("checkov-dir", help="print the folder to give to checkov --external-checks-dir",
                    description="Print the folder holding hds-iac's checkov checks.")
+    # No argparse help: every argument after MODE belongs to the hook (scan options, files);
+    # precommit.main answers -h/--help itself.
     hook = sub.add_parser("pre-commit", help="run a pre-commit hook (native, plan, checkov)",
                           description="The pre-commit hooks: MODE [SCAN OPTIONS] FILES...",
                           add_help=False)
@@ -387,11 +409,15 @@ def _settings(args: argparse.Namespace, cfg) -> "Settings":
     from hds_iac.settings import Settings
 
     settings = Settings()
-    if cfg.get("allowed_countries"):
+    if cfg.get("allowed_countries") is not None:  # an empty list is an error, not the default
         try:
             settings.allowed_countries = _countries(",".join(cfg.list("allowed_countries")))
         except argparse.ArgumentTypeError as exc:
             raise UsageError(f"{cfg.path}: allowed_countries: {exc}") from None
+    for key in ("min_backup_retention_days", "max_access_key_age_days", "max_snapshot_age_days"):
+        if cfg.get(key) is not None and cfg.get(key) < 0:
+            raise UsageError(f"{cfg.path}: {key}: a number of days cannot be negative, got"
+                             f" {cfg.get(key)}")
     for key in ("min_backup_retention_days", "max_access_key_age_days", "max_snapshot_age_days",
                 "encryption_attestation_tag", "backup_attestation_tag"):
         if cfg.get(key) is not None:
@@ -446,8 +472,14 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    if argv[:1] == ["pre-commit"]:
+        # Every argument after it belongs to the hook, --help included (argparse would
+        # take that one for itself and reject it).
+        args = argparse.Namespace(command="pre-commit", hook_args=argv[1:], debug=False)
+    else:
+        args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
@@ -467,9 +499,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: say so in one line, keep details opt-in
-        if os.environ.get("HDS_IAC_DEBUG"):
+        if getattr(args, "debug", False) or os.environ.get("HDS_IAC_DEBUG"):
             raise
-        print(f"hds-iac: internal error ({type(exc).__name__}); set HDS_IAC_DEBUG=1 for the"
+        print(f"hds-iac: internal error ({type(exc).__name__}); run again with --debug for the"
               " traceback and please report it", file=sys.stderr)
         return EXIT_ERROR
 

@@ -218,11 +218,30 @@ def checkov(argv: Sequence[str]) -> int:
 MODES = {"native": native, "plan": plan, "checkov": checkov}
 
 
+USAGE = "usage: hds-iac pre-commit {native,plan,checkov} [SCAN OPTIONS] FILES..."
+HELP = USAGE + """
+
+Run by pre-commit (.pre-commit-hooks.yaml), with the staged files last.
+
+modes:
+  native   scan the Terraform root folders the staged .tf/.tfvars files belong to
+           (a file of a local module stands for every root that calls it)
+  plan     scan the staged JSON files that are Terraform plans or states
+  checkov  run checkov with hds-iac's checks on the same root folders, from its own
+           environment ($HDS_IAC_CHECKOV, a checkov on PATH, or one installed once)
+
+SCAN OPTIONS are those of `hds-iac scan` (see `hds-iac scan --help`), for example
+  --fail-on high   --config .hds-iac.yaml   -o sarif --output-file hds-iac.sarif
+"""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] in (["-h"], ["--help"]):
+        sys.stdout.write(HELP)
+        return 0
     if not args or args[0] not in MODES:
-        print("usage: hds-iac pre-commit {native,plan,checkov} [SCAN OPTIONS] FILES...",
-              file=sys.stderr)
+        print(USAGE + "\n(hds-iac pre-commit --help for the modes)", file=sys.stderr)
         return 2
     return MODES[args[0]](args[1:])
 

@@ -25,6 +25,9 @@ class ScanResult:
     notices: list[ReadError] = field(default_factory=list)
     inputs: list[dict] = field(default_factory=list)  # {"path", "kind", "resources"}
     resources: int = 0  # model resources judged
+    # The folder file names are relative to (`repository.display_base`): the repository
+    # root of the scanned inputs; None when no file was read (live scans).
+    display_base: str | None = None
 
     def extend(self, other: "ScanResult") -> None:
         self.findings += other.findings
@@ -35,37 +38,43 @@ class ScanResult:
 
 
 def read_inputs(
-    paths: Sequence[str], var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None
+    paths: Sequence[str], var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
+    base: str | None = None,
 ) -> tuple[list[TfConfiguration], list[ReadError]]:
     """Every configuration found under `paths`; unreadable paths become errors.
 
-    `TfConfiguration.base` is the folder that file names in findings are relative to.
+    File names in findings and errors are relative to `base` (default: the repository root
+    of the first path, `repository.display_base`), as is `TfConfiguration.base`.
     """
+    from hds_iac import repository
     from hds_iac.terraform import hcl, jsonfile
 
+    if base is None:
+        base = repository.display_base(paths[0]) if paths else os.getcwd()
     configs: list[TfConfiguration] = []
     errors: list[ReadError] = []
     seen_folders: set[str] = set()
     for path in paths:
+        shown = repository.shown(path, base)
         if not os.path.exists(path):
             kind = "broken symbolic link" if os.path.islink(path) else "no such file or directory"
-            errors.append(ReadError(path, kind))
+            errors.append(ReadError(shown, kind))
         elif os.path.isdir(path):
             roots = hcl.find_roots(path)
             if not roots:
-                errors.append(ReadError(path, "no Terraform files (*.tf) in this folder"))
+                errors.append(ReadError(shown, "no Terraform files (*.tf) in this folder"))
             for root in roots:
-                configs.append(_based(hcl.read_folder(root, path, var_files, variables or {}),
-                                      path))
+                configs.append(_based(hcl.read_folder(root, base, var_files, variables or {}),
+                                      base))
         elif path.endswith((".tf", ".tfvars")):
             # A file names its folder (pre-commit passes every staged file): read it once.
             folder = os.path.dirname(path) or "."
             if os.path.realpath(folder) not in seen_folders:
                 seen_folders.add(os.path.realpath(folder))
-                configs.append(_based(hcl.read_folder(folder, folder, var_files,
-                                                      variables or {}), folder))
+                configs.append(_based(hcl.read_folder(folder, base, var_files,
+                                                      variables or {}), base))
         else:
-            configs.append(jsonfile.read_json_input(path, path))
+            configs.append(jsonfile.read_json_input(path, shown))
     return configs, errors
 
 
@@ -146,9 +155,13 @@ def scan(
     variables: Mapping[str, str] | None = None,
     rule_ids: Iterable[str] | None = None,
 ) -> ScanResult:
-    configs, errors = read_inputs(paths, var_files, variables)
+    from hds_iac import repository
+
+    base = repository.display_base(paths[0]) if paths else os.getcwd()
+    configs, errors = read_inputs(paths, var_files, variables, base)
     result = judge(configs, settings or Settings(), rule_ids)
     result.errors = errors + result.errors
+    result.display_base = base
     return result
 
 

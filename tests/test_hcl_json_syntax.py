@@ -41,7 +41,7 @@ def test_json_and_hcl_twins_give_the_same_findings() -> None:
     assert ("HDS-TLS-006", "aws_security_group.web", "fail") in got      # dynamic ingress
     text = (TWIN / "json" / "main.tf.json").read_text().splitlines()
     for f in doc["findings"]:
-        assert f["resource"]["file"] == "main.tf.json"
+        assert f["resource"]["file"] == "fixtures/json-syntax/json/main.tf.json"  # from the root
         name = f["resource"]["address"].split(".")[-1]
         assert text[f["resource"]["line"] - 1].strip().startswith(f'"{name}": {{'), f
 

@@ -3,8 +3,11 @@ finding and shows each rule's fix once, for the resource's provider only."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from conftest import FIXTURES, run_cli
+import pytest
+
+from conftest import FIXTURES, REPO, run_cli
 from hds_iac import catalogue
 
 EXAMPLE = FIXTURES / "example"  # AWS and Outscale resources failing the same rules
@@ -43,3 +46,55 @@ def test_json_remediation_is_the_resources_provider_fix() -> None:
            if f["rule_id"] == "HDS-ENC-001"}
     assert "LUKS" in enc["outscale"] and "aws_ebs_volume" not in enc["outscale"]
     assert "aws_ebs_volume" in enc["aws"] and "LUKS" not in enc["aws"]
+
+
+def test_pre_commit_help_lists_the_modes() -> None:
+    run = run_cli("pre-commit", "--help")
+    assert run.code == 0, run.stderr
+    for mode in ("native", "plan", "checkov"):
+        assert mode in run.stdout
+    run = run_cli("pre-commit", "nonsense")
+    assert run.code == 2 and "--help" in run.stderr
+
+
+def test_debug_flag_shows_the_traceback_of_an_internal_error(monkeypatch, capsys) -> None:
+    from hds_iac import cli
+
+    def broken(args):  # a bug of ours, wherever it is
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "cmd_scan", broken)
+    monkeypatch.delenv("HDS_IAC_DEBUG", raising=False)
+    assert cli.main(["scan", str(EXAMPLE)]) == 2
+    assert "internal error (RuntimeError)" in capsys.readouterr().err
+    for argv in (["scan", str(EXAMPLE), "--debug"], ["--debug", "scan", str(EXAMPLE)]):
+        with pytest.raises(RuntimeError, match="boom"):
+            cli.main(argv)
+
+
+def test_negative_days_and_empty_countries_are_usage_errors(tmp_path: Path) -> None:
+    run = run_cli("scan", str(EXAMPLE), "--min-backup-retention-days", "-1")
+    assert run.code == 2 and "cannot be negative" in run.stderr
+    run = run_cli("scan", str(EXAMPLE), "--allowed-countries", " , ")
+    assert run.code == 2 and "no country given" in run.stderr
+    run = run_cli("live", "aws", "--max-snapshot-age-days", "-3")
+    assert run.code == 2 and "cannot be negative" in run.stderr
+    for text, words in (("max_snapshot_age_days: -1\n", "max_snapshot_age_days"),
+                        ("min_backup_retention_days: -7\n", "cannot be negative"),
+                        ("allowed_countries: []\n", "no country given"),
+                        ("allowed_countries: ''\n", "no country given")):
+        config = tmp_path / ".hds-iac.yaml"
+        config.write_text(text)
+        run = run_cli("scan", str(EXAMPLE), "--config", str(config))
+        assert run.code == 2 and words in run.stderr and str(config) in run.stderr, (text, run)
+
+
+def test_ci_run_installs_system_packages_only_when_ci_asks() -> None:
+    """.ci/run says what it installs; apt-get runs only under CI=true."""
+    lines = (REPO / ".ci/run").read_text().splitlines()
+    apt = [i for i, ln in enumerate(lines) if "apt-get install" in ln]
+    assert apt
+    for i in apt:
+        guard = next(ln for ln in reversed(lines[:i]) if ln.strip().startswith("if "))
+        assert '"${CI:-}" = "true"' in guard, guard
+        assert any("echo" in ln and "installing" in ln for ln in lines[i - 3:i]), lines[i - 3:i]

@@ -148,7 +148,7 @@ def test_native_hook_reads_json_syntax_and_the_plan_hook_leaves_it(hook_repo, pr
     bad = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "stack/cdk.tf.json")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "HDS-LOC-001" in bad.stdout and "aws_ebs_volume.disk" in bad.stdout
-    assert "(cdk.tf.json:11)" in bad.stdout  # the line of `"disk": {`
+    assert "(stack/cdk.tf.json:11)" in bad.stdout  # from the repository root, line of "disk"
     plan = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac-plan", "stack/cdk.tf.json")
     assert plan.returncode == 0 and "no files to check" in plan.stdout.lower(), plan.stdout
 

@@ -13,7 +13,8 @@ import sys
 import threading
 from typing import Callable
 
-from hds_iac.cli import add_report_options, checked_list, comma_list, finish, prepare
+from hds_iac.cli import (add_report_options, checked_list, comma_list, days_value, finish,
+                         prepare)
 from hds_iac.live.aws.session import (
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_READ_TIMEOUT,
 )
@@ -42,7 +43,7 @@ examples:
 def _common(parser: argparse.ArgumentParser) -> None:
     """Report options shared with `hds-iac scan`, then those of live scans."""
     add_report_options(parser)
-    parser.add_argument("--max-snapshot-age-days", type=int, metavar="DAYS",
+    parser.add_argument("--max-snapshot-age-days", type=days_value, metavar="DAYS",
                         help="newest snapshot of a volume older than this is stale (default: 1)")
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress line on the terminal")

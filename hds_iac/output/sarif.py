@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from urllib.parse import quote
 
 from hds_iac import __version__, catalogue
 from hds_iac.engine import Finding
-from hds_iac.escaping import for_json
+from hds_iac.escaping import encodable, for_json
 from hds_iac.output.links import PROJECT_URL as INFO_URI, rule_url
 from hds_iac.scan import ScanResult, summarize
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 # GitHub maps security-severity to critical (>= 9), high (>= 7), medium (>= 4), low.
 _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
@@ -42,12 +45,30 @@ def _rule_descriptor(meta, lang: str, rules_url: str | None) -> dict:
     }
 
 
+def _uri(path: str) -> str:
+    """A file name as a URI reference: percent-encoded, "/" kept."""
+    try:
+        raw: str | bytes = os.fsencode(path)  # the file's own bytes, when not UTF-8
+    except UnicodeEncodeError:
+        raw = encodable(path)
+    return quote(raw, safe="/")
+
+
+def _artifact(file: str) -> dict:
+    """File names are relative to the repository root (`repository`): a relative URI
+    from %SRCROOT%, which GitHub code scanning resolves from the root of the checkout; a
+    file outside the repository keeps its absolute `file://` URI, with no base id."""
+    if os.path.isabs(file):
+        return {"uri": "file://" + _uri(file)}
+    return {"uri": _uri(file), "uriBaseId": SRCROOT}
+
+
 def _result(f: Finding, index: int, lang: str) -> dict:
     origin = f.resource.origin
     location: dict = {"logicalLocations": [{"fullyQualifiedName": f.resource.address,
                                             "kind": "resource"}]}
     if origin.file:
-        physical: dict = {"artifactLocation": {"uri": origin.file}}
+        physical: dict = {"artifactLocation": _artifact(origin.file)}
         if origin.line:
             physical["region"] = {"startLine": origin.line}
         location["physicalLocation"] = physical
@@ -78,6 +99,10 @@ def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -
                if f.verdict.status in ("fail", "unknown")]
     notifications = [{"level": "error", "message": {"text": f"{e.path}: {e.message}"}}
                      for e in result.errors]
+    run_base = {}
+    if result.display_base:
+        root = _uri(os.path.abspath(result.display_base).rstrip("/") + "/")
+        run_base = {"originalUriBaseIds": {SRCROOT: {"uri": "file://" + root}}}
     doc = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -89,6 +114,7 @@ def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -
             "invocations": [{"executionSuccessful": not result.errors,
                              "toolExecutionNotifications": notifications}],
             "results": results,
+            **run_base,
             "properties": {"summary": summarize(result)},
         }],
     }

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
+from hds_iac import repository
 from hds_iac.model import Unknown
 from hds_iac.terraform.hcl import files, types
 from hds_iac.terraform.hcl.expressions import (
@@ -217,8 +218,7 @@ class Evaluation:
         self.downloaded: dict[str, str] = {}  # module key "a.b" -> folder
 
     def display(self, path: str) -> str:
-        rel = os.path.relpath(path, self.display_base)
-        return rel.replace(os.sep, "/")
+        return repository.shown(path, self.display_base)
 
     def source(self, folder: str) -> ModuleSource:
         key = os.path.realpath(folder)

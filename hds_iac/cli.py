@@ -43,7 +43,9 @@ give the status `unknown` with the reason, never a guessed pass or fail.
 exit status:
   0  no failing finding at or above --fail-on
   1  failing findings at or above --fail-on
-  2  usage error, or an input could not be read completely (the others are still reported)
+  2  usage error, or an input could not be read completely (the others are still reported),
+     or a module call was not read (not downloaded: run terraform init) unless
+     --allow-missing-modules
 
 examples:
   hds-iac scan infra/
@@ -172,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Terraform variables file for folders (repeatable)")
     scan.add_argument("--var", action="append", default=[], type=_key_value,
                       metavar="NAME=VALUE", help="Terraform variable for folders (repeatable)")
+    scan.add_argument("--allow-missing-modules", action=argparse.BooleanOptionalAction,
+                      default=None,
+                      help="do not exit 2 for module calls that were not read (registry or git"
+                           " modules not downloaded by `terraform init`, local folders missing);"
+                           " they are still reported in every format (default: off; on in the"
+                           " pre-commit hook)")
     add_report_options(scan)
 
     rules = sub.add_parser("rules", help="list the rule catalogue",
@@ -227,7 +235,7 @@ def _pair_outputs(formats: list[str], files: list[str]) -> list[tuple[str, str |
 
 
 def _exit_status(result, fail_on: str) -> int:
-    if result.errors:
+    if result.errors or (result.unread_modules and not result.missing_modules_allowed_by):
         return EXIT_ERROR
     threshold = SEVERITY_RANK[fail_on]
     failing = [f for f in result.findings
@@ -336,6 +344,7 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
             unwritten = True
     for entry in result.errors:
         say(f"hds-iac: error: {entry.path}: {entry.message}")
+    result.config_file = _display_path(run.cfg.path) if run.cfg.path else None
     hds_report = None
     for fmt, target in run.outputs:
         if fmt == "cli":
@@ -373,12 +382,39 @@ def _hds_report(args: argparse.Namespace, run: Run, result: "ScanResult") -> "Re
                                    run.facts)
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
+def _display_path(path: "os.PathLike[str] | str") -> str:
+    """A path as the user knows it: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+# The pre-commit hook runs before `terraform init` as a rule: registry and git modules are
+# normally not downloaded there, so the hook accepts them by default (and says so).
+HOOK_ALLOWS_MISSING_MODULES = "the pre-commit hook's default (--allow-missing-modules)"
+
+
+def _missing_modules_allowed_by(args: argparse.Namespace, cfg: "Config",
+                                hook: bool) -> str | None:
+    """Who accepts module calls that were not read: the flag, then the configuration file,
+    then the pre-commit hook's default; None when nobody does (they make the exit 2)."""
+    if args.allow_missing_modules is not None:
+        return "--allow-missing-modules" if args.allow_missing_modules else None
+    if cfg.get("allow_missing_modules") is not None:
+        return (f"allow_missing_modules in {_display_path(cfg.path)}"
+                if cfg.get("allow_missing_modules") else None)
+    return HOOK_ALLOWS_MISSING_MODULES if hook else None
+
+
+def cmd_scan(args: argparse.Namespace, hook: bool = False) -> int:
+    from hds_iac.output.completeness import unread_line
     from hds_iac.scan import scan
 
     run = prepare(args, args.paths)
     var_files = args.var_file or [run.cfg.relative(v) for v in run.cfg.list("var_files")]
     result = scan(args.paths, run.settings, var_files, dict(args.var), run.rule_ids)
+    result.missing_modules_allowed_by = _missing_modules_allowed_by(args, run.cfg, hook)
+    if result.unread_modules and ("cli", None) not in run.outputs:  # the cli report says it
+        print(f"hds-iac: {unread_line(result, args.lang or 'en')}", file=sys.stderr)
     return finish(args, run, result)
 
 
@@ -445,7 +481,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, hook: bool = False) -> int:
+    """`hook`: run by the pre-commit hook, whose defaults differ (missing modules)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -458,6 +495,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "checkov-dir": cmd_checkov_dir, "pre-commit": cmd_pre_commit,
                 "report": cmd_report}
     try:
+        if args.command == "scan":
+            return cmd_scan(args, hook)
         return handlers[args.command](args)
     except UsageError as exc:
         say(f"hds-iac: error: {exc}")

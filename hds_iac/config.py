@@ -30,6 +30,8 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "var_files": ((list, str), "Terraform variable files, relative to the config file"),
     "baseline": ((str,), "baseline file, relative to the config file"),
     "rules_base_url": ((str,), "base URL of the rule pages linked from markdown and sarif"),
+    "allow_missing_modules": ((bool,), "true: module calls not read do not make the exit "
+                                       "status 2 (they are still reported)"),
 }
 
 
@@ -91,7 +93,7 @@ def load(path: Path) -> Config:
                           f"{', '.join(KEYS)}")
     for key, value in raw.items():
         types, _ = KEYS[key]
-        if isinstance(value, bool) or not isinstance(value, types):
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
             names = " or ".join("list" if t is list else t.__name__ for t in types)
             raise ConfigError(f"{path}: {key} must be a {names}")
     return Config(path, raw)

@@ -25,6 +25,13 @@ class ScanResult:
     notices: list[ReadError] = field(default_factory=list)
     inputs: list[dict] = field(default_factory=list)  # {"path", "kind", "resources"}
     resources: int = 0  # model resources judged
+    # Module calls not read (not downloaded, folder missing): the scan is incomplete.
+    unread_modules: list[ReadError] = field(default_factory=list)
+    # Who allowed the scan to pass with module calls not read ("--allow-missing-modules",
+    # the configuration file, the pre-commit hook's default); None: they make it exit 2.
+    missing_modules_allowed_by: str | None = None
+    # The configuration file the run used (None: none), named in every report.
+    config_file: str | None = None
 
     def extend(self, other: "ScanResult") -> None:
         self.findings += other.findings
@@ -32,6 +39,17 @@ class ScanResult:
         self.notices += other.notices
         self.inputs += other.inputs
         self.resources += other.resources
+        self.unread_modules += other.unread_modules
+
+    @property
+    def judged_nothing(self) -> bool:
+        """No resource was judged: no report may look like a success."""
+        return self.resources == 0
+
+    @property
+    def incomplete(self) -> bool:
+        """Something was not read: an input error or a module call not read."""
+        return bool(self.errors or self.unread_modules)
 
 
 def read_inputs(
@@ -132,6 +150,7 @@ def judge(
             bases.update((id(f), config.base) for f in findings)
         result.errors += config.errors
         result.notices += config.notices
+        result.unread_modules += config.unread_modules
         result.inputs.append(
             {"path": config.path, "kind": config.source, "resources": len(inventory.resources)}
         )
@@ -171,6 +190,8 @@ def summarize(result: ScanResult) -> dict:
         "unknown": counts["unknown"],
         "skipped": counts["skipped"],
         "errors": len(result.errors),
+        "modules_not_read": len(result.unread_modules),
+        "nothing_judged": result.judged_nothing,
         "by_topic": dict(sorted(by_topic.items())),
         "failed_by_severity": failed_by_severity,
     }

@@ -14,6 +14,7 @@ from hds_iac.engine import SEVERITY_RANK
 from hds_iac.errors import UsageError
 
 if TYPE_CHECKING:
+    from hds_iac import baseline
     from hds_iac.config import Config
     from hds_iac.report import Report
     from hds_iac.report.chapter8 import Actor
@@ -262,7 +263,7 @@ class Run:
     rule_ids: list[str]
     outputs: list[tuple[str, str | None]]
     baseline_path: str | None
-    waived: set[tuple[str, str]]
+    waived: "baseline.Entries"
     # Provider facts for the chapter 8 table, read when an hds-* report is asked for.
     facts: "tuple[list[Actor], str] | None" = None
     rules_url: str | None = None  # base URL of rule links (markdown, sarif)
@@ -284,7 +285,7 @@ def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
     baseline_path = args.baseline or (cfg.relative(cfg.get("baseline")) if cfg.get("baseline")
                                       else None)
     try:
-        waived = baseline.read(baseline_path) if baseline_path else set()
+        waived = baseline.read(baseline_path) if baseline_path else baseline.Entries()
     except baseline.BaselineError as exc:
         raise UsageError(str(exc)) from None
     facts = _provider_facts(args, [fmt for fmt, _ in outputs])
@@ -331,9 +332,15 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
     from hds_iac.output import RENDERERS
     from hds_iac.output.text import render as render_text
     from hds_iac.scan import apply_baseline
+    from hds_iac.terraform.records import ReadError
 
     if run.baseline_path:
         apply_baseline(result, run.waived, run.baseline_path)
+        if run.waived.notice:
+            result.notices.append(ReadError(run.baseline_path, run.waived.notice.removeprefix(
+                f"{run.baseline_path}: ")))
+            if ("cli", None) not in run.outputs:  # the cli report shows the notices
+                print(f"hds-iac: notice: {run.waived.notice}", file=sys.stderr)
     unwritten = False
     if args.create_baseline:
         try:

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from hds_iac import repository
+
 NAMES = (".hds-iac.yaml", ".hds-iac.yml")
 
 # key -> (expected type(s), help). Lists may also be given as comma-separated strings.
@@ -60,16 +62,18 @@ class Config:
 
 
 def find(start: str) -> Path | None:
-    """The nearest configuration file in `start` (a folder or file) or its parents."""
-    here = Path(start).resolve()
-    if not here.is_dir():
-        here = here.parent
+    """The nearest configuration file in `start` (a folder or file) or its parents, up to
+    the top of its git repository; outside a repository, in `start`'s folder only. A file
+    in a shared parent (a runner's workspace, /tmp) must never switch the gate off."""
+    here = repository.folder_of(start)
+    top = repository.root(here)
+    stop = top if top is not None and (top == here or top in here.parents) else here
     for folder in (here, *here.parents):
         for name in NAMES:
             candidate = folder / name
             if candidate.is_file():
                 return candidate
-        if (folder / ".git").exists():  # do not wander out of the repository
+        if folder == stop:
             break
     return None
 

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from hds_iac import engine, suppressions
+from hds_iac import baseline, engine, suppressions
 from hds_iac.adapters.terraform import to_inventory
 from hds_iac.engine import Finding, Suppression
 from hds_iac.model import Inventory
@@ -113,10 +113,11 @@ def apply_suppressions(result: "ScanResult", bases: dict[int, str]) -> None:
                     f"`# hds-iac:skip={directive.rule_id} <why>`)"))
 
 
-def apply_baseline(result: "ScanResult", entries: set[tuple[str, str]], path: str) -> None:
+def apply_baseline(result: "ScanResult", entries: "baseline.Entries", path: str) -> None:
+    """Waive the failures the baseline records (same rule, address and input)."""
     for finding in result.findings:
-        if finding.verdict.status == "fail" and not finding.suppression and (
-                finding.rule_id, finding.resource.address) in entries:
+        if finding.verdict.status == "fail" and not finding.suppression and \
+                baseline.recorded(entries, finding):
             finding.suppression = Suppression("baseline", f"in baseline {path}")
 
 
@@ -132,6 +133,8 @@ def judge_inventory(
             where, f"{rule_id}: internal error ({type(exc).__name__}); please report it"))
 
     findings = engine.run(inventory, settings, rule_ids, on_error=rule_failed)
+    for finding in findings:
+        finding.input = where
     result.findings += findings
     result.resources += len(inventory.resources)
     return findings

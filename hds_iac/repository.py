@@ -1,0 +1,58 @@
+"""The git repository a scanned path belongs to: the boundary of what may configure a scan.
+
+Settings (`.hds-iac.yaml`) are searched no higher than the repository's top folder, and
+baselines name inputs relative to it, so that nothing in a shared parent folder (a CI
+runner's workspace, /tmp) can change a verdict, and a baseline means the same from any
+working folder. Git itself decides where the work tree starts: an empty or foreign `.git`
+folder planted in a parent is not a repository to it (and git refuses repositories owned
+by another user), where a mere `.git` marker test would accept it.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from pathlib import Path
+
+GIT_TIMEOUT = 10.0  # seconds; a hung git must not hang the gate
+
+
+def folder_of(path: str | os.PathLike[str]) -> Path:
+    """`path` if it is a folder, else the folder holding it, resolved."""
+    here = Path(path).resolve()
+    return here if here.is_dir() else here.parent
+
+
+@functools.lru_cache(maxsize=256)
+def _top(folder: str) -> Path | None:
+    try:
+        proc = subprocess.run(
+            # Repository-local settings that could run programs are switched off: the
+            # scanned repository is input, and input is hostile.
+            ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
+             "--no-optional-locks", "-C", folder, "rev-parse", "--show-toplevel"],
+            capture_output=True, text=True, timeout=GIT_TIMEOUT,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = proc.stdout.strip()
+    return Path(top).resolve() if proc.returncode == 0 and top else None
+
+
+def root(path: str | os.PathLike[str]) -> Path | None:
+    """The top folder of the git work tree holding `path` (a folder or a file); None
+    outside a repository or when git is not available."""
+    return _top(str(folder_of(path)))
+
+
+def relative_key(path: str | os.PathLike[str]) -> str:
+    """`path` as a stable name: relative to its repository's top folder ("/" separators),
+    else relative to the working folder when inside it, else absolute."""
+    real = Path(path).resolve()
+    top = root(real)
+    base = top if top is not None else Path.cwd().resolve()
+    try:
+        rel = real.relative_to(base)
+    except ValueError:
+        return real.as_posix()
+    return rel.as_posix() or "."

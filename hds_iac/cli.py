@@ -136,7 +136,8 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
                         help="exit 0 even when findings fail (errors still exit 2)")
     parser.add_argument("--config", metavar="FILE",
                         help="configuration file (default: the nearest .hds-iac.yaml in the first"
-                             " PATH or its parents, up to the repository root)")
+                             " PATH or its parents, up to the git repository root; outside a"
+                             " repository, in the first PATH's folder only)")
     parser.add_argument("--baseline", metavar="FILE",
                         help="waive the failures recorded in FILE (reported as skipped): the"
                              " gate fails only on new ones")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -53,7 +55,10 @@ ALL_FORMATS = ("cli", "json", "sarif", "junitxml", "csv", "markdown", "hds-markd
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    (tmp_path / ".git").mkdir()  # a repository: config discovery stops here
+    # a repository: the configuration file at its top is found from infra/
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True,
+                   env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull,
+                        "GIT_CONFIG_NOSYSTEM": "1"})
     folder = tmp_path / "infra"
     folder.mkdir()
     (folder / "main.tf").write_text(ROOT.lstrip())

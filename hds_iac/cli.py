@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from hds_iac import __version__, catalogue, geography
+from hds_iac import __version__, catalogue, geography, repository
 from hds_iac.catalogue import SEVERITIES, TOPICS
 from hds_iac.engine import SEVERITY_RANK
 from hds_iac.errors import UsageError
@@ -352,7 +352,7 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
             unwritten = True
     for entry in result.errors:
         say(f"hds-iac: error: {entry.path}: {entry.message}")
-    result.config_file = _display_path(run.cfg.path) if run.cfg.path else None
+    result.config_file = repository.relative_key(run.cfg.path) if run.cfg.path else None
     hds_report = None
     for fmt, target in run.outputs:
         if fmt == "cli":
@@ -390,12 +390,6 @@ def _hds_report(args: argparse.Namespace, run: Run, result: "ScanResult") -> "Re
                                    run.facts)
 
 
-def _display_path(path: "os.PathLike[str] | str") -> str:
-    """A path as the user knows it: relative to the working folder when inside it."""
-    rel = os.path.relpath(path)
-    return str(path) if rel.startswith("..") else rel.replace(os.sep, "/")
-
-
 # The pre-commit hook runs before `terraform init` as a rule: registry and git modules are
 # normally not downloaded there, so the hook accepts them by default (and says so).
 HOOK_ALLOWS_MISSING_MODULES = "the pre-commit hook's default (--allow-missing-modules)"
@@ -408,7 +402,7 @@ def _missing_modules_allowed_by(args: argparse.Namespace, cfg: "Config",
     if args.allow_missing_modules is not None:
         return "--allow-missing-modules" if args.allow_missing_modules else None
     if cfg.get("allow_missing_modules") is not None:
-        return (f"allow_missing_modules in {_display_path(cfg.path)}"
+        return (f"allow_missing_modules in {repository.relative_key(cfg.path)}"
                 if cfg.get("allow_missing_modules") else None)
     return HOOK_ALLOWS_MISSING_MODULES if hook else None
 

@@ -341,7 +341,7 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
             result.notices.append(ReadError(run.baseline_path, run.waived.notice.removeprefix(
                 f"{run.baseline_path}: ")))
             if ("cli", None) not in run.outputs:  # the cli report shows the notices
-                print(f"hds-iac: notice: {run.waived.notice}", file=sys.stderr)
+                say(f"hds-iac: notice: {run.waived.notice}")
     unwritten = False
     if args.create_baseline:
         try:
@@ -416,7 +416,7 @@ def cmd_scan(args: argparse.Namespace, hook: bool = False) -> int:
     result = scan(args.paths, run.settings, var_files, dict(args.var), run.rule_ids)
     result.missing_modules_allowed_by = _missing_modules_allowed_by(args, run.cfg, hook)
     if result.unread_modules and ("cli", None) not in run.outputs:  # the cli report says it
-        print(f"hds-iac: {unread_line(result, args.lang or 'en')}", file=sys.stderr)
+        say(f"hds-iac: {unread_line(result, args.lang or 'en')}")
     return finish(args, run, result)
 
 

@@ -2,33 +2,69 @@
 
 `--create-baseline FILE` records today's failures; `--baseline FILE` waives exactly those
 (reported as skipped "in baseline", never hidden) so the gate fails only on new ones.
-A failure is identified by rule and Terraform address, not by line: editing a file above a
-resource must not resurrect its baselined finding.
+A failure is identified by rule, Terraform address and input, not by line: editing a file
+above a resource must not resurrect its baselined finding, and `prod/` and `staging/`
+both holding `aws_ebs_volume.v` are two resources, so a baselined failure of prod must
+not hide a new one in staging. The input is the root folder or plan/state file relative
+to the repository's top folder (the working folder outside a repository), so that the
+baseline means the same from any working folder; for live scans, the account or region.
+
+Version 1 baselines (rule and address only) are still read, with a notice: they cannot
+tell inputs apart, so each of their entries waives that address in every input.
 """
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from hds_iac import repository
 from hds_iac.engine import Finding
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class BaselineError(ValueError):
     """The baseline file cannot be used; the message names it."""
 
 
+@dataclass
+class Entries:
+    """What a baseline waives: (rule, address, input), and (rule, address) from a version 1
+    baseline, which holds no input."""
+
+    keyed: set[tuple[str, str, str]] = field(default_factory=set)
+    any_input: set[tuple[str, str]] = field(default_factory=set)
+    notice: str | None = None  # one line for the user (an old format), else None
+
+    def __bool__(self) -> bool:
+        return bool(self.keyed or self.any_input)
+
+
+def input_key(finding_input: str) -> str:
+    """The input of a finding as a baseline names it: a scanned path relative to its
+    repository (see `repository.relative_key`), a live account/region as it is."""
+    if finding_input and os.path.exists(finding_input):
+        return repository.relative_key(finding_input)
+    return finding_input
+
+
+def recorded(entries: Entries, finding: Finding) -> bool:
+    key = (finding.rule_id, finding.resource.address)
+    return key in entries.any_input or (*key, input_key(finding.input)) in entries.keyed
+
+
 def write(findings: list[Finding], path: str) -> int:
-    entries = sorted({(f.rule_id, f.resource.address) for f in findings
+    entries = sorted({(f.rule_id, f.resource.address, input_key(f.input)) for f in findings
                       if f.verdict.status == "fail"})
     doc = {"version": FORMAT_VERSION, "tool": "hds-iac",
-           "failures": [{"rule_id": r, "address": a} for r, a in entries]}
+           "failures": [{"rule_id": r, "address": a, "input": i} for r, a, i in entries]}
     Path(path).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     return len(entries)
 
 
-def read(path: str) -> set[tuple[str, str]]:
+def read(path: str) -> Entries:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
@@ -38,7 +74,27 @@ def read(path: str) -> set[tuple[str, str]]:
     if not isinstance(doc, dict) or doc.get("tool") != "hds-iac" or not isinstance(
             doc.get("failures"), list):
         raise BaselineError(f"{path}: not an hds-iac baseline (create one with --create-baseline)")
+    version = doc.get("version")
+    if version not in (1, FORMAT_VERSION):
+        raise BaselineError(f"{path}: baseline version {version!r} is not supported (this "
+                            f"hds-iac reads versions 1 and {FORMAT_VERSION})")
+    entries = Entries()
     try:
-        return {(e["rule_id"], e["address"]) for e in doc["failures"]}
+        for e in doc["failures"]:
+            rule, address = e["rule_id"], e["address"]
+            if not isinstance(rule, str) or not isinstance(address, str):
+                raise TypeError
+            if version == 1:
+                entries.any_input.add((rule, address))
+            elif isinstance(e["input"], str):
+                entries.keyed.add((rule, address, e["input"]))
+            else:
+                raise TypeError
     except (TypeError, KeyError):
         raise BaselineError(f"{path}: malformed baseline entry") from None
+    if version == 1:
+        entries.notice = (f"{path}: old baseline format (version 1, rule and address only): "
+                          "it cannot tell inputs apart, so each entry is waived in every "
+                          "scanned folder and plan; regenerate it with --create-baseline "
+                          f"{path}")
+    return entries

@@ -8,12 +8,13 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from hds_iac import __version__, catalogue, geography
+from hds_iac import __version__, catalogue, geography, repository
 from hds_iac.catalogue import SEVERITIES, TOPICS
 from hds_iac.engine import SEVERITY_RANK
 from hds_iac.errors import UsageError
 
 if TYPE_CHECKING:
+    from hds_iac import baseline
     from hds_iac.config import Config
     from hds_iac.report import Report
     from hds_iac.report.chapter8 import Actor
@@ -45,7 +46,9 @@ give the status `unknown` with the reason, never a guessed pass or fail.
 exit status:
   0  no failing finding at or above --fail-on
   1  failing findings at or above --fail-on
-  2  usage error, or an input could not be read completely (the others are still reported)
+  2  usage error, or an input could not be read completely (the others are still reported),
+     or a module call was not read (not downloaded: run terraform init) unless
+     --allow-missing-modules
 
 examples:
   hds-iac scan infra/
@@ -149,7 +152,8 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
                         help="exit 0 even when findings fail (errors still exit 2)")
     parser.add_argument("--config", metavar="FILE",
                         help="configuration file (default: the nearest .hds-iac.yaml in the first"
-                             " PATH or its parents, up to the repository root)")
+                             " PATH or its parents, up to the git repository root; outside a"
+                             " repository, in the first PATH's folder only)")
     parser.add_argument("--baseline", metavar="FILE",
                         help="waive the failures recorded in FILE (reported as skipped): the"
                              " gate fails only on new ones")
@@ -189,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Terraform variables file for folders (repeatable)")
     scan.add_argument("--var", action="append", default=[], type=_key_value,
                       metavar="NAME=VALUE", help="Terraform variable for folders (repeatable)")
+    scan.add_argument("--allow-missing-modules", action=argparse.BooleanOptionalAction,
+                      default=None,
+                      help="do not exit 2 for module calls that were not read (registry or git"
+                           " modules not downloaded by `terraform init`, local folders missing);"
+                           " they are still reported in every format (default: off; on in the"
+                           " pre-commit hook)")
     add_report_options(scan)
     # SUPPRESS: without the flag here, `hds-iac --debug scan` keeps the top-level value.
     scan.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -249,7 +259,7 @@ def _pair_outputs(formats: list[str], files: list[str]) -> list[tuple[str, str |
 
 
 def _exit_status(result, fail_on: str) -> int:
-    if result.errors:
+    if result.errors or (result.unread_modules and not result.missing_modules_allowed_by):
         return EXIT_ERROR
     threshold = SEVERITY_RANK[fail_on]
     failing = [f for f in result.findings
@@ -276,7 +286,7 @@ class Run:
     rule_ids: list[str]
     outputs: list[tuple[str, str | None]]
     baseline_path: str | None
-    waived: set[tuple[str, str]]
+    waived: "baseline.Entries"
     # Provider facts for the chapter 8 table, read when an hds-* report is asked for.
     facts: "tuple[list[Actor], str] | None" = None
     rules_url: str | None = None  # base URL of rule links (markdown, sarif)
@@ -298,7 +308,7 @@ def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
     baseline_path = args.baseline or (cfg.relative(cfg.get("baseline")) if cfg.get("baseline")
                                       else None)
     try:
-        waived = baseline.read(baseline_path) if baseline_path else set()
+        waived = baseline.read(baseline_path) if baseline_path else baseline.Entries()
     except baseline.BaselineError as exc:
         raise UsageError(str(exc)) from None
     facts = _provider_facts(args, [fmt for fmt, _ in outputs])
@@ -345,9 +355,15 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
     from hds_iac.output import RENDERERS
     from hds_iac.output.text import render as render_text
     from hds_iac.scan import apply_baseline
+    from hds_iac.terraform.records import ReadError
 
     if run.baseline_path:
         apply_baseline(result, run.waived, run.baseline_path)
+        if run.waived.notice:
+            result.notices.append(ReadError(run.baseline_path, run.waived.notice.removeprefix(
+                f"{run.baseline_path}: ")))
+            if ("cli", None) not in run.outputs:  # the cli report shows the notices
+                say(f"hds-iac: notice: {run.waived.notice}")
     unwritten = False
     if args.create_baseline:
         try:
@@ -358,6 +374,7 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
             unwritten = True
     for entry in result.errors:
         say(f"hds-iac: error: {entry.path}: {entry.message}")
+    result.config_file = repository.relative_key(run.cfg.path) if run.cfg.path else None
     hds_report = None
     for fmt, target in run.outputs:
         if fmt == "cli":
@@ -395,12 +412,33 @@ def _hds_report(args: argparse.Namespace, run: Run, result: "ScanResult") -> "Re
                                    run.facts)
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
+# The pre-commit hook runs before `terraform init` as a rule: registry and git modules are
+# normally not downloaded there, so the hook accepts them by default (and says so).
+HOOK_ALLOWS_MISSING_MODULES = "the pre-commit hook's default (--allow-missing-modules)"
+
+
+def _missing_modules_allowed_by(args: argparse.Namespace, cfg: "Config",
+                                hook: bool) -> str | None:
+    """Who accepts module calls that were not read: the flag, then the configuration file,
+    then the pre-commit hook's default; None when nobody does (they make the exit 2)."""
+    if args.allow_missing_modules is not None:
+        return "--allow-missing-modules" if args.allow_missing_modules else None
+    if cfg.get("allow_missing_modules") is not None:
+        return (f"allow_missing_modules in {repository.relative_key(cfg.path)}"
+                if cfg.get("allow_missing_modules") else None)
+    return HOOK_ALLOWS_MISSING_MODULES if hook else None
+
+
+def cmd_scan(args: argparse.Namespace, hook: bool = False) -> int:
+    from hds_iac.output.completeness import unread_line
     from hds_iac.scan import scan
 
     run = prepare(args, args.paths)
     var_files = args.var_file or [run.cfg.relative(v) for v in run.cfg.list("var_files")]
     result = scan(args.paths, run.settings, var_files, dict(args.var), run.rule_ids)
+    result.missing_modules_allowed_by = _missing_modules_allowed_by(args, run.cfg, hook)
+    if result.unread_modules and ("cli", None) not in run.outputs:  # the cli report says it
+        say(f"hds-iac: {unread_line(result, args.lang or 'en')}")
     return finish(args, run, result)
 
 
@@ -471,7 +509,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, hook: bool = False) -> int:
+    """`hook`: run by the pre-commit hook, whose defaults differ (missing modules)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if argv[:1] == ["pre-commit"]:
@@ -490,6 +529,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "checkov-dir": cmd_checkov_dir, "pre-commit": cmd_pre_commit,
                 "report": cmd_report}
     try:
+        if args.command == "scan":
+            return cmd_scan(args, hook)
         return handlers[args.command](args)
     except UsageError as exc:
         say(f"hds-iac: error: {exc}")

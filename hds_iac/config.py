@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from hds_iac import repository
+
 NAMES = (".hds-iac.yaml", ".hds-iac.yml")
 
 # key -> (expected type(s), help). Lists may also be given as comma-separated strings.
@@ -30,6 +32,8 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "var_files": ((list, str), "Terraform variable files, relative to the config file"),
     "baseline": ((str,), "baseline file, relative to the config file"),
     "rules_base_url": ((str,), "base URL of the rule pages linked from markdown and sarif"),
+    "allow_missing_modules": ((bool,), "true: module calls not read do not make the exit "
+                                       "status 2 (they are still reported)"),
 }
 
 
@@ -58,16 +62,18 @@ class Config:
 
 
 def find(start: str) -> Path | None:
-    """The nearest configuration file in `start` (a folder or file) or its parents."""
-    here = Path(start).resolve()
-    if not here.is_dir():
-        here = here.parent
+    """The nearest configuration file in `start` (a folder or file) or its parents, up to
+    the top of its git repository; outside a repository, in `start`'s folder only. A file
+    in a shared parent (a runner's workspace, /tmp) must never switch the gate off."""
+    here = repository.folder_of(start)
+    top = repository.root(here)
+    stop = top if top is not None and (top == here or top in here.parents) else here
     for folder in (here, *here.parents):
         for name in NAMES:
             candidate = folder / name
             if candidate.is_file():
                 return candidate
-        if (folder / ".git").exists():  # do not wander out of the repository
+        if folder == stop:
             break
     return None
 
@@ -91,7 +97,7 @@ def load(path: Path) -> Config:
                           f"{', '.join(KEYS)}")
     for key, value in raw.items():
         types, _ = KEYS[key]
-        if isinstance(value, bool) or not isinstance(value, types):
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
             names = " or ".join("list" if t is list else t.__name__ for t in types)
             raise ConfigError(f"{path}: {key} must be a {names}")
     return Config(path, raw)

@@ -26,6 +26,10 @@ class Finding:
     meta: RuleMeta
     verdict: Verdict
     suppression: Suppression | None = None
+    # The input it was judged from: the root folder or plan/state file as scanned, or the
+    # live account/region. Baselines key failures by it: prod/ and staging/ may both hold
+    # `aws_ebs_volume.v`.
+    input: str = ""
 
     @property
     def rule_id(self) -> str:

@@ -127,7 +127,7 @@ def _split(argv: Sequence[str]) -> tuple[list[str], list[str]]:
 def _scan(options: list[str], paths: list[str]) -> int:
     from hds_iac import cli
 
-    return cli.main(["scan", *options, *paths])
+    return cli.main(["scan", *options, *paths], hook=True)
 
 
 def native(argv: Sequence[str]) -> int:

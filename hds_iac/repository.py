@@ -1,48 +1,83 @@
-"""Where the repository root is, and how file names are shown relative to it.
+"""The git repository a scanned path belongs to: the boundary of what may configure a
+scan, and the root every report names files from.
 
-Every report names files relative to the root of the repository holding the scanned
-input, whatever folder the scan started from: GitHub code scanning resolves SARIF URIs
-from the repository root, GitLab and developers click the same paths, and a finding in a
-module called as `../../modules/storage` reads `modules/storage/main.tf`, not a path that
-climbs out of the scanned folder. Outside any repository the scanned folder plays the
-root's part (as for the configuration file); a file outside the root is named by its
-absolute path, never with `..`.
+Settings (`.hds-iac.yaml`) are searched no higher than the repository's top folder, and
+baselines name inputs relative to it, so that nothing in a shared parent folder (a CI
+runner's workspace, /tmp) can change a verdict, and a baseline means the same from any
+working folder. Git itself decides where the work tree starts: an empty or foreign `.git`
+folder planted in a parent is not a repository to it (and git refuses repositories owned
+by another user), where a mere `.git` marker test would accept it.
+
+Reports name files relative to the same root, whatever folder the scan started from:
+GitHub code scanning resolves SARIF URIs from the repository root, GitLab and developers
+click the same paths, and a finding in a module called as `../../modules/storage` reads
+`modules/storage/main.tf`. Outside any repository the scanned folder plays the root's
+part; a file outside the root is named by its absolute path, never with `..`.
 """
 from __future__ import annotations
 
+import functools
 import os
+import subprocess
+from pathlib import Path
+
+GIT_TIMEOUT = 10.0  # seconds; a hung git must not hang the gate
 
 
-def root_of(path: str) -> str | None:
-    """The nearest folder at or above `path` holding `.git` (a folder, or the file of a
-    worktree or submodule), as an absolute path; None outside any repository."""
-    here = os.path.abspath(path)
-    if not os.path.isdir(here):
-        here = os.path.dirname(here)
-    while True:
-        if os.path.exists(os.path.join(here, ".git")):
-            return here
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
+def folder_of(path: str | os.PathLike[str]) -> Path:
+    """`path` if it is a folder, else the folder holding it, resolved."""
+    here = Path(path).resolve()
+    return here if here.is_dir() else here.parent
+
+
+@functools.lru_cache(maxsize=256)
+def _top(folder: str) -> Path | None:
+    try:
+        proc = subprocess.run(
+            # Repository-local settings that could run programs are switched off: the
+            # scanned repository is input, and input is hostile.
+            ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
+             "--no-optional-locks", "-C", folder, "rev-parse", "--show-toplevel"],
+            capture_output=True, text=True, timeout=GIT_TIMEOUT,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = proc.stdout.strip()
+    return Path(top).resolve() if proc.returncode == 0 and top else None
+
+
+def root(path: str | os.PathLike[str]) -> Path | None:
+    """The top folder of the git work tree holding `path` (a folder or a file); None
+    outside a repository or when git is not available."""
+    return _top(str(folder_of(path)))
+
+
+def relative_key(path: str | os.PathLike[str]) -> str:
+    """`path` as a stable name: relative to its repository's top folder ("/" separators),
+    else relative to the working folder when inside it, else absolute."""
+    real = Path(path).resolve()
+    top = root(real)
+    base = top if top is not None else Path.cwd().resolve()
+    try:
+        rel = real.relative_to(base)
+    except ValueError:
+        return real.as_posix()
+    return rel.as_posix() or "."
 
 
 def display_base(path: str) -> str:
     """The folder file names are shown relative to, for a scan of `path`: its repository
     root, else the scanned folder (the folder of a scanned file)."""
-    root = root_of(path)
-    if root:
-        return root
-    here = os.path.abspath(path)
-    return here if os.path.isdir(here) else os.path.dirname(here)
+    top = root(path)
+    return str(top) if top is not None else str(folder_of(path))
 
 
 def shown(path: str, base: str) -> str:
-    """`path` relative to `base` with "/" separators, or absolute when outside it."""
-    absolute = os.path.abspath(path)
+    """`path` relative to `base` with "/" separators, or absolute when outside it (both
+    resolved, as `root` is: a link in the path must not turn into `..`)."""
+    absolute = os.path.realpath(path)
     try:
-        rel = os.path.relpath(absolute, os.path.abspath(base))
+        rel = os.path.relpath(absolute, os.path.realpath(base))
     except ValueError:  # another drive (Windows)
         return absolute.replace(os.sep, "/")
     if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from hds_iac import engine, suppressions
+from hds_iac import baseline, engine, suppressions
 from hds_iac.adapters.terraform import to_inventory
 from hds_iac.engine import Finding, Suppression
 from hds_iac.model import Inventory
@@ -28,6 +28,13 @@ class ScanResult:
     # The folder file names are relative to (`repository.display_base`): the repository
     # root of the scanned inputs; None when no file was read (live scans).
     display_base: str | None = None
+    # Module calls not read (not downloaded, folder missing): the scan is incomplete.
+    unread_modules: list[ReadError] = field(default_factory=list)
+    # Who allowed the scan to pass with module calls not read ("--allow-missing-modules",
+    # the configuration file, the pre-commit hook's default); None: they make it exit 2.
+    missing_modules_allowed_by: str | None = None
+    # The configuration file the run used (None: none), named in every report.
+    config_file: str | None = None
 
     def extend(self, other: "ScanResult") -> None:
         self.findings += other.findings
@@ -35,6 +42,17 @@ class ScanResult:
         self.notices += other.notices
         self.inputs += other.inputs
         self.resources += other.resources
+        self.unread_modules += other.unread_modules
+
+    @property
+    def judged_nothing(self) -> bool:
+        """No resource was judged: no report may look like a success."""
+        return self.resources == 0
+
+    @property
+    def incomplete(self) -> bool:
+        """Something was not read: an input error or a module call not read."""
+        return bool(self.errors or self.unread_modules)
 
 
 def read_inputs(
@@ -104,10 +122,11 @@ def apply_suppressions(result: "ScanResult", bases: dict[int, str]) -> None:
                     f"`# hds-iac:skip={directive.rule_id} <why>`)"))
 
 
-def apply_baseline(result: "ScanResult", entries: set[tuple[str, str]], path: str) -> None:
+def apply_baseline(result: "ScanResult", entries: "baseline.Entries", path: str) -> None:
+    """Waive the failures the baseline records (same rule, address and input)."""
     for finding in result.findings:
-        if finding.verdict.status == "fail" and not finding.suppression and (
-                finding.rule_id, finding.resource.address) in entries:
+        if finding.verdict.status == "fail" and not finding.suppression and \
+                baseline.recorded(entries, finding):
             finding.suppression = Suppression("baseline", f"in baseline {path}")
 
 
@@ -123,6 +142,8 @@ def judge_inventory(
             where, f"{rule_id}: internal error ({type(exc).__name__}); please report it"))
 
     findings = engine.run(inventory, settings, rule_ids, on_error=rule_failed)
+    for finding in findings:
+        finding.input = where
     result.findings += findings
     result.resources += len(inventory.resources)
     return findings
@@ -141,6 +162,7 @@ def judge(
             bases.update((id(f), config.base) for f in findings)
         result.errors += config.errors
         result.notices += config.notices
+        result.unread_modules += config.unread_modules
         result.inputs.append(
             {"path": config.path, "kind": config.source, "resources": len(inventory.resources)}
         )
@@ -184,6 +206,8 @@ def summarize(result: ScanResult) -> dict:
         "unknown": counts["unknown"],
         "skipped": counts["skipped"],
         "errors": len(result.errors),
+        "modules_not_read": len(result.unread_modules),
+        "nothing_judged": result.judged_nothing,
         "by_topic": dict(sorted(by_topic.items())),
         "failed_by_severity": failed_by_severity,
     }

@@ -113,7 +113,10 @@ def test_missing_local_module_and_bad_expressions(tmp_path):
     """))
     config = read(tmp_path)
     assert [r.address for r in config.resources] == ["null_resource.r"]
-    assert messages(config) == {"main.tf:2": "module.gone: source './nowhere' is not a folder"}
+    assert messages(config) == {}
+    assert [(m.path, m.message) for m in config.unread_modules] == [(
+        "main.tf:2", "module.gone: source './nowhere' is not a folder: module call not read, "
+                     "its resources were not scanned")]
     triggers = config.resources[0].values["triggers"]
     assert "unknown name 'undefined_thing'" in triggers["a"].reason
     assert "var.not_declared is not declared" in triggers["b"].reason

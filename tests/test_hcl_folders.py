@@ -452,7 +452,7 @@ def test_local_modules_arguments_outputs_providers_and_instances(tmp_path):
     assert "availability_zone" not in db.sensitive
 
 
-def test_remote_module_not_downloaded_gives_a_notice(tmp_path):
+def test_remote_module_not_downloaded_is_a_module_call_not_read(tmp_path):
     write(tmp_path, {"main.tf": """
         module "vpc" {
           source  = "terraform-aws-modules/vpc/aws"
@@ -462,10 +462,11 @@ def test_remote_module_not_downloaded_gives_a_notice(tmp_path):
     """})
     config = read(tmp_path)
     assert [r.address for r in config.resources] == ["null_resource.r"]
-    assert [(n.path, n.message) for n in config.notices] == [(
+    assert [(n.path, n.message) for n in config.unread_modules] == [(
         "main.tf:2", "module.vpc: source 'terraform-aws-modules/vpc/aws' is not local and not "
-                     "downloaded (run terraform init); its resources were not scanned")]
-    assert config.errors == []
+                     "downloaded (run terraform init): module call not read, its resources "
+                     "were not scanned")]
+    assert config.errors == [] and config.notices == []
 
 
 def test_downloaded_remote_module_is_read_from_modules_json(tmp_path):
@@ -473,7 +474,7 @@ def test_downloaded_remote_module_is_read_from_modules_json(tmp_path):
     (tmp_path / "downloaded" / "dot-terraform").rename(tmp_path / "downloaded" / ".terraform")
     config = read_folder(str(tmp_path / "downloaded"), str(tmp_path))
     recs = by_address(config)
-    assert config.notices == [] and config.errors == []
+    assert config.notices == [] and config.errors == [] and config.unread_modules == []
     bucket = recs["module.store.aws_s3_bucket.this"]
     assert bucket.values["bucket"] == "records"
     assert bucket.provider_region == "eu-west-3"

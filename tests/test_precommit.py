@@ -105,11 +105,13 @@ def _terraform_repo(root: Path, region: str) -> Path:
     return root
 
 
-def _try_repo(hook_repo: Path, home: Path, cwd: Path, hook: str, *files: str):
+def _try_repo(hook_repo: Path, home: Path, cwd: Path, hook: str, *files: str,
+              verbose: bool = True):
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1",
            "PRE_COMMIT_COLOR": "never"}
     env.pop("VIRTUAL_ENV", None)
-    return subprocess.run([PRE_COMMIT, "try-repo", str(hook_repo), hook, "--verbose",
+    return subprocess.run([PRE_COMMIT, "try-repo", str(hook_repo), hook,
+                           *(["--verbose"] if verbose else []),
                            "--color", "never", "--files", *files],
                           cwd=cwd, capture_output=True, text=True, timeout=900, env=env)
 
@@ -151,6 +153,39 @@ def test_native_hook_reads_json_syntax_and_the_plan_hook_leaves_it(hook_repo, pr
     assert "(stack/cdk.tf.json:11)" in bad.stdout  # from the repository root, line of "disk"
     plan = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac-plan", "stack/cdk.tf.json")
     assert plan.returncode == 0 and "no files to check" in plan.stdout.lower(), plan.stdout
+
+
+def test_native_hook_accepts_modules_not_downloaded_and_says_so(hook_repo, pre_commit_home,
+                                                               tmp_path):
+    """Before `terraform init` (the usual state at commit time) a registry module is not
+    read: the hook passes by default, and its output (shown without --verbose) says that
+    the module call was not read and that the hook's default accepted it. The team can
+    refuse it in .hds-iac.yaml: then the hook fails with the incomplete-scan status."""
+    repo = tmp_path
+    _git(repo, "init", "-q")
+    (repo / "infra").mkdir()
+    (repo / "infra/main.tf").write_text(PROVIDERS % "eu-west-3" + """
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.0.0"
+}
+""")
+    (repo / ".hds-iac.yaml").write_text("check: [data-location]\n")
+    _git(repo, "add", "-A")
+    ok = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "infra/main.tf", verbose=False)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "Passed" in ok.stdout
+    assert "module.vpc" in ok.stdout
+    assert "accepted by the pre-commit hook's default (--allow-missing-modules)" in ok.stdout
+    assert "nothing was judged" in ok.stdout  # the root holds no resource of its own
+
+    (repo / ".hds-iac.yaml").write_text("check: [data-location]\nallow_missing_modules: false\n")
+    _git(repo, "add", "-A")
+    refused = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "infra/main.tf",
+                        verbose=False)
+    assert refused.returncode == 1, refused.stdout + refused.stderr  # pre-commit's own status
+    assert "Failed" in refused.stdout and "exit code: 2" in refused.stdout and "the scan is incomplete (exit status 2)" in \
+        refused.stdout
 
 
 def test_plan_hook_scans_plans_and_ignores_other_json(hook_repo, pre_commit_home, tmp_path):

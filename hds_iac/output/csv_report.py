@@ -6,10 +6,11 @@ import csv
 import io
 
 from hds_iac.escaping import for_csv
+from hds_iac.output import completeness
 from hds_iac.scan import ScanResult
 
 COLUMNS = ("rule_id", "topic", "severity", "status", "address", "type", "provider", "region",
-           "file", "line", "message", "hds", "iso27001", "secnumcloud", "matrix")
+           "file", "line", "message", "hds", "iso27001", "secnumcloud", "matrix", "config_file")
 
 
 def render(result: ScanResult, lang: str = "en") -> str:
@@ -25,5 +26,19 @@ def render(result: ScanResult, lang: str = "en") -> str:
             d["message"], " ".join(refs["hds"]), " ".join(refs["iso27001"]),
             " ".join(refs["secnumcloud"]),
             "; ".join(f"§{m['section']} {m['duty']}" for m in refs["matrix"]),
+            result.config_file or "",
         )])
+    # What was not judged has a row too: a spreadsheet of findings must show its gaps.
+    for m in result.unread_modules:
+        file, _, line = m.path.rpartition(":")
+        if not line.isdigit():
+            file, line = m.path, ""
+        writer.writerow([for_csv(cell) for cell in (
+            "", "", "", "not-read", "", "module", "", "", file, line, m.message,
+            "", "", "", "", result.config_file or "")])
+    if result.judged_nothing:
+        writer.writerow([for_csv(cell) for cell in (
+            "", "", "", "not-judged", "", "", "", "", "", "",
+            completeness.text("nothing_judged", lang), "", "", "", "",
+            result.config_file or "")])
     return out.getvalue()

@@ -18,6 +18,12 @@ def render(result: ScanResult, lang: str = "en") -> str:
         "findings": [f.as_dict(lang) for f in result.findings],
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "notices": [{"path": n.path, "message": n.message} for n in result.notices],
+        # Module calls not read: the scan is incomplete (exit 2 unless allowed, and by whom).
+        "modules_not_read": [{"path": m.path, "message": m.message}
+                             for m in result.unread_modules],
+        "missing_modules_allowed_by": result.missing_modules_allowed_by,
+        # Provenance: the configuration file that shaped the verdicts (None: none).
+        "config_file": result.config_file,
         "summary": summarize(result),
     }
     return json.dumps(for_json(doc), indent=2, ensure_ascii=False) + "\n"

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 from hds_iac.catalogue import TOPICS
 from hds_iac.escaping import for_xml
+from hds_iac.output import completeness
 from hds_iac.scan import ScanResult
 
 
@@ -41,12 +42,7 @@ def render(result: ScanResult, lang: str = "en") -> str:
                 ET.SubElement(case, "skipped", message=f.message(lang))
             elif f.status == "skipped":
                 ET.SubElement(case, "skipped", message=f"{f.suppression.by}: {f.suppression.reason}")
-    if result.errors:
-        suite = ET.SubElement(root, "testsuite", name="inputs", tests=str(len(result.errors)),
-                              failures="0", errors=str(len(result.errors)), skipped="0")
-        for e in result.errors:
-            case = ET.SubElement(suite, "testcase", classname="inputs", name=e.path)
-            ET.SubElement(case, "error", message=e.message)
+    _inputs_suite(root, result, lang)
     _sanitise(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -59,3 +55,26 @@ def _sanitise(root: ET.Element) -> None:
             element.set(key, for_xml(value))
         if element.text:
             element.text = for_xml(element.text)
+
+
+def _inputs_suite(root: ET.Element, result: ScanResult, lang: str) -> None:
+    """The "inputs" suite: what was not read (errors; module calls not read, errors unless
+    the user accepted them), a skipped case when nothing was judged (an empty report must
+    not show green), and the configuration file as a property."""
+    allowed = bool(result.missing_modules_allowed_by)
+    cases: list[tuple[str, str, str]] = [("error", e.path, e.message) for e in result.errors]
+    cases += [("skipped" if allowed else "error", m.path, m.message)
+              for m in result.unread_modules]
+    if result.judged_nothing:
+        cases.append(("skipped", "nothing judged", completeness.text("nothing_judged", lang)))
+    suite = ET.SubElement(root, "testsuite", name="inputs", tests=str(len(cases)),
+                          failures="0", errors=str(sum(c[0] == "error" for c in cases)),
+                          skipped=str(sum(c[0] == "skipped" for c in cases)))
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="config_file", value=result.config_file or "")
+    notes = [line for line in (completeness.unread_line(result, lang),) if line]
+    for note in notes:
+        ET.SubElement(properties, "property", name="modules_not_read", value=note)
+    for kind, name, message in cases:
+        case = ET.SubElement(suite, "testcase", classname="inputs", name=name)
+        ET.SubElement(case, kind, message=message)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from hds_iac.catalogue import TOPICS
 from hds_iac.engine import SEVERITY_RANK
 from hds_iac.escaping import for_markdown, markdown_code
+from hds_iac.output import completeness
 from hds_iac.output.links import rule_url
 from hds_iac.scan import ScanResult, summarize
 
@@ -24,9 +25,12 @@ _HEAD = {
 def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -> str:
     h = _HEAD[lang]
     s = summarize(result)
-    icon = "❌" if s["failed"] else ("⚠️" if s["unknown"] or s["errors"] else "✅")
-    lines = [f"### {icon} {h[0]}: {s['failed']} {h[3]}, {s['unknown']} {h[4]}, "
-             f"{s['passed']} {h[2]}", "",
+    # A success mark only when something was judged and everything was read.
+    icon = "❌" if s["failed"] else ("⚠️" if s["unknown"] or result.incomplete
+                                     or result.judged_nothing else "✅")
+    heading = (completeness.text("nothing_judged", lang) if result.judged_nothing else
+               f"{s['failed']} {h[3]}, {s['unknown']} {h[4]}, {s['passed']} {h[2]}")
+    lines = [f"### {icon} {h[0]}: {heading}", "",
              f"| {h[1]} | {h[2]} | {h[3]} | {h[4]} |", "|---|---:|---:|---:|"]
     for topic in TOPICS:
         if topic in s["by_topic"]:
@@ -36,7 +40,7 @@ def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -
         group = sorted((f for f in result.findings if f.status == status),
                        key=lambda f: (-SEVERITY_RANK[f.meta.severity], f.rule_id))
         if not group:
-            if status == "fail":
+            if status == "fail" and not result.judged_nothing:
                 lines += ["", h[8]]
             continue
         lines += ["", f"<details{' open' if status == 'fail' else ''}><summary>{title} "
@@ -49,8 +53,12 @@ def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -
                          f"{markdown_code(f.resource.address)} | {markdown_code(where) if where else ''}"
                          f" | {for_markdown(f.message(lang))} |")
         lines += ["", "</details>"]
-    if result.errors:
-        lines += ["", f"**{h[7]}**", ""] + [
-            f"- {markdown_code(e.path, in_table=False)}: {for_markdown(e.message)}"
-            for e in result.errors]
+    unread_title = completeness.text("modules_not_read", lang)
+    for title, entries in ((h[7], result.errors),
+                           (unread_title[:1].upper() + unread_title[1:], result.unread_modules)):
+        if entries:
+            lines += ["", f"**{title}**", ""] + [
+                f"- {markdown_code(e.path, in_table=False)}: {for_markdown(e.message)}"
+                for e in entries]
+    lines += [""] + [f"{for_markdown(line)}  " for line in completeness.statements(result, lang)]
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from hds_iac import __version__, catalogue
 from hds_iac.engine import Finding
 from hds_iac.escaping import encodable, for_json
+from hds_iac.output import completeness
 from hds_iac.output.links import PROJECT_URL as INFO_URI, rule_url
 from hds_iac.scan import ScanResult, summarize
 
@@ -97,8 +98,14 @@ def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -
     index = {m.id: i for i, m in enumerate(metas)}
     results = [_result(f, index[f.rule_id], lang) for f in result.findings
                if f.verdict.status in ("fail", "unknown")]
+    unread_level = "warning" if result.missing_modules_allowed_by else "error"
     notifications = [{"level": "error", "message": {"text": f"{e.path}: {e.message}"}}
                      for e in result.errors]
+    notifications += [{"level": unread_level, "message": {"text": f"{m.path}: {m.message}"}}
+                      for m in result.unread_modules]
+    notifications += [{"level": "note" if line == completeness.config_line(result, lang)
+                       else "warning", "message": {"text": line}}
+                      for line in completeness.statements(result, lang)]
     run_base = {}
     if result.display_base:
         root = _uri(os.path.abspath(result.display_base).rstrip("/") + "/")
@@ -111,11 +118,13 @@ def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -
                                 "informationUri": INFO_URI,
                                 "rules": [_rule_descriptor(m, lang, rules_url)
                                           for m in metas]}},
-            "invocations": [{"executionSuccessful": not result.errors,
+            "invocations": [{"executionSuccessful": not result.errors and (
+                                 not result.unread_modules
+                                 or bool(result.missing_modules_allowed_by)),
                              "toolExecutionNotifications": notifications}],
             "results": results,
             **run_base,
-            "properties": {"summary": summarize(result)},
+            "properties": {"summary": summarize(result), "config_file": result.config_file},
         }],
     }
     return json.dumps(for_json(doc), indent=2, ensure_ascii=False) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from hds_iac.catalogue import PROVIDER_LABELS, TOPICS
 from hds_iac.engine import SEVERITY_RANK, Finding
 from hds_iac.escaping import for_terminal
+from hds_iac.output import completeness
 from hds_iac.scan import ScanResult, summarize
 
 _COLOURS = {"fail": "31", "unknown": "33", "pass": "32", "skipped": "36", "dim": "2", "bold": "1"}
@@ -93,11 +94,14 @@ def render(result: ScanResult, lang: str = "en", colour: bool = False, show_pass
         lines += [_finding_line(f, lang, style) for f in group]
         lines += _fixes(group, lang, style)
         lines.append("")
-    for key, entries in (("errors", result.errors), ("notices", result.notices)):
+    for title, entries in ((labels["errors"], result.errors),
+                           (completeness.text("modules_not_read", lang), result.unread_modules),
+                           (labels["notices"], result.notices)):
         if entries:
-            lines.append(style(labels[key], "bold"))
+            lines.append(style(title, "bold"))
             lines += [style(f"  {e.path}: {e.message}") for e in entries]
             lines.append("")
+    lines += [style(f"hds-iac: {line}") for line in completeness.statements(result, lang)]
     lines.append(style(summary_line(result, lang)))
     return "\n".join(lines) + "\n"
 

@@ -41,6 +41,11 @@ class Report:
         return len(self.merged.unread) + len(self.merged.errors)
 
     @property
+    def judged_nothing(self) -> bool:
+        """No merged result judged any resource: the report must not read as a success."""
+        return not any(s.resources for s in self.merged.sources)
+
+    @property
     def other_message_langs(self) -> list[str]:
         """Languages of finding messages that differ from the report's."""
         return sorted({s.message_lang for s in self.merged.sources

@@ -443,6 +443,9 @@ def render(report) -> str:
     if report.problems:
         out.append(f'<p class="note" id="incomplete" role="alert">'
                    f'{e(label(lang, "incomplete_note", n=report.problems))}</p>')
+    if report.judged_nothing:
+        out.append(f'<p class="note" id="nothing-judged" role="alert">'
+                   f'{e(label(lang, "nothing_judged_note"))}</p>')
     if report.other_message_langs:
         out.append(f'<p class="note">{e(label(lang, "lang_note", langs=", ".join(report.other_message_langs), target=lang))}</p>')
     out += _summary(report)

@@ -57,6 +57,8 @@ def render(report) -> str:
              f"{report.tool_version}", ""]
     if report.problems:
         lines += [f"> **{label(lang, 'incomplete_note', n=report.problems)}**", ""]
+    if report.judged_nothing:
+        lines += [f"> **{label(lang, 'nothing_judged_note')}**", ""]
     if report.other_message_langs:
         lines += [f"> {label(lang, 'lang_note', langs=_cell(', '.join(report.other_message_langs)), target=lang)}", ""]
     lines += [f"## {label(lang, 'summary')}", "",

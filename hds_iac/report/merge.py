@@ -106,7 +106,9 @@ def add(merged: Merged, name: str, doc: dict) -> None:
     ))
     for f in doc["findings"]:
         merged.findings.append({**f, "source": index})
-    for key, target in (("errors", merged.errors), ("notices", merged.notices)):
+    # Module calls a scan did not read make the report incomplete, as read errors do.
+    for key, target in (("errors", merged.errors), ("modules_not_read", merged.errors),
+                        ("notices", merged.notices)):
         for entry in doc.get(key) or []:
             if isinstance(entry, dict):
                 target.append({"path": str(entry.get("path", "")),

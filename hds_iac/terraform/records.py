@@ -54,9 +54,13 @@ class TfConfiguration:
 
     resources: list[TfResource] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
-    # Things the user must know but that do not make the scan fail (a remote module that was
-    # not downloaded, so its resources were not scanned). Printed, never dropped silently.
+    # Things the user must know but that do not make the scan fail (an override file that
+    # is not merged). Printed, never dropped silently.
     notices: list[ReadError] = field(default_factory=list)
+    # Module calls whose source was not read (a registry or git module not downloaded by
+    # `terraform init`, a local folder that is missing): the scan is incomplete. Reported
+    # in every format; the exit status is 2 unless the user allows missing modules.
+    unread_modules: list[ReadError] = field(default_factory=list)
     # Where it came from, for reports: the folder, plan or state path.
     path: str = ""
     source: str = ""

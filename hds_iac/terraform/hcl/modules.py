@@ -212,6 +212,9 @@ class Evaluation:
         self.sources: dict[str, ModuleSource] = {}
         self.errors: list[ReadError] = []
         self.notices: list[ReadError] = []
+        # Module calls whose source could not be read (remote and not downloaded, local
+        # folder missing): the scan is incomplete, and says so in every report.
+        self.unread_modules: list[ReadError] = []
         self.root_values: dict[str, Any] = {}  # var name -> value (already precedence-resolved)
         self.root_raw: dict[str, str] = {}  # var name -> raw string (--var, TF_VAR_), typed later
         self.sensitivity: list[bool] = []
@@ -729,19 +732,20 @@ class ModuleInstance:
         if re.match(r"^\.\.?(/|\\|$)", source):
             folder = os.path.normpath(os.path.join(self.source.dir, source))
             if not os.path.isdir(folder):
-                ev.errors.append(ReadError(location, f"{where}: source {source!r} is not a folder"))
-                return None
+                return self._unread(location, f"{where}: source {source!r} is not a folder")
             if not files.tf_files(folder)[0]:
-                ev.errors.append(ReadError(location, f"{where}: source {source!r} has no .tf "
-                                                     "files"))
-                return None
+                return self._unread(location, f"{where}: source {source!r} has no .tf files")
             return folder
         downloaded = ev.downloaded.get(key_path)
         if downloaded and os.path.isdir(downloaded):
             return downloaded
-        ev.notices.append(ReadError(location, f"{where}: source {source!r} is not local and not "
-                                              "downloaded (run terraform init); its resources "
-                                              "were not scanned"))
+        return self._unread(location, f"{where}: source {source!r} is not local and not "
+                                      "downloaded (run terraform init)")
+
+    def _unread(self, location: str, why: str) -> None:
+        """Record a module call that was not read: never a silent gap in the scan."""
+        self.evaluation.unread_modules.append(
+            ReadError(location, f"{why}: module call not read, its resources were not scanned"))
         return None
 
     def module_value(self, name: str) -> Any:

@@ -73,9 +73,11 @@ def display_base(path: str) -> str:
 
 
 def shown(path: str, base: str) -> str:
-    """`path` relative to `base` with "/" separators, or absolute when outside it (both
-    resolved, as `root` is: a link in the path must not turn into `..`)."""
-    absolute = os.path.realpath(path)
+    """`path` relative to `base` with "/" separators, or absolute when outside it. Folders
+    are resolved, as `root` is (a linked folder must not turn into `..`); the file keeps
+    its own name (a broken link is named as the link)."""
+    absolute = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))),
+                            os.path.basename(path))
     try:
         rel = os.path.relpath(absolute, os.path.realpath(base))
     except ValueError:  # another drive (Windows)

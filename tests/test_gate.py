@@ -186,7 +186,8 @@ def test_a_baseline_of_prod_does_not_hide_a_new_failure_in_staging(tmp_path: Pat
                   "-o", "json", cwd=repo)
     assert new.code == 1, new.stdout
     statuses = {(f["resource"]["file"], f["status"]) for f in new.json()["findings"]}
-    assert statuses == {("prod/main.tf", "skipped"), ("staging/main.tf", "fail")}
+    # file names are relative to the repository root (SARIF, CLI, JSON alike)
+    assert statuses == {("infra/prod/main.tf", "skipped"), ("infra/staging/main.tf", "fail")}
 
 
 def test_an_old_baseline_is_read_with_a_notice(tmp_path: Path) -> None:

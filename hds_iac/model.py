@@ -200,6 +200,11 @@ class Resource:
     selection: Selection | None = None
     # Extra facts a single rule needs, keyed by name (kept small; prefer a facet).
     facts: dict[str, object] = field(default_factory=dict)
+    # The texts of the sensitive values of the input this resource comes from (a
+    # `sensitive` variable, a plan's `after_sensitive`): facets hold them like any value,
+    # so that the same fact gets the same verdict, and every message masks them
+    # (`hds_iac.sensitive.mask`). Filled by the adapters, never by rules.
+    sensitive: frozenset[str] = frozenset()
 
 
 # Neutral kinds. Adapters map native types onto these; rules filter on them.

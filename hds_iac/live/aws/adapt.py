@@ -779,7 +779,7 @@ class Adapter:
             self.add("bucket", "AWS::S3::Bucket", f"arn:{self.partition}:s3:::{name}",
                      region_value, stores_data=True, ids=(name,),
                      at_rest=[self._bucket_encryption(where, bucket.get("Encryption"))],
-                     flows=[self._bucket_policy(bucket.get("Policy"))],
+                     flows=[self._bucket_policy(name, bucket.get("Policy"))],
                      destinations=self._replication(bucket.get("Replication"), regions))
 
     def _bucket_encryption(self, region: str | None, config: Any) -> AtRest:
@@ -800,18 +800,13 @@ class Adapter:
         return AtRest(enabled=None, default="encrypted", customer_key=False, part=part)
 
     @staticmethod
-    def _bucket_policy(policy: Any) -> Flow:
-        name = "https-only policy"
+    def _bucket_policy(name: str, policy: Any) -> Flow:
         if not ok(policy):
-            return Flow(name, encrypted=_unknown(policy, "bucket policy not readable"))
-        if not policy:
-            return Flow(name, encrypted=False, detail="no bucket policy")
-        doc = aws_iam.load_policy(policy, "bucket policy")
-        if isinstance(doc, Unknown):
-            return Flow(name, encrypted=doc)
-        if aws_iam.denies_insecure_transport(doc):
-            return Flow(name, encrypted=True, detail="policy denies aws:SecureTransport=false")
-        return Flow(name, encrypted=False, detail="no bucket policy statement denies plain HTTP")
+            return Flow(aws_iam.HTTPS_ONLY,
+                        encrypted=_unknown(policy, "bucket policy not readable"))
+        docs = [aws_iam.load_policy(policy, "bucket policy")] if policy else []
+        return aws_iam.https_only_flow(docs, aws_iam.Bucket(name=name))
+
 
     @staticmethod
     def _replication(config: Any, regions: dict[str, Any]) -> list[Destination]:

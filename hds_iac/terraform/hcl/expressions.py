@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
@@ -49,6 +50,24 @@ class LazyObject:
 
 
 # --- Unknown helpers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class TemplateUnknown(Unknown):
+    """A string template with unknown parts (`"${aws_s3_bucket.b.arn}/*"`): still an
+    Unknown, but `shape` keeps its known text with `*` for each unknown part (`"*/*"`), so
+    that an adapter can tell a bucket's ARN from the ARN of its objects before apply."""
+
+    shape: str = ""
+
+    # Equal to the plain Unknown it refines: the shape is a hint for adapters, not a value.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Unknown):
+            return NotImplemented
+        return (self.reason, self.refs) == (other.reason, other.refs)
+
+    def __hash__(self) -> int:
+        return hash((self.reason, self.refs))
 
 
 def merge_unknowns(unknowns: Iterable[Unknown]) -> Unknown | None:
@@ -611,23 +630,31 @@ def _tpl(node, ctx, env):
         # not its text (Terraform 0.11 style, and every expression of the JSON syntax).
         return evaluate(parts[0], ctx, env)
     out: list[str] = []
+    shape: list[str] = []
     unknowns: list[Unknown] = []
     for part in parts:
         if isinstance(part, str):
             out.append(part)
+            shape.append(part)
             continue
         if part[0] == "directive":
             unknowns.append(Unknown(f"template directive {part[1]} is not evaluated"))
+            shape.append("*")
             continue
         value = evaluate(part, ctx, env)
         if isinstance(value, LazyObject):
             value = value.materialize()
         if isinstance(value, Unknown):
             unknowns.append(value)
+            shape.append("*")
             continue
-        out.append(to_str(value))
+        text = to_str(value)
+        out.append(text)
+        shape.append(text)
     merged = merge_unknowns(unknowns)
-    return merged if merged is not None else "".join(out)
+    if merged is None:
+        return "".join(out)
+    return TemplateUnknown(merged.reason, merged.refs, shape="".join(shape))
 
 
 def _var(node, ctx, env):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hds_iac.adapters.aws_selection import Chosen, add_resource
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
     as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, handles, has,
@@ -58,7 +59,6 @@ def backup_plan(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(rec, "copy", destinations=destinations)]
 
 
-_ALL_RESOURCES = {"*"}
 _TAG_PREFIX = "aws:resourcetag/"
 
 
@@ -76,8 +76,8 @@ def backup_selection(rec: TfResource, index: TfIndex) -> list[Resource]:
             if isinstance(key, str) and key.lower().startswith(_TAG_PREFIX):
                 value = as_str(equals.get("value"), "condition value", "")
                 tags[key[len(_TAG_PREFIX):]] = value
-    ids: list[Maybe[str]] = []
-    select_all, kinds = False, ()
+    chosen = Chosen()
+    ids = chosen.ids
     items = as_list(rec.values.get("resources"))
     if isinstance(items, Unknown):
         items = [items]
@@ -91,14 +91,9 @@ def backup_selection(rec: TfResource, index: TfIndex) -> list[Resource]:
                     if ident not in ids:
                         ids.append(ident)
         elif isinstance(item, str):
-            if item in _ALL_RESOURCES:
-                select_all = True
-            elif item.startswith("arn:aws:ec2:*:*:volume/*"):
-                select_all, kinds = True, ("volume",)
-            else:
-                ids.append(item)
-    selection = Selection(tags=tags, resource_ids=tuple(ids), select_all=select_all,
-                          resource_kinds=kinds)
+            add_resource(chosen, item)
+    selection = Selection(tags=tags, resource_ids=tuple(ids), select_all=chosen.select_all,
+                          resource_kinds=chosen.kinds, patterns=tuple(chosen.patterns))
     return [resource(rec, "backup-plan", selection=selection)]
 
 

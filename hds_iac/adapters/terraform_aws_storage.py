@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_iam, aws_tls
+from hds_iac.adapters.attestation import attestation
 from hds_iac.adapters.terraform import TfIndex, base_address
 from hds_iac.adapters.terraform_aws_common import (
     as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
@@ -55,6 +56,7 @@ def ebs_volume(rec: TfResource, index: TfIndex) -> list[Resource]:
     res = resource(rec, "volume", stores_data=True, region=region_of(rec, zone),
                    at_rest=[_ebs_disk(rec, index, rec.values, "volume")],
                    placement=Placement(zones=(zone,) if isinstance(zone, str) else zone))
+    res.backup = Backup(attested=attestation(res.tags, index.settings.backup_attestation_tag))
     return [res]
 
 

@@ -13,12 +13,15 @@ import datetime as dt
 from typing import Any
 
 from hds_iac.adapters import aws_iam, aws_tls
+from hds_iac.adapters.attestation import attestation
+from hds_iac.adapters.aws_selection import Chosen, add_resource
 from hds_iac.adapters.network import listener_encrypted, open_port
 from hds_iac.live.aws.collect import AccountData, Failed, ok
 from hds_iac.model import (
     AtRest, Backup, Destination, Flow, Identity, Inventory, Maybe, OpenPort, Origin, Placement,
     Resource, Selection, Sharing, Unknown,
 )
+from hds_iac.settings import Settings
 
 
 def _unknown(value: Any, what: str = "") -> Unknown:
@@ -54,7 +57,10 @@ def region_from_arn(arn: Any) -> str | None:
 
 
 class Adapter:
-    def __init__(self, data: AccountData, now: dt.datetime | None = None):
+    def __init__(self, data: AccountData, now: dt.datetime | None = None,
+                 settings: Settings | None = None):
+        # The user's settings, for the attestation tag names.
+        self.settings = settings or Settings()
         self.data = data
         self.account = data.account
         self.partition = data.partition
@@ -205,7 +211,9 @@ class Adapter:
                  placement=Placement(zones=(zone,) if zone else None),
                  backup=Backup(newest_snapshot_age_days=age,
                                snapshot_count=counts.get(vid, 0) if ok(snapshots) else
-                               _unknown(snapshots)))
+                               _unknown(snapshots),
+                               attested=attestation(_tags(vol.get("Tags")),
+                                                    self.settings.backup_attestation_tag)))
 
     def _instance(self, region: str, inst: dict, volumes: Any) -> None:
         iid = inst["InstanceId"]
@@ -636,20 +644,16 @@ class Adapter:
             key = cond.get("ConditionKey", "")
             if key.lower().startswith(prefix):
                 tags[key[len(prefix):]] = cond.get("ConditionValue", "")
-        ids: list[Maybe[str]] = []
-        select_all, kinds = False, ()
+        chosen = Chosen()
         for item in sel.get("Resources", []) or []:
-            if item == "*":
-                select_all = True
-            elif item.startswith("arn:aws:ec2:*:*:volume/*"):
-                select_all, kinds = True, ("volume",)
-            else:
-                ids.append(item)
+            if isinstance(item, str):
+                add_resource(chosen, item)
         plan_id, sel_id = answer.get("BackupPlanId", ""), answer.get("SelectionId", "")
         self.add("backup-plan", "AWS::Backup::BackupSelection",
                  self.arn("backup", region, f"backup-plan:{plan_id}/selection:{sel_id}"), region,
-                 ids=(sel_id,), selection=Selection(tags=tags, resource_ids=tuple(ids),
-                                                    select_all=select_all, resource_kinds=kinds),
+                 ids=(sel_id,), selection=Selection(
+                     tags=tags, resource_ids=tuple(chosen.ids), select_all=chosen.select_all,
+                     resource_kinds=chosen.kinds, patterns=tuple(chosen.patterns)),
                  facts={"name": sel.get("SelectionName")})
 
     def _dlm(self, region: str, data: dict[str, Any]) -> None:
@@ -732,7 +736,8 @@ class Adapter:
             rotated = row.get(f"access_key_{n}_last_rotated")
             age = _days_since(rotated, self.now)
             self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key-{n}", None,
-                     identity=Identity(key_age_days=age if age is not None else Unknown(
+                     identity=Identity(keys_can_expire=False,
+                                       key_age_days=age if age is not None else Unknown(
                          f"last rotation date {rotated!r} not readable"),
                          detail=("root user access key" if root else
                                  f"user {row.get('user')}, key {n}")
@@ -755,7 +760,8 @@ class Adapter:
             facts={"root": True})
         if summary.get("AccountAccessKeysPresent"):
             self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key", None,
-                     identity=Identity(key_age_days=Unknown("credential report not readable"),
+                     identity=Identity(keys_can_expire=False,
+                                       key_age_days=Unknown("credential report not readable"),
                                        detail="root user access key"), facts={"root": True})
 
     def _role(self, role: dict) -> None:
@@ -827,5 +833,6 @@ class Adapter:
         return out
 
 
-def to_inventory(data: AccountData, now: dt.datetime | None = None) -> Inventory:
-    return Adapter(data, now).run()
+def to_inventory(data: AccountData, now: dt.datetime | None = None,
+                 settings: Settings | None = None) -> Inventory:
+    return Adapter(data, now, settings).run()

@@ -460,7 +460,7 @@ def _verdicts(resources: list[Resource], address: str, rule_ids: list[str],
                 continue
             if verdict.resource.provider not in cat[rule_id].providers:
                 continue
-            message = cat[rule_id].message(verdict.message, "en", **verdict.params)
+            message = cat[rule_id].message(verdict.message, "en", **verdict.shown_params())
             if found is None or _RANK[verdict.status] > _RANK[found.status]:
                 found = Judgement(verdict.status, message)
         if found is not None and inventory.looked_elsewhere:

@@ -45,7 +45,7 @@ class Finding:
         return self.verdict.resource
 
     def message(self, lang: str = "en") -> str:
-        return self.meta.message(self.verdict.message, lang, **self.verdict.params)
+        return self.meta.message(self.verdict.message, lang, **self.verdict.shown_params())
 
     def as_dict(self, lang: str = "en") -> dict:
         res = self.resource
@@ -54,7 +54,8 @@ class Finding:
             "address": res.address,
             "type": res.type,
             "provider": res.provider,
-            "region": res.region if isinstance(res.region, str) else None,
+            "region": (res.region if isinstance(res.region, str)
+                       and res.region not in res.sensitive else None),
             "file": origin.file,
             "line": origin.line,
         }

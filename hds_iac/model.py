@@ -73,8 +73,10 @@ class AtRest:
     # The key is held by the client (customer-managed KMS key) rather than the provider:
     # the matrix (§13) asks the client to keep the key.
     customer_key: Maybe[bool] | None = None
-    # The user declared client-side encryption (Outscale has no API-visible encryption).
-    attested: bool = False
+    # The user's encryption attestation tag (Outscale has no API-visible encryption), as
+    # the adapter resolved it: True/False, or Unknown when the tags cannot be read (a tag
+    # from an unset variable): the part is then unknown, never a failure.
+    attested: Maybe[bool] = False
     # Which part of the resource this is about, for messages ("root_block_device").
     part: str = ""
 
@@ -124,6 +126,9 @@ class Identity:
     mfa_enforced: Maybe[bool] | None = None
     # Access keys: must expire (Outscale api access policy, AWS key age).
     key_max_age_days: Maybe[int] | None = None  # 0 means "keys never expire"
+    # False where the provider offers no expiry for access keys at all (AWS IAM): a key
+    # that never expires must then be rotated, which the message says.
+    keys_can_expire: bool = True
     key_age_days: Maybe[int] | None = None
     # The account's all-powerful identity (AWS root user): its access keys cannot be limited
     # by any policy, so it should have none (live scans count them).
@@ -144,6 +149,12 @@ class Backup:
     # newest completed one (None with snapshot_count 0: there is none).
     snapshot_count: Maybe[int] | None = None
     newest_snapshot_age_days: Maybe[int] | None = None
+    # Volumes: the user's backup attestation tag as the adapter resolved it (True/False,
+    # Unknown when the tags cannot be read), and whether the provider has backup plans or
+    # snapshot policies a scan can read (False for Outscale, which takes no backup of client
+    # data, matrix §20: only the attestation can then show a backup).
+    attested: Maybe[bool] = False
+    provider_plans: bool = True
 
 
 @dataclass
@@ -163,12 +174,24 @@ class Destination:
     provider: str | None = None  # defaults to the resource's provider
 
 
+@dataclass(frozen=True)
+class ResourcePattern:
+    """Resources selected by wildcards (`arn:aws:ec2:eu-west-3:*:volume/vol-0*`), as the
+    adapter parsed them from the provider's ARN: a kind, a region and an id pattern
+    (`fnmatch` style), so that rules match them without knowing ARNs."""
+
+    kind: str
+    region: str = "*"
+    id: str = "*"
+
+
 @dataclass
 class Selection:
     """A backup plan or snapshot policy, and what it selects."""
 
     tags: dict[str, Maybe[str]] = field(default_factory=dict)
     resource_ids: tuple[Maybe[str], ...] = ()  # ARNs, ids or Terraform addresses
+    patterns: tuple[ResourcePattern, ...] = ()
     select_all: bool = False
     resource_kinds: tuple[str, ...] = ()  # restricts tag matches ("volume")
 
@@ -200,6 +223,11 @@ class Resource:
     selection: Selection | None = None
     # Extra facts a single rule needs, keyed by name (kept small; prefer a facet).
     facts: dict[str, object] = field(default_factory=dict)
+    # The texts of the sensitive values of the input this resource comes from (a
+    # `sensitive` variable, a plan's `after_sensitive`): facets hold them like any value,
+    # so that the same fact gets the same verdict, and every message masks them
+    # (`hds_iac.sensitive.mask`). Filled by the adapters, never by rules.
+    sensitive: frozenset[str] = frozenset()
 
 
 # Neutral kinds. Adapters map native types onto these; rules filter on them.

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from hds_iac.adapters import terraform_outscale
+from hds_iac.adapters.attestation import attestation
 from hds_iac.adapters.terraform import TfIndex, to_inventory
-from hds_iac.model import AtRest, Destination, OpenPort, Resource, Sharing, Unknown
+from hds_iac.model import AtRest, Backup, Destination, OpenPort, Resource, Sharing, Unknown
 from hds_iac.terraform.records import TfConfiguration, TfResource
 
 REGION = "eu-west-2"
@@ -129,7 +130,8 @@ def test_volume_client_side_encryption_needs_attestation():
     assert got.kind == "volume" and got.stores_data
     assert got.at_rest == [AtRest(enabled=None, default="client-side", attested=False, part="volume")]
     assert got.placement.zones == ("eu-west-2a",)
-    assert got.facts == {"encryption_attested": False, "backup_attested": False}
+    assert got.backup == Backup(attested=False, provider_plans=False)
+    assert got.facts == {}
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -140,23 +142,22 @@ def test_volume_attestation_values(value, expected):
     got = one(rec("outscale_volume.v", {"tags": [{"key": ENC, "value": value},
                                                  {"key": BAK, "value": value}]}))
     assert got.at_rest[0].attested is expected
-    assert got.facts["encryption_attested"] is expected
-    assert got.facts["backup_attested"] is expected
+    assert got.backup.attested is expected
 
 
-def test_volume_unknown_attestation_is_not_a_pass():
+def test_volume_unknown_attestation_is_unknown_not_false():
     got = one(rec("outscale_volume.v", {"tags": [{"key": ENC, "value": ref("var.enc")}]}))
-    assert got.at_rest[0].attested is False
-    assert isinstance(got.facts["encryption_attested"], Unknown)
+    assert isinstance(got.at_rest[0].attested, Unknown)
+    assert got.backup.attested is False
     got = one(rec("outscale_volume.v", {"tags": ref("local.tags")}))
-    assert got.at_rest[0].attested is False
-    assert isinstance(got.facts["backup_attested"], Unknown)
+    assert isinstance(got.at_rest[0].attested, Unknown)
+    assert isinstance(got.backup.attested, Unknown)
 
 
-def test_attestation_helper_for_rules_with_a_custom_tag():
-    assert terraform_outscale.attestation({"my:enc": "on"}, "my:enc") is True
-    assert terraform_outscale.attestation({"my:enc": "on"}, ENC) is False
-    assert isinstance(terraform_outscale.attestation(Unknown("x"), ENC), Unknown)
+def test_attestation_helper_with_a_custom_tag():
+    assert attestation({"my:enc": "on"}, "my:enc") is True
+    assert attestation({"my:enc": "on"}, ENC) is False
+    assert isinstance(attestation(Unknown("x"), ENC), Unknown)
 
 
 def test_vm_zone_disks_and_no_user_data():

@@ -7,6 +7,7 @@ import pytest
 
 from hds_iac.adapters import aws_iam
 from hds_iac.model import Unknown
+from hds_iac.terraform.hcl.expressions import TemplateUnknown
 
 SELF_SERVICE = ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser",
                 "iam:ListMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"]
@@ -55,17 +56,66 @@ def test_not_an_mfa_enforcement(stmt):
     assert aws_iam.denies_without_mfa(policy(stmt)) is False
 
 
+TLS_ONLY = {"Sid": "AllowSSLRequestsOnly", "Effect": "Deny", "Principal": "*",
+            "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+BUCKET_B = aws_iam.Bucket(name="b", addresses=frozenset({"aws_s3_bucket.b"}))
+
+
+def _tls(bucket=BUCKET_B, **changes):
+    stmt = {**TLS_ONLY, **changes}
+    return aws_iam.denies_insecure_transport(policy(*[
+        {k: v for k, v in stmt.items() if v is not None}]), bucket)
+
+
 def test_tls_only_bucket_policy():
-    doc = policy({"Sid": "AllowSSLRequestsOnly", "Effect": "Deny", "Principal": "*",
-                  "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
-                  "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
-    assert aws_iam.denies_insecure_transport(doc) is True
-    doc["Statement"][0]["Principal"] = {"AWS": "*"}
-    assert aws_iam.denies_insecure_transport(doc) is True
-    doc["Statement"][0]["Principal"] = {"AWS": "arn:aws:iam::123456789012:root"}
-    assert aws_iam.denies_insecure_transport(doc) is False  # only one principal is refused
+    assert _tls() is True
+    assert _tls(Principal={"AWS": "*"}) is True
+    assert _tls(Principal={"AWS": "arn:aws:iam::123456789012:root"}) is False  # one principal
     assert aws_iam.denies_insecure_transport(policy(
-        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"})) is False
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}),
+        BUCKET_B) is False
+
+
+def test_tls_only_policy_must_deny_every_s3_action_on_the_bucket_and_its_objects():
+    # issue 9 §3: a Deny on SecureTransport=false that leaves part of the bucket open fails
+    assert _tls(Action="s3:GetObject") is False
+    assert _tls(Action=["s3:GetObject", "s3:PutObject"]) is False
+    assert _tls(Action="*") is True and _tls(Action="S3:*") is True
+    assert _tls(Action=None, NotAction="ec2:*") is True  # everything but EC2
+    assert _tls(Action=None, NotAction="s3:GetObject") is False
+    assert _tls(Resource=["arn:aws:s3:::other", "arn:aws:s3:::other/*"]) is False
+    assert _tls(Resource="arn:aws:s3:::b/*") is False  # the bucket itself stays open
+    assert _tls(Resource=["arn:aws:s3:::b", "arn:aws:s3:::b/public/*"]) is False
+    assert _tls(Resource="*") is True and _tls(Resource="arn:aws:s3:::b*") is True
+    assert _tls(Resource=None, NotResource="arn:aws:s3:::other/*") is True
+    assert _tls(Principal=None, NotPrincipal={"AWS": "arn:aws:iam::1:root"}) is False
+    assert _tls(Condition={"Bool": {"aws:SecureTransport": "false"},
+                           "StringNotEquals": {"aws:SourceVpce": "vpce-1"}}) is False
+    assert _tls(Condition={"BoolIfExists": {"aws:SecureTransport": False}}) is True
+    # two statements that together cover the bucket and its objects
+    two = policy({**TLS_ONLY, "Resource": "arn:aws:s3:::b"},
+                 {**TLS_ONLY, "Resource": "arn:aws:s3:::b/*"})
+    assert aws_iam.denies_insecure_transport(two, BUCKET_B) is True
+
+
+def test_tls_only_policy_with_unresolved_parts_is_unknown():
+    arn = Unknown("aws_s3_bucket.b.arn is known only after apply", ("aws_s3_bucket.b",))
+    objects = TemplateUnknown(arn.reason, arn.refs, shape="*/*")
+    assert _tls(Resource=[arn, objects]) is True  # [b.arn, "${b.arn}/*"] before apply
+    assert _tls(Resource=[arn, TemplateUnknown(arn.reason, arn.refs, shape="*/tmp/*")]) \
+        is False
+    other = Unknown("aws_s3_bucket.c.arn is known only after apply", ("aws_s3_bucket.c",))
+    assert _tls(Resource=[other, TemplateUnknown(other.reason, other.refs, shape="*/*")]) \
+        is False
+    unset = Unknown("var.bucket_arn has no value")
+    assert isinstance(_tls(Resource=[unset]), Unknown)
+    assert isinstance(_tls(Action=[Unknown("var.actions has no value")]), Unknown)
+    assert isinstance(_tls(Effect=Unknown("var.effect has no value")), Unknown)
+    assert isinstance(_tls(Condition={"Bool": {"aws:SecureTransport": Unknown("v")}}), Unknown)
+    nameless = aws_iam.Bucket(name=None, addresses=frozenset({"aws_s3_bucket.b"}))
+    assert isinstance(_tls(nameless), Unknown)  # bucket_prefix: the name is chosen later
+    assert _tls(nameless, Resource="*") is True
 
 
 def test_load_policy_shapes():

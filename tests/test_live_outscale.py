@@ -187,7 +187,7 @@ def test_model_facets_match_the_contract(monkeypatch: pytest.MonkeyPatch, accoun
     assert vol.kind == "volume" and vol.stores_data and vol.region == REGION
     assert vol.origin.cloud_id == "vol-0000enc1"
     assert [(a.default, a.attested) for a in vol.at_rest] == [("client-side", True)]
-    assert vol.facts["backup_attested"] is True
+    assert vol.backup.attested is True
     assert vol.backup.newest_snapshot_age_days == 0 and vol.backup.snapshot_count == 2
     plain = res["vol-00plain1"]
     assert [(a.default, a.attested) for a in plain.at_rest] == [("client-side", False)]

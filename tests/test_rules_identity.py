@@ -100,9 +100,9 @@ def test_mfa_004_trusted_env() -> None:
               policy("outscale_api_access_policy.a", trusted=True, max_days=90),
               policy("outscale_api_access_policy.b", trusted=False, max_days=0),
               policy("outscale_api_access_policy.c", trusted=Unknown("var.trusted has no value")),
-              # an AWS password policy is an account-policy too, without MFA information
-              policy("aws_iam_account_password_policy.p", provider="aws"),
-              policy("aws_other.p", provider="aws", trusted=False))
+              # a policy without an MFA switch (an AWS password policy) is not judged: the
+              # rule reads the facet, never the provider
+              policy("aws_iam_account_password_policy.p", provider="aws"))
     assert statuses(got) == {"outscale_api_access_policy.a": "pass",
                              "outscale_api_access_policy.b": "fail",
                              "outscale_api_access_policy.c": "unknown"}
@@ -113,8 +113,10 @@ def test_mfa_004_trusted_env() -> None:
 
 
 def key(address: str, provider: str = "aws", max_days=None, age=None, detail: str = "user ci"):
+    """An access key as the adapters build it: AWS IAM keys cannot be given an expiry."""
     return make("access-key", address, provider=provider,
-                identity=Identity(key_max_age_days=max_days, key_age_days=age, detail=detail))
+                identity=Identity(key_max_age_days=max_days, key_age_days=age, detail=detail,
+                                  keys_can_expire=provider != "aws"))
 
 
 def test_key_001_account_policies() -> None:

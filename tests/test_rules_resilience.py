@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from hds_iac.adapters.attestation import attestation
+from hds_iac.adapters.aws_backup import volume_pattern
 from hds_iac.model import (
     Backup, Origin, Placement, Resource, Selection, Sharing, Unknown,
 )
@@ -161,9 +163,15 @@ def test_bak_002_003_database_switches(rule_id: str, field: str) -> None:
 # --- HDS-BAK-004 volume backups ---------------------------------------------------------------
 
 
-def volume(address: str, tags=None, provider: str = "aws", region="eu-west-3", ids=()) -> Resource:
+def volume(address: str, tags=None, provider: str = "aws", region="eu-west-3", ids=(),
+           attest_tag: str = "hds-iac:backup") -> Resource:
+    """A volume as the adapters build it: the backup attestation resolved from its tags,
+    and no readable backup plans on Outscale (matrix §20)."""
+    tags = {} if tags is None else tags
     return make("volume", address, provider=provider, region=region, stores_data=True,
-                tags={} if tags is None else tags, ids=ids)
+                tags=tags, ids=ids,
+                backup=Backup(attested=attestation(tags, attest_tag),
+                              provider_plans=provider != "outscale"))
 
 
 def plan(address: str, region="eu-west-3", **selection) -> Resource:
@@ -205,7 +213,7 @@ def test_bak_004_select_all_and_wildcards() -> None:
               volume("aws_ebs_volume.a"))
     assert statuses(got) == {"aws_ebs_volume.a": "pass"}
     wildcard = plan("aws_backup_selection.w",
-                    resource_ids=("arn:aws:ec2:eu-west-3:*:volume/*",))
+                    patterns=(volume_pattern("arn:aws:ec2:eu-west-3:*:volume/*"),))
     got = run("HDS-BAK-004", wildcard, volume("aws_ebs_volume.paris"),
               volume("aws_ebs_volume.frankfurt", region="eu-central-1"))
     assert statuses(got) == {"aws_ebs_volume.paris": "pass", "aws_ebs_volume.frankfurt": "fail"}
@@ -242,7 +250,8 @@ def test_bak_004_outscale_needs_the_attestation() -> None:
     assert none.message == "unknown_no_provider_backup"
     assert "§20" in text("HDS-BAK-004", none) and "§20" in text("HDS-BAK-004", none, "fr")
     custom = run("HDS-BAK-004",
-                 volume("outscale_volume.ok", {"backup-by": "restic"}, provider="outscale"),
+                 volume("outscale_volume.ok", {"backup-by": "restic"}, provider="outscale",
+                        attest_tag="backup-by"),
                  settings=Settings(backup_attestation_tag="backup-by"))
     assert [v.status for v in custom] == ["pass"]
     assert "backup-by" in text("HDS-BAK-004", custom[0])

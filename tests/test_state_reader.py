@@ -122,7 +122,7 @@ def test_masked_corpus_values_are_strings(tmp_path):
     assert rec.values == {"id": "##id-3##", "subregion_name": "########"}
 
 
-def test_sensitive_paths_that_cannot_be_followed_hide_the_whole_attribute(tmp_path):
+def test_sensitive_paths_that_cannot_be_followed_mark_the_whole_attribute(tmp_path):
     doc = raw_state(raw_resource("outscale_vm", "vm", {
         "attributes": {"id": "i-1", "nics": [{"secret": "hidden-value"}], "other": "x"},
         "sensitive_attributes": [
@@ -133,7 +133,9 @@ def test_sensitive_paths_that_cannot_be_followed_hide_the_whole_attribute(tmp_pa
             "garbage",
         ]}))
     rec = read(write_json(tmp_path, doc)).resources[0]
-    assert rec.values["nics"] == Unknown("sensitive value")
+    # the whole of `nics` is sensitive: kept, but its secret by name is hidden
+    assert rec.values["nics"] == [{"secret": Unknown("sensitive value")}]
+    assert "nics" in rec.sensitive and rec.sensitive_texts == frozenset()
     assert "absent" not in rec.values and rec.values["other"] == "x"
     assert "hidden-value" not in repr(rec)
 
@@ -261,7 +263,9 @@ def test_show_json_corpus_style_file(tmp_path):
         provider="registry.terraform.io/hashicorp/test", sensitive_values={"ami": True})]})
     rec = read(write_json(tmp_path, doc)).resources[0]
     assert rec.provider == "test" and rec.provider_region is None
-    assert rec.values == {"id": "621124146446964903", "ami": Unknown("sensitive value")}
+    # a sensitive value the state holds is kept (judged as in code), and never printed
+    assert rec.values == {"id": "621124146446964903", "ami": "abc"}
+    assert rec.sensitive == {"ami"} and rec.sensitive_texts == {"abc"}
 
 
 def test_show_json_empty_state(tmp_path):

@@ -3,13 +3,15 @@
 The Terraform adapter (`aws_backup_selection`, `aws_dlm_lifecycle_policy`) and the live AWS
 front-end (GetBackupSelection, GetLifecyclePolicy) hand the same fields, under Terraform or
 API names, to these functions, so a selection covers the same volumes (HDS-BAK-004) however
-it was read.
+it was read. ARNs are provider knowledge, read here and never in rules: a wildcard EC2
+volume ARN (`arn:aws:ec2:eu-west-3:*:volume/vol-0*`) becomes a `ResourcePattern` (kind,
+region, id pattern), which HDS-BAK-004 matches against a volume even before apply.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
-from hds_iac.model import Maybe, Selection
+from hds_iac.model import Maybe, ResourcePattern, Selection
 
 # Backup `Conditions.StringEquals` keys that test a tag: "aws:ResourceTag/<tag>".
 TAG_CONDITION_PREFIX = "aws:resourcetag/"
@@ -32,6 +34,7 @@ def backup_selection(tags: dict[str, Maybe[str]], resources: Iterable[Maybe[str]
     `aws:ResourceTag/` string conditions) and its `Resources` (ARNs, ids, `*` or a
     wildcard ARN of every volume)."""
     ids: list[Maybe[str]] = []
+    patterns: list[ResourcePattern] = []
     select_all, kinds = False, ()
     for item in resources:
         if isinstance(item, str) and item in _ALL:
@@ -39,12 +42,25 @@ def backup_selection(tags: dict[str, Maybe[str]], resources: Iterable[Maybe[str]
             continue
         wildcard = next((k for prefix, k in _ALL_OF_KIND
                          if isinstance(item, str) and item.startswith(prefix)), None)
+        pattern = volume_pattern(item) if isinstance(item, str) else None
         if wildcard is not None:
             select_all, kinds = True, wildcard
+        elif pattern is not None:
+            patterns.append(pattern)
         elif item not in ids:
             ids.append(item)
     return Selection(tags=tags, resource_ids=tuple(ids), select_all=select_all,
-                     resource_kinds=kinds)
+                     resource_kinds=kinds, patterns=tuple(patterns))
+
+
+def volume_pattern(arn: str) -> ResourcePattern | None:
+    """`arn:aws:ec2:<region>:<account>:volume/<id>` with wildcards, as a pattern."""
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[2] == "ec2" and parts[5].startswith("volume/") \
+            and ("*" in arn or "?" in arn):
+        return ResourcePattern(kind="volume", region=parts[3] or "*",
+                               id=parts[5][len("volume/"):] or "*")
+    return None
 
 
 def dlm_kinds(types: Iterable[object]) -> tuple[str, ...]:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import Any, Iterable
 
-from hds_iac.model import Identity, Maybe, Unknown
+from hds_iac.model import Flow, Identity, Maybe, Unknown
 
 MFA_PRESENT = "aws:multifactorauthpresent"
 MFA_AGE = "aws:multifactorauthage"
@@ -117,15 +118,190 @@ def _principal_is_everyone(stmt: dict) -> bool:
     return False
 
 
-def denies_insecure_transport(policy: dict) -> bool:
-    """A statement denies every principal when `aws:SecureTransport` is false (bucket policies)."""
+@dataclass(frozen=True)
+class Bucket:
+    """The bucket a policy is attached to, as far as the source knows it: its name (None or
+    Unknown before apply when Terraform picks it), and the Terraform addresses that stand
+    for it in a policy whose ARNs are not known yet (`aws_s3_bucket.b.arn`)."""
+
+    name: Maybe[str] | None
+    addresses: frozenset[str] = frozenset()
+
+
+_S3_ARN = re.compile(r"^arn:aws[\w-]*:s3:::", re.I)
+_PARTS = frozenset({"bucket", "objects"})
+
+
+def denies_insecure_transport(policy: dict, bucket: Bucket) -> Maybe[bool]:
+    """Whether the bucket policy refuses plain HTTP for every request to the bucket.
+
+    True when Deny statements for every principal, conditioned only on
+    `aws:SecureTransport = false`, deny every S3 action (`*`, `s3:*`, or a `NotAction`
+    naming no S3 action) on the bucket and on its objects (one statement or several
+    together). A Deny of `s3:GetObject` only, on another bucket, on a prefix of the
+    objects, for one principal or narrowed by another condition leaves plain HTTP open:
+    False. Unknown when a statement that could decide it is not resolved (its effect,
+    principal, actions, condition or resources)."""
+    covered: set[str] = set()
+    doubt: Unknown | None = None
     for stmt in statements(policy):
-        if _effect(stmt) != "deny" or not _principal_is_everyone(stmt):
+        parts = _tls_deny_parts(stmt, bucket)
+        if isinstance(parts, Unknown):
+            doubt = parts if doubt is None else doubt
             continue
-        for operator, key, values in conditions(stmt):
-            if key == SECURE_TRANSPORT and _bool_test(operator) and "false" in values:
-                return True
+        covered |= parts
+        if covered >= _PARTS:
+            return True
+    return doubt if doubt is not None else False
+
+
+HTTPS_ONLY = "https-only policy"
+
+
+def https_only_flow(policies: list[Maybe[dict]], bucket: Bucket) -> Flow:
+    """The "https-only policy" flow of a bucket from its policy documents (none: no policy;
+    Unknown: a policy that could not be read). Code, plans, states and live scans all build
+    it here."""
+    if not policies:
+        return Flow(HTTPS_ONLY, encrypted=False, detail="no bucket policy")
+    doubt: Unknown | None = None
+    for doc in policies:
+        verdict = doc if isinstance(doc, Unknown) else denies_insecure_transport(doc, bucket)
+        if verdict is True:
+            return Flow(HTTPS_ONLY, encrypted=True,
+                        detail="every S3 action on the bucket and its objects is denied to "
+                               "every principal when aws:SecureTransport is false")
+        if isinstance(verdict, Unknown):
+            doubt = verdict if doubt is None else doubt
+    if doubt is not None:
+        return Flow(HTTPS_ONLY, encrypted=doubt)
+    return Flow(HTTPS_ONLY, encrypted=False,
+                detail="no statement denies every S3 action (s3:*) on the bucket and its "
+                       "objects to every principal when aws:SecureTransport is false")
+
+
+def _tls_deny_parts(stmt: dict, bucket: Bucket) -> Maybe[set[str]]:
+    """What of the bucket ("bucket", "objects") one statement closes to plain HTTP."""
+    effect = stmt.get("Effect")
+    if isinstance(effect, Unknown):
+        return Unknown(f"the effect of a bucket policy statement is not known ({effect.reason})")
+    if _effect(stmt) != "deny" or "NotPrincipal" in stmt:
+        return set()
+    for check in (_only_insecure_transport, _everyone, _every_s3_action):
+        verdict = check(stmt)
+        if verdict is not True:
+            return verdict if isinstance(verdict, Unknown) else set()
+    if "Resource" in stmt:
+        return _resources_parts(as_list(stmt.get("Resource")), bucket)
+    if "NotResource" in stmt:
+        excluded = _resources_parts(as_list(stmt.get("NotResource")), bucket)
+        return excluded if isinstance(excluded, Unknown) else set(_PARTS - excluded)
+    return set()
+
+
+def _only_insecure_transport(stmt: dict) -> Maybe[bool]:
+    """The condition is `Bool`/`BoolIfExists` `aws:SecureTransport = false` and nothing else
+    (another condition key would let plain HTTP through where it does not hold)."""
+    block = stmt.get("Condition")
+    if isinstance(block, Unknown):
+        return Unknown(f"the condition of a bucket policy statement is not known ({block.reason})")
+    if not isinstance(block, dict):
+        return False
+    found = False
+    for operator, entries in block.items():
+        if isinstance(entries, Unknown):
+            return Unknown(f"a bucket policy condition is not known ({entries.reason})")
+        if not isinstance(entries, dict):
+            return False
+        for key, values in entries.items():
+            items = as_list(values)
+            unknown = next((v for v in items if isinstance(v, Unknown)), None)
+            if isinstance(values, Unknown) or unknown is not None:
+                what = values if isinstance(values, Unknown) else unknown
+                return Unknown(f"a bucket policy condition is not known ({what.reason})")
+            texts = {str(v).lower() for v in items}
+            if str(key).lower() != SECURE_TRANSPORT or not _bool_test(str(operator).lower()) \
+                    or texts != {"false"}:
+                return False
+            found = True
+    return found
+
+
+def _everyone(stmt: dict) -> Maybe[bool]:
+    principal = stmt.get("Principal")
+    if isinstance(principal, Unknown):
+        return Unknown(f"the principal of a bucket policy statement is not known "
+                       f"({principal.reason})")
+    if isinstance(principal, dict) and isinstance(principal.get("AWS"), Unknown):
+        return Unknown(f"the principal of a bucket policy statement is not known "
+                       f"({principal['AWS'].reason})")
+    return _principal_is_everyone(stmt)
+
+
+def _every_s3_action(stmt: dict) -> Maybe[bool]:
+    if "NotAction" in stmt:
+        listed = as_list(stmt.get("NotAction"))
+        unknown = next((a for a in listed if isinstance(a, Unknown)), None)
+        if unknown is not None:
+            return Unknown(f"the actions of a bucket policy statement are not known "
+                           f"({unknown.reason})")
+        # Everything but the listed actions: every S3 action when none of them is one.
+        return not any(isinstance(a, str) and (a == "*" or a.lower().startswith("s3:"))
+                       for a in listed)
+    actions = as_list(stmt.get("Action"))
+    if any(isinstance(a, str) and a.lower() in ("*", "s3:*") for a in actions):
+        return True
+    unknown = next((a for a in actions if isinstance(a, Unknown)), None)
+    if unknown is not None:
+        return Unknown(f"the actions of a bucket policy statement are not known ({unknown.reason})")
     return False
+
+
+def _resources_parts(entries: list, bucket: Bucket) -> Maybe[set[str]]:
+    """What of the bucket a list of resource ARNs (or patterns) names."""
+    parts: set[str] = set()
+    doubt: Unknown | None = None
+    for entry in entries:
+        got = _resource_parts(entry, bucket)
+        if isinstance(got, Unknown):
+            doubt = got if doubt is None else doubt
+        else:
+            parts |= got
+    if parts >= _PARTS or doubt is None:
+        return parts
+    return doubt
+
+
+def _resource_parts(entry: Any, bucket: Bucket) -> Maybe[set[str]]:
+    if isinstance(entry, Unknown):
+        if not entry.refs:
+            return Unknown(f"a bucket policy resource is not known ({entry.reason})")
+        if not bucket.addresses & set(entry.refs):
+            return set()  # the ARN of another resource of the configuration
+        # The ARN of this bucket, not known before apply: a bare reference is the bucket,
+        # "${...arn}/*" its objects (`shape` of a template with unknown parts), anything
+        # longer only a prefix of its objects.
+        shape = _S3_ARN.sub("", getattr(entry, "shape", "") or "*")
+        return {"bucket"} if shape == "*" else {"objects"} if shape == "*/*" else set()
+    if not isinstance(entry, str):
+        return set()
+    if entry == "*":
+        return set(_PARTS)
+    if not _S3_ARN.match(entry):
+        return set()
+    pattern = _S3_ARN.sub("", entry)
+    name = bucket.name
+    if not isinstance(name, str):
+        if pattern in ("*", "*/*"):
+            return set(_PARTS) if pattern == "*" else {"objects"}
+        why = name.reason if isinstance(name, Unknown) else "Terraform chooses it at creation"
+        return Unknown(f"the bucket's name is not known ({why})")
+    parts = set()
+    if fnmatchcase(name, pattern):
+        parts.add("bucket")
+    if fnmatchcase(f"{name}/*", pattern):
+        parts.add("objects")
+    return parts
 
 
 # --- trust policies -----------------------------------------------------------------

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from hds_iac.model import Inventory, Origin, Resource, Unknown
+from hds_iac.sensitive import union
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
 
@@ -54,6 +55,9 @@ class TfIndex:
         self.records = list(records)
         # The user's settings, for the few facts that depend on them (attestation tag names).
         self.settings = settings or Settings()
+        # The sensitive texts of the whole input: a message about one resource may quote a
+        # value read from another (the zone of a subnet, the name of a linked key).
+        self.sensitive_texts = union(r.sensitive_texts for r in self.records)
         self.by_address: dict[str, TfResource] = {}
         self.by_base: dict[str, list[TfResource]] = {}  # address without instance key
         self.by_id: dict[str, TfResource] = {}
@@ -125,7 +129,11 @@ def adapt(rec: TfResource, index: TfIndex) -> list[Resource]:
     data sources and types no adapter reads). `hds-iac scan` and the checkov checks both
     adapt through here."""
     handlers = provider_handlers().get(rec.provider)
-    return handlers.adapt(rec, index) if handlers is not None else []
+    resources = handlers.adapt(rec, index) if handlers is not None else []
+    if index.sensitive_texts:
+        for resource in resources:
+            resource.sensitive = index.sensitive_texts
+    return resources
 
 
 def to_inventory(config: TfConfiguration, settings: Settings | None = None) -> Inventory:

@@ -233,8 +233,9 @@ def _render_statement(block: dict) -> Maybe[dict]:
         items = as_list(value)
         if isinstance(items, Unknown):
             return Unknown(f"a statement's {src} are unknown")
-        stmt[dst] = [i for i in items if not isinstance(i, Unknown)] + \
-            ["<unknown>" for i in items if isinstance(i, Unknown)]
+        # Unknown items stay Unknown (with their refs and shape): a bucket policy's
+        # `"${aws_s3_bucket.b.arn}/*"` still names that bucket's objects.
+        stmt[dst] = list(items)
     for src, dst in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
         principal_blocks = blocks(block.get(src), src)
         if isinstance(principal_blocks, Unknown):

@@ -116,7 +116,7 @@ def access_key(rec: TfResource, index: TfIndex) -> list[Resource]:
     # IAM access keys never expire by themselves. Only the key id is kept, never the secret.
     status = get_str(rec, "status", "Active")
     return [resource(rec, "access-key", region=None, identity=Identity(
-        key_max_age_days=0, detail=f"user {show(rec.values.get('user'))}, status {show(status)}"))]
+        key_max_age_days=0, keys_can_expire=False, detail=f"user {show(rec.values.get('user'))}, status {show(status)}"))]
 
 
 @handles("aws_iam_user_login_profile", "aws_iam_user_policy", "aws_iam_user_policy_attachment",

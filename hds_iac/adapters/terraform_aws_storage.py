@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_iam, aws_tls
-from hds_iac.adapters.terraform import TfIndex
+from hds_iac.adapters.attestation import attestation
+from hds_iac.adapters.terraform import TfIndex, base_address
 from hds_iac.adapters.terraform_aws_common import (
     as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
     has, ids_of, known_blocks, linked, of_type, policy_of, region_from_arn, region_of,
     not_in_configuration, resolve_one, resource, show, zone_of_subnet,
 )
+from hds_iac.adapters.terraform_values import fully_masked
 from hds_iac.model import AtRest, Backup, Destination, Flow, Maybe, Placement, Resource, Unknown
 from hds_iac.terraform.records import TfResource
 
@@ -54,6 +56,7 @@ def ebs_volume(rec: TfResource, index: TfIndex) -> list[Resource]:
     res = resource(rec, "volume", stores_data=True, region=region_of(rec, zone),
                    at_rest=[_ebs_disk(rec, index, rec.values, "volume")],
                    placement=Placement(zones=(zone,) if isinstance(zone, str) else zone))
+    res.backup = Backup(attested=attestation(res.tags, index.settings.backup_attestation_tag))
     return [res]
 
 
@@ -337,24 +340,19 @@ def _bucket_encryption(rec: TfResource, index: TfIndex) -> AtRest:
 
 
 def _bucket_https_only(rec: TfResource, index: TfIndex) -> Flow:
-    name = "https-only policy"
     policies = _bucket_side(index, rec, ("aws_s3_bucket_policy",))
     values = [p.values.get("policy") for p in policies]
     inline = rec.values.get("policy")
     if inline not in (None, "") and not (isinstance(inline, Unknown) and not inline.refs
                                          and rec.source == "plan"):
         values.append(inline)
-    unknown = None
-    for value in values:
-        doc = policy_of(index, value, "bucket policy")
-        if isinstance(doc, Unknown):
-            unknown = doc if unknown is None else unknown
-        elif aws_iam.denies_insecure_transport(doc):
-            return Flow(name, encrypted=True, detail="policy denies aws:SecureTransport=false")
-    if unknown is not None:
-        return Flow(name, encrypted=unknown)
-    return Flow(name, encrypted=False, detail="no bucket policy statement denies plain HTTP"
-                if values else "no bucket policy")
+    name = rec.values.get("bucket")
+    bucket = aws_iam.Bucket(
+        name=name if isinstance(name, Unknown) or (isinstance(name, str) and name
+                                                   and not fully_masked(name)) else None,
+        addresses=frozenset({rec.address, base_address(rec.address)}))
+    return aws_iam.https_only_flow(
+        [policy_of(index, value, "bucket policy") for value in values], bucket)
 
 
 def _bucket_region(index: TfIndex, value: Any) -> Maybe[str]:

@@ -7,7 +7,7 @@ others (nets, subnets) map to nothing. What is special about Outscale:
   `AtRest(enabled=None, default="client-side")`, and only the user's attestation tag
   (`Settings.encryption_attestation_tag`) can make them pass.
 - Outscale takes no automatic backup (matrix §20): volumes carry the backup attestation in
-  `facts["backup_attested"]`.
+  `Backup.attested`, with `Backup.provider_plans=False` (`hds_iac.adapters.attestation`).
 - Tags are `tags { key = .., value = .. }` blocks (a list of {key, value}).
 - States written by the corpus tooling mask ids and some values (`########`, `##id-3##`):
   a masked value is never taken for a real one, but masked ids (`##id-3##`) are stable inside
@@ -20,6 +20,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from hds_iac.adapters.attestation import any_attested, attestation
 from hds_iac.adapters.network import listener_encrypted, open_port
 from hds_iac.adapters.terraform import Handlers, TfIndex, origin_of
 from hds_iac.adapters.terraform_values import (
@@ -27,14 +28,14 @@ from hds_iac.adapters.terraform_values import (
     resolve_all, resolve_one, show,
 )
 from hds_iac.model import (
-    AtRest, Destination, Flow, Identity, Maybe, OpenPort, Placement, Resource, Sharing, Unknown,
+    AtRest, Backup, Destination, Flow, Identity, Maybe, OpenPort, Placement, Resource, Sharing,
+    Unknown,
 )
 from hds_iac.terraform.records import TfResource
 
 PROVIDER = "outscale"
 _SUBREGION = re.compile(r"^([a-z]+(?:-[a-z]+)*-\d+)[a-z]$")
 _REGION = re.compile(r"^[a-z]+(?:-[a-z]+)*-\d+$")
-_FALSE_WORDS = {"false", "no", "0"}
 
 USER_MFA_UNKNOWN = ("Outscale EIM users have no API-visible MFA setting; the account's API access "
                     "policy (require_trusted_env) is what enforces MFA")
@@ -142,32 +143,6 @@ def tags_of(rec: TfResource, values: dict | None = None) -> Maybe[dict[str, Any]
     return out
 
 
-def attestation(tags: Maybe[dict[str, Any]], tag: str) -> Maybe[bool]:
-    """Whether `tags` carry the attestation `tag`: any non-empty value other than
-    false/no/0 counts. Rules with a configured tag name can call this on `Resource.tags`."""
-    if isinstance(tags, Unknown):
-        return tags
-    if tag not in tags:
-        return False
-    value = tags[tag]
-    if isinstance(value, Unknown):
-        return Unknown(f"the value of tag {tag} is unknown")
-    if not isinstance(value, str):
-        return Unknown(f"unexpected value for tag {tag}")
-    text = value.strip().lower()
-    return bool(text) and text not in _FALSE_WORDS
-
-
-def _attested(*values: Maybe[bool]) -> Maybe[bool]:
-    """True when any attestation is; else the first Unknown; else False."""
-    if any(v is True for v in values):
-        return True
-    for v in values:
-        if isinstance(v, Unknown):
-            return v
-    return False
-
-
 # --- regions, zones, links ------------------------------------------------------------------
 
 
@@ -265,7 +240,7 @@ def resource(rec: TfResource, kind: str, *, region: Any, id_key: str | None = No
 
 
 def _client_side(part: str, attested: Maybe[bool]) -> AtRest:
-    return AtRest(enabled=None, default="client-side", attested=attested is True, part=part)
+    return AtRest(enabled=None, default="client-side", attested=attested, part=part)
 
 
 def volume(rec: TfResource, index: TfIndex) -> list[Resource]:
@@ -278,7 +253,8 @@ def volume(rec: TfResource, index: TfIndex) -> list[Resource]:
         stores_data=True,
         at_rest=[_client_side("volume", encryption)],
         placement=Placement(zones=(zone,) if isinstance(zone, str) else zone),
-        facts={"encryption_attested": encryption, "backup_attested": backup},
+        # Outscale takes no backup of client data and has no backup-plan resource (§20).
+        backup=Backup(attested=backup, provider_plans=False),
     )]
 
 
@@ -328,7 +304,7 @@ def _vm_disks(rec: TfResource, vm_attested: Maybe[bool], tag: str) -> list[AtRes
         device = mapping.get("device_name")
         device = device if isinstance(device, str) and device else "?"
         disk_tag = attestation(tags_of(rec, bsus[0]), tag)
-        attested = _attested(vm_attested, disk_tag)
+        attested = any_attested(vm_attested, disk_tag)
         if device == root_name:
             found_root = True
             disks.append(_client_side(f"boot disk {device}", attested))
@@ -348,8 +324,6 @@ def vm(rec: TfResource, index: TfIndex) -> list[Resource]:
         rec, "instance", region=region_of(rec, zone), id_key="vm_id", tags=tags,
         stores_data=True, at_rest=_vm_disks(rec, encryption, index.settings.encryption_attestation_tag),
         placement=Placement(zones=(zone,) if isinstance(zone, str) else zone, standalone=True),
-        facts={"encryption_attested": encryption,
-               "backup_attested": attestation(tags, index.settings.backup_attestation_tag)},
     )]
 
 

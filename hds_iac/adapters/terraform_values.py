@@ -13,6 +13,7 @@ from typing import Any
 
 from hds_iac.adapters.terraform import TfIndex, base_address
 from hds_iac.model import Maybe, Unknown
+from hds_iac.terraform.jsonfile import SENSITIVE
 from hds_iac.terraform.records import TfResource
 
 # --- typed reads --------------------------------------------------------------------
@@ -27,7 +28,8 @@ def fully_masked(value: Any) -> bool:
 def computed_default(rec: TfResource, value: Any) -> bool:
     """In a plan, an Optional+Computed attribute the configuration omits shows up as
     "known after apply" with no reference: it is the default, not a real unknown."""
-    return rec.source == "plan" and isinstance(value, Unknown) and not value.refs
+    return (rec.source == "plan" and isinstance(value, Unknown) and not value.refs
+            and value.reason != SENSITIVE)
 
 
 def as_bool(value: Any, name: str, default: Maybe[bool] | None = None) -> Maybe[bool] | None:

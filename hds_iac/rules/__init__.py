@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from hds_iac.model import Inventory, Resource
+from hds_iac.sensitive import mask
 from hds_iac.settings import Settings
 
 STATUSES = ("pass", "fail", "unknown")
@@ -27,6 +28,15 @@ class Verdict:
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"bad status {self.status!r}")
+
+    def shown_params(self) -> dict[str, object]:
+        """The params as a message may print them: every sensitive input value masked
+        (`Resource.sensitive`), whatever the rule put in them. Every renderer of a
+        verdict's message goes through here."""
+        secrets = self.resource.sensitive
+        if not secrets:
+            return self.params
+        return {key: mask(str(value), secrets) for key, value in self.params.items()}
 
 
 RuleFunc = Callable[[Inventory, Settings], Iterable[Verdict]]

@@ -32,8 +32,10 @@ def judge(res: Resource, part: AtRest, inventory: Inventory) -> Outcome:
     if part.enabled is False:
         return Outcome("fail", label, "configured")
     # The configuration is silent: the provider's default decides.
-    if part.attested:
+    if part.attested is True:
         return Outcome("pass", label, "attested")
+    if isinstance(part.attested, Unknown):
+        return Outcome("unknown", label, "attested", part.attested.reason)
     if part.default == "encrypted":
         return Outcome("pass", label, "service-default")
     if part.default == "account-default":

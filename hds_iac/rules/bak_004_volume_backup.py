@@ -4,55 +4,38 @@ Volumes hold the databases and files that applications run on machines: without 
 plan (AWS Backup) or a snapshot policy (Data Lifecycle Manager), a failed disk, a deleted
 volume or a ransomware leaves nothing to restore (HDS EXI 05 A and G; ISO 27001 8.13).
 
-Outscale takes no automatic backup of client data and leaves the client sole master of
-its backups (responsibility matrix §20), and it has no backup-plan resource to read: an
-Outscale volume passes only when the user attests its backup with the backup attestation
-tag (`hds-iac:backup` by default); otherwise the rule cannot know and says so.
+Where the provider has no backup plan to read (`Backup.provider_plans` False: Outscale
+takes no automatic backup of client data and leaves the client sole master of its
+backups, responsibility matrix §20), a volume passes only when the user attests its
+backup with the backup attestation tag (`hds-iac:backup` by default, resolved by the
+adapters into `Backup.attested`); otherwise the rule cannot know and says so. Tags that
+cannot be read make the attestation unknown, as for HDS-ENC-001.
 """
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
 from typing import Iterator
 
-from hds_iac.model import Inventory, Maybe, Resource, Selection, Unknown
+from hds_iac.model import Backup, Inventory, Maybe, Resource, ResourcePattern, Selection, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._provider_names import provider_name
 from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
-# Providers that take no automatic backup and offer no backup-plan resource in Terraform.
-_NO_PROVIDER_BACKUP = frozenset({"outscale"})
-_FALSE_WORDS = frozenset({"false", "no", "0"})
-
-
-def attested(res: Resource, tag: str) -> Maybe[bool]:
-    """Whether the volume carries the backup attestation tag with a meaningful value."""
-    tags = res.tags
-    if isinstance(tags, Unknown):
-        return tags
-    if tag not in tags:
-        return False
-    value = tags[tag]
-    if isinstance(value, Unknown):
-        return Unknown(f"the value of tag {tag} is not known")
-    text = str(value).strip().lower()
-    return bool(text) and text not in _FALSE_WORDS
-
-
 def _id_matches(pattern: str, vol: Resource) -> bool:
     names = (vol.address, *vol.ids)
     if "*" not in pattern and "?" not in pattern:
         return any(pattern == n or pattern.endswith(("/" + n, ":" + n)) for n in names)
-    if any(fnmatchcase(n, pattern) for n in names):
-        return True
-    # arn:aws:ec2:<region>:<account>:volume/<id> with wildcards, against a volume whose ARN
-    # is not known before apply: the region and the id pattern decide.
-    parts = pattern.split(":", 5)
-    if len(parts) == 6 and parts[2] == "ec2" and parts[5].startswith("volume/"):
-        region_ok = isinstance(vol.region, str) and fnmatchcase(vol.region, parts[3] or "*")
-        id_pattern = parts[5][len("volume/"):]
-        return region_ok and (id_pattern == "*" or any(fnmatchcase(i, id_pattern) for i in vol.ids))
-    return False
+    return any(fnmatchcase(n, pattern) for n in names)
+
+
+def _pattern_matches(pattern: ResourcePattern, vol: Resource) -> bool:
+    """A wildcard selection the adapter parsed (kind, region, id): the volume's ARN may not
+    be known before apply, its region and ids decide."""
+    if pattern.kind != vol.kind:
+        return False
+    region_ok = isinstance(vol.region, str) and fnmatchcase(vol.region, pattern.region)
+    return region_ok and (pattern.id == "*" or any(fnmatchcase(i, pattern.id) for i in vol.ids))
 
 
 def selects(selection: Selection, vol: Resource) -> Maybe[bool]:
@@ -64,6 +47,8 @@ def selects(selection: Selection, vol: Resource) -> Maybe[bool]:
             doubt = ident if doubt is None else doubt
         elif _id_matches(ident, vol):
             return True
+    if any(_pattern_matches(p, vol) for p in selection.patterns):
+        return True
     if selection.resource_kinds and "volume" not in selection.resource_kinds:
         return False if doubt is None else doubt
     if selection.select_all:
@@ -119,8 +104,9 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     tag = settings.backup_attestation_tag
     plans = inventory.of_kind("backup-plan")
     for vol in inventory.of_kind("volume"):
-        claim = attested(vol, tag)
-        if vol.provider in _NO_PROVIDER_BACKUP:
+        backup = vol.backup or Backup()
+        claim = backup.attested
+        if not backup.provider_plans:
             if claim is True:
                 yield Verdict(vol, "pass", "pass_attested", {"tag": tag})
             elif isinstance(claim, Unknown):

@@ -43,7 +43,8 @@ def _judge(res: Resource, settings: Settings) -> Verdict | None:
             return Verdict(res, "fail", "fail_policy_long", params)
         return Verdict(res, "pass", "pass_policy", params)
     if lifetime == 0:
-        key = "fail_aws_never" if res.provider == "aws" else "fail_key_never"
+        # Where keys cannot be given an expiry at all (AWS IAM), the message says to rotate.
+        key = "fail_key_never" if ident.keys_can_expire else "fail_aws_never"
         return Verdict(res, "fail", key, params)
     if lifetime > limit:
         return Verdict(res, "fail", "fail_key_long", params)

@@ -19,9 +19,9 @@ from hds_iac.settings import Settings
 @rule("HDS-MFA-004")
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("account-policy"):
-        # Only Outscale's API access policy carries this switch (an AWS password policy is
-        # also an account-policy, without MFA information).
-        if res.provider != "outscale" or res.identity is None:
+        # Only an account policy that carries an MFA switch (Outscale's API access policy)
+        # has `mfa_enforced`; others (a password policy) leave it None and are not judged.
+        if res.identity is None:
             continue
         verdict = flag_verdict(res, res.identity.mfa_enforced, detail=res.identity.detail)
         if verdict is not None:

@@ -26,11 +26,14 @@ import re
 from typing import Any, Iterator
 
 from hds_iac.model import Unknown
+from hds_iac.sensitive import SECRET_NAME, SECRET_TYPE
+from hds_iac.sensitive import texts as sensitive_texts
 from hds_iac.terraform.records import ReadError, TfConfiguration
 
 __all__ = ["read_json_input", "looks_like_json_input"]
 
 SENSITIVE = "sensitive value"
+_MAX_SENSITIVE_DEPTH = 64
 STATE_REGION = "a state file does not record the provider region"
 
 # Providers whose configuration carries a region (the attribute the region lives in).
@@ -378,17 +381,28 @@ def state_region(ptype: str) -> Unknown | None:
     return Unknown(STATE_REGION) if ptype in REGIONAL_PROVIDERS else None
 
 
-def mask_sensitive(values: Any, marks: Any, path: str, names: set[str]) -> Any:
-    """`values` with every part that `marks` flags (true, or a nested structure of
-    flags as in `after_sensitive`/`sensitive_values`) replaced by Unknown("sensitive
-    value"). The flagged top-level names and dotted paths are added to `names`."""
+def note_sensitive(rtype: str, values: dict, marks: Any, names: set[str],
+                   found: set[str]) -> dict:
+    """`mask_sensitive` for one record of type `rtype`, `marks` being a structure of flags
+    or `true` for the whole object. The sensitive values of a secret type
+    (`random_password`, `tls_private_key`...) are all hidden: nothing reads them."""
     if marks is True:
-        if path:
-            names.add(path)
-            names.add(path.split(".", 1)[0])
-        if isinstance(values, Unknown):
-            return values
-        return Unknown(SENSITIVE)
+        marks = {key: True for key in values}
+    if not isinstance(marks, dict):
+        return values
+    return mask_sensitive(values, marks, "", names, found, hide=bool(SECRET_TYPE.search(rtype)))
+
+
+def mask_sensitive(values: Any, marks: Any, path: str, names: set[str],
+                   found: set[str], hide: bool = False) -> Any:
+    """`values` with what `marks` flags (true, or a nested structure of flags as in
+    `after_sensitive`/`sensitive_values`) noted as sensitive: the flagged top-level names
+    and dotted paths are added to `names`, the texts of the flagged values to `found`.
+    A flagged value is kept, to be judged like the same value in code (`hds_iac.sensitive`
+    masks it in every message), unless its name says it is a secret (passwords, tokens,
+    `user_data`: no rule reads them) or it is absent: then it is Unknown("sensitive value")."""
+    if marks is True:
+        return _flagged(values, path, names, found, hide)
     if isinstance(marks, dict) and isinstance(values, dict):
         out = dict(values)
         for key, mark in marks.items():
@@ -396,7 +410,7 @@ def mask_sensitive(values: Any, marks: Any, path: str, names: set[str]) -> Any:
                 continue
             sub = f"{path}.{key}" if path else str(key)
             if key in out:
-                out[key] = mask_sensitive(out[key], mark, sub, names)
+                out[key] = mask_sensitive(out[key], mark, sub, names, found, hide)
             elif mark is True:  # a sensitive value the file leaves out
                 out[key] = Unknown(SENSITIVE)
                 names.add(sub)
@@ -406,14 +420,38 @@ def mask_sensitive(values: Any, marks: Any, path: str, names: set[str]) -> Any:
         out_list = list(values)
         for i, mark in enumerate(marks[:len(out_list)]):
             if any_true(mark):
-                out_list[i] = mask_sensitive(out_list[i], mark, path, names)
+                out_list[i] = mask_sensitive(out_list[i], mark, path, names, found, hide)
         return out_list
     if any_true(marks) and path:
-        # A shape we cannot follow (a mark structure for a scalar): hide the whole value.
+        # A shape we cannot follow (a mark structure for a scalar): the whole value is sensitive.
+        return _flagged(values, path, names, found, hide)
+    return values
+
+
+def _flagged(value: Any, path: str, names: set[str], found: set[str], hide: bool) -> Any:
+    """One value the input marks sensitive, at `path` ("" for the whole object)."""
+    if path:
         names.add(path)
         names.add(path.split(".", 1)[0])
+    if hide:
+        return value if isinstance(value, Unknown) else Unknown(SENSITIVE)
+    kept = _without_secrets(value, path)
+    found |= sensitive_texts(kept)
+    return kept
+
+
+def _without_secrets(value: Any, path: str, depth: int = 0) -> Any:
+    """`value` with the parts whose name says they are secrets made Unknown (too deep a
+    structure is hidden whole rather than walked)."""
+    if isinstance(value, Unknown):
+        return value
+    if SECRET_NAME.search(path) or depth > _MAX_SENSITIVE_DEPTH:
         return Unknown(SENSITIVE)
-    return values
+    if isinstance(value, dict):
+        return {k: _without_secrets(v, f"{path}.{k}", depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_secrets(v, path, depth + 1) for v in value]
+    return value
 
 
 def any_true(marks: Any) -> bool:
@@ -425,9 +463,3 @@ def any_true(marks: Any) -> bool:
     if isinstance(marks, list):
         return any(any_true(m) for m in marks)
     return False
-
-
-def mask_all(values: dict, names: set[str]) -> dict:
-    """A whole object marked sensitive (`sensitive_values: true`): hide every value."""
-    names.update(str(k) for k in values)
-    return {k: v if isinstance(v, Unknown) else Unknown(SENSITIVE) for k, v in values.items()}

@@ -6,8 +6,11 @@ has one (else the `planned_values` values). What the plan marks in `after_unknow
 `Unknown("known after apply")` with `refs` taken from the `configuration` expression of
 that attribute (resources and data sources only, module path prefixed), so adapters can
 still link a VM to its subnet before the subnet exists. Sensitive values
-(`after_sensitive`, `sensitive_values`) are replaced by `Unknown("sensitive value")` and
-their names listed in `TfResource.sensitive`.
+(`after_sensitive`, `sensitive_values`) are kept when the plan holds them (a sensitive
+retention of 30 days is judged as 30 days, as in code), their names listed in
+`TfResource.sensitive` and their texts in `TfResource.sensitive_texts` so that no message
+prints them; absent ones and secrets by name (passwords, `user_data`) are
+`Unknown("sensitive value")`.
 
 Resources the plan deletes (`actions == ["delete"]`) are left out: they will not exist
 after apply. Deposed objects (create-before-destroy leftovers) are left out too.
@@ -30,8 +33,7 @@ from hds_iac.terraform.jsonfile import (
     arr,
     build_address,
     json_type,
-    mask_all,
-    mask_sensitive,
+    note_sensitive,
     obj,
     provider_type,
     split_address,
@@ -167,11 +169,9 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
                                 lambda expr: expression_refs(expr, module, cfg))
         values = merged if isinstance(merged, dict) else values
     names: set[str] = set()
+    texts: set[str] = set()
     for marks in (change.get("after_sensitive"), res.get("sensitive_values")):
-        if isinstance(marks, dict):
-            values = mask_sensitive(values, marks, "", names)
-        elif marks is True:
-            values = mask_all(values, names)
+        values = note_sensitive(rtype, values, marks, names, texts)
 
     ptype = provider_type(res.get("provider_name") or (rc or {}).get("provider_name"), rtype)
     region, config_id = regions.for_resource(module, decl.get("provider_config_key"), ptype)
@@ -181,7 +181,7 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
     return TfResource(
         address=address, mode=mode, type=rtype, name=name, provider=ptype,
         provider_region=region, values=values, source="plan", file=display_path, line=None,
-        module=module, sensitive=frozenset(names),
+        module=module, sensitive=frozenset(names), sensitive_texts=frozenset(texts),
     )
 
 

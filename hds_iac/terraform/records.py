@@ -38,6 +38,9 @@ class TfResource:
     module: str = ""  # "module.db" (empty at root)
     # Attribute names whose values are sensitive: never printed.
     sensitive: frozenset[str] = frozenset()
+    # The texts of the sensitive values kept in `values` (`hds_iac.sensitive.texts`): they
+    # are judged like any value and masked in every message.
+    sensitive_texts: frozenset[str] = frozenset()
 
 
 @dataclass

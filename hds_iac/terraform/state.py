@@ -11,22 +11,21 @@ Two shapes:
 A state records ids, ARNs and zones but not the region of the provider configuration:
 for providers that have regions, a raw state's region is the one the zones and ARNs of the
 resources of the same provider configuration prove (`region_evidence`), else
-`Unknown("a state file does not record the provider region")`. Sensitive
-attributes become `Unknown("sensitive value")`. Deposed objects are left out.
+`Unknown("a state file does not record the provider region")`. Sensitive attributes are
+kept and judged as in a plan (`jsonfile.mask_sensitive`: texts recorded so that no message
+prints them; secrets by name become `Unknown("sensitive value")`). Deposed objects are
+left out.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from hds_iac.model import Unknown
 from hds_iac.terraform.jsonfile import (
-    SENSITIVE,
     Problems,
     arr,
     build_address,
     json_type,
-    mask_all,
-    mask_sensitive,
+    note_sensitive,
     obj,
     provider_type,
     split_address,
@@ -79,7 +78,9 @@ def read_state(doc: dict, display_path: str) -> TfConfiguration:
                                  "an object")
                 values = {}
             names: set[str] = set()
-            values = _mask_state_sensitive(values, inst.get("sensitive_attributes"), names)
+            texts: set[str] = set()
+            values = _mask_state_sensitive(rtype, values, inst.get("sensitive_attributes"),
+                                           names, texts)
             if region is not None:
                 # resources naming the same provider configuration share its region
                 evidence.note(str(res.get("provider")), address, values,
@@ -88,6 +89,7 @@ def read_state(doc: dict, display_path: str) -> TfConfiguration:
                 address=address, mode=mode, type=rtype, name=name, provider=ptype,
                 provider_region=region, values=values, source="state", file=display_path,
                 line=None, module=module, sensitive=frozenset(names),
+                sensitive_texts=frozenset(texts),
             ))
     evidence.apply(config.resources)
     config.errors = problems.errors()
@@ -124,10 +126,8 @@ def read_show_state(doc: dict, display_path: str) -> TfConfiguration:
                 problems.add(f"{address}: values are {json_type(values)}, expected an object")
             values = {}
         names: set[str] = set()
-        if isinstance(res.get("sensitive_values"), dict):
-            values = mask_sensitive(values, res["sensitive_values"], "", names)
-        elif res.get("sensitive_values") is True:
-            values = mask_all(values, names)
+        texts: set[str] = set()
+        values = note_sensitive(rtype, values, res.get("sensitive_values"), names, texts)
         ptype = provider_type(res.get("provider_name"), rtype)
         # No inference here: `show -json` names a resource's provider, not its provider
         # configuration, so a London alias could take the region a Paris zone proves.
@@ -135,6 +135,7 @@ def read_show_state(doc: dict, display_path: str) -> TfConfiguration:
             address=address, mode=mode, type=rtype, name=name, provider=ptype,
             provider_region=state_region(ptype), values=values, source="state",
             file=display_path, line=None, module=module, sensitive=frozenset(names),
+            sensitive_texts=frozenset(texts),
         ))
     config.errors = problems.errors()
     return config
@@ -143,29 +144,26 @@ def read_show_state(doc: dict, display_path: str) -> TfConfiguration:
 # --- sensitive_attributes ---------------------------------------------------------------
 
 
-def _mask_state_sensitive(values: dict, marks: Any, names: set[str]) -> dict:
-    """Mask the paths of a format-4 `sensitive_attributes` list (each path a list of
+def _mask_state_sensitive(rtype: str, values: dict, marks: Any, names: set[str],
+                          texts: set[str]) -> dict:
+    """Note the paths of a format-4 `sensitive_attributes` list (each path a list of
     steps `{"type": "get_attr", "value": "password"}` / `{"type": "index", "value":
-    {"value": 0, "type": "number"}}`); a `sensitive_values`-like object is accepted too."""
+    {"value": 0, "type": "number"}}`) as sensitive, as `mask_sensitive` does for a
+    `sensitive_values`-like object (also accepted here): kept and their texts recorded,
+    secrets by name hidden. A path that cannot be followed makes its whole top-level
+    attribute sensitive."""
     if isinstance(marks, dict):
-        return mask_sensitive(values, marks, "", names)
+        return note_sensitive(rtype, values, marks, names, texts)
     if not isinstance(marks, list) or not marks:
         return values
-    out = dict(values)
+    tree: dict = {}
     for path in marks:
         steps = path if isinstance(path, list) else [path]
         keys = [_step_key(s) for s in steps]
-        if not keys or not isinstance(keys[0], str):
+        if not keys or not isinstance(keys[0], str) or keys[0] not in values:
             continue
-        top = keys[0]
-        if top not in out:
-            continue
-        names.add(top)
-        dotted = ".".join(k for k in keys if isinstance(k, str))
-        names.add(dotted)
-        if not _mask_at(out, keys):
-            out[top] = Unknown(SENSITIVE)  # a path we cannot follow: hide the whole value
-    return out
+        _mark_path(tree, keys, values)
+    return note_sensitive(rtype, values, tree, names, texts)
 
 
 def _step_key(step: Any) -> Any:
@@ -180,31 +178,31 @@ def _step_key(step: Any) -> Any:
     return None
 
 
-def _mask_at(container: Any, keys: list[Any]) -> bool:
-    """Replace the value at `keys` in `container` (in place, copying on the way)."""
-    if any(k is None for k in keys):
-        return False
-    node = container
+def _mark_path(tree: dict, keys: list[Any], values: dict) -> None:
+    """Add one path to a `sensitive_values`-like structure of marks (maps for objects and
+    maps, lists for lists); a path that does not follow `values` marks its top level."""
+    node: Any = values
+    for key in keys:
+        if isinstance(node, dict) and isinstance(key, str) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            tree[keys[0]] = True
+            return
+    marks: Any = tree
+    node = values
     for depth, key in enumerate(keys):
         last = depth == len(keys) - 1
-        if isinstance(node, dict) and isinstance(key, str) and key in node:
-            if last:
-                node[key] = Unknown(SENSITIVE)
-                return True
-            child = node[key]
-            if isinstance(child, (dict, list)):
-                child = dict(child) if isinstance(child, dict) else list(child)
-                node[key] = child
-            node = child
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
-            if last:
-                node[key] = Unknown(SENSITIVE)
-                return True
-            child = node[key]
-            if isinstance(child, (dict, list)):
-                child = dict(child) if isinstance(child, dict) else list(child)
-                node[key] = child
-            node = child
+        child = node[key]
+        current = marks.get(key) if isinstance(marks, dict) else marks[key]
+        if current is True:
+            return  # already marked whole
+        if last:
+            new: Any = True
+        elif isinstance(current, (dict, list)):
+            new = current
         else:
-            return isinstance(node, Unknown)  # already hidden
-    return False
+            new = {} if isinstance(child, dict) else [None] * len(child)
+        marks[key] = new
+        marks, node = new, child

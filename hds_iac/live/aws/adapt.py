@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from hds_iac.adapters import aws_backup, aws_iam, aws_tls
+from hds_iac.adapters.attestation import attestation
 from hds_iac.adapters.aws_names import region_from_arn
 from hds_iac.adapters.network import listener_encrypted, open_port
 from hds_iac.live.aws.collect import SERVICES, AccountData, Failed, feeds, ok, service_feeds
@@ -21,6 +22,7 @@ from hds_iac.model import (
     AtRest, Backup, Destination, Flow, Identity, Inventory, Maybe, OpenPort, Origin, Placement,
     ReadGap, Resource, Sharing, Unknown,
 )
+from hds_iac.settings import Settings
 
 
 def _unknown(value: Any, what: str = "") -> Unknown:
@@ -71,7 +73,10 @@ def read_gaps(data: AccountData) -> list[ReadGap]:
 
 
 class Adapter:
-    def __init__(self, data: AccountData, now: dt.datetime | None = None):
+    def __init__(self, data: AccountData, now: dt.datetime | None = None,
+                 settings: Settings | None = None):
+        # The user's settings, for the attestation tag names.
+        self.settings = settings or Settings()
         self.data = data
         self.account = data.account
         self.partition = data.partition
@@ -223,7 +228,9 @@ class Adapter:
                  placement=Placement(zones=(zone,) if zone else None),
                  backup=Backup(newest_snapshot_age_days=age,
                                snapshot_count=counts.get(vid, 0) if ok(snapshots) else
-                               _unknown(snapshots)))
+                               _unknown(snapshots),
+                               attested=attestation(_tags(vol.get("Tags")),
+                                                    self.settings.backup_attestation_tag)))
 
     def _instance(self, region: str, inst: dict, volumes: Any) -> None:
         iid = inst["InstanceId"]
@@ -736,7 +743,8 @@ class Adapter:
             rotated = row.get(f"access_key_{n}_last_rotated")
             age = _days_since(rotated, self.now)
             self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key-{n}", None,
-                     identity=Identity(key_age_days=age if age is not None else Unknown(
+                     identity=Identity(keys_can_expire=False,
+                                       key_age_days=age if age is not None else Unknown(
                          f"last rotation date {rotated!r} not readable"),
                          detail=("root user access key" if root else
                                  f"user {row.get('user')}, key {n}")
@@ -759,7 +767,8 @@ class Adapter:
             facts={"root": True})
         if summary.get("AccountAccessKeysPresent"):
             self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key", None,
-                     identity=Identity(key_age_days=Unknown("credential report not readable"),
+                     identity=Identity(keys_can_expire=False,
+                                       key_age_days=Unknown("credential report not readable"),
                                        detail="root user access key"), facts={"root": True})
 
     def _role(self, role: dict) -> None:
@@ -783,7 +792,7 @@ class Adapter:
             self.add("bucket", "AWS::S3::Bucket", f"arn:{self.partition}:s3:::{name}",
                      region_value, stores_data=True, ids=(name,),
                      at_rest=[self._bucket_encryption(where, bucket.get("Encryption"))],
-                     flows=[self._bucket_policy(bucket.get("Policy"))],
+                     flows=[self._bucket_policy(name, bucket.get("Policy"))],
                      destinations=self._replication(bucket.get("Replication"), regions))
 
     def _bucket_encryption(self, region: str | None, config: Any) -> AtRest:
@@ -804,18 +813,13 @@ class Adapter:
         return AtRest(enabled=None, default="encrypted", customer_key=False, part=part)
 
     @staticmethod
-    def _bucket_policy(policy: Any) -> Flow:
-        name = "https-only policy"
+    def _bucket_policy(name: str, policy: Any) -> Flow:
         if not ok(policy):
-            return Flow(name, encrypted=_unknown(policy, "bucket policy not readable"))
-        if not policy:
-            return Flow(name, encrypted=False, detail="no bucket policy")
-        doc = aws_iam.load_policy(policy, "bucket policy")
-        if isinstance(doc, Unknown):
-            return Flow(name, encrypted=doc)
-        if aws_iam.denies_insecure_transport(doc):
-            return Flow(name, encrypted=True, detail="policy denies aws:SecureTransport=false")
-        return Flow(name, encrypted=False, detail="no bucket policy statement denies plain HTTP")
+            return Flow(aws_iam.HTTPS_ONLY,
+                        encrypted=_unknown(policy, "bucket policy not readable"))
+        docs = [aws_iam.load_policy(policy, "bucket policy")] if policy else []
+        return aws_iam.https_only_flow(docs, aws_iam.Bucket(name=name))
+
 
     @staticmethod
     def _replication(config: Any, regions: dict[str, Any]) -> list[Destination]:
@@ -836,5 +840,6 @@ class Adapter:
         return out
 
 
-def to_inventory(data: AccountData, now: dt.datetime | None = None) -> Inventory:
-    return Adapter(data, now).run()
+def to_inventory(data: AccountData, now: dt.datetime | None = None,
+                 settings: Settings | None = None) -> Inventory:
+    return Adapter(data, now, settings).run()

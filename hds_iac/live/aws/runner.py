@@ -36,7 +36,7 @@ def scan_account(
     data = collect.collect(session, identity, plan.regions, wanted,
                            max_attribute_reads=max_attribute_reads, page_size=page_size,
                            progress=progress)
-    inventory = adapt.to_inventory(data)
+    inventory = adapt.to_inventory(data, settings=settings)
     result = ScanResult()
     judge_inventory(result, inventory, settings, rule_ids, f"aws account {data.account}")
     for name in plan.disabled:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
@@ -50,6 +51,24 @@ class LazyObject:
 
 
 # --- Unknown helpers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class TemplateUnknown(Unknown):
+    """A string template with unknown parts (`"${aws_s3_bucket.b.arn}/*"`): still an
+    Unknown, but `shape` keeps its known text with `*` for each unknown part (`"*/*"`), so
+    that an adapter can tell a bucket's ARN from the ARN of its objects before apply."""
+
+    shape: str = ""
+
+    # Equal to the plain Unknown it refines: the shape is a hint for adapters, not a value.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Unknown):
+            return NotImplemented
+        return (self.reason, self.refs) == (other.reason, other.refs)
+
+    def __hash__(self) -> int:
+        return hash((self.reason, self.refs))
 
 
 def merge_unknowns(unknowns: Iterable[Unknown]) -> Unknown | None:
@@ -710,23 +729,30 @@ def _tpl(node, ctx, env):
         # not its text (Terraform 0.11 style, and every expression of the JSON syntax).
         return evaluate(parts[0], ctx, env)
     out: list[str] = []
+    # The template's text with "*" where a part is unknown: a policy resource such as
+    # "${aws_s3_bucket.b.arn}/*" keeps its shape before apply (TemplateUnknown).
+    shape: list[str] = []
     unknowns: list[Unknown] = []
-    _render(parts, ctx, env, out, unknowns)
+    _render(parts, ctx, env, out, shape, unknowns)
     merged = merge_unknowns(unknowns)
-    return merged if merged is not None else "".join(out)
+    if merged is None:
+        return "".join(out)
+    return TemplateUnknown(merged.reason, merged.refs, shape="".join(shape))
 
 
 def _render(parts: list, ctx: Context, env: Mapping[str, Any], out: list[str],
-            unknowns: list[Unknown]) -> None:
+            shape: list[str], unknowns: list[Unknown]) -> None:
     for part in parts:
         if isinstance(part, str):
             out.append(part)
+            shape.append(part)
         elif part[0] == "tif":
             cond = evaluate(part[1], ctx, env)
             if isinstance(cond, Unknown):
                 unknowns.append(cond)
+                shape.append("*")
                 continue
-            _render(part[2] if to_bool(cond) else part[3], ctx, env, out, unknowns)
+            _render(part[2] if to_bool(cond) else part[3], ctx, env, out, shape, unknowns)
         elif part[0] == "tfor":
             _, key_name, value_name, coll_node, body = part
             collection = evaluate(coll_node, ctx, env)
@@ -734,25 +760,30 @@ def _render(parts: list, ctx: Context, env: Mapping[str, Any], out: list[str],
                 collection = collection.materialize()
             if isinstance(collection, Unknown):
                 unknowns.append(collection)
+                shape.append("*")
                 continue
             for key, value in iter_collection(collection):
                 scope = dict(env)
                 scope[value_name] = value
                 if key_name:
                     scope[key_name] = key
-                _render(body, ctx, scope, out, unknowns)
+                _render(body, ctx, scope, out, shape, unknowns)
         else:
             value = evaluate(part, ctx, env)
             if isinstance(value, LazyObject):
                 value = value.materialize()
             if isinstance(value, Unknown):
                 unknowns.append(value)
+                shape.append("*")
                 continue
-            out.append(to_str(value))
+            text = to_str(value)
+            out.append(text)
+            shape.append(text)
         if len(out) > 64 and sum(map(len, out)) > MAX_TEMPLATE_CHARS:
             raise EvalError(f"template result larger than {MAX_TEMPLATE_CHARS} characters")
         if len(out) > 64:
             out[:] = ["".join(out)]  # keeps the size check linear
+            shape[:] = ["".join(shape)]
 
 
 def _var(node, ctx, env):

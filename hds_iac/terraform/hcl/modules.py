@@ -16,6 +16,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 from hds_iac import repository
 from hds_iac.model import Unknown
+from hds_iac.sensitive import SECRET_NAME
+from hds_iac.sensitive import texts as sensitive_texts
 from hds_iac.terraform.hcl import files, types
 from hds_iac.terraform.hcl.expressions import (
     Context,
@@ -42,8 +44,6 @@ REGIONAL_PROVIDERS = {"aws", "outscale", "google", "google-beta", "scaleway", "o
                       "alicloud", "huaweicloud", "flexibleengine", "openstack", "ibm",
                       "tencentcloud", "exoscale"}
 
-SENSITIVE_NAME = re.compile(r"password|secret|private_key|user_data|passphrase|token|"
-                            r"credential", re.I)
 
 MAX_MODULE_DEPTH = 16
 
@@ -398,11 +398,13 @@ class ResourceInstance(LazyObject):
                            "the code)", (self.address,))
         return Unknown(f"{self.address}.{name} is known only after apply", (self.address,))
 
-    def values(self) -> tuple[dict[str, Any], set[str]]:
-        """Every configured attribute and nested block, and the sensitive names among them."""
+    def values(self) -> tuple[dict[str, Any], set[str], set[str]]:
+        """Every configured attribute and nested block, the sensitive names among them, and
+        the texts of their sensitive values (`hds_iac.sensitive`: masked in every message)."""
         body = self.decl.body
         values: dict[str, Any] = {}
         sensitive: set[str] = set()
+        texts: set[str] = set()
         ev = self.module.evaluation
         names = self.attribute_names()
         dynamic_names = []
@@ -418,23 +420,25 @@ class ResourceInstance(LazyObject):
             finally:
                 touched = ev.sensitivity.pop()
             values[name] = value
-            if touched or SENSITIVE_NAME.search(name):
+            if touched or SECRET_NAME.search(name):
                 sensitive.add(name)
-            _nested_sensitive(name, value, sensitive)
-        return values, sensitive
+                texts |= sensitive_texts(value)
+            _nested_sensitive(name, value, sensitive, texts)
+        return values, sensitive, texts
 
 
-def _nested_sensitive(path: str, value: Any, out: set[str]) -> None:
+def _nested_sensitive(path: str, value: Any, out: set[str], texts: set[str]) -> None:
     if isinstance(value, list):
         for item in value:
             if isinstance(item, dict):
-                _nested_sensitive(path, item, out)
+                _nested_sensitive(path, item, out, texts)
     elif isinstance(value, dict):
         for key, item in value.items():
-            if SENSITIVE_NAME.search(key):
+            if SECRET_NAME.search(key):
                 out.add(path)
                 out.add(f"{path}.{key}")
-            _nested_sensitive(f"{path}.{key}", item, out)
+                texts |= sensitive_texts(item)
+            _nested_sensitive(f"{path}.{key}", item, out, texts)
 
 
 class ModuleObject(LazyObject):
@@ -851,7 +855,7 @@ class ModuleInstance:
     def _record(self, instance: ResourceInstance) -> TfResource:
         decl = instance.decl
         ev = self.evaluation
-        values, sensitive = instance.values()
+        values, sensitive, texts = instance.values()
         local, alias = decl.type.split("_", 1)[0], None
         explicit = _raw_traversal(decl.body.get("provider"))
         if explicit:
@@ -866,7 +870,12 @@ class ModuleInstance:
             region = (Unknown(f"provider {local}.{alias} is not configured for {instance.address}")
                       if alias else no_region(ptype))
         else:
-            region = plain(config.region())
+            ev.sensitivity.append(False)
+            try:
+                region = plain(config.region())
+            finally:
+                if ev.sensitivity.pop():  # a region from a sensitive variable
+                    texts |= sensitive_texts(region)
             if region is not None and not isinstance(region, (str, Unknown)):
                 region = Unknown(f"the region of provider {config.label()} is not a string")
             elif region is None:
@@ -875,7 +884,7 @@ class ModuleInstance:
             address=instance.address, mode=decl.kind, type=decl.type, name=decl.name,
             provider=ptype, provider_region=region, values=values, source="hcl",
             file=ev.display(decl.file), line=decl.line, module=self.address,
-            sensitive=frozenset(sensitive),
+            sensitive=frozenset(sensitive), sensitive_texts=frozenset(texts),
         )
 
 

@@ -250,24 +250,49 @@ def walk_folders(path: str) -> list[str]:
 
 
 def find_roots(path: str) -> list[str]:
-    """Folders with .tf files under `path` that no other folder there calls as a local module."""
+    """Folders with .tf files under `path` that no other folder there calls as a local module.
+
+    Folders that call each other in a cycle (a -> b -> a) are all called, yet nothing
+    else reads them: the first of each such group is a root too, so that its reading
+    reports the cycle instead of the scan finding "no Terraform files".
+    """
     if not os.path.isdir(path):
         return []
-    with_tf: list[str] = []
-    called: set[str] = set()
+    with_tf: dict[str, str] = {}  # real path -> folder
+    calls: dict[str, set[str]] = {}
     for folder in walk_folders(path):
         files, _ = tf_files(folder)
         if not files:
             continue
-        with_tf.append(folder)
+        real = os.path.realpath(folder)
+        with_tf[real] = folder
+        targets = calls.setdefault(real, set())
         for file in files:
             parsed = parse_file(file, file)
             if isinstance(parsed, ParsedFile):
                 for source in local_module_sources(parsed):
                     target = os.path.realpath(os.path.join(folder, source))
-                    if target != os.path.realpath(folder):
-                        called.add(target)
-    return sorted(f for f in with_tf if os.path.realpath(f) not in called)
+                    if target != real:
+                        targets.add(target)
+    called = set().union(*calls.values()) if calls else set()
+    roots = [real for real in sorted(with_tf, key=with_tf.get) if real not in called]
+    reached: set[str] = set()
+
+    def reach(start: str) -> None:
+        stack = [start]
+        while stack:
+            real = stack.pop()
+            if real not in reached:
+                reached.add(real)
+                stack.extend(calls.get(real, ()))
+
+    for real in roots:
+        reach(real)
+    for real in sorted(with_tf, key=with_tf.get):
+        if real not in reached:
+            roots.append(real)
+            reach(real)
+    return sorted(with_tf[real] for real in roots)
 
 
 # --- variables files ---------------------------------------------------------------------

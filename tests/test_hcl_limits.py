@@ -134,3 +134,91 @@ def test_folders_calling_each_other_are_read_and_the_cycle_reported(tmp_path):
     assert [(e.path, e.message) for e in config.errors] == [(
         "b/main.tf:1", "module 'a': source '../a' is the folder 'a', already on the call "
                        "path (a -> b -> a): a module cycle, not read")]
+
+
+# --- size and nesting of files -------------------------------------------------------------
+
+
+def one_error(config) -> tuple[str, str]:
+    assert len(config.errors) == 1, config.errors
+    return config.errors[0].path, config.errors[0].message
+
+
+def test_a_code_file_over_the_size_limit_is_not_parsed(tmp_path):
+    big = 'resource "null_resource" "r%d" {}\n'
+    count = limits.MAX_CODE_FILE_BYTES // len(big % 0) + 10
+    (tmp_path / "big.tf").write_text("".join(big % i for i in range(count)))
+    (tmp_path / "main.tf").write_text(GOOD)
+    path, message = one_error(read(tmp_path))
+    assert path == "big.tf"
+    assert message.endswith(", over the 512 KiB limit for Terraform code and variables "
+                            "files: not read (see Limits in the README)"), message
+
+
+def test_a_variables_file_over_the_size_limit_is_one_error(tmp_path):
+    (tmp_path / "main.tf").write_text('variable "x" {}\n' + GOOD)
+    (tmp_path / "terraform.tfvars").write_text('x = "' + "a" * limits.MAX_CODE_FILE_BYTES
+                                               + '"\n')
+    (tmp_path / "b.auto.tfvars.json").write_text('{"x": "' + "a" * limits.MAX_CODE_FILE_BYTES
+                                                 + '"}')
+    config = read(tmp_path)
+    assert sorted(e.path for e in config.errors) == ["b.auto.tfvars.json", "terraform.tfvars"]
+    assert all("512 KiB limit" in e.message for e in config.errors)
+
+
+@pytest.mark.parametrize("string", [
+    '"' + "a" * (limits.MAX_STRING_CHARS + 1) + '"',
+    '"${upper("' + "a" * (limits.MAX_STRING_CHARS + 1) + '")}"',
+    "<<-EOT\n" + ("a" * 1000 + "\n") * (limits.MAX_STRING_CHARS // 1000 + 1) + "  EOT\n",
+])
+def test_a_string_over_the_limit_is_refused_before_parsing(tmp_path, string):
+    (tmp_path / "main.tf").write_text(GOOD)
+    (tmp_path / "long.tf").write_text(f'\n\nvariable "x" {{\n  default = {string}\n}}\n')
+    config = read(tmp_path)
+    assert one_error(config) == ("long.tf", "line 4: a string longer than 256 KiB (the limit "
+                                            "for one string): not read (see Limits in the "
+                                            "README)")
+    assert [r.address for r in config.resources] == ["null_resource.ok"]
+
+
+def test_strings_under_the_limit_and_comments_are_read(tmp_path):
+    long_value = "b" * 100_000
+    (tmp_path / "main.tf").write_text(
+        "# " + "x" * (limits.MAX_STRING_CHARS + 10) + '"\n'  # a long comment is no string
+        f'resource "null_resource" "r" {{\n  triggers = {{ a = "{long_value}" }}\n}}\n')
+    config = read(tmp_path)
+    assert config.errors == []
+    assert config.resources[0].values["triggers"] == {"a": long_value}
+
+
+@pytest.mark.parametrize("expression", [
+    "[" * 5000 + "1" + "]" * 5000,
+    "+".join(["1"] * 5000),
+    "a" + ".b" * 3000,
+])
+def test_deep_nesting_is_one_error_not_a_recursion_error(tmp_path, expression):
+    (tmp_path / "main.tf").write_text(GOOD)
+    (tmp_path / "deep.tf").write_text(f"locals {{\n  x = {expression}\n}}\n")
+    path, message = one_error(read(tmp_path))
+    assert path == "deep.tf"
+    assert message == ("line 2: blocks or expressions nested more than 256 levels deep "
+                       "(syntax tree): not read (see Limits in the README)")
+
+
+def test_nesting_real_code_uses_is_read(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'resource "null_resource" "r" {\n  triggers = { a = jsonencode('
+        + "[" * 40 + "1" + "]" * 40 + ") }\n}\n")
+    config = read(tmp_path)
+    assert config.errors == []
+    assert config.resources[0].values["triggers"]["a"] == "[" * 40 + "1" + "]" * 40
+
+
+def test_deep_json_code_is_one_error(tmp_path):
+    (tmp_path / "main.tf").write_text(GOOD)
+    (tmp_path / "deep.tf.json").write_text('{"locals": {"x": ' + "[" * 3000 + "]" * 3000 + "}}")
+    (tmp_path / "deeper.tf.json").write_text('{"locals": {"y": ' + "[" * 300 + "]" * 300 + "}}")
+    config = read(tmp_path)
+    assert sorted((e.path, e.message) for e in config.errors) == [
+        (name, "arrays or objects nested more than 256 levels deep: not read "
+               "(see Limits in the README)") for name in ("deep.tf.json", "deeper.tf.json")]

@@ -7,9 +7,9 @@ proportional to the input. Going over a limit is a one-line error naming the fil
 scan is incomplete: exit status 2); the rest of the scan goes on.
 
 Why these numbers (measured with `scripts/benchmark.py --hostile-only`):
-- python-hcl2's parser costs about 10-20 s and 300 MB per MB of HCL, and its string
-  lexer about 240 bytes of memory per character of one string: 1 MiB per file and
-  256 KiB per string keep one file under about 20 s and 300 MB on a loaded machine;
+- python-hcl2's parser costs about 20 s and 300 MB per MB of HCL (over 100 s on a loaded
+  machine), and its string lexer about 240 bytes of memory per character of one string:
+  512 KiB per file and 256 KiB per string keep one file to about 10 s and 150 MB;
 - the HCL transformer and our evaluator recurse once or twice per syntax level:
   256 levels keep them far from Python's recursion limit;
 - `json.loads` costs about 10 bytes of memory per byte of a plan.
@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 # Terraform code (.tf, .tf.json) and variables files (.tfvars, .tfvars.json).
-MAX_CODE_FILE_BYTES = 1024 * 1024
+MAX_CODE_FILE_BYTES = 512 * 1024
 # One string literal (a quoted string is one line; a heredoc runs to its end marker).
 MAX_STRING_CHARS = 256 * 1024
 # Depth of the HCL syntax tree (blocks, brackets, calls, operators: a `[` adds 2 levels).

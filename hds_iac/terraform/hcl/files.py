@@ -153,6 +153,30 @@ def syntax_too_deep(tree: Any, limit: int = limits.MAX_SYNTAX_DEPTH) -> int | No
     return None
 
 
+def _numbers_as_text_inside_expressions() -> None:
+    """python-hcl2 8.1.4 serialises a number literal as a Python number even inside an
+    expression it writes back as text, then concatenates it to that text: the valid
+    `[for s in var.l : 1]` and `{for k, v in var.m : k => 0.5}` fail with a TypeError and
+    the whole file would be unreadable (found by tests/test_fuzz.py). Inside `${...}` a
+    number must serialise as its source text, as python-hcl2's keywords already do."""
+    from hcl2.rules import literal_rules
+    from hcl2.utils import SerializationContext, SerializationOptions
+
+    for rule in (literal_rules.IntLitRule, literal_rules.FloatLitRule):
+        original = rule.serialize
+        if getattr(original, "hds_iac_fixed", False):
+            continue
+
+        def serialize(self, options=SerializationOptions(), context=SerializationContext(),
+                      _original=original):
+            if context.inside_dollar_string:
+                return str(self.token.value)
+            return _original(self, options, context)
+
+        serialize.hds_iac_fixed = True  # type: ignore[attr-defined]
+        rule.serialize = serialize
+
+
 def parse_hcl(text: str) -> tuple[dict, dict[str, list[int]]]:
     """(python-hcl2 dict, line of each top-level block by block type, in file order)."""
     global SERIALIZE_OPTIONS
@@ -161,6 +185,7 @@ def parse_hcl(text: str) -> tuple[dict, dict[str, list[int]]]:
 
     if SERIALIZE_OPTIONS is None:
         SERIALIZE_OPTIONS = SerializationOptions(with_comments=False, preserve_heredocs=True)
+        _numbers_as_text_inside_expressions()
     line = long_string_at(text)
     if line is not None:
         raise ParseFailure(f"line {line}: a string longer than "

@@ -114,10 +114,11 @@ def make_tree(root: Path, files: int) -> None:
 
 
 def measure(cmd: list[str], timeout: float | None = None, memory: int | None = None,
-            stderr_lines: list[str] | None = None) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB, exit status of one run of `cmd` (killed after
-    `timeout` seconds: exit -9; address space capped at `memory` bytes). The error
-    lines the run printed are added to `stderr_lines` when given."""
+            stderr_lines: list[str] | None = None) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS in MiB, exit status, CPU seconds (user + system: what a
+    loaded machine does not inflate) of one run of `cmd` (killed after `timeout`
+    seconds: exit -9; address space capped at `memory` bytes). The error lines the run
+    printed are added to `stderr_lines` when given."""
     def cap() -> None:
         if memory:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -138,7 +139,8 @@ def measure(cmd: list[str], timeout: float | None = None, memory: int | None = N
             raise SystemExit(f"benchmark: {' '.join(cmd[:4])}... crashed; figures would be wrong")
         if stderr_lines is not None:
             stderr_lines.extend(text.decode("utf-8", "replace").splitlines())
-    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return (wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status),
+            usage.ru_utime + usage.ru_stime)
 
 
 # --- hostile inputs (issue 9 §4) ------------------------------------------------------------
@@ -208,27 +210,32 @@ def hostile(hds: list[str], timeout: float, memory: int) -> None:
         cases = make_hostile(Path(tmp))
         print(f"\nhostile inputs (one run each, memory capped at {memory / 2**30:.0f} GiB, "
               f"killed after {timeout:.0f} s)\n")
-        print("| input | wall | peak memory | exit | error lines | first error |")
-        print("|---|---|---|---|---|---|")
+        print("| input | wall | CPU | peak memory | exit | error lines | first error |")
+        print("|---|---|---|---|---|---|---|")
         for label, path in cases:
             lines: list[str] = []
-            wall, peak, code = measure(hds + [str(path)], timeout, memory, lines)
+            wall, peak, code, cpu = measure(hds + [str(path)], timeout, memory, lines)
             errors = [line for line in lines if line.startswith("hds-iac: error")]
             first = errors[0][len("hds-iac: error: "):][:90] if errors else ""
             if any("Traceback" in line for line in lines):
                 first = "TRACEBACK"
             shown = "killed (timeout)" if code == -9 else str(code)
-            print(f"| {label} | {wall:.2f} s | {peak:.0f} MiB | {shown} | {len(errors)} | "
+            print(f"| {label} | {wall:.2f} s | {cpu:.2f} s | {peak:.0f} MiB | {shown} | "
+                  f"{len(errors)} | "
                   f"{first.replace('|', '/')} |", flush=True)
 
 
-def bench(label: str, cmd: list[str], runs: int) -> tuple[float, float]:
+def bench(label: str, cmd: list[str], runs: int) -> tuple[float, float, float]:
+    """(median wall s, peak MiB, median CPU s): the CPU time keeps the comparison honest
+    on a loaded machine, where wall times stretch unevenly."""
     results = [measure(cmd) for _ in range(runs)]
     walls = [r[0] for r in results]
+    cpus = [r[3] for r in results]
     peak = max(r[1] for r in results)
     print(f"{label:<46} median {statistics.median(walls):7.2f} s   min {min(walls):6.2f} s"
-          f"   peak {peak:7.1f} MiB   exit {results[-1][2]}", flush=True)
-    return statistics.median(walls), peak
+          f"   CPU {statistics.median(cpus):6.2f} s   peak {peak:7.1f} MiB"
+          f"   exit {results[-1][2]}", flush=True)
+    return statistics.median(walls), peak, statistics.median(cpus)
 
 
 def find_checkov(explicit: str | None) -> str | None:
@@ -292,13 +299,14 @@ def main() -> int:
         print()
         head = "| input | hds-iac scan |"
         if checkov:
-            head += " checkov + hds-iac checks | checkov alone | checkov+ours / hds-iac |"
+            head += (" checkov + hds-iac checks | checkov alone | checkov+ours / hds-iac"
+                     " (wall, CPU) |")
         print(head)
         print("|" + "---|" * (head.count("|") - 1))
         for row in rows:
-            cells = [row[0]] + [f"{wall:.2f} s, {peak:.0f} MiB" for wall, peak in row[1:]]
+            cells = [row[0]] + [f"{wall:.2f} s, {peak:.0f} MiB" for wall, peak, _ in row[1:]]
             if checkov:
-                cells.append(f"{row[2][0] / row[1][0]:.1f}x")
+                cells.append(f"{row[2][0] / row[1][0]:.1f}x, {row[2][2] / row[1][2]:.1f}x")
             print("| " + " | ".join(cells) + " |")
         print(f"\nmedian of {args.runs} runs, wall time and peak RSS (ru_maxrss)")
     if not args.no_hostile:

@@ -12,16 +12,25 @@ process (ru_maxrss). checkov (from --checkov, $HDS_IAC_CHECKOV or /tmp/checkov-v
 on the same inputs twice: with hds-iac's checks (`--external-checks-dir checks/`) and
 alone, on (a) one typical module folder, (b) the HCL tree, (c) the plan. The summary
 table at the end is the one to paste on the issue.
+
+Then hostile inputs (issue 9 §4; `--hostile-only` for these alone, `--no-hostile` to skip
+them): module cycles and fan-out, huge counts, files, strings and nesting over the limits
+of hds_iac/terraform/limits.py, and the largest code file under them. Each runs once, with
+its memory capped (--hostile-memory, so that a regression fails instead of swapping the
+machine) and killed after --hostile-timeout seconds; the table gives wall time, peak
+memory, exit status and the number of error lines.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -104,26 +113,129 @@ def make_tree(root: Path, files: int) -> None:
             target.write_text(template.format(i=i, enc="true" if i % 2 else "false"))
 
 
-def measure(cmd: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB, exit status of one run of `cmd`."""
+def measure(cmd: list[str], timeout: float | None = None, memory: int | None = None,
+            stderr_lines: list[str] | None = None) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS in MiB, exit status, CPU seconds (user + system: what a
+    loaded machine does not inflate) of one run of `cmd` (killed after `timeout`
+    seconds: exit -9; address space capped at `memory` bytes). The error lines the run
+    printed are added to `stderr_lines` when given."""
+    def cap() -> None:
+        if memory:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=cap)
+        timer = threading.Timer(timeout, proc.kill) if timeout else None
+        if timer:
+            timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        if timer:
+            timer.cancel()
         wall = time.perf_counter() - start
         err.seek(0)
-        if b"Traceback (most recent call last)" in err.read():
+        text = err.read()
+        if b"Traceback (most recent call last)" in text and stderr_lines is None:
             raise SystemExit(f"benchmark: {' '.join(cmd[:4])}... crashed; figures would be wrong")
-    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+        if stderr_lines is not None:
+            stderr_lines.extend(text.decode("utf-8", "replace").splitlines())
+    return (wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status),
+            usage.ru_utime + usage.ru_stime)
 
 
-def bench(label: str, cmd: list[str], runs: int) -> tuple[float, float]:
+# --- hostile inputs (issue 9 §4) ------------------------------------------------------------
+
+VOLUME = ('resource "aws_ebs_volume" "v{i}" {{\n  availability_zone = "eu-west-3a"\n'
+          '  size = 10\n  encrypted = true\n  tags = {{ Name = "volume-{i}" }}\n}}\n')
+
+
+def volumes(size: int) -> str:
+    """About `size` bytes of realistic HCL (EBS volumes)."""
+    out, total, i = [], 0, 0
+    while total < size:
+        block = VOLUME.format(i=i)
+        out.append(block)
+        total += len(block)
+        i += 1
+    return "".join(out)
+
+
+def make_hostile(base: Path) -> list[tuple[str, Path]]:
+    """(label, path to scan) of each hostile input, written under `base`."""
+    def write(rel: str, text: str) -> Path:
+        path = base / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    self_call = 'module "m{n}" {{\n  source = "./"\n}}\n'
+    write("self2/main.tf", self_call.format(n=1) + self_call.format(n=2) + VOLUME.format(i=0))
+    write("self3/main.tf", "".join(self_call.format(n=n) for n in range(3)) + VOLUME.format(i=0))
+    write("fanout/main.tf", 'module "l1" {\n  count = 10\n  source = "./l1"\n}\n')
+    for level in range(1, 7):
+        inner = (f'module "l{level + 1}" {{\n  count = 10\n  source = "../l{level + 1}"\n}}\n'
+                 if level < 6 else "")
+        write(f"fanout/l{level}/main.tf", inner + VOLUME.format(i=level))
+    write("count/main.tf", VOLUME.format(i=0).replace("{\n", "{\n  count = 100000000\n", 1))
+    write("tf5mb/main.tf", volumes(5_000_000))
+    write("tf500k/main.tf", volumes(500_000))
+    write("string10mb/main.tf", 'variable "x" {\n  default = "' + "a" * 10_000_000 + '"\n}\n')
+    write("string300k/main.tf", 'variable "x" {\n  default = "' + "a" * 300_000 + '"\n}\n')
+    write("tfvars10mb/main.tf", 'variable "x" {}\n' + VOLUME.format(i=0))
+    write("tfvars10mb/terraform.tfvars", 'x = "' + "a" * 10_000_000 + '"\n')
+    write("nest5000/main.tf", "locals {\n  x = " + "[" * 5000 + "1" + "]" * 5000 + "\n}\n")
+    plan = {"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {},
+            "resource_changes": [], "configuration": {}}
+    deep = write("plan-nest5000.json", json.dumps(plan)[:-1] + ', "variables": {"x": {"value": '
+                 + "[" * 5000 + "]" * 5000 + "}}}")
+    future = write("plan-format9.json", json.dumps({**plan, "format_version": "9.0"}))
+    return [
+        ("module calling itself twice", base / "self2"),
+        ("module calling itself 3 times", base / "self3"),
+        ("module fan-out 10^6 (6 levels x 10)", base / "fanout"),
+        ("count = 10^8", base / "count"),
+        ("5 MB .tf (over the limit)", base / "tf5mb"),
+        ("500 KB .tf (under the limit)", base / "tf500k"),
+        ("10 MB string default", base / "string10mb"),
+        ("300 KB string default", base / "string300k"),
+        ("10 MB terraform.tfvars", base / "tfvars10mb"),
+        ("HCL nested 5,000 levels", base / "nest5000"),
+        ("plan JSON nested 5,000 levels", deep),
+        ("plan format_version 9.0", future),
+    ]
+
+
+def hostile(hds: list[str], timeout: float, memory: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = make_hostile(Path(tmp))
+        print(f"\nhostile inputs (one run each, memory capped at {memory / 2**30:.0f} GiB, "
+              f"killed after {timeout:.0f} s)\n")
+        print("| input | wall | CPU | peak memory | exit | error lines | first error |")
+        print("|---|---|---|---|---|---|---|")
+        for label, path in cases:
+            lines: list[str] = []
+            wall, peak, code, cpu = measure(hds + [str(path)], timeout, memory, lines)
+            errors = [line for line in lines if line.startswith("hds-iac: error")]
+            first = errors[0][len("hds-iac: error: "):][:90] if errors else ""
+            if any("Traceback" in line for line in lines):
+                first = "TRACEBACK"
+            shown = "killed (timeout)" if code == -9 else str(code)
+            print(f"| {label} | {wall:.2f} s | {cpu:.2f} s | {peak:.0f} MiB | {shown} | "
+                  f"{len(errors)} | "
+                  f"{first.replace('|', '/')} |", flush=True)
+
+
+def bench(label: str, cmd: list[str], runs: int) -> tuple[float, float, float]:
+    """(median wall s, peak MiB, median CPU s): the CPU time keeps the comparison honest
+    on a loaded machine, where wall times stretch unevenly."""
     results = [measure(cmd) for _ in range(runs)]
     walls = [r[0] for r in results]
+    cpus = [r[3] for r in results]
     peak = max(r[1] for r in results)
     print(f"{label:<46} median {statistics.median(walls):7.2f} s   min {min(walls):6.2f} s"
-          f"   peak {peak:7.1f} MiB   exit {results[-1][2]}", flush=True)
-    return statistics.median(walls), peak
+          f"   CPU {statistics.median(cpus):6.2f} s   peak {peak:7.1f} MiB"
+          f"   exit {results[-1][2]}", flush=True)
+    return statistics.median(walls), peak, statistics.median(cpus)
 
 
 def find_checkov(explicit: str | None) -> str | None:
@@ -145,8 +257,17 @@ def main() -> int:
     parser.add_argument("--checkov", help="path to a checkov executable to compare with"
                         " (default: $HDS_IAC_CHECKOV, /tmp/checkov-venv/bin/checkov)")
     parser.add_argument("--no-checkov", action="store_true", help="time hds-iac only")
+    parser.add_argument("--hostile-only", action="store_true",
+                        help="only the hostile inputs (issue 9 §4)")
+    parser.add_argument("--no-hostile", action="store_true", help="skip the hostile inputs")
+    parser.add_argument("--hostile-timeout", type=float, default=300)
+    parser.add_argument("--hostile-memory", type=float, default=4.0,
+                        help="address-space cap of each hostile run, in GiB (default 4)")
     args = parser.parse_args()
     hds = [sys.executable, "-m", "hds_iac.cli", "scan", "-o", "json"]
+    if args.hostile_only:
+        hostile(hds, args.hostile_timeout, int(args.hostile_memory * 2**30))
+        return 0
     checkov = None if args.no_checkov else find_checkov(args.checkov)
     checks = Path(__file__).resolve().parents[1] / "checks"
     with tempfile.TemporaryDirectory() as tmp:
@@ -178,15 +299,18 @@ def main() -> int:
         print()
         head = "| input | hds-iac scan |"
         if checkov:
-            head += " checkov + hds-iac checks | checkov alone | checkov+ours / hds-iac |"
+            head += (" checkov + hds-iac checks | checkov alone | checkov+ours / hds-iac"
+                     " (wall, CPU) |")
         print(head)
         print("|" + "---|" * (head.count("|") - 1))
         for row in rows:
-            cells = [row[0]] + [f"{wall:.2f} s, {peak:.0f} MiB" for wall, peak in row[1:]]
+            cells = [row[0]] + [f"{wall:.2f} s, {peak:.0f} MiB" for wall, peak, _ in row[1:]]
             if checkov:
-                cells.append(f"{row[2][0] / row[1][0]:.1f}x")
+                cells.append(f"{row[2][0] / row[1][0]:.1f}x, {row[2][2] / row[1][2]:.1f}x")
             print("| " + " | ".join(cells) + " |")
         print(f"\nmedian of {args.runs} runs, wall time and peak RSS (ru_maxrss)")
+    if not args.no_hostile:
+        hostile(hds, args.hostile_timeout, int(args.hostile_memory * 2**30))
     return 0
 
 

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from typing import Any, Iterator
 
 from hds_iac.model import Unknown
 from hds_iac.sensitive import SECRET_NAME, SECRET_TYPE
 from hds_iac.sensitive import texts as sensitive_texts
+from hds_iac.terraform import limits
 from hds_iac.terraform.records import ReadError, TfConfiguration
 
 __all__ = ["read_json_input", "looks_like_json_input"]
@@ -115,7 +117,7 @@ def parse(text: str) -> Any:
         raise InputProblem(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
-        raise InputProblem("invalid JSON: nested too deeply") from None
+        raise InputProblem(limits.json_too_deep()) from None
 
 
 def _not_json_hint(text: str) -> str:
@@ -201,7 +203,11 @@ def read_json_input(path: str, display_path: str) -> TfConfiguration:
     config = TfConfiguration(path=display_path, source="plan")
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            problem = limits.too_big(os.fstat(handle.fileno()).st_size,
+                                     limits.MAX_JSON_FILE_BYTES, "plans and states")
+            data = b"" if problem else handle.read(limits.MAX_JSON_FILE_BYTES + 1)
+            problem = problem or limits.too_big(len(data), limits.MAX_JSON_FILE_BYTES,
+                                                "plans and states")
     except FileNotFoundError:
         config.errors.append(ReadError(display_path, "no such file (it may have been moved "
                                                      "or deleted during the scan)"))
@@ -216,8 +222,14 @@ def read_json_input(path: str, display_path: str) -> TfConfiguration:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         config.errors.append(ReadError(display_path, f"cannot read: {reason}"))
         return config
+    if problem:
+        config.errors.append(ReadError(display_path, problem))
+        return config
     try:
         doc = parse(decode(data))
+        del data
+        if limits.json_depth_over(doc):
+            raise InputProblem(limits.json_too_deep())
         kind = kind_of(doc)
     except InputProblem as exc:
         config.errors.append(ReadError(display_path, str(exc)))
@@ -225,11 +237,14 @@ def read_json_input(path: str, display_path: str) -> TfConfiguration:
     try:
         if kind == "plan":
             from hds_iac.terraform.plan import read_plan
-            return read_plan(doc, display_path)
-        from hds_iac.terraform.state import read_show_state, read_state
-        if kind == "show-state":
-            return read_show_state(doc, display_path)
-        return read_state(doc, display_path)
+            read = read_plan(doc, display_path)
+        else:
+            from hds_iac.terraform.state import read_show_state, read_state
+            read = (read_show_state if kind == "show-state" else read_state)(doc, display_path)
+        notice = format_version_notice(doc, kind)
+        if notice:
+            read.notices.insert(0, ReadError(display_path, notice))
+        return read
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not stop the scan
         config.source = "state" if kind != "plan" else "plan"
         config.errors.append(ReadError(
@@ -239,6 +254,29 @@ def read_json_input(path: str, display_path: str) -> TfConfiguration:
 
 
 _KIND_NAMES = {"plan": "plan", "show-state": "state", "state": "state"}
+
+# The major version of `terraform show -json`'s format_version that the readers know
+# (Terraform 0.12 to 1.x write 0.1, 0.2 and 1.0 to 1.2; 0.x documents share 1.x's shape).
+KNOWN_FORMAT_MAJORS = ("0", "1")
+
+
+def format_version_notice(doc: dict, kind: str) -> str | None:
+    """A notice when a plan or `show -json` state declares a format whose major version
+    the readers do not know: it is read as 1.x, but a renamed or moved field would be
+    missed, and the user must know that rather than get a silent partial read."""
+    if kind == "state" or "format_version" not in doc:
+        return None
+    version = doc["format_version"]
+    what = _KIND_NAMES[kind]
+    if not isinstance(version, str) or not re.fullmatch(r"\d+(\.\d+)*", version):
+        shown = json.dumps(version, ensure_ascii=True)[:40]
+        return (f"format_version {shown} is not a version number: read as a {what} of "
+                "format 1.x; fields of another format may be missed")
+    major = version.split(".", 1)[0].lstrip("0") or "0"
+    if major in KNOWN_FORMAT_MAJORS:
+        return None
+    return (f"format_version {version[:20]}: hds-iac reads {what}s of format 1.x; read as "
+            "1.x, fields this format renamed or moved are missed (update hds-iac)")
 
 
 # --- shared by the plan and state readers --------------------------------------------

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from hds_iac.terraform import limits
 from hds_iac.terraform.records import ReadError
 
 SERIALIZE_OPTIONS = None  # built lazily (importing hcl2 costs a little)
@@ -82,6 +83,100 @@ def _describe_lark_error(exc: Exception) -> str:
     return parts[0] + (" at " + ", ".join(parts[1:]) if len(parts) > 1 else "")
 
 
+# In code: a string, a heredoc opener (its marker), a comment, a brace.
+_CODE_TOKEN = re.compile(r'"|<<-?([A-Za-z][\w.-]*)\r?\n|#[^\n]*|//[^\n]*|/\*.*?(?:\*/|\Z)|[{}]',
+                         re.S)
+# In a quoted string: an escape, an escaped or a real interpolation, the closing quote.
+_STRING_TOKEN = re.compile(r'\\.|\$\$\{|%%\{|\$\{|%\{|"', re.S)
+
+
+def long_string_at(text: str, limit: int = limits.MAX_STRING_CHARS) -> int | None:
+    """The line of the first string literal (quoted, interpolations included, or heredoc)
+    longer than `limit` characters, or None.
+
+    python-hcl2's lexer costs about 240 bytes of memory per character of one string (a
+    10 MB string took 2 GB): this linear scan refuses such a file before it is parsed.
+    """
+    frames: list[list] = []  # ["string", start] or ["interpolation", open braces]
+    pos, end = 0, len(text)
+    while pos < end:
+        if frames and frames[-1][0] == "string":
+            start = frames[-1][1]
+            match = _STRING_TOKEN.search(text, pos)
+            stop = match.start() if match else end
+            if stop - start > limit:
+                return text.count("\n", 0, start) + 1
+            if match is None:
+                return None  # unterminated: the parser says where
+            pos = match.end()
+            if match.group() == '"':
+                frames.pop()
+            elif match.group() in ("${", "%{"):
+                frames.append(["interpolation", 0])
+            continue
+        match = _CODE_TOKEN.search(text, pos)
+        if match is None:
+            return None
+        token, pos = match.group(), match.end()
+        if token == '"':
+            frames.append(["string", match.start()])
+        elif match.group(1):
+            closing = re.compile(r"^[ \t]*" + re.escape(match.group(1)) + r"\r?$", re.M)
+            found = closing.search(text, pos)
+            if (found.start() if found else end) - pos > limit:
+                return text.count("\n", 0, match.start()) + 1
+            pos = found.end() if found else end
+        elif token == "{" and frames:
+            frames[-1][1] += 1
+        elif token == "}" and frames:
+            if frames[-1][1] == 0:
+                frames.pop()  # end of an interpolation: back in its string
+            else:
+                frames[-1][1] -= 1
+    return None
+
+
+def syntax_too_deep(tree: Any, limit: int = limits.MAX_SYNTAX_DEPTH) -> int | None:
+    """The line where the syntax tree gets deeper than `limit`, or None. (Iterative:
+    python-hcl2's transformer and our evaluator recurse per level, and must not meet
+    Python's recursion limit.)"""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = getattr(node, "children", None)
+        if children is None:
+            continue
+        if depth > limit:
+            meta = getattr(node, "meta", None)
+            return getattr(meta, "line", None) if meta is not None and not meta.empty else 0
+        stack.extend((child, depth + 1) for child in children)
+    return None
+
+
+def _numbers_as_text_inside_expressions() -> None:
+    """python-hcl2 8.1.4 serialises a number literal as a Python number even inside an
+    expression it writes back as text, then concatenates it to that text: the valid
+    `[for s in var.l : 1]` and `{for k, v in var.m : k => 0.5}` fail with a TypeError and
+    the whole file would be unreadable (found by tests/test_fuzz.py). Inside `${...}` a
+    number must serialise as its source text, as python-hcl2's keywords already do."""
+    from hcl2.rules import literal_rules
+    from hcl2.utils import SerializationContext, SerializationOptions
+
+    for rule in (literal_rules.IntLitRule, literal_rules.FloatLitRule):
+        original = rule.serialize
+        if getattr(original, "hds_iac_fixed", False):
+            continue
+
+        def serialize(self, options=SerializationOptions(), context=SerializationContext(),
+                      _original=original):
+            if context.inside_dollar_string:
+                return str(self.token.value)
+            return _original(self, options, context)
+
+        serialize.hds_iac_fixed = True  # type: ignore[attr-defined]
+        rule.serialize = serialize
+
+
 def parse_hcl(text: str) -> tuple[dict, dict[str, list[int]]]:
     """(python-hcl2 dict, line of each top-level block by block type, in file order)."""
     global SERIALIZE_OPTIONS
@@ -90,10 +185,22 @@ def parse_hcl(text: str) -> tuple[dict, dict[str, list[int]]]:
 
     if SERIALIZE_OPTIONS is None:
         SERIALIZE_OPTIONS = SerializationOptions(with_comments=False, preserve_heredocs=True)
+        _numbers_as_text_inside_expressions()
+    line = long_string_at(text)
+    if line is not None:
+        raise ParseFailure(f"line {line}: a string longer than "
+                           f"{limits.size_text(limits.MAX_STRING_CHARS)} (the limit for one "
+                           "string): not read (see Limits in the README)")
     try:
         tree = lark_parser().parse(text + "\n")
     except Exception as exc:  # noqa: BLE001 - Lark raises many kinds; all are bad input
         raise ParseFailure(_describe_lark_error(exc)) from None
+    line = syntax_too_deep(tree)
+    if line is not None:
+        where = f"line {line}: " if line else ""
+        raise ParseFailure(f"{where}blocks or expressions nested more than "
+                           f"{limits.MAX_SYNTAX_DEPTH} levels deep (syntax tree): not read "
+                           "(see Limits in the README)")
     lines: dict[str, list[int]] = {}
     body = tree.children[0] if tree.children else None
     for child in getattr(body, "children", []):
@@ -129,7 +236,12 @@ def read_text(path: str) -> str:
     """A file's text; raises ParseFailure with a one-line reason."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            size = os.fstat(handle.fileno()).st_size
+            problem = limits.too_big(size, limits.MAX_CODE_FILE_BYTES,
+                                     "Terraform code and variables files")
+            if problem:
+                raise ParseFailure(problem)
+            data = handle.read(limits.MAX_CODE_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ParseFailure("file vanished while reading the folder") from None
     except IsADirectoryError:
@@ -138,6 +250,10 @@ def read_text(path: str) -> str:
         if exc.errno == 40:  # ELOOP
             raise ParseFailure("symbolic link loop") from None
         raise ParseFailure(f"cannot read ({exc.strerror or type(exc).__name__})") from None
+    problem = limits.too_big(len(data), limits.MAX_CODE_FILE_BYTES,
+                             "Terraform code and variables files")
+    if problem:  # a file that grew while it was read
+        raise ParseFailure(problem)
     if b"\x00" in data:
         raise ParseFailure("binary file, not Terraform text")
     try:
@@ -250,24 +366,49 @@ def walk_folders(path: str) -> list[str]:
 
 
 def find_roots(path: str) -> list[str]:
-    """Folders with .tf files under `path` that no other folder there calls as a local module."""
+    """Folders with .tf files under `path` that no other folder there calls as a local module.
+
+    Folders that call each other in a cycle (a -> b -> a) are all called, yet nothing
+    else reads them: the first of each such group is a root too, so that its reading
+    reports the cycle instead of the scan finding "no Terraform files".
+    """
     if not os.path.isdir(path):
         return []
-    with_tf: list[str] = []
-    called: set[str] = set()
+    with_tf: dict[str, str] = {}  # real path -> folder
+    calls: dict[str, set[str]] = {}
     for folder in walk_folders(path):
         files, _ = tf_files(folder)
         if not files:
             continue
-        with_tf.append(folder)
+        real = os.path.realpath(folder)
+        with_tf[real] = folder
+        targets = calls.setdefault(real, set())
         for file in files:
             parsed = parse_file(file, file)
             if isinstance(parsed, ParsedFile):
                 for source in local_module_sources(parsed):
                     target = os.path.realpath(os.path.join(folder, source))
-                    if target != os.path.realpath(folder):
-                        called.add(target)
-    return sorted(f for f in with_tf if os.path.realpath(f) not in called)
+                    if target != real:
+                        targets.add(target)
+    called = set().union(*calls.values()) if calls else set()
+    roots = [real for real in sorted(with_tf, key=with_tf.get) if real not in called]
+    reached: set[str] = set()
+
+    def reach(start: str) -> None:
+        stack = [start]
+        while stack:
+            real = stack.pop()
+            if real not in reached:
+                reached.add(real)
+                stack.extend(calls.get(real, ()))
+
+    for real in roots:
+        reach(real)
+    for real in sorted(with_tf, key=with_tf.get):
+        if real not in reached:
+            roots.append(real)
+            reach(real)
+    return sorted(with_tf[real] for real in roots)
 
 
 # --- variables files ---------------------------------------------------------------------
@@ -282,6 +423,10 @@ def read_tfvars(path: str, display: str) -> tuple[dict[str, Any], str] | ReadErr
             return ReadError(display, str(exc))
         except json.JSONDecodeError as exc:
             return ReadError(display, f"invalid JSON at line {exc.lineno}: {exc.msg}")
+        except RecursionError:
+            return ReadError(display, limits.json_too_deep())
+        if limits.json_depth_over(data):
+            return ReadError(display, limits.json_too_deep())
         if not isinstance(data, dict):
             return ReadError(display, "a variables file must hold a JSON object")
         return data, "json"

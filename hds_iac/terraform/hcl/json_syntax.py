@@ -19,6 +19,7 @@ import json
 import re
 from typing import Any
 
+from hds_iac.terraform import limits
 from hds_iac.terraform.hcl.files import ParseFailure
 
 # Block type -> number of labels. Other top-level types (moved, import, check...) say
@@ -119,6 +120,10 @@ def parse_json_config(text: str) -> tuple[dict, dict[str, list[int | None]]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParseFailure(f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise ParseFailure(limits.json_too_deep()) from None
+    if limits.json_depth_over(data):
+        raise ParseFailure(limits.json_too_deep())
     if not isinstance(data, dict):
         raise ParseFailure("a Terraform JSON file must hold a JSON object")
     finder = _Lines(text)

@@ -18,6 +18,7 @@ from hds_iac import repository
 from hds_iac.model import Unknown
 from hds_iac.sensitive import SECRET_NAME
 from hds_iac.sensitive import texts as sensitive_texts
+from hds_iac.terraform import limits
 from hds_iac.terraform.hcl import files, types
 from hds_iac.terraform.hcl.expressions import (
     Context,
@@ -219,6 +220,32 @@ class Evaluation:
         self.root_raw: dict[str, str] = {}  # var name -> raw string (--var, TF_VAR_), typed later
         self.sensitivity: list[bool] = []
         self.downloaded: dict[str, str] = {}  # module key "a.b" -> folder
+        # What this read has expanded so far, against the limits (hds_iac.terraform.limits).
+        # Once a limit is reached, nothing more of that kind is read (one error says so).
+        self.module_instances = 0
+        self.resource_instances = 0
+        self.modules_full = False
+        self.resources_full = False
+        self._reported: set[tuple[str, str]] = set()
+
+    def room_for_resources(self, count: int, location: str) -> bool:
+        """Take `count` resource instances from the root folder's limit; at the first
+        block that does not fit, one error, and no block is read after it."""
+        if not self.resources_full and (
+                self.resource_instances + count <= limits.MAX_RESOURCE_INSTANCES):
+            self.resource_instances += count
+            return True
+        if not self.resources_full:
+            self.resources_full = True
+            self.errors.append(ReadError(location, over_resource_limit()))
+        return False
+
+    def error_once(self, location: str, message: str) -> None:
+        """An error reported once however many module instances run into it (a call inside
+        a module instantiated 100 times is one line, not 100)."""
+        if (location, message) not in self._reported:
+            self._reported.add((location, message))
+            self.errors.append(ReadError(location, message))
 
     def display(self, path: str) -> str:
         return repository.shown(path, self.display_base)
@@ -510,6 +537,7 @@ class ModuleInstance:
         self.path_module = rel
         self.scope = Scope(self, None, prefix.rstrip(".") or "the root module")
         self._children: dict[str, Any] = {}
+        self._not_read: dict[str, str] = {}  # module call name -> why it was not read
 
     @property
     def address(self) -> str:
@@ -662,13 +690,21 @@ class ModuleInstance:
         return self.memo.get(("expand", decl.kind, decl.type, decl.name),
                              lambda: _expand(self, decl, what), label=f"{what} count/for_each")
 
-    def instances(self, decl: Decl) -> dict[Any, ResourceInstance] | Unknown:
+    def instances(self, decl: Decl) -> dict[Any, ResourceInstance] | Unknown | None:
+        """The instances of a resource block; None when the root folder's instance limit
+        was reached before it (an error says so once)."""
         expansion = self.expansion(decl)
         if isinstance(expansion, Unknown):
             return expansion
         key = ("instances", decl.kind, decl.type, decl.name)
         if key not in self._children:
-            self._children[key] = {k: ResourceInstance(self, decl, k, b) for k, b in expansion}
+            ev = self.evaluation
+            if not ev.room_for_resources(len(expansion), _location(ev, decl)):
+                self._children[key] = None
+            else:
+                ev.resource_instances += len(expansion)
+                self._children[key] = {k: ResourceInstance(self, decl, k, b)
+                                       for k, b in expansion}
         return self._children[key]
 
     def resource_value(self, mode: str, rtype: str, name: str) -> Any:
@@ -678,6 +714,8 @@ class ModuleInstance:
             raise EvalError(f"{local} is not declared in {self.address or 'the root module'}")
         instances = self.instances(decl)
         address = self.prefix + local
+        if instances is None:
+            return Unknown(f"{address} was not read ({over_resource_limit()})", (address,))
         if isinstance(instances, Unknown):
             return Unknown(f"the instances of {address} are not known ({instances.reason})",
                            (address,) + tuple(r for r in instances.refs if r != address))
@@ -705,6 +743,8 @@ class ModuleInstance:
             expansion = self.expansion(decl)
             if isinstance(expansion, Unknown):
                 result = expansion
+            elif not self._room_for_modules(decl, len(expansion)):
+                result = None
             else:
                 result = {}
                 for k, bindings in expansion:
@@ -712,7 +752,25 @@ class ModuleInstance:
         self._children[key] = result
         return result
 
+    def _room_for_modules(self, decl: Decl, count: int) -> bool:
+        """Can `count` more module instances be read? (The limit bounds the fan-out of
+        nested calls, which the depth limit alone does not: ten calls of ten instances,
+        six levels deep, are a million instances.)"""
+        ev = self.evaluation
+        if not ev.modules_full and ev.module_instances + count <= limits.MAX_MODULE_INSTANCES:
+            return True
+        if not ev.modules_full:
+            ev.modules_full = True
+            ev.errors.append(ReadError(
+                _location(ev, decl), f"module {decl.name!r}: more than "
+                f"{limits.MAX_MODULE_INSTANCES} module instances in this root folder: this "
+                "call and the calls read after it were not read (see Limits in the README)"))
+        self._not_read[decl.name] = (f"more than {limits.MAX_MODULE_INSTANCES} module "
+                                     "instances in the root folder")
+        return False
+
     def _child(self, decl: Decl, folder: str, key: Any, bindings: Bindings) -> "ModuleInstance":
+        self.evaluation.module_instances += 1
         prefix = f"{self.prefix}module.{decl.name}{instance_key(key)}."
         key_path = f"{self.key_path}.{decl.name}" if self.key_path else decl.name
         return ModuleInstance(self.evaluation, self.evaluation.source(folder), prefix, self, decl,
@@ -728,9 +786,9 @@ class ModuleInstance:
             return None
         source = _unquote(raw)
         if self.depth >= MAX_MODULE_DEPTH:
-            ev.errors.append(ReadError(location, f"{where}: modules nested more than "
-                                                 f"{MAX_MODULE_DEPTH} deep (a module calling "
-                                                 "itself?): not read"))
+            ev.error_once(location, f"module {decl.name!r}: modules nested more than "
+                                    f"{MAX_MODULE_DEPTH} deep: not read")
+            self._not_read[decl.name] = f"modules nested more than {MAX_MODULE_DEPTH} deep"
             return None
         key_path = f"{self.key_path}.{decl.name}" if self.key_path else decl.name
         if re.match(r"^\.\.?(/|\\|$)", source):
@@ -739,10 +797,10 @@ class ModuleInstance:
                 return self._unread(location, f"{where}: source {source!r} is not a folder")
             if not files.tf_files(folder)[0]:
                 return self._unread(location, f"{where}: source {source!r} has no .tf files")
-            return folder
+            return None if self._cycle(decl, source, folder, location) else folder
         downloaded = ev.downloaded.get(key_path)
         if downloaded and os.path.isdir(downloaded):
-            return downloaded
+            return None if self._cycle(decl, source, downloaded, location) else downloaded
         return self._unread(location, f"{where}: source {source!r} is not local and not "
                                       "downloaded (run terraform init)")
 
@@ -752,6 +810,26 @@ class ModuleInstance:
             ReadError(location, f"{why}: module call not read, its resources were not scanned"))
         return None
 
+    def _cycle(self, decl: Decl, source: str, folder: str, location: str) -> bool:
+        """Is `folder` already on the call path (this module or one that called it)? Then
+        the call is one error, not an expansion: Terraform itself rejects module cycles,
+        and expanding one multiplies instances at every level."""
+        target = os.path.realpath(folder)
+        path: list[str] = []
+        module: ModuleInstance | None = self
+        while module is not None:
+            path.append(self.evaluation.display(module.source.dir) or ".")
+            if os.path.realpath(module.source.dir) == target:
+                chain = " -> ".join(reversed(path))
+                self.evaluation.error_once(
+                    location, f"module {decl.name!r}: source {source!r} is the folder "
+                              f"{path[-1]!r}, already on the call path ({chain} -> "
+                              f"{path[-1]}): a module cycle, not read")
+                self._not_read[decl.name] = "a module cycle"
+                return True
+            module = module.parent
+        return False
+
     def module_value(self, name: str) -> Any:
         decl = self.module_decl(name)
         if decl is None:
@@ -759,7 +837,8 @@ class ModuleInstance:
         children = self.children(decl)
         address = f"{self.prefix}module.{name}"
         if children is None:
-            return Unknown(f"{address} was not read (its source is not available)", (address,))
+            why = self._not_read.get(name, "its source is not available")
+            return Unknown(f"{address} was not read ({why})", (address,))
         if isinstance(children, Unknown):
             return Unknown(f"the instances of {address} are not known ({children.reason})",
                            (address,) + children.refs)
@@ -810,6 +889,8 @@ class ModuleInstance:
         ev = self.evaluation
         for decl in self.source.resources:
             instances = self.instances(decl)
+            if instances is None:
+                continue
             if isinstance(instances, Unknown):
                 meta = "count" if "count" in decl.body else "for_each"
                 local = ("data." if decl.kind == "data" else "") + f"{decl.type}.{decl.name}"
@@ -822,6 +903,8 @@ class ModuleInstance:
                                  instances.refs)
                 bindings = (Bindings(count_index=reason) if meta == "count"
                             else Bindings(each_key=reason, each_value=reason))
+                if not ev.room_for_resources(1, _location(ev, decl)):
+                    continue
                 instances = {None: ResourceInstance(self, decl, None, bindings)}
             for instance in instances.values():
                 try:
@@ -841,7 +924,7 @@ class ModuleInstance:
                     f"{self.prefix}module.{decl.name}: {meta} is not known ({children.reason}); "
                     "its resources are read as one instance"))
                 folder = self._module_folder(decl)
-                if folder is None:
+                if folder is None or not self._room_for_modules(decl, 1):
                     continue
                 reason = Unknown(f"{meta} of {self.prefix}module.{decl.name} is not known",
                                  children.refs)
@@ -891,6 +974,12 @@ class ModuleInstance:
 _MISSING = object()
 
 
+def over_resource_limit() -> str:
+    return (f"more than {limits.MAX_RESOURCE_INSTANCES} resource instances in this root "
+            "folder: this block and the blocks read after it were not read (see Limits in "
+            "the README)")
+
+
 def _location(ev: Evaluation, decl: Decl) -> str:
     return f"{ev.display(decl.file)}:{decl.line}" if decl.line else ev.display(decl.file)
 
@@ -915,6 +1004,7 @@ def _expand(module: ModuleInstance, decl: Decl, what: str) -> Any:
         number = to_number(count)
         if isinstance(number, float) and not number.is_integer() or number < 0:
             raise EvalError(f"count must be a whole number >= 0, got {count!r}")
+        _within_limit(module, decl, what, number)
         return [(i, Bindings(count_index=i)) for i in range(int(number))]
     if "for_each" in body:
         each = module.eval_value(body["for_each"], scope)
@@ -924,6 +1014,8 @@ def _expand(module: ModuleInstance, decl: Decl, what: str) -> Any:
             return each
         if each is None:
             raise EvalError("for_each is null")
+        if isinstance(each, (dict, list)):
+            _within_limit(module, decl, what, len(each))
         if isinstance(each, dict):
             return [(k, Bindings(each_key=k, each_value=each[k])) for k in sorted(each)]
         if isinstance(each, list):
@@ -939,6 +1031,20 @@ def _expand(module: ModuleInstance, decl: Decl, what: str) -> Any:
             return [(k, Bindings(each_key=k, each_value=k)) for k in sorted(keys)]
         raise EvalError(f"for_each must be a map or a set of strings, got a {type_name(each)}")
     return [(None, Bindings())]
+
+
+def _within_limit(module: ModuleInstance, decl: Decl, what: str, number: float) -> None:
+    """A count or for_each over the root folder's whole instance limit is one error, and
+    the block is read as one instance (checked before the instances are built: a `count`
+    of 10**8 must not cost gigabytes)."""
+    limit = (limits.MAX_MODULE_INSTANCES if decl.kind == "module"
+             else limits.MAX_RESOURCE_INSTANCES)
+    if number > limit:
+        message = (f"{what}: {number:.0f} instances, over the limit of {limit} "
+                   f"{'module' if decl.kind == 'module' else 'resource'} instances per root "
+                   "folder (see Limits in the README)")
+        module.evaluation.error_once(_location(module.evaluation, decl), message)
+        raise EvalError(message)
 
 
 def _variable_type(name: str, raw: Any) -> Any:

@@ -1,0 +1,65 @@
+"""Plans and states: size and nesting limits, and plan formats of an unknown major version
+(hds_iac/terraform/limits.py, jsonfile.format_version_notice)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hds_iac.terraform import limits
+from hds_iac.terraform.jsonfile import read_json_input
+
+EMPTY_PLAN = {"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {},
+              "resource_changes": [], "configuration": {}}
+
+
+def read(path):
+    return read_json_input(str(path), "plan.json")
+
+
+def test_a_plan_over_the_size_limit_is_refused_without_reading_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_JSON_FILE_BYTES", 1000)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({**EMPTY_PLAN, "pad": "x" * 2000}))
+    config = read(path)
+    assert [(e.path, e.message) for e in config.errors] == [(
+        "plan.json", "2.1 KiB, over the 1000 bytes limit for plans and states: not read "
+                     "(see Limits in the README)")]
+
+
+@pytest.mark.parametrize("depth", [limits.MAX_JSON_DEPTH + 5, 5000])
+def test_a_plan_nested_too_deeply_is_one_error(tmp_path, depth):
+    path = tmp_path / "plan.json"
+    nested = "[" * depth + "]" * depth
+    path.write_text(json.dumps(EMPTY_PLAN)[:-1] + ', "variables": {"x": {"value": '
+                    + nested + "}}}")
+    assert [e.message for e in read(path).errors] == [
+        "arrays or objects nested more than 256 levels deep: not read (see Limits in the "
+        "README)"]
+
+
+@pytest.mark.parametrize("version, notice", [
+    ("1.2", None),
+    ("0.1", None),
+    ("2.0", "format_version 2.0: hds-iac reads plans of format 1.x; read as 1.x, fields "
+            "this format renamed or moved are missed (update hds-iac)"),
+    (7, "format_version 7 is not a version number: read as a plan of format 1.x; fields of "
+        "another format may be missed"),
+])
+def test_a_plan_of_an_unknown_major_format_is_read_with_a_notice(tmp_path, version, notice):
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({**EMPTY_PLAN, "format_version": version}))
+    config = read(path)
+    assert config.errors == []
+    found = [n.message for n in config.notices if "format_version" in n.message]
+    assert found == ([notice] if notice else [])
+
+
+def test_a_state_of_an_unknown_major_format_is_read_with_a_notice(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps({"format_version": "3.0", "terraform_version": "2.0.0",
+                                "values": {"root_module": {"resources": []}}}))
+    config = read_json_input(str(path), "state.json")
+    assert [n.message for n in config.notices] == [
+        "format_version 3.0: hds-iac reads states of format 1.x; read as 1.x, fields this "
+        "format renamed or moved are missed (update hds-iac)"]

@@ -60,7 +60,7 @@ def test_pre_commit_help_lists_the_modes() -> None:
 def test_debug_flag_shows_the_traceback_of_an_internal_error(monkeypatch, capsys) -> None:
     from hds_iac import cli
 
-    def broken(args):  # a bug of ours, wherever it is
+    def broken(args, hook=False):  # a bug of ours, wherever it is
         raise RuntimeError("boom")
 
     monkeypatch.setattr(cli, "cmd_scan", broken)

@@ -34,7 +34,7 @@ def test_suppression_with_reason_is_reported_as_skipped(stack: Path) -> None:
                    if f["rule_id"] == "HDS-ENC-001" and f["resource"]["address"] == "aws_ebs_volume.scratch")
     assert finding["status"] == "skipped"
     assert finding["suppression"] == {"by": "hds-iac:skip", "reason": "scratch space, no health data",
-                                      "status": "fail"}
+                                      "status": "fail", "location": "main.tf:33"}
 
 
 def test_checkov_style_suppression_is_honoured(stack: Path) -> None:

@@ -122,7 +122,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         claim = attested(vol, tag)
         if vol.provider in _NO_PROVIDER_BACKUP:
             if claim is True:
-                yield Verdict(vol, "pass", "pass_attested", {"tag": tag})
+                yield Verdict(vol, "pass", "pass_attested", {"tag": tag}, declared=True)
             elif isinstance(claim, Unknown):
                 yield Verdict(vol, "unknown", "unknown", {"reason": why(claim), "tag": tag})
             else:
@@ -133,7 +133,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if plan is not None:
             yield Verdict(vol, "pass", "pass_plan", {"plan": plan.address})
         elif claim is True:
-            yield Verdict(vol, "pass", "pass_attested", {"tag": tag})
+            yield Verdict(vol, "pass", "pass_attested", {"tag": tag}, declared=True)
         elif doubt is not None or isinstance(claim, Unknown):
             reason = why(doubt) if doubt is not None else why(claim)  # type: ignore[arg-type]
             yield Verdict(vol, "unknown", "unknown", {"reason": reason, "tag": tag})

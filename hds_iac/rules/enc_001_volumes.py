@@ -42,7 +42,8 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
                 yield Verdict(res, "fail", "fail-account-default",
                               {"parts": parts, "region": region})
         elif "attested" in whys:
-            yield Verdict(res, "pass", "pass-attested", {"parts": parts, "tag": tag})
+            yield Verdict(res, "pass", "pass-attested", {"parts": parts, "tag": tag},
+                          declared=True)
         elif "account-default" in whys:
             yield Verdict(res, "pass", "pass-account-default", {"parts": parts, "region": region})
         else:

@@ -30,6 +30,8 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "var_files": ((list, str), "Terraform variable files, relative to the config file"),
     "baseline": ((str,), "baseline file, relative to the config file"),
     "rules_base_url": ((str,), "base URL of the rule pages linked from markdown and sarif"),
+    "scope": ((dict,), "what the HDS report covers: host, activities, accounts, regions,"
+                       " repositories, documents (docs/evidence.md)"),
 }
 
 

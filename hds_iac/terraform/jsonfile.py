@@ -219,14 +219,19 @@ def read_json_input(path: str, display_path: str) -> TfConfiguration:
     except InputProblem as exc:
         config.errors.append(ReadError(display_path, str(exc)))
         return config
+    from hds_iac.provenance import json_input_facts
+
+    meta = json_input_facts(doc, data)
     try:
         if kind == "plan":
             from hds_iac.terraform.plan import read_plan
-            return read_plan(doc, display_path)
-        from hds_iac.terraform.state import read_show_state, read_state
-        if kind == "show-state":
-            return read_show_state(doc, display_path)
-        return read_state(doc, display_path)
+            read = read_plan(doc, display_path)
+        else:
+            from hds_iac.terraform.state import read_show_state, read_state
+            read = (read_show_state(doc, display_path) if kind == "show-state"
+                    else read_state(doc, display_path))
+        read.meta = meta
+        return read
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not stop the scan
         config.source = "state" if kind != "plan" else "plan"
         config.errors.append(ReadError(

@@ -61,4 +61,5 @@ def read_folder(
     config.resources = resources
     config.errors = evaluation.errors
     config.notices = evaluation.notices
+    config.folders = sorted(evaluation.sources)
     return config

@@ -271,12 +271,18 @@ class Run:
     rules: dict | None = None
     scope: "Scope | None" = None
 
+    @property
+    def files_evidence(self) -> bool:
+        """Whether a report of this run carries provenance and the exceptions register
+        (json and hds-*): only then are git and the data files asked, so a pre-commit hook
+        printing findings pays nothing for them."""
+        return any(fmt == "json" or fmt.startswith("hds-") for fmt, _ in self.outputs)
+
     def blame(self, args: argparse.Namespace) -> "Blame":
         """git blame of skip lines, only for the reports that show who wrote them."""
         from hds_iac.waivers import Blame
 
-        wanted = any(fmt == "json" or fmt.startswith("hds-") for fmt, _ in self.outputs)
-        return Blame(enabled=wanted and not getattr(args, "no_git_blame", False))
+        return Blame(enabled=self.files_evidence and not getattr(args, "no_git_blame", False))
 
 
 def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
@@ -358,13 +364,15 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
     if run.baseline_path:
         apply_baseline(result, run.waived, run.baseline_path)
     fail_on = args.fail_on or run.cfg.get("fail_on") or "low"
-    live = not getattr(args, "paths", None)
-    result.provenance = provenance.of_run(
-        reference=run.reference, started=run.started, paths=getattr(args, "paths", None) or [],
-        settings=run.settings, rules=run.rules or {}, fail_on=fail_on, live=live,
-        config_path=str(run.cfg.path) if run.cfg.path else None,
-        baseline_path=run.baseline_path, facts_path=getattr(args, "providers", None))
-    result.scope = run.scope.as_dict() if run.scope else None
+    if run.files_evidence:
+        live = not getattr(args, "paths", None)
+        result.provenance = provenance.of_run(
+            reference=run.reference, started=run.started,
+            paths=getattr(args, "paths", None) or [], settings=run.settings,
+            rules=run.rules or {}, fail_on=fail_on, live=live,
+            config_path=str(run.cfg.path) if run.cfg.path else None,
+            baseline_path=run.baseline_path, facts_path=getattr(args, "providers", None))
+        result.scope = run.scope.as_dict() if run.scope else None
     unwritten = False
     if args.create_baseline:
         try:

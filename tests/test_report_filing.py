@@ -253,7 +253,8 @@ def test_rule_references_and_rules_not_run(code_run) -> None:
                                  for r in view["rules"]):
             assert view["status"] == "not-run", view
     md = code_run["files"]["hds-markdown"].read_text("utf-8")
-    assert "HDS-MFA-003 (exclue par skip_check (HDS-MFA-003), ligne de commande)" in md
+    assert "HDS-MFA-003 (exclue par `skip_check` (HDS-MFA-003), ligne de commande)" in md
+    assert "non exécuté" in md.split("## Éléments de preuve")[1].split("HDS-MFA-003")[1][:200]
 
 
 # --- exceptions register ------------------------------------------------------------------
@@ -417,10 +418,11 @@ def test_crafted_result_values_are_escaped(code_run, tmp_path) -> None:
     doc["provenance"]["settings"] = "not a mapping"
     path = tmp_path / "evil.json"
     path.write_text(json.dumps(doc), "utf-8")
-    run = run_cli("report", str(path), "-o", "html")
-    assert run.code == 0, run.stderr
-    assert "<script>" not in run.stdout
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in run.stdout
+    for fmt in ("html", "markdown"):
+        run = run_cli("report", str(path), "-o", fmt)
+        assert run.code == 0, run.stderr
+        assert "<script>" not in run.stdout.replace("`<script>alert(1)</script>`", "")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in run.stdout
 
 
 # --- the HTML, rendered in headless Chromium ----------------------------------------------

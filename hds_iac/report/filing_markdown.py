@@ -2,6 +2,7 @@
 Markdown renderer's cell escaping."""
 from __future__ import annotations
 
+from hds_iac.escaping import markdown_code
 from hds_iac.report import filing as filing_mod
 from hds_iac.report.filing_texts import ACTIVITIES, ORIGINS, STATES, activity, flabel
 from hds_iac.report.markdown import _cell
@@ -9,9 +10,8 @@ from hds_iac.report.texts import STATUS, colon
 
 
 def _code(text: object) -> str:
-    """Inline code that survives any backtick in the value."""
-    value = _cell(text).replace("`", "'")
-    return f"`{value}`" if value else ""
+    """A value shown literally (a path, a hash, a reference); nothing for an empty one."""
+    return markdown_code(text) if str(text) else ""
 
 
 def header(report) -> list[str]:
@@ -154,7 +154,7 @@ def provenance(report) -> list[str]:
                    for why in reasons if why["source"] == src.name]
         if not_run:
             lines.append(f"- {flabel(lang, 'rules_not_run')}{c}" + "; ".join(
-                f"{rid} ({_cell(flabel(lang, 'excluded_by', by=why['by'], terms=', '.join(why['terms']) or '–', origin=ORIGINS[lang].get(why['from'], why['from'])))})"
+                f"{rid} ({flabel(lang, 'excluded_by', by=_code(why['by']), terms=_cell(', '.join(why['terms']) or '–'), origin=ORIGINS[lang].get(why['from'], _cell(why['from'])))})"
                 for rid, why in not_run))
         else:
             lines.append(f"- {flabel(lang, 'rules_not_run')}{c}{flabel(lang, 'all_rules_run')}")

@@ -108,7 +108,9 @@ def render(report) -> str:
             found = [f for f in v.findings if f["rule_id"] == rid]
             meta = cat.rules.get(rid)
             counts = {s: sum(f["status"] == s for f in found) for s in ("pass", "fail", "unknown")}
-            lines.append(f"- **{rid}** {meta.title.get(lang) if meta else ''}{c}{_counts(counts)}")
+            shown = (_status("not-run", lang) if not found and report.filing
+                     and rid in report.filing.not_run else _counts(counts))  # left out
+            lines.append(f"- **{rid}** {meta.title.get(lang) if meta else ''}{c}{shown}")
             bad = [f for f in found if f["status"] in ("fail", "unknown")]
             for f in bad[:MAX_ROWS]:
                 res = f.get("resource") or {}

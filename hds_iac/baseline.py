@@ -11,6 +11,11 @@ baseline means the same from any working folder; for live scans, the account or 
 
 Version 1 baselines (rule and address only) are still read, with a notice: they cannot
 tell inputs apart, so each of their entries waives that address in every input.
+
+Each entry may say why and until when (`"reason"`, `"until": "YYYY-MM-DD"`); hds-iac writes
+when it was recorded and by whom (`"added"`, `"by"`). They go to the exceptions register of
+the reports. An entry past its `until` date no longer waives anything: the failure counts
+again, with a notice.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from pathlib import Path
 
 from hds_iac import repository
 from hds_iac.engine import Finding
+from hds_iac.suppressions import ExpiryError, parse_until, today
 
 FORMAT_VERSION = 2
 
@@ -29,13 +35,23 @@ class BaselineError(ValueError):
     """The baseline file cannot be used; the message names it."""
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What the exceptions register shows of one baseline entry."""
+
+    reason: str = ""
+    until: str | None = None  # checked YYYY-MM-DD
+    added: str | None = None
+    by: str | None = None
+
+
 @dataclass
 class Entries:
     """What a baseline waives: (rule, address, input), and (rule, address) from a version 1
     baseline, which holds no input."""
 
-    keyed: set[tuple[str, str, str]] = field(default_factory=set)
-    any_input: set[tuple[str, str]] = field(default_factory=set)
+    keyed: dict[tuple[str, str, str], Entry] = field(default_factory=dict)
+    any_input: dict[tuple[str, str], Entry] = field(default_factory=dict)
     notice: str | None = None  # one line for the user (an old format), else None
 
     def __bool__(self) -> bool:
@@ -50,16 +66,27 @@ def input_key(finding_input: str) -> str:
     return finding_input
 
 
-def recorded(entries: Entries, finding: Finding) -> bool:
+def lookup(entries: Entries, finding: Finding) -> Entry | None:
+    """The baseline entry that records this finding's failure, if any."""
     key = (finding.rule_id, finding.resource.address)
-    return key in entries.any_input or (*key, input_key(finding.input)) in entries.keyed
+    if key in entries.any_input:
+        return entries.any_input[key]
+    return entries.keyed.get((*key, input_key(finding.input)))
 
 
-def write(findings: list[Finding], path: str) -> int:
+def _text(value: object, limit: int = 500) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return "".join(c for c in value if c.isprintable())[:limit]
+
+
+def write(findings: list[Finding], path: str, by: str | None = None) -> int:
     entries = sorted({(f.rule_id, f.resource.address, input_key(f.input)) for f in findings
                       if f.verdict.status == "fail"})
+    stamp = {"added": today().isoformat(), **({"by": by} if by else {})}
     doc = {"version": FORMAT_VERSION, "tool": "hds-iac",
-           "failures": [{"rule_id": r, "address": a, "input": i} for r, a, i in entries]}
+           "failures": [{"rule_id": r, "address": a, "input": i, "reason": "", **stamp}
+                        for r, a, i in entries]}
     Path(path).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     return len(entries)
 
@@ -79,19 +106,28 @@ def read(path: str) -> Entries:
         raise BaselineError(f"{path}: baseline version {version!r} is not supported (this "
                             f"hds-iac reads versions 1 and {FORMAT_VERSION})")
     entries = Entries()
-    try:
-        for e in doc["failures"]:
+    for i, e in enumerate(doc["failures"]):
+        try:
             rule, address = e["rule_id"], e["address"]
             if not isinstance(rule, str) or not isinstance(address, str):
                 raise TypeError
-            if version == 1:
-                entries.any_input.add((rule, address))
-            elif isinstance(e["input"], str):
-                entries.keyed.add((rule, address, e["input"]))
-            else:
+            if version != 1 and not isinstance(e["input"], str):
                 raise TypeError
-    except (TypeError, KeyError):
-        raise BaselineError(f"{path}: malformed baseline entry") from None
+            until = e.get("until")
+            if until is not None:
+                if not isinstance(until, str):
+                    raise ExpiryError(f"until={until!r} is not a date YYYY-MM-DD")
+                parse_until(until)
+        except (TypeError, KeyError, AttributeError):
+            raise BaselineError(f"{path}: malformed baseline entry {i + 1}") from None
+        except ExpiryError as exc:
+            raise BaselineError(f"{path}: entry {i + 1}: {exc}") from None
+        entry = Entry(reason=_text(e.get("reason")) or "", until=until,
+                      added=_text(e.get("added"), 40), by=_text(e.get("by"), 200))
+        if version == 1:
+            entries.any_input[(rule, address)] = entry
+        else:
+            entries.keyed[(rule, address, e["input"])] = entry
     if version == 1:
         entries.notice = (f"{path}: old baseline format (version 1, rule and address only): "
                           "it cannot tell inputs apart, so each entry is waived in every "

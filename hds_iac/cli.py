@@ -16,6 +16,8 @@ from hds_iac.errors import UsageError
 if TYPE_CHECKING:
     from hds_iac import baseline
     from hds_iac.config import Config
+    from hds_iac.scope import Scope
+    from hds_iac.waivers import Blame
     from hds_iac.report import Report
     from hds_iac.report.chapter8 import Actor
     from hds_iac.scan import ScanResult
@@ -171,6 +173,9 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules-url", metavar="URL",
                         help="base URL of the rule pages (a copy of docs/rules/) for the links of"
                              " the markdown and sarif reports (default: the project's pages)")
+    parser.add_argument("--no-git-blame", action="store_true",
+                        help="do not ask git who wrote each in-code skip and when (the"
+                             " exceptions register of the json and hds-* reports)")
     parser.add_argument("--show-pass", action="store_true",
                         help="also list passing findings in the cli report")
     parser.add_argument("--no-color", action="store_true", help="never colour the cli report")
@@ -290,19 +295,49 @@ class Run:
     # Provider facts for the chapter 8 table, read when an hds-* report is asked for.
     facts: "tuple[list[Actor], str] | None" = None
     rules_url: str | None = None  # base URL of rule links (markdown, sarif)
+    # Provenance: when the run started, its unique reference, the rules left out and why,
+    # and the scope the configuration declares.
+    started: str = ""
+    reference: str = ""
+    rules: dict | None = None
+    scope: "Scope | None" = None
+
+    @property
+    def files_evidence(self) -> bool:
+        """Whether a report of this run carries provenance and the exceptions register
+        (json and hds-*): only then are git and the data files asked, so a pre-commit hook
+        printing findings pays nothing for them."""
+        return any(fmt == "json" or fmt.startswith("hds-") for fmt, _ in self.outputs)
+
+    def blame(self, args: argparse.Namespace) -> "Blame":
+        """git blame of skip lines, only for the reports that show who wrote them."""
+        from hds_iac.waivers import Blame
+
+        return Blame(enabled=self.files_evidence and not getattr(args, "no_git_blame", False))
 
 
 def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
     """Configuration file, settings, rule selection, outputs and baseline for one run."""
-    from hds_iac import baseline
+    from hds_iac import baseline, provenance, scope
     from hds_iac import config as config_mod
 
+    started = provenance.now()
     try:
         cfg = config_mod.discover(config_start, args.config)
     except config_mod.ConfigError as exc:
         raise UsageError(str(exc)) from None
-    rule_ids = _select_rules(args.check or [cfg.list("check")],
-                             args.skip_check or [cfg.list("skip_check")])
+    try:
+        declared = scope.parse(cfg.get("scope"))
+    except scope.ScopeError as exc:
+        raise UsageError(f"{cfg.path}: {exc}") from None
+    include = args.check or [cfg.list("check")]
+    exclude = args.skip_check or [cfg.list("skip_check")]
+    rule_ids = _select_rules(include, exclude)
+    origin = ("command line" if args.check or args.skip_check
+              else "configuration file" if cfg.list("check") or cfg.list("skip_check")
+              else "default")
+    rules = provenance.rule_selection(rule_ids, [t for g in include for t in g],
+                                      [t for g in exclude for t in g], origin)
     outputs = _pair_outputs([f for group in args.output for f in group] or ["cli"],
                             args.output_file)
     baseline_path = args.baseline or (cfg.relative(cfg.get("baseline")) if cfg.get("baseline")
@@ -313,7 +348,8 @@ def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
         raise UsageError(str(exc)) from None
     facts = _provider_facts(args, [fmt for fmt, _ in outputs])
     return Run(cfg, _settings(args, cfg), rule_ids, outputs, baseline_path, waived, facts,
-               _rules_url(args, cfg))
+               _rules_url(args, cfg), started, provenance.new_reference("hds-iac-run"), rules,
+               declared)
 
 
 def _rules_url(args: argparse.Namespace, cfg: "Config") -> str | None:
@@ -351,7 +387,7 @@ def _provider_facts(args: argparse.Namespace,
 
 def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
     """Baseline, reports and exit status: the same for code, plans and live accounts."""
-    from hds_iac import baseline
+    from hds_iac import baseline, provenance
     from hds_iac.output import RENDERERS
     from hds_iac.output.text import render as render_text
     from hds_iac.scan import apply_baseline
@@ -364,10 +400,21 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
                 f"{run.baseline_path}: ")))
             if ("cli", None) not in run.outputs:  # the cli report shows the notices
                 say(f"hds-iac: notice: {run.waived.notice}")
+    fail_on = args.fail_on or run.cfg.get("fail_on") or "low"
+    if run.files_evidence:
+        live = not getattr(args, "paths", None)
+        result.provenance = provenance.of_run(
+            reference=run.reference, started=run.started,
+            paths=getattr(args, "paths", None) or [], settings=run.settings,
+            rules=run.rules or {}, fail_on=fail_on, live=live,
+            config_path=str(run.cfg.path) if run.cfg.path else None,
+            baseline_path=run.baseline_path, facts_path=getattr(args, "providers", None))
+        result.scope = run.scope.as_dict() if run.scope else None
     unwritten = False
     if args.create_baseline:
         try:
-            count = baseline.write(result.findings, args.create_baseline)
+            count = baseline.write(result.findings, args.create_baseline,
+                                   provenance.run_by().get("user"))
             say(f"hds-iac: wrote {count} failure(s) to the baseline {args.create_baseline}")
         except OSError as exc:
             say(f"hds-iac: error: cannot write {args.create_baseline}: {exc.strerror}")
@@ -393,10 +440,14 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
             text = RENDERERS[fmt](result, args.lang or "en")
         try:
             _write(text, target)
+            if target and fmt.startswith("hds-"):  # evidence to file: its SHA-256 beside it
+                from hds_iac.report.manifest import write_beside
+
+                write_beside(target)
         except OSError as exc:
-            say(f"hds-iac: error: cannot write {target}: {exc.strerror}")
+            say(f"hds-iac: error: cannot write {target}: {exc.strerror or exc}")
             unwritten = True
-    status = _exit_status(result, args.fail_on or run.cfg.get("fail_on") or "low")
+    status = _exit_status(result, fail_on)
     if status == EXIT_FAILED and args.soft_fail:
         status = EXIT_OK
     return EXIT_ERROR if unwritten else status
@@ -435,7 +486,8 @@ def cmd_scan(args: argparse.Namespace, hook: bool = False) -> int:
 
     run = prepare(args, args.paths)
     var_files = args.var_file or [run.cfg.relative(v) for v in run.cfg.list("var_files")]
-    result = scan(args.paths, run.settings, var_files, dict(args.var), run.rule_ids)
+    result = scan(args.paths, run.settings, var_files, dict(args.var), run.rule_ids,
+                  run.blame(args))
     result.missing_modules_allowed_by = _missing_modules_allowed_by(args, run.cfg, hook)
     if result.unread_modules and ("cli", None) not in run.outputs:  # the cli report says it
         say(f"hds-iac: {unread_line(result, args.lang or 'en')}")

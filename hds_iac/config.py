@@ -34,6 +34,8 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "rules_base_url": ((str,), "base URL of the rule pages linked from markdown and sarif"),
     "allow_missing_modules": ((bool,), "true: module calls not read do not make the exit "
                                        "status 2 (they are still reported)"),
+    "scope": ((dict,), "what the HDS report covers: host, activities, accounts, regions,"
+                       " repositories, documents (docs/evidence.md)"),
 }
 
 

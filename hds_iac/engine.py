@@ -15,10 +15,25 @@ SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 @dataclass(frozen=True)
 class Suppression:
-    """Why a finding is waived: an in-code skip with its reason, or a baseline entry."""
+    """Why a finding is waived: an in-code skip with its reason, or a baseline entry.
+
+    `location` ("main.tf:12", the baseline file), `until` (the last day it applies,
+    YYYY-MM-DD) and `author`/`date` (from git blame or the baseline entry) feed the
+    exceptions register an auditor reads; an expired waiver is kept on the finding as
+    `expired_waiver` and no longer waives it."""
 
     by: str  # "hds-iac:skip" | "checkov:skip" | "baseline"
     reason: str
+    location: str | None = None
+    until: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+    def as_dict(self) -> dict:
+        out = {"by": self.by, "reason": self.reason}
+        out.update({k: v for k, v in (("location", self.location), ("until", self.until),
+                                      ("author", self.author), ("date", self.date)) if v})
+        return out
 
 
 @dataclass
@@ -30,6 +45,8 @@ class Finding:
     # live account/region. Baselines key failures by it: prod/ and staging/ may both hold
     # `aws_ebs_volume.v`.
     input: str = ""
+    # A waiver whose `until` date has passed: it no longer applies and the report says so.
+    expired_waiver: Suppression | None = None
 
     @property
     def rule_id(self) -> str:
@@ -63,8 +80,11 @@ class Finding:
             resource["cloud_id"] = origin.cloud_id
         extra = {}
         if self.suppression:
-            extra["suppression"] = {"by": self.suppression.by, "reason": self.suppression.reason,
-                                    "status": self.verdict.status}
+            extra["suppression"] = {**self.suppression.as_dict(), "status": self.verdict.status}
+        if self.expired_waiver:
+            extra["expired_waiver"] = self.expired_waiver.as_dict()
+        if self.verdict.status == "pass" and self.verdict.declared:
+            extra["basis"] = "declared"
         return {
             "rule_id": self.meta.id,
             "topic": self.meta.topic,

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from hds_iac import baseline, engine, suppressions
+from hds_iac import baseline, engine, provenance, suppressions, waivers
 from hds_iac.adapters.terraform import to_inventory
 from hds_iac.engine import Finding, Suppression
 from hds_iac.model import Inventory
@@ -35,6 +35,13 @@ class ScanResult:
     missing_modules_allowed_by: str | None = None
     # The configuration file the run used (None: none), named in every report.
     config_file: str | None = None
+    # Waivers that waive nothing (a skip without a reason, a malformed `until=`), for the
+    # exceptions register (`waivers.register`) beside the applied and expired ones.
+    unapplied_waivers: list[waivers.Unapplied] = field(default_factory=list)
+    # Set by the command line for its reports: where the result comes from and what the
+    # configuration declares in scope (JSON keys `provenance` and `scope`).
+    provenance: dict | None = None
+    scope: dict | None = None
 
     def extend(self, other: "ScanResult") -> None:
         self.findings += other.findings
@@ -53,6 +60,7 @@ class ScanResult:
     def incomplete(self) -> bool:
         """Something was not read: an input error or a module call not read."""
         return bool(self.errors or self.unread_modules)
+        self.unapplied_waivers += other.unapplied_waivers
 
 
 def read_inputs(
@@ -101,33 +109,103 @@ def _based(config: TfConfiguration, base: str) -> TfConfiguration:
     return config
 
 
-def apply_suppressions(result: "ScanResult", bases: dict[int, str]) -> None:
-    """Waive findings skipped in code (with a reason); report reason-less skips."""
+def apply_suppressions(result: "ScanResult", bases: dict[int, str],
+                       blame: waivers.Blame | None = None) -> None:
+    """Waive findings skipped in code (with a reason, before their `until=` date); report
+    reason-less and malformed skips, and expired ones, which no longer apply."""
+    blame = blame or waivers.Blame(enabled=False)
     reported: set[tuple[str, int, str]] = set()
     for finding in result.findings:
         origin = finding.resource.origin
         base = bases.get(id(finding))
         if origin.source != "hcl" or not origin.file or not origin.line or base is None:
             continue
-        for directive in suppressions.directives(os.path.join(base, origin.file), origin.line):
+        path = os.path.join(base, origin.file)
+        for directive in suppressions.directives(path, origin.line):
             if directive.rule_id != finding.rule_id:
                 continue
-            if directive.reason:
-                finding.suppression = Suppression(f"{directive.tool}:skip", directive.reason)
-            elif (origin.file, directive.line, directive.rule_id) not in reported:
-                reported.add((origin.file, directive.line, directive.rule_id))
-                result.notices.append(ReadError(
-                    f"{origin.file}:{directive.line}",
-                    f"skip of {directive.rule_id} has no reason: not applied (write "
-                    f"`# hds-iac:skip={directive.rule_id} <why>`)"))
+            location = f"{origin.file}:{directive.line}"
+            first = (origin.file, directive.line, directive.rule_id) not in reported
+            reported.add((origin.file, directive.line, directive.rule_id))
+            by = f"{directive.tool}:skip"
+            problem, state = None, None
+            if not directive.reason:
+                problem, state = (f"skip of {directive.rule_id} has no reason: not applied "
+                                  f"(write `# hds-iac:skip={directive.rule_id} <why>`)",
+                                  "no-reason")
+            elif directive.until is not None:
+                try:
+                    suppressions.parse_until(directive.until)
+                except suppressions.ExpiryError as exc:
+                    problem, state = (f"skip of {directive.rule_id}: {exc}: not applied",
+                                      "invalid-expiry")
+            if problem:
+                if first:
+                    result.notices.append(ReadError(location, problem))
+                    author, date = blame(path, directive.line)
+                    result.unapplied_waivers.append(waivers.Unapplied(
+                        by, directive.rule_id, location, state or "", directive.reason,
+                        directive.until, author, date))
+                continue
+            author, date = blame(path, directive.line)
+            waiver = engine.Suppression(by, directive.reason, location, directive.until,
+                                        author, date)
+            if directive.until and suppressions.expired(directive.until):
+                finding.expired_waiver = waiver
+                if first:
+                    result.notices.append(ReadError(location, expiry_notice(
+                        directive.rule_id, directive.until)))
+            else:
+                finding.suppression = waiver
+
+
+def expiry_notice(rule_id: str, until: str, address: str | None = None) -> str:
+    what = f"{rule_id} on {address}" if address else rule_id
+    return (f"waiver of {what} expired after {until}: it no longer applies and the finding"
+            " counts again")
 
 
 def apply_baseline(result: "ScanResult", entries: "baseline.Entries", path: str) -> None:
-    """Waive the failures the baseline records (same rule, address and input)."""
+    """Waive the failures the baseline records (same rule, address and input), with the
+    entry's reason and expiry; an expired entry waives nothing and says so."""
     for finding in result.findings:
-        if finding.verdict.status == "fail" and not finding.suppression and \
-                baseline.recorded(entries, finding):
-            finding.suppression = Suppression("baseline", f"in baseline {path}")
+        if finding.verdict.status != "fail" or finding.suppression:
+            continue
+        entry = baseline.lookup(entries, finding)
+        if entry is None:
+            continue
+        key = (finding.rule_id, finding.resource.address)
+        waiver = engine.Suppression("baseline", entry.reason or f"in baseline {path}", path,
+                                    entry.until, entry.by, entry.added)
+        if entry.until and suppressions.expired(entry.until):
+            finding.expired_waiver = waiver
+            result.notices.append(ReadError(path, expiry_notice(key[0], entry.until, key[1])))
+        else:
+            finding.suppression = waiver
+
+
+def input_files(config: TfConfiguration, var_files: Sequence[str] = ()) -> dict:
+    """SHA-256 of the files an input was read from: a plan or state file, or every
+    Terraform and variables file of the folders read for a root (its local modules too)."""
+    if config.source != "hcl":
+        return {}  # the reader put the file's SHA-256 in `config.meta`
+    from hds_iac.terraform.hcl.files import tf_files
+
+    base = os.path.realpath(config.base or config.path)
+    found = []
+    for folder in config.folders or [config.path]:
+        found += tf_files(folder)[0]
+    try:
+        names = os.listdir(config.path)
+    except OSError:
+        names = []
+    found += [os.path.join(config.path, n) for n in names
+              if n in ("terraform.tfvars", "terraform.tfvars.json")
+              or n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    found += [v for v in var_files if os.path.isfile(v)]
+    paths = {os.path.realpath(p) for p in found}
+    display = {p: os.path.relpath(p, base).replace(os.sep, "/") for p in paths}
+    return provenance.hashed_files(sorted(paths, key=display.__getitem__), display)
 
 
 def judge_inventory(
@@ -150,7 +228,8 @@ def judge_inventory(
 
 
 def judge(
-    configs: Iterable[TfConfiguration], settings: Settings, rule_ids: Iterable[str] | None = None
+    configs: Iterable[TfConfiguration], settings: Settings, rule_ids: Iterable[str] | None = None,
+    var_files: Sequence[str] = (), blame: waivers.Blame | None = None,
 ) -> ScanResult:
     result = ScanResult()
     selected = list(rule_ids) if rule_ids is not None else None
@@ -164,9 +243,10 @@ def judge(
         result.notices += config.notices
         result.unread_modules += config.unread_modules
         result.inputs.append(
-            {"path": config.path, "kind": config.source, "resources": len(inventory.resources)}
+            {"path": config.path, "kind": config.source, "resources": len(inventory.resources),
+             **input_files(config, var_files), **config.meta}
         )
-    apply_suppressions(result, bases)
+    apply_suppressions(result, bases, blame)
     return result
 
 
@@ -176,12 +256,13 @@ def scan(
     var_files: Sequence[str] = (),
     variables: Mapping[str, str] | None = None,
     rule_ids: Iterable[str] | None = None,
+    blame: waivers.Blame | None = None,
 ) -> ScanResult:
     from hds_iac import repository
 
     base = repository.display_base(paths[0]) if paths else os.getcwd()
     configs, errors = read_inputs(paths, var_files, variables, base)
-    result = judge(configs, settings or Settings(), rule_ids)
+    result = judge(configs, settings or Settings(), rule_ids, var_files, blame)
     result.errors = errors + result.errors
     result.display_base = base
     return result

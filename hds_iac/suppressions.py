@@ -4,16 +4,56 @@ checkov users write `#checkov:skip=CKV_HDS_ENC_001:reason`; both forms are honou
 team can move between the two front-ends. A suppressed finding is reported as skipped with
 its reason, never dropped. A suppression without a reason is not applied and is reported:
 an HDS auditor will ask why a control was waived.
+
+A waiver may end: `until=YYYY-MM-DD` anywhere after the id (`# hds-iac:skip=HDS-ENC-001
+until=2027-03-31 migration to encrypted volumes planned`) makes it apply through that day
+(UTC) only. Past it, the finding counts again and a notice says the waiver expired: a
+temporary exception must not become a permanent one by neglect.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
 _DIRECTIVE = re.compile(
     r"(?:#|//)\s*(?P<tool>hds-iac|checkov)\s*:\s*skip\s*=\s*(?P<id>[A-Za-z0-9_\-]+)"
     r"(?:\s*[:\s]\s*(?P<reason>.*))?$")
+_UNTIL = re.compile(r"(?:^|\s)until\s*=\s*(?P<date>\S*)")
+
+
+class ExpiryError(ValueError):
+    """An `until=` value that is not a calendar date YYYY-MM-DD."""
+
+
+def parse_until(text: str) -> date:
+    """`until=` values: YYYY-MM-DD, a real calendar day."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ExpiryError(f"until={text[:20]!r} is not a date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ExpiryError(f"until={text!r} is not a calendar date") from None
+
+
+def today() -> date:
+    """Today in UTC: an expiry means the same day wherever the gate runs."""
+    return datetime.now(timezone.utc).date()
+
+
+def expired(until: str, on: date | None = None) -> bool:
+    """True when the last day a waiver applies (`until`, valid YYYY-MM-DD) has passed."""
+    return parse_until(until) < (on or today())
+
+
+def split_until(reason: str) -> tuple[str, str | None]:
+    """(the reason without its `until=...` token, the token's value or None)."""
+    match = _UNTIL.search(reason)
+    if not match:
+        return reason, None
+    rest = (reason[:match.start()] + " " + reason[match.end():]).strip()
+    return " ".join(rest.split()), match.group("date")
 
 
 @dataclass(frozen=True)
@@ -22,6 +62,7 @@ class Directive:
     reason: str
     tool: str  # "hds-iac" | "checkov"
     line: int
+    until: str | None = None  # the `until=` value as written (checked by parse_until)
 
 
 def checkov_id(rule_id: str) -> str:
@@ -93,6 +134,6 @@ def directives(path: str, line: int) -> list[Directive]:
             rule_id = match.group("id")
             if match.group("tool") == "checkov":
                 rule_id = from_checkov_id(rule_id)
-            found.append(Directive(rule_id.upper(), (match.group("reason") or "").strip(),
-                                   match.group("tool"), i + 1))
+            reason, until = split_until((match.group("reason") or "").strip())
+            found.append(Directive(rule_id.upper(), reason, match.group("tool"), i + 1, until))
     return found

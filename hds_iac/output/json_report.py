@@ -6,6 +6,7 @@ import json
 from hds_iac import __version__
 from hds_iac.escaping import for_json
 from hds_iac.scan import ScanResult, summarize
+from hds_iac.waivers import register
 
 FORMAT_VERSION = 1
 
@@ -25,5 +26,10 @@ def render(result: ScanResult, lang: str = "en") -> str:
         # Provenance: the configuration file that shaped the verdicts (None: none).
         "config_file": result.config_file,
         "summary": summarize(result),
+        # Evidence for auditors (docs/evidence.md): where the result comes from, what the
+        # configuration declares in scope, and every waiver with its state.
+        "provenance": result.provenance,
+        "scope": result.scope,
+        "exceptions": register(result.findings, result.unapplied_waivers),
     }
     return json.dumps(for_json(doc), indent=2, ensure_ascii=False) + "\n"

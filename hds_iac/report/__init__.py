@@ -9,13 +9,11 @@ default (HDS EXI 07/08), English with lang="en".
 from __future__ import annotations
 
 import json as _json
-import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable
 
-from hds_iac import __version__
-from hds_iac.report import chapter8, coverage, merge
+from hds_iac import __version__, provenance
+from hds_iac.report import chapter8, coverage, filing, merge
 
 if TYPE_CHECKING:
     from hds_iac.scan import ScanResult
@@ -33,6 +31,10 @@ class Report:
     coverage: coverage.Coverage
     chapter8: list[chapter8.Row]
     providers_file: str
+    # Evidence an auditor can file: scope, provenance, exceptions, declared passes, rule
+    # references, documents to provide (filing.py), and this report's unique reference.
+    filing: filing.Filing | None = None
+    reference: str = ""
 
     @property
     def problems(self) -> int:
@@ -52,23 +54,19 @@ class Report:
                        if s.message_lang and s.message_lang != self.lang})
 
 
-def _now() -> str:
-    # SOURCE_DATE_EPOCH: reproducible reports (the usual convention of build tools).
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (datetime.fromtimestamp(int(epoch), timezone.utc) if epoch and epoch.isdigit()
-              else datetime.now(timezone.utc))
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def build(merged: merge.Merged, lang: str = DEFAULT_LANG,
           facts: tuple[list[chapter8.Actor], str] | None = None) -> Report:
     """The report of already merged results; `facts` is what chapter8.load read (the
     bundled provider facts when None)."""
     actors, providers_name = facts if facts is not None else chapter8.load()
-    return Report(lang=lang, generated=_now(), tool_version=__version__, merged=merged,
-                  coverage=coverage.compute(merged),
+    cov = coverage.compute(merged)
+    filed = filing.compute(merged)
+    filing.mark_not_run(cov, filed.not_run)
+    return Report(lang=lang, generated=provenance.now(), tool_version=__version__,
+                  merged=merged, coverage=cov,
                   chapter8=chapter8.rows(actors, merged.providers()),
-                  providers_file=providers_name)
+                  providers_file=providers_name, filing=filed,
+                  reference=provenance.new_reference("hds-iac-report"))
 
 
 def from_scan_result(result: "ScanResult", name: str, lang: str = DEFAULT_LANG,

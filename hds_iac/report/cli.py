@@ -54,7 +54,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from hds_iac import atomic_file
     from hds_iac.cli import say
     from hds_iac import report as report_mod
-    from hds_iac.report import chapter8, merge
+    from hds_iac.report import chapter8, manifest, merge
 
     merged = merge.load(args.results)
     for entry in merged.unread:
@@ -71,8 +71,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.output_file:
         try:
             atomic_file.write_text(args.output_file, text)
+            manifest.write_beside(args.output_file)  # SHA-256 beside the filed report
         except OSError as exc:
-            say(f"hds-iac: error: cannot write {args.output_file}: {exc.strerror}")
+            say(f"hds-iac: error: cannot write {args.output_file}: {exc.strerror or exc}")
             return 2
     else:
         sys.stdout.write(text)

@@ -12,7 +12,7 @@ from hds_iac.report.texts import colon, label, percent
 MAX_ROWS = 200  # findings listed per rule in the evidence section (all are in the JSON)
 COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "unknown": "#e0a100", "skipped": "#8a8a8a"}
 ICONS = {"pass": "✔", "fail": "✘", "unknown": "?", "skipped": "–", "not-evaluated": "∅",
-         "manual": "✎"}
+         "manual": "✎", "not-run": "⊘"}
 
 CSS = """
 :root{--ink:#1d2430;--muted:#5b6573;--line:#d5dae1;--bg:#f6f7f9;--pass:#2e7d32;--fail:#c62828;
@@ -317,6 +317,9 @@ def _evidence(report) -> list[str]:
                        f'<span class="small">{_counts_cell(counts)}</span></h4>')
             if found:
                 out += _findings_table(found, report)
+            elif report.filing and rid in report.filing.not_run:  # left out: say so
+                out.append(f'<p class="small" data-not-run="{e(rid)}">{badge("not-run", lang)}'
+                           f'</p>')
             else:
                 out.append(f'<p class="small">{e(label(lang, "no_evidence"))}</p>')
     out.append("</section>")
@@ -422,6 +425,8 @@ def _problems(report) -> list[str]:
 
 
 def render(report) -> str:
+    from hds_iac.report import filing_html
+
     lang = report.lang
     toc = [("summary", "summary"), ("sources", "sources"), ("requirements", "requirements"),
            ("evidence", "evidence"), ("duties", "duties"), ("chapter8", "chapter8")]
@@ -431,13 +436,15 @@ def render(report) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="hds-iac {e(report.tool_version)}">',
         f"<title>{e(label(lang, 'title'))}</title>",
-        f"<style>{CSS}</style></head><body><main>",
+        f"<style>{CSS}{filing_html.CSS}</style></head><body><main>",
         f'<header class="top"><h1>{e(label(lang, "title"))}</h1>'
         f'<p class="sub">{e(label(lang, "subtitle"))}</p>'
         f'<div class="meta">{e(label(lang, "generated"))} {e(report.generated)} · '
-        f'{e(label(lang, "tool"))} hds-iac {e(report.tool_version)}</div></header>',
+        f'{e(label(lang, "tool"))} hds-iac {e(report.tool_version)} · '
+        f'{filing_html.header(report)}</div></header>',
         f'<nav class="toc" aria-label="{e(label(lang, "toc"))}">'
         + "".join(f'<a href="#{anchor}">{e(label(lang, key))}</a>' for anchor, key in toc)
+        + "".join(f'<a href="#{anchor}">{e(text)}</a>' for anchor, text in filing_html.toc(lang))
         + "</nav>",
     ]
     if report.problems:
@@ -449,11 +456,17 @@ def render(report) -> str:
     if report.other_message_langs:
         out.append(f'<p class="note">{e(label(lang, "lang_note", langs=", ".join(report.other_message_langs), target=lang))}</p>')
     out += _summary(report)
+    out += filing_html.scope(report)
     out += _sources(report)
     out += _requirements(report)
     out += _evidence(report)
+    out += filing_html.declared(report)
+    out += filing_html.exceptions(report)
     out += _duties(report)
     out += _chapter8(report)
+    out += filing_html.documents(report)
+    out += filing_html.rule_references(report)
+    out += filing_html.provenance(report)
     out += _problems(report)
     out.append(f'<footer><h2>{e(label(lang, "method"))}</h2>'
                f'<p class="small">{e(label(lang, "method_text"))}</p></footer>')

@@ -3,6 +3,7 @@ HTML shows, for other tools. Texts are in the report's language; ids are stable.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 from hds_iac import catalogue
 from hds_iac.escaping import for_json
@@ -15,8 +16,9 @@ def _finding(f: dict, report) -> dict:
     out = {k: f[k] for k in ("rule_id", "topic", "status", "severity", "message") if k in f}
     out["resource"] = f.get("resource") or {}
     out["source"] = report.merged.sources[f["source"]].name
-    if "suppression" in f:
-        out["suppression"] = f["suppression"]
+    for key in ("suppression", "expired_waiver", "basis"):
+        if key in f:
+            out[key] = f[key]
     return out
 
 
@@ -27,6 +29,31 @@ def _fact(fact, lang: str) -> dict:
     if fact.countries:
         out["countries"] = list(fact.countries)
     return out
+
+
+def _filing(report) -> dict:
+    """The evidence sections (filing.py): scope, provenance of each result, exceptions
+    register, declared passes, rule references and documents to provide."""
+    f = report.filing
+    lang = report.lang
+    if f is None:
+        return {}
+    return {
+        "reference": report.reference,
+        "scope": {**asdict(f.scope), "complete": not report.problems},
+        "provenance": [{"file": s.name, "result_sha256": s.sha256, "recorded": bool(s.provenance),
+                        **(s.provenance or {})} for s in report.merged.sources],
+        "rules_not_run": f.not_run,
+        "exceptions": f.exceptions,
+        "declared": [{"rule_id": g.rule_id, "ask": g.ask.get(lang, ""),
+                      "findings": [_finding(x, report) for x in g.findings]} for g in f.declared],
+        "rule_references": [{"id": r.id, "title": r.title.get(lang, ""), "hds": list(r.hds),
+                             "iso27001": list(r.iso27001), "secnumcloud": list(r.secnumcloud),
+                             "run": r.run} for r in f.rules],
+        "documents": [{"key": d.key, "title": d.title.get(lang, ""),
+                       "requirements": list(d.requirements), "what": d.what.get(lang, ""),
+                       "status": d.status, "references": d.references} for d in f.documents],
+    }
 
 
 def document(report) -> dict:
@@ -82,6 +109,7 @@ def document(report) -> dict:
         "errors": report.merged.errors,
         "notices": report.merged.notices,
         "unread": report.merged.unread,
+        **_filing(report),
     }
 
 

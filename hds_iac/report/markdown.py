@@ -14,7 +14,7 @@ from hds_iac.report.chapter8 import FACTS
 from hds_iac.report.texts import colon, label, percent
 
 ICONS = {"pass": "✅", "fail": "❌", "unknown": "⚠️", "not-evaluated": "∅", "manual": "✎",
-         "skipped": "–"}
+         "skipped": "–", "not-run": "⊘"}
 MAX_ROWS = 100
 
 
@@ -45,6 +45,8 @@ def _fact(fact, lang: str) -> str:
 
 
 def render(report) -> str:
+    from hds_iac.report import filing_markdown
+
     lang = report.lang
     cov = report.coverage
     fig = cov.figures()
@@ -54,7 +56,7 @@ def render(report) -> str:
     c = colon(lang)
     lines = [f"# {label(lang, 'title')}", "", f"_{label(lang, 'subtitle')}_", "",
              f"{label(lang, 'generated')} {report.generated} · {label(lang, 'tool')} hds-iac "
-             f"{report.tool_version}", ""]
+             f"{report.tool_version}", ""] + filing_markdown.header(report)
     if report.problems:
         lines += [f"> **{label(lang, 'incomplete_note', n=report.problems)}**", ""]
     if report.judged_nothing:
@@ -76,6 +78,7 @@ def render(report) -> str:
               "|---|---|---:|"]
     for t in cov.topics:
         lines.append(f"| {texts.TOPICS[lang][t.topic]} | {_status(t.status, lang)} | {_counts(t.counts)} |")
+    lines += [""] + filing_markdown.scope(report)
     lines += ["", f"## {label(lang, 'sources')}", "",
               f"| {label(lang, 'source_file')} | {label(lang, 'source_kind')} | "
               f"{label(lang, 'resources')} | {label(lang, 'findings')} |", "|---|---|---:|---:|"]
@@ -107,7 +110,9 @@ def render(report) -> str:
             found = [f for f in v.findings if f["rule_id"] == rid]
             meta = cat.rules.get(rid)
             counts = {s: sum(f["status"] == s for f in found) for s in ("pass", "fail", "unknown")}
-            lines.append(f"- **{rid}** {meta.title.get(lang) if meta else ''}{c}{_counts(counts)}")
+            shown = (_status("not-run", lang) if not found and report.filing
+                     and rid in report.filing.not_run else _counts(counts))  # left out
+            lines.append(f"- **{rid}** {meta.title.get(lang) if meta else ''}{c}{shown}")
             bad = [f for f in found if f["status"] in ("fail", "unknown")]
             for f in bad[:MAX_ROWS]:
                 res = f.get("resource") or {}
@@ -118,6 +123,7 @@ def render(report) -> str:
             if len(bad) > MAX_ROWS:
                 lines.append(f"  - {label(lang, 'more_rows', n=len(bad) - MAX_ROWS)}")
         lines.append("")
+    lines += filing_markdown.declared(report) + filing_markdown.exceptions(report)
     lines += [f"## {label(lang, 'duties')}", "", f"_{label(lang, 'duties_intro')}_", "",
               f"| {label(lang, 'section')} | {label(lang, 'duty')} | {label(lang, 'rules')} | "
               f"{label(lang, 'status')} | {label(lang, 'counts')} |", "|---|---|---|---|---:|"]
@@ -139,6 +145,8 @@ def render(report) -> str:
             for fact, value in facts.items():
                 lines.append(f"- {_cell(region)} — {label(lang, fact)}{c}{_fact(value, lang)}")
         lines.append("")
+    lines += (filing_markdown.documents(report) + filing_markdown.rule_references(report)
+              + filing_markdown.provenance(report))
     problems = report.merged.unread + report.merged.errors
     if problems:
         lines += [f"## {label(lang, 'errors')}", "", f"_{label(lang, 'errors_intro')}_", ""]

@@ -6,6 +6,7 @@ live account is three pieces of evidence, and an auditor wants to see all three.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,13 @@ class Source:
     resources: int
     tool_version: str
     message_lang: str | None  # language the scan wrote its messages in, when recognisable
+    # Evidence for auditors (None / empty in results of older hds-iac versions): where the
+    # result comes from, the scope its configuration declares, its waivers, and the
+    # SHA-256 of the result file itself.
+    provenance: dict | None = None
+    scope: dict | None = None
+    exceptions: list[dict] = field(default_factory=list)
+    sha256: str | None = None
 
 
 @dataclass
@@ -90,8 +98,12 @@ def _check(doc: object, name: str) -> dict:
     return doc
 
 
-def add(merged: Merged, name: str, doc: dict) -> None:
-    """Add one parsed JSON result to the merged view."""
+def _mapping(value: object) -> dict | None:
+    return value if isinstance(value, dict) else None
+
+
+def add(merged: Merged, name: str, doc: dict, sha256: str | None = None) -> None:
+    """Add one parsed JSON result to the merged view (`sha256`: of the result file)."""
     doc = _check(doc, name)
     index = len(merged.sources)
     inputs = [i for i in doc.get("inputs") or [] if isinstance(i, dict)]
@@ -103,6 +115,10 @@ def add(merged: Merged, name: str, doc: dict) -> None:
                                                        for i in inputs)),
         tool_version=str((doc.get("tool") or {}).get("version", "")),
         message_lang=_message_lang(doc["findings"]),
+        provenance=_mapping(doc.get("provenance")), scope=_mapping(doc.get("scope")),
+        exceptions=[x for x in doc.get("exceptions") or [] if isinstance(x, dict)]
+        if isinstance(doc.get("exceptions"), list) else [],
+        sha256=sha256,
     ))
     for f in doc["findings"]:
         merged.findings.append({**f, "source": index})
@@ -123,7 +139,7 @@ def load(paths: Iterable[str]) -> Merged:
         try:
             raw = Path(path).read_bytes()
             text = raw.decode("utf-8-sig")
-            add(merged, path, json.loads(text))
+            add(merged, path, json.loads(text), hashlib.sha256(raw).hexdigest())
         except OSError as exc:
             merged.unread.append({"path": path, "message": exc.strerror or str(exc)})
         except UnicodeDecodeError:

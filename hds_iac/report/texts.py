@@ -165,9 +165,10 @@ LABELS: dict[str, dict[str, str]] = {
 
 STATUS: dict[str, dict[str, str]] = {
     "fr": {"pass": "conforme", "fail": "non conforme", "unknown": "inconnu",
-           "skipped": "ignoré", "not-evaluated": "sans constat", "manual": "manuel"},
+           "skipped": "ignoré", "not-evaluated": "sans constat", "manual": "manuel",
+           "not-run": "non exécuté"},
     "en": {"pass": "pass", "fail": "fail", "unknown": "unknown", "skipped": "skipped",
-           "not-evaluated": "no finding", "manual": "manual"},
+           "not-evaluated": "no finding", "manual": "manual", "not-run": "not run"},
 }
 
 AUTOMATION: dict[str, dict[str, str]] = {

@@ -24,6 +24,10 @@ class Verdict:
     status: str  # "pass" | "fail" | "unknown"
     message: str  # key of a message template in the rule's catalogue entry
     params: dict[str, object] = field(default_factory=dict)
+    # True for a pass that rests on the user's own declaration (an attestation tag) rather
+    # than on a fact the scan read: reports show it as "declared", apart from verified
+    # passes, with the evidence an auditor should ask for.
+    declared: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

@@ -108,7 +108,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         claim = backup.attested
         if not backup.provider_plans:
             if claim is True:
-                yield Verdict(vol, "pass", "pass_attested", {"tag": tag})
+                yield Verdict(vol, "pass", "pass_attested", {"tag": tag}, declared=True)
             elif isinstance(claim, Unknown):
                 yield Verdict(vol, "unknown", "unknown", {"reason": why(claim), "tag": tag})
             else:
@@ -119,7 +119,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if plan is not None:
             yield Verdict(vol, "pass", "pass_plan", {"plan": plan.address})
         elif claim is True:
-            yield Verdict(vol, "pass", "pass_attested", {"tag": tag})
+            yield Verdict(vol, "pass", "pass_attested", {"tag": tag}, declared=True)
         elif doubt is not None or isinstance(claim, Unknown):
             reason = why(doubt) if doubt is not None else why(claim)  # type: ignore[arg-type]
             yield Verdict(vol, "unknown", "unknown", {"reason": reason, "tag": tag})

@@ -45,7 +45,8 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             else:  # no setting in the input turns it on, whatever the region
                 yield Verdict(res, "fail", "fail-account-default-nowhere", {"parts": parts})
         elif "attested" in whys:
-            yield Verdict(res, "pass", "pass-attested", {"parts": parts, "tag": tag})
+            yield Verdict(res, "pass", "pass-attested", {"parts": parts, "tag": tag},
+                          declared=True)
         elif "account-default" in whys:
             yield Verdict(res, "pass", "pass-account-default", {"parts": parts, "region": region})
         else:

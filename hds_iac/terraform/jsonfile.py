@@ -225,6 +225,9 @@ def read_json_input(path: str, display_path: str) -> TfConfiguration:
     if problem:
         config.errors.append(ReadError(display_path, problem))
         return config
+    from hds_iac.provenance import json_input_facts, sha256_bytes
+
+    digest = sha256_bytes(data)
     try:
         doc = parse(decode(data))
         del data
@@ -234,6 +237,7 @@ def read_json_input(path: str, display_path: str) -> TfConfiguration:
     except InputProblem as exc:
         config.errors.append(ReadError(display_path, str(exc)))
         return config
+    meta = json_input_facts(doc, digest)
     try:
         if kind == "plan":
             from hds_iac.terraform.plan import read_plan
@@ -244,6 +248,7 @@ def read_json_input(path: str, display_path: str) -> TfConfiguration:
         notice = format_version_notice(doc, kind)
         if notice:
             read.notices.insert(0, ReadError(display_path, notice))
+        read.meta = meta
         return read
     except Exception as exc:  # noqa: BLE001 - a bug of ours must not stop the scan
         config.source = "state" if kind != "plan" else "plan"

@@ -70,3 +70,8 @@ class TfConfiguration:
     # The folder that `TfResource.file` names are relative to (HCL inputs only): in-code
     # suppressions are read from the files there.
     base: str | None = None
+    # Provenance for reports: the folders read for an HCL root (the root and its local or
+    # downloaded modules), and what a plan or state says of itself (`terraform_version`,
+    # `format_version`, `serial`, `lineage`, `sha256` of the file).
+    folders: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)

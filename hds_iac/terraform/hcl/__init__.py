@@ -62,4 +62,5 @@ def read_folder(
     config.errors = evaluation.errors
     config.notices = evaluation.notices
     config.unread_modules = evaluation.unread_modules
+    config.folders = sorted(evaluation.sources)
     return config

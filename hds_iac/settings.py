@@ -21,6 +21,9 @@ class Settings:
     # Tag by which a user attests that a volume is backed up by means outside the scanned
     # configuration (Outscale takes no automatic backup: matrix §20).
     backup_attestation_tag: str = "hds-iac:backup"
+    # Responsibility matrices replacing or extending the bundled ones (--matrix FILE): the
+    # client duties each finding links to, from its own provider's matrix only.
+    matrix_files: tuple[str, ...] = ()
 
     @property
     def allowed_label(self) -> str:

@@ -32,6 +32,8 @@ class Source:
     resources: int
     tool_version: str
     message_lang: str | None  # language the scan wrote its messages in, when recognisable
+    # the countries the scan allowed for storage (empty: not recorded, i.e. the EEA)
+    allowed_countries: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +77,14 @@ def _message_lang(findings: list[dict]) -> str | None:
     return None
 
 
+def _allowed(doc: dict) -> list[str]:
+    settings = doc.get("settings")
+    raw = settings.get("allowed_countries") if isinstance(settings, dict) else None
+    if not isinstance(raw, list):
+        return []
+    return sorted({c.strip().upper() for c in raw if isinstance(c, str) and c.strip()})[:300]
+
+
 def _check(doc: object, name: str) -> dict:
     if not isinstance(doc, dict) or "findings" not in doc or "version" not in doc:
         raise MergeError(f"{name}: not an hds-iac JSON result (write one with"
@@ -103,6 +113,7 @@ def add(merged: Merged, name: str, doc: dict) -> None:
                                                        for i in inputs)),
         tool_version=str((doc.get("tool") or {}).get("version", "")),
         message_lang=_message_lang(doc["findings"]),
+        allowed_countries=_allowed(doc),
     ))
     for f in doc["findings"]:
         merged.findings.append({**f, "source": index})

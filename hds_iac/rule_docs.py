@@ -125,11 +125,14 @@ def render_rule(meta: RuleMeta, catalogue: Catalogue | None = None) -> str:
                          "rule | Aucune obligation de la matrice de ce fournisseur ne couvre "
                          "cette règle | - |")
         for duty in duties:
-            doc = f"{duty.document.title.en} ({duty.document.version})"
+            version = f" ({duty.document.version})" if duty.document.version else ""
+            doc = f"{duty.document.title.en}{version}"
+            section = duty.section if duty.heading.fr == duty.heading.en else (
+                f"{duty.heading.en} / {duty.heading.fr}")
             cites = _cell(duty.cites) if duty.cites else "-"
             if duty.cites_hds_2018:
                 cites += " (HDS 2018 numbering / numérotation HDS 2018)"
-            lines.append(f"| {name} | {_cell(doc)} | {_cell(duty.section)} | {duty.modality} | "
+            lines.append(f"| {name} | {_cell(doc)} | {_cell(section)} | {duty.modality} | "
                          f"{_cell(duty.duty.en)} | {_cell(duty.duty.fr)} | {cites} |")
     lines += ["", f"[All rules / Toutes les règles]({INDEX})", ""]
     return "\n".join(lines)

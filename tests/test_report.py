@@ -413,9 +413,9 @@ def test_english_report_and_message_language_note(results) -> None:
     assert "# HDS compliance report" in run.stdout and "1 of 31 (3.2%)" in run.stdout
     assert "Finding messages are in the language" in run.stdout  # the scan was in French
     run = run_cli("report", str(results["code-en"]), "-o", "markdown")
-    assert "relancez le scan avec --lang fr" in run.stdout
+    assert "relancez l'analyse avec --lang fr" in run.stdout
     run = run_cli("report", str(results["code"]), "-o", "markdown")
-    assert "relancez le scan" not in run.stdout
+    assert "relancez l'analyse" not in run.stdout
 
 
 def test_report_help() -> None:
@@ -464,7 +464,7 @@ def test_direct_report_is_french_by_default_and_follows_lang(tmp_path) -> None:
     assert "data-location" in run.stdout and "Localisation" not in run.stdout  # cli stays en
     run = run_cli("scan", str(EXAMPLE), "-o", "hds-markdown", "--lang", "en")
     assert run.code == 1 and run.stdout.startswith("# HDS compliance report")
-    assert "relancez le scan" not in run.stdout and "Finding messages are in" not in run.stdout
+    assert "relancez l'analyse" not in run.stdout and "Finding messages are in" not in run.stdout
 
 
 def test_direct_html_report_and_providers_file(tmp_path) -> None:

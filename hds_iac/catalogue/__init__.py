@@ -10,6 +10,7 @@ from it; rule code holds only the logic.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -101,8 +102,10 @@ class RuleMeta:
             template = self.messages[key].get(lang)
         except KeyError:
             raise CatalogueError(f"{self.id}: no message {key!r} in the catalogue") from None
-        # A parameter may itself exist in both languages (a country name, "EEA"/"EEE").
-        return template.format(**{k: v.get(lang) if isinstance(v, Text) else v
+        # A parameter may itself exist in both languages (a country name, "EEA"/"EEE"), or
+        # quote fixed words of the model that _vocabulary.toml translates.
+        return template.format(**{k: v.get(lang) if isinstance(v, Text)
+                                   else translate(v, lang) if isinstance(v, str) else v
                                    for k, v in params.items()})
 
 
@@ -213,6 +216,25 @@ def parse(texts: list[str]) -> Catalogue:
                 raise CatalogueError(f"{meta.id}: defined twice")
             rules[meta.id] = meta
     return Catalogue(rules=dict(sorted(rules.items())), documents=documents)
+
+
+@lru_cache(maxsize=2)
+def _vocabulary(lang: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    raw = tomllib.loads(resources.files(__name__).joinpath("_vocabulary.toml").read_text("utf-8"))
+    table = {k: v for k, v in raw.get("vocabulary", {}).get(lang, {}).items() if k != v}
+    if not table:
+        return None, {}
+    # whole phrases only: not inside an identifier (a Terraform address, a file path)
+    alternatives = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.:/@-])(?:{alternatives})(?![\w.:/@-])"), table
+
+
+def translate(text: str, lang: str) -> str:
+    """The fixed model words quoted in `text`, in `lang` (English text is left as is)."""
+    if lang == "en":
+        return text
+    pattern, table = _vocabulary(lang)
+    return pattern.sub(lambda m: table[m.group(0)], text) if pattern else text
 
 
 @lru_cache(maxsize=1)

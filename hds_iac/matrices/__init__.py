@@ -48,7 +48,8 @@ class Document:
 class Duty:
     key: str
     document: Document
-    section: str  # "4", "12", or a heading of a public page
+    section: str  # "4", "12", or a heading of a public page (in English)
+    heading: Text  # the section as each report shows it ("Customer data" / "Données client")
     modality: str  # obligation | recommendation | if-needed
     duty: Text  # short paraphrase in our own words (a contract matrix is confidential)
     cites: str  # what the matrix itself cites for the duty, verbatim ("HDS – 4.4.7.1 C")
@@ -67,7 +68,8 @@ class Duty:
     def as_dict(self, lang: str) -> dict:
         out = {"key": self.key, "provider": self.provider,
                "document": self.document.title.get(lang), "version": self.document.version,
-               "section": self.section, "modality": self.modality, "duty": self.duty.get(lang)}
+               "section": self.heading.get(lang), "modality": self.modality,
+               "duty": self.duty.get(lang)}
         if self.cites:
             out["cites"] = self.cites
             if self.cites_hds_2018:
@@ -147,7 +149,12 @@ def parse(text: str, name: str) -> tuple[Matrix, str]:
                 raise MatrixError(f"{where}: unknown rule {rid}")
             if provider not in rules[rid].providers:
                 raise MatrixError(f"{where}: {rid} does not judge {provider} resources")
-        duties.append(Duty(key=key, document=document, section=str(raw.get("section", "")).strip(),
+        raw_section = raw.get("section", "")
+        if isinstance(raw_section, dict):
+            heading = _text(raw_section, f"{where}.section")
+        else:
+            heading = Text(en=str(raw_section).strip(), fr=str(raw_section).strip())
+        duties.append(Duty(key=key, document=document, section=heading.en, heading=heading,
                            modality=raw["modality"], duty=_text(raw.get("duty"), where),
                            cites=str(raw.get("cites", "")).strip(), rules=tuple(linked)))
     return Matrix(document, tuple(duties), name), mode

@@ -357,8 +357,10 @@ def _duties(report) -> list[str]:
     modality = texts.MODALITY[lang]
     for d in report.coverage.duties:
         doc = d.duty.document
-        section = f"§ {d.duty.section}" if d.duty.section[:1].isdigit() else d.duty.section
-        heading = f'{doc.title.get(lang)} ({doc.version}) — {section}'
+        name = d.duty.heading.get(lang)
+        section = f"§ {name}" if name[:1].isdigit() else name
+        version = f" ({doc.version})" if doc.version else ""
+        heading = f'{doc.title.get(lang)}{version} — {section}'
         if heading != current:
             if current is not None:
                 out.append("</tbody></table>")

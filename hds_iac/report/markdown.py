@@ -139,12 +139,14 @@ def render(report) -> str:
         doc = d.duty.document
         if doc.provider != current:
             current = doc.provider
-            lines += ["", f"### {doc.title.get(lang)} ({doc.version})", "",
+            version = f" ({doc.version})" if doc.version else ""
+            lines += ["", f"### {doc.title.get(lang)}{version}", "",
                       f"_{_cell(doc.where.get(lang))}_", "",
                       f"| {label(lang, 'section')} | {label(lang, 'duty')} | {label(lang, 'modality')} |"
                       f" {label(lang, 'rules')} | {label(lang, 'status')} | {label(lang, 'counts')} |",
                       "|---|---|---|---|---|---:|"]
-        section = f"§ {d.duty.section}" if d.duty.section[:1].isdigit() else d.duty.section
+        name = d.duty.heading.get(lang)
+        section = f"§ {name}" if name[:1].isdigit() else name
         cites = ""
         if d.duty.cites:
             what = label(lang, "cites_hds_2018") if d.duty.cites_hds_2018 else label(lang, "cites")

@@ -8,7 +8,7 @@ LABELS: dict[str, dict[str, str]] = {
         "subtitle": "Référentiel de certification HDS v2.0 : exigences EXI 01 à 31, obligations du client de la matrice de responsabilités, tableau du chapitre 8",
         "generated": "Généré le",
         "tool": "Outil",
-        "lang_note": "Les messages des constats sont dans la langue du scan qui les a produits ({langs}) ; relancez le scan avec --lang {target} pour les avoir dans la langue du rapport.",
+        "lang_note": "Les messages des constats sont dans la langue de l'analyse qui les a produits ({langs}) ; relancez l'analyse avec --lang {target} pour les avoir dans la langue du rapport.",
         "sources": "Résultats fusionnés",
         "source_file": "fichier",
         "source_kind": "type",

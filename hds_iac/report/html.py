@@ -185,7 +185,7 @@ def _summary(report) -> list[str]:
         ("req-passing", req["share_passing"], COLOURS["pass"],
          f'{req["pass"]} {label(lang, "of")} {req["with_checks"]}', label(lang, "req_passing")),
         ("duties-passing", duties["share_passing"], COLOURS["pass"],
-         f'{duties["pass"]} {label(lang, "of")} {duties["covered"]}', label(lang, "duties_passing")),
+         f'{duties["pass"]} {label(lang, "of")} {duties["obligations"]}', label(lang, "duties_passing")),
     )
     for key, share, colour, figure, what in cards:
         out.append(f'<div class="card" id="card-{key}">{donut(share, colour, lang)}<div>'

@@ -68,7 +68,7 @@ def render(report) -> str:
               f" ({percent(req['share_with_checks'], lang)})",
               f"- **{label(lang, 'req_passing')}**{c}{req['pass']} {of} {req['with_checks']}"
               f" ({percent(req['share_passing'], lang)})",
-              f"- **{label(lang, 'duties_passing')}**{c}{duties['pass']} {of} {duties['covered']}"
+              f"- **{label(lang, 'duties_passing')}**{c}{duties['pass']} {of} {duties['obligations']}"
               f" ({percent(duties['share_passing'], lang)})",
               f"- **{label(lang, 'findings_by_status')}**{c}"
               + ", ".join(f"{texts.STATUS[lang][s]} {fig['findings'][s]}"

@@ -233,6 +233,15 @@ def test_recommendation_not_followed_is_never_non_compliance(results) -> None:
     row = next(line for line in text.splitlines() if "HDS-ENC-001 |" in line and "§ 13" in line)
     assert "recommandation non suivie" in row and "non conforme" not in row
     assert "| recommandation |" in row
+    # the finding itself reads "recommendation not followed", not "non conforme"
+    line = next(x for x in text.splitlines() if "`outscale_volume.imaging`" in x
+                and "chiffrement attesté" in x)
+    assert "recommandation non suivie" in line and "non conforme" not in line
+    reported = [f for r in doc["requirements"] for f in r["findings"]
+                if f["rule_id"] == "HDS-ENC-001" and f["resource"]["provider"] == "outscale"]
+    failing = [f for f in reported if f["status"] == "fail"]
+    assert failing and all(f["reported_as"] == "not-followed" for f in failing)
+    assert all("reported_as" not in f for f in reported if f["status"] == "pass")
 
 
 def test_exi28_is_never_met_when_the_allowed_area_leaves_the_eea(tmp_path) -> None:

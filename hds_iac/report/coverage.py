@@ -226,6 +226,18 @@ class Coverage:
     uncovered: list[Uncovered] = field(default_factory=list)
     # countries some merged scan allowed outside the EEA (EXI 28 cannot pass then)
     outside_eea: list[str] = field(default_factory=list)
+    # (provider, rule) whose duties in that provider's matrix are all recommendations or
+    # "if needed": a failing finding there is shown as such, never as a failure
+    softened: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def shown_status(self, finding: dict) -> str:
+        """The status a report shows for one finding: a failure that only backs a
+        recommendation reads "recommendation not followed" (or "to assess")."""
+        status = finding["status"]
+        if status != "fail":
+            return status
+        provider = str((finding.get("resource") or {}).get("provider") or "")
+        return self.softened.get((provider, finding["rule_id"]), status)
 
     def figures(self) -> dict:
         """The headline figures, as Prowler prints them for a framework."""
@@ -326,10 +338,16 @@ def compute(merged: Merged, matrix_set: matrices.Matrices | None = None) -> Cove
             status = FAILED_DUTY[duty.modality]
         duty_views.append(DutyView(duty, sorted(duty.rules), found, counts, status))
     uncovered: dict[tuple[str, str], list[dict]] = {}
+    softened: dict[tuple[str, str], str] = {}
     for f in merged.findings:
         provider = provider_of(f)
-        if provider and not matrix_set.duties_for(provider, f["rule_id"]):
+        found_duties = matrix_set.duties_for(provider, f["rule_id"]) if provider else ()
+        if provider and not found_duties:
             uncovered.setdefault((provider, f["rule_id"]), []).append(f)
+        modalities = {d.modality for d in found_duties}
+        if modalities and "obligation" not in modalities:
+            softened[(provider, f["rule_id"])] = FAILED_DUTY[
+                "recommendation" if "recommendation" in modalities else "if-needed"]
 
     topics = []
     for topic in TOPICS:
@@ -338,7 +356,7 @@ def compute(merged: Merged, matrix_set: matrices.Matrices | None = None) -> Cove
         topics.append(TopicView(topic, rules, counts, status_of(counts)))
     return Coverage(views, duty_views, topics, counts_of(merged.findings),
                     [Uncovered(p, r, counts_of(fs)) for (p, r), fs in sorted(uncovered.items())],
-                    beyond)
+                    beyond, softened)
 
 
 def _section_key(section: str) -> tuple:

@@ -288,7 +288,8 @@ def _findings_table(findings: list[dict], report) -> list[str]:
         res = f.get("resource") or {}
         region = f' <span class="small">{e(res["region"])}</span>' if res.get("region") else ""
         src = report.merged.sources[f["source"]]
-        out.append(f'<tr data-status="{f["status"]}"><td>{badge(f["status"], lang)}</td>'
+        shown = report.coverage.shown_status(f)
+        out.append(f'<tr data-status="{f["status"]}"><td>{badge(shown, lang)}</td>'
                    f'<td>{e(sev.get(f.get("severity", ""), f.get("severity", "")))}</td>'
                    f'<td><code>{e(res.get("address", ""))}</code>{region}</td>'
                    f'<td><code>{e(_where(res))}</code></td><td><code>{e(src.name)}</code></td>'

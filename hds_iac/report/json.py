@@ -13,6 +13,9 @@ FORMAT_VERSION = 1
 
 def _finding(f: dict, report) -> dict:
     out = {k: f[k] for k in ("rule_id", "topic", "status", "severity", "message") if k in f}
+    shown = report.coverage.shown_status(f)
+    if shown != f["status"]:  # a failure that only backs a recommendation of the matrix
+        out["reported_as"] = shown
     out["resource"] = f.get("resource") or {}
     out["source"] = report.merged.sources[f["source"]].name
     if "suppression" in f:

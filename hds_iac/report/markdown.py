@@ -109,7 +109,7 @@ def render(report) -> str:
         for f in bad[:MAX_ROWS]:
             res = f.get("resource") or {}
             src = report.merged.sources[f["source"]].name
-            out.append(f"{indent}  - {_status(f['status'], lang)}"
+            out.append(f"{indent}  - {_status(cov.shown_status(f), lang)}"
                        f" {markdown_code(res.get('address', ''), in_table=False)}"
                        f" ({_cell(src)}){c}{_cell(f.get('message', ''))}")
         if len(bad) > MAX_ROWS:

@@ -326,10 +326,12 @@ def compute(merged: Merged, matrix_set: matrices.Matrices | None = None) -> Cove
         return str((f.get("resource") or {}).get("provider") or "")
 
     cat = catalogue.load()
+    found_providers = merged.providers()
     duty_views = []
     for duty in sorted(matrix_set.all_duties(),
                        key=lambda d: (d.provider, _section_key(d.section), d.key)):
-        if not duty.rules:
+        # a duty no rule evidences, or of a provider absent from the results, is not listed
+        if not duty.rules or duty.provider not in found_providers:
             continue
         found = [f for f in gather(list(duty.rules)) if provider_of(f) == duty.provider]
         counts = counts_of(found)

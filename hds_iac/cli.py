@@ -143,10 +143,14 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
                              " formats; a format without a file goes to standard output")
     parser.add_argument("--lang", choices=("en", "fr"),
                         help="language of messages and remediations (default: en; fr for the"
-                             " hds-* compliance reports, as HDS EXI 07 asks)")
+                             " hds-* compliance reports, the language of HDS audits)")
     parser.add_argument("--providers", metavar="FILE",
                         help="provider facts file for the chapter 8 table of the hds-* reports"
                              " (default: the bundled hds_iac/report/providers.toml)")
+    parser.add_argument("--matrix", action="append", default=[], metavar="FILE",
+                        help="responsibility matrix of a provider (the one of your contract), in"
+                             " the format of hds_iac/matrices/*.toml: replaces that provider's"
+                             " bundled matrix, or extends it with mode = \"extend\"; repeatable")
     parser.add_argument("--fail-on", choices=SEVERITIES,
                         help="lowest severity of a failing finding that makes the exit status 1"
                              " (default: low)")
@@ -268,7 +272,7 @@ def _exit_status(result, fail_on: str) -> int:
         return EXIT_ERROR
     threshold = SEVERITY_RANK[fail_on]
     failing = [f for f in result.findings
-               if f.status == "fail" and SEVERITY_RANK[f.meta.severity] >= threshold]
+               if f.status == "fail" and SEVERITY_RANK[f.severity] >= threshold]
     return EXIT_FAILED if failing else EXIT_OK
 
 
@@ -410,6 +414,8 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
             config_path=str(run.cfg.path) if run.cfg.path else None,
             baseline_path=run.baseline_path, facts_path=getattr(args, "providers", None))
         result.scope = run.scope.as_dict() if run.scope else None
+    result.allowed_countries = sorted(run.settings.allowed_countries)
+    _warn_outside_eea(run.settings)
     unwritten = False
     if args.create_baseline:
         try:
@@ -453,6 +459,18 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
     return EXIT_ERROR if unwritten else status
 
 
+def _warn_outside_eea(settings: "Settings") -> None:
+    """HDS EXI 28 requires storage in the EEA: an allowed area beyond it is an override the
+    user must see whatever the output format."""
+    from hds_iac import geography
+
+    beyond = sorted(settings.allowed_countries - geography.load().eea)
+    if beyond:
+        print(f"hds-iac: warning: the allowed area includes {', '.join(beyond)}, outside the"
+              " EEA that HDS EXI 28 requires: data location findings there pass only by this"
+              " override, and EXI 28 is never shown as met", file=sys.stderr)
+
+
 def _hds_report(args: argparse.Namespace, run: Run, result: "ScanResult") -> "Report":
     """The compliance report of this one scan, through the same JSON contract as
     `hds-iac report` reads, so both ways give the same document."""
@@ -460,7 +478,7 @@ def _hds_report(args: argparse.Namespace, run: Run, result: "ScanResult") -> "Re
 
     name = " ".join(getattr(args, "paths", None) or ["live", getattr(args, "live_provider", "")])
     return report.from_scan_result(result, name.strip(), args.lang or report.DEFAULT_LANG,
-                                   run.facts)
+                                   run.facts, run.settings.matrix_files)
 
 
 # The pre-commit hook runs before `terraform init` as a rule: registry and git modules are
@@ -518,16 +536,35 @@ def _settings(args: argparse.Namespace, cfg) -> "Settings":
         settings.allowed_countries = args.allowed_countries
     if args.min_backup_retention_days is not None:
         settings.min_backup_retention_days = args.min_backup_retention_days
+    settings.matrix_files = tuple(args.matrix)
+    _check_matrices(settings.matrix_files)
     return settings
 
 
+def _check_matrices(paths: Sequence[str]) -> None:
+    """Read the --matrix files before any scan: a bad one is a usage error at once."""
+    from hds_iac import matrices
+
+    try:
+        matrices.check(paths)
+    except matrices.MatrixError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
+    from hds_iac import matrices
+
     cat = catalogue.load()
     if args.output == "json":
+        loaded = matrices.load()
         rows = [{"id": m.id, "topic": m.topic, "severity": m.severity, "scope": m.scope,
+                 "severity_by_provider": m.severity_by_provider,
                  "providers": list(m.providers), "title": m.title.get(args.lang),
                  "remediation": m.remediation.get(args.lang),
-                 "references": m.references.as_dict(args.lang)} for m in cat]
+                 "references": m.references.as_dict(args.lang),
+                 # client duties of each provider's own matrix (empty: none covers the rule)
+                 "matrix": {p: [d.as_dict(args.lang) for d in loaded.duties_for(p, m.id)]
+                            for p in m.providers}} for m in cat]
         sys.stdout.write(json.dumps({"version": 1, "rules": rows}, indent=2, ensure_ascii=False)
                          + "\n")
         return EXIT_OK

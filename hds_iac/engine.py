@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from hds_iac import catalogue as catalogue_mod
+from hds_iac import matrices
 from hds_iac.catalogue import Catalogue, RuleMeta
 from hds_iac.model import Inventory, Resource
 from hds_iac.rules import Verdict, needs_all, registry, unread_context
@@ -47,6 +48,9 @@ class Finding:
     input: str = ""
     # A waiver whose `until` date has passed: it no longer applies and the report says so.
     expired_waiver: Suppression | None = None
+    # Client duties of the resource's OWN provider this finding is evidence for (empty when
+    # no duty of that provider covers the rule: never another provider's).
+    duties: tuple[matrices.Duty, ...] = ()
 
     @property
     def rule_id(self) -> str:
@@ -60,6 +64,11 @@ class Finding:
     @property
     def resource(self) -> Resource:
         return self.verdict.resource
+
+    @property
+    def severity(self) -> str:
+        """The rule's severity for this resource's provider."""
+        return self.meta.severity_for(self.resource.provider)
 
     def message(self, lang: str = "en") -> str:
         return self.meta.message(self.verdict.message, lang, **self.verdict.shown_params())
@@ -89,11 +98,12 @@ class Finding:
             "rule_id": self.meta.id,
             "topic": self.meta.topic,
             "status": self.status,
-            "severity": self.meta.severity,
+            "severity": self.severity,
             "title": self.meta.title.get(lang),
             "message": self.message(lang),
             "resource": resource,
-            "references": self.meta.references.as_dict(lang),
+            "references": self.meta.references.as_dict(lang)
+            | {"matrix": [d.as_dict(lang) for d in self.duties]},
             "remediation": self.meta.remediation_for(res.provider).get(lang),
             **extra,
         }
@@ -112,6 +122,7 @@ def run(
     """
     catalogue = catalogue or catalogue_mod.load()
     rules = registry()
+    matrix_set = matrices.load(tuple(settings.matrix_files))
     selected = list(rule_ids) if rule_ids is not None else sorted(catalogue.rules)
     findings: list[Finding] = []
     for rule_id in selected:
@@ -129,7 +140,8 @@ def run(
         needs = needs_all(rule_id)
         if needs and inventory.gaps:
             verdicts = [unread_context(v, needs, inventory) for v in verdicts]
-        findings += [Finding(meta, v) for v in verdicts if v.resource.provider in meta.providers]
+        findings += [Finding(meta, v, duties=matrix_set.duties_for(v.resource.provider, rule_id))
+                     for v in verdicts if v.resource.provider in meta.providers]
     findings.sort(key=lambda f: (f.resource.origin.file or "", f.resource.origin.line or 0,
                                  f.resource.address, f.rule_id))
     return findings

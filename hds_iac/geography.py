@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from hds_iac.catalogue import Text
 from hds_iac.model import Maybe, Unknown
 
 _ARN = re.compile(r"^arn:aws[\w-]*:([\w-]+):([a-z]{2}(?:-[a-z]+)+-\d+)?:")
@@ -40,6 +41,7 @@ def region_from_zone(zone: object) -> str | None:
 class Geography:
     eea: frozenset[str]
     country_names: dict[str, str]
+    country_names_fr: dict[str, str]
     regions: dict[str, dict[str, str]]  # provider -> region -> ISO country code
 
     def country_of(self, provider: str, region: str) -> Maybe[str]:
@@ -57,6 +59,21 @@ class Geography:
     def country_name(self, code: str) -> str:
         return self.country_names.get(code, code)
 
+    def country_text(self, code: str) -> Text:
+        """The country's name in both languages, for messages rendered in either."""
+        return Text(en=self.country_names.get(code, code),
+                    fr=self.country_names_fr.get(code, self.country_names.get(code, code)))
+
+    def area_text(self, countries: frozenset[str]) -> Text:
+        """An allowed area as a reader says it: "EEA" / "EEE", "EEA + GB", or the codes."""
+        if countries == self.eea:
+            return Text(en="EEA", fr="EEE")
+        if countries > self.eea:
+            extra = ", ".join(sorted(countries - self.eea))
+            return Text(en=f"EEA + {extra}", fr=f"EEE + {extra}")
+        codes = ", ".join(sorted(countries))
+        return Text(en=codes, fr=codes)
+
     def known_regions(self, provider: str) -> list[str]:
         return sorted(self.regions.get(provider, {}))
 
@@ -70,5 +87,6 @@ def load() -> Geography:
     base = _read("geography.toml")
     regions = {p: dict(_read(f"{p}.toml")["regions"]) for p in ("aws", "outscale")}
     return Geography(
-        eea=frozenset(base["eea"]), country_names=dict(base["countries"]), regions=regions
+        eea=frozenset(base["eea"]), country_names=dict(base["countries"]),
+        country_names_fr=dict(base.get("countries_fr", {})), regions=regions
     )

@@ -2,9 +2,10 @@
 
 Pages are bilingual (English first, then French) and list every reference an auditor needs:
 HDS v2 requirements, ISO/IEC 27001:2022 Annex A controls, the SecNumCloud 3.2 chapters HDS
-Annex 1 maps them to, and the client duties of the provider's responsibility matrix with
-what the matrix cites for each. The output depends only on the catalogue, so the same
-catalogue always gives the same bytes (`hds-iac docs`, and a test that the committed pages
+Annex 1 maps them to, and, per provider, the client duties of THAT provider's responsibility
+matrix the rule evidences (hds_iac/matrices), with their modality and what the matrix cites;
+a provider whose matrix no duty covers the rule for is said so. The output depends only on
+the catalogue and the bundled matrices, so the same data always gives the same bytes (`hds-iac docs`, and a test that the committed pages
 are up to date).
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from pathlib import Path
 
 from hds_iac import catalogue as catalogue_mod
+from hds_iac import matrices
 from hds_iac.catalogue import TOPICS, Catalogue, RuleMeta
 
 INDEX = "README.md"
@@ -96,25 +98,42 @@ def render_rule(meta: RuleMeta, catalogue: Catalogue | None = None) -> str:
     ]
     hds = cat.documents.get("hds-v2")
     hds_name = f"{hds.title.en} ({hds.version})" if hds else "HDS référentiel v2.0"
-    lines.append(f"| {_cell(hds_name)} | {', '.join(refs.hds)} |")
+    lines.append(f"| {_cell(hds_name)} | {', '.join(refs.hds) or '-'} |")
     lines.append(f"| ISO/IEC 27001:2022 Annex A | {', '.join(refs.iso27001) or '-'} |")
     lines.append(f"| SecNumCloud 3.2 (via HDS Annex 1) | {', '.join(refs.secnumcloud) or '-'} |")
-    if refs.matrix:
-        lines += [
-            "",
-            "### Responsibility matrix duties / Obligations de la matrice de responsabilités",
-            "",
-            "Duties are paraphrased: the matrix itself is confidential. / Les obligations sont "
-            "paraphrasées : la matrice est confidentielle.",
-            "",
-            "| Document | Section | Client duty | Obligation du client | Cites / Cite |",
-            "|---|---|---|---|---|",
-        ]
-        for duty in refs.matrix:
-            doc = cat.documents.get(duty.document)
-            name = f"{doc.title.en} ({doc.version})" if doc else duty.document
-            lines.append(f"| {_cell(name)} | §{duty.section} | {_cell(duty.duty.en)} | "
-                         f"{_cell(duty.duty.fr)} | {_cell(duty.cites) if duty.cites else '-'} |")
+    if refs.note:
+        lines += ["", f"*{refs.note.en}*", "", f"*{refs.note.fr}*"]
+    lines += [
+        "",
+        "### Client duties of each provider / Obligations du client de chaque fournisseur",
+        "",
+        "A provider's matrix binds that provider only: a finding links to duties of its own "
+        "provider. Duties are paraphrased (a contract matrix is confidential). / La matrice "
+        "d'un fournisseur ne lie que lui : un constat ne renvoie qu'aux obligations de son "
+        "propre fournisseur. Les obligations sont paraphrasées (une matrice contractuelle est "
+        "confidentielle).",
+        "",
+        "| Provider | Document | Section | Modality | Client duty | Obligation du client | Cites / Cite |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    loaded = matrices.load()
+    for provider in meta.providers:
+        duties = loaded.duties_for(provider, meta.id)
+        name = _PROVIDERS.get(provider, provider)
+        if not duties:
+            lines.append(f"| {name} | - | - | - | No duty of this provider's matrix covers this "
+                         "rule | Aucune obligation de la matrice de ce fournisseur ne couvre "
+                         "cette règle | - |")
+        for duty in duties:
+            version = f" ({duty.document.version})" if duty.document.version else ""
+            doc = f"{duty.document.title.en}{version}"
+            section = duty.section if duty.heading.fr == duty.heading.en else (
+                f"{duty.heading.en} / {duty.heading.fr}")
+            cites = _cell(duty.cites) if duty.cites else "-"
+            if duty.cites_hds_2018:
+                cites += " (HDS 2018 numbering / numérotation HDS 2018)"
+            lines.append(f"| {name} | {_cell(doc)} | {_cell(section)} | {duty.modality} | "
+                         f"{_cell(duty.duty.en)} | {_cell(duty.duty.fr)} | {cites} |")
     lines += ["", f"[All rules / Toutes les règles]({INDEX})", ""]
     return "\n".join(lines)
 

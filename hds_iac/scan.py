@@ -42,6 +42,9 @@ class ScanResult:
     # configuration declares in scope (JSON keys `provenance` and `scope`).
     provenance: dict | None = None
     scope: dict | None = None
+    # The countries the findings were judged against (EXI 28 is the EEA): written in the
+    # JSON result so that a report can tell an override beyond the EEA.
+    allowed_countries: list[str] = field(default_factory=list)
 
     def extend(self, other: "ScanResult") -> None:
         self.findings += other.findings
@@ -278,7 +281,7 @@ def summarize(result: ScanResult) -> dict:
         by_topic.setdefault(f.meta.topic, {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0})[
             f.status] += 1
         if f.status == "fail":
-            failed_by_severity[f.meta.severity] += 1
+            failed_by_severity[f.severity] += 1
     return {
         "resources": result.resources,
         "findings": len(result.findings),

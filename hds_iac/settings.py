@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hds_iac import geography
+
+if TYPE_CHECKING:
+    from hds_iac.catalogue import Text
 
 
 @dataclass
@@ -21,6 +25,14 @@ class Settings:
     # Tag by which a user attests that a volume is backed up by means outside the scanned
     # configuration (Outscale takes no automatic backup: matrix §20).
     backup_attestation_tag: str = "hds-iac:backup"
+    # Responsibility matrices replacing or extending the bundled ones (--matrix FILE): the
+    # client duties each finding links to, from its own provider's matrix only.
+    matrix_files: tuple[str, ...] = ()
+
+    @property
+    def allowed_text(self) -> "Text":
+        """The allowed area in both languages ("EEA" / "EEE"), for rule messages."""
+        return geography.load().area_text(self.allowed_countries)
 
     @property
     def allowed_label(self) -> str:

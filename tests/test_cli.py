@@ -34,7 +34,11 @@ def test_rules_json_lists_the_whole_catalogue_with_references() -> None:
     assert {r["topic"] for r in rules} >= {"data-location", "encryption-at-rest",
                                             "encryption-in-transit", "mfa", "multi-az", "backup"}
     for r in rules:
-        assert r["references"]["hds"], r["id"]
+        assert r["references"]["hds"] or r["references"]["note"], r["id"]
+        # client duties per provider, each from that provider's own matrix
+        assert set(r["matrix"]) == set(r["providers"])
+        for provider, duties in r["matrix"].items():
+            assert all(d["provider"] == provider for d in duties), r["id"]
 
 
 def test_rules_in_french() -> None:

@@ -66,12 +66,13 @@ def test_requirements_list_exi_01_to_31_in_both_languages() -> None:
 
 def test_automation_agrees_with_the_catalogue() -> None:
     """One source of truth: a requirement is automated or partial exactly when a rule of the
-    catalogue cites it; every item of EXI 05 a rule cites exists, and an item no rule cites
-    says why."""
+    catalogue cites it, except a manual one whose rules are only supporting evidence
+    (EXI 05); every item of EXI 05 a rule cites exists, and an item no rule cites says why."""
     cited = coverage.rules_by_requirement()
     for r in coverage.requirements():
         rules = cited.get(r.id, {}).get(None, [])
-        assert (r.automation != "manual") == bool(rules), (r.id, r.automation, rules)
+        assert (r.automation != "manual" or r.evidence) == bool(rules), (r.id, r.automation, rules)
+        assert not (r.evidence and r.automation != "manual"), r.id
         letters = {i.id for i in r.items}
         assert {k for k in cited.get(r.id, {}) if k} <= letters, r.id
         for item in r.items:
@@ -141,15 +142,16 @@ def test_json_report_merges_code_and_plans(results) -> None:
     # Coverage as Prowler prints it.
     req = doc["coverage"]["requirements"]
     with_checks = [r for r in doc["requirements"] if r["automation"] != "manual"]
-    assert req["with_checks"] == len(with_checks) == 3
-    assert req["share_with_checks"] == round(100 * 3 / 31, 1)
+    assert req["with_checks"] == len(with_checks) == 1
+    assert req["share_with_checks"] == round(100 * 1 / 31, 1)
     assert req["pass"] == sum(r["status"] == "pass" for r in with_checks)
     # EXI 28: every data-location finding of the three results, and nothing else.
     exi28 = next(r for r in doc["requirements"] if r["id"] == "EXI 28")
     loc = [f for d in inputs for f in d["findings"] if f["rule_id"] in ("HDS-LOC-001", "HDS-LOC-002")]
     assert exi28["counts"]["fail"] == sum(f["status"] == "fail" for f in loc) > 0
     assert exi28["counts"]["pass"] == sum(f["status"] == "pass" for f in loc)
-    assert exi28["status"] == "fail" and exi28["automation"] == "automated"
+    assert exi28["status"] == "fail" and exi28["automation"] == "partial"
+    assert set(exi28["reasons"]) == {"contractual", "not-visible"}
     assert {r["id"] for r in exi28["rules"]} == {"HDS-LOC-001", "HDS-LOC-002"}
     sources = {f["source"] for f in exi28["findings"]}
     assert sources == {str(results["code"]), str(results["plan-outscale"]),
@@ -163,33 +165,147 @@ def test_json_report_merges_code_and_plans(results) -> None:
     assert exi17["findings"] == []
 
 
-def test_exi05_items_follow_the_sub_references(results) -> None:
-    doc = report_json(results["code"])
+def test_exi05_is_never_scored_its_rules_are_supporting_evidence(results) -> None:
+    """EXI 05 asks the host to CONSIDER events A-H in its risk assessment: no rule can show
+    that; its rules' findings are shown per event, and neither EXI 05 nor an event is ever
+    pass or fail, whatever the findings."""
+    doc = report_json(results["code"], results["plan-aws"])
     exi05 = next(r for r in doc["requirements"] if r["id"] == "EXI 05")
+    assert exi05["automation"] == "manual" and exi05["supporting_evidence"]
+    assert exi05["status"] == "manual" and exi05["counts"]["fail"] > 0
     items = {i["id"]: i for i in exi05["items"]}
     assert list(items) == list("ABCDEFGH")
-    assert items["E"]["status"] == "manual" and items["E"]["rules"] == []
+    assert {i["status"] for i in items.values()} == {"manual"}
+    assert items["E"]["rules"] == [] and items["H"]["rules"] == []
+    assert doc["coverage"]["requirements"]["with_checks"] == 1  # EXI 28 only
+    text = run_cli("report", str(results["code"]), "-o", "markdown").stdout
+    exi05_row = next(line for line in text.splitlines() if line.startswith("| EXI 05 |"))
+    assert "non conforme" not in exi05_row and "manuel" in exi05_row
     assert "HDS-TLS-001" in items["C"]["rules"] and "HDS-ENC-001" in items["B"]["rules"]
-    findings = load(results["code"])["findings"]
+    findings = load(results["code"])["findings"] + load(results["plan-aws"])["findings"]
     tls = [f for f in findings if f["topic"] == "encryption-in-transit"]
     assert items["C"]["counts"]["fail"] == sum(f["status"] == "fail" for f in tls)
 
 
 def test_matrix_duties_count_only_that_providers_resources(results) -> None:
-    """Outscale's matrix binds Outscale and its client: AWS findings are no evidence of it."""
+    """A matrix binds its provider and its clients: AWS findings are evidence for AWS's
+    model only, Outscale findings for Outscale's matrix only."""
     doc = report_json(results["code"], results["plan-aws"])
     findings = [f for p in ("code", "plan-aws") for f in load(results[p])["findings"]]
     duties = {d["key"]: d for d in doc["duties"]}
-    assert duties and all(d["document"] == "outscale-matrix" for d in duties.values())
-    hosting = duties["outscale-4-hosting-country"]
-    loc = [f for f in findings if f["rule_id"] in hosting["rules"]
-           and f["resource"]["provider"] == "outscale"]
-    assert sum(hosting["counts"].values()) == len(loc) > 0
-    # a duty cited only by AWS-only rules is not covered for Outscale: not listed
-    assert "outscale-13-keep-the-key" not in duties
+    assert {d["provider"] for d in duties.values()} == {"aws", "outscale"}
+    for duty in duties.values():
+        mine = [f for f in findings if f["rule_id"] in duty["rules"]
+                and f["resource"]["provider"] == duty["provider"]]
+        assert sum(duty["counts"].values()) == len(mine), duty["key"]
+    assert sum(duties["outscale-4-hosting-country"]["counts"].values()) > 0
+    assert sum(duties["aws-srm-customer-data"]["counts"].values()) > 0
+    # a duty no rule evidences is not listed as covered
+    assert "outscale-12-keys-custody" not in duties
     assert doc["coverage"]["duties"]["covered"] == len(duties)
-    sections = [int(d["section"]) for d in doc["duties"]]
-    assert sections == sorted(sections)
+    # every finding of the scan links to duties of its own provider only
+    for f in findings:
+        assert {m["provider"] for m in f["references"]["matrix"]} <= {f["resource"]["provider"]}
+    # rules no duty of AWS covers are said to be uncovered, not given Outscale's duties
+    uncovered = {(u["provider"], u["rule"]) for u in doc["uncovered"]}
+    aws_az = {f["rule_id"] for f in findings
+              if f["resource"]["provider"] == "aws" and f["rule_id"].startswith("HDS-AZ-")}
+    assert aws_az and {("aws", r) for r in aws_az} <= uncovered
+    assert all(p == "aws" for p, _ in uncovered)
+
+
+def test_recommendation_not_followed_is_never_non_compliance(results) -> None:
+    """A failing finding backing a recommendation or an "if needed" duty makes it
+    "not followed" / "to assess", never fail; the Outscale volume of the example is not
+    encrypted client-side: Outscale recommends it, and the finding weighs low."""
+    doc = report_json(results["code"])
+    duties = {d["key"]: d for d in doc["duties"]}
+    for duty in duties.values():
+        if duty["modality"] != "obligation":
+            assert duty["status"] != "fail", duty["key"]
+    keep_key = duties["outscale-13-encrypt-keep-key"]
+    assert keep_key["modality"] == "recommendation" and keep_key["counts"]["fail"] > 0
+    assert keep_key["status"] == "not-followed"
+    enc = [f for f in load(results["code"])["findings"]
+           if f["rule_id"] == "HDS-ENC-001" and f["resource"]["provider"] == "outscale"]
+    assert enc and {f["severity"] for f in enc} == {"low"}
+    text = run_cli("report", str(results["code"]), "-o", "markdown").stdout
+    row = next(line for line in text.splitlines() if "HDS-ENC-001 |" in line and "§ 13" in line)
+    assert "recommandation non suivie" in row and "non conforme" not in row
+    assert "| recommandation |" in row
+    # the finding itself reads "recommendation not followed", not "non conforme"
+    line = next(x for x in text.splitlines() if "`outscale_volume.imaging`" in x
+                and "chiffrement attesté" in x)
+    assert "recommandation non suivie" in line and "non conforme" not in line
+    reported = [f for r in doc["requirements"] for f in r["findings"]
+                if f["rule_id"] == "HDS-ENC-001" and f["resource"]["provider"] == "outscale"]
+    failing = [f for f in reported if f["status"] == "fail"]
+    assert failing and all(f["reported_as"] == "not-followed" for f in failing)
+    assert all("reported_as" not in f for f in reported if f["status"] == "pass")
+
+
+def test_exi28_is_never_met_when_the_allowed_area_leaves_the_eea(tmp_path) -> None:
+    """--allowed-countries EEA,GB makes London pass the location rules, but EXI 28 demands
+    the EEA: the requirement is never shown met, and every format states the override."""
+    plan = FIXTURES / "rules" / "HDS-LOC-001" / "aws-plan-fail" / "plan.json"
+    result = tmp_path / "r.json"
+    run = run_cli("scan", str(plan), "-o", "json", "--allowed-countries", "EEA,GB,CH",
+                  "--output-file", str(result))
+    assert "outside the EEA that HDS EXI 28 requires" in run.stderr
+    assert load(result)["settings"]["allowed_countries"][:1] == ["AT"]
+    loc = [f for f in load(result)["findings"] if f["rule_id"] == "HDS-LOC-001"]
+    assert loc and all(f["status"] == "pass" for f in loc)  # London is allowed by the user
+    doc = report_json(result)
+    exi28 = next(r for r in doc["requirements"] if r["id"] == "EXI 28")
+    assert exi28["status"] == "override" and doc["allowed_outside_eea"] == ["CH", "GB"]
+    assert doc["coverage"]["requirements"]["pass"] == 0
+    md = run_cli("report", str(result), "-o", "markdown").stdout
+    assert "inclut CH, GB, hors de l'Espace économique européen" in md
+    assert "| EXI 28 |" in md and "zone hors EEE" in md.split("| EXI 28 |")[1].split("\n")[0]
+    html = run_cli("report", str(result), "-o", "html").stdout
+    assert 'id="override"' in html and "CH, GB" in html
+    # the same plan without the override: EXI 28 fails, no override is stated
+    plain = tmp_path / "plain.json"
+    run_cli("scan", str(plan), "-o", "json", "--output-file", str(plain))
+    doc = report_json(plain)
+    assert doc["allowed_outside_eea"] == []
+    assert next(r for r in doc["requirements"] if r["id"] == "EXI 28")["status"] == "fail"
+
+
+def test_user_matrix_replaces_or_extends_its_provider(results, tmp_path) -> None:
+    """The matrix of the actual contract replaces the bundled one (--matrix FILE); a file
+    linking a rule to another provider's resources is refused before any scan."""
+    contract = tmp_path / "outscale-contract.toml"
+    contract.write_text(
+        'provider = "outscale"\n[document]\ntitle.en = "Our contract with Outscale"\n'
+        'title.fr = "Notre contrat Outscale"\nversion = "2026-01"\nwhere.en = "annex 3"\n'
+        'where.fr = "annexe 3"\n[duties.ours-location]\nsection = "2.1"\n'
+        'modality = "obligation"\nduty.en = "Data stays in France."\n'
+        'duty.fr = "Les données restent en France."\nrules = ["HDS-LOC-001"]\n', "utf-8")
+    doc = report_json(results["code"], extra=("--matrix", str(contract)))
+    keys = {d["key"] for d in doc["duties"] if d["provider"] == "outscale"}
+    assert keys == {"ours-location"}
+    assert any(d["provider"] == "aws" for d in doc["duties"])  # AWS's model untouched
+    assert str(contract) in doc["matrix_files"]
+    extend = tmp_path / "extend.toml"
+    extend.write_text(contract.read_text("utf-8").replace('provider = "outscale"',
+                                                           'provider = "outscale"\nmode = "extend"'))
+    doc = report_json(results["code"], extra=("--matrix", str(extend)))
+    keys = {d["key"] for d in doc["duties"] if d["provider"] == "outscale"}
+    assert "ours-location" in keys and "outscale-4-hosting-country" in keys
+    bad = tmp_path / "bad.toml"
+    bad.write_text(contract.read_text("utf-8").replace("HDS-LOC-001", "HDS-ENC-002"))
+    run = run_cli("scan", str(EXAMPLE), "--matrix", str(bad))
+    assert run.code == 2 and "does not judge outscale" in run.stderr
+    run = run_cli("report", str(results["code"]), "--matrix", str(bad))
+    assert run.code == 2 and "does not judge outscale" in run.stderr
+    # the scan itself links findings to the user's duties
+    out = tmp_path / "scan.json"
+    run_cli("scan", str(EXAMPLE), "-o", "json", "--matrix", str(contract), "--output-file", str(out))
+    loc = [f for f in load(out)["findings"]
+           if f["rule_id"] == "HDS-LOC-001" and f["resource"]["provider"] == "outscale"]
+    assert loc and all([m["key"] for m in f["references"]["matrix"]] == ["ours-location"]
+                       for f in loc)
 
 
 def test_chapter8_rows_for_the_providers_found(results) -> None:
@@ -292,23 +408,23 @@ def test_markdown_is_french_by_default(results) -> None:
     text = run.stdout
     for heading in ("# Rapport de conformité HDS", "## Synthèse",
                     "## Exigences du référentiel (EXI 01 à 31)",
-                    "## Obligations du client (matrice de responsabilités)",
+                    "## Obligations du client (matrices de responsabilités)",
                     "## Tableau des acteurs (chapitre 8, EXI 29 à 31)"):
         assert heading in text
     assert "| EXI 28 | Données de santé stockées exclusivement" in text
-    assert "3 sur 31 (9,7\u202f%)" in text
+    assert "1 sur 31 (3,2\u202f%)" in text
     assert "Data location" not in text
 
 
 def test_english_report_and_message_language_note(results) -> None:
     run = run_cli("report", str(results["code"]), "-o", "markdown", "--lang", "en")
     assert run.code == 0
-    assert "# HDS compliance report" in run.stdout and "3 of 31 (9.7%)" in run.stdout
+    assert "# HDS compliance report" in run.stdout and "1 of 31 (3.2%)" in run.stdout
     assert "Finding messages are in the language" in run.stdout  # the scan was in French
     run = run_cli("report", str(results["code-en"]), "-o", "markdown")
-    assert "relancez le scan avec --lang fr" in run.stdout
+    assert "relancez l'analyse avec --lang fr" in run.stdout
     run = run_cli("report", str(results["code"]), "-o", "markdown")
-    assert "relancez le scan" not in run.stdout
+    assert "relancez l'analyse" not in run.stdout
 
 
 def test_report_help() -> None:
@@ -366,7 +482,7 @@ def test_direct_report_is_french_by_default_and_follows_lang(tmp_path) -> None:
     assert "data-location" in run.stdout and "Localisation" not in run.stdout  # cli stays en
     run = run_cli("scan", str(EXAMPLE), "-o", "hds-markdown", "--lang", "en")
     assert run.code == 1 and run.stdout.startswith("# HDS compliance report")
-    assert "relancez le scan" not in run.stdout and "Finding messages are in" not in run.stdout
+    assert "relancez l'analyse" not in run.stdout and "Finding messages are in" not in run.stdout
 
 
 def test_direct_html_report_and_providers_file(tmp_path) -> None:
@@ -421,3 +537,35 @@ def test_read_errors_make_the_report_incomplete(tmp_path) -> None:
     assert merged["complete"] is False and len(merged["errors"]) == 1
     assert merged["errors"][0]["source"] == 1
     assert report_json(clean)["complete"] is True
+
+
+def test_chapter8_facts_say_nothing_beyond_their_source() -> None:
+    """A fact the source does not establish is unknown; an inferred fact says so; a source
+    naming a section of the Outscale matrix points at a section that holds it."""
+    from seeds import matrix_text
+
+    actors = {a.key: a for a in chapter8.load()[0]}
+    outscale, aws = actors["outscale"].facts, actors["aws"].facts
+    # the matrix mentions HDS-certified services but gives no certificate
+    assert outscale["hds_certified"].value == "unknown"
+    # "support from the EU" is a SecNumCloud commitment (SNC 9.7 d), not for every offer
+    assert outscale["third_country_access"].value == "unknown"
+    assert aws["secnumcloud"].value == "no" and aws["secnumcloud"].inferred
+    matrix = matrix_text()
+    sections = {m.group(1): m.start() for m in re.finditer(r"^\s*(\d{1,2})\.\s+[^\W\d]", matrix, re.M)}
+    starts = sorted(sections.values()) + [len(matrix)]
+
+    def section(n: str) -> str:
+        begin = sections[n]
+        return matrix[begin:next(s for s in starts if s > begin)]
+
+    for actor in actors.values():
+        for fact in actor.facts.values():
+            if fact.source is None or "OUTSCALE responsibility matrix" not in fact.source.en:
+                continue
+            for n in re.findall(r"§(\d+)", fact.source.en):
+                assert n in sections, (actor.key, fact.source.en)
+            for ref in re.findall(r"SNC – [\d.]+ \w\)", fact.source.en):
+                n = re.findall(r"§(\d+) \([^)]*" + re.escape(ref), fact.source.en)
+                assert n and " ".join(ref.split()) in " ".join(section(n[0]).split()), ref
+    assert "SNC – 9.7 d)" in " ".join(section("3").split())

@@ -149,7 +149,7 @@ def test_rendered_page_in_chromium(pages, tmp_path) -> None:
     dom = rendered(pages["fr"], tmp_path / "profile")
     assert dom.html_lang == "fr"
     for heading in ("Rapport de conformité HDS", "Synthèse", "Exigences du référentiel (EXI 01 à 31)",
-                    "Éléments de preuve", "Obligations du client (matrice de responsabilités)",
+                    "Éléments de preuve", "Obligations du client (matrices de responsabilités)",
                     "Tableau des acteurs (chapitre 8, EXI 29 à 31)"):
         assert heading in dom.headings, dom.headings
     assert list(dom.rows) == [f"EXI {n:02d}" for n in range(1, 32)]
@@ -157,9 +157,12 @@ def test_rendered_page_in_chromium(pages, tmp_path) -> None:
     findings = [f for p in ("code", "plan") for f in json.loads(pages[p].read_text("utf-8"))["findings"]]
     loc = Counter(f["status"] for f in findings if f["rule_id"] in ("HDS-LOC-001", "HDS-LOC-002"))
     exi28 = dom.rows["EXI 28"]
-    assert exi28["data-status"] == "fail" and exi28["data-automation"] == "automated"
+    assert exi28["data-status"] == "fail" and exi28["data-automation"] == "partial"
     assert f'{loc["pass"]} / {loc["fail"]} / {loc["unknown"]}' in exi28["text"]
-    assert "non conforme" in exi28["text"] and "automatisée" in exi28["text"]
+    assert "non conforme" in exi28["text"] and "partiellement automatisée" in exi28["text"]
+    # EXI 05 is about the risk assessment: never scored, whatever its rules found
+    exi05 = dom.rows["EXI 05"]
+    assert exi05["data-status"] == "manual" and "non conforme" not in exi05["text"]
     exi17 = dom.rows["EXI 17"]
     assert exi17["data-status"] == "manual" and "contractuelle" in exi17["text"]
     total = Counter(f["status"] for f in findings)

@@ -58,7 +58,8 @@ def test_several_reports_in_one_run(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(files["csv"].read_text())))
     assert len(rows) == len(report["findings"])
     assert {r["status"] for r in rows} >= {"pass", "fail"}
-    assert all(r["hds"].startswith("EXI") for r in rows)
+    # a rule no EXI fits (key rotation: ISO 27001 8.24 only) has an empty hds column
+    assert all(r["hds"].startswith("EXI") or r["rule_id"] == "HDS-ENC-004" for r in rows)
 
     md = files["markdown"].read_text()
     assert md.startswith("### ❌") and "| topic |" in md

@@ -1,14 +1,16 @@
 """The rule catalogue: every rule's metadata, read from the TOML files beside this module.
 
 `_documents.toml` names the cited documents; one file per topic holds that topic's rules.
+The client duties of the providers' responsibility matrices are NOT here: a matrix binds one
+provider, so each lives in hds_iac/matrices/<provider>.toml with the rules that evidence it.
 
 The catalogue is data (like Prowler's check metadata): ids, topics, severities, texts in
-English and French, references to HDS v2, ISO 27001:2022, SecNumCloud 3.2 and the
-provider's responsibility matrix. Reports, docs and the checkov front-end are generated
+English and French, references to HDS v2, ISO 27001:2022 and SecNumCloud 3.2. Reports, docs and the checkov front-end are generated
 from it; rule code holds only the logic.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,31 +49,23 @@ class Text:
 
 
 @dataclass(frozen=True)
-class MatrixDuty:
-    document: str  # key into Catalogue.documents
-    section: str  # "4", "12"...
-    duty: Text  # short paraphrase (the matrix itself is confidential: never pasted)
-    cites: str = ""  # the reference the matrix gives for that duty ("HDS – 4.4.7.1 C", "SNC")
-
-
-@dataclass(frozen=True)
 class References:
     hds: tuple[str, ...]  # HDS v2 requirements: "EXI 28", "EXI 05 B.c"
     iso27001: tuple[str, ...]  # ISO/IEC 27001:2022 Annex A controls: "8.24"
     secnumcloud: tuple[str, ...]  # SecNumCloud 3.2 chapters, per HDS Annex 1: "10.2"
-    matrix: tuple[MatrixDuty, ...]
+    # Why a reference a reader would expect is absent or limited (no EXI fits, a chapter
+    # Annex 1 leaves unmapped): a claim the rule does NOT make is said, not left implicit.
+    note: Text | None = None
 
     def as_dict(self, lang: str = "en") -> dict:
-        return {
+        out = {
             "hds": list(self.hds),
             "iso27001": list(self.iso27001),
             "secnumcloud": list(self.secnumcloud),
-            "matrix": [
-                {"document": m.document, "section": m.section, "duty": m.duty.get(lang)}
-                | ({"cites": m.cites} if m.cites else {})
-                for m in self.matrix
-            ],
         }
+        if self.note:
+            out["note"] = self.note.get(lang)
+        return out
 
 
 @dataclass(frozen=True)
@@ -96,12 +90,23 @@ class RuleMeta:
         """The fix for a resource of `provider`: its own text, else the rule's."""
         return self.remediation_by_provider.get(provider, self.remediation)
 
+    # A provider for which the rule weighs differently (Outscale volumes: the provider
+    # protects reallocated storage, client-side encryption is only recommended).
+    severity_by_provider: dict[str, str] = field(default_factory=dict)
+
+    def severity_for(self, provider: str | None) -> str:
+        return self.severity_by_provider.get(provider or "", self.severity)
+
     def message(self, key: str, lang: str, **params: object) -> str:
         try:
             template = self.messages[key].get(lang)
         except KeyError:
             raise CatalogueError(f"{self.id}: no message {key!r} in the catalogue") from None
-        return template.format(**params)
+        # A parameter may itself exist in both languages (a country name, "EEA"/"EEE"), or
+        # quote fixed words of the model that _vocabulary.toml translates.
+        return template.format(**{k: v.get(lang) if isinstance(v, Text)
+                                   else translate(v, lang) if isinstance(v, str) else v
+                                   for k, v in params.items()})
 
 
 @dataclass(frozen=True)
@@ -150,31 +155,27 @@ def _remediation(rid: str, raw: object, providers: tuple[str, ...]) -> tuple[Tex
     return _text(raw, f"{rid} remediation"), {}
 
 
-def _duty(key: str, raw: dict, documents: dict[str, Document]) -> MatrixDuty:
-    if raw.get("document") not in documents:
-        raise CatalogueError(f"duty {key}: unknown document {raw.get('document')!r}")
-    return MatrixDuty(document=raw["document"], section=str(raw["section"]),
-                      duty=_text(raw.get("duty"), f"duty {key}"), cites=raw.get("cites", ""))
-
-
 def _sources(rid: str, raw: object) -> tuple[str, ...]:
     if not isinstance(raw, (list, tuple)) or not raw or any(s not in SOURCES for s in raw):
         raise CatalogueError(f"{rid}: sources must be a non-empty list of {', '.join(SOURCES)}")
     return tuple(raw)
 
 
-def _rule(raw: dict, duties: dict[str, MatrixDuty]) -> RuleMeta:
+def _rule(raw: dict) -> RuleMeta:
     rid = raw.get("id", "?")
     for key, allowed in (("topic", TOPICS), ("severity", SEVERITIES), ("scope", SCOPES)):
         if raw.get(key) not in allowed:
             raise CatalogueError(f"{rid}: {key} must be one of {', '.join(allowed)}")
     refs = raw.get("references", {})
-    unknown = [k for k in refs.get("matrix", []) if k not in duties]
-    if unknown:
-        raise CatalogueError(f"{rid}: unknown matrix duty {', '.join(unknown)}")
-    matrix = [duties[k] for k in refs.get("matrix", [])]
-    if not refs.get("hds"):
-        raise CatalogueError(f"{rid}: every rule cites at least one HDS requirement")
+    if "matrix" in refs:
+        raise CatalogueError(f"{rid}: matrix duties live in hds_iac/matrices/<provider>.toml")
+    note = _text(refs["note"], f"{rid} references.note") if "note" in refs else None
+    if not refs.get("hds") and note is None:
+        raise CatalogueError(f"{rid}: a rule cites an HDS requirement, or says in"
+                             " references.note why none fits")
+    severities = dict(raw.get("severity_by_provider", {}))
+    if any(s not in SEVERITIES for s in severities.values()):
+        raise CatalogueError(f"{rid}: severity_by_provider values must be severities")
     providers = tuple(raw.get("providers", ("aws", "outscale")))
     remediation, by_provider = _remediation(rid, raw.get("remediation"), providers)
     return RuleMeta(
@@ -191,33 +192,49 @@ def _rule(raw: dict, duties: dict[str, MatrixDuty]) -> RuleMeta:
             hds=tuple(refs.get("hds", ())),
             iso27001=tuple(refs.get("iso27001", ())),
             secnumcloud=tuple(refs.get("secnumcloud", ())),
-            matrix=tuple(matrix),
+            note=note,
         ),
         messages={k: _text(v, f"{rid} message {k}") for k, v in raw.get("messages", {}).items()},
         remediation_by_provider=by_provider,
+        severity_by_provider=severities,
     )
 
 
 def parse(texts: list[str]) -> Catalogue:
-    """Build the catalogue from TOML texts: documents, the matrix duties rules cite by key,
-    and one text per topic."""
+    """Build the catalogue from TOML texts: documents and one text per topic."""
     tables = [tomllib.loads(text) for text in texts]
     documents = {
         key: Document(key=key, title=_text(d.get("title"), f"document {key}"), version=d["version"])
         for data in tables
         for key, d in data.get("documents", {}).items()
     }
-    duties = {
-        key: _duty(key, d, documents) for data in tables for key, d in data.get("duties", {}).items()
-    }
     rules: dict[str, RuleMeta] = {}
     for data in tables:
         for raw in data.get("rule", []):
-            meta = _rule(raw, duties)
+            meta = _rule(raw)
             if meta.id in rules:
                 raise CatalogueError(f"{meta.id}: defined twice")
             rules[meta.id] = meta
     return Catalogue(rules=dict(sorted(rules.items())), documents=documents)
+
+
+@lru_cache(maxsize=2)
+def _vocabulary(lang: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    raw = tomllib.loads(resources.files(__name__).joinpath("_vocabulary.toml").read_text("utf-8"))
+    table = {k: v for k, v in raw.get("vocabulary", {}).get(lang, {}).items() if k != v}
+    if not table:
+        return None, {}
+    # whole phrases only: not inside an identifier (a Terraform address, a file path)
+    alternatives = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.:/@-])(?:{alternatives})(?![\w.:/@-])"), table
+
+
+def translate(text: str, lang: str) -> str:
+    """The fixed model words quoted in `text`, in `lang` (English text is left as is)."""
+    if lang == "en":
+        return text
+    pattern, table = _vocabulary(lang)
+    return pattern.sub(lambda m: table[m.group(0)], text) if pattern else text
 
 
 @lru_cache(maxsize=1)

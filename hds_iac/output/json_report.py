@@ -16,6 +16,7 @@ def render(result: ScanResult, lang: str = "en") -> str:
         "version": FORMAT_VERSION,
         "tool": {"name": "hds-iac", "version": __version__},
         "inputs": result.inputs,
+        "settings": {"allowed_countries": result.allowed_countries},
         "findings": [f.as_dict(lang) for f in result.findings],
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "notices": [{"path": n.path, "message": n.message} for n in result.notices],

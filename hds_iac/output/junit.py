@@ -34,7 +34,7 @@ def render(result: ScanResult, lang: str = "en") -> str:
                 if origin.line:
                     case.set("line", str(origin.line))
             if f.status == "fail":
-                failure = ET.SubElement(case, "failure", type=f.meta.severity,
+                failure = ET.SubElement(case, "failure", type=f.severity,
                                         message=f.message(lang))
                 failure.text = (f"{f.meta.title.get(lang)}\n"
                                 f"{' '.join(f.meta.remediation_for(f.resource.provider).get(lang).split())}")

@@ -38,7 +38,7 @@ def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -
             lines.append(f"| {topic} | {c['pass']} | {c['fail']} | {c['unknown']} |")
     for status, title in (("fail", h[5]), ("unknown", h[6])):
         group = sorted((f for f in result.findings if f.status == status),
-                       key=lambda f: (-SEVERITY_RANK[f.meta.severity], f.rule_id))
+                       key=lambda f: (-SEVERITY_RANK[f.severity], f.rule_id))
         if not group:
             if status == "fail" and not result.judged_nothing:
                 lines += ["", h[8]]
@@ -49,7 +49,7 @@ def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -
         for f in group:
             o = f.resource.origin
             where = f"{o.file}:{o.line}" if o.file and o.line else (o.file or o.cloud_id or "")
-            lines.append(f"| {f.meta.severity} | [{f.rule_id}](<{rule_url(f.rule_id, rules_url)}>) | "
+            lines.append(f"| {f.severity} | [{f.rule_id}](<{rule_url(f.rule_id, rules_url)}>) | "
                          f"{markdown_code(f.resource.address)} | {markdown_code(where) if where else ''}"
                          f" | {for_markdown(f.message(lang))} |")
         lines += ["", "</details>"]

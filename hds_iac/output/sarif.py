@@ -78,7 +78,7 @@ def _result(f: Finding, index: int, lang: str) -> dict:
     result = {
         "ruleId": f.rule_id,
         "ruleIndex": index,
-        "level": _LEVEL[f.meta.severity] if f.status == "fail" else "note",
+        "level": _LEVEL[f.severity] if f.status == "fail" else "note",
         "kind": "fail" if f.status == "fail" else "review",
         "message": {"text": f"{f.resource.address}: {f.message(lang)}"},
         "locations": [location],
@@ -86,7 +86,7 @@ def _result(f: Finding, index: int, lang: str) -> dict:
     }
     if f.suppression:
         result["kind"] = "fail" if f.verdict.status == "fail" else "review"
-        result["level"] = _LEVEL[f.meta.severity] if f.verdict.status == "fail" else "note"
+        result["level"] = _LEVEL[f.severity] if f.verdict.status == "fail" else "note"
         result["suppressions"] = [{
             "kind": "external" if f.suppression.by == "baseline" else "inSource",
             "justification": f.suppression.reason}]

@@ -48,7 +48,8 @@ def _refs(f: Finding) -> str:
         parts.append("ISO 27001 " + ", ".join(refs.iso27001))
     if refs.secnumcloud:
         parts.append("SNC " + ", ".join(refs.secnumcloud))
-    parts += [f"matrix §{m.section}" for m in refs.matrix]
+    parts += [f"{m.provider} §{m.section}" if m.section.isdigit() else f"{m.provider}: {m.section}"
+              for m in f.duties]
     return " · ".join(parts)
 
 
@@ -89,7 +90,7 @@ def render(result: ScanResult, lang: str = "en", colour: bool = False, show_pass
         group = [f for f in shown if f.meta.topic == topic]
         if not group:
             continue
-        group.sort(key=lambda f: (order[f.status], -SEVERITY_RANK[f.meta.severity], _where(f)))
+        group.sort(key=lambda f: (order[f.status], -SEVERITY_RANK[f.severity], _where(f)))
         lines.append(style(topic, "bold"))
         lines += [_finding_line(f, lang, style) for f in group]
         lines += _fixes(group, lang, style)

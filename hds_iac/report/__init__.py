@@ -4,15 +4,15 @@ Merges several JSON scan results (code, plan, state, live AWS, live Outscale) in
 view (merge.py), computes the coverage of the référentiel EXI 01-31 and of the matrix
 duties (coverage.py), fills the chapter 8 table from a provider facts file (chapter8.py),
 and renders it as one self-contained HTML file (html.py), Markdown or JSON. French by
-default (HDS EXI 07/08), English with lang="en".
+default (the language of HDS audits), English with lang="en".
 """
 from __future__ import annotations
 
 import json as _json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from hds_iac import __version__, provenance
+from hds_iac import __version__, matrices, provenance
 from hds_iac.report import chapter8, coverage, filing, merge
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class Report:
     # references, documents to provide (filing.py), and this report's unique reference.
     filing: filing.Filing | None = None
     reference: str = ""
+    matrix_files: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> int:
@@ -55,29 +56,34 @@ class Report:
 
 
 def build(merged: merge.Merged, lang: str = DEFAULT_LANG,
-          facts: tuple[list[chapter8.Actor], str] | None = None) -> Report:
+          facts: tuple[list[chapter8.Actor], str] | None = None,
+          matrix_files: tuple[str, ...] = ()) -> Report:
     """The report of already merged results; `facts` is what chapter8.load read (the
-    bundled provider facts when None)."""
+    bundled provider facts when None); `matrix_files` replace or extend the bundled
+    responsibility matrices."""
     actors, providers_name = facts if facts is not None else chapter8.load()
-    cov = coverage.compute(merged)
+    matrix_set = matrices.load(tuple(matrix_files))
+    cov = coverage.compute(merged, matrix_set)
     filed = filing.compute(merged)
     filing.mark_not_run(cov, filed.not_run)
     return Report(lang=lang, generated=provenance.now(), tool_version=__version__,
                   merged=merged, coverage=cov,
                   chapter8=chapter8.rows(actors, merged.providers()),
                   providers_file=providers_name, filing=filed,
-                  reference=provenance.new_reference("hds-iac-report"))
+                  reference=provenance.new_reference("hds-iac-report"),
+                  matrix_files=matrix_set.files())
 
 
 def from_scan_result(result: "ScanResult", name: str, lang: str = DEFAULT_LANG,
-                     facts: tuple[list[chapter8.Actor], str] | None = None) -> Report:
+                     facts: tuple[list[chapter8.Actor], str] | None = None,
+                     matrix_files: tuple[str, ...] = ()) -> Report:
     """The report of one in-process scan (for `scan`/`live` writing the report directly):
     goes through the JSON result, the same contract `hds-iac report` reads."""
     from hds_iac.output import json_report
 
     merged = merge.Merged()
     merge.add(merged, name, _json.loads(json_report.render(result, lang)))
-    return build(merged, lang, facts)
+    return build(merged, lang, facts, matrix_files)
 
 
 def renderers() -> dict[str, Callable[[Report], str]]:

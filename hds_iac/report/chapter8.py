@@ -2,8 +2,11 @@
 access from third countries, extra-EU law exposure: EXI 29-31), pre-filled from a provider
 facts file (`providers.toml`, or the user's own with `--providers FILE`).
 
-A fact is {value, source, note.fr/en, countries}. Anything missing or without a source
-stays "unknown": the report never turns an unknown into a yes or a no.
+A fact is {value, source, note.fr/en, countries, inferred}. Anything missing or without a
+source stays "unknown": the report never turns an unknown into a yes or a no. A fact the
+source does not state but that follows from it (AWS is not SecNumCloud-qualified: it is
+controlled from outside the EU) is marked `inferred = true` and shown as inferred. A
+source is one text, or `source.fr` / `source.en` so that each report reads in its language.
 """
 from __future__ import annotations
 
@@ -34,9 +37,10 @@ class ProvidersError(ValueError):
 @dataclass(frozen=True)
 class Fact:
     value: str  # "unknown" when not established
-    source: str = ""
+    source: Text | None = None
     note: Text | None = None
     countries: tuple[str, ...] = ()
+    inferred: bool = False  # deduced from the source, not stated by it
 
     @property
     def known(self) -> bool:
@@ -74,15 +78,29 @@ def _fact(name: str, raw: object, where: str) -> Fact:
         if not isinstance(note, dict) or set(note) != set(LANGS):
             raise ProvidersError(f"{where}.{name}.note: needs both 'fr' and 'en'")
         note = Text(en=str(note["en"]).strip(), fr=str(note["fr"]).strip())
-    source = str(raw.get("source", "")).strip()
-    if value != "unknown" and not source:
+    source = _source(raw.get("source", ""), f"{where}.{name}.source")
+    if value != "unknown" and source is None:
         raise ProvidersError(f"{where}.{name}: a known fact needs its source (or set value ="
                              " \"unknown\")")
     countries = raw.get("countries", [])
     if not isinstance(countries, list) or not all(isinstance(c, str) for c in countries):
         raise ProvidersError(f"{where}.{name}.countries: expected a list of country codes")
+    inferred = raw.get("inferred", False)
+    if not isinstance(inferred, bool):
+        raise ProvidersError(f"{where}.{name}.inferred: expected true or false")
     return Fact(value=value, source=source, note=note,
-                countries=tuple(c.strip().upper() for c in countries))
+                countries=tuple(c.strip().upper() for c in countries), inferred=inferred)
+
+
+def _source(raw: object, where: str) -> Text | None:
+    """A source in one text (the same in both languages) or in `fr` and `en`."""
+    if isinstance(raw, dict):
+        if set(raw) != set(LANGS) or not all(isinstance(raw[k], str) for k in LANGS):
+            raise ProvidersError(f"{where}: needs both 'fr' and 'en'")
+        text = Text(en=raw["en"].strip(), fr=raw["fr"].strip())
+        return text if text.en and text.fr else None
+    text = str(raw).strip()
+    return Text(en=text, fr=text) if text else None
 
 
 def _facts(raw: dict, where: str, complete: bool) -> dict[str, Fact]:
@@ -139,6 +157,6 @@ def rows(actors: list[Actor], found: dict[str, set[str]]) -> list[Row]:
                            {r: actor.regions[r] for r in regions if r in actor.regions}))
     for provider in sorted(set(found) - known_providers):
         facts = {name: UNKNOWN for name in FACTS}
-        facts["actor"] = Fact(provider)
+        facts["actor"] = Fact(provider)  # the provider's name, from the scan itself
         out.append(Row(Actor(provider, provider, facts), sorted(found[provider]), {}))
     return out

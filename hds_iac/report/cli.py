@@ -11,17 +11,18 @@ finding keeps the result it came from.
 
 The report goes requirement by requirement through the HDS référentiel v2.0 (EXI 01-31:
 automated, partially automated or manual, and why), the client duties of the
-responsibility matrix that a rule covers, and the chapter 8 table of actors, pre-filled
-from a provider facts file you can edit (--providers; start from the bundled one:
+responsibility matrix of each finding's own provider that a rule covers (--matrix FILE for
+the matrix of your contract), and the chapter 8 table of actors, pre-filled from a provider
+facts file you can edit (--providers; start from the bundled one:
 hds_iac/report/providers.toml).
 
-French is the default language (HDS EXI 07/08); --lang en for English. Finding messages
-stay in the language of the scan that wrote them: scan with the same --lang.
+French is the default language, the language of HDS audits; --lang en for English. Finding
+messages stay in the language of the scan that wrote them: scan with the same --lang.
 
 exit status:
   0  report written
   2  usage error, a result file that cannot be used (the others are still reported), a bad
-     facts file, or the report could not be written
+     facts or matrix file, or the report could not be written
 
 examples:
   hds-iac scan infra/ -o json --lang fr --output-file code.json
@@ -48,12 +49,16 @@ def add_report_parser(sub) -> None:
     parser.add_argument("--providers", metavar="FILE",
                         help="provider facts file for the chapter 8 table (default: the bundled"
                              " hds_iac/report/providers.toml)")
+    parser.add_argument("--matrix", action="append", default=[], metavar="FILE",
+                        help="responsibility matrix of a provider (the one of your contract),"
+                             " replacing or extending its bundled matrix; repeat for several")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from hds_iac import atomic_file
     from hds_iac.cli import say
     from hds_iac import report as report_mod
+    from hds_iac import matrices
     from hds_iac.report import chapter8, manifest, merge
 
     merged = merge.load(args.results)
@@ -63,8 +68,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         print("hds-iac: error: no usable result: nothing to report", file=sys.stderr)
         return 2
     try:
-        report = report_mod.build(merged, args.lang, chapter8.load(args.providers))
-    except chapter8.ProvidersError as exc:
+        report = report_mod.build(merged, args.lang, chapter8.load(args.providers),
+                                  tuple(args.matrix))
+    except (chapter8.ProvidersError, matrices.MatrixError) as exc:
         say(f"hds-iac: error: {exc}")
         return 2
     text = report_mod.render(report, args.output)

@@ -1,14 +1,25 @@
 """Coverage of the HDS référentiel and of the matrix duties, from merged scan results.
 
-Requirements (EXI 01-31) come from `requirements.toml`; which rules evidence each one, and
-which matrix duties each rule covers, come from the rule catalogue: a rule evidences
-`EXI nn` when its `references.hds` cites it ("EXI 05 B.c" evidences EXI 05, item B).
+Requirements (EXI 01-31) come from `requirements.toml`; which rules evidence each one comes
+from the rule catalogue: a rule evidences `EXI nn` when its `references.hds` cites it
+("EXI 05 B.c" evidences EXI 05, item B). Which client duties a rule evidences comes from the
+responsibility matrix of the finding's OWN provider (hds_iac/matrices, or --matrix FILE): a
+finding on an AWS resource is never evidence for Outscale's matrix, and the other way round.
 
 Status of a requirement, a duty or a topic, as Prowler computes it for a framework
 requirement: `fail` when any finding fails, else `unknown` when any is unknown, else
 `pass` when some pass; `not-evaluated` when rules exist but no finding does (no resource
 concerned in the inputs); `manual` when no rule can judge it. Skipped (suppressed or
 baselined) findings are counted but decide nothing.
+
+Three limits keep the statuses from saying more than the sources:
+- a manual requirement with `evidence = true` (EXI 05) shows its rules' findings per event
+  as supporting evidence, with counts but no status of its own;
+- a duty whose modality is a recommendation (or "if needed") is never `fail`: a failing
+  finding shows it `not-followed` (or `to-assess`), as the matrix's wording allows;
+- EXI 28 (storage in the EEA) is never `pass` when a merged scan allowed countries outside
+  the EEA (`--allowed-countries EEA,GB`): the override is stated and the status is
+  `override`.
 """
 from __future__ import annotations
 
@@ -18,16 +29,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from hds_iac import catalogue
+from hds_iac import catalogue, geography, matrices
 from hds_iac.catalogue import LANGS, TOPICS, Text
 
 from hds_iac.report.merge import STATUSES, Merged
 
 AUTOMATIONS = ("automated", "partial", "manual")
 REASONS = ("contractual", "organisational", "not-visible", "not-yet-checked")
-# A responsibility matrix binds its provider and the client for that provider's services:
-# only findings on that provider's resources are evidence for its duties.
-DOCUMENT_PROVIDER = {"outscale-matrix": "outscale"}
+# The status a failing finding gives a duty, by the duty's modality: only an obligation
+# can be broken; a recommendation is not followed; an "if needed" duty is for the client
+# to assess.
+FAILED_DUTY = {"obligation": "fail", "recommendation": "not-followed", "if-needed": "to-assess"}
+LOCATION_REQUIREMENT = "EXI 28"
 HDS_REF = re.compile(r"^EXI (\d{2})(?: ([A-H])(?:\.[a-z])?)?$")
 
 
@@ -53,15 +66,7 @@ class Requirement:
     explain: Text
     chapter8: bool
     items: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class Duty:
-    key: str
-    document: str
-    section: str
-    duty: Text
-    cites: str
+    evidence: bool = False  # manual, but its rules are shown as supporting evidence
 
 
 def _text(raw: object, where: str) -> Text:
@@ -95,7 +100,8 @@ def parse_requirements(text: str) -> tuple[Requirement, ...]:
             id=rid, chapter=str(raw.get("chapter", "")), title=_text(raw.get("title"), rid),
             automation=raw["automation"], reasons=reasons,
             explain=_text(raw.get("explain"), f"{rid} explain"),
-            chapter8=bool(raw.get("chapter8", False)), items=items))
+            chapter8=bool(raw.get("chapter8", False)), items=items,
+            evidence=bool(raw.get("evidence", False))))
     expected = [f"EXI {n:02d}" for n in range(1, 32)]
     if [r.id for r in reqs] != expected:
         raise RequirementsError("requirements.toml must list EXI 01 to EXI 31 in order")
@@ -106,29 +112,6 @@ def parse_requirements(text: str) -> tuple[Requirement, ...]:
 def requirements() -> tuple[Requirement, ...]:
     return parse_requirements(
         resources.files("hds_iac.report").joinpath("requirements.toml").read_text("utf-8"))
-
-
-@lru_cache(maxsize=1)
-def duties() -> dict[str, Duty]:
-    """The matrix duties, by key, as the catalogue defines them (_duties.toml)."""
-    raw = tomllib.loads(
-        resources.files("hds_iac.catalogue").joinpath("_duties.toml").read_text("utf-8"))
-    return {key: Duty(key=key, document=d["document"], section=str(d["section"]),
-                      duty=Text(en=d["duty"]["en"].strip(), fr=d["duty"]["fr"].strip()),
-                      cites=d.get("cites", ""))
-            for key, d in raw.get("duties", {}).items()}
-
-
-@lru_cache(maxsize=1)
-def rule_duties() -> dict[str, tuple[str, ...]]:
-    """Rule id -> keys of the matrix duties it covers, read from the catalogue files (the
-    loaded catalogue keeps the duties, not their keys)."""
-    folder = resources.files("hds_iac.catalogue")
-    found: dict[str, tuple[str, ...]] = {}
-    for path in sorted(p for p in folder.iterdir() if p.name.endswith(".toml")):
-        for rule in tomllib.loads(path.read_text("utf-8")).get("rule", []):
-            found[rule["id"]] = tuple(rule.get("references", {}).get("matrix", ()))
-    return found
 
 
 def hds_refs(rule_id: str, finding: dict | None = None) -> tuple[str, ...]:
@@ -205,12 +188,21 @@ class RequirementView:
 
 @dataclass
 class DutyView:
-    duty: Duty
-    provider: str | None  # whose resources are evidence (None: any)
-    rules: list[str]  # citing rules that judge that provider's resources
-    findings: list[dict]
+    duty: matrices.Duty
+    rules: list[str]  # rules that evidence it (all judge the duty's provider)
+    findings: list[dict]  # findings of those rules on that provider's resources only
     counts: dict[str, int]
     status: str
+
+
+@dataclass
+class Uncovered:
+    """A rule with findings on a provider's resources that no duty of that provider's
+    matrix covers: said in the report, never filled with another provider's duty."""
+
+    provider: str
+    rule: str
+    counts: dict[str, int]
 
 
 @dataclass
@@ -231,6 +223,21 @@ class Coverage:
     duties: list[DutyView]
     topics: list[TopicView]
     totals: dict[str, int]
+    uncovered: list[Uncovered] = field(default_factory=list)
+    # countries some merged scan allowed outside the EEA (EXI 28 cannot pass then)
+    outside_eea: list[str] = field(default_factory=list)
+    # (provider, rule) whose duties in that provider's matrix are all recommendations or
+    # "if needed": a failing finding there is shown as such, never as a failure
+    softened: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def shown_status(self, finding: dict) -> str:
+        """The status a report shows for one finding: a failure that only backs a
+        recommendation reads "recommendation not followed" (or "to assess")."""
+        status = finding["status"]
+        if status != "fail":
+            return status
+        provider = str((finding.get("resource") or {}).get("provider") or "")
+        return self.softened.get((provider, finding["rule_id"]), status)
 
     def figures(self) -> dict:
         """The headline figures, as Prowler prints them for a framework."""
@@ -239,6 +246,7 @@ class Coverage:
         by_status = {s: sum(r.status == s for r in with_checks)
                      for s in ("pass", "fail", "unknown", "not-evaluated")}
         duties_pass = sum(d.status == "pass" for d in self.duties)
+        checked = [d for d in self.duties if d.duty.modality == "obligation"]
         return {
             "requirements": {
                 "total": len(reqs),
@@ -252,17 +260,27 @@ class Coverage:
             },
             "duties": {
                 "covered": len(self.duties),
-                "pass": duties_pass,
-                "fail": sum(d.status == "fail" for d in self.duties),
+                "obligations": len(checked),
+                "pass": sum(d.status == "pass" for d in checked),
+                "fail": sum(d.status == "fail" for d in checked),
                 "unknown": sum(d.status == "unknown" for d in self.duties),
                 "not_evaluated": sum(d.status == "not-evaluated" for d in self.duties),
-                "share_passing": _share(duties_pass, len(self.duties)),
+                "not_followed": sum(d.status in ("not-followed", "to-assess")
+                                    for d in self.duties),
+                "share_passing": _share(sum(d.status == "pass" for d in checked), len(checked)),
             },
             "findings": dict(self.totals),
         }
 
 
-def compute(merged: Merged) -> Coverage:
+def outside_eea(merged: Merged) -> list[str]:
+    """Countries a merged scan allowed for storage that are not in the EEA."""
+    eea = geography.load().eea
+    return sorted({c for s in merged.sources for c in s.allowed_countries if c not in eea})
+
+
+def compute(merged: Merged, matrix_set: matrices.Matrices | None = None) -> Coverage:
+    matrix_set = matrix_set or matrices.load()
     reqs = requirements()
     rule_map = rules_by_requirement()
     # Findings of rules this catalogue does not know are placed by their own references.
@@ -291,41 +309,56 @@ def compute(merged: Merged) -> Coverage:
                                      if r not in slots[None]]
         found = gather(rules)
         counts = counts_of(found)
-        view = RequirementView(req, rules, found, counts,
-                               status_of(counts, req.automation != "manual"))
+        scored = req.automation != "manual"
+        view = RequirementView(req, rules, found, counts, status_of(counts, scored))
         for item in req.items:
             irules = list(slots.get(item.id, [])) + extra.get(req.id, {}).get(item.id, [])
             icounts = counts_of(gather(irules))
-            view.items.append(ItemView(item, irules, icounts, status_of(icounts, bool(irules))))
+            view.items.append(ItemView(item, irules, icounts,
+                                       status_of(icounts, scored and bool(irules))))
         views.append(view)
+    beyond = outside_eea(merged)
+    for view in views:
+        if view.requirement.id == LOCATION_REQUIREMENT and beyond and view.status != "fail":
+            view.status = "override"
 
-    rule_duty = rule_duties()
-    duty_rules: dict[str, list[str]] = {}
-    for rid, keys in rule_duty.items():
-        for key in keys:
-            duty_rules.setdefault(key, []).append(rid)
-    all_duties = duties()
+    def provider_of(f: dict) -> str:
+        return str((f.get("resource") or {}).get("provider") or "")
+
     cat = catalogue.load()
+    found_providers = merged.providers()
     duty_views = []
-    for key, rules in sorted(duty_rules.items(),
-                             key=lambda kv: (_section_key(all_duties[kv[0]].section), kv[0])):
-        duty = all_duties[key]
-        provider = DOCUMENT_PROVIDER.get(duty.document)
-        rules = sorted(r for r in rules if provider is None or provider in cat.rules[r].providers)
-        if not rules:  # cited only by rules for other providers' resources: not covered
+    for duty in sorted(matrix_set.all_duties(),
+                       key=lambda d: (d.provider, _section_key(d.section), d.key)):
+        # a duty no rule evidences, or of a provider absent from the results, is not listed
+        if not duty.rules or duty.provider not in found_providers:
             continue
-        found = [f for f in gather(rules)
-                 if provider is None or (f.get("resource") or {}).get("provider") == provider]
+        found = [f for f in gather(list(duty.rules)) if provider_of(f) == duty.provider]
         counts = counts_of(found)
-        duty_views.append(DutyView(duty, provider, rules, found, counts,
-                                   status_of(counts)))
+        status = status_of(counts)
+        if status == "fail":
+            status = FAILED_DUTY[duty.modality]
+        duty_views.append(DutyView(duty, sorted(duty.rules), found, counts, status))
+    uncovered: dict[tuple[str, str], list[dict]] = {}
+    softened: dict[tuple[str, str], str] = {}
+    for f in merged.findings:
+        provider = provider_of(f)
+        found_duties = matrix_set.duties_for(provider, f["rule_id"]) if provider else ()
+        if provider and not found_duties:
+            uncovered.setdefault((provider, f["rule_id"]), []).append(f)
+        modalities = {d.modality for d in found_duties}
+        if modalities and "obligation" not in modalities:
+            softened[(provider, f["rule_id"])] = FAILED_DUTY[
+                "recommendation" if "recommendation" in modalities else "if-needed"]
 
     topics = []
     for topic in TOPICS:
         rules = [m.id for m in cat if m.topic == topic]
         counts = counts_of([f for f in merged.findings if f.get("topic") == topic])
         topics.append(TopicView(topic, rules, counts, status_of(counts)))
-    return Coverage(views, duty_views, topics, counts_of(merged.findings))
+    return Coverage(views, duty_views, topics, counts_of(merged.findings),
+                    [Uncovered(p, r, counts_of(fs)) for (p, r), fs in sorted(uncovered.items())],
+                    beyond, softened)
 
 
 def _section_key(section: str) -> tuple:

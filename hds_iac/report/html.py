@@ -12,7 +12,7 @@ from hds_iac.report.texts import colon, label, percent
 MAX_ROWS = 200  # findings listed per rule in the evidence section (all are in the JSON)
 COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "unknown": "#e0a100", "skipped": "#8a8a8a"}
 ICONS = {"pass": "✔", "fail": "✘", "unknown": "?", "skipped": "–", "not-evaluated": "∅",
-         "manual": "✎", "not-run": "⊘"}
+         "manual": "✎", "not-run": "⊘", "not-followed": "◌", "to-assess": "◌", "override": "⚠"}
 
 CSS = """
 :root{--ink:#1d2430;--muted:#5b6573;--line:#d5dae1;--bg:#f6f7f9;--pass:#2e7d32;--fail:#c62828;
@@ -26,6 +26,7 @@ h1{font-size:26px;margin:0 0 4px;color:var(--accent)}
 h2{font-size:20px;margin:32px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line);color:var(--accent)}
 h3{font-size:16px;margin:22px 0 6px}
 h4{font-size:14px;margin:14px 0 4px}
+h5{font-size:13px;margin:10px 0 4px}
 p.sub{margin:0;color:var(--muted)}
 .meta{color:var(--muted);font-size:12.5px;margin-top:6px}
 .note{background:#fff8e1;border-left:4px solid #e0a100;padding:8px 12px;margin:12px 0;font-size:13px}
@@ -54,6 +55,7 @@ table.findings col.f-res{width:24%}table.findings col.f-where{width:15%}table.fi
 border:1px solid currentColor}
 .s-pass{color:var(--pass)}.s-fail{color:var(--fail)}.s-unknown{color:var(--unknown)}
 .s-not-evaluated,.s-manual,.s-skipped{color:var(--muted)}
+.s-not-followed,.s-to-assess{color:var(--unknown)}.s-override{color:var(--fail)}
 .a-automated{color:var(--pass)}.a-partial{color:var(--accent)}.a-manual{color:var(--muted)}
 .cards{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0 6px}
 .card{flex:1 1 250px;border:1px solid var(--line);border-radius:8px;padding:12px 14px;display:flex;
@@ -183,7 +185,7 @@ def _summary(report) -> list[str]:
         ("req-passing", req["share_passing"], COLOURS["pass"],
          f'{req["pass"]} {label(lang, "of")} {req["with_checks"]}', label(lang, "req_passing")),
         ("duties-passing", duties["share_passing"], COLOURS["pass"],
-         f'{duties["pass"]} {label(lang, "of")} {duties["covered"]}', label(lang, "duties_passing")),
+         f'{duties["pass"]} {label(lang, "of")} {duties["obligations"]}', label(lang, "duties_passing")),
     )
     for key, share, colour, figure, what in cards:
         out.append(f'<div class="card" id="card-{key}">{donut(share, colour, lang)}<div>'
@@ -286,7 +288,8 @@ def _findings_table(findings: list[dict], report) -> list[str]:
         res = f.get("resource") or {}
         region = f' <span class="small">{e(res["region"])}</span>' if res.get("region") else ""
         src = report.merged.sources[f["source"]]
-        out.append(f'<tr data-status="{f["status"]}"><td>{badge(f["status"], lang)}</td>'
+        shown = report.coverage.shown_status(f)
+        out.append(f'<tr data-status="{f["status"]}"><td>{badge(shown, lang)}</td>'
                    f'<td>{e(sev.get(f.get("severity", ""), f.get("severity", "")))}</td>'
                    f'<td><code>{e(res.get("address", ""))}</code>{region}</td>'
                    f'<td><code>{e(_where(res))}</code></td><td><code>{e(src.name)}</code></td>'
@@ -297,63 +300,111 @@ def _findings_table(findings: list[dict], report) -> list[str]:
     return out
 
 
+def _rule_evidence(rid: str, findings: list[dict], report, tag: str = "h4") -> list[str]:
+    lang = report.lang
+    meta = catalogue.load().rules.get(rid)
+    found = [f for f in findings if f["rule_id"] == rid]
+    title = meta.title.get(lang) if meta else (found[0].get("title", "") if found else "")
+    counts = {s: sum(f["status"] == s for f in found) for s in COLOURS}
+    out = [f'<{tag}>{e(rid)} — {e(title)} {bar(counts, lang, 110, 10)} '
+           f'<span class="small">{_counts_cell(counts)}</span></{tag}>']
+    if found:
+        out += _findings_table(found, report)
+    elif report.filing and rid in report.filing.not_run:  # left out: say so
+        out.append(f'<p class="small" data-not-run="{e(rid)}">{badge("not-run", lang)}</p>')
+    else:
+        out.append(f'<p class="small">{e(label(lang, "no_evidence"))}</p>')
+    return out
+
+
 def _evidence(report) -> list[str]:
     lang = report.lang
-    cat = catalogue.load()
     out = [f'<section id="evidence" class="evidence"><h2>{e(label(lang, "evidence"))}</h2>',
            f'<p class="small">{e(label(lang, "evidence_intro"))}</p>']
     for v in report.coverage.requirements:
-        if v.requirement.automation == "manual":
+        req = v.requirement
+        if req.automation == "manual" and not (req.evidence and v.rules):
             continue
-        out.append(f'<h3 id="evidence-{e(v.requirement.id.replace(" ", "-"))}">'
-                   f'{e(v.requirement.id)} — {e(v.requirement.title.get(lang))} '
-                   f'{badge(v.status, lang)}</h3>')
+        out.append(f'<h3 id="evidence-{e(req.id.replace(" ", "-"))}">'
+                   f'{e(req.id)} — {e(req.title.get(lang))} {badge(v.status, lang)}</h3>')
+        if req.evidence:
+            # supporting evidence per event, never a score of the requirement
+            out.append(f'<p class="note">{e(label(lang, "supporting"))}</p>')
+            for item in v.items:
+                if not item.rules:
+                    continue
+                out.append(f'<h4 data-item="{e(req.id)} {e(item.item.id)}">'
+                           f'{e(label(lang, "item").capitalize())} {e(item.item.id)} — '
+                           f'{e(item.item.title.get(lang))}</h4>')
+                for rid in item.rules:
+                    out += _rule_evidence(rid, v.findings, report, "h5")
+            continue
         for rid in v.rules:
-            found = [f for f in v.findings if f["rule_id"] == rid]
-            meta = cat.rules.get(rid)
-            title = meta.title.get(lang) if meta else (found[0].get("title", "") if found else "")
-            counts = {s: sum(f["status"] == s for f in found) for s in COLOURS}
-            out.append(f'<h4>{e(rid)} — {e(title)} {bar(counts, lang, 110, 10)} '
-                       f'<span class="small">{_counts_cell(counts)}</span></h4>')
-            if found:
-                out += _findings_table(found, report)
-            elif report.filing and rid in report.filing.not_run:  # left out: say so
-                out.append(f'<p class="small" data-not-run="{e(rid)}">{badge("not-run", lang)}'
-                           f'</p>')
-            else:
-                out.append(f'<p class="small">{e(label(lang, "no_evidence"))}</p>')
+            out += _rule_evidence(rid, v.findings, report)
     out.append("</section>")
     return out
 
 
+def _cites(duty, lang: str) -> str:
+    if not duty.cites:
+        return ""
+    what = label(lang, "cites_hds_2018") if duty.cites_hds_2018 else label(lang, "cites")
+    return f'<div class="small">{e(what + colon(lang))}{e(duty.cites)}</div>'
+
+
 def _duties(report) -> list[str]:
     lang = report.lang
-    cat = catalogue.load()
     out = [f'<section id="duties"><h2>{e(label(lang, "duties"))}</h2>',
            f'<p class="small">{e(label(lang, "duties_intro"))}</p>']
     current = None
+    modality = texts.MODALITY[lang]
     for d in report.coverage.duties:
-        doc = cat.documents.get(d.duty.document)
-        heading = f'{doc.title.get(lang) if doc else d.duty.document} — § {d.duty.section}'
+        doc = d.duty.document
+        name = d.duty.heading.get(lang)
+        section = f"§ {name}" if name[:1].isdigit() else name
+        version = f" ({doc.version})" if doc.version else ""
+        heading = f'{doc.title.get(lang)}{version} — {section}'
         if heading != current:
             if current is not None:
                 out.append("</tbody></table>")
             current = heading
-            out.append(f'<h3>{e(heading)}</h3><table class="duties"><colgroup><col><col class="d-rules">'
+            out.append(f'<h3 data-provider="{e(d.duty.provider)}">{e(heading)}</h3>'
+                       f'<p class="small">{e(doc.where.get(lang))}</p>'
+                       '<table class="duties"><colgroup><col><col class="d-rules">'
                        '<col class="d-status"><col class="d-counts"><col class="d-chart"></colgroup><thead><tr>'
                        f'<th>{e(label(lang, "duty"))}</th><th>{e(label(lang, "rules"))}</th>'
                        f'<th>{e(label(lang, "status"))}</th><th class="num">'
                        f'{e(label(lang, "counts"))}</th><th>{e(label(lang, "chart"))}</th>'
                        f'</tr></thead><tbody>')
-        cites = (f'<div class="small">{e(label(lang, "cites") + colon(lang))}{e(d.duty.cites)}</div>'
-                 if d.duty.cites else "")
-        out.append(f'<tr data-duty="{e(d.duty.key)}" data-status="{d.status}">'
-                   f'<td>{e(d.duty.duty.get(lang))}{cites}</td>'
+        out.append(f'<tr data-duty="{e(d.duty.key)}" data-provider="{e(d.duty.provider)}"'
+                   f' data-modality="{e(d.duty.modality)}" data-status="{d.status}">'
+                   f'<td>{e(d.duty.duty.get(lang))}<div class="small"><b>'
+                   f'{e(label(lang, "modality") + colon(lang))}</b>{e(modality[d.duty.modality])}</div>'
+                   f'{_cites(d.duty, lang)}</td>'
                    f'<td class="small">{e(", ".join(d.rules) or "–")}</td><td>{badge(d.status, lang)}</td>'
                    f'<td class="num">{_counts_cell(d.counts)}</td><td>{bar(d.counts, lang)}</td></tr>')
     if current is not None:
         out.append("</tbody></table>")
     out.append("</section>")
+    return out
+
+
+def _uncovered(report) -> list[str]:
+    lang = report.lang
+    if not report.coverage.uncovered:
+        return []
+    cat = catalogue.load()
+    out = [f'<section id="uncovered"><h2>{e(label(lang, "uncovered"))}</h2>',
+           f'<p class="small">{e(label(lang, "uncovered_intro"))}</p><table><thead><tr>'
+           f'<th>{e(label(lang, "provider"))}</th><th>{e(label(lang, "rule"))}</th>'
+           f'<th class="num">{e(label(lang, "counts"))}</th></tr></thead><tbody>']
+    for u in report.coverage.uncovered:
+        meta = cat.rules.get(u.rule)
+        title = f" — {meta.title.get(lang)}" if meta else ""
+        out.append(f'<tr data-uncovered="{e(u.provider)} {e(u.rule)}">'
+                   f'<td>{e(texts.PROVIDERS.get(u.provider, u.provider))}</td>'
+                   f'<td>{e(u.rule + title)}</td><td class="num">{_counts_cell(u.counts)}</td></tr>')
+    out.append("</tbody></table></section>")
     return out
 
 
@@ -363,9 +414,11 @@ def _fact_cell(fact, lang: str, sources: _Sources) -> str:
         "yes", "no", "unknown", "exempt", "host", "subcontractor") else fact.value
     cls = "s-unknown" if fact.value == "unknown" else ""
     text = f'<span class="v {cls}" data-value="{e(fact.value)}">{e(value)}</span>'
+    if fact.inferred:
+        text += f' <span class="small" data-inferred="1">({e(words["inferred"])})</span>'
     if fact.countries:
         text += f' <span class="small">({e(", ".join(fact.countries))})</span>'
-    text += sources.ref(fact.source)
+    text += sources.ref(fact.source.get(lang) if fact.source else "")
     if fact.note:
         text += f'<div class="small">{e(fact.note.get(lang))}</div>'
     return text
@@ -439,7 +492,7 @@ def render(report) -> str:
         f"<style>{CSS}{filing_html.CSS}</style></head><body><main>",
         f'<header class="top"><h1>{e(label(lang, "title"))}</h1>'
         f'<p class="sub">{e(label(lang, "subtitle"))}</p>'
-        f'<div class="meta">{e(label(lang, "generated"))} {e(report.generated)} · '
+        f'<div class="meta">{e(label(lang, "generated"))} {e(texts.moment(report.generated, lang))} · '
         f'{e(label(lang, "tool"))} hds-iac {e(report.tool_version)} · '
         f'{filing_html.header(report)}</div></header>',
         f'<nav class="toc" aria-label="{e(label(lang, "toc"))}">'
@@ -453,6 +506,10 @@ def render(report) -> str:
     if report.judged_nothing:
         out.append(f'<p class="note" id="nothing-judged" role="alert">'
                    f'{e(label(lang, "nothing_judged_note"))}</p>')
+    if report.coverage.outside_eea:
+        out.append(f'<p class="note" id="override" role="alert"><b>'
+                   f'{e(label(lang, "override_note", countries=", ".join(report.coverage.outside_eea)))}'
+                   '</b></p>')
     if report.other_message_langs:
         out.append(f'<p class="note">{e(label(lang, "lang_note", langs=", ".join(report.other_message_langs), target=lang))}</p>')
     out += _summary(report)
@@ -463,6 +520,7 @@ def render(report) -> str:
     out += filing_html.declared(report)
     out += filing_html.exceptions(report)
     out += _duties(report)
+    out += _uncovered(report)
     out += _chapter8(report)
     out += filing_html.documents(report)
     out += filing_html.rule_references(report)

@@ -14,6 +14,9 @@ FORMAT_VERSION = 1
 
 def _finding(f: dict, report) -> dict:
     out = {k: f[k] for k in ("rule_id", "topic", "status", "severity", "message") if k in f}
+    shown = report.coverage.shown_status(f)
+    if shown != f["status"]:  # a failure that only backs a recommendation of the matrix
+        out["reported_as"] = shown
     out["resource"] = f.get("resource") or {}
     out["source"] = report.merged.sources[f["source"]].name
     for key in ("suppression", "expired_waiver", "basis"):
@@ -23,7 +26,9 @@ def _finding(f: dict, report) -> dict:
 
 
 def _fact(fact, lang: str) -> dict:
-    out = {"value": fact.value, "source": fact.source}
+    out = {"value": fact.value, "source": fact.source.get(lang) if fact.source else ""}
+    if fact.inferred:
+        out["inferred"] = True
     if fact.note:
         out["note"] = fact.note.get(lang)
     if fact.countries:
@@ -68,6 +73,9 @@ def document(report) -> dict:
         "generated": report.generated,
         "referential": "HDS v2.0",
         "complete": not report.problems,
+        # countries some merged scan allowed outside the EEA: EXI 28 is then never met
+        "allowed_outside_eea": cov.outside_eea,
+        "matrix_files": report.matrix_files,
         "sources": [{"file": s.name, "kinds": s.kinds, "inputs": s.inputs,
                      "resources": s.resources, "findings": s.findings,
                      "tool_version": s.tool_version, "message_lang": s.message_lang}
@@ -81,6 +89,7 @@ def document(report) -> dict:
             "reasons": list(v.requirement.reasons),
             "explain": v.requirement.explain.get(lang),
             "chapter8": v.requirement.chapter8,
+            "supporting_evidence": v.requirement.evidence,
             "status": v.status,
             "counts": v.counts,
             "rules": [{"id": r, "title": cat.rules[r].title.get(lang) if r in cat.rules else ""}
@@ -90,11 +99,11 @@ def document(report) -> dict:
                        "reasons": list(i.item.reasons)} for i in v.items],
             "findings": [_finding(f, report) for f in v.findings],
         } for v in cov.requirements],
-        "duties": [{
-            "key": d.duty.key, "document": d.duty.document, "section": d.duty.section,
-            "duty": d.duty.duty.get(lang), "cites": d.duty.cites, "rules": d.rules,
-            "status": d.status, "counts": d.counts,
-        } for d in cov.duties],
+        "duties": [d.duty.as_dict(lang) | {"rules": d.rules, "status": d.status,
+                                            "counts": d.counts} for d in cov.duties],
+        # rules with findings on a provider's resources that no duty of THAT provider covers
+        "uncovered": [{"provider": u.provider, "rule": u.rule, "counts": u.counts}
+                      for u in cov.uncovered],
         "topics": [{"topic": t.topic, "title": texts.TOPICS[lang][t.topic], "rules": t.rules,
                     "status": t.status, "counts": t.counts} for t in cov.topics],
         "chapter8": {

@@ -14,7 +14,7 @@ from hds_iac.report.chapter8 import FACTS
 from hds_iac.report.texts import colon, label, percent
 
 ICONS = {"pass": "✅", "fail": "❌", "unknown": "⚠️", "not-evaluated": "∅", "manual": "✎",
-         "skipped": "–", "not-run": "⊘"}
+         "skipped": "–", "not-run": "⊘", "not-followed": "◌", "to-assess": "◌", "override": "🚫"}
 MAX_ROWS = 100
 
 
@@ -35,10 +35,12 @@ def _fact(fact, lang: str) -> str:
     value = words.get(fact.value, fact.value) if fact.value in (
         "yes", "no", "unknown", "exempt", "host", "subcontractor") else fact.value
     text = f"**{_cell(value)}**" if fact.value != "unknown" else f"_{_cell(value)}_"
+    if fact.inferred:
+        text += f" ({words['inferred']})"
     if fact.countries:
         text += f" ({_cell(', '.join(fact.countries))})"
     if fact.source:
-        text += f" — {label(lang, 'source')}{colon(lang)}{_cell(fact.source)}"
+        text += f" — {label(lang, 'source')}{colon(lang)}{_cell(fact.source.get(lang))}"
     if fact.note:
         text += f" — {_cell(fact.note.get(lang))}"
     return text
@@ -55,12 +57,14 @@ def render(report) -> str:
     of = label(lang, "of")
     c = colon(lang)
     lines = [f"# {label(lang, 'title')}", "", f"_{label(lang, 'subtitle')}_", "",
-             f"{label(lang, 'generated')} {report.generated} · {label(lang, 'tool')} hds-iac "
+             f"{label(lang, 'generated')} {texts.moment(report.generated, lang)} · {label(lang, 'tool')} hds-iac "
              f"{report.tool_version}", ""] + filing_markdown.header(report)
     if report.problems:
         lines += [f"> **{label(lang, 'incomplete_note', n=report.problems)}**", ""]
     if report.judged_nothing:
         lines += [f"> **{label(lang, 'nothing_judged_note')}**", ""]
+    if report.coverage.outside_eea:
+        lines += [f"> 🚫 **{label(lang, 'override_note', countries=', '.join(report.coverage.outside_eea))}**", ""]
     if report.other_message_langs:
         lines += [f"> {label(lang, 'lang_note', langs=_cell(', '.join(report.other_message_langs)), target=lang)}", ""]
     lines += [f"## {label(lang, 'summary')}", "",
@@ -68,7 +72,7 @@ def render(report) -> str:
               f" ({percent(req['share_with_checks'], lang)})",
               f"- **{label(lang, 'req_passing')}**{c}{req['pass']} {of} {req['with_checks']}"
               f" ({percent(req['share_passing'], lang)})",
-              f"- **{label(lang, 'duties_passing')}**{c}{duties['pass']} {of} {duties['covered']}"
+              f"- **{label(lang, 'duties_passing')}**{c}{duties['pass']} {of} {duties['obligations']}"
               f" ({percent(duties['share_passing'], lang)})",
               f"- **{label(lang, 'findings_by_status')}**{c}"
               + ", ".join(f"{texts.STATUS[lang][s]} {fig['findings'][s]}"
@@ -101,35 +105,72 @@ def render(report) -> str:
                          f"{_cell(', '.join(texts.REASONS[lang][x] for x in i.item.reasons))} |")
     lines += ["", f"_{label(lang, 'legend')}{c}{label(lang, 'legend_text')}_", "",
               f"## {label(lang, 'evidence')}", ""]
+    def rule_lines(rid: str, findings: list[dict], indent: str = "") -> list[str]:
+        found = [f for f in findings if f["rule_id"] == rid]
+        meta = cat.rules.get(rid)
+        counts = {s: sum(f["status"] == s for f in found) for s in ("pass", "fail", "unknown")}
+        shown = (_status("not-run", lang) if not found and report.filing
+                 and rid in report.filing.not_run else _counts(counts))  # left out: say so
+        out = [f"{indent}- **{rid}** {meta.title.get(lang) if meta else ''}{c}{shown}"]
+        bad = [f for f in found if f["status"] in ("fail", "unknown")]
+        for f in bad[:MAX_ROWS]:
+            res = f.get("resource") or {}
+            src = report.merged.sources[f["source"]].name
+            out.append(f"{indent}  - {_status(cov.shown_status(f), lang)}"
+                       f" {markdown_code(res.get('address', ''), in_table=False)}"
+                       f" ({_cell(src)}){c}{_cell(f.get('message', ''))}")
+        if len(bad) > MAX_ROWS:
+            out.append(f"{indent}  - {label(lang, 'more_rows', n=len(bad) - MAX_ROWS)}")
+        return out
+
     for v in cov.requirements:
-        if v.requirement.automation == "manual":
+        req_ = v.requirement
+        if req_.automation == "manual" and not (req_.evidence and v.rules):
             continue
-        lines += [f"### {v.requirement.id} — {v.requirement.title.get(lang)}: "
-                  f"{_status(v.status, lang)}", ""]
-        for rid in v.rules:
-            found = [f for f in v.findings if f["rule_id"] == rid]
-            meta = cat.rules.get(rid)
-            counts = {s: sum(f["status"] == s for f in found) for s in ("pass", "fail", "unknown")}
-            shown = (_status("not-run", lang) if not found and report.filing
-                     and rid in report.filing.not_run else _counts(counts))  # left out
-            lines.append(f"- **{rid}** {meta.title.get(lang) if meta else ''}{c}{shown}")
-            bad = [f for f in found if f["status"] in ("fail", "unknown")]
-            for f in bad[:MAX_ROWS]:
-                res = f.get("resource") or {}
-                src = report.merged.sources[f["source"]].name
-                lines.append(f"  - {_status(f['status'], lang)}"
-                             f" {markdown_code(res.get('address', ''), in_table=False)}"
-                             f" ({_cell(src)}){c}{_cell(f.get('message', ''))}")
-            if len(bad) > MAX_ROWS:
-                lines.append(f"  - {label(lang, 'more_rows', n=len(bad) - MAX_ROWS)}")
+        lines += [f"### {req_.id} — {req_.title.get(lang)}: {_status(v.status, lang)}", ""]
+        if req_.evidence:  # supporting evidence per event, never a score
+            lines += [f"_{label(lang, 'supporting')}_", ""]
+            for item in v.items:
+                if item.rules:
+                    lines.append(f"- {label(lang, 'item').capitalize()} {item.item.id} — "
+                                 f"{_cell(item.item.title.get(lang))}")
+                    for rid in item.rules:
+                        lines += rule_lines(rid, v.findings, "  ")
+        else:
+            for rid in v.rules:
+                lines += rule_lines(rid, v.findings)
         lines.append("")
     lines += filing_markdown.declared(report) + filing_markdown.exceptions(report)
-    lines += [f"## {label(lang, 'duties')}", "", f"_{label(lang, 'duties_intro')}_", "",
-              f"| {label(lang, 'section')} | {label(lang, 'duty')} | {label(lang, 'rules')} | "
-              f"{label(lang, 'status')} | {label(lang, 'counts')} |", "|---|---|---|---|---:|"]
+    lines += [f"## {label(lang, 'duties')}", "", f"_{label(lang, 'duties_intro')}_", ""]
+    current = None
     for d in cov.duties:
-        lines.append(f"| § {d.duty.section} | {_cell(d.duty.duty.get(lang))} | {', '.join(d.rules)}"
+        doc = d.duty.document
+        if doc.provider != current:
+            current = doc.provider
+            version = f" ({doc.version})" if doc.version else ""
+            lines += ["", f"### {doc.title.get(lang)}{version}", "",
+                      f"_{_cell(doc.where.get(lang))}_", "",
+                      f"| {label(lang, 'section')} | {label(lang, 'duty')} | {label(lang, 'modality')} |"
+                      f" {label(lang, 'rules')} | {label(lang, 'status')} | {label(lang, 'counts')} |",
+                      "|---|---|---|---|---|---:|"]
+        name = d.duty.heading.get(lang)
+        section = f"§ {name}" if name[:1].isdigit() else name
+        cites = ""
+        if d.duty.cites:
+            what = label(lang, "cites_hds_2018") if d.duty.cites_hds_2018 else label(lang, "cites")
+            cites = f" ({what}{c}{d.duty.cites})"
+        lines.append(f"| {_cell(section)} | {_cell(d.duty.duty.get(lang) + cites)} | "
+                     f"{texts.MODALITY[lang][d.duty.modality]} | {', '.join(d.rules)}"
                      f" | {_status(d.status, lang)} | {_counts(d.counts)} |")
+    if cov.uncovered:
+        lines += ["", f"## {label(lang, 'uncovered')}", "", f"_{label(lang, 'uncovered_intro')}_", "",
+                  f"| {label(lang, 'provider')} | {label(lang, 'rule')} | {label(lang, 'counts')} |",
+                  "|---|---|---:|"]
+        for u in cov.uncovered:
+            meta = cat.rules.get(u.rule)
+            title = f" — {meta.title.get(lang)}" if meta else ""
+            lines.append(f"| {texts.PROVIDERS.get(u.provider, u.provider)} | "
+                         f"{_cell(u.rule + title)} | {_counts(u.counts)} |")
     lines += ["", f"## {label(lang, 'chapter8')}", "",
               f"_{label(lang, 'chapter8_intro', file=_cell(report.providers_file))}_", ""]
     if not report.chapter8:

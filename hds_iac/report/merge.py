@@ -40,6 +40,8 @@ class Source:
     scope: dict | None = None
     exceptions: list[dict] = field(default_factory=list)
     sha256: str | None = None
+    # the countries the scan allowed for storage (empty: not recorded, i.e. the EEA)
+    allowed_countries: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +85,14 @@ def _message_lang(findings: list[dict]) -> str | None:
     return None
 
 
+def _allowed(doc: dict) -> list[str]:
+    settings = doc.get("settings")
+    raw = settings.get("allowed_countries") if isinstance(settings, dict) else None
+    if not isinstance(raw, list):
+        return []
+    return sorted({c.strip().upper() for c in raw if isinstance(c, str) and c.strip()})[:300]
+
+
 def _check(doc: object, name: str) -> dict:
     if not isinstance(doc, dict) or "findings" not in doc or "version" not in doc:
         raise MergeError(f"{name}: not an hds-iac JSON result (write one with"
@@ -119,6 +129,7 @@ def add(merged: Merged, name: str, doc: dict, sha256: str | None = None) -> None
         exceptions=[x for x in doc.get("exceptions") or [] if isinstance(x, dict)]
         if isinstance(doc.get("exceptions"), list) else [],
         sha256=sha256,
+        allowed_countries=_allowed(doc),
     ))
     for f in doc["findings"]:
         merged.findings.append({**f, "source": index})

@@ -8,7 +8,7 @@ LABELS: dict[str, dict[str, str]] = {
         "subtitle": "Référentiel de certification HDS v2.0 : exigences EXI 01 à 31, obligations du client de la matrice de responsabilités, tableau du chapitre 8",
         "generated": "Généré le",
         "tool": "Outil",
-        "lang_note": "Les messages des constats sont dans la langue du scan qui les a produits ({langs}) ; relancez le scan avec --lang {target} pour les avoir dans la langue du rapport.",
+        "lang_note": "Les messages des constats sont dans la langue de l'analyse qui les a produits ({langs}) ; relancez l'analyse avec --lang {target} pour les avoir dans la langue du rapport.",
         "sources": "Résultats fusionnés",
         "source_file": "fichier",
         "source_kind": "type",
@@ -19,7 +19,7 @@ LABELS: dict[str, dict[str, str]] = {
         "coverage": "Couverture",
         "req_with_checks": "Exigences avec contrôles automatisés",
         "req_passing": "Exigences avec contrôles conformes",
-        "duties_passing": "Obligations du client vérifiées conformes",
+        "duties_passing": "Obligations du client (au sens strict) vérifiées conformes",
         "of": "sur",
         "coverage_note": "Calculé comme Prowler pour un référentiel : part des exigences ayant au moins un contrôle, puis part de ces exigences dont tous les constats sont conformes. Une exigence sans constat (aucune ressource concernée dans les entrées) n'est pas comptée conforme.",
         "findings_by_status": "Constats par statut",
@@ -46,13 +46,13 @@ LABELS: dict[str, dict[str, str]] = {
         "no_evidence": "Aucun constat : aucune ressource concernée dans les résultats fusionnés.",
         "items": "Événements",
         "item": "événement",
-        "duties": "Obligations du client (matrice de responsabilités)",
-        "duties_intro": "Obligations du client qu'au moins une règle couvre, par section de la matrice (paraphrase ; la matrice fait foi).",
+        "duties": "Obligations du client (matrices de responsabilités)",
+        "duties_intro": "Obligations du client qu'au moins une règle étaye, dans la matrice du fournisseur de chaque ressource : les constats d'un fournisseur ne valent que pour sa propre matrice. Paraphrases ; la matrice fait foi. Une recommandation non suivie, ou une mesure « si nécessaire » à apprécier, n'est pas une non-conformité.",
         "section": "section",
         "duty": "obligation (paraphrase)",
         "cites": "la matrice cite",
         "chapter8": "Tableau des acteurs (chapitre 8, EXI 29 à 31)",
-        "chapter8_intro": "Pré-rempli pour les fournisseurs trouvés dans les résultats, à partir du fichier de faits {file}. Chaque fait porte sa source ; un fait non établi reste « inconnu ». Ce fichier se modifie : --providers FICHIER.",
+        "chapter8_intro": "Pré-rempli pour les fournisseurs trouvés dans les résultats, à partir du fichier de faits {file}. Chaque fait porte sa source ; un fait que la source n'établit pas reste « indéterminé », un fait déduit est signalé comme tel. Ce fichier se modifie : --providers FICHIER.",
         "actor": "raison sociale de l'acteur",
         "role": "rôle",
         "hds_certified": "certifié HDS",
@@ -69,18 +69,28 @@ LABELS: dict[str, dict[str, str]] = {
         "errors_intro": "Entrées lues incomplètement : les constats correspondants peuvent manquer.",
         "notices": "Remarques",
         "legend": "Légende",
-        "legend_text": "conforme : tous les constats sont conformes ; non conforme : au moins un constat en échec ; inconnu : au moins un constat impossible à décider (valeur non résolue) et aucun échec ; sans constat : contrôles prévus mais aucune ressource concernée ; manuel : à vérifier hors de l'infrastructure.",
+        "legend_text": "conforme : tous les constats sont conformes ; non conforme : au moins un constat en échec ; indéterminé : au moins un constat impossible à trancher (valeur non résolue) et aucun échec ; sans constat : contrôles prévus mais aucune ressource concernée ; manuel : à vérifier hors de l'infrastructure ; recommandation non suivie, à apprécier : une recommandation ou une mesure « si nécessaire » de la matrice que les constats ne montrent pas appliquée ; zone hors EEE : la zone autorisée de l'analyse déborde de l'EEE.",
         "method": "Méthode",
         "method_text": "Les règles et leurs références viennent du catalogue de hds-iac ; une exigence est reliée aux règles qui la citent. Ce rapport n'est pas une certification : il apporte des éléments de preuve techniques pour les exigences visibles dans l'infrastructure analysée.",
         "page": "page",
         "yes": "oui",
         "no": "non",
-        "unknown": "inconnu",
+        "unknown": "indéterminé",
+        "inferred": "déduit",
         "exempt": "exempté",
         "host": "hébergeur",
         "subcontractor": "sous-traitant",
         "countries": "pays",
         "toc": "Sommaire",
+        "override_note": "La zone autorisée de l'analyse inclut {countries}, hors de l'Espace économique européen (EEE), alors que l'exigence EXI 28 impose un stockage exclusivement dans l'EEE : les constats de localisation dans ces pays ne sont conformes qu'au regard de ce choix, et EXI 28 n'est jamais présentée comme satisfaite dans ce rapport.",
+        "supporting": "Exigence manuelle : les constats ci-dessous sont des éléments à l'appui, par événement, et ne la notent pas.",
+        "modality": "modalité",
+        "cites_hds_2018": "référence donnée par la matrice, dans la numérotation du référentiel HDS de 2018 (pas une exigence de la v2.0)",
+        "uncovered": "Règles qu'aucune obligation du fournisseur ne couvre",
+        "uncovered_intro": "Ces règles ont des constats sur les ressources d'un fournisseur dont la matrice ne contient aucune obligation du client qu'elles étayent. Aucune obligation d'un autre fournisseur n'est empruntée : à compléter, le cas échéant, avec la matrice du contrat (--matrix FICHIER).",
+        "provider": "fournisseur",
+        "matrix_files": "Matrices de responsabilités",
+        "document": "document",
     },
     "en": {
         "title": "HDS compliance report",
@@ -98,7 +108,7 @@ LABELS: dict[str, dict[str, str]] = {
         "coverage": "Coverage",
         "req_with_checks": "Requirements with automated checks",
         "req_passing": "Requirements with checks passing",
-        "duties_passing": "Client duties checked passing",
+        "duties_passing": "Client obligations checked passing",
         "of": "of",
         "coverage_note": "Computed as Prowler does for a framework: share of requirements with at least one check, then share of those requirements whose findings all pass. A requirement without findings (no resource concerned in the inputs) is not counted as passing.",
         "findings_by_status": "Findings by status",
@@ -125,13 +135,13 @@ LABELS: dict[str, dict[str, str]] = {
         "no_evidence": "No finding: no resource concerned in the merged results.",
         "items": "Events",
         "item": "event",
-        "duties": "Client duties (responsibility matrix)",
-        "duties_intro": "Client duties that at least one rule covers, by section of the matrix (paraphrased; the matrix is the authority).",
+        "duties": "Client duties (responsibility matrices)",
+        "duties_intro": "Client duties that at least one rule gives evidence for, in the matrix of each resource's provider: a provider's findings count for its own matrix only. Paraphrased; the matrix is the authority. A recommendation not followed, or an \"if needed\" measure to assess, is not a failure.",
         "section": "section",
         "duty": "duty (paraphrase)",
         "cites": "the matrix cites",
         "chapter8": "Table of actors (chapter 8, EXI 29 to 31)",
-        "chapter8_intro": "Pre-filled for the providers found in the results, from the facts file {file}. Every fact carries its source; a fact not established stays \"unknown\". The file is meant to be edited: --providers FILE.",
+        "chapter8_intro": "Pre-filled for the providers found in the results, from the facts file {file}. Every fact carries its source; a fact the source does not establish stays \"unknown\", an inferred fact says so. The file is meant to be edited: --providers FILE.",
         "actor": "actor's legal name",
         "role": "role",
         "hds_certified": "HDS certified",
@@ -148,27 +158,47 @@ LABELS: dict[str, dict[str, str]] = {
         "errors_intro": "Inputs read incompletely: the matching findings may be missing.",
         "notices": "Notices",
         "legend": "Legend",
-        "legend_text": "pass: every finding passes; fail: at least one finding fails; unknown: at least one finding could not be decided (unresolved value) and none fails; no finding: checks exist but no resource is concerned; manual: to verify outside the infrastructure.",
+        "legend_text": "pass: every finding passes; fail: at least one finding fails; unknown: at least one finding could not be decided (unresolved value) and none fails; no finding: checks exist but no resource is concerned; manual: to verify outside the infrastructure; recommendation not followed, to assess: a recommendation or an \"if needed\" measure of the matrix the findings do not show applied; area beyond the EEA: the scan's allowed area goes beyond the EEA.",
         "method": "Method",
         "method_text": "Rules and their references come from the hds-iac catalogue; a requirement is linked to the rules that cite it. This report is not a certification: it gives technical evidence for the requirements visible in the scanned infrastructure.",
         "page": "page",
         "yes": "yes",
         "no": "no",
         "unknown": "unknown",
+        "inferred": "inferred",
         "exempt": "exempt",
         "host": "host",
         "subcontractor": "subcontractor",
         "countries": "countries",
         "toc": "Contents",
+        "override_note": "The scan's allowed area includes {countries}, outside the European Economic Area (EEA), while requirement EXI 28 demands storage exclusively within the EEA: data location findings in those countries pass only by this choice, and EXI 28 is never shown as met in this report.",
+        "supporting": "Manual requirement: the findings below are supporting evidence, event by event, and do not score it.",
+        "modality": "modality",
+        "cites_hds_2018": "reference given by the matrix, in the numbering of the 2018 HDS référentiel (not a requirement of v2.0)",
+        "uncovered": "Rules no duty of the provider covers",
+        "uncovered_intro": "These rules have findings on the resources of a provider whose matrix holds no client duty they give evidence for. No other provider's duty is borrowed: complete it, if relevant, with the matrix of the contract (--matrix FILE).",
+        "provider": "provider",
+        "matrix_files": "Responsibility matrices",
+        "document": "document",
     },
 }
 
 STATUS: dict[str, dict[str, str]] = {
-    "fr": {"pass": "conforme", "fail": "non conforme", "unknown": "inconnu",
-           "skipped": "ignoré", "not-evaluated": "sans constat", "manual": "manuel",
-           "not-run": "non exécuté"},
+    "fr": {"pass": "conforme", "fail": "non conforme", "unknown": "indéterminé",
+           "skipped": "écarté", "not-evaluated": "sans constat", "manual": "manuel", "not-run": "non exécuté",
+           "not-followed": "recommandation non suivie", "to-assess": "à apprécier",
+           "override": "zone hors EEE"},
     "en": {"pass": "pass", "fail": "fail", "unknown": "unknown", "skipped": "skipped",
-           "not-evaluated": "no finding", "manual": "manual", "not-run": "not run"},
+           "not-evaluated": "no finding", "manual": "manual", "not-run": "not run",
+           "not-followed": "recommendation not followed", "to-assess": "to assess",
+           "override": "area beyond the EEA"},
+}
+
+MODALITY: dict[str, dict[str, str]] = {
+    "fr": {"obligation": "obligation", "recommendation": "recommandation",
+           "if-needed": "si nécessaire"},
+    "en": {"obligation": "obligation", "recommendation": "recommendation",
+           "if-needed": "if needed"},
 }
 
 AUTOMATION: dict[str, dict[str, str]] = {
@@ -213,6 +243,26 @@ PROVIDERS = {"aws": "AWS", "outscale": "Outscale"}
 def label(lang: str, key: str, **params: object) -> str:
     text = LABELS[lang][key]
     return text.format(**params) if params else text
+
+
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+             "septembre", "octobre", "novembre", "décembre")
+
+
+def moment(iso: str, lang: str) -> str:
+    """"2026-11-30T06:54:00Z" -> "30 novembre 2026 à 06:54 UTC" / "30 November 2026, 06:54
+    UTC": a date an auditor reads, with its time zone; the ISO form stays in the JSON."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    zone = "UTC" if when.utcoffset() is not None and not when.utcoffset() else when.strftime("UTC%z")
+    if lang == "fr":
+        day = "1er" if when.day == 1 else str(when.day)
+        return f"{day} {MONTHS_FR[when.month - 1]} {when.year} à {when:%H:%M} {zone}"
+    return f"{when.day} {when:%B %Y}, {when:%H:%M} {zone}"
 
 
 def colon(lang: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hds_iac.catalogue import Text
+
 _RANK = {"pass": 0, "unknown": 1, "fail": 2}
 
 
@@ -16,7 +18,9 @@ class Outcome:
     """What one part of a resource gives: status, a label for messages, and why."""
 
     status: str  # "pass" | "fail" | "unknown"
-    label: str  # "root_block_device", "listener :80 (HTTP)", "S3 replication: us-east-1"
+    # "root_block_device", "listener :80 (HTTP)"; a Text when it names something in words
+    # that differ by language (a country)
+    label: str | Text
     why: str = ""  # a rule-specific key (message variant) for this outcome
     reason: str = ""  # the Unknown's reason, for unknown outcomes
 
@@ -27,20 +31,25 @@ def worst(outcomes: list[Outcome]) -> tuple[str, list[Outcome]]:
     return status, [o for o in outcomes if o.status == status]
 
 
-def labels(outcomes: list[Outcome]) -> str:
-    """Labels joined for a message, without repeats, in order."""
-    seen: list[str] = []
+def labels(outcomes: list[Outcome]) -> str | Text:
+    """Labels joined for a message, without repeats, in order (in both languages when a
+    label has two)."""
+    seen: list[str | Text] = []
     for o in outcomes:
         if o.label not in seen:
             seen.append(o.label)
-    return ", ".join(seen)
+    if not any(isinstance(label, Text) for label in seen):
+        return ", ".join(seen)  # type: ignore[arg-type]
+    return Text(en=", ".join(x.en if isinstance(x, Text) else x for x in seen),
+                fr=", ".join(x.fr if isinstance(x, Text) else x for x in seen))
 
 
 def reasons(outcomes: list[Outcome]) -> str:
     """The distinct reasons of unknown outcomes, joined for a message."""
     seen: list[str] = []
     for o in outcomes:
-        text = f"{o.label}: {o.reason}" if o.label else o.reason
+        label = o.label.en if isinstance(o.label, Text) else o.label
+        text = f"{label}: {o.reason}" if label else o.reason
         if o.reason and text not in seen:
             seen.append(text)
     return "; ".join(seen)

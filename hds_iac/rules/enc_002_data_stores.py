@@ -3,8 +3,8 @@ backup vaults) are encrypted at rest.
 
 These services hold health data in bulk, on media the client never sees: encryption at
 rest is what keeps the data unreadable when storage is reallocated or a medium leaves the
-provider's control (EXI 05 B.c), and it is the client's duty under the Outscale matrix
-(§13). Services that always encrypt (S3 since January 2023, DynamoDB, AWS Backup vaults)
+provider's control (EXI 05 B.c); server-side encryption is the customer's side of AWS's
+shared responsibility model. Services that always encrypt (S3 since January 2023, DynamoDB, AWS Backup vaults)
 pass even when the configuration says nothing.
 """
 from __future__ import annotations

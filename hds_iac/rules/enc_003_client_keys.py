@@ -1,10 +1,10 @@
-"""HDS-ENC-003: encrypted data uses a key the client holds (customer-managed KMS key).
+"""HDS-ENC-003: encrypted data uses a customer-managed KMS key, not an AWS-managed one.
 
-The Outscale responsibility matrix (§13) asks the client to encrypt its data and to keep
-the encryption key rather than hand it to the provider. With a provider-managed key the
-client can neither revoke the provider's access nor prove who can decrypt, and cannot
-render the data unreadable at the end of the contract. A customer-managed key keeps that
-control: its policy, its rotation and its deletion are the client's.
+With an AWS-managed key the client can neither restrict nor revoke who decrypts through its
+own key policy, and cannot schedule the key's deletion to make the data unreadable at the
+end of the contract. A customer-managed key gives it that control (its policy, rotation and
+deletion), but it still lives in AWS KMS: it is NOT a key the client holds (an external key
+store or client-side encryption, which no configuration shows).
 """
 from __future__ import annotations
 

@@ -24,8 +24,8 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             continue
         params = {
             "region": res.region,
-            "country": geo.country_name(country),
-            "allowed": settings.allowed_label,
+            "country": geo.country_text(country),
+            "allowed": settings.allowed_text,
         }
         status = "pass" if country in settings.allowed_countries else "fail"
         yield Verdict(res, status, status, params)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from hds_iac import geography
+from hds_iac.catalogue import Text, translate
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._outcome import Outcome, labels, reasons, worst
@@ -35,11 +36,12 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
                                         reason=country.reason))
                 continue
             status = "pass" if country in settings.allowed_countries else "fail"
-            outcomes.append(Outcome(status, f"{dest.what} -> {dest.region} "
-                                            f"({geo.country_name(country)})"))
+            name = geo.country_text(country)
+            outcomes.append(Outcome(status, Text(en=f"{dest.what} -> {dest.region} ({name.en})",
+                                                 fr=f"{translate(dest.what, 'fr')} -> {dest.region} ({name.fr})")))
         status, deciding = worst(outcomes)
         if status == "unknown":
             yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
         else:
             yield Verdict(res, status, status,
-                          {"copies": labels(deciding), "allowed": settings.allowed_label})
+                          {"copies": labels(deciding), "allowed": settings.allowed_text})

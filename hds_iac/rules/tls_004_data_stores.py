@@ -2,8 +2,8 @@
 
 Applications reach their database or cache across the network, often from many hosts:
 unless the store itself refuses plaintext connections, one misconfigured client sends
-health data in clear text (EXI 05 C). The matrix (§16) asks the client for encrypted
-links on sensitive communications; enforcing it on the server side (RDS `rds.force_ssl` /
+health data in clear text (EXI 05 C); protecting network traffic is the customer's side of
+AWS's shared responsibility model. Enforcing TLS on the server side (RDS `rds.force_ssl` /
 `require_secure_transport`, ElastiCache `transit_encryption_enabled`) is the only way to
 guarantee it for every client.
 """

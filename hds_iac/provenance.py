@@ -24,7 +24,7 @@ from hds_iac import __version__, geography
 
 # Packages whose *.toml data decide verdicts and report texts (catalogue, requirements,
 # responsibility matrices, provider facts, regions).
-DATA_PACKAGES = ("hds_iac.catalogue", "hds_iac.report", "hds_iac.providers")
+DATA_PACKAGES = ("hds_iac.catalogue", "hds_iac.matrices", "hds_iac.report", "hds_iac.providers")
 MAX_HASHED_FILES = 10_000  # input files hashed per input; beyond, the entry says so
 GIT_TIMEOUT = 10.0  # seconds per git call
 CHUNK = 1 << 20
@@ -258,7 +258,9 @@ def of_run(*, reference: str, started: str, paths: Iterable[str], settings,
         "tool": {"name": "hds-iac", "version": __version__},
         "started": started,
         "finished": now(),
-        "data": data_hashes({"providers": facts_path} if facts_path else {}),
+        "data": data_hashes({"providers": facts_path,
+                             **{f"matrix {i + 1}": path for i, path
+                                in enumerate(getattr(settings, "matrix_files", ()))}}),
         "settings": {**settings_dict(settings), "fail_on": fail_on},
         "rules": rules,
         "config": config,

@@ -99,7 +99,9 @@ duty duties client's provider's backup backups snapshot snapshots disk
 disks bucket buckets policy policies set see read written checked check certified through
 by for to at in tag tags scan scanned subnet subnets
 """.split())  # "EEA" is checked apart: its French form is EEE
-CODE_SPAN = re.compile(r"`[^`]*`")
+# A code span, also as written inside an escaped finding message (\`encrypted\`).
+CODE_SPAN = re.compile(r"\\?`[^`]*?\\?`")
+COUNTRY_CODES = re.compile(r"\b[A-Z]{2}\b")  # ISO 3166 codes: AT, BE, IS, NO are not words
 TAGS = re.compile(r"<style>.*?</style>|<code>.*?</code>|<[^>]+>", re.S)
 IDENT = re.compile(r"[\w.:/-]*[_./:\d][\w.:/-]*|[a-z]+-[a-z-]+|HDS-[A-Z]+-\d+")
 
@@ -108,6 +110,7 @@ def _words_outside_code(text: str) -> list[str]:
     text = CODE_SPAN.sub(" ", text)
     text = html.unescape(TAGS.sub(" ", text))
     text = IDENT.sub(" ", text)
+    text = COUNTRY_CODES.sub(" ", text)
     return re.findall(r"[A-Za-z][A-Za-z']*", text)
 
 

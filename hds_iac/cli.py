@@ -16,6 +16,7 @@ from hds_iac.errors import UsageError
 if TYPE_CHECKING:
     from hds_iac import baseline
     from hds_iac.config import Config
+    from hds_iac.history.store import Store
     from hds_iac.report import Report
     from hds_iac.report.chapter8 import Actor
     from hds_iac.scan import ScanResult
@@ -174,6 +175,9 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show-pass", action="store_true",
                         help="also list passing findings in the cli report")
     parser.add_argument("--no-color", action="store_true", help="never colour the cli report")
+    from hds_iac.history.cli import add_store_options
+
+    add_store_options(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -219,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hds_iac.report.cli import add_report_parser
 
     add_report_parser(sub)
+    from hds_iac.history.cli import add_history_parser
+
+    add_history_parser(sub)
     sub.add_parser("checkov-dir", help="print the folder to give to checkov --external-checks-dir",
                    description="Print the folder holding hds-iac's checkov checks.")
     # No argparse help: every argument after MODE belongs to the hook (scan options, files);
@@ -290,6 +297,8 @@ class Run:
     # Provider facts for the chapter 8 table, read when an hds-* report is asked for.
     facts: "tuple[list[Actor], str] | None" = None
     rules_url: str | None = None  # base URL of rule links (markdown, sarif)
+    store: "Store | None" = None  # the history store the run is recorded in (--store)
+    started: str = ""  # when the run began (UTC), for the history store
 
 
 def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
@@ -312,8 +321,12 @@ def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
     except baseline.BaselineError as exc:
         raise UsageError(str(exc)) from None
     facts = _provider_facts(args, [fmt for fmt, _ in outputs])
-    return Run(cfg, _settings(args, cfg), rule_ids, outputs, baseline_path, waived, facts,
-               _rules_url(args, cfg))
+    from hds_iac.history import cli as history_cli
+    from hds_iac.history.store import utc
+
+    settings, rules_url = _settings(args, cfg), _rules_url(args, cfg)
+    return Run(cfg, settings, rule_ids, outputs, baseline_path, waived, facts, rules_url,
+               history_cli.prepare_store(args, cfg), utc())
 
 
 def _rules_url(args: argparse.Namespace, cfg: "Config") -> str | None:
@@ -396,7 +409,13 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
         except OSError as exc:
             say(f"hds-iac: error: cannot write {target}: {exc.strerror}")
             unwritten = True
-    status = _exit_status(result, args.fail_on or run.cfg.get("fail_on") or "low")
+    fail_on = args.fail_on or run.cfg.get("fail_on") or "low"
+    status = _exit_status(result, fail_on)
+    if run.store is not None:
+        from hds_iac.history.cli import record_scan
+
+        status = record_scan(args, run, result, args.lang or "en", status,
+                             SEVERITY_RANK[fail_on])
     if status == EXIT_FAILED and args.soft_fail:
         status = EXIT_OK
     return EXIT_ERROR if unwritten else status
@@ -523,11 +542,12 @@ def main(argv: Sequence[str] | None = None, hook: bool = False) -> int:
         parser.print_help()
         return EXIT_ERROR
     from hds_iac.live.cli import cmd_live
+    from hds_iac.history.cli import cmd_history
     from hds_iac.report.cli import cmd_report
 
     handlers = {"scan": cmd_scan, "rules": cmd_rules, "docs": cmd_docs, "live": cmd_live,
                 "checkov-dir": cmd_checkov_dir, "pre-commit": cmd_pre_commit,
-                "report": cmd_report}
+                "report": cmd_report, "history": cmd_history}
     try:
         if args.command == "scan":
             return cmd_scan(args, hook)

@@ -10,5 +10,6 @@ address) with first-seen, last-seen and fixed-at dates.
   concurrent writers, bounded reads);
 - `record.py`: a JSON result (the contract of `-o json`) into a run to record;
 - `analysis.py`: diff of two runs, trends, time to fix;
+- `period.py`, `period_html.py`: the HDS report over a period;
 - `cli.py`: `hds-iac history ...` and the `--store`/`--fail-on-new` options of scans.
 """

@@ -2,8 +2,8 @@
 
 Reading commands: `list` (runs), `diff` (new, fixed and still-open failures of a run
 against the previous run of its scope), `trends` (failures per topic and severity, run by
-run), `time-to-fix` (median and 90th percentile per severity); writing: `import` (result
-files, merged into one run).
+run), `time-to-fix` (median and 90th percentile per severity), `report` (the HDS report
+over a period); writing: `import` (result files, merged into one run).
 """
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ examples:
   hds-iac history trends --store hds.sqlite --since 2026-01-01
   hds-iac history time-to-fix --store hds.sqlite --since 2026-01-01
   hds-iac history import shard-*.json --store hds.sqlite
+  hds-iac history report --store hds.sqlite --since 2026-01-01 --until 2026-04-01 \\
+      --output-file rapport-periode.html
 """
 
 
@@ -76,7 +78,7 @@ def add_history_parser(sub) -> None:
     history = sub.add_parser(
         "history", help="read and feed the history store (runs, diffs, trends, time to fix)",
         description="Scan history recorded with --store: runs, new and fixed failures,"
-                    " trends, time to fix.",
+                    " trends, time to fix, and the HDS report over a period.",
         epilog=HISTORY_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     actions = history.add_subparsers(dest="history_action", metavar="ACTION")
 
@@ -127,6 +129,12 @@ def add_history_parser(sub) -> None:
     p.add_argument("--started", type=_time, metavar="TIME",
                    help="when the run began (default: the results' provenance, else the"
                         " files' modification time)")
+    p = actions.add_parser("report", help="the HDS report over a period: runs per day,"
+                                          " failures opened and fixed, time to fix, exceptions")
+    common(p, ("html", "json"))
+    period(p)
+    p.add_argument("--lang", choices=("fr", "en"), default="fr",
+                   help="language of the report (default: fr)")
     history.set_defaults(history_parser=history)
 
 
@@ -239,7 +247,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     store = open_for(store_path(args, ["."]), create=action == "import")
     try:
         handler = {"list": _list, "diff": _diff, "trends": _trends, "time-to-fix": _fix_times,
-                   "import": _import}[action]
+                   "import": _import, "report": _report}[action]
         return handler(args, store)
     except (StoreError, sqlite3.DatabaseError) as exc:
         say(f"hds-iac: error: {store.path}: {exc}")
@@ -404,3 +412,11 @@ def _import(args, store) -> int:
         f" {len(new.findings)} findings)")
     return 2 if unread else 0
 
+
+
+def _report(args, store) -> int:
+    from hds_iac.history import period
+
+    report = period.build(store, args.since, _until(args), args.scope, args.lang)
+    _emit(args, period.render(report, args.output))
+    return 0

@@ -220,6 +220,7 @@ def to_run(results: list[Result], command: str, *, scope: str | None = None,
         problems.append({"kind": "shards", "path": "", "message": shard_problem, "file": ""})
     starts = _provenance_time(results, "started")
     ends = _provenance_time(results, "finished")
+    explicit = started
     if started is None:
         started = min(starts) if starts else min(
             (r.mtime for r in results if r.mtime), default=None) or utc()
@@ -229,8 +230,9 @@ def to_run(results: list[Result], command: str, *, scope: str | None = None,
         if all(references):
             uid = "ref:" + "+".join(references)
         else:
-            uid = "sha256:" + hashlib.sha256(
-                "\n".join(sorted(r.digest for r in results)).encode()).hexdigest()
+            # the same files imported for another date are another run
+            uid = "sha256:" + hashlib.sha256("\n".join(
+                sorted(r.digest for r in results) + [explicit or ""]).encode()).hexdigest()
     if rules is None:
         lists = [_list(_dict(_dict(r.doc.get("provenance")).get("rules")).get("run"))
                  for r in results]

@@ -141,8 +141,8 @@ def test_json_report_merges_code_and_plans(results) -> None:
     # Coverage as Prowler prints it.
     req = doc["coverage"]["requirements"]
     with_checks = [r for r in doc["requirements"] if r["automation"] != "manual"]
-    assert req["with_checks"] == len(with_checks) == 3
-    assert req["share_with_checks"] == round(100 * 3 / 31, 1)
+    assert req["with_checks"] == len(with_checks) == 4  # EXI 04 (drift), 05, 28, 29
+    assert req["share_with_checks"] == round(100 * 4 / 31, 1)
     assert req["pass"] == sum(r["status"] == "pass" for r in with_checks)
     # EXI 28: every data-location finding of the three results, and nothing else.
     exi28 = next(r for r in doc["requirements"] if r["id"] == "EXI 28")
@@ -296,14 +296,14 @@ def test_markdown_is_french_by_default(results) -> None:
                     "## Tableau des acteurs (chapitre 8, EXI 29 à 31)"):
         assert heading in text
     assert "| EXI 28 | Données de santé stockées exclusivement" in text
-    assert "3 sur 31 (9,7\u202f%)" in text
+    assert "4 sur 31 (12,9\u202f%)" in text
     assert "Data location" not in text
 
 
 def test_english_report_and_message_language_note(results) -> None:
     run = run_cli("report", str(results["code"]), "-o", "markdown", "--lang", "en")
     assert run.code == 0
-    assert "# HDS compliance report" in run.stdout and "3 of 31 (9.7%)" in run.stdout
+    assert "# HDS compliance report" in run.stdout and "4 of 31 (12.9%)" in run.stdout
     assert "Finding messages are in the language" in run.stdout  # the scan was in French
     run = run_cli("report", str(results["code-en"]), "-o", "markdown")
     assert "relancez le scan avec --lang fr" in run.stdout

@@ -119,19 +119,18 @@ class _Index:
                     self.by_id.setdefault(_key(res, ident), []).append((state, res))
 
     def match(self, res: Resource) -> tuple[ManagedState, Resource] | None:
-        found: list[tuple[ManagedState, Resource]] = []
+        found: dict[int, tuple[ManagedState, Resource]] = {}
         for ident in res.ids:
-            for pair in self.by_id.get(_key(res, ident), ()):
-                if all(pair[1] is not f[1] for f in found):
-                    found.append(pair)
-        if not found:
-            return None
+            for pair in self.by_id.get((res.provider, res.kind, ident), ()):
+                found.setdefault(id(pair[1]), pair)
+        if len(found) <= 1:
+            return next(iter(found.values()), None)
         # Names (buckets, roles, databases) repeat across regions only for regional kinds:
         # prefer the state resource of the same region.
-        for pair in found:
+        for pair in found.values():
             if pair[1].region == res.region:
                 return pair
-        return found[0]
+        return next(iter(found.values()))
 
     def covers(self, res: Resource) -> bool:
         """Whether the states cover the live resource's place: its region, or the account

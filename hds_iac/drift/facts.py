@@ -26,12 +26,13 @@ def _all(values: list[Maybe[bool]]) -> Maybe[bool] | None:
     """True when every value is True, False when one is False, else the first Unknown."""
     if not values:
         return None
-    if any(v is False for v in values):
-        return False
+    result: Maybe[bool] = True
     for value in values:
-        if isinstance(value, Unknown):
-            return value
-    return True
+        if value is False:
+            return False
+        if result is True and isinstance(value, Unknown):
+            result = value
+    return result
 
 
 def _encrypted(part: AtRest) -> Maybe[bool]:

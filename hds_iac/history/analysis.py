@@ -44,9 +44,11 @@ def _rule_ran(run: Run, rule_id: str) -> bool:
 def diff(store: Store, run: Run, previous: Run | None) -> Diff:
     """New, fixed and still-open failures of `run` against `previous` (same scope)."""
     out = Diff(run, previous)
-    now = {o.finding_id: o for o in store.observations(run.id)}
+    now = {o.finding_id: o for o in store.observations(run.id, ("fail", "unknown"))}
+    present = store.present(run.id)
     before = ({o.finding_id: o for o in store.observations(previous.id, ("fail",))}
               if previous else {})
+    listed: set[int] = set()  # identities already in `fixed`
     for fid, obs in now.items():
         if obs.status != "fail":
             continue
@@ -64,20 +66,18 @@ def diff(store: Store, run: Run, previous: Run | None) -> Diff:
         else:
             why = None
         if why is None:
-            status = current.status if current is not None else "absent"
-            out.fixed.append(_finding(old, fixed_at=run.started, now=status))
+            listed.add(fid)
+            out.fixed.append(_finding(old, fixed_at=run.started,
+                                      now=present.get(fid, "absent")))
         else:
             out.unconfirmed.append(_finding(old, why=why))
     # Failures this run proved fixed although the previous run no longer showed them
     # failing (it was incomplete, or said unknown): this is the run that closes them.
-    listed = {(f["rule_id"], (f.get("resource") or {}).get("address")) for f in out.fixed}
     for fid, opened_run in store.closed_by(run):
-        old = store.observation(opened_run, fid)
-        if old is None or (old.rule_id, old.address) in listed:
+        old = None if fid in listed else store.observation(opened_run, fid)
+        if old is None:
             continue
-        current = now.get(fid)
-        out.fixed.append(_finding(old, fixed_at=run.started,
-                                  now=current.status if current is not None else "absent"))
+        out.fixed.append(_finding(old, fixed_at=run.started, now=present.get(fid, "absent")))
     return out
 
 

@@ -228,3 +228,26 @@ def test_bad_allow_list_is_a_usage_error(account, tmp_path):
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=cli_env())
     assert proc.returncode == 2
     assert "drift_allow entry 1: a reason is required" in proc.stderr
+
+
+def test_hds_report_has_a_drift_section(account, tmp_path):
+    page = tmp_path / "rapport.md"
+    cmd = [sys.executable, "-m", "hds_iac.cli", "live", "aws", "--endpoint-url",
+           account["proxy"].url, "--regions", PARIS, "--config", str(account["config"]),
+           "--against", str(account["state"]), "-o", "hds-markdown,hds-json",
+           "--output-file", str(page), "--output-file", str(tmp_path / "rapport.json")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=cli_env(),
+                          cwd=account["tmp"])
+    assert proc.returncode == 1, proc.stderr
+    text = page.read_text("utf-8")
+    assert "## Dérive par rapport à Terraform" in text
+    section = text.split("## Dérive par rapport à Terraform", 1)[1].split("\n## ", 1)[0]
+    assert str(account["state"]) in section
+    assert "HDS-DRIFT-003" in section and "aws_db_instance.gone" in section
+    assert "bootstrap script" in section  # the allowed bucket, with its reason
+    doc = json.loads((tmp_path / "rapport.json").read_text("utf-8"))
+    counts = doc["drift"]["counts"]
+    assert counts["HDS-DRIFT-001"]["fail"] == 1 and counts["HDS-DRIFT-001"]["skipped"] == 1
+    assert counts["HDS-DRIFT-002"]["fail"] == 1 and counts["HDS-DRIFT-003"]["fail"] == 1
+    exi04 = next(r for r in doc["requirements"] if r["id"] == "EXI 04")
+    assert exi04["automation"] == "partial" and exi04["counts"]["fail"] == 3

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 from hds_iac import __version__
 from hds_iac.report import chapter8, coverage, merge
+from hds_iac.report.drift import DriftSection, section as drift_section
 
 if TYPE_CHECKING:
     from hds_iac.scan import ScanResult
@@ -33,6 +34,7 @@ class Report:
     coverage: coverage.Coverage
     chapter8: list[chapter8.Row]
     providers_file: str
+    drift: DriftSection | None = None  # live scans with --against only
 
     @property
     def problems(self) -> int:
@@ -68,7 +70,7 @@ def build(merged: merge.Merged, lang: str = DEFAULT_LANG,
     return Report(lang=lang, generated=_now(), tool_version=__version__, merged=merged,
                   coverage=coverage.compute(merged),
                   chapter8=chapter8.rows(actors, merged.providers()),
-                  providers_file=providers_name)
+                  providers_file=providers_name, drift=drift_section(merged))
 
 
 def from_scan_result(result: "ScanResult", name: str, lang: str = DEFAULT_LANG,

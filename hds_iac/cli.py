@@ -452,6 +452,7 @@ def cmd_scan(args: argparse.Namespace, hook: bool = False) -> int:
     from hds_iac.output.completeness import unread_line
     from hds_iac.scan import scan
 
+    args.hook = hook  # the pre-commit hook records no history (`store:` is for CI and cron)
     run = prepare(args, args.paths)
     var_files = args.var_file or [run.cfg.relative(v) for v in run.cfg.list("var_files")]
     result = scan(args.paths, run.settings, var_files, dict(args.var), run.rule_ids)

@@ -95,15 +95,11 @@ def test_fail_on_new_gates_only_on_new_failures(stack) -> None:
     args = ("scan", str(folder), "--store", str(store), "--fail-on-new")
     assert run_cli(*args).code == 1  # no previous run: every failure is new
     assert run_cli(*args).code == 0  # the same failures again: nothing new
-    infra(folder, bucket=True)
-    run = run_cli(*args)
-    assert run.code == 1 and "new" in run.stderr
-    assert run_cli(*args).code == 0
-    # --fail-on applies to the new ones: a bucket's new failures are below critical
-    infra(folder, bucket=False)
-    run_cli(*args)
-    infra(folder, bucket=True)
+    infra(folder, bucket=True)  # new failures, all below critical: --fail-on applies to them
     assert run_cli(*args, "--fail-on", "critical").code == 0
+    infra(folder, encrypted=True, bucket=True)  # a new one: the volume's provider key
+    run = run_cli(*args)
+    assert run.code == 1 and "1 new" in run.stderr
 
 
 def test_fail_on_new_needs_a_store(stack) -> None:
@@ -121,6 +117,14 @@ def test_store_from_the_configuration_file(stack) -> None:
     listing = run_cli("history", "list", "-o", "json", cwd=folder)
     assert listing.code == 0, listing.stderr
     assert len(listing.json()["runs"]) == 1
+
+
+def test_the_pre_commit_hook_does_not_record_the_configured_store(stack) -> None:
+    folder, _ = stack
+    (folder / ".hds-iac.yaml").write_text("store: hds.sqlite\n")
+    run = run_cli("pre-commit", "native", "infra/main.tf", cwd=folder.parent)
+    assert run.code == 1, run.stderr
+    assert not (folder / "hds.sqlite").exists() and "recorded" not in run.stderr
 
 
 def test_without_store_nothing_is_written(stack) -> None:
@@ -255,6 +259,10 @@ def test_hostile_store_files(tmp_path: Path) -> None:
     assert run.code == 2 and "newer" in run.stderr
     missing = run_cli("history", "list", "--store", str(tmp_path / "none.sqlite"))
     assert missing.code == 2 and "no such store" in missing.stderr
+    folder = infra(tmp_path / "infra")
+    unwritable = run_cli("scan", str(folder), "--store", str(tmp_path / "no" / "s.sqlite"))
+    assert unwritable.code == 2 and "cannot open the store" in unwritable.stderr
+    assert len(unwritable.stderr.strip().splitlines()) == 1  # before any scan
 
 
 def test_values_are_escaped_in_every_history_output(tmp_path: Path) -> None:

@@ -148,3 +148,21 @@ def test_the_store_module_imports_only_the_standard_library() -> None:
     names |= {n.module.split(".")[0] for n in ast.walk(tree)
               if isinstance(n, ast.ImportFrom) and n.module}
     assert names - {"__future__"} <= set(sys.stdlib_module_names), names
+
+
+def test_long_periods_are_charted_by_week_then_month(tmp_path) -> None:
+    from hds_iac.history import period
+
+    with open_store(str(tmp_path / "s.sqlite")) as store:
+        for i, day in enumerate(("2025-01-01", "2025-03-15", "2025-07-01")):
+            r = run(f"r{i}", 1, {"HDS-ENC-001": "fail" if i < 2 else "pass"})
+            r.started = f"{day}T00:00:00Z"
+            store.record(r)
+        weekly = period.build(store, "2025-01-01T00:00:00Z", "2025-07-02T00:00:00Z", None, "fr")
+        assert weekly.grain == "week" and len(weekly.buckets) <= period.MAX_BUCKETS
+        assert all(b.start.weekday() == 0 for b in weekly.buckets)
+        assert sum(b.runs_complete for b in weekly.buckets) == 3
+        assert sum(b.fixed for b in weekly.buckets) == 1 and weekly.fixed == 1
+        yearly = period.build(store, "2023-01-01T00:00:00Z", "2026-01-01T00:00:00Z", None, "en")
+        assert yearly.grain == "month" and len(yearly.buckets) == 36
+        assert yearly.days_with_runs == 3 and yearly.days == 1096

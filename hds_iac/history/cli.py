@@ -166,7 +166,10 @@ def open_for(path: str | None, create: bool) -> "Store":
 
 def prepare_store(args: argparse.Namespace, cfg) -> "Store | None":
     """Open the store before a scan (a bad store costs no scan)."""
-    path = args.store or (cfg.relative(cfg.get("store")) if cfg.get("store") else None)
+    # The pre-commit hook judges uncommitted code on a workstation: not monitoring
+    # evidence, so the configuration's `store:` does not apply to it (--store still does).
+    from_config = cfg.get("store") and not getattr(args, "hook", False)
+    path = args.store or (cfg.relative(cfg.get("store")) if from_config else None)
     if args.fail_on_new and not path:
         raise UsageError("--fail-on-new needs a history store: give --store PATH (or `store:`"
                          " in .hds-iac.yaml)")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from hds_iac.config import Config
     from hds_iac.scope import Scope
     from hds_iac.waivers import Blame
+    from hds_iac.history.store import Store
     from hds_iac.report import Report
     from hds_iac.report.chapter8 import Actor
     from hds_iac.scan import ScanResult
@@ -183,6 +184,9 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show-pass", action="store_true",
                         help="also list passing findings in the cli report")
     parser.add_argument("--no-color", action="store_true", help="never colour the cli report")
+    from hds_iac.history.cli import add_store_options
+
+    add_store_options(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -228,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hds_iac.report.cli import add_report_parser
 
     add_report_parser(sub)
+    from hds_iac.history.cli import add_history_parser
+
+    add_history_parser(sub)
     sub.add_parser("checkov-dir", help="print the folder to give to checkov --external-checks-dir",
                    description="Print the folder holding hds-iac's checkov checks.")
     # No argparse help: every argument after MODE belongs to the hook (scan options, files);
@@ -305,13 +312,15 @@ class Run:
     reference: str = ""
     rules: dict | None = None
     scope: "Scope | None" = None
+    store: "Store | None" = None  # the history store the run is recorded in (--store)
 
     @property
     def files_evidence(self) -> bool:
         """Whether a report of this run carries provenance and the exceptions register
         (json and hds-*): only then are git and the data files asked, so a pre-commit hook
         printing findings pays nothing for them."""
-        return any(fmt == "json" or fmt.startswith("hds-") for fmt, _ in self.outputs)
+        return self.store is not None or any(fmt == "json" or fmt.startswith("hds-")
+                                             for fmt, _ in self.outputs)
 
     def blame(self, args: argparse.Namespace) -> "Blame":
         """git blame of skip lines, only for the reports that show who wrote them."""
@@ -351,9 +360,11 @@ def prepare(args: argparse.Namespace, config_start: list[str]) -> Run:
     except baseline.BaselineError as exc:
         raise UsageError(str(exc)) from None
     facts = _provider_facts(args, [fmt for fmt, _ in outputs])
+    from hds_iac.history import cli as history_cli
+
     return Run(cfg, _settings(args, cfg), rule_ids, outputs, baseline_path, waived, facts,
                _rules_url(args, cfg), started, provenance.new_reference("hds-iac-run"), rules,
-               declared)
+               declared, history_cli.prepare_store(args, cfg))
 
 
 def _rules_url(args: argparse.Namespace, cfg: "Config") -> str | None:
@@ -454,6 +465,11 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
             say(f"hds-iac: error: cannot write {target}: {exc.strerror or exc}")
             unwritten = True
     status = _exit_status(result, fail_on)
+    if run.store is not None:
+        from hds_iac.history.cli import record_scan
+
+        status = record_scan(args, run, result, args.lang or "en", status,
+                             SEVERITY_RANK[fail_on])
     if status == EXIT_FAILED and args.soft_fail:
         status = EXIT_OK
     return EXIT_ERROR if unwritten else status
@@ -502,6 +518,7 @@ def cmd_scan(args: argparse.Namespace, hook: bool = False) -> int:
     from hds_iac.output.completeness import unread_line
     from hds_iac.scan import scan
 
+    args.hook = hook  # the pre-commit hook records no history (`store:` is for CI and cron)
     run = prepare(args, args.paths)
     var_files = args.var_file or [run.cfg.relative(v) for v in run.cfg.list("var_files")]
     result = scan(args.paths, run.settings, var_files, dict(args.var), run.rule_ids,
@@ -612,11 +629,12 @@ def main(argv: Sequence[str] | None = None, hook: bool = False) -> int:
         parser.print_help()
         return EXIT_ERROR
     from hds_iac.live.cli import cmd_live
+    from hds_iac.history.cli import cmd_history
     from hds_iac.report.cli import cmd_report
 
     handlers = {"scan": cmd_scan, "rules": cmd_rules, "docs": cmd_docs, "live": cmd_live,
                 "checkov-dir": cmd_checkov_dir, "pre-commit": cmd_pre_commit,
-                "report": cmd_report}
+                "report": cmd_report, "history": cmd_history}
     try:
         if args.command == "scan":
             return cmd_scan(args, hook)

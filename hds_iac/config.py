@@ -32,6 +32,10 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "var_files": ((list, str), "Terraform variable files, relative to the config file"),
     "baseline": ((str,), "baseline file, relative to the config file"),
     "rules_base_url": ((str,), "base URL of the rule pages linked from markdown and sarif"),
+    "store": ((str,), "history store (SQLite file) every scan and live run is recorded in,"
+                      " relative to the config file"),
+    "drift_allow": ((list,), "live scans with --against: resources legitimately outside "
+                             "Terraform (tag or id pattern, and reason)"),
     "allow_missing_modules": ((bool,), "true: module calls not read do not make the exit "
                                        "status 2 (they are still reported)"),
     "scope": ((dict,), "what the HDS report covers: host, activities, accounts, regions,"

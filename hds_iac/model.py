@@ -196,6 +196,41 @@ class Selection:
     resource_kinds: tuple[str, ...] = ()  # restricts tag matches ("volume")
 
 
+@dataclass(frozen=True)
+class FactChange:
+    """One HDS fact as a Terraform state records it and as the live resource shows it,
+    both already written for a message (a state's sensitive values masked)."""
+
+    fact: str  # "region", "encryption at rest", "customer-managed key", "multi-AZ"...
+    state: str
+    live: str
+
+
+@dataclass
+class Drift:
+    """How a resource compares with the Terraform states that manage the account (live
+    scans with `--against`). Filled by `hds_iac.drift`, never by adapters: the drift rules
+    read it, the other rules ignore it.
+
+    A live resource (`side="live"`) is "managed" (a state manages it), "unmanaged" (no
+    state does, where the states cover), or "unknown" (`reason` says why it cannot be
+    told). A state's resource (`side="state"`) is "found" in the account, "missing" (gone
+    from a listing that was read completely), or "unknown"."""
+
+    side: str  # "live" | "state"
+    status: str  # live: managed | unmanaged | unknown; state: found | missing | unknown
+    state: str = ""  # the state that manages it (file name or s3:// URL)
+    address: str = ""  # live side: its address in that state; state side: the live id
+    reason: str = ""  # why the status is unknown
+    changes: tuple[FactChange, ...] = ()  # facts that differ between state and account
+    # Facts one side cannot give (`live` or `state` holds the reason), so not compared.
+    unresolved: tuple[FactChange, ...] = ()
+    compared: tuple[str, ...] = ()  # the facts both sides gave, equal or not
+    # An unmanaged resource the user declared legitimately outside Terraform (`drift_allow`
+    # of .hds-iac.yaml): the entry and its reason, shown in the exceptions register.
+    allowed: str = ""
+
+
 # --- the resource -----------------------------------------------------------------
 
 
@@ -223,6 +258,8 @@ class Resource:
     selection: Selection | None = None
     # Extra facts a single rule needs, keyed by name (kept small; prefer a facet).
     facts: dict[str, object] = field(default_factory=dict)
+    # Live scans with `--against` only: how it compares with the Terraform states.
+    drift: Drift | None = None
     # The texts of the sensitive values of the input this resource comes from (a
     # `sensitive` variable, a plan's `after_sensitive`): facets hold them like any value,
     # so that the same fact gets the same verdict, and every message masks them

@@ -75,6 +75,26 @@ class Stubs:
         return None
 
 
+READ_OPERATION = re.compile(r"^(Describe|List|Get)[A-Za-z]+$")
+# The one documented exception: it only asks IAM to build the read-only credential report.
+READ_EXCEPTIONS = frozenset({"GenerateCredentialReport"})
+
+
+def writes(requests: list["Request"]) -> list[tuple[str, ...]]:
+    """The requests that are not reads (the read-only proof of live scans and of remote
+    state reads): an operation that is not Describe/List/Get, or a REST call (S3, EFS...)
+    whose method is not GET or HEAD."""
+    out: list[tuple[str, ...]] = []
+    for req in requests:
+        op = req.operation.split(".")[-1]
+        if op:
+            if not READ_OPERATION.match(op) and op not in READ_EXCEPTIONS:
+                out.append((req.service, op))
+        elif req.method not in ("GET", "HEAD"):
+            out.append((req.service, req.method, req.path))
+    return out
+
+
 @dataclass
 class Request:
     method: str

@@ -142,8 +142,8 @@ def test_json_report_merges_code_and_plans(results) -> None:
     # Coverage as Prowler prints it.
     req = doc["coverage"]["requirements"]
     with_checks = [r for r in doc["requirements"] if r["automation"] != "manual"]
-    assert req["with_checks"] == len(with_checks) == 1
-    assert req["share_with_checks"] == round(100 * 1 / 31, 1)
+    assert req["with_checks"] == len(with_checks) == 2  # EXI 04 (drift), EXI 28
+    assert req["share_with_checks"] == round(100 * 2 / 31, 1)
     assert req["pass"] == sum(r["status"] == "pass" for r in with_checks)
     # EXI 28: every data-location finding of the three results, and nothing else.
     exi28 = next(r for r in doc["requirements"] if r["id"] == "EXI 28")
@@ -177,7 +177,7 @@ def test_exi05_is_never_scored_its_rules_are_supporting_evidence(results) -> Non
     assert list(items) == list("ABCDEFGH")
     assert {i["status"] for i in items.values()} == {"manual"}
     assert items["E"]["rules"] == [] and items["H"]["rules"] == []
-    assert doc["coverage"]["requirements"]["with_checks"] == 1  # EXI 28 only
+    assert doc["coverage"]["requirements"]["with_checks"] == 2  # EXI 04 (drift), EXI 28
     text = run_cli("report", str(results["code"]), "-o", "markdown").stdout
     exi05_row = next(line for line in text.splitlines() if line.startswith("| EXI 05 |"))
     assert "non conforme" not in exi05_row and "manuel" in exi05_row
@@ -412,14 +412,14 @@ def test_markdown_is_french_by_default(results) -> None:
                     "## Tableau des acteurs (chapitre 8, EXI 29 à 31)"):
         assert heading in text
     assert "| EXI 28 | Données de santé stockées exclusivement" in text
-    assert "1 sur 31 (3,2\u202f%)" in text
+    assert "2 sur 31 (6,5\u202f%)" in text
     assert "Data location" not in text
 
 
 def test_english_report_and_message_language_note(results) -> None:
     run = run_cli("report", str(results["code"]), "-o", "markdown", "--lang", "en")
     assert run.code == 0
-    assert "# HDS compliance report" in run.stdout and "1 of 31 (3.2%)" in run.stdout
+    assert "# HDS compliance report" in run.stdout and "2 of 31 (6.5%)" in run.stdout
     assert "Finding messages are in the language" in run.stdout  # the scan was in French
     run = run_cli("report", str(results["code-en"]), "-o", "markdown")
     assert "relancez l'analyse avec --lang fr" in run.stdout

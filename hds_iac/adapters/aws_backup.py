@@ -1,4 +1,5 @@
-"""What an AWS Backup selection or a DLM lifecycle policy selects, whatever the source.
+"""What AWS Backup vaults, plans and selections, DLM lifecycle policies and snapshot
+sharing mean, whatever the source.
 
 The Terraform adapter (`aws_backup_selection`, `aws_dlm_lifecycle_policy`) and the live AWS
 front-end (GetBackupSelection, GetLifecyclePolicy) hand the same fields, under Terraform or
@@ -9,9 +10,12 @@ region, id pattern), which HDS-BAK-004 matches against a volume even before appl
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
-from hds_iac.model import Maybe, ResourcePattern, Selection
+from hds_iac.adapters.aws_names import region_from_arn
+from hds_iac.model import (
+    AtRest, Backup, Destination, Maybe, ResourcePattern, Selection, Sharing, Unknown,
+)
 
 # Backup `Conditions.StringEquals` keys that test a tag: "aws:ResourceTag/<tag>".
 TAG_CONDITION_PREFIX = "aws:resourcetag/"
@@ -75,3 +79,44 @@ def dlm_selection(disabled: bool, target_tags: dict[str, Maybe[str]] | None,
     if disabled or target_tags is None:
         return Selection(resource_kinds=kinds)
     return Selection(tags=target_tags, resource_kinds=kinds)
+
+
+def dlm_copy_destination(target: Any) -> Destination:
+    """A DLM cross-region copy rule: `target_region`/`TargetRegion`, or its `target`
+    (a region or an Outpost ARN)."""
+    region = region_from_arn(target) or target
+    return Destination(region=region if isinstance(region, (str, Unknown)) and region != ""
+                       else Unknown("no target region"), what="snapshot cross-region copy")
+
+
+# --- vaults, copies ------------------------------------------------------------------
+
+
+def vault_facets(customer_key: Maybe[bool] | None, locked: bool) -> dict[str, Any]:
+    """A backup vault always encrypts (without a key of the client's: aws/backup); a vault
+    lock keeps recovery points from being deleted (HDS-BAK-005)."""
+    return {"at_rest": [AtRest(enabled=None, default="encrypted", customer_key=customer_key,
+                               part="vault")],
+            "backup": Backup(vault_locked=locked)}
+
+
+def copy_destination(vault: Any, region: Maybe[str], shown: str) -> Destination:
+    """A backup rule's copy action: recovery points go to the destination vault's region."""
+    return Destination(region=region, what=f"backup copy to {shown}")
+
+
+# --- sharing of snapshots and images --------------------------------------------------
+
+PUBLIC = "all"  # the group (EC2) or account list entry (RDS) that means everybody
+
+
+def shared_with(entries: Iterable[str]) -> Sharing:
+    """RDS snapshot `restore` attribute / Terraform `shared_accounts`: accounts, "all"."""
+    entries = [str(e) for e in entries]
+    return Sharing(public=PUBLIC in entries, accounts=tuple(e for e in entries if e != PUBLIC))
+
+
+def permission_sharing(groups: Iterable[Any], accounts: Iterable[str]) -> Sharing:
+    """EC2 create-volume / launch permissions: the group "all" makes it public; accounts,
+    organisations and organisational units it is shared with."""
+    return Sharing(public=any(g == PUBLIC for g in groups), accounts=tuple(accounts))

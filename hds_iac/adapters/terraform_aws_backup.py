@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from hds_iac.adapters import aws_backup
+from hds_iac.adapters import aws_backup, aws_storage
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
     as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, handles, has,
     ids_of, known_blocks, linked, region_from_arn, region_of, resolve_all, resolve_one,
     resource, show,
 )
-from hds_iac.model import AtRest, Backup, Destination, Maybe, Resource, Sharing, Unknown
+from hds_iac.model import Destination, Maybe, Resource, Sharing, Unknown
 from hds_iac.terraform.records import TfResource
 
 # --- backups ---------------------------------------------------------------------------
@@ -24,8 +24,7 @@ def backup_vault(rec: TfResource, index: TfIndex) -> list[Resource]:
     # Vaults always encrypt; without `kms_key_arn` the key is AWS-managed (aws/backup).
     key = customer_key(rec, rec.values.get("kms_key_arn"), index)
     return [resource(rec, "backup-vault", stores_data=True,
-                     at_rest=[AtRest(enabled=None, default="encrypted", customer_key=key, part="vault")],
-                     backup=Backup(vault_locked=bool(locks)))]
+                     **aws_backup.vault_facets(key, bool(locks)))]
 
 
 def _vault_region(index: TfIndex, value: Any) -> Maybe[str]:
@@ -54,8 +53,8 @@ def backup_plan(rec: TfResource, index: TfIndex) -> list[Resource]:
             continue
         for copy in copies:
             vault = copy.get("destination_vault_arn")
-            destinations.append(Destination(region=_vault_region(index, vault),
-                                            what=f"backup copy to {show(vault)}"))
+            destinations.append(aws_backup.copy_destination(vault, _vault_region(index, vault),
+                                                            show(vault)))
     return [resource(rec, "copy", destinations=destinations)]
 
 
@@ -102,11 +101,8 @@ def dlm_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
     destinations = []
     for schedule in known_blocks(rec, "schedule", details):
         for copy in known_blocks(rec, "cross_region_copy_rule", schedule):
-            region = copy.get("target_region") if has(copy.get("target_region")) else copy.get("target")
-            region = region_from_arn(region) or region
-            destinations.append(Destination(region=region if isinstance(region, (str, Unknown))
-                                            else Unknown("unexpected value for target"),
-                                            what="snapshot cross-region copy"))
+            target = copy.get("target_region") if has(copy.get("target_region")) else copy.get("target")
+            destinations.append(aws_backup.dlm_copy_destination(target))
     return [resource(rec, "backup-plan", selection=selection, destinations=destinations)]
 
 
@@ -117,9 +113,8 @@ def dlm_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
 def kms_key(rec: TfResource, index: TfIndex) -> list[Resource]:
     spec = rec.values.get("customer_master_key_spec")
     spec = spec if has(spec) else "SYMMETRIC_DEFAULT"
-    return [resource(rec, "key", ids=ids_of(rec, "key_id"),
-                     facts={"key_rotation": get_bool(rec, "enable_key_rotation", False),
-                            "key_spec": spec if isinstance(spec, str) else "unknown"})]
+    return [resource(rec, "key", ids=ids_of(rec, "key_id"), facts=aws_storage.key_facts(
+        get_bool(rec, "enable_key_rotation", False), spec if isinstance(spec, str) else "unknown"))]
 
 
 def _copy_of(rec: TfResource, kind: str, what: str) -> list[Resource]:
@@ -137,8 +132,7 @@ def snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
     if isinstance(shared, Unknown):
         sharing = Sharing(public=shared, accounts=shared)
     elif shared:
-        sharing = Sharing(public="all" in shared,
-                          accounts=tuple(str(a) for a in shared if a != "all"))
+        sharing = aws_backup.shared_with(shared)
     return [resource(rec, "snapshot", stores_data=True, sharing=sharing,
                      ids=ids_of(rec, "db_snapshot_arn", "db_cluster_snapshot_arn"))]
 
@@ -163,7 +157,7 @@ def share_permission(rec: TfResource, index: TfIndex) -> list[Resource]:
     kind = "snapshot" if rec.type.startswith("aws_snapshot") else "image"
     group = rec.values.get("group")
     if isinstance(group, str) or group is None:
-        public: Maybe[bool] = group == "all"
+        public: Maybe[bool] = group == aws_backup.PUBLIC
     else:
         public = group if isinstance(group, Unknown) else Unknown("unexpected value for group")
     accounts: list[str] = []

@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_iam
-from hds_iac.adapters.aws_names import region_from_arn, region_from_zone  # noqa: F401 - and the family modules
+from hds_iac.adapters.aws_names import (  # noqa: F401 - and the family modules
+    aws_managed_key, region_from_arn, region_from_zone,
+)
 from hds_iac.adapters.terraform import Handlers, TfIndex, base_address, origin_of
 from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules read them here
     _show, as_bool, as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks,
@@ -28,10 +30,6 @@ HANDLERS = Handlers("aws")
 handles = HANDLERS.handles
 
 
-
-
-def aws_managed_key(value: Any) -> bool:
-    return isinstance(value, str) and (":alias/aws/" in value or value.startswith("alias/aws/"))
 
 
 _KEY_TYPES = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_alias")

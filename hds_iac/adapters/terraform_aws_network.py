@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hds_iac.adapters import aws_tls
-from hds_iac.adapters.network import listener_encrypted, open_port
+from hds_iac.adapters import aws_flows, aws_tls
+from hds_iac.adapters.network import open_port
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
     as_int, as_list, as_str, blocks, first_block, get_blocks, get_bool, get_str, handles, has,
@@ -33,18 +33,15 @@ def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 def _redirects_to_https(actions: Any) -> bool:
     actions = blocks(actions, "default_action")
-    if isinstance(actions, Unknown) or not actions:
+    if isinstance(actions, Unknown):
         return False
+    pairs = []
     for action in actions:
-        if action.get("type") != "redirect":
-            return False
         redirect = blocks(action.get("redirect"), "redirect")
-        if isinstance(redirect, Unknown) or not redirect:
-            return False
-        protocol = redirect[0].get("protocol")
-        if not (isinstance(protocol, str) and protocol.upper() == "HTTPS"):
-            return False
-    return True
+        protocol = redirect[0].get("protocol") if isinstance(redirect, list) and redirect \
+            else None
+        pairs.append((action.get("type"), protocol))
+    return aws_flows.redirects_to_https(pairs)
 
 
 @handles("aws_lb_listener", "aws_alb_listener")
@@ -58,21 +55,11 @@ def listener(rec: TfResource, index: TfIndex) -> list[Resource]:
             protocol = "HTTP"
         elif lb_type == "gateway":
             protocol = "GENEVE"
-    port = rec.values.get("port")
-    encrypted = listener_encrypted(protocol)
-    flow = Flow(f"listener :{show(port) if port is not None else '?'}", encrypted=encrypted,
-                detail=str(protocol) if isinstance(protocol, str) else "")
-    if encrypted is True:
-        policy = get_str(rec, "ssl_policy")
-        if policy is None:
-            policy = aws_tls.ELB_DEFAULT_POLICY
-        flow.min_tls = aws_tls.elb_min_tls(policy)
-        flow.detail += f" {show(policy)}"
-        cert = rec.values.get("certificate_arn")
-        certs = linked(index, rec, "listener_arn", ("aws_lb_listener_certificate",))
-        flow.certificate = True if has(cert) or certs else False
-    elif encrypted is False:
-        flow.redirects_to_https = _redirects_to_https(rec.values.get("default_action"))
+    certificate = has(rec.values.get("certificate_arn")) or bool(
+        linked(index, rec, "listener_arn", ("aws_lb_listener_certificate",)))
+    flow = aws_flows.listener_flow(protocol, rec.values.get("port"), get_str(rec, "ssl_policy"),
+                                   certificate,
+                                   _redirects_to_https(rec.values.get("default_action")))
     return [resource(rec, "listener", flows=[flow])]
 
 
@@ -85,17 +72,17 @@ def _classic_policy(rec: TfResource, index: TfIndex, port: Any) -> Maybe[str]:
         names = as_list(attach.values.get("policy_names"))
         if isinstance(names, Unknown):
             return Unknown(f"the policies of {attach.address} are unknown")
+        policies = []
         for name in names:
             policy = resolve_one(index, name, ("aws_load_balancer_policy",), name_keys=("policy_name",))
             if policy is None:
                 return Unknown(f"listener policy {show(name)} is not in this configuration")
-            if policy.values.get("policy_type_name") != "SSLNegotiationPolicyType":
-                continue
-            for attr in known_blocks(policy, "policy_attribute"):
-                if attr.get("name") == "Reference-Security-Policy":
-                    return as_str(attr.get("value"), "Reference-Security-Policy",
-                                  Unknown("empty Reference-Security-Policy"))
-            return Unknown(f"{policy.address} lists its own protocols and ciphers")
+            attributes = {attr.get("name"): attr.get("value")
+                          for attr in known_blocks(policy, "policy_attribute")}
+            policies.append((policy.address, policy.values.get("policy_type_name"), attributes))
+        found = aws_flows.classic_ssl_policy(policies)
+        if found is not None:
+            return found
     return aws_tls.CLASSIC_ELB_DEFAULT_POLICY
 
 
@@ -107,17 +94,10 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
         flows.append(Flow("listeners", encrypted=listeners))
         listeners = []
     for block in listeners:
-        protocol = as_str(block.get("lb_protocol"), "lb_protocol")
         port = as_int(block.get("lb_port"), "lb_port")
-        encrypted = listener_encrypted(protocol)
-        flow = Flow(f"listener :{show(port)}", encrypted=encrypted,
-                    detail=str(protocol) if isinstance(protocol, str) else "")
-        if encrypted is True:
-            policy = _classic_policy(rec, index, port)
-            flow.min_tls = aws_tls.elb_min_tls(policy)
-            flow.detail += f" {show(policy)}"
-            flow.certificate = has(block.get("ssl_certificate_id"))
-        flows.append(flow)
+        flows.append(aws_flows.listener_flow(
+            as_str(block.get("lb_protocol"), "lb_protocol"), port,
+            _classic_policy(rec, index, port), has(block.get("ssl_certificate_id"))))
     subnets = rec.values.get("subnets")
     if has(subnets) and not (isinstance(subnets, Unknown) and not subnets.refs and rec.source == "plan"):
         zones = zones_of_subnets(index, subnets)
@@ -128,67 +108,30 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 # --- CloudFront ------------------------------------------------------------------------
 
-_VIEWER = {"allow-all": False, "redirect-to-https": True, "https-only": True}
-_ORIGIN = {"http-only": False, "https-only": True}
-
-
 @handles("aws_cloudfront_distribution")
 def cloudfront(rec: TfResource, index: TfIndex) -> list[Resource]:
     cert = first_block(rec, "viewer_certificate")
-    default_cert = get_bool(rec, "cloudfront_default_certificate", False, cert)
-    if default_cert is True:
-        version: Any = aws_tls.CLOUDFRONT_DEFAULT_PROTOCOL  # *.cloudfront.net accepts TLSv1
-    else:
-        version = get_str(rec, "minimum_protocol_version", aws_tls.CLOUDFRONT_DEFAULT_PROTOCOL, cert)
-    min_tls = aws_tls.cloudfront_min_tls(version)
-    flows: list[Flow] = []
-    viewer_states: list[Maybe[bool]] = []
-    behaviours = [("viewer", b) for b in known_blocks(rec, "default_cache_behavior")]
-    for b in known_blocks(rec, "ordered_cache_behavior"):
-        behaviours.append((f"viewer (path {show(b.get('path_pattern'))})", b))
-    for name, behaviour in behaviours:
-        policy = behaviour.get("viewer_protocol_policy")
-        if isinstance(policy, Unknown):
-            encrypted: Maybe[bool] = policy
-        elif isinstance(policy, str) and policy in _VIEWER:
-            encrypted = _VIEWER[policy]
-        else:
-            encrypted = Unknown(f"unexpected viewer_protocol_policy {policy!r}")
-        viewer_states.append(encrypted)
-        flows.append(Flow(name, encrypted=encrypted, min_tls=min_tls,
-                          detail=f"{policy if isinstance(policy, str) else ''} {show(version)}".strip()))
-    # match-viewer origins are as safe as the weakest viewer behaviour.
-    weakest: Maybe[bool] = True
-    for state in viewer_states:
-        if state is False:
-            weakest = False
-            break
-        if isinstance(state, Unknown):
-            weakest = state
+    version = aws_flows.cloudfront_version(
+        get_bool(rec, "cloudfront_default_certificate", False, cert),
+        get_str(rec, "minimum_protocol_version", None, cert))
+    behaviours = [("viewer", b.get("viewer_protocol_policy"))
+                  for b in known_blocks(rec, "default_cache_behavior")]
+    behaviours += [(f"viewer (path {show(b.get('path_pattern'))})", b.get("viewer_protocol_policy"))
+                   for b in known_blocks(rec, "ordered_cache_behavior")]
+    origins = []
     for origin in known_blocks(rec, "origin"):
         name = f"origin {show(origin.get('origin_id'))}"
         custom = blocks(origin.get("custom_origin_config"), "custom_origin_config")
         if isinstance(custom, Unknown):
-            flows.append(Flow(name, encrypted=custom))
-            continue
-        if not custom:  # S3 (REST) origins are reached over HTTPS
-            flows.append(Flow(name, encrypted=True, detail="S3 origin"))
-            continue
-        policy = custom[0].get("origin_protocol_policy")
-        if isinstance(policy, Unknown):
-            encrypted = policy
-        elif policy == "match-viewer":
-            encrypted = weakest
-        elif isinstance(policy, str) and policy in _ORIGIN:
-            encrypted = _ORIGIN[policy]
+            origins.append((name, custom, ()))
+        elif not custom:
+            origins.append((name, aws_flows.S3_ORIGIN, ()))
         else:
-            encrypted = Unknown(f"unexpected origin_protocol_policy {policy!r}")
-        protocols = custom[0].get("origin_ssl_protocols")
-        detail = str(policy) if isinstance(policy, str) else ""
-        if isinstance(protocols, (list, tuple)) and protocols:
-            detail += " " + ",".join(str(p) for p in protocols)
-        flows.append(Flow(name, encrypted=encrypted, detail=detail))
-    return [resource(rec, "cdn", region=None, flows=flows)]
+            protocols = custom[0].get("origin_ssl_protocols")
+            origins.append((name, custom[0].get("origin_protocol_policy"),
+                            protocols if isinstance(protocols, (list, tuple)) else ()))
+    return [resource(rec, "cdn", region=None,
+                     flows=aws_flows.cloudfront_flows(version, behaviours, origins))]
 
 
 # --- security groups -------------------------------------------------------------------

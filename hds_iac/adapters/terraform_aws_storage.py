@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from hds_iac.adapters import aws_iam, aws_tls
+from hds_iac.adapters import aws_iam, aws_storage, aws_tls
 from hds_iac.adapters.attestation import attestation
 from hds_iac.adapters.terraform import TfIndex, base_address
 from hds_iac.adapters.terraform_aws_common import (
     as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
-    has, ids_of, known_blocks, linked, of_type, policy_of, region_from_arn, region_of,
+    has, ids_of, known_blocks, linked, of_type, policy_of, region_of,
     not_in_configuration, resolve_one, resource, show, zone_of_subnet,
 )
+from hds_iac.adapters.aws_names import bucket_from_arn
 from hds_iac.adapters.terraform_values import fully_masked
 from hds_iac.model import AtRest, Backup, Destination, Flow, Maybe, Placement, Resource, Unknown
 from hds_iac.terraform.records import TfResource
@@ -34,15 +35,10 @@ def _default_ebs_key(rec: TfResource, index: TfIndex) -> Maybe[bool]:
 
 def _ebs_disk(rec: TfResource, index: TfIndex, values: dict, part: str,
               key_attr: str = "kms_key_id") -> AtRest:
-    encrypted = get_bool(rec, "encrypted", None, values)
-    if encrypted is False:
-        return AtRest(enabled=False, part=part)
-    key = customer_key(rec, values.get(key_attr), index)
-    if key is False:
-        key = _default_ebs_key(rec, index)
-    if encrypted is None:
-        return AtRest(enabled=None, default="account-default", customer_key=key, part=part)
-    return AtRest(enabled=encrypted, customer_key=key, part=part)
+    def key() -> Maybe[bool]:
+        own = customer_key(rec, values.get(key_attr), index)
+        return _default_ebs_key(rec, index) if own is False else own
+    return aws_storage.ebs_disk(get_bool(rec, "encrypted", None, values), key, part)
 
 
 def _device(values: dict) -> str:
@@ -137,30 +133,21 @@ def _in_transit(rec: TfResource, index: TfIndex, group_attr: str,
     name = "in-transit"
     if group_value is None or group_value == "" or (
             isinstance(group_value, str) and group_value.startswith("default.")):
-        enforced = aws_tls.db_default_tls(engine, version)
-        if isinstance(enforced, Unknown):
-            enforced = Unknown(f"default parameter group: {enforced.reason}")
-        return Flow(name, encrypted=enforced, detail="default parameter group")
+        # The parameters of AWS's default groups are not in any configuration.
+        return aws_storage.db_default_flow(engine, version, "default parameter group",
+                                           "default parameter group")
     group = resolve_one(index, group_value, group_types, name_keys=("name",))
     if group is None:
         return Flow(name, encrypted=not_in_configuration("parameter group", group_value))
     params = get_blocks(group, "parameter")
     if isinstance(params, Unknown):
         return Flow(name, encrypted=Unknown(f"the parameters of {group.address} are unknown"))
-    for param in params:
-        pname = param.get("name")
-        if isinstance(pname, str) and pname.lower() in aws_tls.DB_TLS_PARAMETERS:
-            return Flow(name, encrypted=aws_tls.db_tls_param(param.get("value")),
-                        detail=f"{group.address}: {pname}={param.get('value')}")
     family = group.values.get("family")
-    fam_engine = engine
     if isinstance(family, str):
-        fam_engine, fam_version = aws_tls.engine_family(family)
+        engine, fam_version = aws_tls.engine_family(family)
         version = fam_version or version
-    enforced = aws_tls.db_default_tls(fam_engine, version)
-    if isinstance(enforced, Unknown):
-        enforced = Unknown(f"{group.address} does not set the TLS parameter: {enforced.reason}")
-    return Flow(name, encrypted=enforced, detail=f"{group.address}: family default")
+    return aws_storage.db_tls_flow(((p.get("name"), p.get("value")) for p in params),
+                                   group.address, engine, version)
 
 
 # Where a database's data comes from when it is a replica or a restore: the source inherits
@@ -219,16 +206,14 @@ def _db_encryption(rec: TfResource, index: TfIndex, default: bool) -> AtRest:
     encrypted = get_bool(rec, "storage_encrypted", None)
     if encrypted is None:
         encrypted = _inherited_encryption(index, rec, default)
-    key = customer_key(rec, rec.values.get("kms_key_id"), index) if encrypted is not False else None
-    return AtRest(enabled=encrypted, customer_key=key, part="storage")
+    return aws_storage.switched_encryption(
+        encrypted, lambda: customer_key(rec, rec.values.get("kms_key_id"), index), "storage")
 
 
 def _db_backup(rec: TfResource, retention_default: int) -> Backup:
-    skip = get_bool(rec, "skip_final_snapshot", False)
-    final = (not skip) if isinstance(skip, bool) else skip
-    return Backup(retention_days=get_int(rec, "backup_retention_period", retention_default),
-                  final_snapshot=final,
-                  deletion_protection=get_bool(rec, "deletion_protection", False))
+    return aws_storage.db_backup(get_int(rec, "backup_retention_period", retention_default),
+                                 get_bool(rec, "deletion_protection", False),
+                                 get_bool(rec, "skip_final_snapshot", False))
 
 
 @handles("aws_db_instance")
@@ -236,11 +221,7 @@ def db_instance(rec: TfResource, index: TfIndex) -> list[Resource]:
     engine, version = rec.values.get("engine"), rec.values.get("engine_version")
     replica_of = rec.values.get("replicate_source_db")
     region = region_of(rec, rec.values.get("availability_zone"))
-    destinations = []
-    source_region = region_from_arn(replica_of)
-    if source_region and source_region != region:
-        # A cross-region read replica copies the source's data into this region.
-        destinations.append(Destination(region=region, what=f"RDS read replica of {replica_of}"))
+    destinations = aws_storage.replica_destinations(replica_of, region, "RDS read replica")
     # Without `backup_retention_period` AWS keeps 1 day of backups (0 for read replicas).
     retention = 0 if has(replica_of) else 1
     return [resource(
@@ -264,20 +245,17 @@ _CLUSTERS = {
 
 
 def _cluster_multi_az(rec: TfResource, index: TfIndex, instance_type: str) -> Maybe[bool]:
-    if rec.values.get("engine_mode") == "serverless":
-        return True  # Aurora Serverless v1 fails over across zones by itself
-    if has(rec.values.get("db_cluster_instance_class")):
-        return True  # Multi-AZ DB cluster (RDS MySQL/PostgreSQL): three zones by design
     members = linked(index, rec, "cluster_identifier", (instance_type,),
                      name_keys=("cluster_identifier", "id"))
-    if len(members) >= 2:
-        return True
     zones = rec.values.get("availability_zones")
-    if rec.source != "state" and isinstance(zones, (list, tuple)) and len(set(map(str, zones))) >= 2:
-        return True  # in states the list is always the region's zones: not a signal
-    if len(members) == 1:
-        return False
-    return Unknown(f"no {instance_type} of this cluster found in this configuration")
+    # In states the zone list is always the region's zones: not a signal.
+    zones = zones if rec.source != "state" and isinstance(zones, (list, tuple)) else ()
+    return aws_storage.cluster_multi_az(
+        serverless=rec.values.get("engine_mode") == "serverless",
+        # Multi-AZ DB cluster (RDS MySQL/PostgreSQL): three zones by design.
+        multi_az_cluster=has(rec.values.get("db_cluster_instance_class")),
+        members=len(members), zones=zones,
+        no_members=Unknown(f"no {instance_type} of this cluster found in this configuration"))
 
 
 @handles(*_CLUSTERS)
@@ -287,11 +265,8 @@ def db_cluster(rec: TfResource, index: TfIndex) -> list[Resource]:
     # Aurora Serverless v1 clusters are always encrypted; provisioned ones default to false.
     default_encrypted = rec.values.get("engine_mode") == "serverless"
     region = region_of(rec)
-    destinations = []
-    source = rec.values.get("replication_source_identifier")
-    source_region = region_from_arn(source)
-    if source_region and source_region != region:
-        destinations.append(Destination(region=region, what=f"cross-region replica of {source}"))
+    destinations = aws_storage.replica_destinations(
+        rec.values.get("replication_source_identifier"), region, "cross-region replica")
     return [resource(
         rec, "database-cluster", stores_data=True, region=region,
         ids=ids_of(rec, "cluster_identifier"),
@@ -315,16 +290,12 @@ def _sse_from(rec: TfResource, index: TfIndex, rules: list[dict], where: str) ->
     for rule in rules:
         defaults = blocks(rule.get("apply_server_side_encryption_by_default"))
         if isinstance(defaults, Unknown):
-            return AtRest(enabled=True, default="encrypted", customer_key=defaults, part=where)
+            return aws_storage.bucket_encryption(defaults, lambda: None, where)
         for default in defaults:
-            algorithm = default.get("sse_algorithm")
-            if isinstance(algorithm, Unknown):
-                return AtRest(enabled=True, default="encrypted", customer_key=algorithm, part=where)
-            if isinstance(algorithm, str) and algorithm.startswith("aws:kms"):
-                key = customer_key(rec, default.get("kms_master_key_id"), index)
-                return AtRest(enabled=True, default="encrypted", customer_key=key, part=where)
-            return AtRest(enabled=True, default="encrypted", customer_key=False, part=where)
-    return AtRest(enabled=None, default="encrypted", customer_key=False, part=where)
+            return aws_storage.bucket_encryption(
+                default.get("sse_algorithm"),
+                lambda: customer_key(rec, default.get("kms_master_key_id"), index), where)
+    return aws_storage.bucket_encryption(aws_storage.NO_RULE, lambda: None, where)
 
 
 def _bucket_encryption(rec: TfResource, index: TfIndex) -> AtRest:
@@ -357,8 +328,7 @@ def _bucket_https_only(rec: TfResource, index: TfIndex) -> Flow:
 
 def _bucket_region(index: TfIndex, value: Any) -> Maybe[str]:
     """Region of a replication destination bucket (S3 ARNs carry no region)."""
-    name = value[len("arn:aws:s3:::"):] if isinstance(value, str) and value.startswith(
-        "arn:aws:s3:::") else value
+    name = bucket_from_arn(value)
     target = resolve_one(index, value, ("aws_s3_bucket",), name_keys=("arn",)) or \
         resolve_one(index, name, ("aws_s3_bucket",), name_keys=("bucket",))
     if target is None:
@@ -373,8 +343,7 @@ def _replication_destinations(rec: TfResource, index: TfIndex, rules: Any) -> li
         return [Destination(region=rules, what="S3 replication")]
     out = []
     for rule in rules:
-        status = rule.get("status")
-        if isinstance(status, str) and status.lower() == "disabled":
+        if not aws_storage.replication_enabled(rule.get("status")):
             continue
         dests = blocks(rule.get("destination"), "destination")
         if isinstance(dests, Unknown):
@@ -382,8 +351,8 @@ def _replication_destinations(rec: TfResource, index: TfIndex, rules: Any) -> li
             continue
         for dest in dests:
             bucket = dest.get("bucket")
-            out.append(Destination(region=_bucket_region(index, bucket),
-                                   what=f"S3 replication to {show(bucket)}"))
+            out.append(aws_storage.replication_destination(
+                bucket, _bucket_region(index, bucket), show(bucket)))
     return out
 
 
@@ -413,23 +382,24 @@ def s3_replication(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 @handles("aws_efs_file_system")
 def efs(rec: TfResource, index: TfIndex) -> list[Resource]:
-    encrypted = get_bool(rec, "encrypted", False)
-    key = customer_key(rec, rec.values.get("kms_key_id"), index) if encrypted is not False else None
     one_zone = rec.values.get("availability_zone_name")
-    multi_az: Maybe[bool] = True
+    zone_name = one_zone
     if isinstance(one_zone, Unknown):
-        multi_az = False if one_zone.refs else one_zone if rec.source != "plan" else True
-    elif one_zone:
-        multi_az = False  # EFS One Zone
+        # A reference (to a zone) is One Zone; computed in a plan: not set by the user.
+        zone_name = "referenced zone" if one_zone.refs else one_zone if rec.source != "plan" \
+            else None
     return [resource(rec, "file-system", stores_data=True,
                      region=region_of(rec, one_zone if isinstance(one_zone, str) else None),
-                     at_rest=[AtRest(enabled=encrypted, customer_key=key, part="file system")],
-                     placement=Placement(multi_az=multi_az))]
+                     at_rest=[aws_storage.switched_encryption(
+                         get_bool(rec, "encrypted", False),
+                         lambda: customer_key(rec, rec.values.get("kms_key_id"), index),
+                         "file system")],
+                     placement=Placement(multi_az=aws_storage.efs_multi_az(zone_name)))]
 
 
 def _cache_flows(rec: TfResource) -> list[Flow]:
-    return [Flow("in-transit", encrypted=get_bool(rec, "transit_encryption_enabled", False),
-                 detail="transit_encryption_enabled")]
+    return [aws_storage.cache_transit(get_bool(rec, "transit_encryption_enabled", False),
+                                      "transit_encryption_enabled")]
 
 
 @handles("aws_elasticache_replication_group")
@@ -438,16 +408,12 @@ def elasticache_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     # and true for Valkey. (Newer providers/AWS default Redis 7+ to true; we keep the 5.x
     # documented behaviour, which can only under-claim encryption.)
     engine = rec.values.get("engine")
-    encrypted = get_bool(rec, "at_rest_encryption_enabled", engine == "valkey")
-    key = customer_key(rec, rec.values.get("kms_key_id"), index) if encrypted is not False else None
-    multi = get_bool(rec, "multi_az_enabled", False)
-    failover = get_bool(rec, "automatic_failover_enabled", False)
-    if multi is True or failover is True:
-        multi_az: Maybe[bool] = True
-    else:
-        multi_az = multi if isinstance(multi, Unknown) else failover
-    return [resource(rec, "cache", stores_data=True,
-                     at_rest=[AtRest(enabled=encrypted, customer_key=key, part="at rest")],
+    at_rest = aws_storage.switched_encryption(
+        get_bool(rec, "at_rest_encryption_enabled", engine == "valkey"),
+        lambda: customer_key(rec, rec.values.get("kms_key_id"), index), "at rest")
+    multi_az = aws_storage.cache_multi_az(get_bool(rec, "multi_az_enabled", False),
+                                          get_bool(rec, "automatic_failover_enabled", False))
+    return [resource(rec, "cache", stores_data=True, at_rest=[at_rest],
                      flows=_cache_flows(rec), placement=Placement(multi_az=multi_az))]
 
 
@@ -463,7 +429,7 @@ def elasticache_cluster(rec: TfResource, index: TfIndex) -> list[Resource]:
         multi_az = mode if isinstance(mode, Unknown) else Unknown("unexpected value for az_mode")
     return [resource(rec, "cache", stores_data=True,
                      region=region_of(rec, rec.values.get("availability_zone")),
-                     at_rest=[AtRest(enabled=False, part="at rest (not available for this cluster type)")],
+                     at_rest=[aws_storage.cache_cluster_at_rest()],
                      flows=_cache_flows(rec), placement=Placement(multi_az=multi_az))]
 
 
@@ -471,14 +437,9 @@ def _dynamodb_encryption(rec: TfResource, index: TfIndex, block: dict | None,
                          key_attr: str = "kms_key_arn") -> AtRest:
     # DynamoDB always encrypts; without `server_side_encryption { enabled = true }` the key
     # is AWS-owned, with it and no `kms_key_arn` the key is AWS-managed (aws/dynamodb).
-    if not block:
-        return AtRest(enabled=None, default="encrypted", customer_key=False, part="table")
-    enabled = get_bool(rec, "enabled", False, block)
-    if enabled is False:
-        return AtRest(enabled=None, default="encrypted", customer_key=False, part="table")
-    key = customer_key(rec, block.get(key_attr), index)
-    return AtRest(enabled=True, default="encrypted",
-                  customer_key=key if enabled is True else enabled, part="table")
+    enabled = get_bool(rec, "enabled", False, block) if block else False
+    return aws_storage.dynamodb_encryption(
+        enabled, lambda: customer_key(rec, (block or {}).get(key_attr), index))
 
 
 @handles("aws_dynamodb_table")
@@ -490,8 +451,8 @@ def dynamodb_table(rec: TfResource, index: TfIndex) -> list[Resource]:
     else:
         for replica in replicas:
             region = as_str(replica.get("region_name"), "region_name")
-            destinations.append(Destination(region=region if region is not None else Unknown(
-                "replica without region_name"), what="DynamoDB replica"))
+            destinations.append(aws_storage.dynamodb_replica(
+                region if region is not None else Unknown("replica without region_name")))
     return [resource(rec, "table", stores_data=True,
                      at_rest=[_dynamodb_encryption(rec, index, first_block(rec, "server_side_encryption"))],
                      destinations=destinations)]
@@ -503,7 +464,7 @@ def dynamodb_replica(rec: TfResource, index: TfIndex) -> list[Resource]:
     key = rec.values.get("kms_key_arn")
     at_rest = _dynamodb_encryption(rec, index, {"enabled": True, "kms_key_arn": key} if has(key) else None)
     return [resource(rec, "table", stores_data=True, region=region, at_rest=[at_rest],
-                     destinations=[Destination(region=region, what="DynamoDB replica")])]
+                     destinations=[aws_storage.dynamodb_replica(region)])]
 
 
 @handles("aws_backup_vault_lock_configuration", "aws_db_parameter_group",

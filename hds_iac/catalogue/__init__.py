@@ -24,6 +24,7 @@ TOPICS = (
     "access-keys",
     "multi-az",
     "backup",
+    "drift",
 )
 SEVERITIES = ("low", "medium", "high", "critical")
 LANGS = ("en", "fr")

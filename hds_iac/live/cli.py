@@ -49,6 +49,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="no progress line on the terminal")
     parser.add_argument("--debug", action="store_true",
                         help="log each service and region read to stderr (never credentials)")
+    drift = parser.add_argument_group(
+        "drift", "compare the account with the Terraform states that manage it (topic drift:"
+                 " unmanaged, changed, missing resources; docs/drift.md)")
+    drift.add_argument("--against", action="append", default=[], metavar="STATE",
+                       help="a Terraform state: terraform.tfstate, `terraform show -json`"
+                            " output, or s3://BUCKET/KEY (read with s3:GetObject only);"
+                            " repeatable")
+    drift.add_argument("--state-endpoint-url", metavar="URL",
+                       help="S3 endpoint for s3:// states (an S3-compatible store such as"
+                            " Outscale OOS; default: AWS S3, or live aws's --endpoint-url)")
+    drift.add_argument("--state-region", metavar="REGION",
+                       help="region of the s3:// state buckets' endpoint (default: the AWS"
+                            " configuration's, else us-east-1)")
 
 
 def _attempts(text: str) -> int:
@@ -159,9 +172,9 @@ def _debug_logging(enabled: bool) -> None:
 
 def cmd_live_aws(args: argparse.Namespace) -> int:
     from hds_iac.live.aws.runner import scan_account
-    from hds_iac.live.aws.session import SessionError, SessionOptions
+    from hds_iac.live.aws.session import AwsSession, SessionError, SessionOptions
 
-    def scan(settings, rule_ids, progress):
+    def scan(settings, rule_ids, progress, observe=None):
         options = SessionOptions(profile=args.profile, role_arn=args.role_arn,
                                  external_id=args.external_id, endpoint_url=args.endpoint_url,
                                  regions=args.regions, max_workers=max(1, args.max_workers),
@@ -172,24 +185,69 @@ def cmd_live_aws(args: argparse.Namespace) -> int:
             result, _ = scan_account(options, settings, rule_ids, args.services,
                                      max(0, args.max_attribute_reads),
                                      args.page_size if args.page_size and args.page_size > 0
-                                     else None, progress)
+                                     else None, progress, observe)
         except SessionError as exc:
             from hds_iac.errors import UsageError
             raise UsageError(f"live aws: {exc}") from None
         return result
 
-    return run_live(args, scan)
+    def state_client():
+        """S3 client for s3:// states: the scan's own credentials, role and endpoint."""
+        options = SessionOptions(profile=args.profile, role_arn=args.role_arn,
+                                 external_id=args.external_id,
+                                 endpoint_url=args.state_endpoint_url or args.endpoint_url)
+        try:
+            session = AwsSession(options)
+        except SessionError as exc:
+            from hds_iac.drift.states import StateReadError
+            raise StateReadError(f"cannot read s3:// states: {exc}") from None
+        return session.client("s3", args.state_region)
+
+    return run_live(args, scan, s3_client=state_client)
 
 
-def run_live(args: argparse.Namespace, scan: Callable, provider: str = "AWS") -> int:
+def state_s3_client(args: argparse.Namespace) -> Callable:
+    """S3 client for s3:// states of scans that are not AWS's: the AWS default credential
+    chain, with --state-endpoint-url for S3-compatible stores."""
+    def client():
+        from hds_iac.drift.states import StateReadError
+        try:
+            import boto3
+        except ImportError:
+            raise StateReadError("s3:// states are read with boto3: pip install"
+                                 " 'hds-iac[aws]'") from None
+        session = boto3.session.Session()
+        return session.client("s3", region_name=args.state_region or session.region_name
+                              or "us-east-1", endpoint_url=args.state_endpoint_url)
+    return client
+
+
+def run_live(args: argparse.Namespace, scan: Callable, provider: str = "AWS",
+             s3_client: Callable | None = None) -> int:
     """Settings, rule selection, reports and exit status exactly as `hds-iac scan` does."""
     _debug_logging(args.debug)
     run = prepare(args, [os.getcwd()])
     if args.max_snapshot_age_days is not None:
         run.settings.max_snapshot_age_days = args.max_snapshot_age_days
+    drift = _drift(args, run, s3_client) if args.against else None
     progress = Progress(not args.no_progress, provider)
     try:
-        result = scan(run.settings, run.rule_ids, progress)
+        result = scan(run.settings, run.rule_ids, progress,
+                      observe=drift.observe if drift is not None else None)
     finally:
         progress.close()
+    if drift is not None:
+        drift.judge(result)
     return finish(args, run, result)
+
+
+def _drift(args: argparse.Namespace, run, s3_client: Callable | None):
+    """The states of --against, read before the scan; a bad drift_allow is a usage error."""
+    from hds_iac.drift import allow, run as drift_run
+    from hds_iac.errors import UsageError
+
+    try:
+        return drift_run.start(args.against, run.settings, run.rule_ids, run.cfg,
+                               s3_client or state_s3_client(args))
+    except allow.AllowError as exc:
+        raise UsageError(str(exc)) from None

@@ -106,7 +106,7 @@ def cmd_live_outscale(args: argparse.Namespace) -> int:
     from hds_iac.live.outscale import scan as scan_outscale
     from hds_iac.live.outscale.session import SessionError, SessionOptions
 
-    def scan(settings, rule_ids, progress):
+    def scan(settings, rule_ids, progress, observe=None):
         options = SessionOptions(
             profile=args.profile, config_file=args.osc_config,
             regions=[r for group in args.region for r in group], endpoint=args.endpoint,
@@ -118,7 +118,8 @@ def cmd_live_outscale(args: argparse.Namespace) -> int:
             progress(done, total, f"outscale {region} {action}")
 
         try:
-            return scan_outscale(options, settings, rule_ids, debug=log.debug, progress=show)
+            return scan_outscale(options, settings, rule_ids, debug=log.debug, progress=show,
+                                 observe=observe)
         except SessionError as exc:
             raise UsageError(f"live outscale: {exc}") from None
 

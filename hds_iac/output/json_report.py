@@ -1,9 +1,11 @@
 """The JSON report: a stable contract (version 1) that other tools read."""
 from __future__ import annotations
 
+import functools
 import json
 
 from hds_iac import __version__
+from hds_iac.baseline import input_key
 from hds_iac.escaping import for_json
 from hds_iac.scan import ScanResult, summarize
 from hds_iac.waivers import register
@@ -12,12 +14,15 @@ FORMAT_VERSION = 1
 
 
 def render(result: ScanResult, lang: str = "en") -> str:
+    keys = functools.lru_cache(maxsize=None)(input_key)
     doc = {
         "version": FORMAT_VERSION,
         "tool": {"name": "hds-iac", "version": __version__},
-        "inputs": result.inputs,
+        # `key`/`input`: the input as a baseline and the history store name it (relative
+        # to the repository root, or the live account), the same on every machine.
+        "inputs": [{**i, "key": keys(i.get("path", ""))} for i in result.inputs],
         "settings": {"allowed_countries": result.allowed_countries},
-        "findings": [f.as_dict(lang) for f in result.findings],
+        "findings": [{**f.as_dict(lang), "input": keys(f.input)} for f in result.findings],
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "notices": [{"path": n.path, "message": n.message} for n in result.notices],
         # Module calls not read: the scan is incomplete (exit 2 unless allowed, and by whom).

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from hds_iac import __version__, matrices, provenance
 from hds_iac.report import chapter8, coverage, filing, merge
+from hds_iac.report.drift import DriftSection, section as drift_section
 
 if TYPE_CHECKING:
     from hds_iac.scan import ScanResult
@@ -36,6 +37,7 @@ class Report:
     filing: filing.Filing | None = None
     reference: str = ""
     matrix_files: list[str] = field(default_factory=list)
+    drift: DriftSection | None = None  # live scans with --against only
 
     @property
     def problems(self) -> int:
@@ -71,7 +73,7 @@ def build(merged: merge.Merged, lang: str = DEFAULT_LANG,
                   chapter8=chapter8.rows(actors, merged.providers()),
                   providers_file=providers_name, filing=filed,
                   reference=provenance.new_reference("hds-iac-report"),
-                  matrix_files=matrix_set.files())
+                  matrix_files=matrix_set.files(), drift=drift_section(merged))
 
 
 def from_scan_result(result: "ScanResult", name: str, lang: str = DEFAULT_LANG,

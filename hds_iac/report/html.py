@@ -352,6 +352,33 @@ def _cites(duty, lang: str) -> str:
     return f'<div class="small">{e(what + colon(lang))}{e(duty.cites)}</div>'
 
 
+def _drift(report) -> list[str]:
+    """The drift section (live scans with --against), when a merged result has one."""
+    drift = report.drift
+    if drift is None:
+        return []
+    lang = report.lang
+    cat = catalogue.load()
+    out = [f'<section id="drift"><h2>{e(label(lang, "drift"))}</h2>',
+           f'<p class="small">{e(label(lang, "drift_intro"))}</p>',
+           f'<p><strong>{e(label(lang, "drift_states"))}</strong>{e(colon(lang))} '
+           + (", ".join(f"<code>{e(s)}</code>" for s in drift.states)
+              or e(label(lang, "drift_none"))) + "</p>"]
+    for rid, counts in drift.counts.items():
+        meta = cat.rules.get(rid)
+        title = meta.title.get(lang) if meta else ""
+        out.append(f'<h4>{e(rid)} — {e(title)} {bar(counts, lang, 110, 10)} '
+                   f'<span class="small">{_counts_cell(counts)}</span></h4>')
+    # An allowed resource shows the allow-list entry and its reason, not the failure.
+    shown = [{**f, "message": f["suppression"]["reason"]}
+             if f["status"] == "skipped" and (f.get("suppression") or {}).get("reason") else f
+             for f in drift.findings]
+    if shown:
+        out += _findings_table(shown, report)
+    out.append("</section>")
+    return out
+
+
 def _duties(report) -> list[str]:
     lang = report.lang
     out = [f'<section id="duties"><h2>{e(label(lang, "duties"))}</h2>',
@@ -483,6 +510,8 @@ def render(report) -> str:
     lang = report.lang
     toc = [("summary", "summary"), ("sources", "sources"), ("requirements", "requirements"),
            ("evidence", "evidence"), ("duties", "duties"), ("chapter8", "chapter8")]
+    if report.drift is not None:
+        toc.insert(4, ("drift", "drift"))
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -519,6 +548,7 @@ def render(report) -> str:
     out += _evidence(report)
     out += filing_html.declared(report)
     out += filing_html.exceptions(report)
+    out += _drift(report)
     out += _duties(report)
     out += _uncovered(report)
     out += _chapter8(report)

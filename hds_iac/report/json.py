@@ -115,6 +115,9 @@ def document(report) -> dict:
                                  for r, facts in row.overrides.items()},
             } for row in report.chapter8],
         },
+        "drift": None if report.drift is None else {
+            **report.drift.as_dict(),
+            "findings": [_finding(f, report) for f in report.drift.findings]},
         "errors": report.merged.errors,
         "notices": report.merged.notices,
         "unread": report.merged.unread,

@@ -46,6 +46,32 @@ def _fact(fact, lang: str) -> str:
     return text
 
 
+def _drift(report, c: str) -> list[str]:
+    """The drift section (live scans with --against), when a merged result has one."""
+    drift = report.drift
+    if drift is None:
+        return []
+    lang = report.lang
+    lines = [f"## {label(lang, 'drift')}", "", f"_{label(lang, 'drift_intro')}_", "",
+             f"{label(lang, 'drift_states')}{c}"
+             + (", ".join(markdown_code(s, in_table=False) for s in drift.states)
+                or label(lang, "drift_none")), ""]
+    cat = catalogue.load()
+    for rid, counts in drift.counts.items():
+        meta = cat.rules.get(rid)
+        lines.append(f"- **{rid}** {meta.title.get(lang) if meta else ''}{c}{_counts(counts)}")
+    lines.append("")
+    for f in drift.findings[:MAX_ROWS]:
+        res = f.get("resource") or {}
+        why = (f.get("suppression") or {}).get("reason") if f["status"] == "skipped" else None
+        lines.append(f"- {_status(f['status'], lang)} {f['rule_id']}"
+                     f" {markdown_code(res.get('address', ''), in_table=False)}{c}"
+                     f"{_cell(why or f.get('message', ''))}")
+    if len(drift.findings) > MAX_ROWS:
+        lines.append(f"- {label(lang, 'more_rows', n=len(drift.findings) - MAX_ROWS)}")
+    return lines + [""]
+
+
 def render(report) -> str:
     from hds_iac.report import filing_markdown
 
@@ -141,6 +167,7 @@ def render(report) -> str:
                 lines += rule_lines(rid, v.findings)
         lines.append("")
     lines += filing_markdown.declared(report) + filing_markdown.exceptions(report)
+    lines += _drift(report, c)
     lines += [f"## {label(lang, 'duties')}", "", f"_{label(lang, 'duties_intro')}_", ""]
     current = None
     for d in cov.duties:

@@ -32,7 +32,7 @@ from hds_iac.sensitive import texts as sensitive_texts
 from hds_iac.terraform import limits
 from hds_iac.terraform.records import ReadError, TfConfiguration
 
-__all__ = ["read_json_input", "looks_like_json_input"]
+__all__ = ["read_json_input", "read_json_data", "looks_like_json_input"]
 
 SENSITIVE = "sensitive value"
 _MAX_SENSITIVE_DEPTH = 64
@@ -222,6 +222,17 @@ def read_json_input(path: str, display_path: str) -> TfConfiguration:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         config.errors.append(ReadError(display_path, f"cannot read: {reason}"))
         return config
+    if problem:
+        config.errors.append(ReadError(display_path, problem))
+        return config
+    return read_json_data(data, display_path)
+
+
+def read_json_data(data: bytes, display_path: str) -> TfConfiguration:
+    """The plan or state held in `data` (a file's bytes, or an object read from a remote
+    state backend), named `display_path` in errors. Never raises."""
+    config = TfConfiguration(path=display_path, source="plan")
+    problem = limits.too_big(len(data), limits.MAX_JSON_FILE_BYTES, "plans and states")
     if problem:
         config.errors.append(ReadError(display_path, problem))
         return config

@@ -1,9 +1,12 @@
 """AWS API answers onto the model, facet by facet as docs/model-contract.md asks.
 
-The Terraform adapter fills the same kinds and facets from Terraform attributes; the
-shared knowledge (IAM policy analysis `aws_iam`, TLS policy tables `aws_tls`, database TLS
-defaults, security group rule shapes, Backup selections and DLM policies `aws_backup`, ARNs
-and zones `aws_names`) is imported from there, never written twice.
+This module only reads the API's format (field names, failed calls, pagination results)
+and hands the native values to the AWS mapping the Terraform adapter calls too: what the
+fields of a data store mean (`aws_storage`), listeners and CloudFront (`aws_flows`),
+Backup vaults, plans, selections, DLM policies and snapshot sharing (`aws_backup`), IAM
+policies (`aws_iam`), TLS tables (`aws_tls`), security group rules (`network`), ARNs,
+tags and zones (`aws_names`). What only a live account knows (snapshot history, the
+credential report, KMS key managers) is read here.
 Resources have provider "aws", `Origin(source="aws", cloud_id=ARN or id)` and
 `address` = the ARN (or the id where AWS gives no ARN). A call that failed (`Failed`)
 becomes `Unknown(reason)` in every facet it would have filled.
@@ -13,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hds_iac.adapters import aws_backup, aws_iam, aws_tls
+from hds_iac.adapters import aws_backup, aws_flows, aws_iam, aws_storage, aws_tls
 from hds_iac.adapters.attestation import attestation
-from hds_iac.adapters.aws_names import region_from_arn
-from hds_iac.adapters.network import listener_encrypted, open_port
+from hds_iac.adapters.aws_names import (
+    account_from_arn, api_tags, arn, aws_managed_key, bucket_from_arn, region_from_arn,
+)
+from hds_iac.adapters.network import open_port
 from hds_iac.live.aws.collect import SERVICES, AccountData, Failed, feeds, ok, service_feeds
 from hds_iac.model import (
     AtRest, Backup, Destination, Flow, Identity, Inventory, Maybe, OpenPort, Origin, Placement,
@@ -28,12 +33,6 @@ from hds_iac.settings import Settings
 def _unknown(value: Any, what: str = "") -> Unknown:
     reason = value.reason if isinstance(value, Failed) else str(value)
     return Unknown(f"{what}: {reason}" if what else reason)
-
-
-def _tags(items: Any) -> dict[str, str]:
-    if isinstance(items, dict):
-        return {str(k): str(v) for k, v in items.items()}
-    return {t.get("Key", ""): t.get("Value", "") for t in items or [] if isinstance(t, dict)}
 
 
 def _days_since(when: Any, now: dt.datetime) -> int | None:
@@ -87,14 +86,14 @@ class Adapter:
         self._kms_failed: dict[str, Failed] = {}
 
     def arn(self, service: str, region: str | None, path: str) -> str:
-        return f"arn:{self.partition}:{service}:{region or ''}:{self.account}:{path}"
+        return arn(self.partition, service, region, self.account, path)
 
     def add(self, kind: str, type_: str, address: str, region: str | None, *,
             stores_data: bool = False, ids: tuple[str, ...] = (), tags: Any = None,
             **facets: Any) -> Resource:
         res = Resource(address=address, type=type_, provider="aws", kind=kind, region=region,
                        origin=Origin(source="aws", cloud_id=address), stores_data=stores_data,
-                       ids=tuple(dict.fromkeys((address, *ids))), tags=_tags(tags), **facets)
+                       ids=tuple(dict.fromkeys((address, *ids))), tags=api_tags(tags), **facets)
         self.inventory.add(res)
         return res
 
@@ -126,7 +125,7 @@ class Adapter:
         if not ref:
             return False  # no key named: the service's AWS-managed or AWS-owned key
         ref = str(ref)
-        if "alias/aws/" in ref:
+        if aws_managed_key(ref):
             return False
         region = region_from_arn(ref) or region
         if "kms" not in self.data.services:
@@ -138,7 +137,7 @@ class Adapter:
                                                         else ref, ref)
         meta = keys.get(target) or keys.get(target.split("/")[-1])
         if meta is None:
-            owner = ref.split(":")[4] if ref.startswith("arn:") and ref.count(":") >= 5 else None
+            owner = account_from_arn(ref)
             if owner and owner != self.account:
                 return True  # AWS-managed keys cannot be used across accounts
             return Unknown(f"KMS key {ref} not found in {region}")
@@ -207,11 +206,13 @@ class Adapter:
             for group in groups:
                 self._security_group(region, group)
 
+    def key(self, region: str | None, ref: Any) -> aws_storage.KeyLookup:
+        """The customer-key question about `ref`, asked only when the data is encrypted."""
+        return lambda: self.customer_key(region, ref)
+
     def _ebs(self, region: str, vol: dict, part: str) -> AtRest:
-        if not vol.get("Encrypted"):
-            return AtRest(enabled=False, part=part)
-        return AtRest(enabled=True, customer_key=self.customer_key(region, vol.get("KmsKeyId")),
-                      part=part)
+        return aws_storage.ebs_disk(bool(vol.get("Encrypted")), self.key(region, vol.get("KmsKeyId")),
+                                    part)
 
     def _volume(self, region: str, vol: dict, snapshots: Any, newest: dict, counts: dict) -> None:
         vid = vol["VolumeId"]
@@ -229,7 +230,7 @@ class Adapter:
                  backup=Backup(newest_snapshot_age_days=age,
                                snapshot_count=counts.get(vid, 0) if ok(snapshots) else
                                _unknown(snapshots),
-                               attested=attestation(_tags(vol.get("Tags")),
+                               attested=attestation(api_tags(vol.get("Tags")),
                                                     self.settings.backup_attestation_tag)))
 
     def _instance(self, region: str, inst: dict, volumes: Any) -> None:
@@ -266,12 +267,11 @@ class Adapter:
             return Sharing(public=Unknown("sharing not read"), accounts=Unknown("sharing not read"))
         if not ok(entry):
             return Sharing(public=_unknown(entry), accounts=_unknown(entry))
-        public = any(p.get(public_key) == "all" for p in entry)
-        accounts = tuple(str(p.get("UserId") or p.get("OrganizationArn") or
-                             p.get("OrganizationalUnitArn")) for p in entry
-                         if p.get("UserId") or p.get("OrganizationArn")
-                         or p.get("OrganizationalUnitArn"))
-        return Sharing(public=public, accounts=accounts)
+        return aws_backup.permission_sharing(
+            (p.get(public_key) for p in entry),
+            (str(p.get("UserId") or p.get("OrganizationArn") or p.get("OrganizationalUnitArn"))
+             for p in entry
+             if p.get("UserId") or p.get("OrganizationArn") or p.get("OrganizationalUnitArn")))
 
     def _snapshot(self, region: str, snap: dict, perms: Any) -> None:
         sid = snap["SnapshotId"]
@@ -308,7 +308,8 @@ class Adapter:
 
     # --- RDS -------------------------------------------------------------------------
 
-    def _db_flow(self, params: Any, group: str | None, engine: Any, version: Any) -> Flow:
+    @staticmethod
+    def _db_flow(params: Any, group: str | None, engine: Any, version: Any) -> Flow:
         name = "in-transit"
         if group is None:
             return Flow(name, encrypted=Unknown("no parameter group reported"))
@@ -317,14 +318,7 @@ class Adapter:
             return Flow(name, encrypted=Unknown(f"parameters of {group} not read"))
         if not ok(values):
             return Flow(name, encrypted=_unknown(values, f"parameters of {group}"))
-        for pname in aws_tls.DB_TLS_PARAMETERS:
-            for key, value in values.items():
-                if key.lower() == pname and value is not None:
-                    return Flow(name, encrypted=aws_tls.db_tls_param(value), detail=f"{group}: {key}={value}")
-        enforced = aws_tls.db_default_tls(engine, version)
-        if isinstance(enforced, Unknown):
-            enforced = Unknown(f"{group} does not set the TLS parameter: {enforced.reason}")
-        return Flow(name, encrypted=enforced, detail=f"{group}: engine default")
+        return aws_storage.db_tls_flow(values.items(), group, engine, version)
 
     def _rds(self, region: str, rds: dict[str, Any]) -> None:
         instances = rds.get("instances")
@@ -333,50 +327,46 @@ class Adapter:
                 if db.get("DBClusterIdentifier"):
                     continue  # an Aurora member: judged through its cluster
                 groups = [g["DBParameterGroupName"] for g in db.get("DBParameterGroups", [])]
-                destinations = []
-                source = db.get("ReadReplicaSourceDBInstanceIdentifier")
-                if region_from_arn(source) and region_from_arn(source) != region:
-                    destinations.append(Destination(region=region,
-                                                    what=f"RDS read replica of {source}"))
-                encrypted = bool(db.get("StorageEncrypted"))
                 self.add(
                     "database", "AWS::RDS::DBInstance", db["DBInstanceArn"], region,
                     stores_data=True, ids=(db["DBInstanceIdentifier"],),
                     tags=db.get("TagList"),
-                    at_rest=[AtRest(enabled=encrypted, customer_key=self.customer_key(
-                        region, db.get("KmsKeyId")) if encrypted else None, part="storage")],
+                    at_rest=[aws_storage.switched_encryption(
+                        bool(db.get("StorageEncrypted")), self.key(region, db.get("KmsKeyId")),
+                        "storage")],
                     flows=[self._db_flow(rds.get("parameters"), groups[0] if groups else None,
                                          db.get("Engine"), db.get("EngineVersion"))],
                     placement=Placement(multi_az=bool(db.get("MultiAZ"))),
                     # final_snapshot is a deletion-time choice: the API cannot show it.
-                    backup=Backup(retention_days=db.get("BackupRetentionPeriod", 0),
-                                  deletion_protection=bool(db.get("DeletionProtection"))),
-                    destinations=destinations)
+                    backup=aws_storage.db_backup(db.get("BackupRetentionPeriod", 0),
+                                                 bool(db.get("DeletionProtection"))),
+                    destinations=aws_storage.replica_destinations(
+                        db.get("ReadReplicaSourceDBInstanceIdentifier"), region,
+                        "RDS read replica"))
         clusters = rds.get("clusters")
         if ok(clusters):
             for cluster in clusters:
-                encrypted = bool(cluster.get("StorageEncrypted"))
-                members = cluster.get("DBClusterMembers", [])
-                multi = bool(cluster.get("MultiAZ")) or len(members) >= 2 or \
-                    cluster.get("EngineMode") == "serverless"
-                destinations = []
-                source = cluster.get("ReplicationSourceIdentifier")
-                if region_from_arn(source) and region_from_arn(source) != region:
-                    destinations.append(Destination(region=region,
-                                                    what=f"cross-region replica of {source}"))
+                # The member list is complete: a cluster without instances spans no zone.
+                multi = aws_storage.cluster_multi_az(
+                    serverless=cluster.get("EngineMode") == "serverless",
+                    multi_az_cluster=bool(cluster.get("MultiAZ")),
+                    members=len(cluster.get("DBClusterMembers", [])))
                 self.add(
                     "database-cluster", "AWS::RDS::DBCluster", cluster["DBClusterArn"], region,
                     stores_data=True, ids=(cluster["DBClusterIdentifier"],),
                     tags=cluster.get("TagList"),
-                    at_rest=[AtRest(enabled=encrypted, customer_key=self.customer_key(
-                        region, cluster.get("KmsKeyId")) if encrypted else None, part="storage")],
+                    at_rest=[aws_storage.switched_encryption(
+                        bool(cluster.get("StorageEncrypted")),
+                        self.key(region, cluster.get("KmsKeyId")), "storage")],
                     flows=[self._db_flow(rds.get("cluster_parameters"),
                                          cluster.get("DBClusterParameterGroup"),
                                          cluster.get("Engine"), cluster.get("EngineVersion"))],
                     placement=Placement(multi_az=multi),
-                    backup=Backup(retention_days=cluster.get("BackupRetentionPeriod", 0),
-                                  deletion_protection=bool(cluster.get("DeletionProtection"))),
-                    destinations=destinations)
+                    backup=aws_storage.db_backup(cluster.get("BackupRetentionPeriod", 0),
+                                                 bool(cluster.get("DeletionProtection"))),
+                    destinations=aws_storage.replica_destinations(
+                        cluster.get("ReplicationSourceIdentifier"), region,
+                        "cross-region replica"))
         for key, attrs_key, arn_key, id_key, type_ in (
                 ("snapshots", "snapshot_attributes", "DBSnapshotArn", "DBSnapshotIdentifier",
                  "AWS::RDS::DBSnapshot"),
@@ -399,9 +389,7 @@ class Adapter:
                     sharing = Sharing(public=_unknown(attrs[ident]),
                                       accounts=_unknown(attrs[ident]))
                 else:
-                    values = attrs[ident]
-                    sharing = Sharing(public="all" in values,
-                                      accounts=tuple(v for v in values if v != "all"))
+                    sharing = aws_backup.shared_with(attrs[ident])
                 arn = snap.get(arn_key) or self.arn("rds", region, f"snapshot:{ident}")
                 self.add("snapshot", type_, arn, region, stores_data=True, ids=(ident,),
                          tags=snap.get("TagList"), sharing=sharing)
@@ -431,25 +419,16 @@ class Adapter:
                 self.add("listener", "AWS::ElasticLoadBalancingV2::Listener",
                          lst["ListenerArn"], region, flows=[self._listener_flow(lst, lb)])
 
-    def _listener_flow(self, lst: dict, lb: dict) -> Flow:
+    @staticmethod
+    def _listener_flow(lst: dict, lb: dict) -> Flow:
         protocol = lst.get("Protocol")
         if protocol is None and lb.get("Type") == "gateway":
             protocol = "GENEVE"
-        encrypted = listener_encrypted(protocol)
-        flow = Flow(f"listener :{lst.get('Port', '?')}", encrypted=encrypted,
-                    detail=str(protocol or ""))
-        if encrypted is True:
-            policy = lst.get("SslPolicy") or aws_tls.ELB_DEFAULT_POLICY
-            flow.min_tls = aws_tls.elb_min_tls(policy)
-            flow.detail += f" {policy}"
-            flow.certificate = bool(lst.get("Certificates"))
-        elif encrypted is False:
-            actions = lst.get("DefaultActions", [])
-            flow.redirects_to_https = bool(actions) and all(
-                a.get("Type") == "redirect"
-                and str(a.get("RedirectConfig", {}).get("Protocol", "")).upper() == "HTTPS"
-                for a in actions)
-        return flow
+        return aws_flows.listener_flow(
+            protocol, lst.get("Port"), lst.get("SslPolicy") or None, bool(lst.get("Certificates")),
+            aws_flows.redirects_to_https(
+                (a.get("Type"), (a.get("RedirectConfig") or {}).get("Protocol"))
+                for a in lst.get("DefaultActions", []) or []))
 
     def _elb(self, region: str, data: dict[str, Any]) -> None:
         lbs = data.get("load_balancers")
@@ -461,16 +440,10 @@ class Adapter:
             flows = []
             for desc in lb.get("ListenerDescriptions", []):
                 listener = desc.get("Listener", {})
-                protocol = listener.get("Protocol")
-                encrypted = listener_encrypted(protocol)
-                flow = Flow(f"listener :{listener.get('LoadBalancerPort', '?')}",
-                            encrypted=encrypted, detail=str(protocol or ""))
-                if encrypted is True:
-                    policy = self._classic_policy(policies.get(name), desc.get("PolicyNames", []))
-                    flow.min_tls = aws_tls.elb_min_tls(policy)
-                    flow.detail += f" {policy if isinstance(policy, str) else ''}".rstrip()
-                    flow.certificate = bool(listener.get("SSLCertificateId"))
-                flows.append(flow)
+                flows.append(aws_flows.listener_flow(
+                    listener.get("Protocol"), listener.get("LoadBalancerPort"),
+                    self._classic_policy(policies.get(name), desc.get("PolicyNames", [])),
+                    bool(listener.get("SSLCertificateId"))))
             self.add("load-balancer", "AWS::ElasticLoadBalancing::LoadBalancer",
                      self.arn("elasticloadbalancing", region, f"loadbalancer/{name}"), region,
                      ids=(name,), flows=flows,
@@ -484,18 +457,12 @@ class Adapter:
             return Unknown("listener policies not read")
         if not ok(answer):
             return _unknown(answer)
-        for desc in answer.get("PolicyDescriptions", []):
-            if desc.get("PolicyName") not in names or \
-                    desc.get("PolicyTypeName") != "SSLNegotiationPolicyType":
-                continue
-            for attr in desc.get("PolicyAttributeDescriptions", []):
-                if attr.get("AttributeName") == "Reference-Security-Policy":
-                    return attr.get("AttributeValue") or Unknown("empty Reference-Security-Policy")
-            return Unknown(f"{desc.get('PolicyName')} lists its own protocols and ciphers")
-        return aws_tls.CLASSIC_ELB_DEFAULT_POLICY
-
-    _VIEWER = {"allow-all": False, "redirect-to-https": True, "https-only": True}
-    _ORIGIN = {"http-only": False, "https-only": True}
+        found = aws_flows.classic_ssl_policy(
+            (desc.get("PolicyName"), desc.get("PolicyTypeName"),
+             {a.get("AttributeName"): a.get("AttributeValue")
+              for a in desc.get("PolicyAttributeDescriptions", [])})
+            for desc in answer.get("PolicyDescriptions", []) if desc.get("PolicyName") in names)
+        return aws_tls.CLASSIC_ELB_DEFAULT_POLICY if found is None else found
 
     def _cloudfront(self, data: dict[str, Any]) -> None:
         dists = data.get("distributions")
@@ -503,43 +470,23 @@ class Adapter:
             return
         for dist in dists:
             cert = dist.get("ViewerCertificate", {})
-            if cert.get("CloudFrontDefaultCertificate"):
-                version = aws_tls.CLOUDFRONT_DEFAULT_PROTOCOL
-            else:
-                version = cert.get("MinimumProtocolVersion") or aws_tls.CLOUDFRONT_DEFAULT_PROTOCOL
-            min_tls = aws_tls.cloudfront_min_tls(version)
-            flows: list[Flow] = []
-            behaviours = [("viewer", dist.get("DefaultCacheBehavior", {}))]
-            behaviours += [(f"viewer (path {b.get('PathPattern')})", b)
+            version = aws_flows.cloudfront_version(bool(cert.get("CloudFrontDefaultCertificate")),
+                                                   cert.get("MinimumProtocolVersion"))
+            behaviours = [("viewer", dist.get("DefaultCacheBehavior", {}).get(
+                "ViewerProtocolPolicy"))]
+            behaviours += [(f"viewer (path {b.get('PathPattern')})", b.get("ViewerProtocolPolicy"))
                            for b in dist.get("CacheBehaviors", {}).get("Items", []) or []]
-            weakest: Maybe[bool] = True
-            for name, behaviour in behaviours:
-                policy = behaviour.get("ViewerProtocolPolicy")
-                encrypted: Maybe[bool] = self._VIEWER.get(policy, Unknown(
-                    f"unexpected viewer protocol policy {policy!r}"))
-                if encrypted is False:
-                    weakest = False
-                elif isinstance(encrypted, Unknown) and weakest is True:
-                    weakest = encrypted
-                flows.append(Flow(name, encrypted=encrypted, min_tls=min_tls,
-                                  detail=f"{policy} {version}"))
+            origins = []
             for origin in dist.get("Origins", {}).get("Items", []) or []:
-                name = f"origin {origin.get('Id')}"
                 custom = origin.get("CustomOriginConfig")
-                if not custom:
-                    flows.append(Flow(name, encrypted=True, detail="S3 origin"))
-                    continue
-                policy = custom.get("OriginProtocolPolicy")
-                if policy == "match-viewer":
-                    encrypted = weakest
-                else:
-                    encrypted = self._ORIGIN.get(policy, Unknown(
-                        f"unexpected origin protocol policy {policy!r}"))
-                protocols = custom.get("OriginSslProtocols", {}).get("Items", []) or []
-                flows.append(Flow(name, encrypted=encrypted,
-                                  detail=f"{policy} {','.join(protocols)}".strip()))
+                origins.append((f"origin {origin.get('Id')}",
+                                custom.get("OriginProtocolPolicy") if custom
+                                else aws_flows.S3_ORIGIN,
+                                (custom or {}).get("OriginSslProtocols", {}).get("Items", [])
+                                or []))
             self.add("cdn", "AWS::CloudFront::Distribution", dist["ARN"], None,
-                     ids=(dist["Id"],), flows=flows)
+                     ids=(dist["Id"],), flows=aws_flows.cloudfront_flows(version, behaviours,
+                                                                         origins))
 
     # --- caches, file systems, tables ---------------------------------------------------
 
@@ -547,34 +494,34 @@ class Adapter:
         groups = data.get("replication_groups")
         if ok(groups):
             for group in groups:
-                encrypted = bool(group.get("AtRestEncryptionEnabled"))
-                multi = group.get("MultiAZ") == "enabled" or \
-                    group.get("AutomaticFailover") in ("enabled", "enabling")
+                multi = aws_storage.cache_multi_az(
+                    group.get("MultiAZ") == "enabled",
+                    group.get("AutomaticFailover") in ("enabled", "enabling"))
                 arn = group.get("ARN") or self.arn("elasticache", region,
                                                     f"replicationgroup:{group['ReplicationGroupId']}")
                 self.add("cache", "AWS::ElastiCache::ReplicationGroup", arn, region,
                          stores_data=True, ids=(group["ReplicationGroupId"],),
-                         at_rest=[AtRest(enabled=encrypted, customer_key=self.customer_key(
-                             region, group.get("KmsKeyId")) if encrypted else None,
-                             part="at rest")],
-                         flows=[Flow("in-transit",
-                                     encrypted=bool(group.get("TransitEncryptionEnabled")),
-                                     detail="TransitEncryptionEnabled")],
+                         at_rest=[aws_storage.switched_encryption(
+                             bool(group.get("AtRestEncryptionEnabled")),
+                             self.key(region, group.get("KmsKeyId")), "at rest")],
+                         flows=[aws_storage.cache_transit(
+                             bool(group.get("TransitEncryptionEnabled")),
+                             "TransitEncryptionEnabled")],
                          placement=Placement(multi_az=multi))
         clusters = data.get("clusters")
         if ok(clusters):
             for cluster in clusters:
                 if cluster.get("ReplicationGroupId"):
                     continue  # judged through its replication group
-                encrypted = bool(cluster.get("AtRestEncryptionEnabled"))
                 arn = cluster.get("ARN") or self.arn("elasticache", region,
                                                       f"cluster:{cluster['CacheClusterId']}")
                 self.add("cache", "AWS::ElastiCache::CacheCluster", arn, region,
                          stores_data=True, ids=(cluster["CacheClusterId"],),
-                         at_rest=[AtRest(enabled=encrypted, part="at rest")],
-                         flows=[Flow("in-transit",
-                                     encrypted=bool(cluster.get("TransitEncryptionEnabled")),
-                                     detail="TransitEncryptionEnabled")],
+                         at_rest=[aws_storage.cache_cluster_at_rest(
+                             bool(cluster.get("AtRestEncryptionEnabled")))],
+                         flows=[aws_storage.cache_transit(
+                             bool(cluster.get("TransitEncryptionEnabled")),
+                             "TransitEncryptionEnabled")],
                          placement=Placement(
                              multi_az=cluster.get("PreferredAvailabilityZone") == "Multiple"))
 
@@ -583,14 +530,15 @@ class Adapter:
         if not ok(systems):
             return
         for fs in systems:
-            encrypted = bool(fs.get("Encrypted"))
             arn = fs.get("FileSystemArn") or self.arn("elasticfilesystem", region,
                                                        f"file-system/{fs['FileSystemId']}")
             self.add("file-system", "AWS::EFS::FileSystem", arn, region, stores_data=True,
                      ids=(fs["FileSystemId"],), tags=fs.get("Tags"),
-                     at_rest=[AtRest(enabled=encrypted, customer_key=self.customer_key(
-                         region, fs.get("KmsKeyId")) if encrypted else None, part="file system")],
-                     placement=Placement(multi_az=not fs.get("AvailabilityZoneName")))
+                     at_rest=[aws_storage.switched_encryption(
+                         bool(fs.get("Encrypted")), self.key(region, fs.get("KmsKeyId")),
+                         "file system")],
+                     placement=Placement(multi_az=aws_storage.efs_multi_az(
+                         fs.get("AvailabilityZoneName"))))
 
     def _dynamodb(self, region: str, data: dict[str, Any]) -> None:
         tables = data.get("tables")
@@ -600,13 +548,10 @@ class Adapter:
             if not ok(table):
                 continue  # the error entry names the table's DescribeTable call
             sse = table.get("SSEDescription") or {}
-            if sse.get("SSEType") == "KMS" and sse.get("Status") in ("ENABLED", "UPDATING"):
-                key = self.customer_key(region, sse.get("KMSMasterKeyArn"))
-                at_rest = AtRest(enabled=True, default="encrypted", customer_key=key, part="table")
-            else:
-                at_rest = AtRest(enabled=None, default="encrypted", customer_key=False,
-                                 part="table")
-            destinations = [Destination(region=r["RegionName"], what="DynamoDB replica")
+            at_rest = aws_storage.dynamodb_encryption(
+                sse.get("SSEType") == "KMS" and sse.get("Status") in ("ENABLED", "UPDATING"),
+                self.key(region, sse.get("KMSMasterKeyArn")))
+            destinations = [aws_storage.dynamodb_replica(r["RegionName"])
                             for r in table.get("Replicas", []) if r.get("RegionName")
                             and r.get("RegionName") != region]
             self.add("table", "AWS::DynamoDB::Table", table["TableArn"], region,
@@ -621,11 +566,9 @@ class Adapter:
             for vault in vaults:
                 self.add("backup-vault", "AWS::Backup::BackupVault", vault["BackupVaultArn"],
                          region, stores_data=True, ids=(vault["BackupVaultName"],),
-                         at_rest=[AtRest(enabled=None, default="encrypted",
-                                         customer_key=self.customer_key(
-                                             region, vault.get("EncryptionKeyArn")),
-                                         part="vault")],
-                         backup=Backup(vault_locked=bool(vault.get("Locked"))))
+                         **aws_backup.vault_facets(
+                             self.customer_key(region, vault.get("EncryptionKeyArn")),
+                             bool(vault.get("Locked"))))
         plans = data.get("plans")
         if ok(plans):
             for plan in plans:
@@ -635,9 +578,9 @@ class Adapter:
                 for rule in plan.get("BackupPlan", {}).get("Rules", []):
                     for copy in rule.get("CopyActions", []) or []:
                         vault = copy.get("DestinationBackupVaultArn")
-                        destinations.append(Destination(
-                            region=region_from_arn(vault) or Unknown(f"vault {vault}"),
-                            what=f"backup copy to {vault}"))
+                        destinations.append(aws_backup.copy_destination(
+                            vault, region_from_arn(vault) or Unknown(f"vault {vault}"),
+                            str(vault)))
                 arn = plan.get("BackupPlanArn") or self.arn("backup", region,
                                                              f"backup-plan:{plan['BackupPlanId']}")
                 self.add("copy", "AWS::Backup::BackupPlan", arn, region,
@@ -679,13 +622,10 @@ class Adapter:
                 policy.get("State") == "DISABLED",
                 {t["Key"]: t.get("Value", "") for t in details.get("TargetTags", [])},
                 aws_backup.dlm_kinds(details.get("ResourceTypes", ["VOLUME"])))
-            destinations = []
-            for schedule in details.get("Schedules", []) or []:
-                for copy in schedule.get("CrossRegionCopyRules", []) or []:
-                    target = copy.get("TargetRegion") or copy.get("Target")
-                    target = region_from_arn(target) or target
-                    destinations.append(Destination(region=target or Unknown("no target region"),
-                                                    what="snapshot cross-region copy"))
+            destinations = [
+                aws_backup.dlm_copy_destination(copy.get("TargetRegion") or copy.get("Target"))
+                for schedule in details.get("Schedules", []) or []
+                for copy in schedule.get("CrossRegionCopyRules", []) or []]
             arn = policy.get("PolicyArn") or self.arn("dlm", region,
                                                        f"policy/{policy.get('PolicyId')}")
             self.add("backup-plan", "AWS::DLM::LifecyclePolicy", arn, region,
@@ -701,9 +641,9 @@ class Adapter:
                 continue  # AWS-managed, disabled, asymmetric or imported keys
             rotation = meta["hds_iac_rotation"]
             self.add("key", "AWS::KMS::Key", meta["Arn"], region, ids=(meta["KeyId"],),
-                     facts={"key_rotation": rotation if isinstance(rotation, bool)
-                            else _unknown(rotation),
-                            "key_spec": meta.get("KeySpec", "SYMMETRIC_DEFAULT")})
+                     facts=aws_storage.key_facts(
+                         rotation if isinstance(rotation, bool) else _unknown(rotation),
+                         meta.get("KeySpec", "SYMMETRIC_DEFAULT")))
 
     # --- IAM, S3 ----------------------------------------------------------------------------
 
@@ -798,19 +738,14 @@ class Adapter:
     def _bucket_encryption(self, region: str | None, config: Any) -> AtRest:
         part = "default encryption"
         if not ok(config):
-            return AtRest(enabled=True, default="encrypted", customer_key=_unknown(config),
-                          part=part)
+            return aws_storage.bucket_encryption(_unknown(config), lambda: None, part)
         for rule in (config or {}).get("Rules", []):
-            default = rule.get("ApplyServerSideEncryptionByDefault") or {}
-            algorithm = default.get("SSEAlgorithm", "")
-            if algorithm.startswith("aws:kms"):
-                return AtRest(enabled=True, default="encrypted", part=part,
-                              customer_key=self.customer_key(region,
-                                                             default.get("KMSMasterKeyID")))
-            if algorithm:
-                return AtRest(enabled=True, default="encrypted", customer_key=False, part=part)
-        # S3 encrypts every new object with SSE-S3 since January 2023.
-        return AtRest(enabled=None, default="encrypted", customer_key=False, part=part)
+            default = rule.get("ApplyServerSideEncryptionByDefault")
+            if default:
+                return aws_storage.bucket_encryption(
+                    default.get("SSEAlgorithm"), self.key(region, default.get("KMSMasterKeyID")),
+                    part)
+        return aws_storage.bucket_encryption(aws_storage.NO_RULE, lambda: None, part)
 
     @staticmethod
     def _bucket_policy(name: str, policy: Any) -> Flow:
@@ -827,16 +762,16 @@ class Adapter:
             return [Destination(region=_unknown(config), what="S3 replication")]
         out = []
         for rule in (config or {}).get("Rules", []):
-            if str(rule.get("Status", "")).lower() == "disabled":
+            if not aws_storage.replication_enabled(rule.get("Status")):
                 continue
             target = rule.get("Destination", {}).get("Bucket", "")
-            name = target.split(":::")[-1]
+            name = bucket_from_arn(target)
             region = regions.get(name)
             if region is None:
                 region = Unknown(f"destination bucket {name} is not in this account")
             elif not ok(region):
                 region = _unknown(region)
-            out.append(Destination(region=region, what=f"S3 replication to {target}"))
+            out.append(aws_storage.replication_destination(target, region, target))
         return out
 
 

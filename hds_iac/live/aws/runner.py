@@ -9,6 +9,7 @@ from typing import Callable, Iterable
 from hds_iac import geography
 from hds_iac.live.aws import adapt, collect
 from hds_iac.live.aws.session import AwsSession, SessionOptions
+from hds_iac.model import Inventory
 from hds_iac.scan import ScanResult, judge_inventory
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError
@@ -24,9 +25,11 @@ def scan_account(
     max_attribute_reads: int = 1000,
     page_size: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    observe: Callable[[Inventory], None] | None = None,
 ) -> tuple[ScanResult, collect.AccountData]:
     """Scan the account the credentials reach. Raises `SessionError` only when nothing can be
-    read at all (no credentials, role not assumable); every other failure is an error entry."""
+    read at all (no credentials, role not assumable); every other failure is an error entry.
+    `observe` sees the account's inventory before it is judged (drift compares it)."""
     started = time.monotonic()
     session = AwsSession(options)
     identity = session.identity()
@@ -37,6 +40,8 @@ def scan_account(
                            max_attribute_reads=max_attribute_reads, page_size=page_size,
                            progress=progress)
     inventory = adapt.to_inventory(data, settings=settings)
+    if observe is not None:
+        observe(inventory)
     result = ScanResult()
     judge_inventory(result, inventory, settings, rule_ids, f"aws account {data.account}")
     for name in plan.disabled:

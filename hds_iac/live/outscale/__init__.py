@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 
 from hds_iac.live.outscale import adapt, collect
 from hds_iac.live.outscale.session import OutscaleSession, SessionOptions
+from hds_iac.model import Inventory
 from hds_iac.scan import ScanResult, judge_inventory
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError
@@ -35,9 +36,11 @@ def scan(
     rule_ids: Iterable[str] | None = None,
     debug: Callable[[str], None] | None = None,
     progress: Callable[[str, int, int, str], None] | None = None,
+    observe: Callable[[Inventory], None] | None = None,
 ) -> ScanResult:
     """Read every planned region and judge it. Raises session.SessionError when the scan
-    cannot start at all (no credentials, unknown profile)."""
+    cannot start at all (no credentials, unknown profile). `observe` sees each region's
+    inventory before it is judged (drift compares them)."""
     settings = settings or Settings()
     selected = list(rule_ids) if rule_ids is not None else None
     result = ScanResult()
@@ -64,6 +67,8 @@ def scan(
                 continue
             scanned += 1
             inventory, adapt_errors = adapt.to_inventory(data, settings)
+            if observe is not None:
+                observe(inventory)
             judge_inventory(result, inventory, settings, selected, where)
             result.errors += adapt_errors
             result.errors += [ReadError(f"{where} {e.action}", e.message()) for e in data.errors]

@@ -1,0 +1,127 @@
+"""What AWS load balancer listeners and CloudFront distributions mean for flows, once for
+every source.
+
+`terraform_aws_network` (Terraform attributes) and `live.aws.adapt` (ELB, ELBv2 and
+CloudFront API answers) read their own format and hand the native values here: a
+protocol, an SSL policy, a certificate, redirect actions, viewer and origin protocol
+policies. The flow each one makes (HDS-TLS-001/002/003) is therefore decided once.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from hds_iac.adapters import aws_tls
+from hds_iac.adapters.network import listener_encrypted
+from hds_iac.model import Flow, Maybe, Unknown
+
+# --- load balancer listeners ---------------------------------------------------------
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Unknown):
+        return ", ".join(value.refs) or value.reason
+    return str(value)
+
+
+def redirects_to_https(actions: Iterable[tuple[Any, Any]]) -> bool:
+    """A listener whose every default action is a redirect to HTTPS carries no data.
+    `actions`: (action type, redirect protocol) pairs."""
+    actions = list(actions)
+    return bool(actions) and all(
+        kind == "redirect" and isinstance(protocol, str) and protocol.upper() == "HTTPS"
+        for kind, protocol in actions)
+
+
+def listener_flow(protocol: Maybe[str] | None, port: Any, policy: Maybe[str] | None,
+                  certificate: Maybe[bool], redirects: bool = False,
+                  default_policy: str = aws_tls.ELB_DEFAULT_POLICY) -> Flow:
+    """One listener of an ALB/NLB/Gateway or Classic load balancer. `policy` None: the
+    listener has no SSL policy of its own and gets the load balancer's default one."""
+    encrypted = listener_encrypted(protocol)
+    flow = Flow(f"listener :{_shown(port) if port is not None else '?'}", encrypted=encrypted,
+                detail=protocol if isinstance(protocol, str) else "")
+    if encrypted is True:
+        policy = default_policy if policy is None else policy
+        flow.min_tls = aws_tls.elb_min_tls(policy)
+        flow.detail += f" {_shown(policy)}"
+        flow.certificate = certificate
+    elif encrypted is False:
+        flow.redirects_to_https = redirects
+    return flow
+
+
+SSL_NEGOTIATION = "SSLNegotiationPolicyType"
+REFERENCE_POLICY = "Reference-Security-Policy"
+
+
+def classic_ssl_policy(policies: Iterable[tuple[str, Any, dict[str, Any]]]) -> Maybe[str] | None:
+    """The SSL policy a Classic Load Balancer listener uses, from the policies attached to
+    it: (name, policy type, attributes) each. A negotiation policy names a predefined
+    policy (`Reference-Security-Policy`) or lists its own protocols and ciphers (unknown:
+    hds-iac does not judge custom lists). None when no negotiation policy is attached."""
+    for name, kind, attributes in policies:
+        if kind != SSL_NEGOTIATION:
+            continue
+        if REFERENCE_POLICY in attributes:
+            value = attributes[REFERENCE_POLICY]
+            if isinstance(value, Unknown):
+                return value
+            return value if isinstance(value, str) and value else \
+                Unknown(f"empty {REFERENCE_POLICY}")
+        return Unknown(f"{name} lists its own protocols and ciphers")
+    return None
+
+
+# --- CloudFront --------------------------------------------------------------------------
+
+VIEWER = {"allow-all": False, "redirect-to-https": True, "https-only": True}
+ORIGIN = {"http-only": False, "https-only": True}
+MATCH_VIEWER = "match-viewer"
+S3_ORIGIN = object()  # an S3 (REST) origin: reached over HTTPS
+
+
+def cloudfront_version(default_certificate: Maybe[bool], version: Any) -> Any:
+    """The minimum protocol version viewers get: *.cloudfront.net accepts TLSv1."""
+    if default_certificate is True or version is None or version == "":
+        return aws_tls.CLOUDFRONT_DEFAULT_PROTOCOL
+    return version
+
+
+def _policy_state(policy: Any, table: dict[str, bool], what: str) -> Maybe[bool]:
+    if isinstance(policy, Unknown):
+        return policy
+    if isinstance(policy, str) and policy in table:
+        return table[policy]
+    return Unknown(f"unexpected {what} {policy!r}")
+
+
+def cloudfront_flows(version: Any, behaviours: Iterable[tuple[str, Any]],
+                     origins: Iterable[tuple[str, Any, Iterable[Any]]]) -> list[Flow]:
+    """The viewer flows (one per cache behaviour: name, viewer protocol policy) and origin
+    flows (name, origin protocol policy or S3_ORIGIN or an Unknown config, SSL protocols).
+    `match-viewer` origins are as safe as the weakest viewer behaviour."""
+    min_tls = aws_tls.cloudfront_min_tls(version)
+    flows: list[Flow] = []
+    weakest: Maybe[bool] = True
+    for name, policy in behaviours:
+        encrypted = _policy_state(policy, VIEWER, "viewer protocol policy")
+        if encrypted is False:
+            weakest = False
+        elif isinstance(encrypted, Unknown) and weakest is True:
+            weakest = encrypted
+        detail = f"{policy if isinstance(policy, str) else ''} {_shown(version)}".strip()
+        flows.append(Flow(name, encrypted=encrypted, min_tls=min_tls, detail=detail))
+    for name, policy, protocols in origins:
+        if policy is S3_ORIGIN:
+            flows.append(Flow(name, encrypted=True, detail="S3 origin"))
+            continue
+        if policy == MATCH_VIEWER:
+            encrypted = weakest
+        else:
+            encrypted = _policy_state(policy, ORIGIN, "origin protocol policy")
+        detail = policy if isinstance(policy, str) else ""
+        protocols = [str(p) for p in protocols]
+        if protocols:
+            detail += " " + ",".join(protocols)
+        flows.append(Flow(name, encrypted=encrypted, detail=detail))
+    return flows

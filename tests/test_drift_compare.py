@@ -122,6 +122,21 @@ def test_unknown_fact_makes_the_comparison_unknown_unless_another_differs():
     assert status == "unknown" and "KMS denied" in message
 
 
+def test_a_fact_the_state_does_not_tell_is_not_compared_and_said_so():
+    live_vol = volume("vol-0000000000000aaaa", "aws")
+    live_vol.at_rest[0].customer_key = False
+    state_vol = volume("vol-0000000000000aaaa", "state")
+    state_vol.at_rest[0].customer_key = Unknown("KMS key k is not in this configuration")
+    got = verdicts(compare(Inventory([live_vol]), [state(state_vol)], account=ACCOUNT,
+                           scanned=[PARIS]))
+    status, message = got[("HDS-DRIFT-002", f"arn:aws:ec2:{PARIS}:{ACCOUNT}:volume/"
+                                            "vol-0000000000000aaaa")]
+    assert status == "pass"
+    assert message == ("matches prod.tfstate (aws_ebs_volume.aaaa) on region, encryption at"
+                       " rest; not in the state, so not compared: customer-managed key (KMS"
+                       " key k is not in this configuration)")
+
+
 def test_service_made_resources_are_not_unmanaged():
     snap = volume("snap-000000000000aaaa", "aws", tags={"dlm:managed": "true"})
     snap.kind = "snapshot"

@@ -142,28 +142,30 @@ class _Index:
         return True
 
 
-def _compare_facts(state_res: Resource, live_res: Resource) -> tuple[
-        tuple[FactChange, ...], tuple[FactChange, ...], tuple[str, ...]]:
+def _compare_facts(state_res: Resource, live_res: Resource) -> dict[str, tuple]:
+    """changes, unresolved (live side unknown), not_in_state, compared (fact names)."""
     secrets = state_res.sensitive
 
     def state_text(value: object) -> str:
         return mask(facts_mod.shown(value), secrets) if secrets else facts_mod.shown(value)
 
     state_facts, live_facts = facts_mod.read(state_res), facts_mod.read(live_res)
-    changes, unresolved, compared = [], [], []
+    out: dict[str, list] = {"changes": [], "unresolved": [], "not_in_state": [],
+                            "compared": []}
     for name in facts_mod.FACTS:
         if name not in state_facts or name not in live_facts:
             continue
         before, now = state_facts[name], live_facts[name]
-        if isinstance(before, Unknown) or isinstance(now, Unknown):
-            unresolved.append(FactChange(
+        if isinstance(now, Unknown) or isinstance(before, Unknown):
+            change = FactChange(
                 name, state_text(before.reason if isinstance(before, Unknown) else before),
-                facts_mod.shown(now.reason if isinstance(now, Unknown) else now)))
+                facts_mod.shown(now.reason if isinstance(now, Unknown) else now))
+            out["unresolved" if isinstance(now, Unknown) else "not_in_state"].append(change)
             continue
-        compared.append(name)
+        out["compared"].append(name)
         if before != now:
-            changes.append(FactChange(name, state_text(before), facts_mod.shown(now)))
-    return tuple(changes), tuple(unresolved), tuple(compared)
+            out["changes"].append(FactChange(name, state_text(before), facts_mod.shown(now)))
+    return {key: tuple(value) for key, value in out.items()}
 
 
 def compare(live: Inventory, states: list[ManagedState], allow: AllowList | None = None,
@@ -209,11 +211,10 @@ def compare(live: Inventory, states: list[ManagedState], allow: AllowList | None
         if pair is not None:
             state, state_res = pair
             found[id(state_res)] = res.address
-            changes, unresolved, compared = _compare_facts(state_res, res)
             res.drift = Drift("live", "managed", state.name, state_res.address,
-                              changes=changes, unresolved=unresolved, compared=compared)
+                              **_compare_facts(state_res, res))
             counts["managed"] += 1
-            counts["changed"] += bool(changes)
+            counts["changed"] += bool(res.drift.changes)
         else:
             res.drift = _unmatched(res, index)
             counts[res.drift.status] += 1

@@ -175,3 +175,11 @@ def test_allow_list_by_tag_and_by_id():
 def test_bad_allow_lists_are_refused_with_the_entry(raw, error):
     with pytest.raises(allow_mod.AllowError, match=error):
         allow_mod.parse(raw, "cfg.yaml")
+
+
+def test_a_state_without_any_region_says_it_covers_none():
+    vol = volume("vol-0000000000000aaaa", "state", region=Unknown("no provider region"))
+    outcome = compare(Inventory([volume("vol-0000000000000bbbb", "aws")]),
+                      [state(vol, name="show.json")], account=ACCOUNT, scanned=[PARIS])
+    assert [r.address for r in outcome.inventory if r.drift.side == "live"] == []
+    assert outcome.notices and outcome.notices[0].startswith("show.json: no region can be told")

@@ -184,6 +184,13 @@ def compare(live: Inventory, states: list[ManagedState], allow: AllowList | None
             continue
         used.append(state)
     index = _Index(used)
+    for state in used:
+        judged = [r for r in state.inventory if r.kind in KINDS and r.region is not None]
+        if judged and not any(isinstance(r.region, str) for r in judged):
+            outcome.notices.append(
+                f"{state.name}: no region can be told from this state (no zone, ARN or region"
+                " attribute): resources outside Terraform are looked for only in the regions"
+                " other states cover")
     scanned_regions = set(scanned)
     found: dict[int, str] = {}  # id() of a state resource -> the live id that matched it
     counts = {"managed": 0, "unmanaged": 0, "changed": 0, "missing": 0, "unknown": 0,

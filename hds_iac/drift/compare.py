@@ -152,10 +152,10 @@ def _compare_facts(state_res: Resource, live_res: Resource) -> dict[str, tuple]:
     state_facts, live_facts = facts_mod.read(state_res), facts_mod.read(live_res)
     out: dict[str, list] = {"changes": [], "unresolved": [], "not_in_state": [],
                             "compared": []}
-    for name in facts_mod.FACTS:
-        if name not in state_facts or name not in live_facts:
+    for name, before in state_facts.items():
+        now = live_facts.get(name)
+        if now is None:
             continue
-        before, now = state_facts[name], live_facts[name]
         if isinstance(now, Unknown) or isinstance(before, Unknown):
             change = FactChange(
                 name, state_text(before.reason if isinstance(before, Unknown) else before),

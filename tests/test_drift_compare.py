@@ -183,3 +183,37 @@ def test_a_state_without_any_region_says_it_covers_none():
                       [state(vol, name="show.json")], account=ACCOUNT, scanned=[PARIS])
     assert [r.address for r in outcome.inventory if r.drift.side == "live"] == []
     assert outcome.notices and outcome.notices[0].startswith("show.json: no region can be told")
+
+
+def test_remote_state_over_the_size_limit_is_refused_before_reading():
+    """The S3 reader checks the object's size first and never reads more than the limit
+    plus one byte (a unit test: moto cannot hold a 256 MiB object cheaply)."""
+    from hds_iac.drift.s3 import reader
+    from hds_iac.drift.states import StateReadError
+
+    class Body:
+        def __init__(self):
+            self.asked, self.closed = None, False
+
+        def read(self, size):
+            self.asked = size
+            return b"{}"
+
+        def close(self):
+            self.closed = True
+
+    class Client:
+        def __init__(self, length):
+            self.body, self.length, self.calls = Body(), length, []
+
+        def get_object(self, **params):
+            self.calls.append(params)
+            return {"Body": self.body, "ContentLength": self.length}
+
+    big = Client(300 * 1024 * 1024)
+    with pytest.raises(StateReadError, match="over the 256 MiB limit"):
+        reader(lambda: big)("b", "k", 256 * 1024 * 1024)
+    assert big.body.asked is None and big.body.closed
+    small = Client(2)
+    assert reader(lambda: small)("b", "k", 100) == b"{}"
+    assert small.body.asked == 101 and small.calls == [{"Bucket": "b", "Key": "k"}]

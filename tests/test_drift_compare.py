@@ -137,6 +137,15 @@ def test_a_fact_the_state_does_not_tell_is_not_compared_and_said_so():
                        " key k is not in this configuration)")
 
 
+def test_sharing_permissions_of_a_state_are_not_resources_of_their_own():
+    permission = volume("snap-000000000000aaaa", "state")
+    permission.kind, permission.stores_data = "snapshot", False
+    permission.ids = ("snap-000000000000aaaa-210987654321",)
+    outcome = compare(Inventory(), [state(permission, volume("vol-0000000000000bbbb", "state"))],
+                      account=ACCOUNT, scanned=[PARIS])
+    assert [r.kind for r in outcome.inventory] == ["volume"]
+
+
 def test_service_made_resources_are_not_unmanaged():
     snap = volume("snap-000000000000aaaa", "aws", tags={"dlm:managed": "true"})
     snap.kind = "snapshot"

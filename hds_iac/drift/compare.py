@@ -90,6 +90,13 @@ def _produced_by_service(res: Resource) -> bool:
     return res.kind == "role" and ":role/aws-service-role/" in res.address
 
 
+def _judged_in_state(res: Resource) -> bool:
+    """State resources drift matches: those of a judged kind, less the sharing permissions
+    (`aws_snapshot_create_volume_permission`, `outscale_image_launch_permission`...), which
+    the adapters give the kind of what they share but which are not that resource."""
+    return res.kind in KINDS and not (res.kind in ("snapshot", "image") and not res.stores_data)
+
+
 def _key(res: Resource, ident: str) -> tuple[str, str, str]:
     return (res.provider, res.kind, ident)
 
@@ -110,7 +117,7 @@ class _Index:
                 self.providers.add(res.provider)
                 if isinstance(res.region, str):
                     self.regions.setdefault(res.provider, set()).add(res.region)
-                if res.kind not in KINDS:
+                if not _judged_in_state(res):
                     continue
                 ids = [i for i in res.ids if i and i not in res.sensitive]
                 if not ids:
@@ -185,7 +192,7 @@ def compare(live: Inventory, states: list[ManagedState], allow: AllowList | None
         used.append(state)
     index = _Index(used)
     for state in used:
-        judged = [r for r in state.inventory if r.kind in KINDS and r.region is not None]
+        judged = [r for r in state.inventory if _judged_in_state(r) and r.region is not None]
         if judged and not any(isinstance(r.region, str) for r in judged):
             outcome.notices.append(
                 f"{state.name}: no region can be told from this state (no zone, ARN or region"
@@ -233,7 +240,7 @@ def compare(live: Inventory, states: list[ManagedState], allow: AllowList | None
         outcome.inventory.add(res)
     for state in used:
         for res in state.inventory:
-            if res.kind not in KINDS:
+            if not _judged_in_state(res):
                 continue
             if id(res) in found:
                 res.drift = Drift("state", "found", state.name, found[id(res)])

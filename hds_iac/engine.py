@@ -30,6 +30,10 @@ class Finding:
     # live account/region. Baselines key failures by it: prod/ and staging/ may both hold
     # `aws_ebs_volume.v`.
     input: str = ""
+    # The cloud account the resource lives in (live scans: AWS account id, Outscale account
+    # id); None for code, plans and states. Reports group by it; the JSON report writes it
+    # as `resource.account` only when set, so version 1 readers see no change otherwise.
+    account: str | None = None
 
     @property
     def rule_id(self) -> str:
@@ -61,6 +65,8 @@ class Finding:
         }
         if origin.cloud_id:
             resource["cloud_id"] = origin.cloud_id
+        if self.account:
+            resource["account"] = self.account
         extra = {}
         if self.suppression:
             extra["suppression"] = {"by": self.suppression.by, "reason": self.suppression.reason,

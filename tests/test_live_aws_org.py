@@ -235,9 +235,12 @@ def test_accounts_filter_needs_organization_role(org):
 def test_accounts_filter_rejects_bad_ids_and_names_unknown_ones(org):
     proc = org.run("--organization-role", ROLE, "--accounts", "12ab")
     assert proc.returncode == 2 and "12 digits" in proc.stderr
+    org.proxy.start()
     proc = org.run("--organization-role", ROLE, "--accounts", f"{org.ids['clinic']},999999999999",
-                   "--services", "kms", "-o", "json")
+                   "--services", "kms", "--page-size", "2", "-o", "json")
+    listing = [r for r in org.proxy.stop_recording() if r.operation.endswith("ListAccounts")]
     report = json.loads(proc.stdout)
+    assert len(listing) == 3  # six accounts, two per page: every page was read
     assert proc.returncode == 2
     assert {e["path"] for e in report["errors"]} == {"aws account 999999999999"}
     assert set(_accounts(report)) == {org.ids["clinic"]}

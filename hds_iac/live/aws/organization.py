@@ -47,15 +47,17 @@ class Account:
     state: str
 
 
-def list_accounts(session: AwsSession) -> list[Account]:
-    """Every account of the organisation, every page. Raises `SessionError` when the caller
-    cannot list them (not the management or a delegated administrator account)."""
+def list_accounts(session: AwsSession, page_size: int | None = None) -> list[Account]:
+    """Every account of the organisation, every page (`page_size`: at most that many per
+    page; AWS's maximum is 20). Raises `SessionError` when the caller cannot list them (not
+    the management or a delegated administrator account)."""
     import botocore.exceptions as bexc
 
     client = session.client("organizations", session.home_region)
     found: list[Account] = []
     try:
-        for page in client.get_paginator("list_accounts").paginate():
+        config = {"PageSize": min(page_size, 20)} if page_size else {}
+        for page in client.get_paginator("list_accounts").paginate(PaginationConfig=config):
             for item in page.get("Accounts", []):
                 # `State` replaces the deprecated `Status` (2025); older answers have only
                 # `Status`.
@@ -107,7 +109,7 @@ def scan_organization(
     `SessionError` only when the organisation cannot be listed at all."""
     parent = AwsSession(options)
     caller = parent.identity()
-    accounts, inactive, missing = select(list_accounts(parent), org)
+    accounts, inactive, missing = select(list_accounts(parent, page_size), org)
     selected = list(rule_ids) if rule_ids is not None else None
     wanted = list(services) if services else None
     results: dict[str, ScanResult] = {}

@@ -35,6 +35,9 @@ class ScanResult:
     missing_modules_allowed_by: str | None = None
     # The configuration file the run used (None: none), named in every report.
     config_file: str | None = None
+    # `--shard I/N` of a live scan: {"index": I, "count": N} (None: the whole scan). The JSON
+    # report writes it, so that merging tools can tell whether every shard is there.
+    shard: dict | None = None
 
     def extend(self, other: "ScanResult") -> None:
         self.findings += other.findings

@@ -282,8 +282,29 @@ def test_four_shards_give_exactly_the_findings_of_one_run(org, tmp_path):
     assert set(units.values()) == {1}
     assert len(units) == 2 * 3  # two accounts x (Paris, London, global)
     # `hds-iac report` merges the shard files into the report of the unsharded run.
-    merged = _report_findings(tmp_path, [tmp_path / f"shard-{i}.json" for i in range(4)])
+    files = [tmp_path / f"shard-{i}.json" for i in range(4)]
+    assert [doc["shard"] for doc in shards] == [{"index": i, "count": 4} for i in range(4)]
+    assert "shard" not in whole_doc
+    merged = _report_findings(tmp_path, files)
     assert merged == _report_findings(tmp_path, [whole])
+    # `hds-iac history import` makes the four files one complete run, as the whole scan's.
+    runs = {}
+    for name, given in (("shards", files), ("whole", [whole])):
+        store = tmp_path / f"{name}.sqlite"
+        proc = subprocess.run([sys.executable, "-m", "hds_iac.cli", "history", "import",
+                               *map(str, given), "--store", str(store)],
+                              capture_output=True, text=True, timeout=120, cwd=REPO)
+        assert proc.returncode == 0, proc.stderr
+        proc = subprocess.run([sys.executable, "-m", "hds_iac.cli", "history", "list",
+                               "--store", str(store), "-o", "json"],
+                              capture_output=True, text=True, timeout=120, cwd=REPO)
+        runs[name] = json.loads(proc.stdout)["runs"]
+    assert len(runs["shards"]) == len(runs["whole"]) == 1
+    shard_run, whole_run = runs["shards"][0], runs["whole"][0]
+    assert shard_run["complete"] is True and whole_run["complete"] is True, shard_run
+    assert shard_run["scope"] == whole_run["scope"]
+    assert {k: v for k, v in shard_run["counts"].items() if k != "files"} == {
+        k: v for k, v in whole_run["counts"].items() if k != "files"}
 
 
 def _report_findings(tmp: Path, files: list[Path]) -> Counter:

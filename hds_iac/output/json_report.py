@@ -30,5 +30,7 @@ def render(result: ScanResult, lang: str = "en") -> str:
         # Provenance: the configuration file that shaped the verdicts (None: none).
         "config_file": result.config_file,
         "summary": summarize(result),
+        # Live scans with --shard I/N: which part of the scan this file holds.
+        **({"shard": result.shard} if result.shard is not None else {}),
     }
     return json.dumps(for_json(doc), indent=2, ensure_ascii=False) + "\n"

@@ -254,21 +254,44 @@ def _key(f: dict) -> tuple:
     return (res.get("account"), f["rule_id"], res["address"], f["status"], f["message"])
 
 
+def _with_test_options(argv: list[str], org: Org) -> list[str]:
+    """A manifest's `live aws` command, sent to moto, on two regions and the two member
+    accounts with resources, reading four services (the test's time)."""
+    assert argv[:2] == ["live", "aws"], argv
+    return argv[2:] + ["--accounts", f"{org.ids['clinic']},{org.ids['lab']}",
+                       "--services", "ec2,kms,s3,iam"]
+
+
 def test_four_shards_give_exactly_the_findings_of_one_run(org, tmp_path):
-    common = ["--organization-role", ROLE, "--external-id", EXTERNAL_ID,
-              "--accounts", f"{org.ids['clinic']},{org.ids['lab']}",
-              "--services", "ec2,kms,s3,iam", "-o", "json"]
+    """The Indexed Job of deploy/kubernetes runs as written (its four pods' commands), then
+    its merge job; the shards hold exactly the findings of the same command unsharded."""
+    from deploy_manifests import DEPLOY, container_commands, containers, documents
+
+    job, merge = documents(DEPLOY / "kubernetes" / "indexed-job-organization.yaml")
+    assert job["spec"]["jobTemplate"]["spec"]["completionMode"] == "Indexed"
+    count = job["spec"]["jobTemplate"]["spec"]["completions"]
+    assert count == 4
+
+    def pod(index: int | None) -> list[str]:
+        values = {"SHARD": str(index), "EXTERNAL_ID": EXTERNAL_ID}
+        [argv] = container_commands(containers(job)[0], values)
+        argv = [a.replace("/results/", f"{tmp_path}/") for a in argv]
+        if index is None:  # the same command, unsharded
+            at = argv.index("--shard")
+            argv = argv[:at] + argv[at + 2:]
+            argv[argv.index(f"{tmp_path}/shard-None.json")] = str(tmp_path / "whole.json")
+        return _with_test_options(argv, org)
+
+    proc = org.run(*pod(None))
+    assert proc.returncode == 0, proc.stderr  # --soft-fail: failures do not fail the pod
     whole = tmp_path / "whole.json"
-    proc = org.run(*common, "--output-file", str(whole))
-    assert proc.returncode == 1, proc.stderr
     whole_doc = json.loads(whole.read_text())
-    assert whole_doc["errors"] == []
+    assert whole_doc["errors"] == [] and whole_doc["summary"]["failed"] > 0
     shards = []
-    for index in range(4):
-        path = tmp_path / f"shard-{index}.json"
-        proc = org.run(*common, "--shard", f"{index}/4", "--output-file", str(path))
-        assert proc.returncode in (0, 1), proc.stderr
-        shards.append(json.loads(path.read_text()))
+    for index in range(count):
+        proc = org.run(*pod(index))
+        assert proc.returncode == 0, proc.stderr
+        shards.append(json.loads((tmp_path / f"shard-{index}.json").read_text()))
     union = Counter(_key(f) for doc in shards for f in doc["findings"])
     assert union == Counter(_key(f) for f in whole_doc["findings"])
     assert sum(1 for doc in shards if doc["findings"]) >= 2  # the work was really split
@@ -281,20 +304,29 @@ def test_four_shards_give_exactly_the_findings_of_one_run(org, tmp_path):
                 units[(entry["account"], "global")] += 1
     assert set(units.values()) == {1}
     assert len(units) == 2 * 3  # two accounts x (Paris, London, global)
-    # `hds-iac report` merges the shard files into the report of the unsharded run.
-    files = [tmp_path / f"shard-{i}.json" for i in range(4)]
+    files = [tmp_path / f"shard-{i}.json" for i in range(count)]
     assert [doc["shard"] for doc in shards] == [{"index": i, "count": 4} for i in range(4)]
     assert "shard" not in whole_doc
-    merged = _report_findings(tmp_path, files)
-    assert merged == _report_findings(tmp_path, [whole])
-    # `hds-iac history import` makes the four files one complete run, as the whole scan's.
+    # `hds-iac report` merges the shard files into the report of the unsharded run.
+    assert _report_findings(tmp_path, files) == _report_findings(tmp_path, [whole])
+    # The merge job as written: one history run and one HDS report of the four files.
+    for argv in container_commands(containers(merge)[0], {}):
+        argv = [a.replace("/results/", f"{tmp_path}/") for a in argv]
+        proc = subprocess.run([sys.executable, "-m", "hds_iac.cli", *argv], capture_output=True,
+                              text=True, timeout=120, cwd=REPO)
+        assert proc.returncode == 0, (argv, proc.stderr)
+    assert "<html" in (tmp_path / "rapport-hds.html").read_text()[:500].lower()
+    # ... the same run as the unsharded file imported alone.
     runs = {}
     for name, given in (("shards", files), ("whole", [whole])):
         store = tmp_path / f"{name}.sqlite"
-        proc = subprocess.run([sys.executable, "-m", "hds_iac.cli", "history", "import",
-                               *map(str, given), "--store", str(store)],
-                              capture_output=True, text=True, timeout=120, cwd=REPO)
-        assert proc.returncode == 0, proc.stderr
+        if name == "shards":
+            store = tmp_path / "history.sqlite"  # written by the merge job
+        else:
+            proc = subprocess.run([sys.executable, "-m", "hds_iac.cli", "history", "import",
+                                   *map(str, given), "--store", str(store)],
+                                  capture_output=True, text=True, timeout=120, cwd=REPO)
+            assert proc.returncode == 0, proc.stderr
         proc = subprocess.run([sys.executable, "-m", "hds_iac.cli", "history", "list",
                                "--store", str(store), "-o", "json"],
                               capture_output=True, text=True, timeout=120, cwd=REPO)

@@ -315,7 +315,9 @@ def test_four_shards_give_exactly_the_findings_of_one_run(org, tmp_path):
         proc = subprocess.run([sys.executable, "-m", "hds_iac.cli", *argv], capture_output=True,
                               text=True, timeout=120, cwd=REPO)
         assert proc.returncode == 0, (argv, proc.stderr)
-    assert "<html" in (tmp_path / "rapport-hds.html").read_text()[:500].lower()
+    html = (tmp_path / "rapport-hds.html").read_text()
+    assert "<html" in html[:500].lower()
+    assert f"{org.ids['clinic']} · eu-west-3" in html  # findings name their account
     # ... the same run as the unsharded file imported alone.
     runs = {}
     for name, given in (("shards", files), ("whole", [whole])):

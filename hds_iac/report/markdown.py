@@ -134,11 +134,14 @@ def render(report) -> str:
             meta = cat.rules.get(rid)
             counts = {s: sum(f["status"] == s for f in found) for s in ("pass", "fail", "unknown")}
             lines.append(f"- **{rid}** {meta.title.get(lang) if meta else ''}{c}{_counts(counts)}")
-            bad = [f for f in found if f["status"] in ("fail", "unknown")]
+            bad = sorted((f for f in found if f["status"] in ("fail", "unknown")),
+                         key=lambda f: str((f.get("resource") or {}).get("account") or ""))
             for f in bad[:MAX_ROWS]:
                 res = f.get("resource") or {}
                 src = report.merged.sources[f["source"]].name
-                lines.append(f"  - {_status(f['status'], lang)}"
+                account = (f" {markdown_code(str(res['account']), in_table=False)}"
+                           if res.get("account") else "")
+                lines.append(f"  - {_status(f['status'], lang)}{account}"
                              f" {markdown_code(res.get('address', ''), in_table=False)}"
                              f" ({_cell(src)}){c}{_cell(f.get('message', ''))}")
             if len(bad) > MAX_ROWS:

@@ -213,6 +213,18 @@ def test_organisation_scan_is_read_only(enforced):
     assert writes == set(), writes
 
 
+def test_management_side_makes_only_the_calls_of_its_policy(org, enforced):
+    """The scanner's own credentials list the accounts and assume roles, nothing else; the
+    shipped listing policy allows exactly that."""
+    _, _, requests = enforced
+    own = {r.operation.split(".")[-1] for r in requests if r.access_key == org.ids["key"]}
+    assert own == {"ListAccounts", "AssumeRole", "GetCallerIdentity"}, own
+    policy = _doc("hds-iac-organization-list.json")
+    actions = {a for st in policy["Statement"] for a in st["Action"]}
+    assert actions == {"organizations:ListAccounts", "sts:AssumeRole"}
+    assert all(st["Effect"] == "Allow" for st in policy["Statement"])
+
+
 def test_terminal_report_groups_findings_by_account(org, enforced):
     proc, _, _ = enforced
     text = proc.stdout

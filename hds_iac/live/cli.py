@@ -241,12 +241,12 @@ def cmd_live_aws(args: argparse.Namespace) -> int:
                                  connect_timeout=args.connect_timeout,
                                  read_timeout=args.read_timeout)
         page_size = args.page_size if args.page_size and args.page_size > 0 else None
-        result = _scan(options, page_size, settings, rule_ids, progress)
+        result = _scan(options, page_size, settings, rule_ids, progress, observe)
         if args.shard is not None:
             result.shard = {"index": args.shard.index, "count": args.shard.count}
         return result
 
-    def _scan(options, page_size, settings, rule_ids, progress):
+    def _scan(options, page_size, settings, rule_ids, progress, observe):
         try:
             if args.organization_role:
                 from hds_iac.live.aws.organization import OrganizationOptions, scan_organization

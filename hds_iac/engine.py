@@ -51,6 +51,10 @@ class Finding:
     # Client duties of the resource's OWN provider this finding is evidence for (empty when
     # no duty of that provider covers the rule: never another provider's).
     duties: tuple[matrices.Duty, ...] = ()
+    # The cloud account the resource lives in (live scans: AWS account id, Outscale account
+    # id); None for code, plans and states. Reports group by it; the JSON report writes it
+    # as `resource.account` only when set, so version 1 readers see no change otherwise.
+    account: str | None = None
 
     @property
     def rule_id(self) -> str:
@@ -87,6 +91,8 @@ class Finding:
         }
         if origin.cloud_id:
             resource["cloud_id"] = origin.cloud_id
+        if self.account:
+            resource["account"] = self.account
         extra = {}
         if self.suppression:
             extra["suppression"] = {**self.suppression.as_dict(), "status": self.verdict.status}

@@ -223,8 +223,12 @@ class Drift:
     address: str = ""  # live side: its address in that state; state side: the live id
     reason: str = ""  # why the status is unknown
     changes: tuple[FactChange, ...] = ()  # facts that differ between state and account
-    # Facts one side cannot give (`live` or `state` holds the reason), so not compared.
+    # Facts the live side cannot give (a read that failed; `live` holds the reason): the
+    # comparison is unknown.
     unresolved: tuple[FactChange, ...] = ()
+    # Facts the state does not tell (`state` holds the reason: a KMS key the state does not
+    # hold may be AWS-managed): not compared, and said so.
+    not_in_state: tuple[FactChange, ...] = ()
     compared: tuple[str, ...] = ()  # the facts both sides gave, equal or not
     # An unmanaged resource the user declared legitimately outside Terraform (`drift_allow`
     # of .hds-iac.yaml): the entry and its reason, shown in the exceptions register.

@@ -45,6 +45,9 @@ class ScanResult:
     # The countries the findings were judged against (EXI 28 is the EEA): written in the
     # JSON result so that a report can tell an override beyond the EEA.
     allowed_countries: list[str] = field(default_factory=list)
+    # `--shard I/N` of a live scan: {"index": I, "count": N} (None: the whole scan). The JSON
+    # report writes it, so that merging tools can tell whether every shard is there.
+    shard: dict | None = None
 
     def extend(self, other: "ScanResult") -> None:
         self.findings += other.findings
@@ -213,10 +216,11 @@ def input_files(config: TfConfiguration, var_files: Sequence[str] = ()) -> dict:
 
 def judge_inventory(
     result: ScanResult, inventory: Inventory, settings: Settings,
-    rule_ids: Iterable[str] | None, where: str,
+    rule_ids: Iterable[str] | None, where: str, account: str | None = None,
 ) -> list[Finding]:
     """Run the rules on one inventory into `result`; a rule that raises becomes an error entry
-    naming `where` (the input, account or region) and the other rules still run."""
+    naming `where` (the input, account or region) and the other rules still run. `account`:
+    the cloud account of a live inventory, carried by every finding."""
 
     def rule_failed(rule_id: str, exc: Exception) -> None:
         result.errors.append(ReadError(
@@ -225,6 +229,7 @@ def judge_inventory(
     findings = engine.run(inventory, settings, rule_ids, on_error=rule_failed)
     for finding in findings:
         finding.input = where
+        finding.account = account
     result.findings += findings
     result.resources += len(inventory.resources)
     return findings
@@ -276,12 +281,16 @@ def summarize(result: ScanResult) -> dict:
     counts = {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0}
     by_topic: dict[str, dict[str, int]] = {}
     failed_by_severity = {s: 0 for s in engine.SEVERITY_RANK}
+    by_account: dict[str, dict[str, int]] = {}
     for f in result.findings:
         counts[f.status] += 1
         by_topic.setdefault(f.meta.topic, {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0})[
             f.status] += 1
         if f.status == "fail":
             failed_by_severity[f.severity] += 1
+        if f.account:
+            by_account.setdefault(f.account, {"pass": 0, "fail": 0, "unknown": 0,
+                                              "skipped": 0})[f.status] += 1
     return {
         "resources": result.resources,
         "findings": len(result.findings),
@@ -294,4 +303,7 @@ def summarize(result: ScanResult) -> dict:
         "nothing_judged": result.judged_nothing,
         "by_topic": dict(sorted(by_topic.items())),
         "failed_by_severity": failed_by_severity,
+        # Live scans of several accounts (organisation, --profiles): counts per account;
+        # absent when no finding names an account (code, plans, states).
+        **({"by_account": dict(sorted(by_account.items()))} if by_account else {}),
     }

@@ -122,6 +122,30 @@ def test_unknown_fact_makes_the_comparison_unknown_unless_another_differs():
     assert status == "unknown" and "KMS denied" in message
 
 
+def test_a_fact_the_state_does_not_tell_is_not_compared_and_said_so():
+    live_vol = volume("vol-0000000000000aaaa", "aws")
+    live_vol.at_rest[0].customer_key = False
+    state_vol = volume("vol-0000000000000aaaa", "state")
+    state_vol.at_rest[0].customer_key = Unknown("KMS key k is not in this configuration")
+    got = verdicts(compare(Inventory([live_vol]), [state(state_vol)], account=ACCOUNT,
+                           scanned=[PARIS]))
+    status, message = got[("HDS-DRIFT-002", f"arn:aws:ec2:{PARIS}:{ACCOUNT}:volume/"
+                                            "vol-0000000000000aaaa")]
+    assert status == "pass"
+    assert message == ("matches prod.tfstate (aws_ebs_volume.aaaa) on region, encryption at"
+                       " rest; not in the state, so not compared: customer-managed key (KMS"
+                       " key k is not in this configuration)")
+
+
+def test_sharing_permissions_of_a_state_are_not_resources_of_their_own():
+    permission = volume("snap-000000000000aaaa", "state")
+    permission.kind, permission.stores_data = "snapshot", False
+    permission.ids = ("snap-000000000000aaaa-210987654321",)
+    outcome = compare(Inventory(), [state(permission, volume("vol-0000000000000bbbb", "state"))],
+                      account=ACCOUNT, scanned=[PARIS])
+    assert [r.kind for r in outcome.inventory] == ["volume"]
+
+
 def test_service_made_resources_are_not_unmanaged():
     snap = volume("snap-000000000000aaaa", "aws", tags={"dlm:managed": "true"})
     snap.kind = "snapshot"
@@ -160,3 +184,45 @@ def test_allow_list_by_tag_and_by_id():
 def test_bad_allow_lists_are_refused_with_the_entry(raw, error):
     with pytest.raises(allow_mod.AllowError, match=error):
         allow_mod.parse(raw, "cfg.yaml")
+
+
+def test_a_state_without_any_region_says_it_covers_none():
+    vol = volume("vol-0000000000000aaaa", "state", region=Unknown("no provider region"))
+    outcome = compare(Inventory([volume("vol-0000000000000bbbb", "aws")]),
+                      [state(vol, name="show.json")], account=ACCOUNT, scanned=[PARIS])
+    assert [r.address for r in outcome.inventory if r.drift.side == "live"] == []
+    assert outcome.notices and outcome.notices[0].startswith("show.json: no region can be told")
+
+
+def test_remote_state_over_the_size_limit_is_refused_before_reading():
+    """The S3 reader checks the object's size first and never reads more than the limit
+    plus one byte (a unit test: moto cannot hold a 256 MiB object cheaply)."""
+    from hds_iac.drift.s3 import reader
+    from hds_iac.drift.states import StateReadError
+
+    class Body:
+        def __init__(self):
+            self.asked, self.closed = None, False
+
+        def read(self, size):
+            self.asked = size
+            return b"{}"
+
+        def close(self):
+            self.closed = True
+
+    class Client:
+        def __init__(self, length):
+            self.body, self.length, self.calls = Body(), length, []
+
+        def get_object(self, **params):
+            self.calls.append(params)
+            return {"Body": self.body, "ContentLength": self.length}
+
+    big = Client(300 * 1024 * 1024)
+    with pytest.raises(StateReadError, match="over the 256 MiB limit"):
+        reader(lambda: big)("b", "k", 256 * 1024 * 1024)
+    assert big.body.asked is None and big.body.closed
+    small = Client(2)
+    assert reader(lambda: small)("b", "k", 100) == b"{}"
+    assert small.body.asked == 101 and small.calls == [{"Bucket": "b", "Key": "k"}]

@@ -85,6 +85,9 @@ def test_scan_records_runs_and_diff_shows_new_fixed_open(stack) -> None:
     listing = run_cli("history", "list", "--store", str(store), "-o", "json").json()["runs"]
     assert [r["id"] for r in listing] == [2, 1]
     assert listing[0]["scope"] == listing[1]["scope"] and all(r["complete"] for r in listing)
+    assert "FR" in listing[0]["settings"]["allowed_countries"]
+    assert listing[0]["settings"]["fail_on"] == "low" and "HDS-ENC-001" in listing[0]["rules"]
+    assert listing[0]["catalogue"] and listing[0]["tool_version"]
 
     text = run_cli("history", "diff", "--store", str(store))
     assert "fixed (1):" in text.stdout and "HDS-ENC-001" in text.stdout

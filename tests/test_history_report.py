@@ -99,7 +99,7 @@ def test_period_figures(store) -> None:
     assert doc["exceptions"] == [{
         "scope": HOSTILE_SCOPE, "rule_id": "HDS-BAK-004", "by": "hds-iac:skip",
         "reason": HOSTILE_REASON, "until": None, "location": None, "resources": 1,
-        "since": "2026-01-09T02:00:00Z"}]
+        "since": "2026-01-09T02:00:00Z", "state": "active", "author": None}]
     later = run_cli("history", "report", "--store", str(store), "--since", "2026-01-08",
                     "--until", "2026-01-12", "-o", "json").json()
     assert later["failures"] == {"opened": 0, "fixed": 1} and later["runs"]["total"] == 1
@@ -159,10 +159,10 @@ def test_period_report_in_chromium_french_and_english(store, tmp_path) -> None:
             ("fr", ("Rapport HDS de surveillance continue", "Exécutions par jour",
                     "Défaillances ouvertes et corrigées par jour",
                     "Délai de correction par sévérité",
-                    "Exceptions en vigueur à la fin de la période")),
+                    "Exceptions à la fin de la période")),
             ("en", ("HDS continuous monitoring report", "Runs per day",
                     "Failures opened and fixed per day", "Time to fix per severity",
-                    "Exceptions in force at the end of the period"))):
+                    "Exceptions at the end of the period"))):
         page = tmp_path / f"period-{lang}.html"
         report(store, "--lang", lang, "--output-file", str(page))
         dom = rendered(page, tmp_path / f"profile-{lang}")

@@ -166,3 +166,29 @@ def test_long_periods_are_charted_by_week_then_month(tmp_path) -> None:
         yearly = period.build(store, "2023-01-01T00:00:00Z", "2026-01-01T00:00:00Z", None, "en")
         assert yearly.grain == "month" and len(yearly.buckets) == 36
         assert yearly.days_with_runs == 3 and yearly.days == 1096
+
+
+def test_the_period_report_reads_the_exceptions_register_of_the_results(tmp_path) -> None:
+    """Results that carry an exceptions register (every waiver with its state) are shown
+    with it; `since` is the first run of the scope whose register had the entry."""
+    from hds_iac.history import period
+
+    entry = {"by": "hds-iac:skip", "rule_id": "HDS-ENC-001", "location": "main.tf:3",
+             "state": "active", "reason": "scratch", "until": "2026-06-30",
+             "author": "Alice", "date": "2025-12-01", "addresses": ["aws_ebs_volume.v"],
+             "findings": 1, "statuses": {"fail": 1}}
+    expired = dict(entry, rule_id="HDS-BAK-004", state="expired", until="2026-01-02")
+    with open_store(str(tmp_path / "s.sqlite")) as store:
+        for uid, day, register in (("a", 1, [entry]), ("b", 3, [entry, expired])):
+            r = run(uid, day, {"HDS-ENC-001": "fail"})
+            r.exceptions = register
+            store.record(r)
+        report = period.build(store, "2026-01-01T00:00:00Z", "2026-01-05T00:00:00Z", None, "en")
+        rows = {x.rule_id: x for x in report.exceptions}
+        assert (rows["HDS-ENC-001"].state, rows["HDS-ENC-001"].since[:10],
+                rows["HDS-ENC-001"].author, rows["HDS-ENC-001"].resources) == \
+            ("active", "2026-01-01", "Alice", 1)
+        assert (rows["HDS-BAK-004"].state, rows["HDS-BAK-004"].since[:10]) == \
+            ("expired", "2026-01-03")
+        html = period.render(report, "html")
+        assert 'data-state="expired"' in html and "Alice" in html

@@ -492,3 +492,47 @@ def test_timeout_options(tmp_path: Path) -> None:
     assert "--connect-timeout SECONDS" in text and "(default: 10)" in text
     run = live(tmp_path, "--connect-timeout", "-1")
     assert run.code == 2 and "--connect-timeout" in run.stderr
+
+
+def test_several_accounts_with_profiles(tmp_path: Path, account: dict) -> None:
+    """--profiles: two accounts (two local APIs, one per profile's endpoint) and a profile
+    that does not exist: one error naming it, both accounts scanned, findings by account."""
+    other_key, other_secret = "AKTESTFAKE0000000002", "SKtest-Other-Secret-Never-Printed-98765"
+    other = json.loads(json.dumps(scenario.load("account.json", other_key)).replace(
+        "123456789012", "210987654321"))
+    with OutscaleMock(account, ACCESS_KEY, SECRET_KEY) as first, \
+            OutscaleMock(other, other_key, other_secret) as second:
+        config = tmp_path / "config.json"
+        config.write_text(json.dumps({
+            "prod": {"access_key": ACCESS_KEY, "secret_key": SECRET_KEY, "region": REGION,
+                     "endpoints": {"api": first.url}},
+            "preprod": {"access_key": other_key, "secret_key": other_secret, "region": REGION,
+                        "endpoints": {"api": second.url}}}))
+        env = clean_env(tmp_path, OSC_ACCESS_KEY="", OSC_SECRET_KEY="")
+        run = live(tmp_path, "--osc-config", str(config), "--profiles", "prod,gone,preprod",
+                   "--region", REGION, "-o", "json", "-o", "cli", "--output-file", "r.json",
+                   *FAST, env=env)
+        refused = live(tmp_path, "--osc-config", str(config), "--profiles", "prod",
+                       "--region", REGION, *FAST)  # OSC_ACCESS_KEY set: would win
+    assert first.violations == [] and second.violations == []
+    assert run.code == 2, run.stderr  # the missing profile
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["errors"] == [{"path": "outscale profile gone",
+                              "message": doc["errors"][0]["message"]}]
+    assert "'gone' not found" in doc["errors"][0]["message"]
+    by_account = {}
+    for f in doc["findings"]:
+        by_account.setdefault(f["resource"]["account"], set()).add(
+            (f["rule_id"], f["resource"]["address"], f["status"]))
+    assert set(by_account) == {"123456789012", "210987654321"}
+    # The same scenario in both accounts: the same verdicts, each under its own account.
+    assert by_account["123456789012"] == {
+        (r, a.replace("210987654321", "123456789012").replace(other_key, ACCESS_KEY), s)
+        for r, a, s in by_account["210987654321"]}
+    assert ("HDS-ENC-001", "vol-00plain1", "fail") in by_account["210987654321"]
+    assert {i["profile"] for i in doc["inputs"]} == {"prod", "preprod"}
+    assert len({i["path"] for i in doc["inputs"]}) == 2  # one input name per account
+    assert set(doc["summary"]["by_account"]) == {"123456789012", "210987654321"}
+    assert run.stdout.index("account 123456789012") < run.stdout.index("account 210987654321")
+    assert SECRET_KEY not in run.stdout + run.stderr and other_secret not in run.stdout
+    assert refused.code == 2 and "unset OSC_ACCESS_KEY" in refused.stderr

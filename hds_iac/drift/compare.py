@@ -90,6 +90,13 @@ def _produced_by_service(res: Resource) -> bool:
     return res.kind == "role" and ":role/aws-service-role/" in res.address
 
 
+def _judged_in_state(res: Resource) -> bool:
+    """State resources drift matches: those of a judged kind, less the sharing permissions
+    (`aws_snapshot_create_volume_permission`, `outscale_image_launch_permission`...), which
+    the adapters give the kind of what they share but which are not that resource."""
+    return res.kind in KINDS and not (res.kind in ("snapshot", "image") and not res.stores_data)
+
+
 def _key(res: Resource, ident: str) -> tuple[str, str, str]:
     return (res.provider, res.kind, ident)
 
@@ -110,7 +117,7 @@ class _Index:
                 self.providers.add(res.provider)
                 if isinstance(res.region, str):
                     self.regions.setdefault(res.provider, set()).add(res.region)
-                if res.kind not in KINDS:
+                if not _judged_in_state(res):
                     continue
                 ids = [i for i in res.ids if i and i not in res.sensitive]
                 if not ids:
@@ -142,28 +149,30 @@ class _Index:
         return True
 
 
-def _compare_facts(state_res: Resource, live_res: Resource) -> tuple[
-        tuple[FactChange, ...], tuple[FactChange, ...], tuple[str, ...]]:
+def _compare_facts(state_res: Resource, live_res: Resource) -> dict[str, tuple]:
+    """changes, unresolved (live side unknown), not_in_state, compared (fact names)."""
     secrets = state_res.sensitive
 
     def state_text(value: object) -> str:
         return mask(facts_mod.shown(value), secrets) if secrets else facts_mod.shown(value)
 
     state_facts, live_facts = facts_mod.read(state_res), facts_mod.read(live_res)
-    changes, unresolved, compared = [], [], []
-    for name in facts_mod.FACTS:
-        if name not in state_facts or name not in live_facts:
+    out: dict[str, list] = {"changes": [], "unresolved": [], "not_in_state": [],
+                            "compared": []}
+    for name, before in state_facts.items():
+        now = live_facts.get(name)
+        if now is None:
             continue
-        before, now = state_facts[name], live_facts[name]
-        if isinstance(before, Unknown) or isinstance(now, Unknown):
-            unresolved.append(FactChange(
+        if isinstance(now, Unknown) or isinstance(before, Unknown):
+            change = FactChange(
                 name, state_text(before.reason if isinstance(before, Unknown) else before),
-                facts_mod.shown(now.reason if isinstance(now, Unknown) else now)))
+                facts_mod.shown(now.reason if isinstance(now, Unknown) else now))
+            out["unresolved" if isinstance(now, Unknown) else "not_in_state"].append(change)
             continue
-        compared.append(name)
+        out["compared"].append(name)
         if before != now:
-            changes.append(FactChange(name, state_text(before), facts_mod.shown(now)))
-    return tuple(changes), tuple(unresolved), tuple(compared)
+            out["changes"].append(FactChange(name, state_text(before), facts_mod.shown(now)))
+    return {key: tuple(value) for key, value in out.items()}
 
 
 def compare(live: Inventory, states: list[ManagedState], allow: AllowList | None = None,
@@ -182,6 +191,13 @@ def compare(live: Inventory, states: list[ManagedState], allow: AllowList | None
             continue
         used.append(state)
     index = _Index(used)
+    for state in used:
+        judged = [r for r in state.inventory if _judged_in_state(r) and r.region is not None]
+        if judged and not any(isinstance(r.region, str) for r in judged):
+            outcome.notices.append(
+                f"{state.name}: no region can be told from this state (no zone, ARN or region"
+                " attribute): resources outside Terraform are looked for only in the regions"
+                " other states cover")
     scanned_regions = set(scanned)
     found: dict[int, str] = {}  # id() of a state resource -> the live id that matched it
     counts = {"managed": 0, "unmanaged": 0, "changed": 0, "missing": 0, "unknown": 0,
@@ -209,11 +225,10 @@ def compare(live: Inventory, states: list[ManagedState], allow: AllowList | None
         if pair is not None:
             state, state_res = pair
             found[id(state_res)] = res.address
-            changes, unresolved, compared = _compare_facts(state_res, res)
             res.drift = Drift("live", "managed", state.name, state_res.address,
-                              changes=changes, unresolved=unresolved, compared=compared)
+                              **_compare_facts(state_res, res))
             counts["managed"] += 1
-            counts["changed"] += bool(changes)
+            counts["changed"] += bool(res.drift.changes)
         else:
             res.drift = _unmatched(res, index)
             counts[res.drift.status] += 1
@@ -225,7 +240,7 @@ def compare(live: Inventory, states: list[ManagedState], allow: AllowList | None
         outcome.inventory.add(res)
     for state in used:
         for res in state.inventory:
-            if res.kind not in KINDS:
+            if not _judged_in_state(res):
                 continue
             if id(res) in found:
                 res.drift = Drift("state", "found", state.name, found[id(res)])

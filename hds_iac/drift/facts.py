@@ -77,13 +77,6 @@ def _plaintext_flow(res: Resource) -> Maybe[bool] | None:
     return not encrypted
 
 
-def _facet(name: str, attr: str) -> Callable[[Resource], object]:
-    def read(res: Resource) -> object:
-        facet = getattr(res, name)
-        return None if facet is None else getattr(facet, attr)
-    return read
-
-
 def _copies(res: Resource) -> Maybe[tuple[str, ...]] | None:
     if not res.destinations:
         return None
@@ -95,31 +88,37 @@ def _copies(res: Resource) -> Maybe[tuple[str, ...]] | None:
     return tuple(sorted(set(regions)))
 
 
-# fact name (as messages print it) -> how to read it from a resource
-FACTS: dict[str, Callable[[Resource], object]] = {
-    "region": lambda res: res.region,
-    "encryption at rest": _encryption,
-    "customer-managed key": _customer_key,
-    "minimum TLS version": _min_tls,
-    "plaintext flow": _plaintext_flow,
-    "multi-AZ": _facet("placement", "multi_az"),
-    "backup retention (days)": _facet("backup", "retention_days"),
-    "deletion protection": _facet("backup", "deletion_protection"),
-    "public sharing": _facet("sharing", "public"),
-    "MFA": lambda res: (res.identity.mfa_enforced
-                        if res.identity is not None and res.kind in _MFA_KINDS else None),
-    "key rotation": lambda res: res.facts.get("key_rotation") if res.kind == "key" else None,
-    "copies to regions": _copies,
-}
+# The facts, grouped by the facet they are read from (None: the resource itself): a
+# resource without that facet (None, or an empty list) gives none of them, so a volume is
+# read in a few steps (10,000 pairs in a fraction of a second).
+_GROUPS: tuple[tuple[str | None, dict[str, Callable[[Resource], object]]], ...] = (
+    (None, {"region": lambda res: res.region}),
+    ("at_rest", {"encryption at rest": _encryption, "customer-managed key": _customer_key}),
+    ("flows", {"minimum TLS version": _min_tls, "plaintext flow": _plaintext_flow}),
+    ("placement", {"multi-AZ": lambda res: res.placement.multi_az}),
+    ("backup", {"backup retention (days)": lambda res: res.backup.retention_days,
+                "deletion protection": lambda res: res.backup.deletion_protection}),
+    ("sharing", {"public sharing": lambda res: res.sharing.public}),
+    ("identity", {"MFA": lambda res: (res.identity.mfa_enforced if res.kind in _MFA_KINDS
+                                      else None)}),
+    ("facts", {"key rotation": lambda res: (res.facts.get("key_rotation") if res.kind == "key"
+                                            else None)}),
+    ("destinations", {"copies to regions": _copies}),
+)
+# Fact names as messages print them, in the order messages list them.
+FACTS: tuple[str, ...] = tuple(name for _, readers in _GROUPS for name in readers)
 
 
 def read(res: Resource) -> dict[str, object]:
     """Every fact the resource gives (None: the resource does not have it)."""
     out = {}
-    for name, reader in FACTS.items():
-        value = reader(res)
-        if value is not None:
-            out[name] = value
+    for facet, readers in _GROUPS:
+        if facet is not None and not getattr(res, facet):
+            continue
+        for name, reader in readers.items():
+            value = reader(res)
+            if value is not None:
+                out[name] = value
     return out
 
 

@@ -195,9 +195,15 @@ def record_scan(args: argparse.Namespace, run: "Run", result: "ScanResult", lang
                                hashlib.sha256(text.encode("utf-8", "replace")).hexdigest())
     command = args.command + (f" {args.live_provider}" if args.command == "live" else "")
     reference = (result_doc.doc.get("provenance") or {}).get("reference")
+    settings = {k: sorted(v) if isinstance(v, (set, frozenset)) else v
+                for k, v in vars(run.settings).items()}
     new = record.to_run([result_doc], command, scope=args.history_scope,
-                        started=run.started, uid=reference or record.new_uid(),
-                        rules=list(run.rule_ids), local_catalogue=True)
+                        # the result's reference, as `history import` of its file would
+                        # name it (one run, not two); else a new one
+                        started=run.started, uid=None if reference else record.new_uid(),
+                        rules=list(run.rule_ids), local_catalogue=True,
+                        settings={**settings, "fail_on": args.fail_on or run.cfg.get("fail_on")
+                                  or "low", "fail_on_new": bool(args.fail_on_new)})
     try:
         run_id, _ = store.record(new)
         stored = store.run(run_id)

@@ -60,6 +60,8 @@ class Exception_:
     location: str | None
     resources: int
     since: str  # first run of the scope with this waiver
+    state: str = "active"  # active | expired | no-reason | invalid-expiry (the register's)
+    author: str | None = None
 
 
 @dataclass
@@ -117,9 +119,43 @@ def _buckets(first: date, last: date, grain: str) -> dict[date, Bucket]:
     return out
 
 
+def _text(value: object) -> str | None:
+    return str(value) if isinstance(value, (str, int)) and str(value) else None
+
+
+def _register(store: Store, run: Run) -> list[Exception_]:
+    """The exceptions register the run's JSON result carried (every waiver with its state:
+    active, expired, without a reason, with a malformed expiry), each with the first run of
+    the scope whose register already had it."""
+    def key(entry: dict) -> tuple:
+        return tuple(str(entry.get(k)) for k in ("by", "rule_id", "location", "reason"))
+
+    first: dict[tuple, str] = {}
+    for earlier in store.runs(run.scope, until=run.started):
+        for entry in earlier.exceptions:
+            if isinstance(entry, dict):
+                first.setdefault(key(entry), earlier.started)
+    out = []
+    for entry in run.exceptions:
+        if not isinstance(entry, dict):
+            continue
+        addresses = entry.get("addresses")
+        out.append(Exception_(
+            run.scope, _text(entry.get("rule_id")) or "", _text(entry.get("by")) or "",
+            _text(entry.get("reason")) or "", _text(entry.get("until")),
+            _text(entry.get("location")),
+            len(addresses) if isinstance(addresses, list) else 0,
+            first.get(key(entry), run.started), _text(entry.get("state")) or "active",
+            _text(entry.get("author"))))
+    return out
+
+
 def _exceptions(store: Store, run: Run) -> list[Exception_]:
-    """Waivers in force in `run` (the last run of its scope in the period), grouped by
-    waiver, with the first run of the scope that already had each."""
+    """Waivers in force in `run` (the last run of its scope in the period): the run's
+    exceptions register when its result carried one, else the waivers of its findings,
+    grouped by waiver, with the first run of the scope that already had each."""
+    if run.exceptions:
+        return _register(store, run)
     groups: dict[tuple, Exception_] = {}
     for obs in store.observations(run.id):
         if not obs.suppression:
@@ -134,7 +170,8 @@ def _exceptions(store: Store, run: Run) -> list[Exception_]:
                 (obs.finding_id, run.scope)).fetchone()
             groups[key] = Exception_(run.scope, obs.rule_id, key[1], key[2],
                                      str(key[3]) if key[3] else None,
-                                     str(key[4]) if key[4] else None, 0, row[0] or run.started)
+                                     str(key[4]) if key[4] else None, 0, row[0] or run.started,
+                                     author=_text(s.get("author")))
         groups[key].resources += 1
     return list(groups.values())
 
@@ -228,7 +265,8 @@ def document(report: PeriodReport) -> dict:
                     "failing_at_end": s.failing_at_end} for s in report.scopes],
         "exceptions": [{"scope": x.scope, "rule_id": x.rule_id, "by": x.by,
                         "reason": x.reason, "until": x.until, "location": x.location,
-                        "resources": x.resources, "since": x.since}
+                        "resources": x.resources, "since": x.since, "state": x.state,
+                        "author": x.author}
                        for x in report.exceptions],
         "exceptions_total": report.exceptions_total,
     }

@@ -47,8 +47,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "first_run": "première exécution",
         "last_run": "dernière exécution",
         "failing_end": "défaillances à la fin (crit. / haute / moy. / basse)",
-        "exceptions_title": "Exceptions en vigueur à la fin de la période",
-        "exceptions_note": "Dérogations (suppressions dans le code, entrées de référence) de la dernière exécution de chaque périmètre : une défaillance dérogée reste une défaillance pour l'historique.",
+        "exceptions_title": "Exceptions à la fin de la période",
+        "exceptions_note": "Dérogations (suppressions dans le code, entrées de référence) de la dernière exécution de chaque périmètre, avec leur état : une défaillance dérogée reste une défaillance pour l'historique.",
         "rule": "règle",
         "by": "dérogation",
         "reason": "motif",
@@ -63,6 +63,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "day": "jour", "week": "semaine", "month": "mois",
         "low": "basse", "medium": "moyenne", "high": "haute", "critical": "critique",
         "yes": "oui", "no": "non", "last_complete": "dernière complète",
+        "state": "état", "author": "auteur",
+        "active": "en vigueur", "expired": "expirée", "no-reason": "sans motif (non appliquée)",
+        "invalid-expiry": "échéance invalide (non appliquée)",
     },
     "en": {
         "title": "HDS continuous monitoring report",
@@ -99,8 +102,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "first_run": "first run",
         "last_run": "last run",
         "failing_end": "failures at the end (crit. / high / med. / low)",
-        "exceptions_title": "Exceptions in force at the end of the period",
-        "exceptions_note": "Waivers (in-code skips, baseline entries) of the last run of each scope: a waived failure is still a failure for the history.",
+        "exceptions_title": "Exceptions at the end of the period",
+        "exceptions_note": "Waivers (in-code skips, baseline entries) of the last run of each scope, with their state: a waived failure is still a failure for the history.",
         "rule": "rule",
         "by": "waiver",
         "reason": "reason",
@@ -115,6 +118,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "day": "day", "week": "week", "month": "month",
         "low": "low", "medium": "medium", "high": "high", "critical": "critical",
         "yes": "yes", "no": "no", "last_complete": "last complete",
+        "state": "state", "author": "author",
+        "active": "active", "expired": "expired", "no-reason": "no reason (not applied)",
+        "invalid-expiry": "invalid expiry (not applied)",
     },
 }
 
@@ -330,13 +336,17 @@ def render(report: PeriodReport) -> str:
                f'<p class="small">{e(t(lang, "exceptions_note"))}</p>')
     if report.exceptions:
         out.append("<table><thead><tr>" + "".join(
-            f'<th>{e(t(lang, k))}</th>' for k in ("scope_col", "rule", "by", "reason", "until",
-                                                 "where", "resources", "since"))
+            f'<th>{e(t(lang, k))}</th>' for k in ("scope_col", "rule", "by", "state", "reason",
+                                                 "until", "where", "author", "resources",
+                                                 "since"))
             + "</tr></thead><tbody>")
         for x in report.exceptions:
-            out.append(f'<tr data-exception="{e(x.rule_id)}"><td><code>{e(x.scope)}</code></td>'
-                       f'<td>{e(x.rule_id)}</td><td>{e(x.by)}</td><td>{e(x.reason)}</td>'
-                       f'<td>{e(x.until or "–")}</td><td><code>{e(x.location or "")}</code></td>'
+            state = TEXTS[lang].get(x.state, x.state)
+            out.append(f'<tr data-exception="{e(x.rule_id)}" data-state="{e(x.state)}">'
+                       f'<td><code>{e(x.scope)}</code></td>'
+                       f'<td>{e(x.rule_id)}</td><td>{e(x.by)}</td><td>{e(state)}</td>'
+                       f'<td>{e(x.reason)}</td><td>{e(x.until or "–")}</td>'
+                       f'<td><code>{e(x.location or "")}</code></td><td>{e(x.author or "")}</td>'
                        f'<td class="num">{x.resources}</td><td>{e(when(x.since, lang))}</td></tr>')
         out.append("</tbody></table>")
         if report.exceptions_total > len(report.exceptions):

@@ -210,7 +210,7 @@ class Run:
                 "finished": self.finished, "recorded": self.recorded, "command": self.command,
                 "tool_version": self.tool_version, "catalogue": self.catalogue,
                 "complete": self.complete, "counts": self.counts, "problems": self.problems,
-                "inputs": self.inputs}
+                "inputs": self.inputs, "settings": self.settings, "rules": self.rules}
 
 
 @dataclass

@@ -32,11 +32,25 @@ exit status:
   2  usage error, or a partial scan: some calls failed (access denied, throttled, timeout,
      region not enabled); each is reported with the IAM permission to add
 
+Organisation: --organization-role NAME lists the active accounts of the AWS Organization
+(organizations:ListAccounts, from the management or a delegated administrator account) and
+scans each through its role NAME (docs/iam/: the listing policy, the member role and its
+trust policy). An account whose role cannot be assumed is one error entry (exit 2); the
+others are scanned. Every finding carries its account id; reports group by account.
+
+Shards: --shard I/N reads only the (account, region) units of shard I (0 <= I < N), so that
+N workers (a Kubernetes Indexed Job: --shard "$(JOB_COMPLETION_INDEX)/N", a CI matrix)
+share one scan; `hds-iac report` merges their JSON results.
+
 examples:
   hds-iac live aws
   hds-iac live aws --profile audit --regions eu-west-3,eu-central-1 -o json
   hds-iac live aws --role-arn arn:aws:iam::123456789012:role/hds-audit -o sarif \\
       --output-file live.sarif
+  hds-iac live aws --organization-role hds-iac-audit --external-id hds-iac \\
+      --exclude-accounts 111122223333 -o json --output-file org.json
+  hds-iac live aws --organization-role hds-iac-audit --shard 0/4 -o json \\
+      --output-file shard-0.json
 """
 
 
@@ -74,6 +88,29 @@ def _attempts(text: str) -> int:
     return value
 
 
+def _shard(text: str):
+    from hds_iac.live.shard import parse
+
+    return parse(text)
+
+
+def _account_ids(text: str) -> list[str]:
+    ids = comma_list(text)
+    bad = [i for i in ids if not (len(i) == 12 and i.isdigit())]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"not an AWS account id (12 digits): {', '.join(repr(b) for b in bad)}")
+    return ids
+
+
+def _role_name(text: str) -> str:
+    name = text.strip().strip("/")
+    if not name or name.startswith("arn:") or any(c.isspace() for c in name):
+        raise argparse.ArgumentTypeError(
+            f"expected a role name (or path/name) such as hds-iac-audit, got {text!r}")
+    return name
+
+
 def _services(text: str) -> list[str]:
     from hds_iac.live.aws.collect import SERVICES
 
@@ -91,7 +128,21 @@ def add_live_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
         epilog=LIVE_AWS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     aws.add_argument("--profile", help="AWS profile (default: the default credential chain)")
     aws.add_argument("--role-arn", metavar="ARN", help="assume this role for the scan")
-    aws.add_argument("--external-id", metavar="ID", help="external id for --role-arn")
+    aws.add_argument("--external-id", metavar="ID",
+                     help="external id for --role-arn and the --organization-role roles")
+    aws.add_argument("--organization-role", type=_role_name, metavar="NAME",
+                     help="scan every active account of the organisation through its role"
+                          " NAME (the caller: management or delegated administrator account)")
+    aws.add_argument("--accounts", type=_account_ids, metavar="IDS",
+                     help="with --organization-role: only these account ids")
+    aws.add_argument("--exclude-accounts", type=_account_ids, metavar="IDS",
+                     help="with --organization-role: leave these account ids out")
+    aws.add_argument("--parallel-accounts", type=int, default=4, metavar="N",
+                     help="with --organization-role: accounts scanned at once (default: 4;"
+                          " each reads --max-workers region/service pairs at once)")
+    aws.add_argument("--shard", type=_shard, metavar="I/N",
+                     help="read only shard I of N (from 0) of the (account, region) units:"
+                          " N workers share one scan")
     aws.add_argument("--regions", type=comma_list, metavar="LIST",
                      help="comma-separated regions (default: every region enabled in the"
                           " account)")
@@ -171,8 +222,16 @@ def _debug_logging(enabled: bool) -> None:
 
 
 def cmd_live_aws(args: argparse.Namespace) -> int:
+    from hds_iac.errors import UsageError
     from hds_iac.live.aws.runner import scan_account
     from hds_iac.live.aws.session import AwsSession, SessionError, SessionOptions
+
+    if (args.accounts or args.exclude_accounts) and not args.organization_role:
+        raise UsageError("live aws: --accounts and --exclude-accounts need"
+                         " --organization-role")
+    if getattr(args, "against", None) and (args.organization_role or args.shard):
+        raise UsageError("live aws: --against compares one whole account with its states:"
+                         " not with --organization-role or --shard")
 
     def scan(settings, rule_ids, progress, observe=None):
         options = SessionOptions(profile=args.profile, role_arn=args.role_arn,
@@ -181,13 +240,28 @@ def cmd_live_aws(args: argparse.Namespace) -> int:
                                  retry_mode=args.retry_mode, max_attempts=args.max_attempts,
                                  connect_timeout=args.connect_timeout,
                                  read_timeout=args.read_timeout)
+        page_size = args.page_size if args.page_size and args.page_size > 0 else None
+        result = _scan(options, page_size, settings, rule_ids, progress, observe)
+        if args.shard is not None:
+            result.shard = {"index": args.shard.index, "count": args.shard.count}
+        return result
+
+    def _scan(options, page_size, settings, rule_ids, progress, observe):
         try:
+            if args.organization_role:
+                from hds_iac.live.aws.organization import OrganizationOptions, scan_organization
+
+                org = OrganizationOptions(
+                    role_name=args.organization_role, external_id=args.external_id,
+                    accounts=args.accounts, exclude=args.exclude_accounts,
+                    parallel_accounts=max(1, args.parallel_accounts))
+                return scan_organization(options, org, settings, rule_ids, args.services,
+                                         max(0, args.max_attribute_reads), page_size,
+                                         progress, shard=args.shard)
             result, _ = scan_account(options, settings, rule_ids, args.services,
-                                     max(0, args.max_attribute_reads),
-                                     args.page_size if args.page_size and args.page_size > 0
-                                     else None, progress, observe)
+                                     max(0, args.max_attribute_reads), page_size, progress,
+                                     observe, shard=args.shard)
         except SessionError as exc:
-            from hds_iac.errors import UsageError
             raise UsageError(f"live aws: {exc}") from None
         return result
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from typing import Callable
 
 from hds_iac.cli import comma_list
@@ -34,8 +35,12 @@ exit status:
      unreachable, credentials refused in a region given with --region); each is reported
      with the EIM permission to add
 
+Several accounts: --profiles prod,preprod scans each profile's account in turn; every
+finding carries its account id and reports group by account.
+
 examples:
   hds-iac live outscale
+  hds-iac live outscale --profiles prod,preprod,backup -o json --output-file outscale.json
   hds-iac live outscale --profile hds --region cloudgouv-eu-west-1 -o json
   OSC_ACCESS_KEY=... OSC_SECRET_KEY=... hds-iac live outscale -o sarif --output-file live.sarif
 """
@@ -51,6 +56,13 @@ def _regions(text: str) -> list[str]:
         if name not in KNOWN_REGIONS:
             raise argparse.ArgumentTypeError(
                 f"unknown Outscale region {name!r} (choose from {', '.join(KNOWN_REGIONS)})")
+    return names
+
+
+def _profiles(text: str) -> list[str]:
+    names = list(dict.fromkeys(comma_list(text)))
+    if not names:
+        raise argparse.ArgumentTypeError("expected comma-separated profile names")
     return names
 
 
@@ -77,6 +89,10 @@ def add_parser(subparsers: argparse._SubParsersAction,
         epilog=LIVE_OUTSCALE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", help="profile of ~/.osc/config.json (default: OSC_PROFILE,"
                                           " else \"default\"; OSC_* variables win)")
+    parser.add_argument("--profiles", type=_profiles, metavar="LIST",
+                        help="several accounts in one run: comma-separated profiles of the"
+                             " configuration file, scanned one after the other (a profile that"
+                             " cannot be used is one error entry; the others are scanned)")
     parser.add_argument("--osc-config", metavar="FILE",
                         help="Outscale configuration file (default: OSC_CONFIG_FILE, else"
                              " ~/.osc/config.json)")
@@ -103,12 +119,43 @@ def add_parser(subparsers: argparse._SubParsersAction,
 def cmd_live_outscale(args: argparse.Namespace) -> int:
     from hds_iac.errors import UsageError
     from hds_iac.live.cli import run_live
+    from hds_iac.scan import ScanResult
+    from hds_iac.terraform.records import ReadError
     from hds_iac.live.outscale import scan as scan_outscale
     from hds_iac.live.outscale.session import SessionError, SessionOptions
 
+    if args.profiles and args.profile:
+        raise UsageError("live outscale: give --profile or --profiles, not both")
+    if args.profiles and (os.environ.get("OSC_ACCESS_KEY") or os.environ.get("OSC_SECRET_KEY")):
+        # The SDK lets these win over every profile: each profile would scan one account.
+        raise UsageError("live outscale: --profiles takes each account's keys from its profile;"
+                         " unset OSC_ACCESS_KEY and OSC_SECRET_KEY")
+    if args.profiles and getattr(args, "against", None):
+        raise UsageError("live outscale: --against compares one account with its states:"
+                         " not with --profiles")
+
     def scan(settings, rule_ids, progress, observe=None):
+        if not args.profiles:
+            return scan_one(args.profile, settings, rule_ids, progress, False, observe)
+        # Several accounts: one after the other (each client keeps to the account's own
+        # rate limit); a profile that cannot be used is one error, the others go on.
+        result = ScanResult()
+        for profile in args.profiles:
+            try:
+                part = scan_one(profile, settings, rule_ids, progress, True)
+            except UsageError as exc:
+                result.errors.append(ReadError(
+                    f"outscale profile {profile}",
+                    f"profile not scanned: {str(exc).removeprefix('live outscale: ')}"))
+                continue
+            for entry in part.inputs:
+                entry["profile"] = profile
+            result.extend(part)
+        return result
+
+    def scan_one(profile, settings, rule_ids, progress, name_account, observe=None):
         options = SessionOptions(
-            profile=args.profile, config_file=args.osc_config,
+            profile=profile, config_file=args.osc_config,
             regions=[r for group in args.region for r in group], endpoint=args.endpoint,
             max_retries=args.max_retries,
             max_requests_per_second=max(1, args.max_requests_per_second),
@@ -119,7 +166,7 @@ def cmd_live_outscale(args: argparse.Namespace) -> int:
 
         try:
             return scan_outscale(options, settings, rule_ids, debug=log.debug, progress=show,
-                                 observe=observe)
+                                 observe=observe, name_account=name_account)
         except SessionError as exc:
             raise UsageError(f"live outscale: {exc}") from None
 

@@ -10,7 +10,8 @@ from hds_iac.output import completeness
 from hds_iac.scan import ScanResult
 
 COLUMNS = ("rule_id", "topic", "severity", "status", "address", "type", "provider", "region",
-           "file", "line", "message", "hds", "iso27001", "secnumcloud", "matrix", "config_file")
+           "file", "line", "message", "hds", "iso27001", "secnumcloud", "matrix", "config_file",
+           "account")
 
 
 def render(result: ScanResult, lang: str = "en") -> str:
@@ -26,7 +27,7 @@ def render(result: ScanResult, lang: str = "en") -> str:
             d["message"], " ".join(refs["hds"]), " ".join(refs["iso27001"]),
             " ".join(refs["secnumcloud"]),
             "; ".join(f"§{m['section']} {m['duty']}" for m in refs["matrix"]),
-            result.config_file or "",
+            result.config_file or "", res.get("account") or "",
         )])
     # What was not judged has a row too: a spreadsheet of findings must show its gaps.
     for m in result.unread_modules:
@@ -35,10 +36,10 @@ def render(result: ScanResult, lang: str = "en") -> str:
             file, line = m.path, ""
         writer.writerow([for_csv(cell) for cell in (
             "", "", "", "not-read", "", "module", "", "", file, line, m.message,
-            "", "", "", "", result.config_file or "")])
+            "", "", "", "", result.config_file or "", "")])
     if result.judged_nothing:
         writer.writerow([for_csv(cell) for cell in (
             "", "", "", "not-judged", "", "", "", "", "", "",
             completeness.text("nothing_judged", lang), "", "", "", "",
-            result.config_file or "")])
+            result.config_file or "", "")])
     return out.getvalue()

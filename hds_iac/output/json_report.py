@@ -37,5 +37,7 @@ def render(result: ScanResult, lang: str = "en") -> str:
         "provenance": result.provenance,
         "scope": result.scope,
         "exceptions": register(result.findings, result.unapplied_waivers),
+        # Live scans with --shard I/N: which part of the scan this file holds.
+        **({"shard": result.shard} if result.shard is not None else {}),
     }
     return json.dumps(for_json(doc), indent=2, ensure_ascii=False) + "\n"

@@ -15,10 +15,10 @@ from hds_iac.scan import ScanResult, summarize
 _HEAD = {
     "en": ("HDS compliance", "topic", "passed", "failed", "unknown", "Failing findings",
            "Unknown (could not be decided)", "Errors", "No failing finding.", "severity",
-           "rule", "resource", "where", "why"),
+           "rule", "resource", "where", "why", "account"),
     "fr": ("Conformité HDS", "thème", "conformes", "en échec", "inconnus", "Non-conformités",
            "Inconnus (impossible à décider)", "Erreurs", "Aucune non-conformité.", "sévérité",
-           "règle", "ressource", "où", "pourquoi"),
+           "règle", "ressource", "où", "pourquoi", "compte"),
 }
 
 
@@ -36,9 +36,14 @@ def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -
         if topic in s["by_topic"]:
             c = s["by_topic"][topic]
             lines.append(f"| {topic} | {c['pass']} | {c['fail']} | {c['unknown']} |")
+    accounts = s.get("by_account") or {}
+    if len(accounts) > 1:  # several cloud accounts: the same counts per account
+        lines += ["", f"| {h[14]} | {h[2]} | {h[3]} | {h[4]} |", "|---|---:|---:|---:|"]
+        lines += [f"| {markdown_code(a)} | {c['pass']} | {c['fail']} | {c['unknown']} |"
+                  for a, c in accounts.items()]
     for status, title in (("fail", h[5]), ("unknown", h[6])):
         group = sorted((f for f in result.findings if f.status == status),
-                       key=lambda f: (-SEVERITY_RANK[f.severity], f.rule_id))
+                       key=lambda f: (f.account or "", -SEVERITY_RANK[f.severity], f.rule_id))
         if not group:
             if status == "fail" and not result.judged_nothing:
                 lines += ["", h[8]]

@@ -84,6 +84,8 @@ def _result(f: Finding, index: int, lang: str) -> dict:
         "locations": [location],
         "partialFingerprints": {"hdsIacFinding/v1": fingerprint},
     }
+    if f.account:  # live scans of several accounts: which one (SARIF property bag)
+        result["properties"] = {"account": f.account}
     if f.suppression:
         result["kind"] = "fail" if f.verdict.status == "fail" else "review"
         result["level"] = _LEVEL[f.severity] if f.verdict.status == "fail" else "note"

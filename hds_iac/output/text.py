@@ -16,10 +16,10 @@ from hds_iac.scan import ScanResult, summarize
 _COLOURS = {"fail": "31", "unknown": "33", "pass": "32", "skipped": "36", "dim": "2", "bold": "1"}
 _LABELS = {
     "en": {"pass": "PASS", "fail": "FAIL", "unknown": "UNKNOWN", "skipped": "SKIPPED", "fix": "fix",
-           "refs": "refs", "errors": "errors", "notices": "notices"},
+           "refs": "refs", "errors": "errors", "notices": "notices", "account": "account"},
     "fr": {"pass": "CONFORME", "fail": "ÉCHEC", "unknown": "INCONNU", "skipped": "IGNORÉ",
            "fix": "correction",
-           "refs": "réf.", "errors": "erreurs", "notices": "avis"},
+           "refs": "réf.", "errors": "erreurs", "notices": "avis", "account": "compte"},
 }
 
 
@@ -60,7 +60,7 @@ def _finding_line(f: Finding, lang: str, style: _Style) -> str:
     if f.suppression:
         text += f" [{f.suppression.by}: {f.suppression.reason}]"
     return ("  " + style(f"{labels[f.status]:<8}", f.status)
-            + style(f" {f.rule_id}  {f.meta.severity:<8} {' '.join(text.split())}"))
+            + style(f" {f.rule_id}  {f.severity:<8} {' '.join(text.split())}"))
 
 
 def _fixes(group: list[Finding], lang: str, style: _Style) -> list[str]:
@@ -80,14 +80,21 @@ def _fixes(group: list[Finding], lang: str, style: _Style) -> list[str]:
     return lines
 
 
-def render(result: ScanResult, lang: str = "en", colour: bool = False, show_pass: bool = False) -> str:
-    style = _Style(colour)
-    labels = _LABELS[lang]
+def by_account(findings: list[Finding]) -> dict[str | None, list[Finding]]:
+    """Findings per cloud account (live scans of several accounts), accounts in id order;
+    code, plans and states have one group, None."""
+    groups: dict[str | None, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.account, []).append(f)
+    return dict(sorted(groups.items(), key=lambda item: item[0] or ""))
+
+
+def _topics(findings: list[Finding], lang: str, style: _Style) -> list[str]:
+    """Findings by topic, worst first, each topic followed by its fixes."""
     lines: list[str] = []
-    shown = [f for f in result.findings if show_pass or f.status != "pass"]
     order = {"fail": 0, "unknown": 1, "skipped": 2, "pass": 3}
     for topic in TOPICS:
-        group = [f for f in shown if f.meta.topic == topic]
+        group = [f for f in findings if f.meta.topic == topic]
         if not group:
             continue
         group.sort(key=lambda f: (order[f.status], -SEVERITY_RANK[f.severity], _where(f)))
@@ -95,6 +102,19 @@ def render(result: ScanResult, lang: str = "en", colour: bool = False, show_pass
         lines += [_finding_line(f, lang, style) for f in group]
         lines += _fixes(group, lang, style)
         lines.append("")
+    return lines
+
+
+def render(result: ScanResult, lang: str = "en", colour: bool = False, show_pass: bool = False) -> str:
+    style = _Style(colour)
+    labels = _LABELS[lang]
+    lines: list[str] = []
+    shown = [f for f in result.findings if show_pass or f.status != "pass"]
+    accounts = by_account(shown)
+    for account, findings in accounts.items():
+        if len(accounts) > 1:
+            lines.append(style(f"{labels['account']} {account or '-'}", "bold"))
+        lines += _topics(findings, lang, style)
     for title, entries in ((labels["errors"], result.errors),
                            (completeness.text("modules_not_read", lang), result.unread_modules),
                            (labels["notices"], result.notices)):

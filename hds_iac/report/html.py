@@ -282,11 +282,14 @@ def _findings_table(findings: list[dict], report) -> list[str]:
            f'<th>{e(label(lang, "where"))}</th><th>{e(label(lang, "source"))}</th>'
            f'<th>{e(label(lang, "message"))}</th></tr></thead><tbody>']
     order = {"fail": 0, "unknown": 1, "skipped": 2, "pass": 3}
+    # Live scans of several accounts: grouped by account within each status.
     ranked = sorted(findings, key=lambda f: (order[f["status"]],
+                                             str((f.get("resource") or {}).get("account") or ""),
                                              (f.get("resource") or {}).get("address", "")))
     for f in ranked[:MAX_ROWS]:
         res = f.get("resource") or {}
-        region = f' <span class="small">{e(res["region"])}</span>' if res.get("region") else ""
+        place = " · ".join(str(p) for p in (res.get("account"), res.get("region")) if p)
+        region = f' <span class="small">{e(place)}</span>' if place else ""
         src = report.merged.sources[f["source"]]
         shown = report.coverage.shown_status(f)
         out.append(f'<tr data-status="{f["status"]}"><td>{badge(shown, lang)}</td>'

@@ -138,11 +138,14 @@ def render(report) -> str:
         shown = (_status("not-run", lang) if not found and report.filing
                  and rid in report.filing.not_run else _counts(counts))  # left out: say so
         out = [f"{indent}- **{rid}** {meta.title.get(lang) if meta else ''}{c}{shown}"]
-        bad = [f for f in found if f["status"] in ("fail", "unknown")]
+        bad = sorted((f for f in found if f["status"] in ("fail", "unknown")),
+                     key=lambda f: str((f.get("resource") or {}).get("account") or ""))
         for f in bad[:MAX_ROWS]:
             res = f.get("resource") or {}
             src = report.merged.sources[f["source"]].name
-            out.append(f"{indent}  - {_status(cov.shown_status(f), lang)}"
+            account = (f" {markdown_code(str(res['account']), in_table=False)}"
+                       if res.get("account") else "")
+            out.append(f"{indent}  - {_status(cov.shown_status(f), lang)}{account}"
                        f" {markdown_code(res.get('address', ''), in_table=False)}"
                        f" ({_cell(src)}){c}{_cell(f.get('message', ''))}")
         if len(bad) > MAX_ROWS:

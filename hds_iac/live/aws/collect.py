@@ -574,7 +574,11 @@ class Collector:
             rows = list(csv.DictReader(io.StringIO(content.decode("utf-8", "replace"))))
             return {"rows": rows, "generated": answer.get("GeneratedTime")}
 
-    def s3(self, regions: list[str]) -> dict[str, Any]:
+    def s3(self, regions: list[str], unlocated: bool = True) -> dict[str, Any]:
+        """Buckets of `regions` (each bucket is placed by its own region, so that shards
+        split them like regional resources); `unlocated`: also the buckets whose region
+        cannot be read (kept by one shard only: the one reading the account's global
+        services)."""
         buckets = self.pages("s3", None, "ListBuckets", "Buckets")
         if not ok(buckets):
             return {"buckets": buckets}
@@ -592,10 +596,12 @@ class Collector:
 
         located = self.each(region_of, buckets)
         names = {b["Name"]: b["Region"] for b in located}
-        inside = [b for b in located if not ok(b["Region"]) or b["Region"] in regions]
+        inside = [b for b in located
+                  if (b["Region"] in regions if ok(b["Region"]) else unlocated)]
         outside = len(located) - len(inside)
         if outside:
-            self.notices.append(f"{outside} S3 bucket(s) in regions not scanned were left out")
+            self.notices.append(f"{outside} S3 bucket(s) in regions not scanned"
+                                f"{'' if unlocated else ' (or by this shard)'} were left out")
 
         def details(bucket: dict) -> dict:
             name, region = bucket["Name"], bucket["Region"]
@@ -636,9 +642,14 @@ def _get(answer: Any, key: str, ident: str) -> Any:
 
 def collect(session: AwsSession, identity: dict[str, str], regions: list[str],
             services: Iterable[str], *, max_attribute_reads: int = 1000,
-            page_size: int | None = None, progress: Callable[[int, int, str], None] | None = None) -> AccountData:
-    """Read every selected service in every region (bounded pool); never raises for a call."""
-    wanted = [s for s in SERVICES if s in set(services)]
+            page_size: int | None = None, progress: Callable[[int, int, str], None] | None = None,
+            global_unit: bool = True) -> AccountData:
+    """Read every selected service in every region (bounded pool); never raises for a call.
+
+    `global_unit` False (a shard that does not own the account's global unit): IAM and
+    CloudFront are not read, and S3 only for the buckets of `regions`."""
+    wanted = [s for s in SERVICES if s in set(services)
+              and (global_unit or s not in GLOBAL_SERVICES or s == "s3")]
     data = AccountData(account=identity["account"], caller=identity["arn"], services=wanted,
                        partition=session.partition(regions[0]) if regions else "aws")
     collector = Collector(session, identity["account"], max_attribute_reads=max_attribute_reads,
@@ -652,7 +663,8 @@ def collect(session: AwsSession, identity: dict[str, str], regions: list[str],
         nonlocal done
         region, service = task
         if region is None:
-            result = collector.s3(regions) if service == "s3" else getattr(collector, service)()
+            result = (collector.s3(regions, unlocated=global_unit) if service == "s3"
+                      else getattr(collector, service)())
         else:
             result = getattr(collector, service)(region)
         with lock:

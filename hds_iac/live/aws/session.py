@@ -24,6 +24,10 @@ class SessionError(Exception):
     """The scan cannot start at all (no credentials, role cannot be assumed, bad region)."""
 
 
+class AssumeRoleError(SessionError):
+    """A role could not be assumed: in an organisation scan, one account is not scanned."""
+
+
 @dataclass
 class SessionOptions:
     profile: str | None = None
@@ -60,7 +64,9 @@ def redact_key_ids(text: str) -> str:
 class AwsSession:
     """A boto3 session plus a thread-safe cache of configured clients."""
 
-    def __init__(self, options: SessionOptions):
+    def __init__(self, options: SessionOptions, base: Any = None):
+        """`base`: a boto3 session to use as is (an account reached through an organisation
+        role); without it, the default chain, `--profile`, then `--role-arn`."""
         try:
             import boto3
             from botocore.config import Config
@@ -80,41 +86,35 @@ class AwsSession:
             max_pool_connections=max(10, options.max_workers * 2),
             user_agent_extra="hds-iac-live",
         )
+        if base is not None:
+            self.home_region = options.home_region or base.region_name or HOME_REGION
+            self.session = base
+            return
         try:
             session = boto3.session.Session(profile_name=options.profile)
         except bexc.ProfileNotFound:
             raise SessionError(f"AWS profile {options.profile!r} not found") from None
         self.home_region = options.home_region or session.region_name or HOME_REGION
         if options.role_arn:
-            session = self._assume(session, options)
+            sts = session.client("sts", region_name=self.home_region,
+                                 endpoint_url=options.endpoint_url, config=self.config)
+            session = _assume(sts, options.role_arn, options.external_id,
+                              self.home_region)
         self.session = session
         if session.get_credentials() is None:
             raise SessionError("no AWS credentials found: set AWS_PROFILE or use --profile, the"
                                " AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables, SSO"
                                " (aws sso login) or an instance role")
 
-    def _assume(self, base: Any, options: SessionOptions) -> Any:
-        import boto3
-        import botocore.exceptions as bexc
-
-        sts = base.client("sts", region_name=self.home_region, endpoint_url=options.endpoint_url,
-                          config=self.config)
-        params: dict[str, Any] = {"RoleArn": options.role_arn, "RoleSessionName": "hds-iac-live",
-                                  "DurationSeconds": 3600}
-        if options.external_id:
-            params["ExternalId"] = options.external_id
-        try:
-            creds = sts.assume_role(**params)["Credentials"]
-        except bexc.NoCredentialsError:
-            raise SessionError("no AWS credentials found to assume the role with") from None
-        except bexc.ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "error")
-            raise SessionError(f"cannot assume role {options.role_arn}: {code}"
-                               " (the caller needs sts:AssumeRole on it, and the role's trust"
-                               " policy must allow the caller)") from None
-        return boto3.session.Session(
-            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"])
+    def member(self, account: str, role_name: str, external_id: str | None) -> "AwsSession":
+        """A session in `account` through its role `role_name` (path allowed:
+        `audit/hds-iac`), assumed with this session's credentials. Raises
+        `AssumeRoleError` naming the account and the trust it lacks."""
+        role_arn = (f"arn:{self.partition(self.home_region)}:iam::{account}:role/"
+                    f"{role_name.strip('/')}")
+        base = _assume(self.client("sts", self.home_region), role_arn, external_id,
+                       self.home_region, account=account)
+        return AwsSession(self.options, base)
 
     def add_hook(self, hook: Any) -> None:
         """`hook(client)` is called on every new client (to count requests)."""
@@ -190,3 +190,38 @@ class AwsSession:
             return self.session.get_partition_for_region(region)
         except Exception:  # noqa: BLE001 - unknown region names: the commercial partition
             return "aws"
+
+
+def _assume(sts: Any, role_arn: str, external_id: str | None, region: str,
+            account: str | None = None) -> Any:
+    """A boto3 session under `role_arn` (one hour), assumed through the `sts` client."""
+    import boto3
+    import botocore.exceptions as bexc
+
+    params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": "hds-iac-live",
+                              "DurationSeconds": 3600}
+    if external_id:
+        params["ExternalId"] = external_id
+    try:
+        creds = sts.assume_role(**params)["Credentials"]
+    except bexc.NoCredentialsError:
+        raise SessionError("no AWS credentials found to assume the role with") from None
+    except bexc.ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "error")
+        external = " and the external id given with --external-id" if external_id else ""
+        if account is not None:
+            raise AssumeRoleError(
+                f"account {account} not scanned: cannot assume {role_arn} ({code}); the"
+                f" role's trust policy in account {account} must allow the scanning"
+                f" identity{external} (docs/iam/hds-iac-member-trust.json), and the"
+                " scanning identity needs sts:AssumeRole on it") from None
+        raise AssumeRoleError(f"cannot assume role {role_arn}: {code}"
+                              " (the caller needs sts:AssumeRole on it, and the role's trust"
+                              " policy must allow the caller)") from None
+    except (bexc.BotoCoreError, OSError) as exc:
+        where = f"account {account} not scanned: " if account else ""
+        raise AssumeRoleError(f"{where}cannot assume {role_arn}:"
+                              f" {type(exc).__name__}") from None
+    return boto3.session.Session(
+        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"], region_name=region)

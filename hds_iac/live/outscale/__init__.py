@@ -37,10 +37,13 @@ def scan(
     debug: Callable[[str], None] | None = None,
     progress: Callable[[str, int, int, str], None] | None = None,
     observe: Callable[[Inventory], None] | None = None,
+    name_account: bool = False,
 ) -> ScanResult:
     """Read every planned region and judge it. Raises session.SessionError when the scan
     cannot start at all (no credentials, unknown profile). `observe` sees each region's
-    inventory before it is judged (drift compares them)."""
+    inventory before it is judged (drift compares them). `name_account` (several accounts
+    in one report): inputs, errors and notices say `outscale:REGION account ID`, so that
+    two accounts of one region never share an input name (baselines, history)."""
     settings = settings or Settings()
     selected = list(rule_ids) if rule_ids is not None else None
     result = ScanResult()
@@ -60,24 +63,25 @@ def scan(
 
             collector = collect.Collector(session, region, debug)
             data = collector.collect(step)
-            where = f"outscale:{region}"
+            where = _where(region, data.account_id or options.profile, name_account)
             if data.refused is not None:
                 refusals.append((region, data.refused))
-                result.inputs.append(_input(data, 0, session))
+                result.inputs.append(_input(data, 0, session, where))
                 continue
             scanned += 1
             inventory, adapt_errors = adapt.to_inventory(data, settings)
             if observe is not None:
                 observe(inventory)
-            judge_inventory(result, inventory, settings, selected, where)
+            judge_inventory(result, inventory, settings, selected, where,
+                            account=data.account_id)
             result.errors += adapt_errors
             result.errors += [ReadError(f"{where} {e.action}", e.message()) for e in data.errors]
-            result.inputs.append(_input(data, len(inventory.resources), session))
+            result.inputs.append(_input(data, len(inventory.resources), session, where))
             result.notices.append(ReadError(where, coverage_line(data)))
     finally:
         session.close()
     for region, error in refusals:
-        where = f"outscale:{region}"
+        where = _where(region, options.profile, name_account)
         if error.kind == "auth" and not plan.explicit and scanned:
             result.notices.append(ReadError(where, (
                 f"{error.message()}: region not scanned (an Outscale account lives in one "
@@ -106,7 +110,13 @@ def coverage_line(data: collect.RegionData) -> str:
     return text
 
 
-def _input(data: collect.RegionData, resources: int, session: OutscaleSession) -> dict:
+def _where(region: str, account: str | None, name_account: bool) -> str:
+    return f"outscale:{region} account {account}" if name_account and account else \
+        f"outscale:{region}"
+
+
+def _input(data: collect.RegionData, resources: int, session: OutscaleSession,
+           where: str) -> dict:
     if data.refused is not None:
         status = "not scanned"
     elif data.errors:
@@ -114,7 +124,7 @@ def _input(data: collect.RegionData, resources: int, session: OutscaleSession) -
     else:
         status = "complete"
     return {
-        "path": f"outscale:{data.region}",
+        "path": where,
         "kind": "outscale",
         "resources": resources,
         "region": data.region,

@@ -142,7 +142,8 @@ def _drift(url: str, volumes: int) -> None:
             against.append(wall)
             notice = next(n["message"] for n in report["notices"]
                           if n["message"].startswith("drift against"))
-            parts.append([float(x) for x in re.findall(r"in (\d+\.\d+) s", notice)])
+            parts.append([float(x) for x in re.findall(r"in (\d+\.\d+) s", notice)]
+                         + [float(x) for x in re.findall(r"\((\d+\.\d+) s CPU\)", notice)])
     counts: dict[tuple[str, str], int] = {}
     for f in report["findings"]:
         if f["topic"] == "drift":
@@ -155,12 +156,15 @@ def _drift(url: str, volumes: int) -> None:
           f" CPU median {_median(cpu_against):.2f} s {_rounded(cpu_against)}")
     print(f"   CPU difference of the medians: {_median(cpu_against) - _median(cpu_plain):+.2f} s"
           " (reading the state, comparing, the drift rules, 30,000 more findings in the JSON)")
-    for n, what in enumerate(("state read and adapted", "comparison", "drift rules")):
+    for n, what in enumerate(("state read and adapted", "comparison", "drift rules",
+                              "comparison, CPU time")):
         values = [p[n] for p in parts]
         print(f"   {what} (the scan's own timing): median {_median(values):.2f} s"
               f" {_rounded(values)}")
     print(f"   drift findings: {dict(sorted(counts.items()))}")
     print(f"   {notice}")
+    print(f"   load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+          f" on {os.cpu_count()} CPUs")
 
 
 def main() -> int:

@@ -512,8 +512,17 @@ def test_several_accounts_with_profiles(tmp_path: Path, account: dict) -> None:
         run = live(tmp_path, "--osc-config", str(config), "--profiles", "prod,gone,preprod",
                    "--region", REGION, "-o", "json", "-o", "cli", "--output-file", "r.json",
                    *FAST, env=env)
+        shards = []
+        for index in range(2):  # the same accounts split in two (profile, region) shards
+            part = live(tmp_path, "--osc-config", str(config), "--profiles", "prod,gone,preprod",
+                        "--region", REGION, "--shard", f"{index}/2", "-o", "json", *FAST,
+                        env=env)
+            assert part.code == 2, part.stderr  # the missing profile, in every shard
+            shards.append(part.json())
         refused = live(tmp_path, "--osc-config", str(config), "--profiles", "prod",
                        "--region", REGION, *FAST)  # OSC_ACCESS_KEY set: would win
+        no_region = live(tmp_path, "--osc-config", str(config), "--profiles", "prod",
+                         "--shard", "0/2", *FAST, env=env)
     assert first.violations == [] and second.violations == []
     assert run.code == 2, run.stderr  # the missing profile
     doc = json.loads((tmp_path / "r.json").read_text())
@@ -536,3 +545,13 @@ def test_several_accounts_with_profiles(tmp_path: Path, account: dict) -> None:
     assert run.stdout.index("account 123456789012") < run.stdout.index("account 210987654321")
     assert SECRET_KEY not in run.stdout + run.stderr and other_secret not in run.stdout
     assert refused.code == 2 and "unset OSC_ACCESS_KEY" in refused.stderr
+    assert no_region.code == 2 and "--shard needs --region" in no_region.stderr
+
+    def key(f: dict) -> tuple:
+        return (f["resource"]["account"], f["rule_id"], f["resource"]["address"], f["status"])
+
+    union = sorted(key(f) for part in shards for f in part["findings"])
+    assert union == sorted(key(f) for f in doc["findings"])
+    assert all(part["findings"] for part in shards)  # prod and preprod in different shards
+    assert [part["shard"] for part in shards] == [{"index": 0, "count": 2},
+                                                  {"index": 1, "count": 2}]

@@ -10,8 +10,6 @@ difference.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 from hds_iac.model import AtRest, Maybe, Resource, Unknown
 
 # Kinds whose MFA setting a state and an account both read from the same configuration (a
@@ -88,37 +86,47 @@ def _copies(res: Resource) -> Maybe[tuple[str, ...]] | None:
     return tuple(sorted(set(regions)))
 
 
-# The facts, grouped by the facet they are read from (None: the resource itself): a
-# resource without that facet (None, or an empty list) gives none of them, so a volume is
-# read in a few steps (10,000 pairs in a fraction of a second).
-_GROUPS: tuple[tuple[str | None, dict[str, Callable[[Resource], object]]], ...] = (
-    (None, {"region": lambda res: res.region}),
-    ("at_rest", {"encryption at rest": _encryption, "customer-managed key": _customer_key}),
-    ("flows", {"minimum TLS version": _min_tls, "plaintext flow": _plaintext_flow}),
-    ("placement", {"multi-AZ": lambda res: res.placement.multi_az}),
-    ("backup", {"backup retention (days)": lambda res: res.backup.retention_days,
-                "deletion protection": lambda res: res.backup.deletion_protection}),
-    ("sharing", {"public sharing": lambda res: res.sharing.public}),
-    ("identity", {"MFA": lambda res: (res.identity.mfa_enforced if res.kind in _MFA_KINDS
-                                      else None)}),
-    ("facts", {"key rotation": lambda res: (res.facts.get("key_rotation") if res.kind == "key"
-                                            else None)}),
-    ("destinations", {"copies to regions": _copies}),
-)
 # Fact names as messages print them, in the order messages list them.
-FACTS: tuple[str, ...] = tuple(name for _, readers in _GROUPS for name in readers)
+FACTS: tuple[str, ...] = (
+    "region", "encryption at rest", "customer-managed key", "minimum TLS version",
+    "plaintext flow", "multi-AZ", "backup retention (days)", "deletion protection",
+    "public sharing", "MFA", "key rotation", "copies to regions",
+)
 
 
 def read(res: Resource) -> dict[str, object]:
-    """Every fact the resource gives (None: the resource does not have it)."""
-    out = {}
-    for facet, readers in _GROUPS:
-        if facet is not None and not getattr(res, facet):
-            continue
-        for name, reader in readers.items():
-            value = reader(res)
+    """Every fact the resource gives (a fact it does not have is left out). Written facet
+    by facet, so that a resource without a facet costs nothing for its facts: 10,000 pairs
+    are read in a fraction of a second."""
+    out: dict[str, object] = {}
+    if res.region is not None:
+        out["region"] = res.region
+    if res.at_rest:
+        out["encryption at rest"] = _encryption(res)
+        key = _customer_key(res)
+        if key is not None:
+            out["customer-managed key"] = key
+    if res.flows:
+        for name, value in (("minimum TLS version", _min_tls(res)),
+                            ("plaintext flow", _plaintext_flow(res))):
             if value is not None:
                 out[name] = value
+    placement, backup, sharing, identity = res.placement, res.backup, res.sharing, res.identity
+    if placement is not None and placement.multi_az is not None:
+        out["multi-AZ"] = placement.multi_az
+    if backup is not None:
+        if backup.retention_days is not None:
+            out["backup retention (days)"] = backup.retention_days
+        if backup.deletion_protection is not None:
+            out["deletion protection"] = backup.deletion_protection
+    if sharing is not None:
+        out["public sharing"] = sharing.public
+    if identity is not None and res.kind in _MFA_KINDS and identity.mfa_enforced is not None:
+        out["MFA"] = identity.mfa_enforced
+    if res.kind == "key" and res.facts.get("key_rotation") is not None:
+        out["key rotation"] = res.facts["key_rotation"]
+    if res.destinations:
+        out["copies to regions"] = _copies(res)
     return out
 
 

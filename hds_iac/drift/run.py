@@ -15,7 +15,7 @@ from hds_iac import catalogue as catalogue_mod
 from hds_iac import engine
 from hds_iac.drift import allow as allow_mod
 from hds_iac.drift import states as states_mod
-from hds_iac.drift.compare import TOPIC, compare
+from hds_iac.drift.compare import TOPIC, compare, no_collection
 from hds_iac.engine import Suppression
 from hds_iac.model import Inventory
 from hds_iac.settings import Settings
@@ -39,7 +39,9 @@ class DriftRun:
         self.rules = drift_rules(rule_ids)
         self.allow = allow
         started = time.monotonic()
-        self.states, self.errors, self.notices = states_mod.read(sources, settings, s3_reader)
+        with no_collection():
+            self.states, self.errors, self.notices = states_mod.read(sources, settings,
+                                                                     s3_reader)
         self.read_seconds = time.monotonic() - started
         self.live = Inventory()
 
@@ -67,7 +69,9 @@ class DriftRun:
                 where, f"{rule_id}: internal error ({type(exc).__name__}); please report it"))
 
         started = time.monotonic()
-        findings = engine.run(outcome.inventory, self.settings, self.rules, on_error=failed)
+        with no_collection():
+            findings = engine.run(outcome.inventory, self.settings, self.rules,
+                                  on_error=failed)
         for finding in findings:
             drift = finding.resource.drift
             finding.input = drift.state if drift.side == "state" else where
@@ -84,7 +88,8 @@ class DriftRun:
             f"({counts['changed']} changed), {counts['unmanaged']} unmanaged "
             f"({counts['allowed']} allowed by {ALLOWED_BY}), {counts['missing']} missing, "
             f"{counts['unknown']} unknown; states read in {self.read_seconds:.2f} s, compared in"
-            f" {outcome.seconds:.2f} s, drift rules run in {judged:.2f} s")))
+            f" {outcome.seconds:.2f} s ({outcome.cpu_seconds:.2f} s CPU), drift rules run in"
+            f" {judged:.2f} s")))
         for state in self.states:
             result.inputs.append({"path": state.name, "kind": "state", "role": "drift",
                                   "resources": len(state.inventory.resources)})

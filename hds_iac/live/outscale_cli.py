@@ -59,6 +59,12 @@ def _regions(text: str) -> list[str]:
     return names
 
 
+def _shard(text: str):
+    from hds_iac.live.shard import parse
+
+    return parse(text)
+
+
 def _profiles(text: str) -> list[str]:
     names = list(dict.fromkeys(comma_list(text)))
     if not names:
@@ -109,6 +115,9 @@ def add_parser(subparsers: argparse._SubParsersAction,
     parser.add_argument("--max-requests-per-second", type=_positive, default=5, metavar="N",
                         help="client-side rate limit (default: 5, the SDK's; Outscale throttles"
                              " above its quota)")
+    parser.add_argument("--shard", type=_shard, metavar="I/N",
+                        help="read only shard I of N (from 0) of the (profile, region) units:"
+                             " N workers share one scan (needs --region)")
     add_timeouts(parser, CONNECT_TIMEOUT, READ_TIMEOUT,
                  "a call that times out is retried up to --max-retries times")
     common(parser)
@@ -130,11 +139,25 @@ def cmd_live_outscale(args: argparse.Namespace) -> int:
         # The SDK lets these win over every profile: each profile would scan one account.
         raise UsageError("live outscale: --profiles takes each account's keys from its profile;"
                          " unset OSC_ACCESS_KEY and OSC_SECRET_KEY")
+    if args.shard and not args.region:
+        # Without --region, a region that refuses the credentials is skipped when another
+        # one of the account works: a shard holding only that region could not tell.
+        raise UsageError("live outscale: --shard needs --region (the units are the"
+                         " (profile, region) pairs given)")
+    if args.shard and getattr(args, "against", None):
+        raise UsageError("live outscale: --against compares one whole account with its"
+                         " states: not with --shard")
     if args.profiles and getattr(args, "against", None):
         raise UsageError("live outscale: --against compares one account with its states:"
                          " not with --profiles")
 
     def scan(settings, rule_ids, progress, observe=None):
+        result = scan_profiles(settings, rule_ids, progress, observe)
+        if args.shard is not None:
+            result.shard = {"index": args.shard.index, "count": args.shard.count}
+        return result
+
+    def scan_profiles(settings, rule_ids, progress, observe):
         if not args.profiles:
             return scan_one(args.profile, settings, rule_ids, progress, False, observe)
         # Several accounts: one after the other (each client keeps to the account's own
@@ -166,7 +189,8 @@ def cmd_live_outscale(args: argparse.Namespace) -> int:
 
         try:
             return scan_outscale(options, settings, rule_ids, debug=log.debug, progress=show,
-                                 observe=observe, name_account=name_account)
+                                 observe=observe, name_account=name_account,
+                                 shard=args.shard)
         except SessionError as exc:
             raise UsageError(f"live outscale: {exc}") from None
 

@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 
 from hds_iac.live.outscale import adapt, collect
 from hds_iac.live.outscale.session import OutscaleSession, SessionOptions
+from hds_iac.live.shard import Shard
 from hds_iac.model import Inventory
 from hds_iac.scan import ScanResult, judge_inventory
 from hds_iac.settings import Settings
@@ -38,17 +39,22 @@ def scan(
     progress: Callable[[str, int, int, str], None] | None = None,
     observe: Callable[[Inventory], None] | None = None,
     name_account: bool = False,
+    shard: Shard | None = None,
 ) -> ScanResult:
     """Read every planned region and judge it. Raises session.SessionError when the scan
     cannot start at all (no credentials, unknown profile). `observe` sees each region's
     inventory before it is judged (drift compares them). `name_account` (several accounts
     in one report): inputs, errors and notices say `outscale:REGION account ID`, so that
-    two accounts of one region never share an input name (baselines, history)."""
+    two accounts of one region never share an input name (baselines, history). `shard`:
+    only the regions whose (profile, region) unit is the shard's."""
     settings = settings or Settings()
     selected = list(rule_ids) if rule_ids is not None else None
     result = ScanResult()
     session = OutscaleSession(options)
     plan = session.plan
+    if shard is not None:
+        unit = options.profile or "default"
+        plan.regions = [r for r in plan.regions if shard.owns(unit, r)]
     steps = len(collect.READ_ACTIONS)
     scanned = 0
     refusals: list[tuple[str, collect.CallError]] = []

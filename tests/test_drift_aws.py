@@ -113,7 +113,11 @@ def account(tmp_path_factory):
         config.write_text(
             "drift_allow:\n"
             f"  - id: \"arn:aws:s3:::{STATE_BUCKET}\"\n"
-            "    reason: the Terraform state bucket, created by the bootstrap script\n",
+            "    reason: the Terraform state bucket, created by the bootstrap script\n"
+            "    until: 2999-12-31\n"
+            f"  - id: {built['unmanaged']}\n"
+            "    reason: scratch volume of the migration\n"
+            "    until: 2020-01-31\n",
             "utf-8")
         yield {**built, "moto": moto, "proxy": proxy, "tmp": tmp, "state": state_file,
                "config": config}
@@ -174,13 +178,27 @@ def test_three_kinds_of_drift_from_the_remote_state(account, remote):
     assert "multi-AZ" in kept["message"] or kept["status"] == "unknown"
 
 
-def test_allow_listed_resource_is_skipped_with_its_reason(remote):
+def test_allow_listed_resource_is_skipped_and_in_the_exceptions_register(account, remote):
     _, doc, _ = remote
-    allowed = _one(drift(doc), "HDS-DRIFT-001", f":::{STATE_BUCKET}")
+    found = drift(doc)
+    allowed = _one(found, "HDS-DRIFT-001", f":::{STATE_BUCKET}")
     assert allowed["status"] == "skipped"
     assert allowed["suppression"]["by"] == "drift_allow"
-    assert "bootstrap script" in allowed["suppression"]["reason"]
+    assert allowed["suppression"]["reason"] == ("the Terraform state bucket, created by the"
+                                                " bootstrap script")
     assert allowed["suppression"]["status"] == "fail"
+    config = str(account["config"])
+    register = {e["location"]: e for e in doc["exceptions"] if e["by"] == "drift_allow"}
+    entry = register[f"{config}: drift_allow entry 1"]
+    assert entry["state"] == "active" and entry["until"] == "2999-12-31"
+    assert entry["addresses"] == [f"arn:aws:s3:::{STATE_BUCKET}"]
+    assert entry["statuses"] == {"fail": 1}
+    # An entry past its day no longer applies: the volume is unmanaged again, and said so.
+    expired = register[f"{config}: drift_allow entry 2"]
+    assert expired["state"] == "expired" and expired["until"] == "2020-01-31"
+    volume = _one(found, "HDS-DRIFT-001", f"volume/{account['unmanaged']}")
+    assert volume["status"] == "fail" and volume["expired_waiver"]["by"] == "drift_allow"
+    assert any("expired after 2020-01-31" in n["message"] for n in doc["notices"])
 
 
 def test_remote_state_read_is_one_get_and_the_scan_stays_read_only(remote):

@@ -154,6 +154,22 @@ def test_service_made_resources_are_not_unmanaged():
     assert [r for r in outcome.inventory if r.drift.side == "live"] == []
 
 
+def test_allow_entries_carry_their_location_and_expiry():
+    from datetime import date
+
+    allow = allow_mod.parse([{"id": "vol-*", "reason": "old", "until": date(2020, 1, 31)},
+                             {"id": "snap-*", "reason": "new", "until": "2999-12-31"}],
+                            ".hds-iac.yaml")
+    old, new = allow.entries
+    assert (old.until, old.expired(), old.location) == (
+        "2020-01-31", True, ".hds-iac.yaml: drift_allow entry 1")
+    assert (new.until, new.expired()) == ("2999-12-31", False)
+    outcome = compare(Inventory([volume("vol-0000000000000aaaa", "aws")]),
+                      [state(volume("vol-0000000000000bbbb", "state"))], allow,
+                      account=ACCOUNT, scanned=[PARIS])
+    assert outcome.counts["allowed"] == 0 and list(outcome.allowed.values()) == [old]
+
+
 def test_allow_list_by_tag_and_by_id():
     allow = allow_mod.parse([
         {"tag": "kubernetes.io/created-for/pvc/name", "reason": "CSI volumes"},
@@ -177,7 +193,9 @@ def test_allow_list_by_tag_and_by_id():
     ([{"id": "vol-*"}], "entry 1: a reason is required"),
     ([{"id": "vol-*", "tag": "a", "reason": "r"}], "entry 1: give exactly one of tag or id"),
     ([{"reason": "r"}], "entry 1: give exactly one of tag or id"),
-    ([{"id": "x", "reason": "r", "until": "2027"}], "entry 1: expected a mapping"),
+    ([{"id": "x", "reason": "r", "owner": "ops"}], "entry 1: expected a mapping"),
+    ([{"id": "x", "reason": "r", "until": "2027"}], "entry 1: until='2027' is not a date"),
+    ([{"id": "x", "reason": "r", "until": "2027-02-30"}], "is not a calendar date"),
     ([{"id": "x" * 2000, "reason": "r"}], "at most 1024 characters"),
     ([{"id": "x", "reason": "r"}] * 1001, "more than 1000 entries"),
 ])

@@ -11,17 +11,24 @@ exceptions register), never silently dropped:
         reason: volumes of EKS persistent volume claims (CSI driver)
       - id: "arn:aws:s3:::cdk-hnb659fds-*"         # an id or ARN pattern (fnmatch)
         reason: CDK bootstrap bucket, managed by `cdk bootstrap`
+        until: 2027-06-30                          # optional: the last day it applies
+
+Each entry is a waiver of the exceptions register (`by: drift_allow`, its location the
+configuration file and entry number); after its `until` day it no longer applies: the
+resource is unmanaged again and a notice says the entry expired.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
+from hds_iac import suppressions
 from hds_iac.model import Resource
 
 KEY = "drift_allow"
-_FIELDS = {"tag", "id", "reason"}
+_FIELDS = {"tag", "id", "reason", "until"}
 _MAX_ENTRIES = 1000
 _MAX_TEXT = 1024
 
@@ -37,6 +44,11 @@ class AllowEntry:
     tag_key: str | None = None
     tag_value: str | None = None  # fnmatch pattern; None: any value
     id_pattern: str | None = None
+    until: str | None = None  # YYYY-MM-DD, the last day the entry applies
+    location: str = ""  # "<configuration file>: drift_allow entry N", for the register
+
+    def expired(self) -> bool:
+        return self.until is not None and suppressions.expired(self.until)
 
     def matches(self, res: Resource) -> bool:
         if self.id_pattern is not None:
@@ -60,11 +72,11 @@ class AllowEntry:
 class AllowList:
     entries: tuple[AllowEntry, ...] = ()
 
-    def match(self, res: Resource) -> str | None:
-        """The first entry that allows `res`, described for the report; None: none does."""
+    def match(self, res: Resource) -> AllowEntry | None:
+        """The first entry that allows `res` (None: none does)."""
         for entry in self.entries:
             if entry.matches(res):
-                return entry.describe()
+                return entry
         return None
 
 
@@ -84,6 +96,8 @@ def parse(raw: Any, where: str) -> AllowList:
         texts = {}
         for name in _FIELDS:
             value = item.get(name)
+            if name == "until" and isinstance(value, (date, datetime)):
+                value = value.isoformat()[:10]  # YAML reads 2027-06-30 as a date
             if value is not None and (not isinstance(value, str) or not value.strip()
                                       or len(value) > _MAX_TEXT):
                 raise AllowError(f"{at}: {name} must be a non-empty text of at most"
@@ -93,10 +107,16 @@ def parse(raw: Any, where: str) -> AllowList:
             raise AllowError(f"{at}: give exactly one of tag or id")
         if texts["reason"] is None:
             raise AllowError(f"{at}: a reason is required (auditors read it)")
+        if texts["until"] is not None:
+            try:
+                suppressions.parse_until(texts["until"])
+            except suppressions.ExpiryError as exc:
+                raise AllowError(f"{at}: {exc}") from None
         tag_key = tag_value = None
         if texts["tag"] is not None:
             tag_key, sep, value = texts["tag"].partition("=")
             tag_value = value if sep else None
         entries.append(AllowEntry(number, texts["reason"], tag_key=tag_key, tag_value=tag_value,
-                                  id_pattern=texts["id"]))
+                                  id_pattern=texts["id"], until=texts["until"],
+                                  location=f"{where}: {KEY} entry {number}"))
     return AllowList(tuple(entries))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from hds_iac.drift import facts as facts_mod
-from hds_iac.drift.allow import AllowList
+from hds_iac.drift.allow import AllowEntry, AllowList
 from hds_iac.model import Drift, FactChange, Inventory, Resource, Unknown
 from hds_iac.sensitive import mask
 
@@ -74,6 +74,8 @@ class Outcome:
     notices: list[str] = field(default_factory=list)
     seconds: float = 0.0  # wall time of the comparison
     cpu_seconds: float = 0.0  # its CPU time (on a busy machine, wall time also waits)
+    # id() of an unmanaged live resource -> the allow-list entry that matches it
+    allowed: dict[int, AllowEntry] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -259,8 +261,9 @@ def _compare(live: Inventory, states: list[ManagedState], allow: AllowList | Non
             if res.drift.status == "unmanaged" and allow is not None:
                 entry = allow.match(res)
                 if entry is not None:
-                    res.drift.allowed = entry
-                    counts["allowed"] += 1
+                    res.drift.allowed = entry.describe()
+                    outcome.allowed[id(res)] = entry
+                    counts["allowed"] += not entry.expired()
         outcome.inventory.add(res)
     for state in used:
         for res in state.inventory:

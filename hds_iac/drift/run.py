@@ -17,6 +17,7 @@ from hds_iac.drift import allow as allow_mod
 from hds_iac.drift import states as states_mod
 from hds_iac.drift.compare import TOPIC, compare, no_collection
 from hds_iac.engine import Suppression
+from hds_iac.scan import expiry_notice
 from hds_iac.model import Inventory
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError
@@ -75,9 +76,16 @@ class DriftRun:
         for finding in findings:
             drift = finding.resource.drift
             finding.input = drift.state if drift.side == "state" else where
-            if drift.allowed and finding.rule_id == "HDS-DRIFT-001" and \
+            entry = outcome.allowed.get(id(finding.resource))
+            if entry is not None and finding.rule_id == "HDS-DRIFT-001" and \
                     finding.verdict.status == "fail":
-                finding.suppression = Suppression(ALLOWED_BY, drift.allowed)
+                waiver = Suppression(ALLOWED_BY, entry.reason, entry.location, entry.until)
+                if entry.expired():
+                    finding.expired_waiver = waiver
+                    result.notices.append(ReadError(entry.location, expiry_notice(
+                        finding.rule_id, entry.until, finding.resource.address)))
+                else:
+                    finding.suppression = waiver
         judged = time.monotonic() - started
         result.findings += findings
         result.resources += sum(1 for r in outcome.inventory if r.drift.side == "state")

@@ -288,3 +288,18 @@ def test_values_are_escaped_in_every_history_output(tmp_path: Path) -> None:
     assert "\\x1b]0;pwned" in diff.stdout
     assert run_cli("history", "diff", "--store", str(store), "-o", "json").json()["new"][0][
         "resource"]["address"] == evil
+
+
+def test_importing_the_result_of_a_recorded_run_adds_nothing(stack) -> None:
+    """A run recorded with --store and its JSON result imported later are one run (the
+    result's provenance reference is the run's id)."""
+    folder, store = stack
+    out = folder.parent / "result.json"
+    run = run_cli("scan", str(folder), "--store", str(store), "-o", "json", "--output-file",
+                  str(out))
+    assert run.code == 1, run.stderr
+    again = run_cli("history", "import", str(out), "--store", str(store))
+    assert again.code == 0 and "already recorded as run 1" in again.stderr
+    other_day = run_cli("history", "import", str(out), "--store", str(store), "--started",
+                        "2026-01-01")
+    assert other_day.code == 0 and "recorded run 2" in other_day.stderr

@@ -198,9 +198,10 @@ def record_scan(args: argparse.Namespace, run: "Run", result: "ScanResult", lang
     settings = {k: sorted(v) if isinstance(v, (set, frozenset)) else v
                 for k, v in vars(run.settings).items()}
     new = record.to_run([result_doc], command, scope=args.history_scope,
-                        # the result's reference, as `history import` of its file would
-                        # name it (one run, not two); else a new one
-                        started=run.started, uid=None if reference else record.new_uid(),
+                        # the result's reference, as `history import` of its file names
+                        # it (one run, not two); else a new one
+                        started=run.started,
+                        uid=record.reference_uid([reference]) if reference else record.new_uid(),
                         rules=list(run.rule_ids), local_catalogue=True,
                         settings={**settings, "fail_on": args.fail_on or run.cfg.get("fail_on")
                                   or "low", "fail_on_new": bool(args.fail_on_new)})

@@ -230,7 +230,7 @@ def to_run(results: list[Result], command: str, *, scope: str | None = None,
     if uid is None:
         if all(references):
             # an explicit --started makes another run of the same files, as below
-            uid = "ref:" + "+".join(references) + (f"@{explicit}" if explicit else "")
+            uid = reference_uid(references) + (f"@{explicit}" if explicit else "")
         else:
             # the same files imported for another date are another run
             uid = "sha256:" + hashlib.sha256("\n".join(
@@ -258,6 +258,11 @@ def to_run(results: list[Result], command: str, *, scope: str | None = None,
         inputs=[{**e, "file": r.name} for r in results for e in _list(r.doc.get("inputs"))
                 if isinstance(e, dict)][:MAX_PROBLEMS],
         problems=problems, exceptions=exceptions, counts=counts)
+
+
+def reference_uid(references: list[str]) -> str:
+    """The id of a run whose results carry provenance references."""
+    return "ref:" + "+".join(sorted(references))
 
 
 def new_uid() -> str:

@@ -141,7 +141,7 @@ def test_sensitive_paths_that_cannot_be_followed_mark_the_whole_attribute(tmp_pa
 
 
 def test_provider_strings():
-    from hds_iac.terraform.jsonfile import provider_type
+    from hds_iac.terraform.json_shape import provider_type
 
     assert provider_type('provider["registry.terraform.io/outscale/outscale"]') == "outscale"
     assert provider_type('module.x.provider["registry.terraform.io/hashicorp/aws"].west') == "aws"

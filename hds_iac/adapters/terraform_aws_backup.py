@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_backup, aws_storage
-from hds_iac.adapters.terraform import TfIndex
+from hds_iac.adapters.terraform_index import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
     as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, handles, has,
     ids_of, known_blocks, linked, region_from_arn, region_of, resolve_all, resolve_one,

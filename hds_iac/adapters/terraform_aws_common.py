@@ -16,7 +16,7 @@ from hds_iac.adapters import aws_iam
 from hds_iac.adapters.aws_names import (  # noqa: F401 - and the family modules
     aws_managed_key, region_from_arn, region_from_zone,
 )
-from hds_iac.adapters.terraform import Handlers, TfIndex, base_address, origin_of
+from hds_iac.adapters.terraform_index import Handlers, TfIndex, base_address, origin_of
 from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules read them here
     _show, as_bool, as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks,
     get_bool, get_int, get_str, has, ids_of, is_set, known_blocks, linked, of_type, points_at,

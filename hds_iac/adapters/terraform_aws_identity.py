@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_iam
-from hds_iac.adapters.terraform import TfIndex
+from hds_iac.adapters.terraform_index import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
     as_list, get_str, handles, ids_of, linked, policy_of, resolve_all, resolve_one, resource,
     show,

@@ -6,7 +6,7 @@ from typing import Any
 
 from hds_iac.adapters import aws_flows, aws_tls
 from hds_iac.adapters.network import open_port
-from hds_iac.adapters.terraform import TfIndex
+from hds_iac.adapters.terraform_index import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
     as_int, as_list, as_str, blocks, first_block, get_blocks, get_bool, get_str, handles, has,
     known_blocks, linked, resolve_one, resource, show, zones_of_subnets, zones_value,

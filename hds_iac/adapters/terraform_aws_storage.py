@@ -6,7 +6,7 @@ from typing import Any
 
 from hds_iac.adapters import aws_iam, aws_storage, aws_tls
 from hds_iac.adapters.attestation import attestation
-from hds_iac.adapters.terraform import TfIndex, base_address
+from hds_iac.adapters.terraform_index import TfIndex, base_address
 from hds_iac.adapters.terraform_aws_common import (
     as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
     has, ids_of, known_blocks, linked, of_type, policy_of, region_of,

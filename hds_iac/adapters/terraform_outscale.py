@@ -22,7 +22,7 @@ from typing import Any
 
 from hds_iac.adapters.attestation import any_attested, attestation
 from hds_iac.adapters.network import listener_encrypted, open_port
-from hds_iac.adapters.terraform import Handlers, TfIndex, origin_of
+from hds_iac.adapters.terraform_index import Handlers, TfIndex, origin_of
 from hds_iac.adapters.terraform_values import (
     as_bool, as_int, as_list, as_str, blocks, computed_default, fully_masked, is_set, of_type,
     resolve_all, resolve_one, show,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from hds_iac.adapters.terraform import TfIndex, base_address
+from hds_iac.adapters.terraform_index import TfIndex, base_address
 from hds_iac.model import Maybe, Unknown
-from hds_iac.terraform.jsonfile import SENSITIVE
+from hds_iac.terraform.json_shape import SENSITIVE
 from hds_iac.terraform.records import TfResource
 
 # --- typed reads --------------------------------------------------------------------

@@ -26,7 +26,7 @@ import re
 from typing import Any, Callable
 
 from hds_iac.model import Unknown
-from hds_iac.terraform.jsonfile import (
+from hds_iac.terraform.json_shape import (
     REGIONAL_PROVIDERS,
     Problems,
     any_true,

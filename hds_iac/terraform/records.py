@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hds_iac.errors import ReadError  # noqa: F401 - TfConfiguration's errors; readers name it here
 from hds_iac.model import Maybe
 
 
@@ -41,14 +42,6 @@ class TfResource:
     # The texts of the sensitive values kept in `values` (`hds_iac.sensitive.texts`): they
     # are judged like any value and masked in every message.
     sensitive_texts: frozenset[str] = frozenset()
-
-
-@dataclass
-class ReadError:
-    """An input that could not be read completely: one line for the user, the scan goes on."""
-
-    path: str
-    message: str
 
 
 @dataclass

@@ -12,7 +12,7 @@ A state records ids, ARNs and zones but not the region of the provider configura
 for providers that have regions, a raw state's region is the one the zones and ARNs of the
 resources of the same provider configuration prove (`region_evidence`), else
 `Unknown("a state file does not record the provider region")`. Sensitive attributes are
-kept and judged as in a plan (`jsonfile.mask_sensitive`: texts recorded so that no message
+kept and judged as in a plan (`json_shape.mask_sensitive`: texts recorded so that no message
 prints them; secrets by name become `Unknown("sensitive value")`). Deposed objects are
 left out.
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hds_iac.terraform.jsonfile import (
+from hds_iac.terraform.json_shape import (
     Problems,
     arr,
     build_address,

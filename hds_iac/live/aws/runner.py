@@ -13,7 +13,7 @@ from hds_iac.live.shard import GLOBAL, Shard, label
 from hds_iac.model import Inventory
 from hds_iac.scan import ScanResult, judge_inventory
 from hds_iac.settings import Settings
-from hds_iac.terraform.records import ReadError
+from hds_iac.errors import ReadError
 
 log = logging.getLogger("hds_iac.live.aws")
 

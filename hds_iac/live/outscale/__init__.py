@@ -16,7 +16,7 @@ from hds_iac.live.shard import Shard
 from hds_iac.model import Inventory
 from hds_iac.scan import ScanResult, judge_inventory
 from hds_iac.settings import Settings
-from hds_iac.terraform.records import ReadError
+from hds_iac.errors import ReadError
 
 __all__ = ["scan", "SessionOptions"]
 

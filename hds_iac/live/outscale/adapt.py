@@ -30,7 +30,8 @@ from hds_iac.adapters.terraform_outscale import region_from_subregion
 from hds_iac.live.outscale.collect import PURPOSE, RegionData, feeds
 from hds_iac.settings import Settings
 from hds_iac.model import Backup, Inventory, Origin, ReadGap, Resource, Unknown
-from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
+from hds_iac.errors import ReadError
+from hds_iac.terraform.records import TfConfiguration, TfResource
 
 SOURCE = "outscale"
 GONE_VM_STATES = {"terminated", "shutting-down"}  # hold no disk any more

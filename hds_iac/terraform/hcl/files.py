@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hds_iac.terraform import limits
-from hds_iac.terraform.records import ReadError
+from hds_iac.errors import ParseFailure, ReadError
+from hds_iac.terraform.hcl.json_syntax import parse_json_config
 
 SERIALIZE_OPTIONS = None  # built lazily (importing hcl2 costs a little)
 _LARK = None
@@ -59,10 +60,6 @@ def lark_parser():
         propagate_positions=True, postlex=PostLexer(),
     )
     return _LARK
-
-
-class ParseFailure(Exception):
-    """A file python-hcl2 cannot parse; the message is one line for the user."""
 
 
 def _describe_lark_error(exc: Exception) -> str:
@@ -277,8 +274,6 @@ def parse_file(path: str, display: str) -> ParsedFile | ReadError:
         return ReadError(display, cached.message) if isinstance(cached, ReadError) else cached
     try:
         if path.endswith(".tf.json"):
-            from hds_iac.terraform.hcl.json_syntax import parse_json_config
-
             data, lines = parse_json_config(read_text(path))
         else:
             data, lines = parse_hcl(read_text(path))

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from hds_iac.model import Unknown
-from hds_iac.terraform.hcl.expressions import (
+from hds_iac.terraform.hcl.values import (
     Context,
     EvalError,
     LazyObject,
     deep_unknown,
-    evaluate,
     norm_number,
     plain,
     shallow_unknown,
@@ -45,6 +44,10 @@ def _fn(name: str, shallow: bool = False, ctx: bool = False):
         return fn
 
     return register
+
+
+# Functions that need the evaluator (templatefile) register themselves from `expressions`.
+register = _fn
 
 
 def call(name: str, args: list[Any], ctx: Context) -> Any:
@@ -69,34 +72,6 @@ def call(name: str, args: list[Any], ctx: Context) -> Any:
         raise EvalError(f"{name}(): {exc}") from None
 
 
-# --- try / can: lazy arguments -----------------------------------------------------------
-
-
-def _try(arg_nodes, ctx, env):
-    errors = []
-    for node in arg_nodes:
-        try:
-            return evaluate(node, ctx, env)
-        except EvalError as exc:
-            errors.append(str(exc))
-    raise EvalError("try(): no argument could be evaluated (" + "; ".join(errors) + ")")
-
-
-def _can(arg_nodes, ctx, env):
-    if len(arg_nodes) != 1:
-        raise EvalError("can(): takes one argument")
-    try:
-        value = evaluate(arg_nodes[0], ctx, env)
-    except EvalError:
-        return False
-    if isinstance(value, Unknown):
-        return value
-    return True
-
-
-LAZY: dict[str, Callable] = {"try": _try, "can": _can}
-
-
 # --- helpers -----------------------------------------------------------------------------
 
 
@@ -106,7 +81,7 @@ def _list(value: Any, fname: str) -> list:
     raise EvalError(f"{fname}(): expected a list, got a {type_name(value)}")
 
 
-def _map(value: Any, fname: str) -> dict:
+def as_map(value: Any, fname: str) -> dict:
     if isinstance(value, dict):
         return value
     raise EvalError(f"{fname}(): expected a map or object, got a {type_name(value)}")
@@ -156,13 +131,13 @@ def _merge(*maps):
     for value in maps:
         if value is None:
             continue
-        out.update(_map(value, "merge"))
+        out.update(as_map(value, "merge"))
     return out
 
 
 @_fn("lookup", shallow=True)
 def _lookup(mapping, key, *default):
-    mapping = _map(mapping, "lookup")
+    mapping = as_map(mapping, "lookup")
     key = to_str(key)
     if key in mapping:
         return mapping[key]
@@ -216,12 +191,12 @@ class _Partial(Exception):
 
 @_fn("keys", shallow=True)
 def _keys(mapping):
-    return sorted(_map(mapping, "keys"))
+    return sorted(as_map(mapping, "keys"))
 
 
 @_fn("values", shallow=True)
 def _values(mapping):
-    mapping = _map(mapping, "values")
+    mapping = as_map(mapping, "values")
     return [mapping[k] for k in sorted(mapping)]
 
 
@@ -248,7 +223,7 @@ def _toset(values):
 
 @_fn("tomap", shallow=True)
 def _tomap(mapping):
-    return dict(_map(mapping, "tomap"))
+    return dict(as_map(mapping, "tomap"))
 
 
 @_fn("one", shallow=True)
@@ -604,7 +579,7 @@ def _jsondecode(text):
 # only files inside the configuration (Context.config_file) and at most MAX_FILE_BYTES.
 
 
-def _read_config_file(ctx: Context, path: str, fname: str) -> str | Unknown:
+def read_config_file(ctx: Context, path: str, fname: str) -> str | Unknown:
     full = ctx.config_file(path)
     if isinstance(full, Unknown):
         return Unknown(f"{fname}(): {full.reason}")
@@ -625,7 +600,7 @@ def _read_config_file(ctx: Context, path: str, fname: str) -> str | Unknown:
 
 @_fn("file", ctx=True)
 def _file(ctx, path):
-    return _read_config_file(ctx, to_str(path), "file")
+    return read_config_file(ctx, to_str(path), "file")
 
 
 @_fn("fileexists", ctx=True)
@@ -637,37 +612,6 @@ def _fileexists(ctx, path):
     return os.path.isfile(full)
 
 
-class _TemplateContext(Context):
-    """What a templatefile() template sees: only the variables given (and functions)."""
-
-    def __init__(self, outer: Context):
-        self.outer = outer
-        self.base_dir = outer.base_dir
-
-    def lookup(self, name: str) -> Any:
-        raise EvalError(f"templatefile(): {name!r} is not among the template's variables")
-
-    def working_dir(self) -> str | None:
-        return self.outer.working_dir()
-
-    def config_file(self, path: str) -> str | Unknown:
-        return self.outer.config_file(path)
-
-
-@_fn("templatefile", shallow=True, ctx=True)
-def _templatefile(ctx, path, variables):
-    from hds_iac.terraform.hcl.expressions import template_file
-
-    if isinstance(ctx, _TemplateContext):
-        raise EvalError("templatefile(): cannot be called from inside a template")
-    if isinstance(path, Unknown):
-        return path
-    path = to_str(path)
-    text = _read_config_file(ctx, path, "templatefile")
-    if isinstance(text, Unknown):
-        return text
-    env = _map(variables, "templatefile")
-    return template_file(text, path, _TemplateContext(ctx), env)
 
 
 @_fn("basename")
@@ -821,7 +765,7 @@ def _regexall(pattern, text):
 
 def names() -> list[str]:
     """Every function evaluated here (the others give Unknown)."""
-    return sorted([*_REGISTRY, *LAZY])
+    return sorted(_REGISTRY)
 
 
-__all__ = ["call", "LAZY", "names", "EncodedUnknown"]
+__all__ = ["call", "names", "register", "EncodedUnknown"]

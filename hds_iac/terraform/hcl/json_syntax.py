@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from hds_iac.terraform import limits
-from hds_iac.terraform.hcl.files import ParseFailure
+from hds_iac.errors import ParseFailure
 
 # Block type -> number of labels. Other top-level types (moved, import, check...) say
 # nothing about what is deployed.

@@ -1,0 +1,116 @@
+"""What every provider's Terraform adapter is built on: the table of handlers by resource
+type (`Handlers`) and the index that links records together (`TfIndex`: a VM's subnet, a
+bucket's policy, a user's groups) whatever the input: in code and plans the link is a
+reference (`Unknown.refs`), in states an id.
+
+The provider modules (`terraform_aws*`, `terraform_outscale`) import this module; the
+dispatcher over providers (`adapters.terraform`) imports them, never the other way round.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from hds_iac.model import Origin, Resource, Unknown
+from hds_iac.sensitive import union
+from hds_iac.settings import Settings
+from hds_iac.terraform.records import TfResource
+
+Adapter = Callable[[TfResource, "TfIndex"], list[Resource]]
+
+
+class Handlers:
+    """One provider's adapter: resource type -> the function that maps its records. The AWS
+    family modules and the Outscale module register into one each, so the dispatch (the
+    provider's managed records only, nothing for unknown types) is written once."""
+
+    def __init__(self, provider: str, table: dict[str, Adapter] | None = None):
+        self.provider = provider
+        self.table: dict[str, Adapter] = dict(table or {})
+
+    def handles(self, *types: str) -> Callable[[Adapter], Adapter]:
+        def register(fn: Adapter) -> Adapter:
+            for t in types:
+                self.table[t] = fn
+            return fn
+        return register
+
+    def get(self, type_: str) -> Adapter | None:
+        return self.table.get(type_)
+
+    def adapt(self, rec: TfResource, index: "TfIndex") -> list[Resource]:
+        if rec.provider != self.provider or rec.mode != "managed":
+            return []
+        handler = self.table.get(rec.type)
+        return handler(rec, index) if handler is not None else []
+
+    def types(self) -> list[str]:
+        """Every type the adapter reads (including those read only through others)."""
+        return sorted(self.table)
+
+
+class TfIndex:
+    """Every record of a scan, findable by address, by id/arn, and by what refers to it."""
+
+    def __init__(self, records: Iterable[TfResource], settings: Settings | None = None):
+        self.records = list(records)
+        # The user's settings, for the few facts that depend on them (attestation tag names).
+        self.settings = settings or Settings()
+        # The sensitive texts of the whole input: a message about one resource may quote a
+        # value read from another (the zone of a subnet, the name of a linked key).
+        self.sensitive_texts = union(r.sensitive_texts for r in self.records)
+        self.by_address: dict[str, TfResource] = {}
+        self.by_base: dict[str, list[TfResource]] = {}  # address without instance key
+        self.by_id: dict[str, TfResource] = {}
+        for rec in self.records:
+            self.by_address[rec.address] = rec
+            self.by_base.setdefault(base_address(rec.address), []).append(rec)
+            for key in ("id", "arn"):
+                value = rec.values.get(key)
+                if isinstance(value, str) and value and "#" not in value:
+                    self.by_id.setdefault(value, rec)
+
+    def of_type(self, *types: str, mode: str = "managed") -> list[TfResource]:
+        return [r for r in self.records if r.type in types and r.mode == mode]
+
+    def resolve(self, value: Any, types: tuple[str, ...] = ()) -> TfResource | None:
+        """The record a value points at: a reference (code, plan) or an id/arn (state, plan)."""
+        candidates: list[TfResource] = []
+        if isinstance(value, Unknown):
+            for ref in value.refs:
+                if ref in self.by_address:
+                    candidates.append(self.by_address[ref])
+                else:
+                    group = self.by_base.get(base_address(ref), [])
+                    if len(group) == 1:  # `aws_subnet.a` with a single instance
+                        candidates.append(group[0])
+        elif isinstance(value, str) and value in self.by_id:
+            candidates.append(self.by_id[value])
+        for rec in candidates:
+            if not types or rec.type in types:
+                return rec
+        return None
+
+    def referrers(self, target: TfResource, attribute: str, types: tuple[str, ...]) -> list[TfResource]:
+        """Records of `types` whose `attribute` points at `target` (a bucket's policy...)."""
+        found = []
+        for rec in self.of_type(*types):
+            if self.resolve(rec.values.get(attribute)) is target:
+                found.append(rec)
+        return found
+
+
+def base_address(address: str) -> str:
+    """`module.a["x"].aws_s3_bucket.b[0]` -> `module.a.aws_s3_bucket.b` (instance keys dropped)."""
+    out, depth = [], 0
+    for ch in address:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def origin_of(rec: TfResource) -> Origin:
+    return Origin(source=rec.source, file=rec.file, line=rec.line)

@@ -18,11 +18,19 @@ Modes:
 """
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import subprocess
 import sys
-from typing import Sequence
+from typing import Callable, Sequence
+
+from hds_iac.console import say
+
+# How a hook runs `hds-iac scan`: the command line hands them to `main` (this module never
+# imports the command line, which imports it).
+ScanRunner = Callable[[list[str]], int]  # scan options and paths -> exit status
+ScanParser = Callable[[list[str]], argparse.Namespace]  # `hds-iac scan` arguments parsed
 
 CHECKOV_VERSION = "3.3.30"
 # The files a Terraform folder is made of (HCL and JSON syntax, variables files).
@@ -109,12 +117,10 @@ def is_terraform_json(path: str) -> bool:
 # --- argument handling -------------------------------------------------------------------------
 
 
-def _split(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+def _split(argv: Sequence[str], parse: ScanParser) -> tuple[list[str], list[str]]:
     """(scan options, files): pre-commit appends the files after the hook's args."""
-    from hds_iac import cli
-
     args = list(argv)
-    parsed = cli.build_parser().parse_args(["scan", *args, "."])
+    parsed = parse([*args, "."])
     files = list(parsed.paths[:-1])
     if files and args[-len(files):] == files:
         return args[:-len(files)], files
@@ -124,30 +130,22 @@ def _split(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return options, files
 
 
-def _scan(options: list[str], paths: list[str]) -> int:
-    from hds_iac import cli
-
-    return cli.main(["scan", *options, *paths], hook=True)
-
-
-def native(argv: Sequence[str]) -> int:
-    options, files = _split(argv)
+def native(argv: Sequence[str], scan: ScanRunner, parse: ScanParser) -> int:
+    options, files = _split(argv, parse)
     roots = roots_for(files)
     if not roots:
         print("hds-iac: no Terraform root folder among the staged files", file=sys.stderr)
         return 0
-    from hds_iac.cli import say
-
     say(f"hds-iac: scanning {', '.join(roots)}")
-    return _scan(options, roots)
+    return scan([*options, *roots])
 
 
-def plan(argv: Sequence[str]) -> int:
-    options, files = _split(argv)
+def plan(argv: Sequence[str], scan: ScanRunner, parse: ScanParser) -> int:
+    options, files = _split(argv, parse)
     plans = [f for f in files if is_terraform_json(f)]
     if not plans:
         return 0
-    return _scan(options, plans)
+    return scan([*options, *plans])
 
 
 # --- checkov ------------------------------------------------------------------------------------
@@ -189,7 +187,7 @@ def find_checkov(create: bool = True) -> str:
     return binary
 
 
-def checkov(argv: Sequence[str]) -> int:
+def checkov(argv: Sequence[str], scan: ScanRunner, parse: ScanParser) -> int:
     from hds_iac.checkov_support import checks_dir
 
     args = list(argv)
@@ -235,16 +233,13 @@ SCAN OPTIONS are those of `hds-iac scan` (see `hds-iac scan --help`), for exampl
 """
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+def main(argv: Sequence[str], scan: ScanRunner, parse: ScanParser) -> int:
+    """`hds-iac pre-commit MODE ...`; `scan` runs `hds-iac scan` with the hook's defaults."""
+    args = list(argv)
     if args[:1] in (["-h"], ["--help"]):
         sys.stdout.write(HELP)
         return 0
     if not args or args[0] not in MODES:
         print(USAGE + "\n(hds-iac pre-commit --help for the modes)", file=sys.stderr)
         return 2
-    return MODES[args[0]](args[1:])
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return MODES[args[0]](args[1:], scan, parse)

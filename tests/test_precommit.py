@@ -220,7 +220,10 @@ def test_roots_for_module_files(tmp_path, monkeypatch):
 
 
 def test_split_keeps_scan_options(tmp_path):
-    options, files = precommit._split(["--fail-on", "high", "-o", "json", "a.tf", "b/c.tf"])
+    from hds_iac import cli
+
+    options, files = precommit._split(["--fail-on", "high", "-o", "json", "a.tf", "b/c.tf"],
+                                      lambda argv: cli.build_parser().parse_args(["scan", *argv]))
     assert options == ["--fail-on", "high", "-o", "json"] and files == ["a.tf", "b/c.tf"]
 
 
@@ -235,8 +238,10 @@ def test_checkov_hook_uses_checkov_from_its_own_environment(tmp_path, monkeypatc
         'loadbalancing:eu-west-3:1:targetgroup/x/1"\n  }\n}\n')
     monkeypatch.chdir(repo)
     monkeypatch.setenv("HDS_IAC_CHECKOV", CHECKOV)
-    code = precommit.main(["checkov", "--compact", "--check", "CKV_HDS_TLS_001",
-                           "infra/prod/lb.tf"])
+    from hds_iac import cli
+
+    code = cli.main(["pre-commit", "checkov", "--compact", "--check", "CKV_HDS_TLS_001",
+                     "infra/prod/lb.tf"])
     out = capfd.readouterr().out
     assert code == 1, out
     assert "CKV_HDS_TLS_001" in out and "aws_lb_listener.plain" in out

@@ -18,7 +18,7 @@ from hds_iac.errors import UsageError
 from hds_iac.escaping import for_json, for_terminal
 
 if TYPE_CHECKING:
-    from hds_iac.cli import Run
+    from hds_iac.command import Run
     from hds_iac.history.store import Run as StoredRun, Store
     from hds_iac.scan import ScanResult
 
@@ -183,7 +183,7 @@ def record_scan(args: argparse.Namespace, run: "Run", result: "ScanResult", lang
     """Record the run just made; with --fail-on-new, the exit status counts only failures
     the previous run of the scope did not have. A run that cannot be recorded is an error
     (exit 2): evidence of monitoring must not be lost silently."""
-    from hds_iac.cli import EXIT_ERROR, EXIT_FAILED, EXIT_OK, say
+    from hds_iac.console import EXIT_ERROR, EXIT_FAILED, EXIT_OK, say
     from hds_iac.engine import SEVERITY_RANK
     from hds_iac.history import analysis, record
     from hds_iac.history.store import StoreError
@@ -247,7 +247,7 @@ def _until(args) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from hds_iac.cli import say
+    from hds_iac.console import say
     from hds_iac.history.store import StoreError
 
     action = getattr(args, "history_action", None)
@@ -392,7 +392,7 @@ def _fix_times(args, store) -> int:
 
 
 def _import(args, store) -> int:
-    from hds_iac.cli import say
+    from hds_iac.console import say
     from hds_iac.history import record
 
     results, unread = [], []

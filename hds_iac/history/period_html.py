@@ -2,10 +2,14 @@
 inline SVG charts, no script, no external resource; French or English."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hds_iac.escaping import for_html as e
-from hds_iac.history.period import PeriodReport
 from hds_iac.report.html import CSS
 from hds_iac.report.texts import colon
+
+if TYPE_CHECKING:  # annotations only: `period` imports this module to render HTML
+    from hds_iac.history.period import PeriodReport
 
 RUN_COLOURS = {"complete": "#1f4e8c", "incomplete": "#e0a100"}
 OPENED, FIXED = "#c62828", "#2e7d32"

@@ -13,11 +13,12 @@ import sys
 import threading
 from typing import Callable
 
-from hds_iac.cli import (add_report_options, checked_list, comma_list, days_value, finish,
+from hds_iac.command import (add_report_options, checked_list, comma_list, days_value, finish,
                          prepare)
 from hds_iac.live.aws.session import (
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_READ_TIMEOUT,
 )
+from hds_iac.live import outscale_cli
 from hds_iac.live.options import add_timeouts
 
 LIVE_AWS_EPILOG = """\
@@ -169,9 +170,7 @@ def add_live_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
                  "a call that times out is retried up to --max-attempts requests")
     _common(aws)
     aws.set_defaults(live_handler=cmd_live_aws)
-    from hds_iac.live import outscale_cli
-
-    outscale_cli.add_parser(providers, _common)
+    outscale_cli.add_parser(providers, _common, run_live)
     live.set_defaults(live_parser=live)
     return live
 

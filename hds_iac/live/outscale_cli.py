@@ -1,19 +1,19 @@
 """`hds-iac live outscale`: scan an Outscale account through its API (read-only).
 
 Reports, `--fail-on`, `--soft-fail`, baselines, rule selection and exit statuses are those
-of `hds-iac scan` (through `hds_iac.live.cli.run_live`); exit status 2 marks a partial
-scan, and the report still lists what was read in each region.
-
-`python -m hds_iac.live.outscale_cli [OPTIONS]` runs the same command.
+of `hds-iac scan` (through `hds_iac.live.cli.run_live`, which `live.cli` hands to
+`add_parser`: this module never imports it); exit status 2 marks a partial scan, and the
+report still lists what was read in each region.
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import functools
 import os
 from typing import Callable
 
-from hds_iac.cli import comma_list
+from hds_iac.command import comma_list
 from hds_iac.live.options import add_timeouts
 from hds_iac.live.outscale.session import CONNECT_TIMEOUT, READ_TIMEOUT
 
@@ -83,12 +83,11 @@ def _positive(text: str) -> int:
 
 
 def add_parser(subparsers: argparse._SubParsersAction,
-               common: Callable[[argparse.ArgumentParser], None] | None = None
-               ) -> argparse.ArgumentParser:
+               common: Callable[[argparse.ArgumentParser], None],
+               run_live: Callable[..., int]) -> argparse.ArgumentParser:
     """Register `outscale` under the `live` providers. `common` adds the report options
-    shared with `hds-iac scan` (default: `hds_iac.live.cli._common`)."""
-    if common is None:
-        from hds_iac.live.cli import _common as common
+    shared with `hds-iac scan`; `run_live` runs a live scan as `hds-iac scan` runs one
+    (both `hds_iac.live.cli`'s)."""
     parser = subparsers.add_parser(
         "outscale", help="scan an Outscale account",
         description="Scan an Outscale account through its API (read-only).",
@@ -121,15 +120,14 @@ def add_parser(subparsers: argparse._SubParsersAction,
     add_timeouts(parser, CONNECT_TIMEOUT, READ_TIMEOUT,
                  "a call that times out is retried up to --max-retries times")
     common(parser)
-    parser.set_defaults(live_handler=cmd_live_outscale)
+    parser.set_defaults(live_handler=functools.partial(cmd_live_outscale, run_live=run_live))
     return parser
 
 
-def cmd_live_outscale(args: argparse.Namespace) -> int:
+def cmd_live_outscale(args: argparse.Namespace, run_live: Callable[..., int]) -> int:
     from hds_iac.errors import UsageError
-    from hds_iac.live.cli import run_live
+    from hds_iac.errors import ReadError
     from hds_iac.scan import ScanResult
-    from hds_iac.terraform.records import ReadError
     from hds_iac.live.outscale import scan as scan_outscale
     from hds_iac.live.outscale.session import SessionError, SessionOptions
 

@@ -56,7 +56,7 @@ def add_report_parser(sub) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from hds_iac import atomic_file
-    from hds_iac.cli import say
+    from hds_iac.console import say
     from hds_iac import report as report_mod
     from hds_iac import matrices
     from hds_iac.report import chapter8, manifest, merge

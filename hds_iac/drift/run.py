@@ -20,7 +20,7 @@ from hds_iac.engine import Suppression
 from hds_iac.scan import expiry_notice
 from hds_iac.model import Inventory
 from hds_iac.settings import Settings
-from hds_iac.terraform.records import ReadError
+from hds_iac.errors import ReadError
 
 ALLOWED_BY = "drift_allow"
 

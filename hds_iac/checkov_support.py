@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from hds_iac import catalogue as catalogue_mod
+from hds_iac import provider_registry
 from hds_iac.adapters.terraform import TfIndex, adapt, base_address, provider_handlers
 from hds_iac.model import Inventory, Resource, Unknown
 from hds_iac.rules import registry
@@ -97,7 +98,7 @@ class CheckSpec:
     supported_resources: tuple[str, ...]
 
 
-def supported_types(providers: Iterable[str] = ("aws", "outscale")) -> list[str]:
+def supported_types(providers: Iterable[str] = provider_registry.IDS) -> list[str]:
     """The Terraform types the adapters handle, for the providers named."""
     return list(_supported_types(tuple(sorted(providers))))
 

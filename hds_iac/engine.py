@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from hds_iac import catalogue as catalogue_mod
-from hds_iac import matrices
+from hds_iac import matrices, provider_registry
 from hds_iac.catalogue import Catalogue, RuleMeta
 from hds_iac.model import Inventory, Resource
 from hds_iac.rules import Verdict, needs_all, registry, unread_context
@@ -115,16 +115,26 @@ class Finding:
         }
 
 
+def not_listed_notice(rule_id: str, provider: str, count: int) -> str:
+    """The notice for verdicts on a provider a rule's catalogue entry does not list."""
+    return (f"{rule_id} does not apply to {provider_registry.label(provider)} (its catalogue"
+            f" entry does not list it): {count} resource(s) not reported")
+
+
 def run(
     inventory: Inventory,
     settings: Settings,
     rule_ids: Iterable[str] | None = None,
     catalogue: Catalogue | None = None,
     on_error: Callable[[str, Exception], None] | None = None,
+    on_not_listed: Callable[[str, str, int], None] | None = None,
 ) -> list[Finding]:
     """Every verdict of every selected rule, sorted for stable output.
 
     A rule that raises is reported through `on_error` and the other rules still run.
+    Verdicts on resources of a provider the rule's catalogue entry does not list are not
+    findings (that provider's matrix gives the rule no duty to cite), and they are never
+    dropped silently: `on_not_listed(rule_id, provider, count)` hears of each.
     """
     catalogue = catalogue or catalogue_mod.load()
     rules = registry()
@@ -146,8 +156,17 @@ def run(
         needs = needs_all(rule_id)
         if needs and inventory.gaps:
             verdicts = [unread_context(v, needs, inventory) for v in verdicts]
-        findings += [Finding(meta, v, duties=matrix_set.duties_for(v.resource.provider, rule_id))
-                     for v in verdicts if v.resource.provider in meta.providers]
+        not_listed: dict[str, int] = {}
+        for verdict in verdicts:
+            provider = verdict.resource.provider
+            if provider in meta.providers:
+                findings.append(Finding(meta, verdict, duties=matrix_set.duties_for(
+                    provider, rule_id)))
+            else:
+                not_listed[provider] = not_listed.get(provider, 0) + 1
+        if on_not_listed is not None:
+            for provider, count in sorted(not_listed.items()):
+                on_not_listed(rule_id, provider, count)
     findings.sort(key=lambda f: (f.resource.origin.file or "", f.resource.origin.line or 0,
                                  f.resource.address, f.rule_id))
     return findings

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from hds_iac import provider_registry
 from hds_iac.catalogue import Text
 from hds_iac.model import Maybe, Unknown
 
@@ -85,7 +86,8 @@ def _read(name: str) -> dict:
 @lru_cache(maxsize=1)
 def load() -> Geography:
     base = _read("geography.toml")
-    regions = {p: dict(_read(f"{p}.toml")["regions"]) for p in ("aws", "outscale")}
+    regions = {p.id: dict(_read(p.region_table)["regions"])
+               for p in provider_registry.PROVIDERS}
     return Geography(
         eea=frozenset(base["eea"]), country_names=dict(base["countries"]),
         country_names_fr=dict(base.get("countries_fr", {})), regions=regions

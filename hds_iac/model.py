@@ -13,7 +13,10 @@ fail by accident.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Iterator, TypeVar, Union
+
+from hds_iac import provider_registry
 
 T = TypeVar("T")
 
@@ -51,7 +54,7 @@ def first_unknown(*values: object) -> Unknown | None:
 class Origin:
     """Where a resource was found: a file and line for code, a cloud id for live scans."""
 
-    source: str  # "hcl" | "plan" | "state" | "aws" | "outscale"
+    source: str  # a `Source` ("hcl", "plan", "state") or, for live scans, a provider id
     file: str | None = None
     line: int | None = None
     cloud_id: str | None = None
@@ -238,14 +241,76 @@ class Drift:
 # --- the resource -----------------------------------------------------------------
 
 
+class Kind(StrEnum):
+    """Neutral kinds. Adapters map native types onto these; rules filter on them. A
+    `Resource` of any other kind is refused when it is built."""
+
+    VOLUME = "volume"  # block storage (EBS, Outscale volume)
+    INSTANCE = "instance"  # virtual machine (its disks are at_rest parts)
+    LAUNCH_TEMPLATE = "launch-template"
+    AUTOSCALING_GROUP = "autoscaling-group"
+    DATABASE = "database"  # RDS instance
+    DATABASE_CLUSTER = "database-cluster"  # Aurora / DocumentDB / Neptune cluster
+    BUCKET = "bucket"  # object storage
+    FILE_SYSTEM = "file-system"  # EFS
+    CACHE = "cache"  # ElastiCache replication group / cluster
+    TABLE = "table"  # DynamoDB
+    BACKUP_VAULT = "backup-vault"
+    KEY = "key"  # KMS key
+    LOAD_BALANCER = "load-balancer"
+    LISTENER = "listener"
+    CDN = "cdn"  # CloudFront distribution
+    SECURITY_GROUP = "security-group"
+    VPN = "vpn"
+    USER = "user"
+    ROLE = "role"
+    USER_POOL = "user-pool"
+    ACCOUNT_POLICY = "account-policy"  # Outscale API access policy, AWS password policy
+    ACCESS_KEY = "access-key"
+    SNAPSHOT = "snapshot"
+    IMAGE = "image"
+    BACKUP_PLAN = "backup-plan"  # AWS Backup selection, DLM policy
+    ACCOUNT_SETTING = "account-setting"  # EBS encryption by default
+    COPY = "copy"  # a copy/replication resource whose only fact is its destination
+
+
+class Source(StrEnum):
+    """Where a resource was read: Terraform code, a plan, a state. A live scan's source is
+    its provider's id (`Origin.source="aws"`), as `provider_registry` names it."""
+
+    HCL = "hcl"
+    PLAN = "plan"
+    STATE = "state"
+
+
+_SOURCES = frozenset(s.value for s in Source)
+
+
+def _check(resource: "Resource") -> None:
+    """The contract a resource must keep whoever built it (docs/model-contract.md)."""
+    try:
+        resource.kind = Kind(resource.kind)
+    except ValueError:
+        raise ValueError(f"{resource.address}: unknown kind {resource.kind!r} "
+                         "(hds_iac.model.Kind)") from None
+    if resource.provider not in provider_registry.BY_ID:
+        raise ValueError(f"{resource.address}: unknown provider {resource.provider!r} "
+                         "(hds_iac.provider_registry)")
+    source = resource.origin.source
+    if source not in _SOURCES and source not in provider_registry.BY_ID:
+        raise ValueError(f"{resource.address}: unknown source {source!r} (hds_iac.model.Source"
+                         " or a provider id)")
+
+
+
 @dataclass
 class Resource:
     """One thing in the infrastructure, seen through HDS eyes."""
 
     address: str  # Terraform address as `terraform plan` writes it, or cloud id/ARN
     type: str  # native type: aws_db_instance, outscale_volume, AWS::EC2::Volume ...
-    provider: str  # "aws" | "outscale"
-    kind: str  # neutral kind, see KINDS
+    provider: str  # a provider id of `provider_registry` ("aws", "outscale")
+    kind: Kind  # a `Kind` (a plain string such as "volume" is converted, and checked)
     region: Maybe[str] | None  # None for global resources (IAM, CloudFront)
     origin: Origin
     stores_data: bool = False
@@ -270,39 +335,8 @@ class Resource:
     # (`hds_iac.sensitive.mask`). Filled by the adapters, never by rules.
     sensitive: frozenset[str] = frozenset()
 
-
-# Neutral kinds. Adapters map native types onto these; rules filter on them.
-KINDS = frozenset(
-    {
-        "volume",  # block storage (EBS, Outscale volume)
-        "instance",  # virtual machine (its disks are at_rest parts)
-        "launch-template",
-        "autoscaling-group",
-        "database",  # RDS instance
-        "database-cluster",  # Aurora / DocumentDB / Neptune cluster
-        "bucket",  # object storage
-        "file-system",  # EFS
-        "cache",  # ElastiCache replication group / cluster
-        "table",  # DynamoDB
-        "backup-vault",
-        "key",  # KMS key
-        "load-balancer",
-        "listener",
-        "cdn",  # CloudFront distribution
-        "security-group",
-        "vpn",
-        "user",
-        "role",
-        "user-pool",
-        "account-policy",  # Outscale API access policy, AWS password policy
-        "access-key",
-        "snapshot",
-        "image",
-        "backup-plan",  # AWS Backup selection, DLM policy
-        "account-setting",  # EBS encryption by default
-        "copy",  # a copy/replication resource whose only fact is its destination
-    }
-)
+    def __post_init__(self) -> None:
+        _check(self)
 
 
 @dataclass(frozen=True)

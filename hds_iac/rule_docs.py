@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from hds_iac import catalogue as catalogue_mod
-from hds_iac import matrices
+from hds_iac import matrices, provider_registry
 from hds_iac.catalogue import TOPICS, Catalogue, RuleMeta
 
 INDEX = "README.md"
@@ -25,7 +25,7 @@ _SCOPES = {
     "inventory": ("needs several resources of the configuration",
                   "nécessite plusieurs ressources de la configuration"),
 }
-_PROVIDERS = {"aws": "AWS", "outscale": "Outscale"}
+_PROVIDERS = provider_registry.LABELS
 _TOPIC_TITLES = {
     "data-location": ("Data location", "Localisation des données"),
     "encryption-at-rest": ("Encryption at rest", "Chiffrement au repos"),

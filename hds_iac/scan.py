@@ -226,7 +226,11 @@ def judge_inventory(
         result.errors.append(ReadError(
             where, f"{rule_id}: internal error ({type(exc).__name__}); please report it"))
 
-    findings = engine.run(inventory, settings, rule_ids, on_error=rule_failed)
+    def not_listed(rule_id: str, provider: str, count: int) -> None:
+        result.notices.append(ReadError(where, engine.not_listed_notice(rule_id, provider, count)))
+
+    findings = engine.run(inventory, settings, rule_ids, on_error=rule_failed,
+                          on_not_listed=not_listed)
     for finding in findings:
         finding.input = where
         finding.account = account

@@ -516,7 +516,7 @@ def test_snapshots_images_copies_and_sharing():
     assert got["aws_ami_copy.a"].destinations[0].region == "ap-south-1"
     perm = got["aws_snapshot_create_volume_permission.p"]
     assert (perm.kind, perm.stores_data, perm.sharing.accounts) == ("snapshot", False, ("210987654321",))
-    assert perm.facts["shares"] == "aws_ebs_snapshot.s"
+    assert perm.facts == {}  # which snapshot it shares: its address says it
     pub = got["aws_ami_launch_permission.pub"]
     assert pub.kind == "image" and pub.sharing.public is True
     assert got["aws_db_snapshot.d"].sharing.public is True

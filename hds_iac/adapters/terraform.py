@@ -1,12 +1,15 @@
 """Turns Terraform records (from HCL, plans or states) into the model, one provider module each.
 
-`terraform_aws` and `terraform_outscale` each expose `HANDLERS` (`adapt(record, index) ->
+Each provider of `provider_registry` names its adapter module (`terraform_aws`,
+`terraform_outscale`), which exposes `HANDLERS` (`adapt(record, index) ->
 list[Resource]` for the types they know). This module dispatches over them; what they are
 built on (handlers, the index that links records) is `terraform_index`.
 """
 from __future__ import annotations
 
-from hds_iac.adapters import terraform_aws, terraform_outscale
+import importlib
+
+from hds_iac import provider_registry
 from hds_iac.adapters.terraform_index import (  # noqa: F401 - the adapter's public names
     Adapter, Handlers, TfIndex, base_address, origin_of,
 )
@@ -15,11 +18,13 @@ from hds_iac.model import Inventory, Resource
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import TfConfiguration, TfResource
 
-_HANDLERS = {h.provider: h for h in (terraform_aws.HANDLERS, terraform_outscale.HANDLERS)}
+# Every provider's adapter, as the provider registry names it (its `HANDLERS`).
+_HANDLERS = {p.id: importlib.import_module(p.terraform_adapter).HANDLERS
+             for p in provider_registry.PROVIDERS}
 
 
 def provider_handlers() -> dict[str, Handlers]:
-    """Every provider's adapter, by provider name."""
+    """Every provider's adapter, by provider id."""
     return _HANDLERS
 
 

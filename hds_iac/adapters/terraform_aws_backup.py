@@ -168,12 +168,6 @@ def share_permission(rec: TfResource, index: TfIndex) -> list[Resource]:
             accounts.append(value)
         elif isinstance(value, Unknown):
             account_unknown = value
-    target_key = "snapshot_id" if kind == "snapshot" else "image_id"
-    target = resolve_one(index, rec.values.get(target_key),
-                         ("aws_ebs_snapshot", "aws_ebs_snapshot_copy", "aws_ami", "aws_ami_copy",
-                          "aws_ami_from_instance"))
-    facts = {"shares": target.address if target else show(rec.values.get(target_key))}
     return [resource(rec, kind, stores_data=False,
                      sharing=Sharing(public=public,
-                                     accounts=account_unknown if account_unknown else tuple(accounts)),
-                     facts=facts)]
+                                     accounts=account_unknown if account_unknown else tuple(accounts)))]

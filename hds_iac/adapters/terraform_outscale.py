@@ -393,8 +393,7 @@ def _target_region(rec: TfResource, index: TfIndex, attr: str, types: tuple[str,
 def snapshot_attributes(rec: TfResource, index: TfIndex) -> list[Resource]:
     sharing = _permissions(rec, "permissions_to_create_volume_additions") or Sharing()
     region = _target_region(rec, index, "snapshot_id", ("outscale_snapshot",), ("snapshot_id",))
-    return [resource(rec, "snapshot", region=region, stores_data=False, sharing=sharing,
-                     facts={"snapshot": show(_get(rec, "snapshot_id"))})]
+    return [resource(rec, "snapshot", region=region, stores_data=False, sharing=sharing)]
 
 
 def image(rec: TfResource, index: TfIndex) -> list[Resource]:
@@ -412,8 +411,7 @@ def image(rec: TfResource, index: TfIndex) -> list[Resource]:
 def image_launch_permission(rec: TfResource, index: TfIndex) -> list[Resource]:
     sharing = _permissions(rec, "permission_additions") or Sharing()
     region = _target_region(rec, index, "image_id", ("outscale_image",), ("image_id",))
-    return [resource(rec, "image", region=region, stores_data=False, sharing=sharing,
-                     facts={"image": show(_get(rec, "image_id"))})]
+    return [resource(rec, "image", region=region, stores_data=False, sharing=sharing)]
 
 
 # --- network: load balancers, security groups, VPN ------------------------------------------

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from hds_iac import provider_registry
+
 TOPICS = (
     "data-location",
     "encryption-at-rest",
@@ -137,7 +139,7 @@ def _text(raw: object, where: str) -> Text:
     return Text(en=raw["en"].strip(), fr=raw["fr"].strip())
 
 
-PROVIDER_LABELS = {"aws": "AWS", "outscale": "Outscale"}
+PROVIDER_LABELS = provider_registry.LABELS
 
 
 def _remediation(rid: str, raw: object, providers: tuple[str, ...]) -> tuple[Text, dict[str, Text]]:
@@ -177,7 +179,7 @@ def _rule(raw: dict) -> RuleMeta:
     severities = dict(raw.get("severity_by_provider", {}))
     if any(s not in SEVERITIES for s in severities.values()):
         raise CatalogueError(f"{rid}: severity_by_provider values must be severities")
-    providers = tuple(raw.get("providers", ("aws", "outscale")))
+    providers = tuple(raw.get("providers", provider_registry.IDS))
     remediation, by_provider = _remediation(rid, raw.get("remediation"), providers)
     return RuleMeta(
         id=rid,

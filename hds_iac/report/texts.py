@@ -2,6 +2,8 @@
 in French and English. `tests/test_report.py` checks both languages have the same keys."""
 from __future__ import annotations
 
+from hds_iac import provider_registry
+
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "title": "Rapport de conformité HDS",
@@ -236,9 +238,9 @@ TOPICS: dict[str, dict[str, str]] = {
 
 KINDS: dict[str, dict[str, str]] = {
     "fr": {"hcl": "code Terraform", "plan": "plan Terraform", "state": "état Terraform",
-           "aws": "compte AWS (direct)", "outscale": "compte Outscale (direct)"},
+           **{p.id: p.live_label["fr"] for p in provider_registry.PROVIDERS}},
     "en": {"hcl": "Terraform code", "plan": "Terraform plan", "state": "Terraform state",
-           "aws": "live AWS account", "outscale": "live Outscale account"},
+           **{p.id: p.live_label["en"] for p in provider_registry.PROVIDERS}},
 }
 
 SEVERITY: dict[str, dict[str, str]] = {
@@ -246,7 +248,7 @@ SEVERITY: dict[str, dict[str, str]] = {
     "en": {"low": "low", "medium": "medium", "high": "high", "critical": "critical"},
 }
 
-PROVIDERS = {"aws": "AWS", "outscale": "Outscale"}
+PROVIDERS = provider_registry.LABELS
 
 
 def label(lang: str, key: str, **params: object) -> str:

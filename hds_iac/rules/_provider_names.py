@@ -1,8 +1,4 @@
 """Provider names as messages show them ("AWS", "Outscale"), from the model's provider ids."""
 from __future__ import annotations
 
-_NAMES = {"aws": "AWS", "outscale": "Outscale"}
-
-
-def provider_name(provider: str) -> str:
-    return _NAMES.get(provider, provider)
+from hds_iac.provider_registry import label as provider_name  # noqa: F401 - the rules' name

@@ -12,6 +12,7 @@ import re
 from typing import Any, Iterator
 
 from hds_iac.model import Unknown
+from hds_iac.provider_registry import TERRAFORM_REGIONAL
 from hds_iac.sensitive import SECRET_NAME, SECRET_TYPE
 from hds_iac.sensitive import texts as sensitive_texts
 from hds_iac.terraform.records import ReadError
@@ -20,14 +21,8 @@ SENSITIVE = "sensitive value"
 _MAX_SENSITIVE_DEPTH = 64
 STATE_REGION = "a state file does not record the provider region"
 
-# Providers whose configuration carries a region (the attribute the region lives in).
-# Other providers (azurerm: location per resource; kubernetes, random, null...) have no
-# provider region: `provider_region` is None for them unless the plan records one.
-REGIONAL_PROVIDERS = frozenset({
-    "aws", "outscale", "google", "google-beta", "alicloud", "huaweicloud",
-    "flexibleengine", "openstack", "scaleway", "oci", "ibm", "tencentcloud",
-    "yandex", "exoscale", "ovh", "upcloud", "linode", "digitalocean",
-})
+# Providers whose configuration carries a region (one list for every reader).
+REGIONAL_PROVIDERS = TERRAFORM_REGIONAL
 
 _MAX_PROBLEMS = 5
 

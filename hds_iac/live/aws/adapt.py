@@ -277,9 +277,7 @@ class Adapter:
         sid = snap["SnapshotId"]
         self.add("snapshot", "AWS::EC2::Snapshot", self.arn("ec2", region, f"snapshot/{sid}"),
                  region, stores_data=True, ids=(sid,), tags=snap.get("Tags"),
-                 sharing=self._sharing(perms, sid),
-                 facts={"volume": snap.get("VolumeId"),
-                        "age_days": _days_since(snap.get("StartTime"), self.now)})
+                 sharing=self._sharing(perms, sid))
 
     def _image(self, region: str, image: dict, perms: Any) -> None:
         iid = image["ImageId"]
@@ -304,7 +302,7 @@ class Adapter:
         self.add("security-group", "AWS::EC2::SecurityGroup",
                  self.arn("ec2", region, f"security-group/{gid}"), region, ids=(gid,),
                  tags=group.get("Tags"), open_ports=ports,
-                 facts={"name": group.get("GroupName"), "vpc": group.get("VpcId")})
+                 facts={"name": group.get("GroupName")})
 
     # --- RDS -------------------------------------------------------------------------
 
@@ -584,8 +582,7 @@ class Adapter:
                 arn = plan.get("BackupPlanArn") or self.arn("backup", region,
                                                              f"backup-plan:{plan['BackupPlanId']}")
                 self.add("copy", "AWS::Backup::BackupPlan", arn, region,
-                         ids=(plan.get("BackupPlanId", ""),), destinations=destinations,
-                         facts={"name": plan.get("BackupPlan", {}).get("BackupPlanName")})
+                         ids=(plan.get("BackupPlanId", ""),), destinations=destinations)
         selections = data.get("selections")
         if ok(selections):
             for answer in selections:
@@ -607,8 +604,7 @@ class Adapter:
         self.add("backup-plan", "AWS::Backup::BackupSelection",
                  self.arn("backup", region, f"backup-plan:{plan_id}/selection:{sel_id}"), region,
                  ids=(sel_id,),
-                 selection=aws_backup.backup_selection(tags, sel.get("Resources", []) or []),
-                 facts={"name": sel.get("SelectionName")})
+                 selection=aws_backup.backup_selection(tags, sel.get("Resources", []) or []))
 
     def _dlm(self, region: str, data: dict[str, Any]) -> None:
         policies = data.get("policies")
@@ -676,7 +672,7 @@ class Adapter:
                                 detail=("console password, " if console else "no console password, ")
                                 + ("MFA active" if mfa else "no MFA device"))
         self.add("user", "AWS::IAM::User" if not root else "AWS::IAM::RootUser", arn, None,
-                 ids=(row.get("user", ""),), identity=identity, facts={"root": root})
+                 ids=(row.get("user", ""),), identity=identity)
         for n in ("1", "2"):
             if row.get(f"access_key_{n}_active") != "true":
                 continue
@@ -688,8 +684,7 @@ class Adapter:
                          f"last rotation date {rotated!r} not readable"),
                          detail=("root user access key" if root else
                                  f"user {row.get('user')}, key {n}")
-                         + (f", last rotated {rotated}" if rotated else "")),
-                     facts={"root": root})
+                         + (f", last rotated {rotated}" if rotated else "")))
 
     def _root_from_summary(self, summary: dict) -> None:
         arn = f"arn:{self.partition}:iam::{self.account}:root"
@@ -703,13 +698,12 @@ class Adapter:
             console_access=True, mfa_enforced=mfa, account_root=True, active_access_keys=keys,
             detail="root user (account summary): " + (
                 "MFA not told" if isinstance(mfa, Unknown) else
-                "MFA active" if mfa else "no MFA device")),
-            facts={"root": True})
+                "MFA active" if mfa else "no MFA device")))
         if summary.get("AccountAccessKeysPresent"):
             self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key", None,
                      identity=Identity(keys_can_expire=False,
                                        key_age_days=Unknown("credential report not readable"),
-                                       detail="root user access key"), facts={"root": True})
+                                       detail="root user access key"))
 
     def _role(self, role: dict) -> None:
         doc = aws_iam.load_policy(role.get("AssumeRolePolicyDocument"), "trust policy")

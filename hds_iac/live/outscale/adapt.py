@@ -14,8 +14,7 @@ What only a live scan knows is added afterwards:
   account taken from the volume; None when it has none, Unknown when snapshots could not
   be read) and `Backup.snapshot_count` (how many);
 - access keys: `Identity.key_age_days` (since creation) and whose key it is;
-- EIM users: `Identity.console_access` from `OutscaleLoginAllowed`;
-- the account policy: `facts["api_access_rules"]`, the API access rules read.
+- EIM users: `Identity.console_access` from `OutscaleLoginAllowed`.
 
 Secrets are never read: `UserData` of VMs, `ClientGatewayConfiguration` of VPNs (it holds
 the pre-shared keys) and secret keys (the API never returns them) stay out of the records.
@@ -197,7 +196,6 @@ def to_inventory(data: RegionData, settings: Settings | None = None,
     by_id = {rec.address: rec for rec in config.resources}
     newest = _newest_snapshots(data)
     users = {u.get("UserId"): u for u in data.items("ReadUsers") if isinstance(u, dict)}
-    rules = data.answers.get("ReadApiAccessRules")
     for res in inventory:
         cloud_id = None if res.kind == "account-policy" else res.address
         if res.kind == "account-policy":
@@ -226,8 +224,6 @@ def to_inventory(data: RegionData, settings: Settings | None = None,
             allowed = users.get(res.address, {}).get("OutscaleLoginAllowed")
             if isinstance(allowed, bool):
                 res.identity.console_access = allowed
-        elif res.kind == "account-policy" and isinstance(rules, list):
-            res.facts["api_access_rules"] = len(rules)
         elif res.kind == "instance" and not data.got("ReadVolumes"):
             _disks_unread(res, data)
     inventory.gaps = read_gaps(data)

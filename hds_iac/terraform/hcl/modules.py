@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from hds_iac import repository
 from hds_iac.model import Unknown
+from hds_iac.provider_registry import TERRAFORM_REGIONAL
 from hds_iac.sensitive import SECRET_NAME
 from hds_iac.sensitive import texts as sensitive_texts
 from hds_iac.terraform import limits
@@ -41,9 +42,7 @@ RESOURCE_META = {"count", "for_each", "provider", "depends_on", "lifecycle", "pr
                  "connection"}
 
 # Providers whose configuration carries a region; others get `provider_region=None`.
-REGIONAL_PROVIDERS = {"aws", "outscale", "google", "google-beta", "scaleway", "ovh", "oci",
-                      "alicloud", "huaweicloud", "flexibleengine", "openstack", "ibm",
-                      "tencentcloud", "exoscale"}
+REGIONAL_PROVIDERS = TERRAFORM_REGIONAL
 
 
 MAX_MODULE_DEPTH = 16

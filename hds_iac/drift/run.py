@@ -11,6 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Iterable, Sequence
 
+from hds_iac import provider_registry
+
 from hds_iac import catalogue as catalogue_mod
 from hds_iac import engine
 from hds_iac.drift import allow as allow_mod
@@ -105,7 +107,7 @@ class DriftRun:
 
 def _where(result: Any) -> str:
     for entry in result.inputs:
-        if entry.get("kind") in ("aws", "outscale"):
+        if entry.get("kind") in provider_registry.IDS:
             return str(entry.get("path"))
     return "live scan"
 

@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
 
+from hds_iac import provider_registry
 from hds_iac.history.store import (MAX_RUN_FINDINGS, NewRun, Observed, STATUSES, parse_time,
                                    utc)
 from hds_iac.report.merge import MergeError, _check
 from hds_iac.terraform.limits import MAX_JSON_FILE_BYTES, size_text
 
-LIVE_KINDS = ("aws", "outscale")
+LIVE_KINDS = provider_registry.IDS  # a live input is named by its provider
 MAX_SCOPE_CHARS = 400  # a longer scope is cut and ends with a hash of the whole
 MAX_PROBLEMS = 1000  # error entries kept per run
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from hds_iac import catalogue
+from hds_iac import catalogue, provider_registry
 
 SUPPORTED_VERSIONS = (1,)
 STATUSES = ("pass", "fail", "unknown", "skipped")
@@ -63,7 +63,7 @@ class Merged:
                     regions.add(res["region"])
         for src in self.sources:
             for entry in src.inputs:
-                if entry.get("kind") in ("aws", "outscale"):
+                if entry.get("kind") in provider_registry.IDS:
                     regions = found.setdefault(entry["kind"], set())
                     if entry.get("region"):
                         regions.add(entry["region"])

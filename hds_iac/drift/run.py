@@ -11,10 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Iterable, Sequence
 
-from hds_iac import provider_registry
-
 from hds_iac import catalogue as catalogue_mod
-from hds_iac import engine
+from hds_iac import engine, provider_registry
 from hds_iac.drift import allow as allow_mod
 from hds_iac.drift import states as states_mod
 from hds_iac.drift.compare import TOPIC, compare, no_collection

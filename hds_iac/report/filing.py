@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from hds_iac import catalogue
+from hds_iac import catalogue, provider_registry
 from hds_iac.report.merge import Merged, Source
 
-LIVE_KINDS = ("aws", "outscale")
+LIVE_KINDS = provider_registry.IDS  # a live input is named by its provider
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hds_iac.report import filing as filing_mod
 from hds_iac.report.filing_texts import ACTIVITIES, ORIGINS, STATES, activity, flabel
-from hds_iac.report.html import badge, e
+from hds_iac.report.html_parts import badge, e
 from hds_iac.report.texts import STATUS, colon
 
 CSS = """

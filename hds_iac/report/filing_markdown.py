@@ -2,10 +2,10 @@
 Markdown renderer's cell escaping."""
 from __future__ import annotations
 
+from hds_iac.escaping import for_markdown as _cell
 from hds_iac.escaping import markdown_code
 from hds_iac.report import filing as filing_mod
 from hds_iac.report.filing_texts import ACTIVITIES, ORIGINS, STATES, activity, flabel
-from hds_iac.report.markdown import _cell
 from hds_iac.report.texts import STATUS, colon
 
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 import math
 
 from hds_iac import catalogue
-from hds_iac.escaping import for_html
 from hds_iac.report import texts
+from hds_iac.report.html_parts import ICONS, badge, e  # noqa: F401 - the page's helpers
 from hds_iac.report.texts import colon, label, percent
 
 MAX_ROWS = 200  # findings listed per rule in the evidence section (all are in the JSON)
 COLOURS = {"pass": "#2e7d32", "fail": "#c62828", "unknown": "#e0a100", "skipped": "#8a8a8a"}
-ICONS = {"pass": "✔", "fail": "✘", "unknown": "?", "skipped": "–", "not-evaluated": "∅",
-         "manual": "✎", "not-run": "⊘", "not-followed": "◌", "to-assess": "◌", "override": "⚠"}
-
 CSS = """
 :root{--ink:#1d2430;--muted:#5b6573;--line:#d5dae1;--bg:#f6f7f9;--pass:#2e7d32;--fail:#c62828;
 --unknown:#b07d00;--accent:#1f4e8c}
@@ -95,12 +92,6 @@ svg{vertical-align:middle}
 """
 
 
-def e(text: object) -> str:
-    """Every value of the page goes through here: HTML-escaped, and characters HTML and
-    XML forbid (controls, lone surrogates) replaced (`escaping.for_html`)."""
-    return for_html(text)
-
-
 def bar(counts: dict[str, int], lang: str, width: int = 150, height: int = 12) -> str:
     """A stacked horizontal bar: pass, fail, unknown, skipped."""
     total = sum(counts.get(s, 0) for s in COLOURS)
@@ -139,11 +130,6 @@ def donut(share: float | None, colour: str, lang: str, size: int = 64) -> str:
             f' stroke-dasharray="{dash:.2f} {circumference:.2f}" transform="rotate(-90 {c} {c})"/>'
             f'<text x="{c}" y="{c + 4}" text-anchor="middle" font-size="12" font-weight="700"'
             f' fill="#1d2430">{e(short)}</text></svg>')
-
-
-def badge(status: str, lang: str) -> str:
-    return (f'<span class="badge s-{status}" data-status="{status}">{ICONS[status]} '
-            f'{e(texts.STATUS[lang][status])}</span>')
 
 
 def _counts_cell(counts: dict[str, int]) -> str:

@@ -21,7 +21,7 @@ from hds_iac.live.aws.session import AssumeRoleError, AwsSession, SessionError, 
 from hds_iac.live.shard import Shard
 from hds_iac.scan import ScanResult
 from hds_iac.settings import Settings
-from hds_iac.terraform.records import ReadError
+from hds_iac.errors import ReadError
 
 log = logging.getLogger("hds_iac.live.aws")
 

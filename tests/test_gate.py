@@ -151,7 +151,7 @@ def test_config_discovery_stops_at_the_repository_root_and_names_the_file(
     for fmt, named in (("cli", "configuration file: .hds-iac.yaml"),
                        ("markdown", "configuration file: .hds-iac.yaml"),
                        ("junitxml", 'name="config_file" value=".hds-iac.yaml"'),
-                       ("csv", ",.hds-iac.yaml\n"),
+                       ("csv", ",.hds-iac.yaml,"),  # then the account column
                        ("sarif", '"config_file": ".hds-iac.yaml"'),
                        ("json", '"config_file": ".hds-iac.yaml"')):
         run = run_cli("scan", "infra/prod", "-o", fmt, cwd=repo)

@@ -18,7 +18,7 @@ import yaml
 
 from deploy_manifests import (DEPLOY, REPO, container_commands, containers, documents,
                               workflow_commands)
-from hds_iac import cli
+from hds_iac import cli, command
 
 MANIFESTS = sorted((DEPLOY / "kubernetes").glob("*.yaml"))
 WORKFLOWS = sorted((DEPLOY / "github-actions").glob("*.yml"))
@@ -34,7 +34,7 @@ def _parse(argv: list[str]):
         pytest.fail(f"not a valid hds-iac command: {argv} (exit {exc.code})")
     if getattr(args, "output", None) is not None and getattr(args, "output_file", None):
         if isinstance(args.output, list):
-            cli._pair_outputs([f for group in args.output for f in group], args.output_file)
+            command._pair_outputs([f for group in args.output for f in group], args.output_file)
     return args
 
 

@@ -24,8 +24,8 @@ pytest.importorskip("boto3")
 pytest.importorskip("moto")
 
 from aws_moto import (  # noqa: E402
-    ACCOUNT, FAKE_KEY, FAKE_SECRET, LONDON, PARIS, LoggingProxy, MotoServer, Stubs,
-    build_scenario, cli_env, clients, writes,
+    ACCOUNT, FAKE_KEY, FAKE_SECRET, LONDON, PARIS, PASSWORD_POLICY, LoggingProxy, MotoServer,
+    Stubs, build_scenario, cli_env, clients, writes,
 )
 
 from hds_iac import catalogue  # noqa: E402
@@ -839,13 +839,13 @@ def _password_findings(proc: subprocess.CompletedProcess) -> list[tuple[str, str
 def test_password_policy_read_from_the_account(live, policy, status, words):
     live.ensure("main", build_scenario)
     iam = clients(live.moto.url)("iam")
+    iam.delete_account_password_policy()  # UpdateAccountPasswordPolicy keeps no old field
     try:
         if policy is not None:
             iam.update_account_password_policy(**policy)
         proc = live.run("-o", "json", "--services", "iam")
     finally:
-        if policy is not None:
-            iam.delete_account_password_policy()
+        iam.update_account_password_policy(**PASSWORD_POLICY)  # the main scenario's
     assert json.loads(proc.stdout)["errors"] == [], proc.stderr
     [(address, got, message)] = _password_findings(proc)
     assert (address, got) == (PASSWORD_POLICY_ARN, status)

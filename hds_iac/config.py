@@ -24,6 +24,7 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "fail_on": ((str,), "lowest failing severity that makes the exit status 1"),
     "min_backup_retention_days": ((int,), "minimum database backup retention in days"),
     "max_access_key_age_days": ((int,), "maximum age of an access key (live scans)"),
+    "min_password_length": ((int,), "shortest password the AWS account policy may allow"),
     "max_snapshot_age_days": ((int,), "maximum age of a volume's newest snapshot (live scans)"),
     "encryption_attestation_tag": ((str,), "tag attesting client-side encryption"),
     "backup_attestation_tag": ((str,), "tag attesting a backup outside the configuration"),

@@ -122,6 +122,22 @@ class Placement:
 
 
 @dataclass
+class PasswordPolicy:
+    """An account's password policy (AWS IAM: one per account, for console passwords).
+
+    `exists` False: the account has no policy, so IAM's built-in minimum (8 characters,
+    no reuse check) applies. Every value is as the provider states it; `reuse_prevention`
+    and `max_age_days` are 0 when unset (no check, no expiry)."""
+
+    exists: bool = True
+    min_length: Maybe[int] = 0
+    reuse_prevention: Maybe[int] = 0
+    max_age_days: Maybe[int] = 0
+    # Character classes a password must hold: uppercase, lowercase, numbers, symbols.
+    required_classes: tuple[str, ...] = ()
+
+
+@dataclass
 class Identity:
     """Who can log in and how (users, roles assumed by humans, user pools, account policies)."""
 
@@ -137,6 +153,8 @@ class Identity:
     # by any policy, so it should have none (live scans count them).
     account_root: bool = False
     active_access_keys: Maybe[int] | None = None
+    # The account's password policy (kind account-policy); Unknown when it cannot be read.
+    password_policy: Maybe[PasswordPolicy] | None = None
     detail: str = ""
 
 

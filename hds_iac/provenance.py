@@ -212,6 +212,7 @@ def settings_dict(settings) -> dict:
         "allowed_outside_eea": sorted(settings.allowed_countries - geo.eea),
         "min_backup_retention_days": settings.min_backup_retention_days,
         "max_access_key_age_days": settings.max_access_key_age_days,
+        "min_password_length": settings.min_password_length,
         "max_snapshot_age_days": settings.max_snapshot_age_days,
         "encryption_attestation_tag": settings.encryption_attestation_tag,
         "backup_attestation_tag": settings.backup_attestation_tag,

@@ -21,9 +21,11 @@ from typing import Any, Iterable
 
 MASK = "(sensitive value)"
 
-# Attribute names that hold secrets, whatever the input says about them.
-SECRET_NAME = re.compile(r"password|secret|private_key|user_data|passphrase|token|credential|"
-                         r"key_raw|ssh.?keys", re.I)
+# Attribute names that hold secrets, whatever the input says about them. The settings of a
+# password policy (`minimum_password_length`, `max_password_age`, `password_reuse_prevention`)
+# are numbers a rule judges (HDS-MFA-005), not passwords.
+SECRET_NAME = re.compile(r"password(?!_(?:length|age|reuse_prevention)\b)|secret|private_key|"
+                         r"user_data|passphrase|token|credential|key_raw|ssh.?keys", re.I)
 # Resource types that exist to hold a secret: all their sensitive values are hidden.
 SECRET_TYPE = re.compile(SECRET_NAME.pattern + r"|ssm_parameter|access_key", re.I)
 

@@ -17,6 +17,9 @@ class Settings:
     allowed_countries: frozenset[str] = field(default_factory=lambda: geography.load().eea)
     min_backup_retention_days: int = 7
     max_access_key_age_days: int = 90
+    # Shortest console password the AWS account policy may allow (HDS-MFA-005): ANSSI's
+    # guide leaves the length to the security level (R21); see the rule's rationale.
+    min_password_length: int = 12
     max_snapshot_age_days: int = 1
     # Tag (key) by which a user attests client-side encryption of a volume or VM where the
     # provider cannot show it (Outscale: LUKS inside the VM). Any non-empty value other than

@@ -26,6 +26,10 @@ from pathlib import Path
 
 ACCOUNT = "123456789012"
 PARIS, LONDON = "eu-west-3", "eu-west-2"
+# The account password policy of the main scenario (HDS-MFA-005 passes on it), also in
+# fixtures/consistency/aws as aws_iam_account_password_policy.strict.
+PASSWORD_POLICY = {"MinimumPasswordLength": 14, "PasswordReusePrevention": 24,
+                   "RequireSymbols": True, "RequireNumbers": True}
 FAKE_KEY, FAKE_SECRET = "AKIAHDSIACTESTKEY001", "hds-iac-test-secret-never-printed"
 
 
@@ -447,6 +451,7 @@ def build_scenario(url: str, stubs: "Stubs") -> Scenario:
     iam.enable_mfa_device(UserName="bob", SerialNumber=device["SerialNumber"],
                           AuthenticationCode1="123456", AuthenticationCode2="654321")
     iam.create_access_key(UserName="ci-bot")
+    iam.update_account_password_policy(**PASSWORD_POLICY)
     iam.create_role(RoleName="admin-no-mfa", AssumeRolePolicyDocument=_policy([{
         "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
         "Action": "sts:AssumeRole"}]))

@@ -150,6 +150,9 @@ RESOURCES: dict[str, tuple[str | None, dict]] = {
         arn=f"{ALB.replace(':loadbalancer/', ':listener/')}/0000000000000004")),
     "aws_iam_user.alice": (None, {"name": "alice", "arn": f"arn:aws:iam::{ACCOUNT}:user/alice"}),
     "aws_iam_user_login_profile.alice": (None, {"user": "alice"}),
+    "aws_iam_account_password_policy.strict": (None, {
+        "minimum_password_length": 14, "password_reuse_prevention": 24,
+        "require_symbols": True, "require_numbers": True}),
     "aws_iam_role.admin_no_mfa": (None, {
         "name": "admin-no-mfa", "arn": f"arn:aws:iam::{ACCOUNT}:role/admin-no-mfa",
         "assume_role_policy": _trust({"AWS": f"arn:aws:iam::{ACCOUNT}:root"})}),
@@ -388,6 +391,7 @@ def _live_resolver(ids: dict[str, str]):
         "aws_lb_listener.https": ids["listener_https"],
         "aws_lb_listener.old_tls": ids["listener_old_tls"],
         "aws_iam_user.alice": ":user/alice",
+        "aws_iam_account_password_policy.strict": ":account-password-policy",
         "aws_iam_role.admin_no_mfa": ":role/admin-no-mfa",
         "aws_iam_role.admin_mfa": ":role/admin-mfa",
         "aws_backup_vault.locked": ":backup-vault:locked",

@@ -24,8 +24,8 @@ pytest.importorskip("boto3")
 pytest.importorskip("moto")
 
 from aws_moto import (  # noqa: E402
-    ACCOUNT, FAKE_KEY, FAKE_SECRET, LONDON, PARIS, LoggingProxy, MotoServer, Stubs,
-    build_scenario, cli_env, clients, writes,
+    ACCOUNT, FAKE_KEY, FAKE_SECRET, LONDON, PARIS, PASSWORD_POLICY, LoggingProxy, MotoServer,
+    Stubs, build_scenario, cli_env, clients, writes,
 )
 
 from hds_iac import catalogue  # noqa: E402
@@ -815,3 +815,56 @@ def test_timeout_options_are_checked_and_documented():
     bad = subprocess.run([sys.executable, "-m", CLI, "live", "aws", "--read-timeout", "0"],
                          capture_output=True, text=True, cwd=REPO)
     assert bad.returncode == 2 and "--read-timeout" in bad.stderr
+
+
+# --- the account password policy (HDS-MFA-005) ------------------------------------------------
+
+PASSWORD_POLICY_ARN = f"arn:aws:iam::{ACCOUNT}:account-password-policy"
+
+
+def _password_findings(proc: subprocess.CompletedProcess) -> list[tuple[str, str, str]]:
+    report = json.loads(proc.stdout)
+    return [(f["resource"]["address"], f["status"], f["message"]) for f in report["findings"]
+            if f["rule_id"] == "HDS-MFA-005"]
+
+
+@pytest.mark.parametrize("policy, status, words", [
+    (None, "fail", "no password policy"),  # NoSuchEntity: IAM's default applies
+    ({"MinimumPasswordLength": 14, "PasswordReusePrevention": 24, "RequireSymbols": True},
+     "pass", "minimum length 14, last 24 passwords remembered"),
+    ({"MinimumPasswordLength": 12, "PasswordReusePrevention": 1}, "pass", "minimum length 12"),
+    ({"MinimumPasswordLength": 11, "PasswordReusePrevention": 24}, "fail", "shorter than 12"),
+    ({"MinimumPasswordLength": 16, "MaxPasswordAge": 90}, "fail", "reuse a previous password"),
+])
+def test_password_policy_read_from_the_account(live, policy, status, words):
+    live.ensure("main", build_scenario)
+    iam = clients(live.moto.url)("iam")
+    iam.delete_account_password_policy()  # UpdateAccountPasswordPolicy keeps no old field
+    try:
+        if policy is not None:
+            iam.update_account_password_policy(**policy)
+        proc = live.run("-o", "json", "--services", "iam")
+    finally:
+        iam.update_account_password_policy(**PASSWORD_POLICY)  # the main scenario's
+    assert json.loads(proc.stdout)["errors"] == [], proc.stderr
+    [(address, got, message)] = _password_findings(proc)
+    assert (address, got) == (PASSWORD_POLICY_ARN, status)
+    assert words in message, message
+
+
+def test_denied_password_policy_read_is_unknown_and_names_the_call(live):
+    live.ensure("main", build_scenario)
+    key, secret = _scanner(live, [a for a in collect.policy_actions()
+                                  if a != "iam:GetAccountPasswordPolicy"])
+    live.moto.auth(True)
+    try:
+        proc = live.run("-o", "json", "--services", "iam", key=key, secret=secret)
+    finally:
+        live.moto.auth(False)
+        live.current = None  # the scanner user changed the account
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 2, proc.stderr
+    assert [e["path"] for e in report["errors"]] == ["aws global iam:GetAccountPasswordPolicy"]
+    [(address, status, message)] = _password_findings(proc)
+    assert (address, status) == (PASSWORD_POLICY_ARN, "unknown")
+    assert "iam:GetAccountPasswordPolicy" in message and "access denied" in message, message

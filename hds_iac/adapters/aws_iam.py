@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any, Iterable
 
-from hds_iac.model import Flow, Identity, Maybe, Unknown
+from hds_iac.model import Flow, Identity, Maybe, PasswordPolicy, Unknown
 
 MFA_PRESENT = "aws:multifactorauthpresent"
 MFA_AGE = "aws:multifactorauthage"
@@ -421,3 +421,53 @@ def role_identity(doc: Maybe[dict]) -> Identity:
     return Identity(console_access=verdict.humans or verdict.saml, mfa_enforced=mfa,
                     detail=f"assumable by {principals}" if principals else
                     "assumable by services or web identities only")
+
+
+# --- the account password policy ------------------------------------------------------
+
+# IAM's character-class switches, in the order messages name them: class -> (Terraform
+# argument, API field).
+PASSWORD_CLASSES = {
+    "uppercase": ("require_uppercase_characters", "RequireUppercaseCharacters"),
+    "lowercase": ("require_lowercase_characters", "RequireLowercaseCharacters"),
+    "numbers": ("require_numbers", "RequireNumbers"),
+    "symbols": ("require_symbols", "RequireSymbols"),
+}
+PASSWORD_POLICY = "account password policy"
+
+
+def password_policy(min_length: Maybe[int] | None, reuse_prevention: Maybe[int] | None,
+                    max_age_days: Maybe[int] | None,
+                    required: dict[str, Maybe[bool] | None]) -> tuple[PasswordPolicy, str]:
+    """The policy facet and its description, from IAM's fields however they were read
+    (Terraform arguments or `GetAccountPasswordPolicy`). None is a field the source omits:
+    IAM's defaults apply (6 characters when a policy exists, no reuse check, no expiry,
+    no character class). A class whose switch is unresolved is left out of the required
+    ones; the rule does not judge classes."""
+    classes = tuple(name for name in PASSWORD_CLASSES if required.get(name) is True)
+    policy = PasswordPolicy(
+        exists=True, min_length=6 if min_length is None else min_length,
+        reuse_prevention=0 if reuse_prevention is None else reuse_prevention,
+        max_age_days=0 if max_age_days is None else max_age_days, required_classes=classes)
+    return policy, describe_password_policy(policy)
+
+
+def no_password_policy() -> tuple[PasswordPolicy, str]:
+    """An account without a policy: IAM then asks for 8 characters and nothing else."""
+    policy = PasswordPolicy(exists=False, min_length=8)
+    return policy, "no password policy: IAM's default applies (8 characters of three classes, reuse allowed)"
+
+
+def _shown(value: object, unit: str = "") -> str:
+    return "unresolved" if isinstance(value, Unknown) else f"{value}{unit}"
+
+
+def describe_password_policy(policy: PasswordPolicy) -> str:
+    """What a message shows of the policy (only numbers and class names: no secret)."""
+    reuse = policy.reuse_prevention
+    age = policy.max_age_days
+    return ", ".join((
+        f"minimum length {_shown(policy.min_length)}",
+        "reuse allowed" if reuse == 0 else f"last {_shown(reuse)} passwords remembered",
+        "no expiry" if age == 0 else f"expiry after {_shown(age, ' days')}",
+        "required classes: " + (", ".join(policy.required_classes) or "none")))

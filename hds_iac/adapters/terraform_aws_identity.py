@@ -7,8 +7,8 @@ from typing import Any
 from hds_iac.adapters import aws_iam
 from hds_iac.adapters.terraform_index import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
-    as_list, get_str, handles, ids_of, linked, policy_of, resolve_all, resolve_one, resource,
-    show,
+    as_list, get_bool, get_int, get_str, handles, ids_of, linked, policy_of, resolve_all,
+    resolve_one, resource, show,
 )
 from hds_iac.model import Identity, Maybe, Resource, Unknown
 from hds_iac.terraform.records import TfResource
@@ -117,6 +117,20 @@ def access_key(rec: TfResource, index: TfIndex) -> list[Resource]:
     status = get_str(rec, "status", "Active")
     return [resource(rec, "access-key", region=None, identity=Identity(
         key_max_age_days=0, keys_can_expire=False, detail=f"user {show(rec.values.get('user'))}, status {show(status)}"))]
+
+
+@handles("aws_iam_account_password_policy")
+def password_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """The account's password policy. A configuration without this resource says nothing
+    about the account's policy (it is often set once, in another root): no resource is
+    made then, and HDS-MFA-005 judges only the roots and accounts that show it."""
+    policy, detail = aws_iam.password_policy(
+        get_int(rec, "minimum_password_length"), get_int(rec, "password_reuse_prevention"),
+        get_int(rec, "max_password_age"),
+        {name: get_bool(rec, argument, False)
+         for name, (argument, _) in aws_iam.PASSWORD_CLASSES.items()})
+    return [resource(rec, "account-policy", region=None,
+                     identity=Identity(password_policy=policy, detail=detail))]
 
 
 @handles("aws_iam_user_login_profile", "aws_iam_user_policy", "aws_iam_user_policy_attachment",

@@ -652,10 +652,34 @@ class Adapter:
         elif isinstance(report, Failed) and isinstance(summary, dict):
             # Without the report, the account summary still tells about the root user.
             self._root_from_summary(summary)
+        if "password_policy" in data:
+            self._password_policy(data["password_policy"])
         roles = data.get("roles")
         if ok(roles):
             for role in roles:
                 self._role(role)
+
+    def _password_policy(self, answer: Any) -> None:
+        """`GetAccountPasswordPolicy`: None when the account has none (NoSuchEntity)."""
+        if isinstance(answer, Failed):
+            policy: Any = _unknown(answer)
+            detail = policy.reason
+        elif answer is None:
+            policy, detail = aws_iam.no_password_policy()
+        else:
+            def number(key: str) -> Maybe[int] | None:
+                value = answer.get(key)
+                if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+                    return value
+                return Unknown(f"{key} {value!r} is not a number")
+            policy, detail = aws_iam.password_policy(
+                number("MinimumPasswordLength"), number("PasswordReusePrevention"),
+                number("MaxPasswordAge"),
+                {name: answer.get(field) is True
+                 for name, (_, field) in aws_iam.PASSWORD_CLASSES.items()})
+        self.add("account-policy", "AWS::IAM::AccountPasswordPolicy",
+                 f"arn:{self.partition}:iam::{self.account}:account-password-policy", None,
+                 identity=Identity(password_policy=policy, detail=detail))
 
     def _credential_row(self, row: dict, summary: Any) -> None:
         arn = row.get("arn", "")

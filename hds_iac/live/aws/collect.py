@@ -61,7 +61,7 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "kms": {"ListKeys": ("key",), "ListAliases": (), "DescribeKey": ("key",),
             "GetKeyRotationStatus": ()},
     "iam": {"GenerateCredentialReport": (), "GetCredentialReport": ("user", "access-key"),
-            "GetAccountSummary": (), "ListRoles": ("role",)},
+            "GetAccountSummary": (), "GetAccountPasswordPolicy": (), "ListRoles": ("role",)},
     "s3": {"ListBuckets": ("bucket",), "GetBucketLocation": (), "GetBucketEncryption": (),
            "GetBucketReplication": (), "GetBucketPolicy": ()},
     "cloudfront": {"ListDistributions": ("cdn",)},
@@ -540,6 +540,10 @@ class Collector:
         out: dict[str, Any] = {"credential_report": self._credential_report()}
         summary = self.call("iam", None, "GetAccountSummary")
         out["summary"] = summary.get("SummaryMap", {}) if ok(summary) else summary
+        # NoSuchEntity: the account has no password policy (None), which is a finding.
+        policy = self.call("iam", None, "GetAccountPasswordPolicy", expected=("NoSuchEntity",))
+        out["password_policy"] = policy.get("PasswordPolicy", {}) if isinstance(policy, dict) \
+            else policy
         out["roles"] = self.pages("iam", None, "ListRoles", "Roles", page_size=1000)
         return out
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from hds_iac import geography
+
 from conftest import FIXTURES, REPO, run_cli
 from seeds import copied_runs
 
@@ -101,7 +103,11 @@ by for to at in tag tags scan scanned subnet subnets
 """.split())  # "EEA" is checked apart: its French form is EEE
 # A code span, also as written inside an escaped finding message (\`encrypted\`).
 CODE_SPAN = re.compile(r"\\?`[^`]*?\\?`")
-COUNTRY_CODES = re.compile(r"\b[A-Z]{2}\b")  # ISO 3166 codes: AT, BE, IS, NO are not words
+# The ISO 3166 codes of the countries hds-iac knows (AT, BE, IS, NO are codes, not words);
+# any other capitalised pair of letters is still checked.
+_GEO = geography.load()
+COUNTRY_CODES = re.compile(r"\b(?:%s)\b" % "|".join(
+    sorted(_GEO.eea | set(_GEO.country_names))))
 TAGS = re.compile(r"<style>.*?</style>|<code>.*?</code>|<[^>]+>", re.S)
 IDENT = re.compile(r"[\w.:/-]*[_./:\d][\w.:/-]*|[a-z]+-[a-z-]+|HDS-[A-Z]+-\d+")
 

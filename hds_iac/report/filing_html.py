@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hds_iac.report import filing as filing_mod
 from hds_iac.report.filing_texts import ACTIVITIES, ORIGINS, STATES, activity, flabel
-from hds_iac.report.html_parts import badge, e
+from hds_iac.report.html_parts import badge, e, where
 from hds_iac.report.texts import STATUS, colon
 
 CSS = """
@@ -221,10 +221,8 @@ def declared(report) -> list[str]:
         out.append('<ul class="small">')
         for f in g.findings[:200]:
             res = f.get("resource") or {}
-            where = (f'{res.get("file")}:{res.get("line")}' if res.get("file") and res.get("line")
-                     else res.get("cloud_id") or "")
             out.append(f'<li data-basis="declared"><code>{e(res.get("address", ""))}</code> '
-                       f'<span class="small">{e(where)}</span>{e(colon(lang))}'
+                       f'<span class="small">{e(where(res))}</span>{e(colon(lang))}'
                        f'{e(f.get("message", ""))}</li>')
         out.append("</ul>")
     out.append("</section>")

@@ -6,7 +6,7 @@ import math
 
 from hds_iac import catalogue
 from hds_iac.report import texts
-from hds_iac.report.html_parts import ICONS, badge, e  # noqa: F401 - the page's helpers
+from hds_iac.report.html_parts import ICONS, badge, e, where  # noqa: F401 - the page's helpers
 from hds_iac.report.texts import colon, label, percent
 
 MAX_ROWS = 200  # findings listed per rule in the evidence section (all are in the JSON)
@@ -137,12 +137,6 @@ def _counts_cell(counts: dict[str, int]) -> str:
     if counts.get("skipped"):
         text += f' <span class="small">(+{counts["skipped"]})</span>'
     return text
-
-
-def _where(res: dict) -> str:
-    if res.get("file") and res.get("line"):
-        return f'{res["file"]}:{res["line"]}'
-    return res.get("file") or res.get("cloud_id") or ""
 
 
 class _Sources:
@@ -281,7 +275,7 @@ def _findings_table(findings: list[dict], report) -> list[str]:
         out.append(f'<tr data-status="{f["status"]}"><td>{badge(shown, lang)}</td>'
                    f'<td>{e(sev.get(f.get("severity", ""), f.get("severity", "")))}</td>'
                    f'<td><code>{e(res.get("address", ""))}</code>{region}</td>'
-                   f'<td><code>{e(_where(res))}</code></td><td><code>{e(src.name)}</code></td>'
+                   f'<td><code>{e(where(res))}</code></td><td><code>{e(src.name)}</code></td>'
                    f'<td>{e(f.get("message", ""))}</td></tr>')
     out.append("</tbody></table>")
     if len(ranked) > MAX_ROWS:

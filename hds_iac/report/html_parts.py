@@ -19,3 +19,11 @@ def e(text: object) -> str:
 def badge(status: str, lang: str) -> str:
     return (f'<span class="badge s-{status}" data-status="{status}">{ICONS[status]} '
             f'{e(texts.STATUS[lang][status])}</span>')
+
+
+def where(res: dict) -> str:
+    """Where a finding's resource is, as the reader looks for it: `file:line` for code, else
+    the file alone, else the cloud id. Both HTML pages show locations alike through here."""
+    if res.get("file") and res.get("line"):
+        return f'{res["file"]}:{res["line"]}'
+    return res.get("file") or res.get("cloud_id") or ""

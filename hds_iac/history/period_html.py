@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from hds_iac.escaping import for_html as e
 from hds_iac.report.html import CSS
-from hds_iac.report.texts import colon
+from hds_iac.report.filing_texts import STATES
+from hds_iac.report.texts import SEVERITY, colon
 
 if TYPE_CHECKING:  # annotations only: `period` imports this module to render HTML
     from hds_iac.history.period import PeriodReport
@@ -50,7 +51,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "scope_col": "périmètre",
         "first_run": "première exécution",
         "last_run": "dernière exécution",
-        "failing_end": "défaillances à la fin (crit. / haute / moy. / basse)",
+        "failing_end": "défaillances à la fin (crit. / élevée / moy. / faible)",
         "exceptions_title": "Exceptions à la fin de la période",
         "exceptions_note": "Dérogations (suppressions dans le code, entrées de référence) de la dernière exécution de chaque périmètre, avec leur état : une défaillance dérogée reste une défaillance pour l'historique.",
         "rule": "règle",
@@ -65,11 +66,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_runs": "Aucune exécution enregistrée sur cette période : ce rapport ne montre aucune surveillance.",
         "incomplete_note": "{n} exécution(s) incomplète(s) sur la période : elles n'ont pas pu tout lire et ne comptent pas comme preuve de correction.",
         "day": "jour", "week": "semaine", "month": "mois",
-        "low": "basse", "medium": "moyenne", "high": "haute", "critical": "critique",
         "yes": "oui", "no": "non", "last_complete": "dernière complète",
         "state": "état", "author": "auteur",
-        "active": "en vigueur", "expired": "expirée", "no-reason": "sans motif (non appliquée)",
-        "invalid-expiry": "échéance invalide (non appliquée)",
     },
     "en": {
         "title": "HDS continuous monitoring report",
@@ -120,11 +118,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_runs": "No run recorded in this period: this report shows no monitoring.",
         "incomplete_note": "{n} incomplete run(s) in the period: they could not read everything and do not count as evidence of a fix.",
         "day": "day", "week": "week", "month": "month",
-        "low": "low", "medium": "medium", "high": "high", "critical": "critical",
         "yes": "yes", "no": "no", "last_complete": "last complete",
         "state": "state", "author": "author",
-        "active": "active", "expired": "expired", "no-reason": "no reason (not applied)",
-        "invalid-expiry": "invalid expiry (not applied)",
     },
 }
 
@@ -249,13 +244,13 @@ def fix_chart(report: PeriodReport) -> str:
     for i, f in enumerate(report.fix_times):
         y = 4 + i * row
         parts.append(f'<text x="0" y="{y + 14}" font-size="12" fill="#1d2430">'
-                     f'{e(t(lang, f.severity))}</text>')
+                     f'{e(SEVERITY[lang][f.severity])}</text>')
         for j, (key, value, colour) in enumerate((("median", f.median_days, "#1f4e8c"),
                                                   ("p90", f.p90_days, "#8fb0dd"))):
             if value is None:
                 continue
             w = max(width * value / peak, 1)
-            label = f"{t(lang, f.severity)}{colon(lang)}{t(lang, key)} {days(value, lang)}"
+            label = f"{SEVERITY[lang][f.severity]}{colon(lang)}{t(lang, key)} {days(value, lang)}"
             parts.append(f'<rect class="bar-{key}" x="{left}" y="{y + j * 10}" width="{w:.2f}"'
                          f' height="9" fill="{colour}"><title>{e(label)}</title></rect>')
             parts.append(f'<text x="{left + w + 4:.2f}" y="{y + j * 10 + 8}" font-size="10"'
@@ -316,7 +311,7 @@ def render(report: PeriodReport) -> str:
                + "</tr></thead><tbody>")
     for f in report.fix_times:
         out.append(f'<tr data-severity="{e(f.severity)}" data-fixed="{f.fixed}"'
-                   f' data-open="{f.still_open}"><td>{e(t(lang, f.severity))}</td>'
+                   f' data-open="{f.still_open}"><td>{e(SEVERITY[lang][f.severity])}</td>'
                    f'<td class="num">{f.fixed}</td><td class="num">{e(days(f.median_days, lang))}</td>'
                    f'<td class="num">{e(days(f.p90_days, lang))}</td>'
                    f'<td class="num">{f.still_open}</td>'
@@ -345,7 +340,7 @@ def render(report: PeriodReport) -> str:
                                                  "since"))
             + "</tr></thead><tbody>")
         for x in report.exceptions:
-            state = TEXTS[lang].get(x.state, x.state)
+            state = STATES[lang].get(x.state, x.state)
             out.append(f'<tr data-exception="{e(x.rule_id)}" data-state="{e(x.state)}">'
                        f'<td><code>{e(x.scope)}</code></td>'
                        f'<td>{e(x.rule_id)}</td><td>{e(x.by)}</td><td>{e(state)}</td>'

@@ -289,6 +289,46 @@ class MotoServer:
         self.log.close()
 
 
+REPO = Path(__file__).resolve().parents[1]
+
+
+class LiveAccount:
+    """A moto_server account behind the logging proxy, and the `hds-iac live aws` command
+    that scans it: the one harness of every test that scans moto over HTTP, so that a change
+    of how the scan is started (an option, a timeout) is made once."""
+
+    def __init__(self, tmp: Path, stubs: Stubs | None = None):
+        self.stubs = stubs if stubs is not None else Stubs()
+        self.moto = MotoServer(tmp)
+        self.proxy = LoggingProxy(self.moto.port, self.stubs)
+        self.tmp = tmp
+
+    @property
+    def url(self) -> str:
+        """moto's own address, for building a scenario with boto3 (not recorded)."""
+        return self.moto.url
+
+    def command(self, *args: str, regions: str = f"{PARIS},{LONDON}") -> list[str]:
+        return [sys.executable, "-m", "hds_iac.cli", "live", "aws", "--endpoint-url",
+                self.proxy.url, "--regions", regions, *args]
+
+    def run(self, *args: str, key: str = FAKE_KEY, secret: str = FAKE_SECRET,
+            regions: str = f"{PARIS},{LONDON}", cwd: Path = REPO,
+            timeout: int = 300) -> subprocess.CompletedProcess:
+        return subprocess.run(self.command(*args, regions=regions), capture_output=True,
+                              text=True, timeout=timeout, env=cli_env(key, secret), cwd=cwd)
+
+    def close(self) -> None:
+        self.proxy.close()
+        self.moto.stop()
+
+    def __enter__(self) -> "LiveAccount":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def clients(url: str, key: str = FAKE_KEY, secret: str = FAKE_SECRET):
     import boto3
 

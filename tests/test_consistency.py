@@ -14,8 +14,6 @@ difference too.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -24,9 +22,9 @@ pytest.importorskip("boto3")
 pytest.importorskip("moto")
 
 from aws_moto import (  # noqa: E402
-    ACCOUNT, LONDON, PARIS, LoggingProxy, MotoServer, Stubs, build_scenario, cli_env,
+    ACCOUNT, LONDON, PARIS, LiveAccount, Stubs, build_scenario,
 )
-from conftest import FIXTURES, REPO, run_cli  # noqa: E402
+from conftest import FIXTURES, run_cli  # noqa: E402
 
 HCL = FIXTURES / "consistency" / "aws"
 AWS = "registry.terraform.io/hashicorp/aws"
@@ -360,19 +358,11 @@ def _code_address(resource: dict) -> str | None:
 def live_result(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("consistency")
     stubs = Stubs()
-    moto = MotoServer(tmp)
-    proxy = LoggingProxy(moto.port, stubs)
-    try:
-        ids = build_scenario(moto.url, stubs).ids
-        proc = subprocess.run(
-            [sys.executable, "-m", "hds_iac.cli", "live", "aws", "--endpoint-url", proxy.url,
-             "--regions", f"{PARIS},{LONDON}", "-o", "json"],
-            capture_output=True, text=True, timeout=300, env=cli_env(), cwd=REPO)
+    with LiveAccount(tmp, stubs) as acct:
+        ids = build_scenario(acct.url, stubs).ids
+        proc = acct.run("-o", "json")
         assert proc.stdout, proc.stderr
         return json.loads(proc.stdout), ids
-    finally:
-        proxy.close()
-        moto.stop()
 
 
 def _live_resolver(ids: dict[str, str]):

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -20,10 +18,9 @@ pytest.importorskip("boto3")
 pytest.importorskip("moto")
 
 from aws_moto import (  # noqa: E402
-    ACCOUNT, FAKE_KEY, PARIS, LoggingProxy, MotoServer, Stubs, cli_env, clients, writes,
+    ACCOUNT, FAKE_KEY, PARIS, LiveAccount, clients, writes,
 )
 
-REPO = Path(__file__).resolve().parents[1]
 AWS = 'provider["registry.terraform.io/hashicorp/aws"]'
 STATE_BUCKET, STATE_KEY = "tf-states", "prod/terraform.tfstate"
 DB_PASSWORD = "state-secret-Pa55word-never-printed"
@@ -103,10 +100,9 @@ def _state(ids: dict) -> dict:
 @pytest.fixture(scope="module")
 def account(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("drift-aws")
-    moto = MotoServer(tmp)
-    proxy = LoggingProxy(moto.port, Stubs())
+    acct = LiveAccount(tmp)
     try:
-        built = build(moto.url)
+        built = build(acct.url)
         state_file = tmp / "terraform.tfstate"
         state_file.write_text(json.dumps(built["state"]), "utf-8")
         config = tmp / ".hds-iac.yaml"
@@ -119,19 +115,14 @@ def account(tmp_path_factory):
             "    reason: scratch volume of the migration\n"
             "    until: 2020-01-31\n",
             "utf-8")
-        yield {**built, "moto": moto, "proxy": proxy, "tmp": tmp, "state": state_file,
-               "config": config}
+        yield {**built, "account": acct, "tmp": tmp, "state": state_file, "config": config}
     finally:
-        proxy.close()
-        moto.stop()
+        acct.close()
 
 
 def run(account: dict, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "hds_iac.cli", "live", "aws", "--endpoint-url",
-           account["proxy"].url, "--regions", PARIS, "--config", str(account["config"]),
-           "-o", "json", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=180,
-                          env=cli_env(), cwd=account["tmp"])
+    return account["account"].run("--config", str(account["config"]), "-o", "json", *args,
+                                  regions=PARIS, cwd=account["tmp"], timeout=180)
 
 
 def drift(doc: dict) -> dict[tuple[str, str], dict]:
@@ -148,9 +139,9 @@ def _one(found: dict, rule: str, suffix: str) -> dict:
 @pytest.fixture(scope="module")
 def remote(account):
     """The scan against the state in moto's S3, with the request log on."""
-    account["proxy"].start()
+    account["account"].proxy.start()
     proc = run(account, "--against", f"s3://{STATE_BUCKET}/{STATE_KEY}")
-    requests = account["proxy"].stop_recording()
+    requests = account["account"].proxy.stop_recording()
     assert proc.stdout, proc.stderr
     return proc, json.loads(proc.stdout), requests
 
@@ -240,22 +231,19 @@ def test_unreadable_states_are_errors_and_the_scan_goes_on(account, tmp_path):
 def test_bad_allow_list_is_a_usage_error(account, tmp_path):
     config = tmp_path / "bad.yaml"
     config.write_text("drift_allow:\n  - id: 'vol-*'\n", "utf-8")
-    cmd = [sys.executable, "-m", "hds_iac.cli", "live", "aws", "--endpoint-url",
-           account["proxy"].url, "--regions", PARIS, "--config", str(config),
-           "--against", str(account["state"])]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=cli_env())
+    proc = account["account"].run("--config", str(config), "--against", str(account["state"]),
+                                  regions=PARIS, timeout=60)
     assert proc.returncode == 2
     assert "drift_allow entry 1: a reason is required" in proc.stderr
 
 
 def test_hds_report_has_a_drift_section(account, tmp_path):
     page = tmp_path / "rapport.md"
-    cmd = [sys.executable, "-m", "hds_iac.cli", "live", "aws", "--endpoint-url",
-           account["proxy"].url, "--regions", PARIS, "--config", str(account["config"]),
-           "--against", str(account["state"]), "-o", "hds-markdown,hds-json",
-           "--output-file", str(page), "--output-file", str(tmp_path / "rapport.json")]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=cli_env(),
-                          cwd=account["tmp"])
+    proc = account["account"].run(
+        "--config", str(account["config"]), "--against", str(account["state"]),
+        "-o", "hds-markdown,hds-json", "--output-file", str(page),
+        "--output-file", str(tmp_path / "rapport.json"),
+        regions=PARIS, cwd=account["tmp"], timeout=180)
     assert proc.returncode == 1, proc.stderr
     text = page.read_text("utf-8")
     assert "## Dérive par rapport à Terraform" in text

@@ -8,7 +8,6 @@ least-privilege policy is enough, and that a missing permission gives a partial 
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -24,8 +23,8 @@ pytest.importorskip("boto3")
 pytest.importorskip("moto")
 
 from aws_moto import (  # noqa: E402
-    ACCOUNT, FAKE_KEY, FAKE_SECRET, LONDON, PARIS, PASSWORD_POLICY, LoggingProxy, MotoServer,
-    Stubs, build_scenario, cli_env, clients, writes,
+    ACCOUNT, FAKE_KEY, FAKE_SECRET, LONDON, PARIS, PASSWORD_POLICY, LiveAccount,
+    build_scenario, cli_env, clients, writes,
 )
 
 from hds_iac import catalogue  # noqa: E402
@@ -38,24 +37,14 @@ POLICY_FILE = REPO / "docs" / "iam" / "hds-iac-readonly.json"
 RULES = set(catalogue.load().rules)
 
 
-def _cli_module() -> str:
-    from hds_iac import cli
-
-    sub = next(a for a in cli.build_parser()._actions
-               if isinstance(a, argparse._SubParsersAction))
-    return "hds_iac.cli" if "live" in sub.choices else "hds_iac.live.cli"
+CLI = "hds_iac.cli"
 
 
-CLI = _cli_module()
-
-
-class Live:
-    """moto_server + proxy, and which scenario the account currently holds."""
+class Live(LiveAccount):
+    """The account, and which scenario it currently holds."""
 
     def __init__(self, tmp: Path):
-        self.stubs = Stubs()
-        self.moto = MotoServer(tmp)
-        self.proxy = LoggingProxy(self.moto.port, self.stubs)
+        super().__init__(tmp)
         self.current: str | None = None
         self.scenario = None
 
@@ -65,17 +54,6 @@ class Live:
             self.stubs.clear()
             self.scenario = build(self.moto.url, self.stubs)
             self.current = name
-
-    def run(self, *args: str, key: str = FAKE_KEY, secret: str = FAKE_SECRET,
-            regions: str = f"{PARIS},{LONDON}") -> subprocess.CompletedProcess:
-        cmd = [sys.executable, "-m", CLI, "live", "aws", "--endpoint-url", self.proxy.url,
-               "--regions", regions, *args]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=120,
-                              env=cli_env(key, secret), cwd=REPO)
-
-    def close(self) -> None:
-        self.proxy.close()
-        self.moto.stop()
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ pytest.importorskip("boto3")
 pytest.importorskip("moto")
 
 from aws_moto import (  # noqa: E402
-    ACCOUNT, LONDON, PARIS, LoggingProxy, MotoServer, Stubs, cli_env, clients,
+    ACCOUNT, LONDON, PARIS, LiveAccount, clients,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -108,25 +108,18 @@ def _build(url: str) -> dict[str, str]:
     return ids
 
 
-class Org:
+class Org(LiveAccount):
+    """The organisation's management account; DLM, which moto lacks, is served by the proxy."""
+
     def __init__(self, tmp: Path):
-        self.moto = MotoServer(tmp)
-        self.proxy = LoggingProxy(self.moto.port, Stubs())  # serves DLM, which moto lacks
+        super().__init__(tmp)
         self.ids = _build(self.moto.url)
-        self.tmp = tmp
 
     def run(self, *args: str, key: str | None = None, secret: str | None = None
             ) -> subprocess.CompletedProcess:
-        cmd = [sys.executable, "-m", "hds_iac.cli", "live", "aws",
-               "--endpoint-url", self.proxy.url, "--regions", f"{PARIS},{LONDON}",
-               "--no-progress", *args]
-        env = cli_env(key, secret) if key and secret else cli_env()
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env,
-                              cwd=REPO)
-
-    def close(self) -> None:
-        self.proxy.close()
-        self.moto.stop()
+        if key and secret:
+            return super().run("--no-progress", *args, key=key, secret=secret)
+        return super().run("--no-progress", *args)
 
 
 @pytest.fixture(scope="module")

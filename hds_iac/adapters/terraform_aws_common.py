@@ -24,6 +24,7 @@ from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules 
 )
 from hds_iac.model import Maybe, Resource, Unknown
 from hds_iac.terraform.records import TfResource
+from hds_iac.zone_spread import distinct_zones
 
 # The AWS adapter: each family module registers its types with `@handles(...)`.
 HANDLERS = Handlers("aws")
@@ -132,17 +133,7 @@ def zones_of_subnets(index: TfIndex, value: Any) -> Maybe[tuple[str, ...]]:
         items = as_list(value)
         if isinstance(items, Unknown):
             return items
-    zones: list[str] = []
-    missing: Unknown | None = None
-    for item in items:
-        zone = zone_of_subnet(index, item)
-        if isinstance(zone, Unknown):
-            missing = zone if missing is None else missing
-        elif zone not in zones:
-            zones.append(zone)
-    if missing is not None and len(zones) < 2:
-        return missing
-    return tuple(zones)
+    return distinct_zones(zone_of_subnet(index, item) for item in items)
 
 
 def zones_value(value: Any, name: str) -> Maybe[tuple[str, ...]]:

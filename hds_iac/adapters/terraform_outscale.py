@@ -32,6 +32,7 @@ from hds_iac.model import (
     Unknown,
 )
 from hds_iac.terraform.records import TfResource
+from hds_iac.zone_spread import distinct_zones
 
 PROVIDER = "outscale"
 _SUBREGION = re.compile(r"^([a-z]+(?:-[a-z]+)*-\d+)[a-z]$")
@@ -446,17 +447,7 @@ def _lb_zones(rec: TfResource, index: TfIndex) -> Maybe[tuple[str, ...]]:
             if isinstance(listed, Unknown):
                 return listed
             items = listed
-        zones: list[str] = []
-        missing: Unknown | None = None
-        for item in items:
-            zone = _subnet_zone(index, item)
-            if isinstance(zone, Unknown):
-                missing = zone if missing is None else missing
-            elif zone not in zones:
-                zones.append(zone)
-        if missing is not None and len(zones) < 2:  # a partial answer spanning 2 zones stands
-            return missing
-        return tuple(zones)
+        return distinct_zones(_subnet_zone(index, item) for item in items)
     names = _get(rec, "subregion_names")
     if names is None or names == []:
         return Unknown("neither subregion_names nor subnets are known")

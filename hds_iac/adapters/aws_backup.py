@@ -92,7 +92,7 @@ def dlm_copy_destination(target: Any) -> Destination:
 # --- vaults, copies ------------------------------------------------------------------
 
 
-def vault_facets(customer_key: Maybe[bool] | None, locked: bool) -> dict[str, Any]:
+def vault_facets(customer_key: Maybe[bool] | None, locked: Maybe[bool]) -> dict[str, Any]:
     """A backup vault always encrypts (without a key of the client's: aws/backup); a vault
     lock keeps recovery points from being deleted (HDS-BAK-005)."""
     return {"at_rest": [AtRest(enabled=None, default="encrypted", customer_key=customer_key,

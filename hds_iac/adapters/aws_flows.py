@@ -18,8 +18,10 @@ from hds_iac.model import Flow, Maybe, Unknown
 
 
 def _shown(value: Any) -> str:
+    """A value in a flow's label. An unresolved one is shown by what it references, or as
+    "?": its reason is the verdict's reason already, and would be said twice."""
     if isinstance(value, Unknown):
-        return ", ".join(value.refs) or value.reason
+        return ", ".join(value.refs) or "?"
     return str(value)
 
 

@@ -21,10 +21,21 @@ from hds_iac.terraform.records import TfResource
 def backup_vault(rec: TfResource, index: TfIndex) -> list[Resource]:
     locks = linked(index, rec, "backup_vault_name", ("aws_backup_vault_lock_configuration",),
                    name_keys=("name", "id"))
+    locked: Maybe[bool] = True if locks else _unresolved_lock(index)
     # Vaults always encrypt; without `kms_key_arn` the key is AWS-managed (aws/backup).
     key = customer_key(rec, rec.values.get("kms_key_arn"), index)
     return [resource(rec, "backup-vault", stores_data=True,
-                     **aws_backup.vault_facets(key, bool(locks)))]
+                     **aws_backup.vault_facets(key, locked))]
+
+
+def _unresolved_lock(index: TfIndex) -> Maybe[bool]:
+    """False, unless a vault lock of this configuration names its vault with a value that
+    cannot be resolved: it may lock any vault, so "not locked" would be a guess."""
+    for lock in index.of_type("aws_backup_vault_lock_configuration"):
+        name = lock.values.get("backup_vault_name")
+        if isinstance(name, Unknown) and not resolve_all(index, name, ("aws_backup_vault",)):
+            return Unknown(f"the vault {lock.address} locks is not known ({show(name)})")
+    return False
 
 
 def _vault_region(index: TfIndex, value: Any) -> Maybe[str]:

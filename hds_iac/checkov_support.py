@@ -57,6 +57,7 @@ CATEGORIES = {
     "access-keys": ("IAM",),
     "multi-az": ("BACKUP_AND_RECOVERY",),
     "backup": ("BACKUP_AND_RECOVERY",),
+    "traceability": ("LOGGING",),
 }
 
 PROVIDER_REGION_UNKNOWN = (

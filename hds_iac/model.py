@@ -159,6 +159,40 @@ class Identity:
 
 
 @dataclass
+class Trail:
+    """An audit trail of the account's API calls (AWS CloudTrail): who did what, when, from
+    where, on every resource of the account (HDS EXI 05 D.c, traceability of access).
+
+    `exists` False: the account shows no trail at all (live scans only; a Terraform root
+    without one says nothing about the account). The destination bucket's region and its
+    public-access block are resolved by the adapter from the bucket it found (None when the
+    bucket is not in the configuration or account: the rule then says so)."""
+
+    exists: bool = True
+    all_regions: Maybe[bool] = False  # multi-region trail
+    organization: Maybe[bool] = False  # organisation trail (every member account)
+    # Read and write management events are both recorded.
+    management_events: Maybe[bool] = True
+    validation: Maybe[bool] = False  # log file integrity validation (digest files)
+    customer_key: Maybe[bool] = False  # log files encrypted with a customer-managed KMS key
+    logging: Maybe[bool] = True  # the trail is recording (live: GetTrailStatus.IsLogging)
+    bucket: Maybe[str] = ""  # destination bucket name
+    bucket_region: Maybe[str] | None = None
+    # S3 Block Public Access keeps the bucket from being made public (bucket or account).
+    bucket_blocked: Maybe[bool] | None = None
+    detail: str = ""  # what a message shows of the trail's settings
+
+
+@dataclass
+class Logging:
+    """What records access to or through a resource (HDS EXI 05 D.c): for now the audit
+    trail of an account's API calls."""
+
+    trail: Maybe[Trail] | None = None
+    detail: str = ""
+
+
+@dataclass
 class Backup:
     """What protects the data against loss."""
 
@@ -290,6 +324,7 @@ class Kind(StrEnum):
     BACKUP_PLAN = "backup-plan"  # AWS Backup selection, DLM policy
     ACCOUNT_SETTING = "account-setting"  # EBS encryption by default
     COPY = "copy"  # a copy/replication resource whose only fact is its destination
+    TRAIL = "trail"  # audit trail of API calls (CloudTrail)
 
 
 class Source(StrEnum):
@@ -343,6 +378,7 @@ class Resource:
     sharing: Sharing | None = None
     destinations: list[Destination] = field(default_factory=list)
     selection: Selection | None = None
+    logging: Logging | None = None
     # Extra facts a single rule needs, keyed by name (kept small; prefer a facet).
     facts: dict[str, object] = field(default_factory=dict)
     # Live scans with `--against` only: how it compares with the Terraform states.

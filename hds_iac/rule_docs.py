@@ -34,6 +34,7 @@ _TOPIC_TITLES = {
     "access-keys": ("Access keys", "Clés d'accès"),
     "multi-az": ("Availability zones", "Zones de disponibilité"),
     "backup": ("Backup and copies", "Sauvegardes et copies"),
+    "traceability": ("Access traceability", "Traçabilité des accès"),
 }
 
 

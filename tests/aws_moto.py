@@ -456,6 +456,17 @@ def build_scenario(url: str, stubs: "Stubs") -> Scenario:
         "Role": f"arn:aws:iam::{ACCOUNT}:role/s3-replication",
         "Rules": [{"ID": "to-london", "Status": "Enabled", "Prefix": "",
                    "Destination": {"Bucket": "arn:aws:s3:::hds-london"}}]})
+    s3.put_public_access_block(Bucket="hds-paris", PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True})
+    # --- CloudTrail: a multi-region trail (validated, client key, EEA bucket that blocks
+    # public access) and a London-only one (no validation, no key, London bucket) ------------
+    trail, trail_london = c("cloudtrail"), c("cloudtrail", LONDON)
+    trail.create_trail(Name="main", S3BucketName="hds-paris", IsMultiRegionTrail=True,
+                       EnableLogFileValidation=True, KmsKeyId=rotated["Arn"])
+    trail.start_logging(Name="main")
+    trail_london.create_trail(Name="london-only", S3BucketName="hds-london")
+    trail_london.start_logging(Name="london-only")
     # --- load balancers -------------------------------------------------------------------------
     elbv2 = c("elbv2")
     acm = c("acm")

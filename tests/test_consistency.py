@@ -110,6 +110,21 @@ RESOURCES: dict[str, tuple[str | None, dict]] = {
             "sse_algorithm": "aws:kms", "kms_master_key_id": KEY_ROTATED}],
             "bucket_key_enabled": False}]}),
     "aws_s3_bucket_policy.paris": (None, {"bucket": "hds-paris", "policy": TLS_ONLY}),
+    "aws_s3_bucket_public_access_block.paris": (None, {
+        "bucket": "hds-paris", "block_public_acls": True, "block_public_policy": True,
+        "ignore_public_acls": True, "restrict_public_buckets": True}),
+    "aws_cloudtrail.main": (None, {
+        "name": "main", "s3_bucket_name": "hds-paris", "is_multi_region_trail": True,
+        "enable_log_file_validation": True, "kms_key_id": KEY_ROTATED,
+        "enable_logging": True, "is_organization_trail": False, "home_region": PARIS,
+        "event_selector": [], "advanced_event_selector": [],
+        "arn": f"arn:aws:cloudtrail:{PARIS}:{ACCOUNT}:trail/main"}),
+    "aws_cloudtrail.london_only": ("london", {
+        "name": "london-only", "s3_bucket_name": "hds-london", "is_multi_region_trail": False,
+        "enable_log_file_validation": False, "kms_key_id": "", "enable_logging": True,
+        "is_organization_trail": False, "home_region": LONDON,
+        "event_selector": [], "advanced_event_selector": [],
+        "arn": f"arn:aws:cloudtrail:{LONDON}:{ACCOUNT}:trail/london-only"}),
     "aws_s3_bucket_versioning.paris": (None, {
         "bucket": "hds-paris", "versioning_configuration": [{"status": "Enabled",
                                                              "mfa_delete": ""}]}),
@@ -201,7 +216,7 @@ STATE_ONLY = {"id", "arn", "key_id", "region"}
 # Attributes Terraform computes when the configuration leaves them out: unknown in a plan.
 PLAN_COMPUTED = {"aws_ebs_volume": {"kms_key_id"}, "aws_db_instance": {"kms_key_id"},
                  "aws_backup_vault": {"kms_key_arn"}, "aws_efs_file_system": {"kms_key_id"},
-                 "aws_lb": {"subnet_mapping"}}
+                 "aws_lb": {"subnet_mapping"}, "aws_cloudtrail": {"home_region"}}
 
 
 # Attributes that refer to another resource's computed attribute (`aws_kms_key.rotated.arn`):
@@ -219,6 +234,10 @@ REFS: dict[str, dict[str, list[str]]] = {
             "aws_kms_key.rotated.arn"]},
     "aws_s3_bucket_policy.paris": {"bucket": ["aws_s3_bucket.paris.id"]},
     "aws_s3_bucket_versioning.paris": {"bucket": ["aws_s3_bucket.paris.id"]},
+    "aws_s3_bucket_public_access_block.paris": {"bucket": ["aws_s3_bucket.paris.id"]},
+    "aws_cloudtrail.main": {"s3_bucket_name": ["aws_s3_bucket.paris.id"],
+                            "kms_key_id": ["aws_kms_key.rotated.arn"]},
+    "aws_cloudtrail.london_only": {"s3_bucket_name": ["aws_s3_bucket.london.id"]},
     "aws_s3_bucket_versioning.london": {"bucket": ["aws_s3_bucket.london.id"]},
     "aws_s3_bucket_replication_configuration.paris": {
         "bucket": ["aws_s3_bucket.paris.id"], "role": ["aws_iam_role.s3_replication.arn"],
@@ -391,6 +410,8 @@ def _live_resolver(ids: dict[str, str]):
         "aws_efs_file_system.regional": ids["efs_regional"],
         "aws_efs_file_system.one_zone": ids["efs_one_zone"],
         "aws_dynamodb_table.patients": ":table/patients",
+        "aws_cloudtrail.main": ":trail/main",
+        "aws_cloudtrail.london_only": ":trail/london-only",
     }
 
     def resolve(resource: dict) -> str | None:

@@ -74,10 +74,14 @@ def test_automation_agrees_with_the_catalogue() -> None:
         assert (r.automation != "manual" or r.evidence) == bool(rules), (r.id, r.automation, rules)
         assert not (r.evidence and r.automation != "manual"), r.id
         letters = {i.id for i in r.items}
-        assert {k for k in cited.get(r.id, {}) if k} <= letters, r.id
+        # sub-items ("D.c") show only where requirements.toml lists them
+        assert {k for k in cited.get(r.id, {}) if k and "." not in k} <= letters, r.id
         for item in r.items:
             if not cited.get(r.id, {}).get(item.id):
                 assert item.reasons and item.explain, f"{r.id} {item.id}"
+            if "." in item.id:  # a sub-item is listed to be classified, with its rules
+                assert item.automation in ("automated", "partial"), f"{r.id} {item.id}"
+                assert cited.get(r.id, {}).get(item.id), f"{r.id} {item.id}"
     for meta in catalogue.load():
         for ref in meta.references.hds:
             assert coverage.split_ref(ref), (meta.id, ref)
@@ -174,8 +178,13 @@ def test_exi05_is_never_scored_its_rules_are_supporting_evidence(results) -> Non
     assert exi05["automation"] == "manual" and exi05["supporting_evidence"]
     assert exi05["status"] == "manual" and exi05["counts"]["fail"] > 0
     items = {i["id"]: i for i in exi05["items"]}
-    assert list(items) == list("ABCDEFGH")
+    assert list(items) == ["A", "B", "C", "D", "D.c", "E", "F", "G", "H"]
     assert {i["status"] for i in items.values()} == {"manual"}
+    # D.c (traceability) is classified on its own: partial, with its reasons and rules
+    assert items["D.c"]["automation"] == "partial"
+    assert set(items["D.c"]["reasons"]) == {"not-yet-checked", "not-visible", "organisational"}
+    assert {"HDS-LOG-001", "HDS-LOG-002", "HDS-LOG-003"} <= set(items["D.c"]["rules"])
+    assert set(items["D.c"]["rules"]) <= set(items["D"]["rules"])
     assert items["E"]["rules"] == [] and items["H"]["rules"] == []
     assert doc["coverage"]["requirements"]["with_checks"] == 2  # EXI 04 (drift), EXI 28
     text = run_cli("report", str(results["code"]), "-o", "markdown").stdout

@@ -26,6 +26,7 @@ TOPICS = (
     "access-keys",
     "multi-az",
     "backup",
+    "traceability",
     "drift",
 )
 SEVERITIES = ("low", "medium", "high", "critical")

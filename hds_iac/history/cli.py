@@ -351,7 +351,7 @@ def _trends(args, store) -> int:
         return 0
     short = {"data-location": "loc", "encryption-at-rest": "rest",
              "encryption-in-transit": "transit", "mfa": "mfa", "access-keys": "keys",
-             "multi-az": "az", "backup": "backup"}
+             "multi-az": "az", "backup": "backup", "traceability": "trace"}
     head = (f"{'run':>5}  {'started (UTC)':<20}  {'fail':>5}  "
             + " ".join(f"{s:>8}" for s in SEVERITIES) + "  "
             + " ".join(f"{short.get(t, t):>7}" for t in TOPICS) + "  scope")

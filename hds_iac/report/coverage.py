@@ -41,7 +41,7 @@ REASONS = ("contractual", "organisational", "not-visible", "not-yet-checked")
 # to assess.
 FAILED_DUTY = {"obligation": "fail", "recommendation": "not-followed", "if-needed": "to-assess"}
 LOCATION_REQUIREMENT = "EXI 28"
-HDS_REF = re.compile(r"^EXI (\d{2})(?: ([A-H])(?:\.[a-z])?)?$")
+HDS_REF = re.compile(r"^EXI (\d{2})(?: ([A-H])(?:\.([a-z]))?)?$")
 
 
 class RequirementsError(ValueError):
@@ -50,10 +50,13 @@ class RequirementsError(ValueError):
 
 @dataclass(frozen=True)
 class Item:
-    id: str  # "A"
+    id: str  # "A", or a sub-item the report classifies apart ("D.c")
     title: Text
     reasons: tuple[str, ...] = ()
     explain: Text | None = None
+    # How far hds-iac judges a sub-item its rules cite (EXI 05 D.c: partial): the
+    # requirement stays unscored, the sub-item says what the scan covers and why not all.
+    automation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,19 @@ def _reasons(raw: object, where: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _item(rid: str, raw: dict) -> Item:
+    where = f"{rid} item {raw.get('id')}"
+    automation = raw.get("automation")
+    if automation is not None and automation not in AUTOMATIONS:
+        raise RequirementsError(f"{where}: automation must be one of {', '.join(AUTOMATIONS)}")
+    reasons = _reasons(raw.get("reasons", []), where)
+    if automation not in (None, "automated") and not (reasons and "explain" in raw):
+        raise RequirementsError(f"{where}: a {automation} item says why (reasons, explain)")
+    return Item(id=raw["id"], title=_text(raw.get("title"), where), reasons=reasons,
+                explain=_text(raw["explain"], where) if "explain" in raw else None,
+                automation=automation)
+
+
 def parse_requirements(text: str) -> tuple[Requirement, ...]:
     reqs = []
     for raw in tomllib.loads(text).get("requirement", []):
@@ -91,11 +107,7 @@ def parse_requirements(text: str) -> tuple[Requirement, ...]:
         reasons = _reasons(raw.get("reasons", []), rid)
         if raw["automation"] != "automated" and not reasons:
             raise RequirementsError(f"{rid}: a {raw['automation']} requirement says why (reasons)")
-        items = tuple(
-            Item(id=i["id"], title=_text(i.get("title"), f"{rid} item {i.get('id')}"),
-                 reasons=_reasons(i.get("reasons", []), f"{rid} item {i['id']}"),
-                 explain=_text(i["explain"], f"{rid} item {i['id']}") if "explain" in i else None)
-            for i in raw.get("item", []))
+        items = tuple(_item(rid, i) for i in raw.get("item", []))
         reqs.append(Requirement(
             id=rid, chapter=str(raw.get("chapter", "")), title=_text(raw.get("title"), rid),
             automation=raw["automation"], reasons=reasons,
@@ -129,20 +141,31 @@ def split_ref(ref: str) -> tuple[str, str | None] | None:
     return (f"EXI {m.group(1)}", m.group(2)) if m else None
 
 
+def slots_of(ref: str) -> tuple[str, tuple[str | None, ...]] | None:
+    """The requirement a reference evidences and the slots of its rules there: the whole
+    requirement (None), its item, and its sub-item: "EXI 05 D.c" -> ("EXI 05", (None, "D",
+    "D.c")). A sub-item slot shows in the report only where requirements.toml lists it."""
+    m = HDS_REF.match(ref.strip())
+    if not m:
+        return None
+    item, sub = m.group(2), m.group(3)
+    keys: tuple[str | None, ...] = (None,) + ((item,) if item else ()) + \
+        ((f"{item}.{sub}",) if item and sub else ())
+    return f"EXI {m.group(1)}", keys
+
+
 def rules_by_requirement() -> dict[str, dict[str | None, list[str]]]:
     """"EXI 05" -> {None: all rules, "B": rules citing item B, ...}, from the catalogue."""
     found: dict[str, dict[str | None, list[str]]] = {}
     for meta in catalogue.load():
         for ref in meta.references.hds:
-            parts = split_ref(ref)
+            parts = slots_of(ref)
             if parts is None:
                 continue
-            exi, item = parts
-            slot = found.setdefault(exi, {None: []})
-            if meta.id not in slot[None]:
-                slot[None].append(meta.id)
-            if item and meta.id not in slot.setdefault(item, []):
-                slot[item].append(meta.id)
+            slot = found.setdefault(parts[0], {None: []})
+            for key in parts[1]:
+                if meta.id not in slot.setdefault(key, []):
+                    slot[key].append(meta.id)
     return found
 
 
@@ -289,10 +312,10 @@ def compute(merged: Merged, matrix_set: matrices.Matrices | None = None) -> Cove
         if f["rule_id"] in catalogue.load().rules:
             continue
         for ref in hds_refs(f["rule_id"], f):
-            parts = split_ref(ref)
+            parts = slots_of(ref)
             if parts:
                 slot = extra.setdefault(parts[0], {None: []})
-                for key in (None, parts[1]) if parts[1] else (None,):
+                for key in parts[1]:
                     if f["rule_id"] not in slot.setdefault(key, []):
                         slot[key].append(f["rule_id"])
     by_rule: dict[str, list[dict]] = {}

@@ -236,14 +236,18 @@ def _requirements(report) -> list[str]:
             f'<td><span class="badge a-{r.automation}">{e(auto[r.automation])}</span></td>'
             f'<td>{badge(v.status, lang)}</td><td class="num">{counts}</td><td>{chart}</td></tr>')
         for i in v.items:
-            detail = e(", ".join(i.rules)) if i.rules else e(
-                (i.item.explain.get(lang) if i.item.explain else "")
-                + (" (" + ", ".join(reasons[x] for x in i.item.reasons) + ")"
-                   if i.item.reasons else ""))
+            why_not = ((i.item.explain.get(lang) if i.item.explain else "")
+                       + (" (" + ", ".join(reasons[x] for x in i.item.reasons) + ")"
+                          if i.item.reasons else ""))
+            # a classified sub-item (EXI 05 D.c) shows its rules and why not all is judged
+            detail = e(", ".join(i.rules) + (" — " + why_not if i.item.automation else "")) \
+                if i.rules else e(why_not)
+            classified = (f'<span class="badge a-{e(i.item.automation)}">'
+                          f'{e(auto[i.item.automation])}</span>' if i.item.automation else "")
             out.append(
                 f'<tr class="item" data-item="{e(r.id)} {e(i.item.id)}" data-status="{i.status}">'
                 f'<td class="id">{e(i.item.id)}</td><td>{e(i.item.title.get(lang))}'
-                f'<div class="small">{detail}</div></td><td></td><td>{badge(i.status, lang)}</td>'
+                f'<div class="small">{detail}</div></td><td>{classified}</td><td>{badge(i.status, lang)}</td>'
                 f'<td class="num">{_counts_cell(i.counts) if i.rules else "–"}</td>'
                 f'<td>{bar(i.counts, lang) if i.rules else ""}</td></tr>')
     out.append("</tbody></table>")

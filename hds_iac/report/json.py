@@ -96,7 +96,9 @@ def document(report) -> dict:
                       for r in v.rules],
             "items": [{"id": i.item.id, "title": i.item.title.get(lang), "rules": i.rules,
                        "status": i.status, "counts": i.counts,
-                       "reasons": list(i.item.reasons)} for i in v.items],
+                       "reasons": list(i.item.reasons), "automation": i.item.automation,
+                       "explain": i.item.explain.get(lang) if i.item.explain else None}
+                      for i in v.items],
             "findings": [_finding(f, report) for f in v.findings],
         } for v in cov.requirements],
         "duties": [d.duty.as_dict(lang) | {"rules": d.rules, "status": d.status,

@@ -126,7 +126,8 @@ def render(report) -> str:
         lines.append(f"| {r.id} | {_cell(r.title.get(lang))} | {texts.AUTOMATION[lang][r.automation]}"
                      f" | {_status(v.status, lang)} | {counts} | {_cell(why)} |")
         for i in v.items:
-            lines.append(f"| {r.id} {i.item.id} | {_cell(i.item.title.get(lang))} | | "
+            auto = texts.AUTOMATION[lang][i.item.automation] if i.item.automation else ""
+            lines.append(f"| {r.id} {i.item.id} | {_cell(i.item.title.get(lang))} | {auto} | "
                          f"{_status(i.status, lang)} | {_counts(i.counts) if i.rules else '–'} | "
                          f"{_cell(', '.join(texts.REASONS[lang][x] for x in i.item.reasons))} |")
     lines += ["", f"_{label(lang, 'legend')}{c}{label(lang, 'legend_text')}_", "",

@@ -229,11 +229,12 @@ TOPICS: dict[str, dict[str, str]] = {
     "fr": {"data-location": "Localisation des données", "encryption-at-rest": "Chiffrement au repos",
            "encryption-in-transit": "Chiffrement en transit", "mfa": "Authentification multifacteur",
            "access-keys": "Clés d'accès", "multi-az": "Répartition multi-zones",
-           "backup": "Sauvegardes", "drift": "Dérive par rapport à Terraform"},
+           "backup": "Sauvegardes", "traceability": "Traçabilité des accès",
+           "drift": "Dérive par rapport à Terraform"},
     "en": {"data-location": "Data location", "encryption-at-rest": "Encryption at rest",
            "encryption-in-transit": "Encryption in transit", "mfa": "Multi-factor authentication",
            "access-keys": "Access keys", "multi-az": "Multi-zone deployment", "backup": "Backups",
-           "drift": "Drift from Terraform"},
+           "traceability": "Access traceability", "drift": "Drift from Terraform"},
 }
 
 KINDS: dict[str, dict[str, str]] = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hds_iac.adapters import aws_backup, aws_flows, aws_iam, aws_storage, aws_tls
+from hds_iac.adapters import aws_backup, aws_flows, aws_iam, aws_logging, aws_storage, aws_tls
 from hds_iac.adapters.attestation import attestation
 from hds_iac.adapters.aws_names import (
     account_from_arn, api_tags, arn, aws_managed_key, bucket_from_arn, region_from_arn,
@@ -24,8 +24,8 @@ from hds_iac.adapters.aws_names import (
 from hds_iac.adapters.network import open_port
 from hds_iac.live.aws.collect import SERVICES, AccountData, Failed, feeds, ok, service_feeds
 from hds_iac.model import (
-    AtRest, Backup, Destination, Flow, Identity, Inventory, Maybe, OpenPort, Origin, Placement,
-    ReadGap, Resource, Sharing, Unknown,
+    AtRest, Backup, Destination, Flow, Identity, Inventory, Logging, Maybe, OpenPort, Origin,
+    Placement, ReadGap, Resource, Sharing, Unknown,
 )
 from hds_iac.settings import Settings
 
@@ -158,6 +158,10 @@ class Adapter:
         for name in ("iam", "s3", "cloudfront"):
             if name in self.data.global_:
                 getattr(self, f"_{name}")(self.data.global_[name])
+        trails = {region: services["cloudtrail"]
+                  for region, services in self.data.regions.items() if "cloudtrail" in services}
+        if trails:
+            self._cloudtrail(trails)
         self.inventory.gaps = read_gaps(self.data)
         return self.inventory
 
@@ -737,6 +741,74 @@ class Adapter:
         identity = aws_iam.role_identity(doc)
         self.add("role", "AWS::IAM::Role", role["Arn"], None, ids=(role.get("RoleName", ""),),
                  identity=identity)
+
+    # --- CloudTrail ------------------------------------------------------------------
+
+    def _cloudtrail(self, per_region: dict[str, dict[str, Any]]) -> None:
+        """Trails of the account, once each (a multi-region trail is listed in every region),
+        judged from the answers of the region that read its details. An account whose
+        listings all answered and hold no trail gets one `exists=False` trail; a listing
+        that failed leaves a read gap instead (the trail may be there)."""
+        seen: dict[str, tuple[dict, dict]] = {}
+        answered: list[str] = []
+        for region, data in sorted(per_region.items()):
+            listed = data.get("trails")
+            if not ok(listed):
+                continue
+            answered.append(region)
+            details = data.get("details") or {}
+            for trail in listed:
+                arn = trail["TrailARN"]
+                if arn in details or arn not in seen:
+                    seen[arn] = (trail, details.get(arn) or {})
+        for arn, (trail, details) in seen.items():
+            self._trail(arn, trail, details)
+        if not seen and answered and len(answered) == len(per_region):
+            facet = aws_logging.no_trail(answered)
+            self.add("trail", "AWS::CloudTrail::Trail",
+                     f"arn:{self.partition}:cloudtrail::{self.account}:no-trail", None,
+                     logging=Logging(trail=facet, detail=facet.detail))
+
+    def _trail(self, arn: str, trail: dict, details: dict) -> None:
+        home = trail.get("HomeRegion") or region_from_arn(arn)
+        status = details.get("status", Failed("GetTrailStatus was not read for this trail"))
+        logging: Maybe[bool] = _unknown(status) if not ok(status) else \
+            (status or {}).get("IsLogging") is True
+        selectors = details.get("selectors", Failed("GetEventSelectors was not read"))
+        if not ok(selectors):
+            parsed: Any = _unknown(selectors)
+        else:
+            parsed = [aws_logging.Selector(management=s.get("IncludeManagementEvents", True),
+                                           read_write=s.get("ReadWriteType", "All"))
+                      for s in (selectors or {}).get("EventSelectors") or []]
+            parsed += [aws_logging.Selector(fields={
+                f.get("Field", ""): tuple(f.get("Equals") or ()) for f in s.get("FieldSelectors", [])})
+                for s in (selectors or {}).get("AdvancedEventSelectors") or []]
+        bucket = details.get("bucket") or {}
+        region = bucket.get("region")
+        block = bucket.get("block")
+        if block is None and "block" in bucket:
+            # No block of the bucket's own; the account-level block is not read.
+            blocked: Maybe[bool] | None = Unknown(
+                "the bucket has no Block Public Access of its own and hds-iac does not read"
+                " the account-level setting")
+        elif not ok(block):
+            blocked = _unknown(block)
+        elif isinstance(block, dict):
+            blocked = aws_logging.public_access_blocked(
+                {name: block.get(field) for name, field in aws_logging.BLOCK_PUBLIC_ACCESS.items()})
+        else:
+            blocked = None
+        facet = aws_logging.trail(
+            all_regions=trail.get("IsMultiRegionTrail") is True,
+            organization=trail.get("IsOrganizationTrail") is True,
+            selectors=parsed, validation=trail.get("LogFileValidationEnabled") is True,
+            customer_key=bool(trail.get("KmsKeyId")), logging=logging,
+            bucket=trail.get("S3BucketName") or Unknown("the trail names no bucket"),
+            bucket_region=None if region is None else region if ok(region) else _unknown(region),
+            blocked=blocked)
+        self.add("trail", "AWS::CloudTrail::Trail", arn, home, ids=(trail.get("Name", arn),),
+                 logging=Logging(trail=facet, detail=facet.detail))
 
     def _s3(self, data: dict[str, Any]) -> None:
         buckets = data.get("buckets")

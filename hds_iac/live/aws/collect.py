@@ -27,7 +27,7 @@ from hds_iac.live.aws.session import AwsSession, redact_key_ids
 
 # Services read once per region, and once per account (global endpoints).
 REGIONAL_SERVICES = ("ec2", "rds", "elbv2", "elb", "elasticache", "efs", "dynamodb", "backup",
-                     "dlm", "kms")
+                     "dlm", "kms", "cloudtrail")
 GLOBAL_SERVICES = ("iam", "s3", "cloudfront")
 SERVICES = REGIONAL_SERVICES + GLOBAL_SERVICES
 
@@ -63,7 +63,10 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "iam": {"GenerateCredentialReport": (), "GetCredentialReport": ("user", "access-key"),
             "GetAccountSummary": (), "GetAccountPasswordPolicy": (), "ListRoles": ("role",)},
     "s3": {"ListBuckets": ("bucket",), "GetBucketLocation": (), "GetBucketEncryption": (),
-           "GetBucketReplication": (), "GetBucketPolicy": ()},
+           "GetBucketReplication": (), "GetBucketPolicy": (), "GetPublicAccessBlock": ()},
+    # Trails are listed in every region (a multi-region or organisation trail in each, as a
+    # shadow copy); their status and selectors are read once, in the trail's home region.
+    "cloudtrail": {"DescribeTrails": ("trail",), "GetTrailStatus": (), "GetEventSelectors": ()},
     "cloudfront": {"ListDistributions": ("cdn",)},
     "sts": {"GetCallerIdentity": ()},
 }
@@ -88,6 +91,7 @@ _ACTION = {
     ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
     ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
     ("elbv2", "DescribeListeners"): "elasticloadbalancing:DescribeListeners",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
 }
 
 
@@ -177,6 +181,9 @@ class Collector:
         self.notices: list[str] = []
         self.calls: Counter = Counter()
         self._lock = threading.Lock()
+        # The regions this scan reads (set by `collect`), and trail buckets already read.
+        self.regions: frozenset[str] = frozenset()
+        self._buckets: dict[str, dict[str, Any]] = {}
         self._inner = ThreadPoolExecutor(max_workers=max(2, session.options.max_workers // 2),
                                          thread_name_prefix="hds-iac-item")
         session.add_hook(self._count_requests)
@@ -624,6 +631,51 @@ class Collector:
 
         return {"buckets": self.each(details, inside), "regions": names}
 
+    def cloudtrail(self, region: str) -> dict[str, Any]:
+        """The trails `region` lists (shadow copies of multi-region and organisation trails
+        included, so that a member account sees its organisation's trail); the status,
+        event selectors and destination bucket of those whose home is `region`, or whose
+        home region this scan does not read."""
+        trails = self.call("cloudtrail", region, "DescribeTrails", includeShadowTrails=True)
+        if not ok(trails):
+            return {"trails": trails}
+        listed = [t for t in (trails or {}).get("trailList", []) if t.get("TrailARN")]
+        mine = [t for t in listed if t.get("HomeRegion") == region
+                or (self.regions and t.get("HomeRegion") not in self.regions)]
+
+        def details(trail: dict) -> tuple[str, dict]:
+            arn = trail["TrailARN"]
+            status = self.call("cloudtrail", region, "GetTrailStatus", Name=arn)
+            selectors = self.call("cloudtrail", region, "GetEventSelectors", TrailName=arn)
+            return arn, {"status": status, "selectors": selectors,
+                         "bucket": self._trail_bucket(trail.get("S3BucketName"))}
+
+        return {"trails": listed, "details": dict(self.each(details, mine))}
+
+    def _trail_bucket(self, name: Any) -> dict[str, Any]:
+        """Region and Block Public Access of a trail's bucket, read once per bucket (a
+        bucket of another account answers AccessDenied: its facts stay unknown)."""
+        if not isinstance(name, str) or not name:
+            return {}
+        with self._lock:
+            cached = self._buckets.get(name)
+        if cached is not None:
+            return cached
+        location = self.call("s3", None, "GetBucketLocation", Bucket=name)
+        region: Any = location
+        if ok(location):
+            found = (location or {}).get("LocationConstraint") or "us-east-1"
+            region = {"EU": "eu-west-1"}.get(found, found)
+        block = self.call("s3", region if isinstance(region, str) else None,
+                          "GetPublicAccessBlock", Bucket=name,
+                          expected=("NoSuchPublicAccessBlockConfiguration",))
+        got = {"region": region,
+               "block": block.get("PublicAccessBlockConfiguration", {})
+               if isinstance(block, dict) else block}
+        with self._lock:
+            self._buckets[name] = got
+        return got
+
     def cloudfront(self) -> dict[str, Any]:
         return {"distributions": self.pages("cloudfront", None, "ListDistributions",
                                             "DistributionList.Items")}
@@ -658,6 +710,7 @@ def collect(session: AwsSession, identity: dict[str, str], regions: list[str],
                        partition=session.partition(regions[0]) if regions else "aws")
     collector = Collector(session, identity["account"], max_attribute_reads=max_attribute_reads,
                           page_size=page_size)
+    collector.regions = frozenset(regions)
     tasks: list[tuple[str | None, str]] = [(None, s) for s in wanted if s in GLOBAL_SERVICES]
     tasks += [(r, s) for r in regions for s in wanted if s in REGIONAL_SERVICES]
     done = 0

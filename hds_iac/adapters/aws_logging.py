@@ -1,0 +1,158 @@
+"""The AWS mapping of access traceability (CloudTrail), shared by every source.
+
+Terraform records (`aws_cloudtrail`, HCL, plans and states) and live answers
+(`DescribeTrails`, `GetTrailStatus`, `GetEventSelectors`, `GetPublicAccessBlock`) name the
+same settings differently; both adapters put them into the same shape and call these
+functions, so the same trail gets the same facts, hence the same verdict, from every source.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from hds_iac.model import Maybe, Trail, Unknown
+
+# The four switches of S3 Block Public Access, as Terraform names them; the API uses the
+# CamelCase forms (BlockPublicAcls...).
+BLOCK_PUBLIC_ACCESS = {
+    "block_public_acls": "BlockPublicAcls",
+    "block_public_policy": "BlockPublicPolicy",
+    "ignore_public_acls": "IgnorePublicAcls",
+    "restrict_public_buckets": "RestrictPublicBuckets",
+}
+
+
+@dataclass(frozen=True)
+class Selector:
+    """One event selector of a trail, in one shape for both selector kinds.
+
+    Basic selectors (`event_selector`, `EventSelectors`) give `management` (include
+    management events) and `read_write` ("All", "ReadOnly", "WriteOnly"). Advanced selectors
+    (`advanced_event_selector`, `AdvancedEventSelectors`) give their field selectors as
+    `fields`: field name -> values it equals."""
+
+    management: Maybe[bool] | None = None
+    read_write: Maybe[str] | None = None
+    fields: dict[str, Maybe[tuple[str, ...]]] | None = None
+
+
+def management_events(selectors: Maybe[list[Selector]]) -> tuple[Maybe[bool], str]:
+    """Whether the trail records both read and write management events, and what it
+    records, for messages. No selector at all is CloudTrail's default: every management
+    event, read and write."""
+    if isinstance(selectors, Unknown):
+        return selectors, "event selectors unresolved"
+    if not selectors:
+        return True, "management events: read and write (default)"
+    read: Maybe[bool] = False
+    write: Maybe[bool] = False
+    unresolved: Unknown | None = None
+    for sel in selectors:
+        got = _selector_scope(sel)
+        if isinstance(got, Unknown):
+            unresolved = unresolved or got
+            continue
+        read = read or got[0]
+        write = write or got[1]
+    if read and write:
+        return True, "management events: read and write"
+    if unresolved is not None:
+        return unresolved, "event selectors unresolved"
+    shown = "write only" if write else "read only" if read else "none"
+    return False, f"management events: {shown}"
+
+
+def _selector_scope(sel: Selector) -> Maybe[tuple[bool, bool]]:
+    """(records read management events, records write ones) for one selector."""
+    if sel.fields is not None:
+        category = sel.fields.get("eventCategory")
+        if category is None:
+            return False, False
+        if isinstance(category, Unknown):
+            return category
+        if "Management" not in category:
+            return False, False
+        read_only = sel.fields.get("readOnly")
+        if read_only is None:
+            return True, True
+        if isinstance(read_only, Unknown):
+            return read_only
+        return "true" in read_only, "false" in read_only
+    include = True if sel.management is None else sel.management
+    mode = "All" if sel.read_write is None else sel.read_write
+    if isinstance(include, Unknown):
+        return include
+    if isinstance(mode, Unknown):
+        return mode
+    if include is not True:
+        return False, False
+    return mode in ("All", "ReadOnly"), mode in ("All", "WriteOnly")
+
+
+def public_access_blocked(switches: Maybe[dict[str, Any]] | None) -> Maybe[bool] | None:
+    """True when all four Block Public Access switches are on, False when one is off,
+    None when the bucket (or account) has no such configuration. `switches` maps the
+    Terraform names to their values (True/False/Unknown)."""
+    if switches is None:
+        return None
+    if isinstance(switches, Unknown):
+        return switches
+    values = [switches.get(name) for name in BLOCK_PUBLIC_ACCESS]
+    if any(v is False or v is None for v in values):
+        return False
+    for value in values:
+        if isinstance(value, Unknown):
+            return value
+    return all(v is True for v in values) or Unknown("unexpected Block Public Access value")
+
+
+def bucket_blocked(own: Maybe[bool] | None, account: Maybe[bool] | None,
+                   default: Maybe[bool] | None) -> Maybe[bool] | None:
+    """Public access of a trail's bucket is blocked by the bucket's own configuration or
+    the account's; `default` is what applies when neither is set (Terraform: S3 blocks
+    public access on every new bucket since April 2023; live: not blocked)."""
+    if own is True or account is True:
+        return True
+    for value in (own, account):
+        if isinstance(value, Unknown):
+            return value
+    if own is False:
+        return False
+    return default
+
+
+def describe(trail: Trail) -> str:
+    """What a message shows of a trail's settings (names and switches only)."""
+    def shown(value: Any, yes: str, no: str) -> str:
+        if isinstance(value, Unknown):
+            return f"{yes}: unresolved"
+        return yes if value is True else no
+    scope = ("organisation trail" if trail.organization is True else
+             shown(trail.all_regions, "multi-region", "single-region"))
+    bucket = trail.bucket if isinstance(trail.bucket, str) and trail.bucket else "unresolved"
+    return ", ".join((
+        scope,
+        shown(trail.validation, "log file validation", "no log file validation"),
+        shown(trail.customer_key, "customer-managed KMS key", "no KMS key (SSE-S3)"),
+        shown(trail.logging, "logging", "logging stopped"),
+        f"bucket {bucket}"))
+
+
+def trail(*, all_regions: Maybe[bool], organization: Maybe[bool],
+          selectors: Maybe[list[Selector]], validation: Maybe[bool],
+          customer_key: Maybe[bool], logging: Maybe[bool], bucket: Maybe[str],
+          bucket_region: Maybe[str] | None, blocked: Maybe[bool] | None) -> Trail:
+    """The trail facet, from the settings however they were read."""
+    events, shown = management_events(selectors)
+    result = Trail(all_regions=all_regions, organization=organization,
+                   management_events=events, validation=validation,
+                   customer_key=customer_key, logging=logging, bucket=bucket,
+                   bucket_region=bucket_region, bucket_blocked=blocked)
+    result.detail = f"{describe(result)}, {shown}"
+    return result
+
+
+def no_trail(read: Iterable[str]) -> Trail:
+    """An account whose trail listings (every region in `read`) hold no trail."""
+    regions = ", ".join(sorted(read))
+    return Trail(exists=False, detail=f"no trail listed in {regions}")

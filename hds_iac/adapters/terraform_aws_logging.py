@@ -1,0 +1,97 @@
+"""AWS Terraform types that trace access: CloudTrail trails (with the public-access block
+of the bucket they deliver to).
+
+The settings are put in the shape of `aws_logging` (shared with the live adapter), so a
+trail gets the same facts from code, plans, states and the account.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from hds_iac.adapters import aws_logging
+from hds_iac.adapters.terraform_index import TfIndex
+from hds_iac.adapters.terraform_aws_common import (
+    as_list, get_blocks, get_bool, get_str, handles, is_set, linked, not_in_configuration,
+    of_type, region_of, resolve_one, resource, show,
+)
+from hds_iac.model import Logging, Maybe, Resource, Unknown
+from hds_iac.terraform.records import TfResource
+
+_BUCKETS = ("aws_s3_bucket",)
+_BUCKET_BLOCK = ("aws_s3_bucket_public_access_block",)
+_ACCOUNT_BLOCK = ("aws_s3_account_public_access_block",)
+
+
+def _selectors(rec: TfResource) -> Maybe[list[aws_logging.Selector]]:
+    basic = get_blocks(rec, "event_selector")
+    advanced = get_blocks(rec, "advanced_event_selector")
+    for got in (basic, advanced):
+        if isinstance(got, Unknown):
+            return got
+    out = [aws_logging.Selector(
+        management=get_bool(rec, "include_management_events", True, values=sel),
+        read_write=get_str(rec, "read_write_type", "All", values=sel)) for sel in basic]
+    for sel in advanced:
+        fields = get_blocks(rec, "field_selector", values=sel)
+        if isinstance(fields, Unknown):
+            return fields
+        found: dict[str, Maybe[tuple[str, ...]]] = {}
+        for field in fields:
+            name = field.get("field")
+            equals = as_list(field.get("equals"))
+            if not isinstance(name, str):
+                return Unknown("an advanced event selector's field is unresolved")
+            found[name] = equals if isinstance(equals, Unknown) else tuple(map(str, equals))
+        out.append(aws_logging.Selector(fields=found))
+    return out
+
+
+def _switches(rec: TfResource) -> dict[str, Any]:
+    return {name: get_bool(rec, name, False) for name in aws_logging.BLOCK_PUBLIC_ACCESS}
+
+
+def _bucket(rec: TfResource, index: TfIndex) -> tuple[Maybe[str], Maybe[str] | None,
+                                                      Maybe[bool] | None]:
+    """The destination bucket's name, region and public-access block. A bucket outside
+    this configuration (a log archive account) has neither region nor block here."""
+    value = rec.values.get("s3_bucket_name")
+    target = resolve_one(index, value, _BUCKETS, name_keys=("bucket",))
+    if target is None:
+        name = value if isinstance(value, str) and value else not_in_configuration(
+            "destination bucket", value) if isinstance(value, Unknown) else \
+            Unknown("s3_bucket_name is not set")
+        return name, None, None
+    name = target.values.get("bucket")
+    shown = name if isinstance(name, str) and name else show(value)
+    own = None
+    for block in linked(index, target, "bucket", _BUCKET_BLOCK, name_keys=("bucket", "id")):
+        own = aws_logging.public_access_blocked(_switches(block))
+    account = None
+    for block in of_type(index, *_ACCOUNT_BLOCK):
+        account = aws_logging.public_access_blocked(_switches(block))
+    # S3 blocks public access on every new bucket since April 2023: a bucket this
+    # configuration creates without a block of its own gets that default.
+    blocked = aws_logging.bucket_blocked(own, account, default=True)
+    return shown, region_of(target), blocked
+
+
+@handles("aws_cloudtrail")
+def cloudtrail(rec: TfResource, index: TfIndex) -> list[Resource]:
+    bucket, bucket_region, blocked = _bucket(rec, index)
+    trail = aws_logging.trail(
+        all_regions=get_bool(rec, "is_multi_region_trail", False),
+        organization=get_bool(rec, "is_organization_trail", False),
+        selectors=_selectors(rec),
+        validation=get_bool(rec, "enable_log_file_validation", False),
+        # CloudTrail encrypts with SSE-KMS only under a customer-managed key (it has no
+        # AWS-managed key): a key named is a customer key.
+        customer_key=is_set(rec, rec.values.get("kms_key_id")),
+        logging=get_bool(rec, "enable_logging", True),
+        bucket=bucket, bucket_region=bucket_region, blocked=blocked)
+    return [resource(rec, "trail", logging=Logging(trail=trail, detail=trail.detail))]
+
+
+@handles("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block")
+def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """Read through the trail (or bucket) they protect."""
+    return []

@@ -1,0 +1,66 @@
+"""HDS-LOG-001: a CloudTrail trail records the management events of every region, and logs.
+
+Every API call that reads or changes the account (who opened a bucket, who created an access
+key, who stopped a database) is a management event; a trail that records them, read and
+write, in every region (multi-region) or in every account (organisation trail) is what makes
+access traceable and imputable (EXI 05 D.c). Any other trail (single-region, data events
+only, even stopped) passes where a trail of the same scan records every region. A stopped trail (live `IsLogging`, Terraform
+`enable_logging = false`) records nothing. An account whose trail listings hold no trail at
+all fails (live scans; a Terraform root without a trail says nothing about the account).
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac.model import Inventory, Resource, Trail, Unknown, first_unknown
+from hds_iac.rules import Verdict, rule
+from hds_iac.rules._trail import trails
+from hds_iac.rules._unknown import why
+from hds_iac.settings import Settings
+
+
+def _covers_all(trail: Trail) -> bool:
+    return trail.all_regions is True or trail.organization is True
+
+
+def _records(trail: Trail) -> bool:
+    return trail.exists and trail.management_events is True and trail.logging is True
+
+
+@rule("HDS-LOG-001")
+def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
+    found = list(trails(inventory))
+    covering: dict[str, Resource] = {}
+    for res, trail in found:
+        if isinstance(trail, Trail) and _covers_all(trail) and _records(trail):
+            covering.setdefault(res.provider, res)
+    for res, trail in found:
+        other = covering.get(res.provider)
+        if isinstance(trail, Trail) and _covers_all(trail) and _records(trail):
+            yield Verdict(res, "pass", "pass", {"detail": trail.detail})
+        elif other is not None and isinstance(trail, Trail) and trail.exists:
+            # A data-event trail, a regional one, even a stopped one: the account's
+            # management events are recorded by `other` whatever this one does.
+            yield Verdict(res, "pass", "pass_covered",
+                          {"detail": trail.detail, "other": other.address})
+        elif isinstance(trail, Unknown):
+            yield Verdict(res, "unknown", "unknown", {"reason": why(trail)})
+        else:
+            yield _judged(res, trail)
+
+
+def _judged(res: Resource, trail: Trail) -> Verdict:
+    """The verdict of a trail that no other trail of the scan makes unneeded."""
+    params: dict[str, object] = {"detail": trail.detail}
+    if not trail.exists:
+        return Verdict(res, "fail", "fail_none", params)
+    if trail.logging is False:
+        return Verdict(res, "fail", "fail_stopped", params)
+    if trail.management_events is False:
+        return Verdict(res, "fail", "fail_events", params)
+    if trail.all_regions is False and trail.organization is False:
+        return Verdict(res, "fail", "fail_region", params)
+    unresolved = first_unknown(trail.logging, trail.management_events, trail.all_regions,
+                               trail.organization)
+    return Verdict(res, "unknown", "unknown",
+                   {"reason": why(unresolved if unresolved is not None else Unknown(""))})

@@ -1,0 +1,165 @@
+"""Access traceability read from a live account (HDS-LOG-*): CloudTrail trails built in a real
+moto_server over HTTP, scanned by the CLI, one account per test (moto reset in between)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("boto3")
+pytest.importorskip("moto")
+
+from aws_moto import (  # noqa: E402
+    ACCOUNT, FAKE_KEY, FAKE_SECRET, LONDON, PARIS, MotoServer, cli_env, clients,
+)
+
+from hds_iac.live.aws import collect  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+             "RestrictPublicBuckets": True}
+
+
+@pytest.fixture(scope="module")
+def moto(tmp_path_factory):
+    server = MotoServer(tmp_path_factory.mktemp("moto-logging"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def account(moto):
+    """An empty account for each test."""
+    moto.reset()
+    return clients(moto.url)
+
+
+def _bucket(client, name: str, region: str, block: dict | None) -> None:
+    s3 = client("s3", region)
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    if block is not None:
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=block)
+
+
+def _scan(moto, *, key: str = FAKE_KEY, secret: str = FAKE_SECRET,
+          services: str = "cloudtrail") -> tuple[dict, subprocess.CompletedProcess]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "hds_iac.cli", "live", "aws", "--endpoint-url", moto.url,
+         "--regions", f"{PARIS},{LONDON}", "--services", services, "-o", "json"],
+        capture_output=True, text=True, timeout=120, env=cli_env(key, secret), cwd=REPO)
+    assert proc.stdout, proc.stderr
+    return json.loads(proc.stdout), proc
+
+
+def _verdicts(report: dict) -> dict[tuple[str, str], tuple[str, str]]:
+    return {(f["rule_id"], f["resource"]["address"]): (f["status"], f["message"])
+            for f in report["findings"] if f["rule_id"].startswith("HDS-LOG-")}
+
+
+def _trail_arn(name: str, region: str = PARIS) -> str:
+    return f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{name}"
+
+
+def test_a_good_trail_passes_every_rule(moto, account):
+    _bucket(account, "hds-trail-logs", PARIS, BLOCK_ALL)
+    key = account("kms").create_key(Description="trail")["KeyMetadata"]["Arn"]
+    trail = account("cloudtrail")
+    trail.create_trail(Name="main", S3BucketName="hds-trail-logs", IsMultiRegionTrail=True,
+                       EnableLogFileValidation=True, KmsKeyId=key)
+    trail.start_logging(Name="main")
+    report, _ = _scan(moto)
+    assert report["errors"] == []
+    got = _verdicts(report)
+    arn = _trail_arn("main")
+    # Listed in both regions (a shadow copy in London), judged once.
+    assert {k[1] for k in got} == {arn}
+    assert got[("HDS-LOG-001", arn)][0] == "pass", got
+    assert got[("HDS-LOG-002", arn)][0] == "pass", got
+    status, message = got[("HDS-LOG-003", arn)]
+    assert status == "pass" and "eu-west-3" in message, message
+
+
+def test_a_weak_trail_fails_and_says_why(moto, account):
+    _bucket(account, "hds-trail-london", LONDON, {**BLOCK_ALL, "BlockPublicPolicy": False})
+    trail = account("cloudtrail", LONDON)
+    trail.create_trail(Name="weak", S3BucketName="hds-trail-london")
+    trail.put_event_selectors(TrailName="weak", EventSelectors=[
+        {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
+    trail.start_logging(Name="weak")
+    report, _ = _scan(moto)
+    got = _verdicts(report)
+    arn = _trail_arn("weak", LONDON)
+    status, message = got[("HDS-LOG-001", arn)]
+    assert status == "fail" and "write only" in message, message
+    status, message = got[("HDS-LOG-002", arn)]
+    assert status == "fail" and "validation is off and" in message, message
+    status, message = got[("HDS-LOG-003", arn)]
+    assert status == "fail" and "outside" in message and "public access" in message, message
+
+
+def test_a_stopped_trail_fails(moto, account):
+    _bucket(account, "hds-trail-logs", PARIS, BLOCK_ALL)
+    account("cloudtrail").create_trail(Name="idle", S3BucketName="hds-trail-logs",
+                                       IsMultiRegionTrail=True)
+    report, _ = _scan(moto)
+    status, message = _verdicts(report)[("HDS-LOG-001", _trail_arn("idle"))]
+    assert status == "fail" and "not logging" in message, message
+
+
+def test_an_account_without_trail_fails_once(moto, account):
+    report, _ = _scan(moto)
+    got = _verdicts(report)
+    assert list(got) == [("HDS-LOG-001", f"arn:aws:cloudtrail::{ACCOUNT}:no-trail")], got
+    status, message = next(iter(got.values()))
+    assert status == "fail" and "eu-west-2, eu-west-3" in message, message
+
+
+def _scanner(account, actions: list[str]) -> tuple[str, str]:
+    iam = account("iam")
+    iam.create_user(UserName="scanner")
+    iam.put_user_policy(UserName="scanner", PolicyName="scan", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions,
+                                                "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="scanner")["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def test_denied_reads_make_the_verdicts_unknown_never_pass_or_fail(moto, account):
+    _bucket(account, "hds-trail-logs", PARIS, BLOCK_ALL)
+    account("cloudtrail").create_trail(Name="main", S3BucketName="hds-trail-logs",
+                                       IsMultiRegionTrail=True, EnableLogFileValidation=True)
+    denied = {"cloudtrail:GetTrailStatus", "s3:GetBucketPublicAccessBlock"}
+    key, secret = _scanner(account, [a for a in collect.policy_actions() if a not in denied])
+    moto.auth(True)
+    try:
+        report, proc = _scan(moto, key=key, secret=secret)
+    finally:
+        moto.auth(False)
+    assert proc.returncode != 0
+    failed = {e["call"] for e in report["errors"]} if report["errors"] and "call" in \
+        report["errors"][0] else {json.dumps(e) for e in report["errors"]}
+    assert any("GetTrailStatus" in c for c in failed), report["errors"]
+    got = _verdicts(report)
+    arn = _trail_arn("main")
+    assert ("HDS-LOG-001", arn) in got, (got, report["errors"])
+    status, message = got[("HDS-LOG-001", arn)]
+    assert status == "unknown" and "GetTrailStatus" in message, message
+    status, message = got[("HDS-LOG-003", arn)]
+    assert status == "unknown" and "GetPublicAccessBlock" in message, message
+    # LOG-002 reads only DescribeTrails: validation on, no key, a real fail.
+    assert got[("HDS-LOG-002", arn)][0] == "fail"
+
+
+def test_a_denied_listing_gives_no_trail_verdict_and_no_false_fail(moto, account):
+    key, secret = _scanner(account, [a for a in collect.policy_actions()
+                                     if a != "cloudtrail:DescribeTrails"])
+    moto.auth(True)
+    try:
+        report, _ = _scan(moto, key=key, secret=secret)
+    finally:
+        moto.auth(False)
+    assert _verdicts(report) == {}
+    assert any("DescribeTrails" in json.dumps(e) for e in report["errors"])

@@ -4,37 +4,36 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("boto3")
 pytest.importorskip("moto")
 
-from aws_moto import (  # noqa: E402
-    ACCOUNT, FAKE_KEY, FAKE_SECRET, LONDON, PARIS, MotoServer, cli_env, clients,
-)
+from aws_moto import ACCOUNT, FAKE_KEY, FAKE_SECRET, LONDON, PARIS, LiveAccount, clients  # noqa: E402
 
 from hds_iac.live.aws import collect  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
              "RestrictPublicBuckets": True}
 
 
 @pytest.fixture(scope="module")
-def moto(tmp_path_factory):
-    server = MotoServer(tmp_path_factory.mktemp("moto-logging"))
-    yield server
-    server.stop()
+def live(tmp_path_factory):
+    with LiveAccount(tmp_path_factory.mktemp("moto-logging")) as env:
+        yield env
 
 
 @pytest.fixture()
-def account(moto):
+def moto(live):
+    return live.moto
+
+
+@pytest.fixture()
+def account(live):
     """An empty account for each test."""
-    moto.reset()
-    return clients(moto.url)
+    live.moto.reset()
+    return clients(live.url)
 
 
 def _bucket(client, name: str, region: str, block: dict | None) -> None:
@@ -44,12 +43,9 @@ def _bucket(client, name: str, region: str, block: dict | None) -> None:
         s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=block)
 
 
-def _scan(moto, *, key: str = FAKE_KEY, secret: str = FAKE_SECRET,
+def _scan(live, *, key: str = FAKE_KEY, secret: str = FAKE_SECRET,
           services: str = "cloudtrail") -> tuple[dict, subprocess.CompletedProcess]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "hds_iac.cli", "live", "aws", "--endpoint-url", moto.url,
-         "--regions", f"{PARIS},{LONDON}", "--services", services, "-o", "json"],
-        capture_output=True, text=True, timeout=120, env=cli_env(key, secret), cwd=REPO)
+    proc = live.run("--services", services, "-o", "json", key=key, secret=secret)
     assert proc.stdout, proc.stderr
     return json.loads(proc.stdout), proc
 
@@ -63,14 +59,14 @@ def _trail_arn(name: str, region: str = PARIS) -> str:
     return f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{name}"
 
 
-def test_a_good_trail_passes_every_rule(moto, account):
+def test_a_good_trail_passes_every_rule(live, moto, account):
     _bucket(account, "hds-trail-logs", PARIS, BLOCK_ALL)
     key = account("kms").create_key(Description="trail")["KeyMetadata"]["Arn"]
     trail = account("cloudtrail")
     trail.create_trail(Name="main", S3BucketName="hds-trail-logs", IsMultiRegionTrail=True,
                        EnableLogFileValidation=True, KmsKeyId=key)
     trail.start_logging(Name="main")
-    report, _ = _scan(moto)
+    report, _ = _scan(live)
     assert report["errors"] == []
     got = _verdicts(report)
     arn = _trail_arn("main")
@@ -82,14 +78,14 @@ def test_a_good_trail_passes_every_rule(moto, account):
     assert status == "pass" and "eu-west-3" in message, message
 
 
-def test_a_weak_trail_fails_and_says_why(moto, account):
+def test_a_weak_trail_fails_and_says_why(live, moto, account):
     _bucket(account, "hds-trail-london", LONDON, {**BLOCK_ALL, "BlockPublicPolicy": False})
     trail = account("cloudtrail", LONDON)
     trail.create_trail(Name="weak", S3BucketName="hds-trail-london")
     trail.put_event_selectors(TrailName="weak", EventSelectors=[
         {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
     trail.start_logging(Name="weak")
-    report, _ = _scan(moto)
+    report, _ = _scan(live)
     got = _verdicts(report)
     arn = _trail_arn("weak", LONDON)
     status, message = got[("HDS-LOG-001", arn)]
@@ -100,17 +96,17 @@ def test_a_weak_trail_fails_and_says_why(moto, account):
     assert status == "fail" and "outside" in message and "public access" in message, message
 
 
-def test_a_stopped_trail_fails(moto, account):
+def test_a_stopped_trail_fails(live, moto, account):
     _bucket(account, "hds-trail-logs", PARIS, BLOCK_ALL)
     account("cloudtrail").create_trail(Name="idle", S3BucketName="hds-trail-logs",
                                        IsMultiRegionTrail=True)
-    report, _ = _scan(moto)
+    report, _ = _scan(live)
     status, message = _verdicts(report)[("HDS-LOG-001", _trail_arn("idle"))]
     assert status == "fail" and "not logging" in message, message
 
 
-def test_an_account_without_trail_fails_once(moto, account):
-    report, _ = _scan(moto)
+def test_an_account_without_trail_fails_once(live, moto, account):
+    report, _ = _scan(live)
     got = _verdicts(report)
     assert list(got) == [("HDS-LOG-001", f"arn:aws:cloudtrail::{ACCOUNT}:no-trail")], got
     status, message = next(iter(got.values()))
@@ -127,7 +123,7 @@ def _scanner(account, actions: list[str]) -> tuple[str, str]:
     return key["AccessKeyId"], key["SecretAccessKey"]
 
 
-def test_denied_reads_make_the_verdicts_unknown_never_pass_or_fail(moto, account):
+def test_denied_reads_make_the_verdicts_unknown_never_pass_or_fail(live, moto, account):
     _bucket(account, "hds-trail-logs", PARIS, BLOCK_ALL)
     account("cloudtrail").create_trail(Name="main", S3BucketName="hds-trail-logs",
                                        IsMultiRegionTrail=True, EnableLogFileValidation=True)
@@ -135,7 +131,7 @@ def test_denied_reads_make_the_verdicts_unknown_never_pass_or_fail(moto, account
     key, secret = _scanner(account, [a for a in collect.policy_actions() if a not in denied])
     moto.auth(True)
     try:
-        report, proc = _scan(moto, key=key, secret=secret)
+        report, proc = _scan(live, key=key, secret=secret)
     finally:
         moto.auth(False)
     assert proc.returncode != 0
@@ -153,12 +149,12 @@ def test_denied_reads_make_the_verdicts_unknown_never_pass_or_fail(moto, account
     assert got[("HDS-LOG-002", arn)][0] == "fail"
 
 
-def test_a_denied_listing_gives_no_trail_verdict_and_no_false_fail(moto, account):
+def test_a_denied_listing_gives_no_trail_verdict_and_no_false_fail(live, moto, account):
     key, secret = _scanner(account, [a for a in collect.policy_actions()
                                      if a != "cloudtrail:DescribeTrails"])
     moto.auth(True)
     try:
-        report, _ = _scan(moto, key=key, secret=secret)
+        report, _ = _scan(live, key=key, secret=secret)
     finally:
         moto.auth(False)
     assert _verdicts(report) == {}

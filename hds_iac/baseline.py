@@ -12,6 +12,11 @@ baseline means the same from any working folder; for live scans, the account or 
 Version 1 baselines (rule and address only) are still read, with a notice: they cannot
 tell inputs apart, so each of their entries waives that address in every input.
 
+A checkov baseline (`checkov --create-baseline` writes `.checkov.baseline` in the scanned
+folder) is read too: its CKV_HDS entries waive the same rule on the same resource of the
+same file (checkov names files relative to the baseline's folder), so a team that adopted
+hds-iac through checkov keeps its baseline when it runs `hds-iac scan`.
+
 Each entry may say why and until when (`"reason"`, `"until": "YYYY-MM-DD"`); hds-iac writes
 when it was recorded and by whom (`"added"`, `"by"`). They go to the exceptions register of
 the reports. An entry past its `until` date no longer waives anything: the failure counts
@@ -25,8 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hds_iac import repository
+from hds_iac.adapters.terraform_index import base_address
 from hds_iac.engine import Finding
-from hds_iac.suppressions import ExpiryError, parse_until, today
+from hds_iac.suppressions import ExpiryError, from_checkov_id, parse_until, today
 
 FORMAT_VERSION = 2
 
@@ -52,10 +58,13 @@ class Entries:
 
     keyed: dict[tuple[str, str, str], Entry] = field(default_factory=dict)
     any_input: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    # From a checkov baseline: (rule, address without instance keys) -> real paths of the
+    # files it failed in (checkov records files, not inputs, and no instance keys).
+    by_file: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     notice: str | None = None  # one line for the user (an old format), else None
 
     def __bool__(self) -> bool:
-        return bool(self.keyed or self.any_input)
+        return bool(self.keyed or self.any_input or self.by_file)
 
 
 def input_key(finding_input: str) -> str:
@@ -66,12 +75,41 @@ def input_key(finding_input: str) -> str:
     return finding_input
 
 
-def lookup(entries: Entries, finding: Finding) -> Entry | None:
-    """The baseline entry that records this finding's failure, if any."""
+def lookup(entries: Entries, finding: Finding, file: str | None = None) -> Entry | None:
+    """The baseline entry that records this finding's failure, if any; `file` is the path
+    of the finding's file (for checkov baselines, which key failures by file)."""
     key = (finding.rule_id, finding.resource.address)
     if key in entries.any_input:
         return entries.any_input[key]
-    return entries.keyed.get((*key, input_key(finding.input)))
+    found = entries.keyed.get((*key, input_key(finding.input)))
+    if found is None and file and entries.by_file:
+        files = entries.by_file.get((finding.rule_id, base_address(finding.resource.address)))
+        if files and os.path.realpath(file) in files:
+            return Entry()
+    return found
+
+
+def _read_checkov(doc: dict, path: str) -> Entries:
+    """The CKV_HDS entries of a checkov baseline (`{"failed_checks": [{"file": "/main.tf",
+    "findings": [{"resource": ADDRESS, "check_ids": [...]}]}]}`); other checks are
+    checkov's own business."""
+    folder = os.path.dirname(os.path.abspath(path))
+    entries = Entries()
+    for i, item in enumerate(doc["failed_checks"]):
+        try:
+            file = item["file"]
+            real = os.path.realpath(os.path.join(folder, file.lstrip("/\\")))
+            for found in item["findings"]:
+                address, ids = found["resource"], found["check_ids"]
+                if not isinstance(address, str) or not isinstance(ids, list):
+                    raise TypeError
+                for check_id in ids:
+                    if isinstance(check_id, str) and check_id.upper().startswith("CKV_HDS_"):
+                        key = (from_checkov_id(check_id), base_address(address))
+                        entries.by_file.setdefault(key, set()).add(real)
+        except (TypeError, KeyError, AttributeError):
+            raise BaselineError(f"{path}: malformed checkov baseline entry {i + 1}") from None
+    return entries
 
 
 def _text(value: object, limit: int = 500) -> str | None:
@@ -98,9 +136,13 @@ def read(path: str) -> Entries:
         raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror}") from None
     except ValueError:
         raise BaselineError(f"{path}: the baseline is not valid JSON") from None
+    if isinstance(doc, dict) and isinstance(doc.get("failed_checks"), list) and \
+            "tool" not in doc:
+        return _read_checkov(doc, path)
     if not isinstance(doc, dict) or doc.get("tool") != "hds-iac" or not isinstance(
             doc.get("failures"), list):
-        raise BaselineError(f"{path}: not an hds-iac baseline (create one with --create-baseline)")
+        raise BaselineError(f"{path}: not an hds-iac or checkov baseline (create one with "
+                            "--create-baseline)")
     version = doc.get("version")
     if version not in (1, FORMAT_VERSION):
         raise BaselineError(f"{path}: baseline version {version!r} is not supported (this "

@@ -177,7 +177,10 @@ def apply_baseline(result: "ScanResult", entries: "baseline.Entries", path: str)
     for finding in result.findings:
         if finding.verdict.status != "fail" or finding.suppression:
             continue
-        entry = baseline.lookup(entries, finding)
+        origin = finding.resource.origin
+        file = (os.path.join(result.display_base, origin.file)
+                if origin.file and result.display_base else None)
+        entry = baseline.lookup(entries, finding, file)
         if entry is None:
             continue
         key = (finding.rule_id, finding.resource.address)

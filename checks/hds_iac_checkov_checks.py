@@ -53,17 +53,75 @@ from checkov.common.models.enums import CheckCategories, CheckResult  # noqa: E4
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck  # noqa: E402
 from checkov.terraform.checks.resource.registry import resource_registry  # noqa: E402
 
-from hds_iac import checkov_support  # noqa: E402
+from hds_iac import checkov_native, checkov_support  # noqa: E402
 
 _RESULTS = {
     checkov_support.PASS: CheckResult.PASSED,
     checkov_support.FAIL: CheckResult.FAILED,
     checkov_support.UNKNOWN: CheckResult.UNKNOWN,
+    "skipped": CheckResult.SKIPPED,
 }
+# One cache per checkov process (see hds_iac.checkov_native).
+NATIVE = checkov_native.NativeCache()
+
+
+def _checkov_input(conf: dict) -> tuple[str, tuple[str, ...], bool] | None:
+    """(absolute path of the resource's file, what to scan natively, is a plan).
+
+    checkov gives a check the file relative to the folder it scans, not the folder; its
+    runner holds both in `run_block(..., full_file_path, root_folder, ...)`, a few frames up
+    the stack (checkov 3.x). What to scan: the folder checkov scans (the native scan finds
+    every root module under it), or every plan file of the plan runner (its
+    `definitions`), in one native run. None when that cannot be found: the checks then fall
+    back."""
+    frame = sys._getframe(1)
+    for _ in range(16):
+        if frame is None:
+            return None
+        local = frame.f_locals
+        if "full_file_path" in local and "root_folder" in local:
+            full = local["full_file_path"]
+            full = getattr(full, "file_path", full)
+            if not isinstance(full, str):
+                return None
+            full = os.path.abspath(full)
+            plan = "__startline__" in conf or "__change_actions__" in conf
+            if plan:
+                runner = local.get("self")
+                plans = [os.path.abspath(p) for p in getattr(runner, "definitions", None) or ()
+                         if isinstance(p, str)]
+                return full, tuple(plans) if full in plans else (full,), True
+            root = local["root_folder"]
+            root = os.path.abspath(root) if isinstance(root, str) and root else ""
+            if not root or not os.path.isdir(root):
+                root = os.path.dirname(full)
+            return full, (root,), False
+        frame = frame.f_back
+    return None
+
+
+def _fallback_skip(path: str | None, line: int | None, rule_id: str) -> str | None:
+    """The reason of an unexpired `# hds-iac:skip=` for this rule in the resource block
+    (the native scan applies it itself; `#checkov:skip=` is checkov's own)."""
+    if not path or not line:
+        return None
+    from hds_iac import suppressions
+
+    for directive in suppressions.directives(path, line):
+        if directive.tool != "hds-iac" or directive.rule_id != rule_id or not directive.reason:
+            continue
+        try:
+            if directive.until and suppressions.expired(directive.until):
+                continue
+        except suppressions.ExpiryError:
+            continue
+        return f"hds-iac:skip: {directive.reason}"
+    return None
 
 
 class HdsIacCheck(BaseResourceCheck):
-    """One hds-iac rule; the verdict comes from the shared rule code."""
+    """One hds-iac rule; the verdict comes from the native engine's scan of the whole root
+    (or plan), else from the shared rule code on this one resource."""
 
     def __init__(self, spec: checkov_support.CheckSpec) -> None:
         self.rule_id = spec.rule_id
@@ -75,15 +133,49 @@ class HdsIacCheck(BaseResourceCheck):
             guideline=spec.guideline,
         )
         self.severity = Severities[getattr(BcSeverities, spec.severity)]
+        self._skip_reason = ""
+
+    def run(self, scanned_file, entity_configuration, entity_name, entity_type,
+            skip_info):  # type: ignore[override]
+        self._skip_reason = ""
+        result = super().run(scanned_file, entity_configuration, entity_name, entity_type,
+                             skip_info)
+        if result.get("result") == CheckResult.SKIPPED and self._skip_reason and \
+                "suppress_comment" not in result:
+            result["suppress_comment"] = self._skip_reason  # the waiver the native scan applied
+        return result
 
     def scan_resource_conf(self, conf):  # type: ignore[override]
+        self.evaluated_keys = []
+        where = _checkov_input(conf)
+        address = conf.get("__address__")
+        if where is not None and isinstance(address, str):
+            file, targets, plan = where
+            scan = NATIVE.scan(targets, plan)
+            verdicts = scan.verdicts(os.path.realpath(file), address) if scan else None
+            if verdicts is not None:
+                verdict = verdicts.get(self.rule_id)
+                if verdict is None:
+                    return CheckResult.UNKNOWN  # the rule does not judge this resource
+                if verdict.status == "fail" and verdict.message:
+                    self.details.append(verdict.message)
+                if verdict.status == "skipped":
+                    self._skip_reason = verdict.reason
+                return _RESULTS[verdict.status]
+        return self._one_resource(conf, where[0] if where else None)
+
+    def _one_resource(self, conf, path: str | None):
+        """The fallback: today's judgement of the one resource checkov shows."""
         resource_type = self.entity_type
         name = self.entity_path.rsplit(":", 1)[-1] if self.entity_path else ""
         judgement = checkov_support.judge_conf(
             conf, resource_type, name, self.entity_path).get(self.rule_id)
-        self.evaluated_keys = []
         if judgement is None:
             return CheckResult.UNKNOWN
+        reason = _fallback_skip(path, checkov_support.line_of(conf), self.rule_id)
+        if reason:  # as `hds-iac scan`: a waived finding is skipped, whatever its status
+            self._skip_reason = reason
+            return CheckResult.SKIPPED
         if judgement.status == checkov_support.FAIL and judgement.message:
             self.details.append(judgement.message)
         return _RESULTS[judgement.status]

@@ -1,12 +1,15 @@
-"""The bridge that lets checkov run our per-resource rules (`checks/` is its front door).
+"""The checks' metadata, and their fallback: one resource judged as checkov shows it.
 
-checkov hands a resource check one resource's configuration (`conf`, every value wrapped
-in a list) and nothing else: no provider block, no other resource. This module turns that
-`conf` into the same `TfResource` record the HCL and plan readers build, adapts it with the
-SAME adapters (`hds_iac.adapters.terraform_aws`, `terraform_outscale`) and judges it with
-the SAME rule functions. No rule logic lives here.
+Every catalogue rule judged from code or plans is a CKV_HDS check (`check_specs`). The
+checks answer from the native engine's scan of the whole root module or plan
+(`hds_iac.checkov_native`); when it cannot be found or fails, they fall back to this
+module, which judges the one resource checkov hands a check (`conf`, every value wrapped in
+a list, and nothing else: no provider block, no other resource). It turns that `conf`
+into the same `TfResource` record the HCL and plan readers build, adapts it with the SAME
+adapters (`hds_iac.adapters.terraform_aws`, `terraform_outscale`) and judges it with the
+SAME rule functions. No rule logic lives here.
 
-What a single resource cannot tell, we do not guess:
+What a single resource cannot tell, the fallback does not guess:
 
 - The provider's region: checkov gives resource checks no provider configuration, so the
   record's provider region is `Unknown`. A resource with its own region (AWS 6.x `region`
@@ -18,7 +21,8 @@ What a single resource cannot tell, we do not guess:
   where every resource the adapter looks for exists with unknown content. A verdict is
   reported only when both worlds agree (it does not depend on the unseen resources);
   otherwise checkov gets UNKNOWN. A rule that looks through the inventory for other kinds
-  of resources (EBS encryption by default) is treated the same way.
+  of resources (EBS encryption by default) is treated the same way; rules of scope
+  "inventory" are not judged at all (`native_only_rules`).
 
 This module imports only the pure-Python core (model, catalogue, rules, adapters): checkov
 runs it from its own environment, where python-hcl2 and PyYAML must not be needed.
@@ -110,16 +114,26 @@ def _supported_types(providers: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(t for p in providers if p in handlers for t in handlers[p].types()))
 
 
-# Rules of scope "resource" that are NOT shipped as checkov checks: in practice their verdict
-# always needs another resource, so a check could only ever answer UNKNOWN in checkov.
+# Every rule judged from code or plans has a CKV_HDS check, answered by the native engine
+# (`hds_iac.checkov_native`). When the native engine cannot be found or fails, the checks
+# fall back to judging the one resource checkov shows them; these lists say what that
+# fallback cannot show (the README and docs/checkov.md repeat them).
+
+# Rules of scope "resource" the fallback never judges: their verdict always needs another
+# resource, so a one-resource check could only ever answer UNKNOWN. (Every rule of scope
+# "inventory" is in the same case: see `native_only_rules`.)
 NATIVE_ONLY: dict[str, str] = {
     "HDS-TLS-005": (
         "whether a bucket denies plain HTTP is written in a separate aws_s3_bucket_policy "
         "resource (or a policy document data source), which a checkov resource check on the "
         "bucket never sees: the check could only answer UNKNOWN"),
 }
+INVENTORY_REASON = (
+    "the rule weighs several resources (zone spread, backup coverage, vault locks, EBS "
+    "encryption by default, MFA through group policies), and a checkov resource check sees "
+    "one; checkov has no public Python API for multi-resource checks")
 
-# Shipped rules whose checkov verdicts are a subset of `hds-iac scan`'s: checkov reports a
+# Rules whose fallback verdicts are a subset of `hds-iac scan`'s: the fallback reports a
 # failure only when one resource proves it, and says nothing (UNKNOWN) otherwise.
 PARTIAL: dict[str, str] = {
     "HDS-AZ-001": (
@@ -150,16 +164,31 @@ PARTIAL: dict[str, str] = {
 }
 
 
+def _code_or_plan() -> list:
+    return [m for m in catalogue_mod.load() if {"code", "plan"} & set(m.sources)]
+
+
 def resource_rules() -> list[str]:
-    """Ids of the catalogue rules judged from one resource of code or a plan (what checkov
-    reads); live-only rules such as snapshot age have nothing to judge there."""
-    return [m.id for m in catalogue_mod.load()
-            if m.scope == "resource" and {"code", "plan"} & set(m.sources)]
+    """Ids of the catalogue rules of scope "resource" judged from code or plans; live-only
+    rules such as snapshot age have nothing to judge there."""
+    return [m.id for m in _code_or_plan() if m.scope == "resource"]
 
 
 def shipped_rules() -> list[str]:
-    """Ids of the rules that run as checkov checks."""
+    """Ids of the rules that run as checkov checks: every rule judged from code or plans."""
+    return [m.id for m in _code_or_plan()]
+
+
+def fallback_rules() -> list[str]:
+    """Ids of the rules the fallback (no native engine) judges from one resource."""
     return [r for r in resource_rules() if r not in NATIVE_ONLY]
+
+
+def native_only_rules() -> dict[str, str]:
+    """rule id -> why only the native engine can judge it in checkov."""
+    out = {m.id: INVENTORY_REASON for m in _code_or_plan() if m.scope == "inventory"}
+    out.update(NATIVE_ONLY)
+    return out
 
 
 def check_specs() -> list[CheckSpec]:
@@ -292,7 +321,7 @@ def _provider_of(resource_type: str) -> str:
     return resource_type.split("_", 1)[0]
 
 
-def _line(conf: dict[str, Any]) -> int | None:
+def line_of(conf: dict[str, Any]) -> int | None:
     for key in ("__start_line__", "__startline__"):
         value = conf.get(key)
         if isinstance(value, list):
@@ -319,7 +348,7 @@ def record(conf: dict[str, Any], resource_type: str, name: str = "") -> TfResour
         provider_region=Unknown(PROVIDER_REGION_UNKNOWN),
         values=unwrap(conf),
         source=source,
-        line=_line(conf),
+        line=line_of(conf),
         module=module,
     )
 
@@ -495,7 +524,7 @@ def settings_from_environment() -> Settings:
 def judge_record(rec: TfResource, rule_ids: list[str] | None = None,
                  settings: Settings | None = None) -> dict[str, Judgement]:
     """Every selected rule's verdict on one record, as checkov should report it."""
-    rule_ids = shipped_rules() if rule_ids is None else rule_ids
+    rule_ids = fallback_rules() if rule_ids is None else rule_ids
     settings = settings or Settings()
     closed = _verdicts(adapt(rec, TfIndex([rec])), rec.address, rule_ids, settings)
     try:
@@ -521,7 +550,7 @@ def judge_conf(conf: dict[str, Any], resource_type: str, name: str = "",
     """All resource-scope verdicts for one checkov resource; computed once per resource
     (checkov calls each of our checks on the same resource; `where` is the check's
     entity path, file included)."""
-    key = (where, conf.get("__address__"), resource_type, name, _line(conf))
+    key = (where, conf.get("__address__"), resource_type, name, line_of(conf))
     got = _CACHE.get(key)
     if got is None:
         if not _SETTINGS:
@@ -537,9 +566,14 @@ def judge_conf(conf: dict[str, Any], resource_type: str, name: str = "",
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m hds_iac.checkov_support`: print the folder for --external-checks-dir."""
+    """`python -m hds_iac.checkov_support` (`hds-iac checkov-dir`): print the folder for
+    --external-checks-dir, and remember this hds-iac in the user cache so that the checks
+    find the native engine from checkov's own environment."""
+    from hds_iac import checkov_native
+
     try:
         print(checks_dir())
+        checkov_native.record_command(checkov_native.this_command())
     except FileNotFoundError as exc:
         print(f"hds-iac: error: {exc}", file=sys.stderr)
         return 2

@@ -15,12 +15,15 @@ Modes:
   module `hcl2` that clashes with python-hcl2), so it runs from its own: `$HDS_IAC_CHECKOV`,
   else a `checkov` on PATH, else a virtual environment created once under the user cache
   folder (`$XDG_CACHE_HOME/hds-iac/checkov-<version>`, pip-installing checkov there).
+  Our checks inside it answer from this hds-iac's native scan of each folder
+  (`$HDS_IAC_BIN`, set by the hook; see `hds_iac.checkov_native`).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import re
+import shlex
 import subprocess
 import sys
 from typing import Callable, Sequence
@@ -152,8 +155,9 @@ def plan(argv: Sequence[str], scan: ScanRunner, parse: ScanParser) -> int:
 
 
 def _cache_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "hds-iac", f"checkov-{CHECKOV_VERSION}")
+    from hds_iac.checkov_native import cache_root
+
+    return os.path.join(cache_root(), f"checkov-{CHECKOV_VERSION}")
 
 
 def _ours(path: str) -> bool:
@@ -188,6 +192,7 @@ def find_checkov(create: bool = True) -> str:
 
 
 def checkov(argv: Sequence[str], scan: ScanRunner, parse: ScanParser) -> int:
+    from hds_iac import checkov_native
     from hds_iac.checkov_support import checks_dir
 
     args = list(argv)
@@ -207,6 +212,11 @@ def checkov(argv: Sequence[str], scan: ScanRunner, parse: ScanParser) -> int:
     cmd += ["--framework", "terraform", "--external-checks-dir", str(checks_dir()), *options]
     env = dict(os.environ)
     env.setdefault("BC_SKIP_MAPPING", "TRUE")
+    # The CKV_HDS checks answer from the native engine: this very hds-iac (remembered in
+    # the cache too, for checkov runs outside the hook).
+    command = checkov_native.this_command()
+    checkov_native.record_command(command)
+    env.setdefault(checkov_native.BIN_VARIABLE, shlex.join(command))
     # hds-iac's environment (PATH, VIRTUAL_ENV) must not leak into checkov's.
     env.pop("VIRTUAL_ENV", None)
     env.pop("PYTHONPATH", None)

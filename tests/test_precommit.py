@@ -228,9 +228,11 @@ def test_split_keeps_scan_options(tmp_path):
 
 
 def test_checkov_hook_uses_checkov_from_its_own_environment(tmp_path, monkeypatch, capfd):
+    """...and its checks answer from this hds-iac's native scan: the bucket of the module is
+    in London by its caller's provider block, which a one-resource check never sees."""
     from test_checkov import CHECKOV  # skips when checkov is not installed
 
-    repo = _terraform_repo(tmp_path, "eu-west-3")
+    repo = _terraform_repo(tmp_path / "work", "eu-west-2")
     (repo / "infra/prod/lb.tf").write_text(
         'resource "aws_lb_listener" "plain" {\n  load_balancer_arn = "arn:aws:elasticloadbalancing'
         ':eu-west-3:1:loadbalancer/app/x/1"\n  port = 80\n  protocol = "HTTP"\n'
@@ -238,10 +240,18 @@ def test_checkov_hook_uses_checkov_from_its_own_environment(tmp_path, monkeypatc
         'loadbalancing:eu-west-3:1:targetgroup/x/1"\n  }\n}\n')
     monkeypatch.chdir(repo)
     monkeypatch.setenv("HDS_IAC_CHECKOV", CHECKOV)
-    from hds_iac import cli
+    monkeypatch.delenv("HDS_IAC_BIN", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    from hds_iac import checkov_native, cli
 
-    code = cli.main(["pre-commit", "checkov", "--compact", "--check", "CKV_HDS_TLS_001",
-                     "infra/prod/lb.tf"])
-    out = capfd.readouterr().out
-    assert code == 1, out
-    assert "CKV_HDS_TLS_001" in out and "aws_lb_listener.plain" in out
+    code = cli.main(["pre-commit", "checkov", "--compact", "--check",
+                     "CKV_HDS_TLS_001,CKV_HDS_LOC_001", "-o", "json", "infra/prod/lb.tf"])
+    captured = capfd.readouterr()
+    assert code == 1, captured.out[-3000:]
+    report = json.JSONDecoder().raw_decode(captured.out.strip())[0]
+    failed = {(c["check_id"], c["resource"]) for c in report["results"]["failed_checks"]}
+    assert ("CKV_HDS_TLS_001", "aws_lb_listener.plain") in failed
+    assert ("CKV_HDS_LOC_001", "module.store.aws_s3_bucket.this") in failed
+    assert "native engine" not in captured.err
+    # The hook remembers this hds-iac for checkov runs outside it.
+    assert checkov_native.native_command() == checkov_native.this_command()

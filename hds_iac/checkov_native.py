@@ -1,0 +1,351 @@
+"""The native engine behind the CKV_HDS checks: one `hds-iac scan` per checkov input.
+
+A checkov resource check sees one resource: no provider block, no other resource. The
+native engine sees the whole root module (or plan). So the first time one of our checks
+meets a resource of a checkov input (a folder given with `-d`, a plan given with `-f`),
+this module runs `hds-iac scan INPUT -o json` once, as a subprocess, and every CKV_HDS
+check then reports the native verdict for its resource. A folder is scanned whole: the
+native scan finds every root module under it and judges each once, in one process (one
+process per root would cost its start-up time per root).
+
+The native engine is run as a separate program, never imported: checkov's environment
+holds bc-python-hcl2, whose top-level module `hcl2` clashes with the python-hcl2 that
+hds-iac's HCL reader needs. This module itself uses the standard library only.
+
+Where the native engine is (first found wins):
+1. `$HDS_IAC_BIN`: a program or a command line (`/opt/hds/bin/hds-iac`,
+   `/opt/hds/bin/python -m hds_iac.cli`); `none` turns the native engine off.
+2. an `hds-iac` on PATH that is not in checkov's own environment;
+3. the command recorded in the user cache (`$XDG_CACHE_HOME/hds-iac/native.json`) by
+   `hds-iac checkov-dir` and by the pre-commit checkov hook, the same cache folder the hook
+   keeps its checkov environment in.
+When none is found, or the scan of an input fails, the checks fall back to judging the one
+resource they see (`hds_iac.checkov_support`), and say so once on standard error: a failed
+native scan never becomes a pass of the resources it did not judge.
+
+Results are cached for the run, per input, behind a lock: checkov may call checks from
+several threads. checkov's parallel runners are separate processes, one per framework
+(`terraform` reads folders, `terraform_plan` plan files), so no two processes ever need the
+same input; each keeps its own cache.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+
+from hds_iac.adapters.terraform_index import base_address
+
+BIN_VARIABLE = "HDS_IAC_BIN"
+OFF = ("none", "off", "false", "0")
+# How long one native scan may take (seconds): HDS_IAC_NATIVE_TIMEOUT.
+DEFAULT_TIMEOUT = 600.0
+# A verdict for checkov when several native findings fall on one checkov resource (the
+# instances of a `count`, two calls of one module): the worst wins, a failure first.
+_RANK = {"pass": 0, "skipped": 1, "unknown": 2, "fail": 3}
+
+
+def cache_root() -> str:
+    """hds-iac's folder in the user cache (shared with the pre-commit checkov hook)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "hds-iac")
+
+
+def pointer_path() -> str:
+    return os.path.join(cache_root(), "native.json")
+
+
+def record_command(command: list[str]) -> None:
+    """Remember how to run this hds-iac, for checkov runs that find it nowhere else.
+    Best effort: a read-only cache only means the checks look elsewhere."""
+    path = pointer_path()
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump({"command": command}, handle)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def this_command() -> list[str]:
+    """The command line that runs the hds-iac of the current process."""
+    return [sys.executable, "-m", "hds_iac.cli"]
+
+
+def _in_this_environment(program: str) -> bool:
+    """An hds-iac installed beside the running interpreter (checkov's) would import
+    checkov's `hcl2`: never use that one."""
+    return os.path.realpath(os.path.dirname(program)) == os.path.realpath(
+        os.path.dirname(sys.executable))
+
+
+def native_command() -> list[str] | None:
+    """The command that runs `hds-iac`, or None when there is none to use."""
+    explicit = os.environ.get(BIN_VARIABLE, "").strip()
+    if explicit:
+        if explicit.lower() in OFF:
+            return None
+        return shlex.split(explicit)
+    found = shutil.which("hds-iac")
+    if found and not _in_this_environment(found):
+        return [found]
+    try:
+        with open(pointer_path(), encoding="utf-8") as handle:
+            command = json.load(handle).get("command")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if (isinstance(command, list) and command and all(isinstance(c, str) for c in command)
+            and os.access(command[0], os.X_OK)):
+        return command
+    return None
+
+
+@dataclass(frozen=True)
+class NativeVerdict:
+    """What `hds-iac scan` said of one rule on one resource."""
+
+    status: str  # pass | fail | unknown | skipped
+    message: str = ""
+    line: int | None = None
+    reason: str = ""  # why a skipped finding is waived ("hds-iac:skip: ...", "baseline: ...")
+
+
+@dataclass
+class NativeScan:
+    """One native scan of one checkov input (a folder, or the plans of one checkov runner),
+    indexed by (real file path, address)."""
+
+    targets: tuple[str, ...]
+    ok: bool = False
+    problem: str = ""  # why the scan is not usable (one line), when not ok
+    files: set[str] = field(default_factory=set)  # the files the native scan read
+    failed_paths: set[str] = field(default_factory=set)  # files/folders it could not read
+    exact: dict[tuple[str, str], dict[str, NativeVerdict]] = field(default_factory=dict)
+    by_base: dict[tuple[str, str], dict[str, NativeVerdict]] = field(default_factory=dict)
+
+    def read(self, file: str) -> bool:
+        """True when the native scan read `file` (real path) without an error."""
+        if file not in self.files:
+            return False
+        return not any(file == bad or file.startswith(bad + os.sep)
+                       for bad in self.failed_paths)
+
+    def verdicts(self, file: str, address: str) -> dict[str, NativeVerdict] | None:
+        """rule id -> verdict for the resource at `address` in `file` (real path); None
+        when the native scan did not read that file (then the checks fall back)."""
+        if not self.ok or not self.read(file):
+            return None
+        found = self.exact.get((file, address))
+        if found is None:
+            found = self.by_base.get((file, base_address(address)), {})
+        return found
+
+
+def _merge(table: dict[tuple[str, str], dict[str, NativeVerdict]], key: tuple[str, str],
+           rule: str, verdict: NativeVerdict) -> None:
+    rules = table.setdefault(key, {})
+    old = rules.get(rule)
+    if old is None or _RANK[verdict.status] > _RANK[old.status]:
+        rules[rule] = verdict
+
+
+def _reason(finding: dict) -> str:
+    waiver = finding.get("suppression") or {}
+    if not isinstance(waiver, dict):
+        return ""
+    by, why = str(waiver.get("by") or ""), str(waiver.get("reason") or "")
+    return f"{by}: {why}" if by and why else by or why
+
+
+def index(scan: NativeScan, report: dict, plan: bool) -> None:
+    """Fill `scan` from the JSON report of `hds-iac scan` run on `scan.targets`: its file
+    paths are relative to `repository.display_base` of the first one (the git repository's
+    top folder, else the scanned folder), absolute outside it."""
+    from hds_iac import repository  # standard library only, as this module
+
+    base = repository.display_base(scan.targets[0])
+
+    def real(path: str) -> str:
+        return os.path.realpath(os.path.join(base, path))
+
+    target = os.path.realpath(scan.targets[0])
+    if plan:
+        scan.files.update(os.path.realpath(t) for t in scan.targets)
+    for item in report.get("inputs") or []:
+        for entry in (item.get("files") or []) if isinstance(item, dict) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                scan.files.add(real(entry["path"]))
+    for error in report.get("errors") or []:
+        path = error.get("path") if isinstance(error, dict) else None
+        scan.failed_paths.update([real(path)] if isinstance(path, str) else
+                                 [os.path.realpath(t) for t in scan.targets])
+    for finding in report.get("findings") or []:
+        resource = finding.get("resource") or {}
+        address, status = resource.get("address"), finding.get("status")
+        if not isinstance(address, str) or status not in _RANK:
+            continue
+        if isinstance(resource.get("file"), str):
+            file = real(resource["file"])
+        elif plan and len(scan.targets) == 1:
+            file = target
+        else:
+            continue  # not in a file (an account-wide fact): no checkov resource to carry it
+        verdict = NativeVerdict(status, str(finding.get("message") or ""),
+                                resource.get("line") if isinstance(resource.get("line"), int)
+                                else None, _reason(finding))
+        rule = str(finding.get("rule_id"))
+        _merge(scan.exact, (file, address), rule, verdict)
+        _merge(scan.by_base, (file, base_address(address)), rule, verdict)
+    scan.ok = True
+
+
+def _environment() -> dict[str, str]:
+    """checkov's Python settings must not leak into hds-iac's own environment."""
+    env = dict(os.environ)
+    for name in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
+        env.pop(name, None)
+    return env
+
+
+def run_native(command: list[str], targets: tuple[str, ...], plan: bool) -> NativeScan:
+    """`hds-iac scan TARGET... -o json` as a subprocess, read into a NativeScan (never
+    raises)."""
+    scan = NativeScan(targets)
+    # Every rule is judged: which checks run is checkov's choice (its --check/--skip-check),
+    # so the `check`/`skip_check` of .hds-iac.yaml (the native front-end's selection) are
+    # overridden; its settings (allowed countries, retention, attestation tags, variables
+    # files, baseline) apply as in `hds-iac scan`.
+    cmd = [*command, "scan", *targets, "-o", "json", "--soft-fail", "--no-git-blame",
+           "--allow-missing-modules", "--check", "low,medium,high,critical",
+           "--skip-check", ""]
+    countries = os.environ.get("HDS_IAC_ALLOWED_COUNTRIES", "").strip()
+    if countries:
+        cmd += ["--allowed-countries", countries]
+    baseline = os.environ.get("HDS_IAC_BASELINE", "").strip()
+    if baseline:
+        cmd += ["--baseline", baseline]
+    try:
+        timeout = float(os.environ.get("HDS_IAC_NATIVE_TIMEOUT", DEFAULT_TIMEOUT))
+    except ValueError:
+        timeout = DEFAULT_TIMEOUT
+    try:
+        # checkov's working folder, as a user's own `hds-iac scan` from there: baselines key
+        # failures by input relative to the repository (or to this folder outside one).
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_environment(),
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        scan.problem = f"cannot run {command[0]}: {type(exc).__name__}: {exc}"[:300]
+        return scan
+    if proc.returncode not in (0, 2):  # 2: some inputs had errors, the JSON says which
+        last = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        scan.problem = f"`hds-iac scan` exited {proc.returncode}: {last[0][:200]}"
+        return scan
+    try:
+        report = json.loads(proc.stdout)
+        if not isinstance(report, dict) or not isinstance(report.get("findings"), list):
+            raise ValueError("no findings list")
+        index(scan, report, plan)
+    except (ValueError, TypeError, AttributeError) as exc:
+        scan.ok = False
+        scan.problem = f"`hds-iac scan` gave no readable JSON report ({exc})"[:300]
+    return scan
+
+
+def _run_id() -> str:
+    """The checkov run this process belongs to: checkov's parallel runners are
+    multiprocessing children of the main process; a pid is named with its start time
+    (Linux), so that a reused pid is another run."""
+    import multiprocessing
+
+    pid = os.getppid() if multiprocessing.parent_process() is not None else os.getpid()
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            start = handle.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        start = ""
+    return f"{pid}-{start}"
+
+
+def _first_in_run(key: str) -> bool:
+    """True for the first process of this checkov run to claim `key` (a marker file created
+    exclusively); True as well when no marker can be written (say it twice, not never)."""
+    import hashlib
+    import tempfile
+
+    folder = os.path.join(tempfile.gettempdir(), f"hds-iac-checkov-{os.getuid()}"
+                          if hasattr(os, "getuid") else "hds-iac-checkov")
+    name = hashlib.sha256(f"{_run_id()}\0{key}".encode()).hexdigest()[:32]
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        os.close(os.open(os.path.join(folder, name), os.O_CREAT | os.O_EXCL | os.O_WRONLY,
+                         0o600))
+    except FileExistsError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+class NativeCache:
+    """The native scans of one checkov run, computed once per input (thread-safe)."""
+
+    def __init__(self, command: list[str] | None = None, *, find: bool = True) -> None:
+        self._command = command
+        self._find = find and command is None
+        self._lock = threading.Lock()
+        self._scans: dict[tuple[str, ...], NativeScan] = {}
+        self._locks: dict[tuple[str, ...], threading.Lock] = {}
+        self._said: set[str] = set()
+
+    def command(self) -> list[str] | None:
+        with self._lock:
+            if self._find:
+                self._command, self._find = native_command(), False
+            return self._command
+
+    def _notice(self, key: str, text: str, per_run: bool = False) -> None:
+        with self._lock:
+            if key in self._said:
+                return
+            self._said.add(key)
+        if per_run and not _first_in_run(key):
+            return
+        print(f"hds-iac checks: {text}", file=sys.stderr, flush=True)
+
+    def scan(self, targets: tuple[str, ...], plan: bool) -> NativeScan | None:
+        """The native scan of `targets` (a folder, or plan files), run on first use; None
+        when there is no native engine (the checks fall back; one notice says so)."""
+        command = self.command()
+        if command is None:
+            self._notice("missing", (
+                "the native engine (hds-iac) was not found ($HDS_IAC_BIN, PATH, or "
+                "`hds-iac checkov-dir` run once): each CKV_HDS check judges the one resource "
+                "checkov shows it, so provider-region and cross-resource rules stay unknown"),
+                per_run=True)
+            return None
+        key = tuple(sorted(os.path.realpath(t) for t in targets))
+        with self._lock:
+            got = self._scans.get(key)
+            if got is not None:
+                return got
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._lock:
+                got = self._scans.get(key)
+            if got is None:
+                got = run_native(command, key, plan)
+                with self._lock:
+                    self._scans[key] = got
+        if not got.ok:
+            shown = ", ".join(targets[:3]) + (f" and {len(targets) - 3} more"
+                                              if len(targets) > 3 else "")
+            self._notice(repr(key), f"the native scan of {shown} failed ({got.problem}); "
+                         "their resources are judged one by one, as checkov shows them")
+        return got

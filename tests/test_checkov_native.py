@@ -1,0 +1,145 @@
+"""The native engine behind the CKV_HDS checks (`hds_iac.checkov_native`), without checkov:
+how `hds-iac` is found, what a real `hds-iac scan` subprocess gives per (file, address), and
+that a missing or failing engine means "fall back", never "pass".
+
+The real checkov runs (both modes, every fixture) are in tests/test_checkov.py.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+
+from hds_iac import checkov_native
+
+HDS_IAC = [sys.executable, "-m", "hds_iac.cli"]
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    """No HDS_IAC_BIN, an empty user cache, a PATH without hds-iac."""
+    monkeypatch.delenv("HDS_IAC_BIN", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    return tmp_path
+
+
+def _script(folder: Path, name: str, body: str) -> str:
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_native_command_order(clean_env, monkeypatch):
+    assert checkov_native.native_command() is None
+    # The cache written by `hds-iac checkov-dir` and the pre-commit hook.
+    checkov_native.record_command(HDS_IAC)
+    assert checkov_native.native_command() == HDS_IAC
+    # A program on PATH comes before the cache...
+    other = _script(clean_env, "hds-iac", "exit 0")
+    monkeypatch.setenv("PATH", f"{clean_env}:/usr/bin:/bin")
+    assert checkov_native.native_command() == [other]
+    # ...and the environment variable before both; `none` switches the engine off.
+    monkeypatch.setenv("HDS_IAC_BIN", "/opt/hds/bin/python -m hds_iac.cli")
+    assert checkov_native.native_command() == ["/opt/hds/bin/python", "-m", "hds_iac.cli"]
+    monkeypatch.setenv("HDS_IAC_BIN", "none")
+    assert checkov_native.native_command() is None
+
+
+def test_an_hds_iac_inside_the_running_environment_is_not_used(clean_env, monkeypatch):
+    """Inside checkov that environment holds bc-python-hcl2's `hcl2`."""
+    beside = Path(sys.executable).parent
+    if not (beside / "hds-iac").exists():
+        pytest.skip("no hds-iac script beside this interpreter")
+    monkeypatch.setenv("PATH", f"{beside}:/usr/bin:/bin")
+    assert checkov_native.native_command() is None
+
+
+def test_a_corrupt_cache_entry_is_ignored(clean_env):
+    path = Path(checkov_native.pointer_path())
+    path.parent.mkdir(parents=True)
+    for text in ("{", "[]", json.dumps({"command": "rm -rf /"}),
+                 json.dumps({"command": ["/nonexistent/hds-iac"]})):
+        path.write_text(text)
+        assert checkov_native.native_command() is None
+
+
+def _folder(tmp_path: Path) -> Path:
+    root = tmp_path / "infra"
+    (root / "good").mkdir(parents=True)
+    (root / "bad").mkdir()
+    (root / "good" / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-2"\n}\n'
+        'resource "aws_ebs_volume" "v" {\n  availability_zone = "eu-west-2a"\n  size = 1\n}\n')
+    (root / "bad" / "main.tf").write_text('resource "aws_ebs_volume" "x" {\n  size = \n')
+    return root
+
+
+def test_a_real_native_scan_answers_per_file_and_address(tmp_path, capsys):
+    root = _folder(tmp_path)
+    cache = checkov_native.NativeCache(HDS_IAC)
+    scan = cache.scan((str(root),), plan=False)
+    assert scan is not None and scan.ok, scan.problem
+    good = os.path.realpath(root / "good" / "main.tf")
+    verdicts = scan.verdicts(good, "aws_ebs_volume.v")
+    # London by the provider block (what a one-resource check never sees), and the
+    # cross-resource rules.
+    assert verdicts["HDS-LOC-001"].status == "fail"
+    assert verdicts["HDS-ENC-001"].status == "fail" and verdicts["HDS-ENC-001"].message
+    assert scan.verdicts(good, "aws_ebs_volume.other") == {}  # read, nothing judged
+    # The file the native scan could not read: the checks fall back for it.
+    assert scan.verdicts(os.path.realpath(root / "bad" / "main.tf"), "aws_ebs_volume.x") is None
+    # Cached: the same object, no second run.
+    assert cache.scan((str(root),), plan=False) is scan
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("echo boom >&2; exit 3", "exited 3: boom"),
+    ("echo not json; exit 0", "no readable JSON report"),
+    ('echo \'{"findings": "x"}\'; exit 0', "no readable JSON report"),
+    ("sleep 5", "TimeoutExpired"),
+])
+def test_a_failing_native_engine_means_fallback_never_pass(tmp_path, capsys, monkeypatch,
+                                                           body, problem):
+    monkeypatch.setenv("HDS_IAC_NATIVE_TIMEOUT", "1")
+    root = _folder(tmp_path)
+    broken = _script(tmp_path, "hds-iac", body)
+    cache = checkov_native.NativeCache([broken])
+    scan = cache.scan((str(root),), plan=False)
+    assert scan is not None and not scan.ok and problem in scan.problem
+    assert scan.verdicts(os.path.realpath(root / "good" / "main.tf"), "aws_ebs_volume.v") is None
+    cache.scan((str(root),), plan=False)
+    err = capsys.readouterr().err
+    assert err.count("hds-iac checks: the native scan of") == 1, err
+    assert "judged one by one" in err
+
+
+def test_no_native_engine_says_so_once(clean_env, capsys):
+    cache = checkov_native.NativeCache()
+    assert cache.scan(("a",), plan=False) is None
+    assert cache.scan(("b",), plan=True) is None
+    assert capsys.readouterr().err.count("was not found") == 1
+
+
+def test_native_scan_of_plans_in_one_run(tmp_path):
+    from conftest import FIXTURES
+
+    plans = sorted(FIXTURES.glob("rules/HDS-AZ-001/*/plan.json"))[:1] + sorted(
+        FIXTURES.glob("rules/HDS-AZ-003/*/plan.json"))[:1]
+    assert len(plans) == 2
+    calls = tmp_path / "calls"
+    counting = _script(tmp_path, "hds-iac", f'echo x >> {shlex.quote(str(calls))}; exec '
+                       + " ".join(shlex.quote(a) for a in HDS_IAC) + ' "$@"')
+    cache = checkov_native.NativeCache([counting])
+    scan = cache.scan(tuple(map(str, plans)), plan=True)
+    assert scan.ok, scan.problem
+    assert calls.read_text().count("x") == 1
+    for plan in plans:
+        answered = [key for key in scan.exact if key[0] == os.path.realpath(plan)]
+        assert answered, plan

@@ -8,10 +8,15 @@ Not a test: run it by hand and note the figures on the issue.
 
 Inputs are generated into a temporary folder (never committed). Each scan runs in its
 own process; the median of --runs runs is printed, with the peak resident memory of the
-process (ru_maxrss). checkov (from --checkov, $HDS_IAC_CHECKOV or /tmp/checkov-venv) runs
-on the same inputs twice: with hds-iac's checks (`--external-checks-dir checks/`) and
-alone, on (a) one typical module folder, (b) the HCL tree, (c) the plan. The summary
-table at the end is the one to paste on the issue.
+process (ru_maxrss, the largest process of the run). checkov (from --checkov,
+$HDS_IAC_CHECKOV or /tmp/checkov-venv) runs on the same inputs three times: alone, with
+hds-iac's checks (`--external-checks-dir checks/`) answering from the native engine
+(`HDS_IAC_BIN` names this hds-iac: one native scan per folder or plan, as a subprocess),
+and with the checks in their fallback (`HDS_IAC_BIN=none`: each resource judged alone),
+on (a) one typical module folder, (b) the HCL tree, (c) the plan. The overhead column is
+what our checks add to checkov alone (wall time, then CPU time of the whole process tree,
+the native subprocess included). The summary table at the end is the one to paste on the
+issue.
 
 Then hostile inputs (issue 9 §4; `--hostile-only` for these alone, `--no-hostile` to skip
 them): module cycles and fan-out, huge counts, files, strings and nesting over the limits
@@ -26,6 +31,7 @@ import argparse
 import json
 import os
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
@@ -114,7 +120,8 @@ def make_tree(root: Path, files: int) -> None:
 
 
 def measure(cmd: list[str], timeout: float | None = None, memory: int | None = None,
-            stderr_lines: list[str] | None = None) -> tuple[float, float, int, float]:
+            stderr_lines: list[str] | None = None,
+            env: dict[str, str] | None = None) -> tuple[float, float, int, float]:
     """Wall seconds, peak RSS in MiB, exit status, CPU seconds (user + system: what a
     loaded machine does not inflate) of one run of `cmd` (killed after `timeout`
     seconds: exit -9; address space capped at `memory` bytes). The error lines the run
@@ -125,7 +132,8 @@ def measure(cmd: list[str], timeout: float | None = None, memory: int | None = N
 
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=cap)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=cap,
+                                env=env)
         timer = threading.Timer(timeout, proc.kill) if timeout else None
         if timer:
             timer.start()
@@ -225,10 +233,11 @@ def hostile(hds: list[str], timeout: float, memory: int) -> None:
                   f"{first.replace('|', '/')} |", flush=True)
 
 
-def bench(label: str, cmd: list[str], runs: int) -> tuple[float, float, float]:
+def bench(label: str, cmd: list[str], runs: int,
+          env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """(median wall s, peak MiB, median CPU s): the CPU time keeps the comparison honest
     on a loaded machine, where wall times stretch unevenly."""
-    results = [measure(cmd) for _ in range(runs)]
+    results = [measure(cmd, env=env) for _ in range(runs)]
     walls = [r[0] for r in results]
     cpus = [r[3] for r in results]
     peak = max(r[1] for r in results)
@@ -257,6 +266,11 @@ def main() -> int:
     parser.add_argument("--checkov", help="path to a checkov executable to compare with"
                         " (default: $HDS_IAC_CHECKOV, /tmp/checkov-venv/bin/checkov)")
     parser.add_argument("--no-checkov", action="store_true", help="time hds-iac only")
+    parser.add_argument("--no-fallback", action="store_true",
+                        help="do not time checkov with our checks in their fallback")
+    parser.add_argument("--only", choices=("a", "b", "c"), action="append",
+                        help="time only these inputs (repeatable): a module folder, b tree,"
+                        " c plan")
     parser.add_argument("--hostile-only", action="store_true",
                         help="only the hostile inputs (issue 9 §4)")
     parser.add_argument("--no-hostile", action="store_true", help="skip the hostile inputs")
@@ -285,28 +299,44 @@ def main() -> int:
             (f"(c) plan, {args.plan_resources} resources", [str(plan)],
              ["-f", str(plan), "--framework", "terraform_plan"]),
         ]
+        if args.only:
+            inputs = [i for i in inputs if i[0][1] in args.only]
         rows = []
         os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")  # checkov: no network look-ups
+        native_env = {**os.environ, "HDS_IAC_BIN": shlex.join([sys.executable, "-m",
+                                                                "hds_iac.cli"])}
+        fallback_env = {**os.environ, "HDS_IAC_BIN": "none"}
         for label, paths, checkov_args in inputs:
             row = [label, bench(f"hds-iac scan {label}", hds + paths, args.runs)]
             if checkov:
                 base = [checkov, "--quiet", "--compact", "-o", "json", "--skip-download"]
-                row.append(bench(f"checkov + hds-iac checks {label}",
-                                 base + checkov_args + ["--external-checks-dir", str(checks)],
-                                 args.runs))
+                ours = base + checkov_args + ["--external-checks-dir", str(checks)]
+                # Interleaved, so that a change of the machine's load hits all three alike.
                 row.append(bench(f"checkov alone {label}", base + checkov_args, args.runs))
+                row.append(bench(f"checkov + hds-iac checks {label}", ours, args.runs,
+                                 native_env))
+                if not args.no_fallback:
+                    row.append(bench(f"checkov + checks, fallback {label}", ours, args.runs,
+                                     fallback_env))
             rows.append(row)
         print()
         head = "| input | hds-iac scan |"
         if checkov:
-            head += (" checkov + hds-iac checks | checkov alone | checkov+ours / hds-iac"
-                     " (wall, CPU) |")
+            head += (" checkov alone | checkov + hds-iac checks | added by our checks (wall,"
+                     " CPU) |")
+            if not args.no_fallback:
+                head += " checkov + checks, fallback (no native engine) |"
         print(head)
         print("|" + "---|" * (head.count("|") - 1))
         for row in rows:
-            cells = [row[0]] + [f"{wall:.2f} s, {peak:.0f} MiB" for wall, peak, _ in row[1:]]
+            cells = [row[0]] + [f"{wall:.2f} s, {peak:.0f} MiB" for wall, peak, _ in row[1:4]]
             if checkov:
-                cells.append(f"{row[2][0] / row[1][0]:.1f}x, {row[2][2] / row[1][2]:.1f}x")
+                alone, ours_ = row[2], row[3]
+                cells.append(f"{(ours_[0] / alone[0] - 1) * 100:+.0f} %, "
+                             f"{(ours_[2] / alone[2] - 1) * 100:+.0f} %")
+                if not args.no_fallback:
+                    wall, peak, _ = row[4]
+                    cells.append(f"{wall:.2f} s, {peak:.0f} MiB")
             print("| " + " | ".join(cells) + " |")
         print(f"\nmedian of {args.runs} runs, wall time and peak RSS (ru_maxrss)")
     if not args.no_hostile:

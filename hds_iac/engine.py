@@ -7,7 +7,7 @@ from typing import Callable, Iterable
 from hds_iac import catalogue as catalogue_mod
 from hds_iac import matrices, provider_registry
 from hds_iac.catalogue import Catalogue, RuleMeta
-from hds_iac.model import Inventory, Resource
+from hds_iac.model import Inventory, Resource, SourceAttribute
 from hds_iac.rules import Verdict, needs_all, registry, unread_context
 from hds_iac.settings import Settings
 
@@ -70,6 +70,40 @@ class Finding:
         return self.verdict.resource
 
     @property
+    def attributes(self) -> tuple[SourceAttribute, ...]:
+        """The deciding source attributes (`Verdict.attributes`)."""
+        return self.verdict.attributes
+
+    @property
+    def attribute(self) -> SourceAttribute | None:
+        """The first deciding attribute, the one reports point at."""
+        found = self.attributes
+        return found[0] if found else None
+
+    @property
+    def line(self) -> int | None:
+        """The line a reader should look at: the deciding attribute's line when the source
+        has lines and writes it there, else the resource's first line (a value that is
+        "not set" is decided by the default: the resource is where to add it)."""
+        for attribute in self.attributes:
+            if attribute.line is not None:
+                return attribute.line
+        return self.resource.origin.line
+
+    def attribute_note(self, lang: str = "en") -> str:
+        """" (encrypted)", " (encrypted: not set)" after the address in one-line outputs
+        (CLI, SARIF message), "" when no attribute is known."""
+        if not self.attributes:
+            return ""
+        unset = "non défini" if lang == "fr" else "not set"
+        return " (" + ", ".join(a.path if a.set else f"{a.path}: {unset}"
+                                for a in self.attributes) + ")"
+
+    def evaluated_keys(self) -> list[str]:
+        """The deciding attributes in checkov's `evaluated_keys` form (`Verdict.evaluated_keys`)."""
+        return self.verdict.evaluated_keys()
+
+    @property
     def severity(self) -> str:
         """The rule's severity for this resource's provider."""
         return self.meta.severity_for(self.resource.provider)
@@ -89,6 +123,8 @@ class Finding:
             "file": origin.file,
             "line": origin.line,
         }
+        if origin.end_line:
+            resource["end_line"] = origin.end_line
         if origin.cloud_id:
             resource["cloud_id"] = origin.cloud_id
         if self.account:
@@ -100,6 +136,8 @@ class Finding:
             extra["expired_waiver"] = self.expired_waiver.as_dict()
         if self.verdict.status == "pass" and self.verdict.declared:
             extra["basis"] = "declared"
+        if self.attributes:
+            extra["attributes"] = [attribute_dict(a) for a in self.attributes]
         return {
             "rule_id": self.meta.id,
             "topic": self.meta.topic,
@@ -113,6 +151,15 @@ class Finding:
             "remediation": self.meta.remediation_for(res.provider).get(lang),
             **extra,
         }
+
+
+def attribute_dict(attribute: SourceAttribute) -> dict:
+    """A deciding attribute in the JSON report: its path, its line when the source has one,
+    and `set` False when it is absent (the default decided)."""
+    out: dict = {"path": attribute.path, "set": attribute.set}
+    if attribute.line is not None:
+        out["line"] = attribute.line
+    return out
 
 
 def not_listed_notice(rule_id: str, provider: str, count: int) -> str:

@@ -56,8 +56,49 @@ class Origin:
 
     source: str  # a `Source` ("hcl", "plan", "state") or, for live scans, a provider id
     file: str | None = None
-    line: int | None = None
+    line: int | None = None  # the resource block's first line
     cloud_id: str | None = None
+    # The block's last line (HCL only): with `line`, the resource's range, which reports
+    # keep beside the line of the attribute a finding is about (`SourceAttribute`).
+    end_line: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceAttribute:
+    """The source attribute a facet value was read from, so that a finding points at the
+    value that decided it (`encrypted = false` on line 14), not at the resource's first line.
+
+    `path` is the attribute as the source names it: dotted through nested blocks, with an
+    index only for a repeated block after its first
+    (`server_side_encryption_configuration.rule.apply_server_side_encryption_by_default.sse_algorithm`,
+    `ebs_block_device[1].encrypted`); a live scan may name an API field. `line` is known only
+    for sources with lines (HCL) and only when the attribute is written there; `set` False
+    means the attribute is absent and the provider's default applied ("not set": reports
+    then point at the resource's line)."""
+
+    path: str
+    line: int | None = None
+    set: bool = True
+
+    def checkov_key(self) -> str:
+        """The path as checkov writes `evaluated_keys` (`root_block_device/[0]/encrypted`):
+        every nested block is a list there."""
+        parts = []
+        segments = self.path.split(".")
+        for i, segment in enumerate(segments):
+            name, _, index = segment.partition("[")
+            parts.append(name)
+            if index or i < len(segments) - 1:
+                parts.append(f"[{index.rstrip(']') or 0}]")
+        return "/".join(parts)
+
+
+def facet_key(facet: str, name: str, part: str = "") -> str:
+    """The key of one facet value in `Resource.attributes` and `Verdict.facets`:
+    "backup.retention_days", "at_rest[root_block_device].enabled" (a facet with parts, such
+    as `AtRest`, names the part). Rules name the facet they judged with it; adapters record
+    under it where the value came from."""
+    return f"{facet}[{part}].{name}" if part else f"{facet}.{name}"
 
 
 # --- facets: each answers one HDS question about a resource -------------------------
@@ -388,6 +429,10 @@ class Resource:
     # so that the same fact gets the same verdict, and every message masks them
     # (`hds_iac.sensitive.mask`). Filled by the adapters, never by rules.
     sensitive: frozenset[str] = frozenset()
+    # Where the facet values a rule may point at came from, keyed by `facet_key`
+    # ("at_rest[volume].enabled" -> SourceAttribute("encrypted", 14)). Filled by adapters
+    # where they know it; a facet without an entry points at the resource itself.
+    attributes: dict[str, SourceAttribute] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check(self)

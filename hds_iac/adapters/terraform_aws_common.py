@@ -10,13 +10,15 @@ returns either a clean value, the attribute's documented default when it is omit
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from hds_iac.adapters import aws_iam
 from hds_iac.adapters.aws_names import (  # noqa: F401 - and the family modules
     aws_managed_key, region_from_arn, region_from_zone,
 )
-from hds_iac.adapters.terraform_index import Handlers, TfIndex, base_address, origin_of
+from hds_iac.adapters.terraform_index import (
+    Handlers, TfIndex, attributes_of, base_address, origin_of,
+)
 from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules read them here
     _show, as_bool, as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks,
     get_bool, get_int, get_str, has, ids_of, is_set, known_blocks, linked, of_type, points_at,
@@ -91,8 +93,13 @@ def region_of(rec: TfResource, zone: Any = None) -> Maybe[str]:
 
 
 def resource(rec: TfResource, kind: str, *, stores_data: bool = False, region: Any = "auto",
-             ids: tuple[str, ...] | None = None, **facets: Any) -> Resource:
-    """A model Resource with the common fields filled from the record."""
+             ids: tuple[str, ...] | None = None, sources: Mapping[str, str] | None = None,
+             **facets: Any) -> Resource:
+    """A model Resource with the common fields filled from the record. `sources` maps
+    facet keys (`hds_iac.model.facet_key`) to the Terraform attribute each was read from,
+    so that findings point at that attribute (`Resource.attributes`)."""
+    if sources:
+        facets["attributes"] = attributes_of(rec, sources)
     return Resource(
         address=rec.address,
         type=rec.type,

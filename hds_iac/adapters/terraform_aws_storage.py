@@ -14,7 +14,9 @@ from hds_iac.adapters.terraform_aws_common import (
 )
 from hds_iac.adapters.aws_names import bucket_from_arn
 from hds_iac.adapters.terraform_values import fully_masked
-from hds_iac.model import AtRest, Backup, Destination, Flow, Maybe, Placement, Resource, Unknown
+from hds_iac.model import (
+    AtRest, Backup, Destination, Flow, Maybe, Placement, Resource, Unknown, facet_key,
+)
 from hds_iac.terraform.records import TfResource
 
 # --- EBS: volumes, machine disks, templates --------------------------------------------
@@ -46,11 +48,24 @@ def _device(values: dict) -> str:
     return f" {name}" if isinstance(name, str) and name else ""
 
 
+def _block_path(block: str, index: int, name: str) -> str:
+    """`root_block_device.encrypted` for the first block, `ebs_block_device[1].encrypted`
+    after it (`SourceAttribute.path`)."""
+    return f"{block}[{index}].{name}" if index else f"{block}.{name}"
+
+
+def _disk_sources(disks: list[AtRest], paths: list[str]) -> dict[str, str]:
+    """Facet key -> Terraform path of each disk's `encrypted` (parts in the same order)."""
+    return {facet_key("at_rest", "enabled", disk.part): path
+            for disk, path in zip(disks, paths) if path}
+
+
 @handles("aws_ebs_volume")
 def ebs_volume(rec: TfResource, index: TfIndex) -> list[Resource]:
     zone = get_str(rec, "availability_zone")
     res = resource(rec, "volume", stores_data=True, region=region_of(rec, zone),
                    at_rest=[_ebs_disk(rec, index, rec.values, "volume")],
+                   sources={facet_key("at_rest", "enabled", "volume"): "encrypted"},
                    placement=Placement(zones=(zone,) if isinstance(zone, str) else zone))
     res.backup = Backup(attested=attestation(res.tags, index.settings.backup_attestation_tag))
     return [res]
@@ -58,20 +73,7 @@ def ebs_volume(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 @handles("aws_instance")
 def instance(rec: TfResource, index: TfIndex) -> list[Resource]:
-    disks: list[AtRest] = []
-    roots = get_blocks(rec, "root_block_device")
-    if isinstance(roots, Unknown):
-        disks.append(AtRest(enabled=roots, part="root_block_device"))
-    else:
-        # No block: the root volume is still created (from the image), with the defaults.
-        for root in roots or [{}]:
-            disks.append(_ebs_disk(rec, index, root, "root_block_device"))
-    extra = get_blocks(rec, "ebs_block_device")
-    if isinstance(extra, Unknown):
-        disks.append(AtRest(enabled=extra, part="ebs_block_device"))
-    else:
-        for dev in extra:
-            disks.append(_ebs_disk(rec, index, dev, "ebs_block_device" + _device(dev)))
+    disks, paths = _machine_disks(rec, index)
     zone = get_str(rec, "availability_zone")
     if zone is None or (isinstance(zone, Unknown) and not zone.refs):
         subnet = rec.values.get("subnet_id")
@@ -81,7 +83,33 @@ def instance(rec: TfResource, index: TfIndex) -> list[Resource]:
             zone = Unknown("no availability_zone or subnet_id: AWS picks the zone")
     zones = (zone,) if isinstance(zone, str) else zone
     return [resource(rec, "instance", stores_data=True, region=region_of(rec, zone),
-                     at_rest=disks, placement=Placement(zones=zones, standalone=True))]
+                     at_rest=disks, placement=Placement(zones=zones, standalone=True),
+                     sources=_disk_sources(disks, paths))]
+
+
+def _machine_disks(rec: TfResource, index: TfIndex) -> tuple[list[AtRest], list[str]]:
+    """The disks of a machine (root and EBS block devices) and the Terraform path of each
+    one's `encrypted` ("" where the block list itself is unresolved)."""
+    disks: list[AtRest] = []
+    paths: list[str] = []
+    roots = get_blocks(rec, "root_block_device")
+    if isinstance(roots, Unknown):
+        disks.append(AtRest(enabled=roots, part="root_block_device"))
+        paths.append("")
+    else:
+        # No block: the root volume is still created (from the image), with the defaults.
+        for i, root in enumerate(roots or [{}]):
+            disks.append(_ebs_disk(rec, index, root, "root_block_device"))
+            paths.append(_block_path("root_block_device", i, "encrypted"))
+    extra = get_blocks(rec, "ebs_block_device")
+    if isinstance(extra, Unknown):
+        disks.append(AtRest(enabled=extra, part="ebs_block_device"))
+        paths.append("")
+    else:
+        for i, dev in enumerate(extra):
+            disks.append(_ebs_disk(rec, index, dev, "ebs_block_device" + _device(dev)))
+            paths.append(_block_path("ebs_block_device", i, "encrypted"))
+    return disks, paths
 
 
 @handles("aws_launch_template")
@@ -106,11 +134,15 @@ def launch_template(rec: TfResource, index: TfIndex) -> list[Resource]:
 @handles("aws_launch_configuration")
 def launch_configuration(rec: TfResource, index: TfIndex) -> list[Resource]:
     disks: list[AtRest] = []
-    for root in known_blocks(rec, "root_block_device") or [{}]:
+    paths: list[str] = []
+    for i, root in enumerate(known_blocks(rec, "root_block_device") or [{}]):
         disks.append(_ebs_disk(rec, index, root, "root_block_device"))
-    for dev in known_blocks(rec, "ebs_block_device"):
+        paths.append(_block_path("root_block_device", i, "encrypted"))
+    for i, dev in enumerate(known_blocks(rec, "ebs_block_device")):
         disks.append(_ebs_disk(rec, index, dev, "ebs_block_device" + _device(dev)))
-    return [resource(rec, "launch-template", stores_data=True, at_rest=disks)]
+        paths.append(_block_path("ebs_block_device", i, "encrypted"))
+    return [resource(rec, "launch-template", stores_data=True, at_rest=disks,
+                     sources=_disk_sources(disks, paths))]
 
 
 @handles("aws_ebs_encryption_by_default")
@@ -216,6 +248,15 @@ def _db_backup(rec: TfResource, retention_default: int) -> Backup:
                                  get_bool(rec, "skip_final_snapshot", False))
 
 
+# The Terraform attribute each database facet is read from (findings point at it).
+_DB_SOURCES = {
+    facet_key("at_rest", "enabled", "storage"): "storage_encrypted",
+    "backup.retention_days": "backup_retention_period",
+    "backup.final_snapshot": "skip_final_snapshot",
+    "backup.deletion_protection": "deletion_protection",
+}
+
+
 @handles("aws_db_instance")
 def db_instance(rec: TfResource, index: TfIndex) -> list[Resource]:
     engine, version = rec.values.get("engine"), rec.values.get("engine_version")
@@ -230,7 +271,8 @@ def db_instance(rec: TfResource, index: TfIndex) -> list[Resource]:
         flows=[_in_transit(rec, index, "parameter_group_name", ("aws_db_parameter_group",),
                            engine, version)],
         placement=Placement(multi_az=get_bool(rec, "multi_az", False)),
-        backup=_db_backup(rec, retention), destinations=destinations)]
+        backup=_db_backup(rec, retention), destinations=destinations,
+        sources={**_DB_SOURCES, "placement.multi_az": "multi_az"})]
 
 
 _CLUSTERS = {
@@ -274,7 +316,7 @@ def db_cluster(rec: TfResource, index: TfIndex) -> list[Resource]:
         flows=[_in_transit(rec, index, group_attr, group_types, engine,
                            rec.values.get("engine_version"))],
         placement=Placement(multi_az=_cluster_multi_az(rec, index, instance_type)),
-        backup=_db_backup(rec, 1), destinations=destinations)]
+        backup=_db_backup(rec, 1), destinations=destinations, sources=_DB_SOURCES)]
 
 
 # --- S3 -----------------------------------------------------------------------------
@@ -356,6 +398,10 @@ def _replication_destinations(rec: TfResource, index: TfIndex, rules: Any) -> li
     return out
 
 
+_INLINE_SSE = ("server_side_encryption_configuration.rule."
+               "apply_server_side_encryption_by_default.sse_algorithm")
+
+
 @handles("aws_s3_bucket")
 def s3_bucket(rec: TfResource, index: TfIndex) -> list[Resource]:
     destinations: list[Destination] = []
@@ -363,8 +409,11 @@ def s3_bucket(rec: TfResource, index: TfIndex) -> list[Resource]:
         destinations += _replication_destinations(cfg, index, get_blocks(cfg, "rule"))
     for inline in known_blocks(rec, "replication_configuration"):
         destinations += _replication_destinations(rec, index, get_blocks(rec, "rules", inline))
+    encryption = _bucket_encryption(rec, index)
+    sources = {facet_key("at_rest", "enabled", encryption.part): _INLINE_SSE} \
+        if encryption.part == "server_side_encryption_configuration" else None
     return [resource(rec, "bucket", stores_data=True, ids=ids_of(rec, "bucket"),
-                     at_rest=[_bucket_encryption(rec, index)],
+                     at_rest=[encryption], sources=sources,
                      flows=[_bucket_https_only(rec, index)], destinations=destinations)]
 
 
@@ -394,7 +443,9 @@ def efs(rec: TfResource, index: TfIndex) -> list[Resource]:
                          get_bool(rec, "encrypted", False),
                          lambda: customer_key(rec, rec.values.get("kms_key_id"), index),
                          "file system")],
-                     placement=Placement(multi_az=aws_storage.efs_multi_az(zone_name)))]
+                     placement=Placement(multi_az=aws_storage.efs_multi_az(zone_name)),
+                     sources={facet_key("at_rest", "enabled", "file system"): "encrypted",
+                              "placement.multi_az": "availability_zone_name"})]
 
 
 def _cache_flows(rec: TfResource) -> list[Flow]:
@@ -414,7 +465,10 @@ def elasticache_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     multi_az = aws_storage.cache_multi_az(get_bool(rec, "multi_az_enabled", False),
                                           get_bool(rec, "automatic_failover_enabled", False))
     return [resource(rec, "cache", stores_data=True, at_rest=[at_rest],
-                     flows=_cache_flows(rec), placement=Placement(multi_az=multi_az))]
+                     flows=_cache_flows(rec), placement=Placement(multi_az=multi_az),
+                     sources={facet_key("at_rest", "enabled", "at rest"):
+                              "at_rest_encryption_enabled",
+                              "placement.multi_az": "multi_az_enabled"})]
 
 
 @handles("aws_elasticache_cluster")

@@ -8,9 +8,9 @@ dispatcher over providers (`adapters.terraform`) imports them, never the other w
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
-from hds_iac.model import Origin, Resource, Unknown
+from hds_iac.model import Origin, Resource, SourceAttribute, Unknown
 from hds_iac.sensitive import union
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import TfResource
@@ -113,4 +113,10 @@ def base_address(address: str) -> str:
 
 
 def origin_of(rec: TfResource) -> Origin:
-    return Origin(source=rec.source, file=rec.file, line=rec.line)
+    return Origin(source=rec.source, file=rec.file, line=rec.line, end_line=rec.end_line)
+
+
+def attributes_of(rec: TfResource, paths: Mapping[str, str]) -> dict[str, SourceAttribute]:
+    """`Resource.attributes` from {facet key: Terraform attribute path}: where each facet
+    value came from (its line in HCL; set or not in every source)."""
+    return {key: rec.attribute(path) for key, path in paths.items()}

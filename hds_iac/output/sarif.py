@@ -12,7 +12,7 @@ import os
 from urllib.parse import quote
 
 from hds_iac import __version__, catalogue
-from hds_iac.engine import Finding
+from hds_iac.engine import Finding, attribute_dict
 from hds_iac.escaping import encodable, for_json
 from hds_iac.output import completeness
 from hds_iac.output.links import PROJECT_URL as INFO_URI, rule_url
@@ -70,8 +70,16 @@ def _result(f: Finding, index: int, lang: str) -> dict:
                                             "kind": "resource"}]}
     if origin.file:
         physical: dict = {"artifactLocation": _artifact(origin.file)}
+        line = f.line  # the deciding attribute's line, else the resource's first line
+        if line:
+            physical["region"] = {"startLine": line}
         if origin.line:
-            physical["region"] = {"startLine": origin.line}
+            # The whole resource block, so that a viewer can show the attribute in it.
+            context = {"startLine": origin.line}
+            if origin.end_line and origin.end_line >= origin.line:
+                context["endLine"] = origin.end_line
+            if line != origin.line or "endLine" in context:
+                physical["contextRegion"] = context
         location["physicalLocation"] = physical
     fingerprint = hashlib.sha256(
         f"{f.rule_id}|{f.resource.address}".encode("utf-8", "surrogatepass")).hexdigest()
@@ -80,12 +88,17 @@ def _result(f: Finding, index: int, lang: str) -> dict:
         "ruleIndex": index,
         "level": _LEVEL[f.severity] if f.status == "fail" else "note",
         "kind": "fail" if f.status == "fail" else "review",
-        "message": {"text": f"{f.resource.address}: {f.message(lang)}"},
+        "message": {"text": f"{f.resource.address}{f.attribute_note(lang)}: {f.message(lang)}"},
         "locations": [location],
         "partialFingerprints": {"hdsIacFinding/v1": fingerprint},
     }
+    properties: dict = {}
     if f.account:  # live scans of several accounts: which one (SARIF property bag)
-        result["properties"] = {"account": f.account}
+        properties["account"] = f.account
+    if f.attributes:  # the deciding attributes, with their lines (plans: paths only)
+        properties["attributes"] = [attribute_dict(a) for a in f.attributes]
+    if properties:
+        result["properties"] = properties
     if f.suppression:
         result["kind"] = "fail" if f.verdict.status == "fail" else "review"
         result["level"] = _LEVEL[f.severity] if f.verdict.status == "fail" else "note"

@@ -35,9 +35,11 @@ class _Style:
 
 
 def _where(f: Finding) -> str:
+    """file:line of the deciding attribute (else of the resource), or the cloud id."""
     origin = f.resource.origin
-    if origin.file and origin.line:
-        return f"{origin.file}:{origin.line}"
+    line = f.line
+    if origin.file and line:
+        return f"{origin.file}:{line}"
     return origin.file or origin.cloud_id or ""
 
 
@@ -56,7 +58,7 @@ def _refs(f: Finding) -> str:
 def _finding_line(f: Finding, lang: str, style: _Style) -> str:
     labels = _LABELS[lang]
     where = f"  ({_where(f)})" if _where(f) else ""
-    text = f"{f.resource.address}{where}: {f.message(lang)}"
+    text = f"{f.resource.address}{f.attribute_note(lang)}{where}: {f.message(lang)}"
     if f.suppression:
         text += f" [{f.suppression.by}: {f.suppression.reason}]"
     return ("  " + style(f"{labels[f.status]:<8}", f.status)

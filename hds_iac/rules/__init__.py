@@ -11,7 +11,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from hds_iac.model import Inventory, Resource
+from hds_iac.model import Inventory, Resource, SourceAttribute
 from hds_iac.sensitive import mask
 from hds_iac.settings import Settings
 
@@ -28,10 +28,29 @@ class Verdict:
     # than on a fact the scan read: reports show it as "declared", apart from verified
     # passes, with the evidence an auditor should ask for.
     declared: bool = False
+    # The facet values that decided the verdict, as `hds_iac.model.facet_key` names them
+    # ("at_rest[volume].enabled"): reports point at the source attribute each came from
+    # (`Resource.attributes`) instead of the resource's first line. Empty: the resource.
+    facets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"bad status {self.status!r}")
+
+    @property
+    def attributes(self) -> tuple[SourceAttribute, ...]:
+        """The source attributes of the facet values that decided the verdict (`facets`,
+        looked up in `Resource.attributes`, where the adapter recorded them), in the rule's
+        order. Empty when the rule names none or the adapter does not know (live scans, a
+        value computed from several places): reports then point at the resource."""
+        known = self.resource.attributes
+        return tuple(known[k] for k in self.facets if k in known)
+
+    def evaluated_keys(self) -> list[str]:
+        """The deciding attributes as checkov's `evaluated_keys` names them
+        (`encrypted`, `root_block_device/[0]/encrypted`): the checkov front-end sets its
+        check's `evaluated_keys` from this."""
+        return [a.checkov_key() for a in self.attributes]
 
     def shown_params(self) -> dict[str, object]:
         """The params as a message may print them: every sensitive input value masked
@@ -87,7 +106,8 @@ def unread_context(verdict: Verdict, needs: dict[str, tuple[str, ...]],
             continue
         gap = inventory.gap(kind, res.provider, res.region)
         if gap is not None:
-            return Verdict(res, "unknown", "unknown", {**verdict.params, "reason": gap.reason})
+            return Verdict(res, "unknown", "unknown", {**verdict.params, "reason": gap.reason},
+                           facets=verdict.facets)
     return verdict
 
 

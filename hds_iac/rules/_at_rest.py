@@ -13,7 +13,9 @@ each outcome names the message variant the rules use:
 """
 from __future__ import annotations
 
-from hds_iac.model import AtRest, Inventory, Resource, Unknown
+from dataclasses import replace
+
+from hds_iac.model import AtRest, Inventory, Resource, Unknown, facet_key
 from hds_iac.rules._outcome import Outcome
 
 ACCOUNT_SETTING_FACT = "ebs_default_encryption"
@@ -24,6 +26,14 @@ def part_label(res: Resource, part: AtRest) -> str:
 
 
 def judge(res: Resource, part: AtRest, inventory: Inventory) -> Outcome:
+    """The part's outcome, naming the facet value that decided it (`enabled`, whose
+    absence lets the default decide, or the attestation)."""
+    outcome = _judge(res, part, inventory)
+    name = "attested" if outcome.why == "attested" else "enabled"
+    return replace(outcome, facet=facet_key("at_rest", name, part.part))
+
+
+def _judge(res: Resource, part: AtRest, inventory: Inventory) -> Outcome:
     label = part_label(res, part)
     if isinstance(part.enabled, Unknown):
         return Outcome("unknown", label, "configured", part.enabled.reason)

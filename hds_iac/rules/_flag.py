@@ -11,11 +11,15 @@ from hds_iac.rules import Verdict
 from hds_iac.rules._unknown import why
 
 
-def flag_verdict(res: Resource, value: Maybe[bool] | None, **params: object) -> Verdict | None:
-    """The verdict for `value`; message keys are "pass", "fail" and "unknown" (with {reason})."""
+def flag_verdict(res: Resource, value: Maybe[bool] | None, judged: str = "",
+                 **params: object) -> Verdict | None:
+    """The verdict for `value`; message keys are "pass", "fail" and "unknown" (with {reason}).
+    `judged` names the facet value (`hds_iac.model.facet_key`) so that reports point at
+    the attribute it came from."""
     if value is None:
         return None
+    facets = (judged,) if judged else ()
     if isinstance(value, Unknown):
-        return Verdict(res, "unknown", "unknown", {**params, "reason": why(value)})
+        return Verdict(res, "unknown", "unknown", {**params, "reason": why(value)}, facets=facets)
     status = "pass" if value is True else "fail"
-    return Verdict(res, status, status, dict(params))
+    return Verdict(res, status, status, dict(params), facets=facets)

@@ -23,6 +23,8 @@ class Outcome:
     label: str | Text
     why: str = ""  # a rule-specific key (message variant) for this outcome
     reason: str = ""  # the Unknown's reason, for unknown outcomes
+    # The facet value this outcome judged (`hds_iac.model.facet_key`), for `Verdict.facets`.
+    facet: str = ""
 
 
 def worst(outcomes: list[Outcome]) -> tuple[str, list[Outcome]]:
@@ -42,6 +44,11 @@ def labels(outcomes: list[Outcome]) -> str | Text:
         return ", ".join(seen)  # type: ignore[arg-type]
     return Text(en=", ".join(x.en if isinstance(x, Text) else x for x in seen),
                 fr=", ".join(x.fr if isinstance(x, Text) else x for x in seen))
+
+
+def facets(outcomes: list[Outcome]) -> tuple[str, ...]:
+    """The facet values the deciding outcomes judged, without repeats, for `Verdict.facets`."""
+    return tuple(dict.fromkeys(o.facet for o in outcomes if o.facet))
 
 
 def reasons(outcomes: list[Outcome]) -> str:

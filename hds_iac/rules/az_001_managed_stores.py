@@ -20,6 +20,6 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("database", "database-cluster", "cache", "file-system"):
         if res.placement is None:
             continue
-        verdict = flag_verdict(res, res.placement.multi_az)
+        verdict = flag_verdict(res, res.placement.multi_az, "placement.multi_az")
         if verdict is not None:
             yield verdict

@@ -22,11 +22,15 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         days = res.backup.retention_days if res.backup else None
         if days is None:
             continue
+        facets = ("backup.retention_days",)
         if isinstance(days, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": why(days), "min": minimum})
+            yield Verdict(res, "unknown", "unknown", {"reason": why(days), "min": minimum},
+                          facets=facets)
         elif days <= 0:
-            yield Verdict(res, "fail", "fail_disabled", {"days": days, "min": minimum})
+            yield Verdict(res, "fail", "fail_disabled", {"days": days, "min": minimum},
+                          facets=facets)
         elif days < minimum:
-            yield Verdict(res, "fail", "fail_short", {"days": days, "min": minimum})
+            yield Verdict(res, "fail", "fail_short", {"days": days, "min": minimum},
+                          facets=facets)
         else:
-            yield Verdict(res, "pass", "pass", {"days": days, "min": minimum})
+            yield Verdict(res, "pass", "pass", {"days": days, "min": minimum}, facets=facets)

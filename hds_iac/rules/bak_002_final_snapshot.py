@@ -20,6 +20,6 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("database", "database-cluster"):
         if res.backup is None:
             continue
-        verdict = flag_verdict(res, res.backup.final_snapshot)
+        verdict = flag_verdict(res, res.backup.final_snapshot, "backup.final_snapshot")
         if verdict is not None:
             yield verdict

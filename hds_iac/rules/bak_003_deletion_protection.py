@@ -20,6 +20,6 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("database", "database-cluster"):
         if res.backup is None:
             continue
-        verdict = flag_verdict(res, res.backup.deletion_protection)
+        verdict = flag_verdict(res, res.backup.deletion_protection, "backup.deletion_protection")
         if verdict is not None:
             yield verdict

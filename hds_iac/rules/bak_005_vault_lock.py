@@ -20,6 +20,6 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("backup-vault"):
         if res.backup is None:
             continue
-        verdict = flag_verdict(res, res.backup.vault_locked)
+        verdict = flag_verdict(res, res.backup.vault_locked, "backup.vault_locked")
         if verdict is not None:
             yield verdict

@@ -14,7 +14,7 @@ from typing import Iterator
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._at_rest import judge
-from hds_iac.rules._outcome import labels, reasons, worst
+from hds_iac.rules._outcome import facets, labels, reasons, worst
 from hds_iac.settings import Settings
 
 KINDS = ("volume", "instance", "launch-template")
@@ -29,25 +29,30 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             continue
         outcomes = [judge(res, part, inventory) for part in res.at_rest]
         status, deciding = worst(outcomes)
+        decided_by = facets(deciding)
         whys = {o.why for o in deciding}
         parts = labels(deciding)
         region = res.region if isinstance(res.region, str) else "?"
         if status == "unknown":
-            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
+            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)},
+                          facets=decided_by)
         elif status == "fail":
             if "configured" in whys:
-                yield Verdict(res, "fail", "fail", {"parts": parts})
+                yield Verdict(res, "fail", "fail", {"parts": parts}, facets=decided_by)
             elif "client-side" in whys:
-                yield Verdict(res, "fail", "fail-client-side", {"parts": parts, "tag": tag})
+                yield Verdict(res, "fail", "fail-client-side", {"parts": parts, "tag": tag},
+                              facets=decided_by)
             elif isinstance(res.region, str):
                 yield Verdict(res, "fail", "fail-account-default",
-                              {"parts": parts, "region": region})
+                              {"parts": parts, "region": region}, facets=decided_by)
             else:  # no setting in the input turns it on, whatever the region
-                yield Verdict(res, "fail", "fail-account-default-nowhere", {"parts": parts})
+                yield Verdict(res, "fail", "fail-account-default-nowhere", {"parts": parts},
+                              facets=decided_by)
         elif "attested" in whys:
             yield Verdict(res, "pass", "pass-attested", {"parts": parts, "tag": tag},
-                          declared=True)
+                          declared=True, facets=decided_by)
         elif "account-default" in whys:
-            yield Verdict(res, "pass", "pass-account-default", {"parts": parts, "region": region})
+            yield Verdict(res, "pass", "pass-account-default", {"parts": parts, "region": region},
+                          facets=decided_by)
         else:
-            yield Verdict(res, "pass", "pass", {"parts": parts})
+            yield Verdict(res, "pass", "pass", {"parts": parts}, facets=decided_by)

@@ -14,7 +14,7 @@ from typing import Iterator
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._at_rest import judge
-from hds_iac.rules._outcome import labels, reasons, worst
+from hds_iac.rules._outcome import facets, labels, reasons, worst
 from hds_iac.settings import Settings
 
 KINDS = ("database", "database-cluster", "cache", "file-system", "table", "backup-vault", "bucket")
@@ -27,11 +27,14 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             continue
         outcomes = [judge(res, part, inventory) for part in res.at_rest]
         status, deciding = worst(outcomes)
+        decided_by = facets(deciding)
         if status == "unknown":
-            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
+            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)},
+                          facets=decided_by)
         elif status == "fail":
-            yield Verdict(res, "fail", "fail", {"parts": labels(deciding)})
+            yield Verdict(res, "fail", "fail", {"parts": labels(deciding)}, facets=decided_by)
         elif all(o.why == "service-default" for o in deciding):
-            yield Verdict(res, "pass", "pass-default", {"parts": labels(deciding)})
+            yield Verdict(res, "pass", "pass-default", {"parts": labels(deciding)},
+                          facets=decided_by)
         else:
-            yield Verdict(res, "pass", "pass", {"parts": labels(deciding)})
+            yield Verdict(res, "pass", "pass", {"parts": labels(deciding)}, facets=decided_by)

@@ -19,6 +19,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("user-pool"):
         if res.identity is None:
             continue
-        verdict = flag_verdict(res, res.identity.mfa_enforced, detail=res.identity.detail)
+        verdict = flag_verdict(res, res.identity.mfa_enforced, "identity.mfa_enforced",
+                               detail=res.identity.detail)
         if verdict is not None:
             yield verdict

@@ -23,6 +23,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         # has `mfa_enforced`; others (a password policy) leave it None and are not judged.
         if res.identity is None:
             continue
-        verdict = flag_verdict(res, res.identity.mfa_enforced, detail=res.identity.detail)
+        verdict = flag_verdict(res, res.identity.mfa_enforced, "identity.mfa_enforced",
+                               detail=res.identity.detail)
         if verdict is not None:
             yield verdict

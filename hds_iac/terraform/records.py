@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hds_iac.errors import ReadError  # noqa: F401 - TfConfiguration's errors; readers name it here
-from hds_iac.model import Maybe
+from hds_iac.model import Maybe, SourceAttribute
 
 
 @dataclass
@@ -42,6 +42,41 @@ class TfResource:
     # The texts of the sensitive values kept in `values` (`hds_iac.sensitive.texts`): they
     # are judged like any value and masked in every message.
     sensitive_texts: frozenset[str] = frozenset()
+    # HCL only: the block's last line, and the line of each attribute written in it, by
+    # canonical path (`hds_iac.terraform.hcl.source_map`: "root_block_device[0].encrypted").
+    # Plans and states have no lines: empty.
+    end_line: int | None = None
+    attribute_lines: dict[str, int] = field(default_factory=dict)
+
+    def attribute(self, path: str) -> SourceAttribute:
+        """Where `path` ("encrypted", "root_block_device.encrypted", "ebs_block_device[1]
+        .encrypted") is in the source: its line when the source has lines, and whether
+        the value is set at all (absent or null: the provider's default applies)."""
+        return SourceAttribute(path, self.attribute_lines.get(canonical(path)),
+                               _is_set(self.values, path))
+
+
+def canonical(path: str) -> str:
+    """`a.b.c` -> `a[0].b[0].c`: every segment but the last names a nested block, the
+    first of its name unless an index says otherwise (the form of `attribute_lines`)."""
+    segments = path.split(".")
+    return ".".join([s if "[" in s else f"{s}[0]" for s in segments[:-1]] + segments[-1:])
+
+
+def _is_set(values: Any, path: str) -> bool:
+    """True when `values` hold a value at `path` (nested blocks are lists of dicts)."""
+    node = values
+    for segment in canonical(path).split("."):
+        name, _, index = segment.partition("[")
+        if not isinstance(node, dict) or node.get(name) is None:
+            return False
+        node = node[name]
+        if index:
+            at = int(index.rstrip("]"))
+            if not isinstance(node, list) or at >= len(node):
+                return False
+            node = node[at]
+    return node is not None and node != [] and node != ""
 
 
 @dataclass

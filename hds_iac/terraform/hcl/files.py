@@ -16,6 +16,7 @@ from typing import Any
 from hds_iac.terraform import limits
 from hds_iac.errors import ParseFailure, ReadError
 from hds_iac.terraform.hcl.json_syntax import parse_json_config
+from hds_iac.terraform.hcl.source_map import BlockSource, block_source
 
 SERIALIZE_OPTIONS = None  # built lazily (importing hcl2 costs a little)
 _LARK = None
@@ -176,6 +177,13 @@ def _numbers_as_text_inside_expressions() -> None:
 
 def parse_hcl(text: str) -> tuple[dict, dict[str, list[int]]]:
     """(python-hcl2 dict, line of each top-level block by block type, in file order)."""
+    data, blocks = parse_hcl_blocks(text)
+    return data, {kind: [b.line for b in found] for kind, found in blocks.items()}
+
+
+def parse_hcl_blocks(text: str) -> tuple[dict, dict[str, list[BlockSource]]]:
+    """(python-hcl2 dict, each top-level block by block type, in file order, with its
+    lines, the lines of its attributes and its comments: `source_map`)."""
     global SERIALIZE_OPTIONS
     import hcl2
     from hcl2.utils import SerializationOptions
@@ -198,19 +206,18 @@ def parse_hcl(text: str) -> tuple[dict, dict[str, list[int]]]:
         raise ParseFailure(f"{where}blocks or expressions nested more than "
                            f"{limits.MAX_SYNTAX_DEPTH} levels deep (syntax tree): not read "
                            "(see Limits in the README)")
-    lines: dict[str, list[int]] = {}
+    blocks: dict[str, list[BlockSource]] = {}
     body = tree.children[0] if tree.children else None
     for child in getattr(body, "children", []):
         if getattr(child, "data", None) == "block":
             kind = _first_name(child.children[0]) if child.children else ""
-            line = getattr(child.meta, "line", None) if not child.meta.empty else None
-            lines.setdefault(kind, []).append(line)
+            blocks.setdefault(kind, []).append(block_source(child))
     try:
         data = hcl2.serialize(hcl2.transform(tree), serialization_options=SERIALIZE_OPTIONS)
     except Exception as exc:  # noqa: BLE001 - transformer errors are bad input too
         raise ParseFailure(f"cannot read the configuration ({type(exc).__name__}: "
                            f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
-    return data, lines
+    return data, blocks
 
 
 def _first_name(node: Any) -> str:
@@ -223,7 +230,21 @@ def _first_name(node: Any) -> str:
 class ParsedFile:
     path: str
     body: dict = field(default_factory=dict)
-    lines: dict[str, list[int]] = field(default_factory=dict)
+    # Each top-level block by block type, in file order: its lines, its attributes' lines
+    # and its comments (HCL; a .tf.json file gives only the first line of each block).
+    blocks: dict[str, list[BlockSource]] = field(default_factory=dict)
+
+    def block(self, kind: str, index: int) -> BlockSource:
+        found = self.blocks.get(kind, [])
+        return found[index] if index < len(found) else BlockSource(None)
+
+    def block_at(self, line: int) -> BlockSource | None:
+        """The top-level block that starts on `line`."""
+        for found in self.blocks.values():
+            for block in found:
+                if block.line == line:
+                    return block
+        return None
 
 
 _PARSE_CACHE: dict[tuple[str, int, int], ParsedFile | ReadError] = {}
@@ -275,9 +296,11 @@ def parse_file(path: str, display: str) -> ParsedFile | ReadError:
     try:
         if path.endswith(".tf.json"):
             data, lines = parse_json_config(read_text(path))
+            blocks = {kind: [BlockSource(line) for line in found]
+                      for kind, found in lines.items()}
         else:
-            data, lines = parse_hcl(read_text(path))
-        result: ParsedFile | ReadError = ParsedFile(path, data, lines)
+            data, blocks = parse_hcl_blocks(read_text(path))
+        result: ParsedFile | ReadError = ParsedFile(path, data, blocks)
     except ParseFailure as exc:
         result = ReadError(display, str(exc))
     except RecursionError:

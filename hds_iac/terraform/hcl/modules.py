@@ -21,6 +21,7 @@ from hds_iac.sensitive import SECRET_NAME
 from hds_iac.sensitive import texts as sensitive_texts
 from hds_iac.terraform import limits
 from hds_iac.terraform.hcl import files, types
+from hds_iac.terraform.hcl.source_map import BlockSource
 from hds_iac.terraform.hcl.expressions import (
     Context,
     EvalError,
@@ -104,6 +105,9 @@ class Decl:
     body: dict
     file: str  # path on disk
     line: int | None
+    # Where the block and its attributes are in the file (`source_map`): findings point at
+    # the attribute that decided them.
+    source: BlockSource | None = None
 
 
 @dataclass
@@ -159,16 +163,16 @@ def load_source(folder: str, display: Callable[[str], str]) -> ModuleSource:
         if isinstance(parsed, ReadError):
             source.errors.append(parsed)
             continue
-        body, lines = parsed.body, parsed.lines
+        body = parsed.body
 
         def line_of(kind: str, index: int) -> int | None:
-            found = lines.get(kind, [])
-            return found[index] if index < len(found) else None
+            return parsed.block(kind, index).line
 
         for kind, mode, depth in (("resource", "managed", 2), ("data", "data", 2)):
             for index, (labels, block) in enumerate(_labelled(body.get(kind), depth)):
+                where = parsed.block(kind, index)
                 source.resources.append(Decl(mode, labels[0], labels[1], block, path,
-                                             line_of(kind, index)))
+                                             where.line, where))
         for index, (labels, block) in enumerate(_labelled(body.get("module"), 1)):
             source.modules.append(Decl("module", "", labels[0], block, path,
                                        line_of("module", index)))
@@ -967,6 +971,8 @@ class ModuleInstance:
             provider=ptype, provider_region=region, values=values, source="hcl",
             file=ev.display(decl.file), line=decl.line, module=self.address,
             sensitive=frozenset(sensitive), sensitive_texts=frozenset(texts),
+            end_line=decl.source.end_line if decl.source else None,
+            attribute_lines=decl.source.attributes if decl.source else {},
         )
 
 

@@ -1,5 +1,9 @@
 """In-code suppressions: `# hds-iac:skip=HDS-ENC-001 reason` inside a resource block.
 
+They are read from the comments python-hcl2's parser finds (`terraform/hcl/source_map.py`):
+`#`, `//` and `/* */` comments anywhere in the block, nested blocks included, and never
+text inside a string or a heredoc. No second lexer: what the parser calls a comment is one.
+
 checkov users write `#checkov:skip=CKV_HDS_ENC_001:reason`; both forms are honoured so a
 team can move between the two front-ends. A suppressed finding is reported as skipped with
 its reason, never dropped. A suppression without a reason is not applied and is reported:
@@ -15,10 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from functools import lru_cache
 
+# A comment's text, its markers (`#`, `//`, `/* */`) removed.
 _DIRECTIVE = re.compile(
-    r"(?:#|//)\s*(?P<tool>hds-iac|checkov)\s*:\s*skip\s*=\s*(?P<id>[A-Za-z0-9_\-]+)"
+    r"(?P<tool>hds-iac|checkov)\s*:\s*skip\s*=\s*(?P<id>[A-Za-z0-9_\-]+)"
     r"(?:\s*[:\s]\s*(?P<reason>.*))?$")
 _UNTIL = re.compile(r"(?:^|\s)until\s*=\s*(?P<date>\S*)")
 
@@ -76,64 +80,34 @@ def from_checkov_id(check_id: str) -> str:
     return check_id
 
 
-@lru_cache(maxsize=256)
-def _lines(path: str) -> tuple[str, ...]:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return tuple(handle.read().splitlines())
-    except OSError:
-        return ()
-
-
-def _block_end(lines: tuple[str, ...], start: int) -> int:
-    """Index of the line closing the block opened at `start` (0-based), skipping strings."""
-    depth, opened = 0, False
-    heredoc: str | None = None
-    for i in range(start, len(lines)):
-        line = lines[i]
-        if heredoc is not None:
-            if line.strip() == heredoc:
-                heredoc = None
-            continue
-        in_string, j = False, 0
-        while j < len(line):
-            ch = line[j]
-            if in_string:
-                if ch == "\\":
-                    j += 1
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch == "#" or line.startswith("//", j):
-                break
-            elif line.startswith("<<", j):
-                match = re.match(r"<<-?([A-Za-z_][A-Za-z0-9_]*)", line[j:])
-                if match:
-                    heredoc = match.group(1)
-                    break
-            elif ch == "{":
-                depth, opened = depth + 1, True
-            elif ch == "}":
-                depth -= 1
-                if opened and depth == 0:
-                    return i
-            j += 1
-    return len(lines) - 1
-
-
 def directives(path: str, line: int) -> list[Directive]:
-    """Skip directives inside the block that starts at `line` (1-based) of `path`."""
-    lines = _lines(path)
-    if not lines or line < 1 or line > len(lines):
+    """Skip directives in the comments of the block that starts at `line` (1-based) of
+    `path`, as python-hcl2's parser reads them (`#`, `//` and `/* */` comments, nested
+    blocks included; text inside a string or a heredoc is not a comment). The file was
+    already parsed for the scan (`files.parse_file` keeps it): a file that does not parse
+    has no resource, hence nothing to waive, and its one-line error is the read's."""
+    from hds_iac.terraform.hcl import files
+
+    parsed = files.parse_file(path, path)
+    block = parsed.block_at(line) if isinstance(parsed, files.ParsedFile) else None
+    if block is None:
         return []
     found = []
-    for i in range(line - 1, _block_end(lines, line - 1) + 1):
-        match = _DIRECTIVE.search(lines[i].strip())
-        if match:
-            rule_id = match.group("id")
-            if match.group("tool") == "checkov":
-                rule_id = from_checkov_id(rule_id)
-            reason, until = split_until((match.group("reason") or "").strip())
-            found.append(Directive(rule_id.upper(), reason, match.group("tool"), i + 1, until))
+    for comment in block.comments:
+        for offset, text in enumerate(comment.text.splitlines()):
+            directive = parse_directive(text.strip(), comment.line + offset)
+            if directive is not None:
+                found.append(directive)
     return found
+
+
+def parse_directive(text: str, line: int) -> Directive | None:
+    """The skip directive a comment's text (markers removed) holds, or None."""
+    match = _DIRECTIVE.match(text)
+    if not match:
+        return None
+    rule_id = match.group("id")
+    if match.group("tool") == "checkov":
+        rule_id = from_checkov_id(rule_id)
+    reason, until = split_until((match.group("reason") or "").strip())
+    return Directive(rule_id.upper(), reason, match.group("tool"), line, until)

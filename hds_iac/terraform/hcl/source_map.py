@@ -16,7 +16,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Comment:
-    line: int  # first line of the comment
+    line: int  # the line of the text's first line
     text: str  # without its markers (`#`, `//`, `/* */`), stripped
 
 
@@ -51,7 +51,9 @@ def _comment(token: Any) -> Comment | None:
         body = text[2:-2] if text.endswith("*/") else text[2:]
     else:
         return None
-    return Comment(getattr(token, "line", 0) or 0, body.strip())
+    # The line of the text's first line (a `/*` alone on its line starts the text below).
+    skipped = body[:len(body) - len(body.lstrip())].count("\n")
+    return Comment((getattr(token, "line", 0) or 0) + skipped, body.strip())
 
 
 def block_source(block: Any) -> BlockSource:

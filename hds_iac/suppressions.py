@@ -86,6 +86,8 @@ def directives(path: str, line: int) -> list[Directive]:
     blocks included; text inside a string or a heredoc is not a comment). The file was
     already parsed for the scan (`files.parse_file` keeps it): a file that does not parse
     has no resource, hence nothing to waive, and its one-line error is the read's."""
+    if not _comment_parser():
+        return _checkov_directives(path, line)
     from hds_iac.terraform.hcl import files
 
     parsed = files.parse_file(path, path)
@@ -98,6 +100,41 @@ def directives(path: str, line: int) -> list[Directive]:
             directive = parse_directive(text.strip(), comment.line + offset)
             if directive is not None:
                 found.append(directive)
+    return found
+
+
+def _comment_parser() -> bool:
+    """True where python-hcl2 (whose parser keeps comments) is the `hcl2` module: not in
+    checkov's own environment, where bc-python-hcl2 takes that name and drops comments."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("hcl2.utils") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+_LINE_COMMENT = re.compile(r"(?:#|//)\s*(.*)$")
+
+
+def _checkov_directives(path: str, line: int) -> list[Directive]:
+    """Inside checkov (its fallback checks), where no parser keeps comments: the comment
+    lines of the block as checkov reads its own `checkov:skip` (from the block's first
+    line to its closing `}` at the start of a line, as `terraform fmt` writes it)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return []
+    found = []
+    for number in range(line, len(lines) + 1):
+        text = lines[number - 1]
+        if number > line and text.startswith("}"):
+            break
+        match = _LINE_COMMENT.search(text)
+        directive = parse_directive(match.group(1).strip(), number) if match else None
+        if directive is not None:
+            found.append(directive)
     return found
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 
 
@@ -65,6 +66,12 @@ _RESULTS = {
 NATIVE = checkov_native.NativeCache()
 
 
+def _plans_of(runner: object) -> tuple[str, ...]:
+    """The plan files a checkov plan runner checks (its `definitions`), absolute."""
+    return tuple(sorted(os.path.abspath(p) for p in getattr(runner, "definitions", None) or ()
+                        if isinstance(p, str)))
+
+
 def _checkov_input(conf: dict) -> tuple[str, tuple[str, ...], bool] | None:
     """(absolute path of the resource's file, what to scan natively, is a plan).
 
@@ -85,12 +92,9 @@ def _checkov_input(conf: dict) -> tuple[str, tuple[str, ...], bool] | None:
             if not isinstance(full, str):
                 return None
             full = os.path.abspath(full)
-            plan = "__startline__" in conf or "__change_actions__" in conf
-            if plan:
-                runner = local.get("self")
-                plans = [os.path.abspath(p) for p in getattr(runner, "definitions", None) or ()
-                         if isinstance(p, str)]
-                return full, tuple(plans) if full in plans else (full,), True
+            if "__startline__" in conf or "__change_actions__" in conf:
+                plans = _plans_of(local.get("self"))
+                return full, plans if full in plans else (full,), True
             root = local["root_folder"]
             root = os.path.abspath(root) if isinstance(root, str) and root else ""
             if not root or not os.path.isdir(root):
@@ -100,22 +104,90 @@ def _checkov_input(conf: dict) -> tuple[str, tuple[str, ...], bool] | None:
     return None
 
 
-def _fallback_skip(path: str | None, line: int | None, rule_id: str) -> str | None:
-    """The reason of an unexpired `# hds-iac:skip=` for this rule in the resource block
-    (the native scan applies it itself; `#checkov:skip=` is checkov's own)."""
-    if not path or not line:
+# Every check of one resource gets the same `conf` object from checkov, one check after the
+# other: the resource's native verdicts are looked up once and kept until the next one.
+_LAST: tuple[object, tuple[str | None, dict | None]] | None = None
+
+
+def _native_verdicts(conf: dict) -> tuple[str | None, dict | None]:
+    """(the resource's file, rule id -> NativeVerdict), the verdicts None when the checks
+    must fall back (no native engine, a failed scan, a file it could not read)."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is conf:
+        return last[1]
+    where = _checkov_input(conf)
+    address = conf.get("__address__")
+    verdicts = None
+    if where is not None and isinstance(address, str):
+        scan = NATIVE.scan(where[1], where[2])
+        if scan is not None:
+            verdicts = scan.verdicts(os.path.realpath(where[0]), address)
+    answer = (where[0] if where else None, verdicts)
+    _LAST = (conf, answer)
+    return answer
+
+
+def _prefetch() -> None:
+    """Start the native scan of what the runner loading these checks will check, so that
+    it runs while checkov parses and builds its graph (the terraform runner loads external
+    checks first; the plan runner once its plans are read)."""
+    frame = sys._getframe(1)
+    for _ in range(40):
+        if frame is None:
+            return
+        runner = frame.f_locals.get("self")
+        module = type(runner).__module__
+        if module == "checkov.terraform.plan_runner" and getattr(runner, "definitions", None):
+            NATIVE.prefetch(_plans_of(runner), True)
+            return
+        if module == "checkov.terraform.runner" and "root_folder" in frame.f_locals:
+            root, files = frame.f_locals.get("root_folder"), frame.f_locals.get("files")
+            if not root and files:  # as the runner does for `-f main.tf`
+                root = os.path.split(os.path.commonprefix(files))[0]
+            if isinstance(root, str) and root and os.path.isdir(root):
+                NATIVE.prefetch((os.path.abspath(root),), False)
+            return
+        frame = frame.f_back
+
+
+# `# hds-iac:skip=ID reason` (or `//`, `/*`) on a line of the resource block.
+_HDS_SKIP = re.compile(r"(?:#|//|/\*)\s*hds-iac\s*:\s*skip\s*=\s*(?P<id>[A-Za-z0-9_\-]+)"
+                       r"(?:\s*[:\s]\s*(?P<reason>.*?))?\s*(?:\*/)?\s*$")
+
+
+def _fallback_skip(path: str | None, conf: dict, rule_id: str) -> str | None:
+    """The reason of an unexpired `# hds-iac:skip=` for this rule in the resource block,
+    for the fallback (the native scan applies it itself; `#checkov:skip=` is checkov's).
+
+    hds-iac reads skips through python-hcl2's comments, which cannot be loaded in checkov's
+    environment (its `hcl2` is bc-python-hcl2): here the block's lines, as checkov gives
+    them (`__start_line__`..`__end_line__`), are matched the way checkov matches its own
+    `checkov:skip` comments."""
+    start, end = checkov_support.line_of(conf), conf.get("__end_line__")
+    end = end[0] if isinstance(end, list) and end else end
+    if not path or not isinstance(start, int) or not isinstance(end, int) or end < start:
         return None
     from hds_iac import suppressions
 
-    for directive in suppressions.directives(path, line):
-        if directive.tool != "hds-iac" or directive.rule_id != rule_id or not directive.reason:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = [line for number, line in enumerate(handle, 1) if start <= number <= end]
+    except OSError:
+        return None
+    for line in lines:
+        match = _HDS_SKIP.search(line)
+        if not match or match.group("id").upper() != rule_id:
             continue
+        reason, until = suppressions.split_until((match.group("reason") or "").strip())
+        if not reason:
+            continue  # hds-iac applies no skip without a reason
         try:
-            if directive.until and suppressions.expired(directive.until):
+            if until is not None and suppressions.expired(until):
                 continue
         except suppressions.ExpiryError:
             continue
-        return f"hds-iac:skip: {directive.reason}"
+        return f"hds-iac:skip: {reason}"
     return None
 
 
@@ -147,22 +219,18 @@ class HdsIacCheck(BaseResourceCheck):
 
     def scan_resource_conf(self, conf):  # type: ignore[override]
         self.evaluated_keys = []
-        where = _checkov_input(conf)
-        address = conf.get("__address__")
-        if where is not None and isinstance(address, str):
-            file, targets, plan = where
-            scan = NATIVE.scan(targets, plan)
-            verdicts = scan.verdicts(os.path.realpath(file), address) if scan else None
-            if verdicts is not None:
-                verdict = verdicts.get(self.rule_id)
-                if verdict is None:
-                    return CheckResult.UNKNOWN  # the rule does not judge this resource
-                if verdict.status == "fail" and verdict.message:
-                    self.details.append(verdict.message)
-                if verdict.status == "skipped":
-                    self._skip_reason = verdict.reason
-                return _RESULTS[verdict.status]
-        return self._one_resource(conf, where[0] if where else None)
+        file, verdicts = _native_verdicts(conf)
+        if verdicts is not None:
+            verdict = verdicts.get(self.rule_id)
+            if verdict is None:
+                return CheckResult.UNKNOWN  # the rule does not judge this resource
+            self.evaluated_keys = list(verdict.keys)
+            if verdict.status == "fail" and verdict.message:
+                self.details.append(verdict.message)
+            if verdict.status == "skipped":
+                self._skip_reason = verdict.reason
+            return _RESULTS[verdict.status]
+        return self._one_resource(conf, file)
 
     def _one_resource(self, conf, path: str | None):
         """The fallback: today's judgement of the one resource checkov shows."""
@@ -172,7 +240,7 @@ class HdsIacCheck(BaseResourceCheck):
             conf, resource_type, name, self.entity_path).get(self.rule_id)
         if judgement is None:
             return CheckResult.UNKNOWN
-        reason = _fallback_skip(path, checkov_support.line_of(conf), self.rule_id)
+        reason = _fallback_skip(path, conf, self.rule_id)
         if reason:  # as `hds-iac scan`: a waived finding is skipped, whatever its status
             self._skip_reason = reason
             return CheckResult.SKIPPED
@@ -194,3 +262,4 @@ def _registered() -> set[str]:
 _already = _registered()
 CHECKS = [HdsIacCheck(spec) for spec in checkov_support.check_specs()
           if spec.checkov_id not in _already]
+_prefetch()

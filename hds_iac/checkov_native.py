@@ -115,6 +115,9 @@ class NativeVerdict:
     message: str = ""
     line: int | None = None
     reason: str = ""  # why a skipped finding is waived ("hds-iac:skip: ...", "baseline: ...")
+    # The deciding attributes in checkov's `evaluated_keys` form (`encrypted`,
+    # `root_block_device/[0]/encrypted`), when the report names them.
+    keys: tuple[str, ...] = ()
 
 
 @dataclass
@@ -154,6 +157,30 @@ def _merge(table: dict[tuple[str, str], dict[str, NativeVerdict]], key: tuple[st
     old = rules.get(rule)
     if old is None or _RANK[verdict.status] > _RANK[old.status]:
         rules[rule] = verdict
+
+
+def checkov_key(path: str) -> str:
+    """An attribute path of the JSON report (`root_block_device[1].encrypted`) as checkov
+    writes `evaluated_keys` (`root_block_device/[1]/encrypted`): every nested block is a
+    list there, its first element when the path gives no index."""
+    parts = []
+    segments = path.split(".")
+    for i, segment in enumerate(segments):
+        name, _, index = segment.partition("[")
+        parts.append(name)
+        if index or i < len(segments) - 1:
+            parts.append(f"[{index.rstrip(']') or 0}]")
+    return "/".join(parts)
+
+
+def _keys(finding: dict) -> tuple[str, ...]:
+    """The deciding attributes of a finding (`attributes: [{"path": ...}]` in the JSON
+    report), for checkov's `evaluated_keys`; () when the report names none."""
+    found = finding.get("attributes")
+    if not isinstance(found, list):
+        return ()
+    return tuple(checkov_key(a["path"]) for a in found[:20]
+                 if isinstance(a, dict) and isinstance(a.get("path"), str) and a["path"])
 
 
 def _reason(finding: dict) -> str:
@@ -199,7 +226,7 @@ def index(scan: NativeScan, report: dict, plan: bool) -> None:
             continue  # not in a file (an account-wide fact): no checkov resource to carry it
         verdict = NativeVerdict(status, str(finding.get("message") or ""),
                                 resource.get("line") if isinstance(resource.get("line"), int)
-                                else None, _reason(finding))
+                                else None, _reason(finding), _keys(finding))
         rule = str(finding.get("rule_id"))
         _merge(scan.exact, (file, address), rule, verdict)
         _merge(scan.by_base, (file, base_address(address)), rule, verdict)
@@ -318,6 +345,13 @@ class NativeCache:
         if per_run and not _first_in_run(key):
             return
         print(f"hds-iac checks: {text}", file=sys.stderr, flush=True)
+
+    def prefetch(self, targets: tuple[str, ...], plan: bool) -> None:
+        """Start the native scan of `targets` in the background (silently nothing when
+        there is no native engine: the first check says so)."""
+        if targets and self.command() is not None:
+            threading.Thread(target=self.scan, args=(targets, plan), daemon=True,
+                             name="hds-iac native scan").start()
 
     def scan(self, targets: tuple[str, ...], plan: bool) -> NativeScan | None:
         """The native scan of `targets` (a folder, or plan files), run on first use; None

@@ -143,3 +143,24 @@ def test_native_scan_of_plans_in_one_run(tmp_path):
     for plan in plans:
         answered = [key for key in scan.exact if key[0] == os.path.realpath(plan)]
         assert answered, plan
+
+
+def test_deciding_attributes_become_checkov_evaluated_keys(tmp_path):
+    """When the report names the deciding attributes (issue 11), checkov highlights them."""
+    assert checkov_native.checkov_key("encrypted") == "encrypted"
+    assert checkov_native.checkov_key("root_block_device.encrypted") == \
+        "root_block_device/[0]/encrypted"
+    assert checkov_native.checkov_key("ebs_block_device[2].kms_key_id") == \
+        "ebs_block_device/[2]/kms_key_id"
+    (tmp_path / "main.tf").write_text("")
+    report = {"inputs": [{"files": [{"path": "main.tf"}]}], "findings": [
+        {"rule_id": "HDS-ENC-001", "status": "fail", "message": "not encrypted",
+         "resource": {"address": "aws_instance.a", "file": "main.tf", "line": 3},
+         "attributes": [{"path": "root_block_device.encrypted", "set": True, "line": 5}]},
+        {"rule_id": "HDS-LOC-001", "status": "pass",
+         "resource": {"address": "aws_instance.a", "file": "main.tf", "line": 1}}]}
+    scan = checkov_native.NativeScan((str(tmp_path),))
+    checkov_native.index(scan, report, plan=False)
+    verdicts = scan.verdicts(os.path.realpath(tmp_path / "main.tf"), "aws_instance.a")
+    assert verdicts["HDS-ENC-001"].keys == ("root_block_device/[0]/encrypted",)
+    assert verdicts["HDS-LOC-001"].keys == ()

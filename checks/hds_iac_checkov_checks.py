@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import sys
 
 
@@ -151,43 +150,22 @@ def _prefetch() -> None:
         frame = frame.f_back
 
 
-# `# hds-iac:skip=ID reason` (or `//`, `/*`) on a line of the resource block.
-_HDS_SKIP = re.compile(r"(?:#|//|/\*)\s*hds-iac\s*:\s*skip\s*=\s*(?P<id>[A-Za-z0-9_\-]+)"
-                       r"(?:\s*[:\s]\s*(?P<reason>.*?))?\s*(?:\*/)?\s*$")
-
-
-def _fallback_skip(path: str | None, conf: dict, rule_id: str) -> str | None:
+def _fallback_skip(path: str | None, line: int | None, rule_id: str) -> str | None:
     """The reason of an unexpired `# hds-iac:skip=` for this rule in the resource block,
-    for the fallback (the native scan applies it itself; `#checkov:skip=` is checkov's).
-
-    hds-iac reads skips through python-hcl2's comments, which cannot be loaded in checkov's
-    environment (its `hcl2` is bc-python-hcl2): here the block's lines, as checkov gives
-    them (`__start_line__`..`__end_line__`), are matched the way checkov matches its own
-    `checkov:skip` comments."""
-    start, end = checkov_support.line_of(conf), conf.get("__end_line__")
-    end = end[0] if isinstance(end, list) and end else end
-    if not path or not isinstance(start, int) or not isinstance(end, int) or end < start:
+    for the fallback (the native scan applies it itself; `#checkov:skip=` is checkov's)."""
+    if not path or not line:
         return None
     from hds_iac import suppressions
 
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = [line for number, line in enumerate(handle, 1) if start <= number <= end]
-    except OSError:
-        return None
-    for line in lines:
-        match = _HDS_SKIP.search(line)
-        if not match or match.group("id").upper() != rule_id:
+    for directive in suppressions.directives(path, line):
+        if directive.tool != "hds-iac" or directive.rule_id != rule_id or not directive.reason:
             continue
-        reason, until = suppressions.split_until((match.group("reason") or "").strip())
-        if not reason:
-            continue  # hds-iac applies no skip without a reason
         try:
-            if until is not None and suppressions.expired(until):
+            if directive.until and suppressions.expired(directive.until):
                 continue
         except suppressions.ExpiryError:
             continue
-        return f"hds-iac:skip: {reason}"
+        return f"hds-iac:skip: {directive.reason}"
     return None
 
 
@@ -240,10 +218,11 @@ class HdsIacCheck(BaseResourceCheck):
             conf, resource_type, name, self.entity_path).get(self.rule_id)
         if judgement is None:
             return CheckResult.UNKNOWN
-        reason = _fallback_skip(path, conf, self.rule_id)
+        reason = _fallback_skip(path, checkov_support.line_of(conf), self.rule_id)
         if reason:  # as `hds-iac scan`: a waived finding is skipped, whatever its status
             self._skip_reason = reason
             return CheckResult.SKIPPED
+        self.evaluated_keys = list(judgement.keys)
         if judgement.status == checkov_support.FAIL and judgement.message:
             self.details.append(judgement.message)
         return _RESULTS[judgement.status]

@@ -40,6 +40,7 @@ import threading
 from dataclasses import dataclass, field
 
 from hds_iac.adapters.terraform_index import base_address
+from hds_iac.model import SourceAttribute
 
 BIN_VARIABLE = "HDS_IAC_BIN"
 OFF = ("none", "off", "false", "0")
@@ -159,27 +160,13 @@ def _merge(table: dict[tuple[str, str], dict[str, NativeVerdict]], key: tuple[st
         rules[rule] = verdict
 
 
-def checkov_key(path: str) -> str:
-    """An attribute path of the JSON report (`root_block_device[1].encrypted`) as checkov
-    writes `evaluated_keys` (`root_block_device/[1]/encrypted`): every nested block is a
-    list there, its first element when the path gives no index."""
-    parts = []
-    segments = path.split(".")
-    for i, segment in enumerate(segments):
-        name, _, index = segment.partition("[")
-        parts.append(name)
-        if index or i < len(segments) - 1:
-            parts.append(f"[{index.rstrip(']') or 0}]")
-    return "/".join(parts)
-
-
 def _keys(finding: dict) -> tuple[str, ...]:
     """The deciding attributes of a finding (`attributes: [{"path": ...}]` in the JSON
     report), for checkov's `evaluated_keys`; () when the report names none."""
     found = finding.get("attributes")
     if not isinstance(found, list):
         return ()
-    return tuple(checkov_key(a["path"]) for a in found[:20]
+    return tuple(SourceAttribute(a["path"]).checkov_key() for a in found[:20]
                  if isinstance(a, dict) and isinstance(a.get("path"), str) and a["path"])
 
 

@@ -476,6 +476,7 @@ _RANK = {PASS: 0, UNKNOWN: 1, FAIL: 2}
 class Judgement:
     status: str  # pass | fail | unknown
     message: str = ""
+    keys: tuple[str, ...] = ()  # the deciding attributes, as checkov's evaluated_keys
 
 
 def _verdicts(resources: list[Resource], address: str, rule_ids: list[str],
@@ -493,7 +494,7 @@ def _verdicts(resources: list[Resource], address: str, rule_ids: list[str],
                 continue
             message = cat[rule_id].message(verdict.message, "en", **verdict.shown_params())
             if found is None or _RANK[verdict.status] > _RANK[found.status]:
-                found = Judgement(verdict.status, message)
+                found = Judgement(verdict.status, message, tuple(verdict.evaluated_keys()))
         if found is not None and inventory.looked_elsewhere:
             found = Judgement(UNKNOWN, LINKED_UNKNOWN)
         if found is not None:

@@ -629,3 +629,18 @@ def test_unwrap_checkov_values():
     assert v["subnet_id"].refs == ("var.subnet",)
     assert not isinstance(v["user_data"], str)
     assert "__address__" not in v and "__start_line__" not in v and rec.line == 1
+
+
+def test_evaluated_keys_name_the_deciding_attribute(batch):
+    """checkov (and the Bridgecrew/Prisma views) highlight the attribute that decided."""
+    def keys(mode: str) -> dict:
+        return {(c["resource"], c["check_id"]): c["check_result"].get("evaluated_keys")
+                for c in _checkov_results(batch, "failed_checks", mode)}
+
+    native = keys("native_mode")
+    assert native[("aws_ebs_volume.plain", "CKV_HDS_ENC_001")] == ["encrypted"]
+    assert native[("aws_db_instance.weak", "CKV_HDS_BAK_001")] == ["backup_retention_period"]
+    assert native[("aws_elasticache_replication_group.cache", "CKV_HDS_ENC_002")] == \
+        ["at_rest_encryption_enabled"]
+    fallback = keys("fallback")
+    assert fallback[("aws_db_instance.weak", "CKV_HDS_BAK_003")] == ["deletion_protection"]

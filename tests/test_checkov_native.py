@@ -147,11 +147,6 @@ def test_native_scan_of_plans_in_one_run(tmp_path):
 
 def test_deciding_attributes_become_checkov_evaluated_keys(tmp_path):
     """When the report names the deciding attributes (issue 11), checkov highlights them."""
-    assert checkov_native.checkov_key("encrypted") == "encrypted"
-    assert checkov_native.checkov_key("root_block_device.encrypted") == \
-        "root_block_device/[0]/encrypted"
-    assert checkov_native.checkov_key("ebs_block_device[2].kms_key_id") == \
-        "ebs_block_device/[2]/kms_key_id"
     (tmp_path / "main.tf").write_text("")
     report = {"inputs": [{"files": [{"path": "main.tf"}]}], "findings": [
         {"rule_id": "HDS-ENC-001", "status": "fail", "message": "not encrypted",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from typing import Iterable
 
 
 def _mode_for(path: str) -> int:
@@ -29,13 +30,21 @@ def _mode_for(path: str) -> int:
 
 def write_text(path: str, text: str) -> None:
     """Write `text` (UTF-8) to `path` atomically; raises OSError like `open` would."""
+    write_chunks(path, (text,))
+
+
+def write_chunks(path: str, chunks: Iterable[str]) -> None:
+    """Write the pieces of a text (UTF-8) to `path` as they come, atomically: a large
+    report never needs to be one string, and a failure while producing a piece leaves
+    the previous file as it was."""
     try:
         special = not stat.S_ISREG(os.stat(path).st_mode)  # follows links
     except FileNotFoundError:
         special = False
     if special:
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            for chunk in chunks:
+                handle.write(chunk)
         return
     path = os.path.realpath(path)
     folder = os.path.dirname(path)
@@ -43,7 +52,8 @@ def write_text(path: str, text: str) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)

@@ -13,7 +13,7 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from hds_iac import catalogue, geography, repository
 from hds_iac.catalogue import SEVERITIES, TOPICS
@@ -181,14 +181,15 @@ def _exit_status(result, fail_on: str) -> int:
     return EXIT_FAILED if failing else EXIT_OK
 
 
-def _write(text: str, output_file: str | None) -> None:
-    """A report to its file (whole or not at all) or to standard output."""
+def _write(chunks: Iterable[str], output_file: str | None) -> None:
+    """A report to its file (whole or not at all) or to standard output, piece by piece."""
     from hds_iac import atomic_file
 
     if output_file:
-        atomic_file.write_text(output_file, text)
+        atomic_file.write_chunks(output_file, chunks)
     else:
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
 
 
 @dataclass
@@ -300,7 +301,7 @@ def _provider_facts(args: argparse.Namespace,
 def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
     """Baseline, reports and exit status: the same for code, plans and live accounts."""
     from hds_iac import baseline, provenance
-    from hds_iac.output import RENDERERS
+    from hds_iac.output import RENDERERS, STREAMS
     from hds_iac.output.text import render as render_text
     from hds_iac.scan import apply_baseline
     from hds_iac.errors import ReadError
@@ -349,11 +350,12 @@ def finish(args: argparse.Namespace, run: Run, result: "ScanResult") -> int:
                 hds_report = _hds_report(args, run, result)
             text = report.render(hds_report, fmt.removeprefix("hds-"))
         elif fmt in ("markdown", "sarif"):  # the formats that link to rule pages
-            text = RENDERERS[fmt](result, args.lang or "en", rules_url=run.rules_url)
+            text = (STREAMS if fmt in STREAMS else RENDERERS)[fmt](
+                result, args.lang or "en", rules_url=run.rules_url)
         else:
-            text = RENDERERS[fmt](result, args.lang or "en")
+            text = (STREAMS if fmt in STREAMS else RENDERERS)[fmt](result, args.lang or "en")
         try:
-            _write(text, target)
+            _write([text] if isinstance(text, str) else text, target)
             if target and fmt.startswith("hds-"):  # evidence to file: its SHA-256 beside it
                 from hds_iac.report.manifest import write_beside
 

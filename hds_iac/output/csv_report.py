@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Iterator
 
 from hds_iac.escaping import for_csv
 from hds_iac.output import completeness
@@ -15,10 +16,19 @@ COLUMNS = ("rule_id", "topic", "severity", "status", "address", "type", "provide
 
 
 def render(result: ScanResult, lang: str = "en") -> str:
+    return "".join(chunks(result, lang))
+
+
+def chunks(result: ScanResult, lang: str = "en") -> Iterator[str]:
+    """The file in pieces of a few hundred rows: a large scan is never one string."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for f in result.findings:
+    for n, f in enumerate(result.findings):
+        if n % 500 == 499:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
         d = f.as_dict(lang)
         res, refs = d["resource"], d["references"]
         writer.writerow([for_csv(cell) for cell in (
@@ -42,4 +52,4 @@ def render(result: ScanResult, lang: str = "en") -> str:
             "", "", "", "not-judged", "", "", "", "", "", "",
             completeness.text("nothing_judged", lang), "", "", "", "",
             result.config_file or "", "")])
-    return out.getvalue()
+    yield out.getvalue()

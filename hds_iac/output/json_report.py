@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import functools
-import json
+from typing import Iterator
 
 from hds_iac import __version__
 from hds_iac.baseline import input_key
-from hds_iac.escaping import for_json
+from hds_iac.output.json_stream import Items, chunks as json_chunks
 from hds_iac.scan import ScanResult, summarize
 from hds_iac.waivers import register
 
@@ -14,6 +14,12 @@ FORMAT_VERSION = 1
 
 
 def render(result: ScanResult, lang: str = "en") -> str:
+    return "".join(chunks(result, lang))
+
+
+def chunks(result: ScanResult, lang: str = "en") -> Iterator[str]:
+    """The report in pieces, one finding at a time (json_stream): a scan of tens of
+    thousands of findings never holds them all as dictionaries or as one string."""
     keys = functools.lru_cache(maxsize=None)(input_key)
     doc = {
         "version": FORMAT_VERSION,
@@ -22,7 +28,7 @@ def render(result: ScanResult, lang: str = "en") -> str:
         # to the repository root, or the live account), the same on every machine.
         "inputs": [{**i, "key": keys(i.get("path", ""))} for i in result.inputs],
         "settings": {"allowed_countries": result.allowed_countries},
-        "findings": [{**f.as_dict(lang), "input": keys(f.input)} for f in result.findings],
+        "findings": Items({**f.as_dict(lang), "input": keys(f.input)} for f in result.findings),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "notices": [{"path": n.path, "message": n.message} for n in result.notices],
         # Module calls not read: the scan is incomplete (exit 2 unless allowed, and by whom).
@@ -40,4 +46,5 @@ def render(result: ScanResult, lang: str = "en") -> str:
         # Live scans with --shard I/N: which part of the scan this file holds.
         **({"shard": result.shard} if result.shard is not None else {}),
     }
-    return json.dumps(for_json(doc), indent=2, ensure_ascii=False) + "\n"
+    yield from json_chunks(doc)
+    yield "\n"

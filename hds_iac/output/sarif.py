@@ -7,14 +7,15 @@ summarised in the run properties, not listed, so that dashboards show actionable
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+from typing import Iterator
 from urllib.parse import quote
 
 from hds_iac import __version__, catalogue
 from hds_iac.engine import Finding, attribute_dict
-from hds_iac.escaping import encodable, for_json
+from hds_iac.escaping import encodable
 from hds_iac.output import completeness
+from hds_iac.output.json_stream import Items, chunks as json_chunks
 from hds_iac.output.links import PROJECT_URL as INFO_URI, rule_url
 from hds_iac.scan import ScanResult, summarize
 
@@ -109,10 +110,15 @@ def _result(f: Finding, index: int, lang: str) -> dict:
 
 
 def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -> str:
+    return "".join(chunks(result, lang, rules_url))
+
+
+def chunks(result: ScanResult, lang: str = "en", rules_url: str | None = None) -> Iterator[str]:
+    """The log in pieces, one result at a time (json_stream)."""
     metas = list(catalogue.load())
     index = {m.id: i for i, m in enumerate(metas)}
-    results = [_result(f, index[f.rule_id], lang) for f in result.findings
-               if f.verdict.status in ("fail", "unknown")]
+    results = Items(_result(f, index[f.rule_id], lang) for f in result.findings
+                    if f.verdict.status in ("fail", "unknown"))
     unread_level = "warning" if result.missing_modules_allowed_by else "error"
     notifications = [{"level": "error", "message": {"text": f"{e.path}: {e.message}"}}
                      for e in result.errors]
@@ -142,4 +148,5 @@ def render(result: ScanResult, lang: str = "en", rules_url: str | None = None) -
             "properties": {"summary": summarize(result), "config_file": result.config_file},
         }],
     }
-    return json.dumps(for_json(doc), indent=2, ensure_ascii=False) + "\n"
+    yield from json_chunks(doc)
+    yield "\n"

@@ -1,0 +1,88 @@
+"""Reports written piece by piece (issue 13 §4): the JSON, SARIF and CSV reports a scan
+writes to a file come out of `chunks()` one finding at a time, and must be the very text the
+whole-document renderers gave before (byte for byte), whatever the values hold."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import FIXTURES, run_cli
+from hds_iac.output.json_stream import Items, chunks
+
+EXAMPLE = FIXTURES / "example"
+
+
+def _whole(doc) -> str:
+    """What json_stream must equal: the document with plain lists, in one json.dumps."""
+    def plain(value):
+        if isinstance(value, Items):
+            return [plain(v) for v in value.items]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+    return json.dumps(plain(doc), indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: {"a": 1, "findings": Items(iter([])), "z": []},
+    lambda: {"findings": Items({"n": n, "text": "line\nbreak \"quoted\" é \u2028"}
+                               for n in range(3)), "after": {"x": [1, {}], "y": None}},
+    lambda: {"runs": [{"results": Items(iter([{"a": [1, 2]}, {}])), "empty": {}}], "k": {}},
+    lambda: Items(iter([[], {"deep": {"deeper": [Items(iter(["s"]))]}}])),
+    lambda: {"key with \"quotes\"\n": Items(iter([1.5, True, None, "x"]))},
+])
+def test_pieces_join_to_json_dumps(make) -> None:
+    assert "".join(chunks(make())) == _whole(make())
+
+
+def test_lone_surrogates_are_made_writable_in_streamed_items() -> None:
+    text = "".join(chunks({"findings": Items(iter([{"address": "a\ud800b"}]))}))
+    text.encode("utf-8")  # a lone surrogate would raise here
+    assert json.loads(text)["findings"][0]["address"] == "a\ufffdb"
+
+
+def test_scan_reports_written_in_pieces_are_whole_documents(tmp_path) -> None:
+    """The real CLI writes -o json/sarif/csv through chunks(): each file is byte for byte
+    the one-piece text of its own content (json.dumps of the parsed document, csv.writer of
+    the parsed rows), with a result large enough for many pieces."""
+    import csv
+    import io
+
+    paths = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "sarif", "csv")}
+    args = ["scan", str(EXAMPLE)]
+    for fmt, path in paths.items():
+        args += ["-o", fmt, "--output-file", str(path)]
+    run = run_cli(*args)
+    assert run.code in (0, 1), run.stderr
+    texts = {fmt: path.read_text("utf-8") for fmt, path in paths.items()}
+    doc = json.loads(texts["json"])
+    assert doc["findings"] and doc["summary"]["findings"] == len(doc["findings"])
+    assert json.loads(texts["sarif"])["runs"][0]["results"]
+    for fmt in ("json", "sarif"):
+        assert texts[fmt] == json.dumps(json.loads(texts[fmt]), indent=2,
+                                        ensure_ascii=False) + "\n", fmt
+    rows = list(csv.reader(io.StringIO(texts["csv"])))
+    assert len(rows) == len(doc["findings"]) + 1
+    again = io.StringIO()
+    csv.writer(again, lineterminator="\n").writerows(rows)
+    assert texts["csv"] == again.getvalue()
+
+
+def test_csv_pieces_cut_between_rows() -> None:
+    """Many findings (past the 500-row pieces): every piece ends a row."""
+    import csv
+    import io
+
+    from hds_iac.output import csv_report
+    from hds_iac.scan import scan
+    from hds_iac.settings import Settings
+
+    result = scan([str(EXAMPLE)], Settings())
+    result.findings = result.findings * (1200 // len(result.findings) + 1)
+    pieces = list(csv_report.chunks(result, "en"))
+    assert len(pieces) >= 3
+    # each piece parsed alone gives whole rows: no row is cut between two pieces
+    assert sum(len(list(csv.reader(io.StringIO(p)))) for p in pieces) == len(result.findings) + 1

@@ -72,6 +72,22 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# What the adapter reads of the items of the largest listings (an account may hold tens of
+# thousands of volumes and snapshots): each page is cut down to these fields as it arrives,
+# so the scan never holds the raw answers (attachments, dates, sizes, descriptions...).
+# A field an adapter starts reading must be added here, or it reads as absent.
+VOLUME_FIELDS = ("VolumeId", "AvailabilityZone", "Encrypted", "KmsKeyId", "Tags")
+SNAPSHOT_FIELDS = ("SnapshotId", "VolumeId", "State", "StartTime", "OwnerId", "Encrypted",
+                   "KmsKeyId", "Tags")
+
+
+def keep_fields(names: tuple[str, ...]) -> Callable[[dict], dict]:
+    """A function that keeps only `names` of an API item (the rest is dropped)."""
+    def keep(item: dict) -> dict:
+        return {name: item[name] for name in names if name in item}
+    return keep
+
+
 def feeds(service: str, operation: str) -> frozenset[str]:
     """The kinds of resources whose listing `operation` feeds (empty: only facets)."""
     return frozenset(OPERATIONS.get(service, {}).get(operation, ()))
@@ -278,8 +294,10 @@ class Collector:
             return self._fail(service, op, region, exc)
 
     def pages(self, service: str, region: str | None, op: str, key: str, *,
-              page_size: int | None = None, **params: Any) -> Any:
-        """Every item under `key` ("Volumes", "DistributionList.Items") across all pages."""
+              page_size: int | None = None, keep: Callable[[Any], Any] | None = None,
+              **params: Any) -> Any:
+        """Every item under `key` ("Volumes", "DistributionList.Items") across all pages;
+        `keep` cuts each item down as its page arrives (only one raw page at a time)."""
         import botocore.exceptions as bexc
         from botocore import xform_name
 
@@ -288,14 +306,15 @@ class Collector:
         items: list[Any] = []
         try:
             if not client.can_paginate(name):
-                return _dig(getattr(client, name)(**params), key)
+                found = _dig(getattr(client, name)(**params), key)
+                return [keep(i) for i in found] if keep else found
             if self.page_size:
                 page_size = min(page_size, self.page_size) if page_size else self.page_size
                 # APIs' own minimums: RDS and ElastiCache MaxRecords >= 20, EC2 >= 5.
                 page_size = max(page_size, 20 if service in ("rds", "elasticache") else 5)
             config = {"PageSize": page_size} if page_size else {}
             for page in client.get_paginator(name).paginate(**params, PaginationConfig=config):
-                items.extend(_dig(page, key))
+                items.extend(map(keep, _dig(page, key)) if keep else _dig(page, key))
         except bexc.ClientError as exc:
             return self._fail(service, op, region, exc)
         except (bexc.BotoCoreError, OSError) as exc:
@@ -324,9 +343,10 @@ class Collector:
                                 if i.get("State", {}).get("Name") != "terminated"]
         else:
             out["instances"] = reservations
-        out["volumes"] = self.pages("ec2", region, "DescribeVolumes", "Volumes", page_size=1000)
+        out["volumes"] = self.pages("ec2", region, "DescribeVolumes", "Volumes", page_size=1000,
+                                    keep=keep_fields(VOLUME_FIELDS))
         snaps = self.pages("ec2", region, "DescribeSnapshots", "Snapshots", page_size=1000,
-                           OwnerIds=["self"])
+                           keep=keep_fields(SNAPSHOT_FIELDS), OwnerIds=["self"])
         if ok(snaps):
             snaps = [s for s in snaps if s.get("OwnerId") in (None, self.account)]
         out["snapshots"] = snaps
@@ -352,7 +372,8 @@ class Collector:
                 f" ({self.max_attribute_reads}): public sharing read from one filtered listing;"
                 " sharing with other accounts not read")
             public = self.pages("ec2", region, "DescribeSnapshots", "Snapshots", page_size=1000,
-                                OwnerIds=["self"], RestorableByUserIds=["all"])
+                                keep=keep_fields(("SnapshotId",)), OwnerIds=["self"],
+                                RestorableByUserIds=["all"])
             return {"public_only": public if not ok(public) else {s["SnapshotId"] for s in public}}
 
         def read(snapshot_id: str) -> tuple[str, Any]:

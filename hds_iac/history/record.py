@@ -18,7 +18,6 @@ imported later get the same scope and the same finding identities.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import uuid
 from dataclasses import dataclass
@@ -28,8 +27,7 @@ from importlib import resources
 from hds_iac import provider_registry
 from hds_iac.history.store import (MAX_RUN_FINDINGS, NewRun, Observed, STATUSES, parse_time,
                                    utc)
-from hds_iac.report.merge import MergeError, _check
-from hds_iac.terraform.limits import MAX_JSON_FILE_BYTES, size_text
+from hds_iac.report.merge import MergeError, parse, read_bounded
 
 LIVE_KINDS = provider_registry.IDS  # a live input is named by its provider
 MAX_SCOPE_CHARS = 400  # a longer scope is cut and ends with a hash of the whole
@@ -51,15 +49,13 @@ class Result:
 
 
 def read_result(path: str) -> Result:
-    """A JSON result file, bounded in size and checked like `hds-iac report` checks it."""
+    """A JSON result file, bounded in size and checked like `hds-iac report` checks it
+    (the same reader: `merge.read_bounded`)."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_JSON_FILE_BYTES:
-            raise ResultError(f"{path}: {size_text(size)} is over the limit of"
-                              f" {size_text(MAX_JSON_FILE_BYTES)} for a result file")
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_JSON_FILE_BYTES + 1)
+        raw = read_bounded(path)
         mtime = utc(datetime.fromtimestamp(os.path.getmtime(path), timezone.utc))
+    except MergeError as exc:
+        raise ResultError(str(exc)) from None
     except OSError as exc:
         raise ResultError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return parse_result(path, raw, mtime)
@@ -67,15 +63,7 @@ def read_result(path: str) -> Result:
 
 def parse_result(name: str, raw: bytes, mtime: str | None = None) -> Result:
     try:
-        doc = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ResultError(f"{name}: not UTF-8 text") from None
-    except RecursionError:
-        raise ResultError(f"{name}: JSON nested too deeply") from None
-    except json.JSONDecodeError as exc:
-        raise ResultError(f"{name}: not JSON ({exc.msg}, line {exc.lineno})") from None
-    try:
-        _check(doc, name)
+        doc = parse(name, raw)
     except MergeError as exc:
         raise ResultError(str(exc)) from None
     if len(doc["findings"]) > MAX_RUN_FINDINGS:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable
 
 from hds_iac import catalogue, provider_registry
+from hds_iac.terraform.limits import MAX_JSON_FILE_BYTES, size_text
 
 SUPPORTED_VERSIONS = (1,)
 STATUSES = ("pass", "fail", "unknown", "skipped")
@@ -142,21 +143,53 @@ def add(merged: Merged, name: str, doc: dict, sha256: str | None = None) -> None
                                "message": str(entry.get("message", "")), "source": index})
 
 
+# A result file is read whole and parsed (about 10 bytes of memory per byte): the limit of
+# plans and states, far above the largest real result (a 30,000-resource live scan writes
+# about 150 MiB), refused before anything is read.
+MAX_RESULT_BYTES = MAX_JSON_FILE_BYTES
+
+
+def read_bounded(path: str) -> bytes:
+    """The bytes of a result file, refused (MergeError naming it) when over
+    MAX_RESULT_BYTES; `hds-iac report` and `hds-iac history import` read through here.
+    The read itself stops at the limit, so a file that grows or a device (/dev/zero)
+    costs no more."""
+    try:
+        size = os.path.getsize(path)
+        if size <= MAX_RESULT_BYTES:
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_RESULT_BYTES + 1)
+            size = len(raw)
+    except OSError as exc:
+        raise MergeError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if size > MAX_RESULT_BYTES:
+        raise MergeError(f"{path}: {size_text(size)}{' or more' if size == MAX_RESULT_BYTES + 1 else ''}"
+                         f" is over the limit of {size_text(MAX_RESULT_BYTES)} for a result"
+                         " file: not read")
+    return raw
+
+
+def parse(name: str, raw: bytes) -> dict:
+    """A checked JSON result from its bytes (MergeError naming `name` otherwise)."""
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise MergeError(f"{name}: not UTF-8 text") from None
+    except RecursionError:
+        raise MergeError(f"{name}: JSON nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise MergeError(f"{name}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    return _check(doc, name)
+
+
 def load(paths: Iterable[str]) -> Merged:
     """Read every result file; one that cannot be used is recorded in `unread`, the others
     are still merged."""
     merged = Merged()
     for path in paths:
         try:
-            raw = Path(path).read_bytes()
-            text = raw.decode("utf-8-sig")
-            add(merged, path, json.loads(text), hashlib.sha256(raw).hexdigest())
-        except OSError as exc:
-            merged.unread.append({"path": path, "message": exc.strerror or str(exc)})
-        except UnicodeDecodeError:
-            merged.unread.append({"path": path, "message": "not UTF-8 text"})
-        except json.JSONDecodeError as exc:
-            merged.unread.append({"path": path, "message": f"not JSON ({exc.msg}, line {exc.lineno})"})
+            raw = read_bounded(path)
+            add(merged, path, parse(path, raw), hashlib.sha256(raw).hexdigest())
         except MergeError as exc:
             merged.unread.append({"path": path, "message": str(exc).removeprefix(f"{path}: ")})
     return merged

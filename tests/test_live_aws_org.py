@@ -360,3 +360,55 @@ def test_shard_option_is_checked(org):
     for bad in ("4/4", "1", "a/b", "-1/3", "0/0"):
         proc = org.run("--shard", bad)
         assert proc.returncode == 2 and "I/N" in proc.stderr, (bad, proc.stderr)
+
+
+def test_hds_report_summarises_each_account_with_its_errors(org, enforced, tmp_path):
+    """`hds-iac report` of the organisation's result: one row per account with its counts,
+    the account whose role could not be assumed shown as not scanned with its error, in
+    French and English; values from the result are escaped in every format."""
+    _, result, _ = enforced
+    ids = org.ids
+    source = org.tmp / "enforced.json"
+    docs = {}
+    for lang in ("fr", "en"):
+        out = tmp_path / f"report-{lang}.json"
+        proc = subprocess.run([sys.executable, "-m", "hds_iac.cli", "report", str(source),
+                               "-o", "json", "--lang", lang, "--output-file", str(out)],
+                              capture_output=True, text=True, timeout=300, cwd=REPO)
+        assert proc.returncode == 0, proc.stderr
+        docs[lang] = json.loads(out.read_text("utf-8"))
+    rows = {r["account"]: r for r in docs["en"]["accounts"]}
+    assert set(rows) == {ids["clinic"], ids["lab"], ids["legacy"]}
+    for name in ("clinic", "lab"):
+        row = rows[ids[name]]
+        expected = result["summary"]["by_account"][ids[name]]
+        assert row["scanned"] and row["counts"] == {s: expected[s] for s in row["counts"]}
+        assert row["error_count"] == 0
+    legacy = rows[ids["legacy"]]
+    assert not legacy["scanned"] and legacy["error_count"] == 1
+    assert "trust policy" in legacy["errors"][0] and ids["legacy"] in legacy["errors"][0]
+    assert docs["en"]["accounts"][0]["account"] == ids["legacy"]  # not scanned comes first
+    assert docs["fr"]["accounts"] == docs["en"]["accounts"]
+    # The rendered sections, in both languages, with a crafted account id in the result.
+    crafted = json.loads(source.read_text("utf-8"))
+    evil = "<img src=x onerror=alert(1)>|**x**"
+    for f in crafted["findings"]:
+        if f["resource"].get("account") == ids["lab"]:
+            f["resource"]["account"] = evil
+    bad = tmp_path / "crafted.json"
+    bad.write_text(json.dumps(crafted), "utf-8")
+    for fmt, lang, title in (("html", "fr", "Synthèse par compte"),
+                             ("markdown", "en", "Summary by account")):
+        proc = subprocess.run([sys.executable, "-m", "hds_iac.cli", "report", str(bad),
+                               "-o", fmt, "--lang", lang], capture_output=True, text=True,
+                              timeout=300, cwd=REPO)
+        assert proc.returncode == 0, proc.stderr
+        text = proc.stdout
+        assert title in text and ids["legacy"] in text and ids["clinic"] in text
+        if fmt == "html":
+            assert "<img" not in text
+            assert "&lt;img src=x onerror=alert(1)&gt;|**x**" in text
+            assert 'id="accounts"' in text and ("non analysé" in text)
+        else:  # a code span (HTML shown as text), its pipe escaped for the table
+            assert "`<img src=x onerror=alert(1)>\\|**x**`" in text
+            assert "not scanned" in text

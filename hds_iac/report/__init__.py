@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from hds_iac import __version__, matrices, provenance
-from hds_iac.report import chapter8, coverage, filing, merge
+from hds_iac.report import accounts, chapter8, coverage, filing, merge
 from hds_iac.report.drift import DriftSection, section as drift_section
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ class Report:
     reference: str = ""
     matrix_files: list[str] = field(default_factory=list)
     drift: DriftSection | None = None  # live scans with --against only
+    # live scans of several accounts: one row each (accounts.py); empty otherwise
+    accounts: list[accounts.AccountRow] = field(default_factory=list)
 
     @property
     def problems(self) -> int:
@@ -73,7 +75,8 @@ def build(merged: merge.Merged, lang: str = DEFAULT_LANG,
                   chapter8=chapter8.rows(actors, merged.providers()),
                   providers_file=providers_name, filing=filed,
                   reference=provenance.new_reference("hds-iac-report"),
-                  matrix_files=matrix_set.files(), drift=drift_section(merged))
+                  matrix_files=matrix_set.files(), drift=drift_section(merged),
+                  accounts=accounts.rows(merged))
 
 
 def from_scan_result(result: "ScanResult", name: str, lang: str = DEFAULT_LANG,

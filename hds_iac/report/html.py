@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from hds_iac import catalogue
+from hds_iac import catalogue, provider_registry
 from hds_iac.report import texts
 from hds_iac.report.html_parts import ICONS, badge, e, where  # noqa: F401 - the page's helpers
 from hds_iac.report.texts import colon, label, percent
@@ -339,6 +339,32 @@ def _cites(duty, lang: str) -> str:
     return f'<div class="small">{e(what + colon(lang))}{e(duty.cites)}</div>'
 
 
+def _accounts(report) -> list[str]:
+    """The summary by account (live scans of several accounts), when there is one."""
+    if not report.accounts:
+        return []
+    lang = report.lang
+    out = [f'<section id="accounts"><h2>{e(label(lang, "accounts"))}</h2>',
+           f'<p class="small">{e(label(lang, "accounts_intro"))}</p><table><thead><tr>'
+           f'<th>{e(label(lang, "account"))}</th><th>{e(label(lang, "provider"))}</th>'
+           f'<th class="num">{e(label(lang, "counts"))}</th><th>{e(label(lang, "chart"))}</th>'
+           f'<th>{e(label(lang, "account_errors"))}</th></tr></thead><tbody>']
+    for row in report.accounts:
+        errors = "".join(f'<div class="small">{e(text)}</div>' for text in row.errors)
+        if row.error_count > len(row.errors):
+            errors += (f'<div class="small">'
+                       f'{e(label(lang, "account_more_errors", n=row.error_count - len(row.errors)))}'
+                       "</div>")
+        counts = (_counts_cell(row.counts) if row.scanned
+                  else f'<b>{e(label(lang, "account_not_scanned"))}</b>')
+        out.append(f'<tr><td><code>{e(row.account)}</code></td>'
+                   f'<td>{e(provider_registry.label(row.provider))}</td>'
+                   f'<td class="num">{counts}</td><td>{bar(row.counts, lang, 110, 10)}</td>'
+                   f'<td>{errors}</td></tr>')
+    out.append("</tbody></table></section>")
+    return out
+
+
 def _drift(report) -> list[str]:
     """The drift section (live scans with --against), when a merged result has one."""
     drift = report.drift
@@ -499,6 +525,8 @@ def render(report) -> str:
            ("evidence", "evidence"), ("duties", "duties"), ("chapter8", "chapter8")]
     if report.drift is not None:
         toc.insert(4, ("drift", "drift"))
+    if report.accounts:
+        toc.insert(2, ("accounts", "accounts"))
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -531,6 +559,7 @@ def render(report) -> str:
     out += _summary(report)
     out += filing_html.scope(report)
     out += _sources(report)
+    out += _accounts(report)
     out += _requirements(report)
     out += _evidence(report)
     out += filing_html.declared(report)

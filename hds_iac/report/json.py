@@ -120,6 +120,7 @@ def document(report) -> dict:
         "drift": None if report.drift is None else {
             **report.drift.as_dict(),
             "findings": [_finding(f, report) for f in report.drift.findings]},
+        "accounts": [row.as_dict() for row in report.accounts],
         "errors": report.merged.errors,
         "notices": report.merged.notices,
         "unread": report.merged.unread,

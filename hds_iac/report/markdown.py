@@ -7,7 +7,7 @@ through `escaping.for_markdown` (`_cell`) or `escaping.markdown_code`: the page 
 posted as a merge-request comment, where HTML and Markdown are both interpreted."""
 from __future__ import annotations
 
-from hds_iac import catalogue
+from hds_iac import catalogue, provider_registry
 from hds_iac.escaping import for_markdown, markdown_code
 from hds_iac.report import texts
 from hds_iac.report.chapter8 import FACTS
@@ -44,6 +44,26 @@ def _fact(fact, lang: str) -> str:
     if fact.note:
         text += f" — {_cell(fact.note.get(lang))}"
     return text
+
+
+def _accounts(report) -> list[str]:
+    """The summary by account (live scans of several accounts), when there is one."""
+    if not report.accounts:
+        return []
+    lang = report.lang
+    lines = ["", f"## {label(lang, 'accounts')}", "", f"_{label(lang, 'accounts_intro')}_", "",
+             f"| {label(lang, 'account')} | {label(lang, 'provider')} | {label(lang, 'counts')} |"
+             f" {label(lang, 'account_errors')} |", "|---|---|---:|---|"]
+    for row in report.accounts:
+        counts = _counts(row.counts) if row.scanned else f"**{label(lang, 'account_not_scanned')}**"
+        errors = [_cell(text) for text in row.errors]
+        if row.error_count > len(row.errors):
+            errors.append(_cell(label(lang, "account_more_errors",
+                                      n=row.error_count - len(row.errors))))
+        lines.append(f"| {markdown_code(row.account)} |"
+                     f" {_cell(provider_registry.label(row.provider))} | {counts} |"
+                     f" {'; '.join(errors)} |")
+    return lines
 
 
 def _drift(report, c: str) -> list[str]:
@@ -115,6 +135,7 @@ def render(report) -> str:
     for s in report.merged.sources:
         kinds = ", ".join(texts.KINDS[lang].get(k, k) for k in s.kinds)
         lines.append(f"| {markdown_code(s.name)} | {_cell(kinds)} | {s.resources} | {s.findings} |")
+    lines += _accounts(report)
     lines += ["", f"## {label(lang, 'requirements')}", "",
               f"| {label(lang, 'requirement')} | {label(lang, 'req_title')} | "
               f"{label(lang, 'automation')} | {label(lang, 'status')} | {label(lang, 'counts')} | "

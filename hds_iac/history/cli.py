@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from hds_iac.errors import UsageError
 from hds_iac.escaping import for_json, for_terminal
+from hds_iac.history.options import add_period_options, time_value
 
 if TYPE_CHECKING:
     from hds_iac.command import Run
@@ -54,16 +55,6 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
                              " inputs, or its accounts and regions)")
 
 
-def _time(text: str) -> str:
-    from hds_iac.history.store import parse_time
-
-    value = parse_time(text)
-    if value is None:
-        raise argparse.ArgumentTypeError(f"expected a date or time (ISO 8601, for example"
-                                         f" 2026-01-31 or 2026-01-31T08:00:00Z), got {text!r}")
-    return value
-
-
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -92,12 +83,7 @@ def add_history_parser(sub) -> None:
         p.add_argument("--output-file", metavar="FILE",
                        help="write to FILE (default: standard output)")
 
-    def period(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--scope", help="only this scope (see `history list`)")
-        p.add_argument("--since", type=_time, metavar="DATE",
-                       help="from this date or time (ISO 8601, UTC), included")
-        p.add_argument("--until", type=_time, metavar="DATE",
-                       help="up to this date or time, excluded (default: now)")
+    period = add_period_options
 
     p = actions.add_parser("list", help="list recorded runs, newest first")
     common(p)
@@ -126,7 +112,7 @@ def add_history_parser(sub) -> None:
     p.add_argument("--config", metavar="FILE", help="configuration file")
     p.add_argument("--history-scope", metavar="NAME",
                    help="record the run under this scope (default: its inputs or accounts)")
-    p.add_argument("--started", type=_time, metavar="TIME",
+    p.add_argument("--started", type=time_value, metavar="TIME",
                    help="when the run began (default: the results' provenance, else the"
                         " files' modification time)")
     p = actions.add_parser("report", help="the HDS report over a period: runs per day,"

@@ -176,6 +176,16 @@ def _exceptions(store: Store, run: Run) -> list[Exception_]:
     return list(groups.values())
 
 
+def scope_ends(runs: list[Run]) -> dict[str, Run]:
+    """Scope -> its last run among `runs` (oldest first, as `Store.runs` gives them): the
+    state of each scope at the end of a period. The period report's figures at the end and
+    `hds-iac report --store` (the HDS report of those runs) both start from here."""
+    last_of: dict[str, Run] = {}
+    for r in runs:
+        last_of[r.scope] = r
+    return dict(sorted(last_of.items()))
+
+
 def build(store: Store, since: str | None, until: str, scope: str | None,
           lang: str) -> PeriodReport:
     runs = store.runs(scope, since, until)
@@ -214,11 +224,10 @@ def build(store: Store, since: str | None, until: str, scope: str | None,
             b = bucket(ep.fixed)
             if b:
                 b.fixed += 1
-    last_of: dict[str, Run] = {}
+    last_of = scope_ends(runs)
     per_scope: dict[str, list[Run]] = {}
     for r in runs:
         per_scope.setdefault(r.scope, []).append(r)
-        last_of[r.scope] = r
     scopes, exceptions = [], []
     for name, rs in sorted(per_scope.items()):
         end = last_of[name]

@@ -25,9 +25,9 @@ from datetime import datetime, timezone
 from importlib import resources
 
 from hds_iac import provider_registry
-from hds_iac.history.store import (MAX_RUN_FINDINGS, NewRun, Observed, STATUSES, parse_time,
-                                   utc)
-from hds_iac.report.merge import MergeError, parse, read_bounded
+from hds_iac.history.store import (MAX_RUN_FINDINGS, NewRun, Observation, Observed, Run,
+                                   STATUSES, Store, parse_time, utc)
+from hds_iac.report.merge import STATUSES as SHOWN_STATUSES, MergeError, parse, read_bounded
 
 LIVE_KINDS = provider_registry.IDS  # a live input is named by its provider
 MAX_SCOPE_CHARS = 400  # a longer scope is cut and ends with a hash of the whole
@@ -247,6 +247,56 @@ def to_run(results: list[Result], command: str, *, scope: str | None = None,
         inputs=[{**e, "file": r.name} for r in results for e in _list(r.doc.get("inputs"))
                 if isinstance(e, dict)][:MAX_PROBLEMS],
         problems=problems, exceptions=exceptions, counts=counts)
+
+
+def result_of(store: Store, run: Run) -> dict:
+    """The JSON result (version 1) a recorded run stands for, rebuilt from the store, so
+    that `hds-iac report --store` reads runs through the same contract as result files:
+    its findings as recorded, its inputs, its problems as read errors (an incomplete run
+    makes an incomplete report), its exceptions register and what provenance the store
+    kept (when, which rules ran)."""
+    errors, unread = [], []
+    for problem in run.problems:
+        if not isinstance(problem, dict):
+            continue
+        entry = {"path": _text(problem.get("path")) or _text(problem.get("file")) or run.scope,
+                 "message": _text(problem.get("message"))}
+        (unread if problem.get("kind") == "modules_not_read" else errors).append(entry)
+    provenance: dict = {"reference": run.uid, "started": run.started,
+                        "finished": run.finished, "recorded_in": store.path}
+    if run.rules is not None:  # rules not run stay "not run" in the report
+        ran = set(run.rules)
+        provenance["rules"] = {"run": sorted(ran), "not_run": [
+            {"id": rid, "by": "selection", "terms": [], "from": f"run {run.id} of the store"}
+            for rid in sorted(catalogue_ids()) if rid not in ran]}
+    allowed = run.settings.get("allowed_countries") if isinstance(run.settings, dict) else None
+    return {
+        "version": 1, "tool": {"name": "hds-iac", "version": run.tool_version},
+        "inputs": [i for i in run.inputs if isinstance(i, dict)],
+        "settings": {"allowed_countries": allowed if isinstance(allowed, list) else []},
+        "findings": [_finding_of(obs) for obs in store.observations(run.id)
+                     if obs.shown in SHOWN_STATUSES],
+        "errors": errors, "notices": [], "modules_not_read": unread,
+        "provenance": provenance,
+        "exceptions": [x for x in run.exceptions if isinstance(x, dict)],
+    }
+
+
+def _finding_of(obs: Observation) -> dict:
+    """The finding object of an observation: as recorded, or, for a pass (the store keeps
+    only its identity, status and where its resource is), rebuilt from those."""
+    if obs.doc.get("rule_id") and obs.doc.get("status") in SHOWN_STATUSES:
+        return obs.doc
+    resource = obs.doc.get("resource") if isinstance(obs.doc.get("resource"), dict) else {}
+    return {"rule_id": obs.rule_id, "topic": obs.topic, "status": obs.shown,
+            "severity": obs.severity, "message": "",
+            "resource": {"address": obs.address, **resource}, "input": obs.input}
+
+
+def catalogue_ids() -> list[str]:
+    from hds_iac import catalogue
+
+    return [meta.id for meta in catalogue.load()]
 
 
 def reference_uid(references: list[str]) -> str:

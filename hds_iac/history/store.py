@@ -134,6 +134,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # Parts of a finding object that come from the catalogue, the same for every finding of a
 # rule, provider and language.
 SHARED_TEXTS = ("title", "remediation", "references")
+# What a passing finding keeps of its resource (its identity is in the findings table).
+PASS_RESOURCE_KEYS = ("provider", "type", "region", "account")
 FINDING_ORDER = ("rule_id", "topic", "status", "severity", "title", "message", "resource",
                  "references", "remediation")  # the order of `-o json`
 
@@ -359,7 +361,15 @@ class Store:
         rows = []
         for key, obs in unique.items():
             doc, texts_id = "", None
-            if obs.status != "pass" or obs.shown != "pass":
+            if obs.status == "pass" and obs.shown == "pass":
+                # What the HDS report of a stored run counts a pass by (`report --store`):
+                # the resource's provider (matrix duties are per provider), type, region
+                # and account; no message, no texts.
+                where = obs.doc.get("resource")
+                if isinstance(where, dict):
+                    doc = _dump({"resource": {k: where[k] for k in PASS_RESOURCE_KEYS
+                                              if where.get(k) is not None}}, MAX_DOC_CHARS)
+            else:
                 # Passing findings keep only their status: diffs, trends and episodes read
                 # failures; the rule's texts are stored once per run and language.
                 own = {k: v for k, v in obs.doc.items() if k not in SHARED_TEXTS}

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hds_iac.history.options import add_period_options
+
 REPORT_EPILOG = """\
 RESULT is a JSON result written by `hds-iac scan -o json` (Terraform code, plan or state)
 or `hds-iac live aws|outscale -o json`. Several results are merged into one view: each
@@ -19,10 +21,17 @@ hds_iac/report/providers.toml).
 French is the default language, the language of HDS audits; --lang en for English. Finding
 messages stay in the language of the scan that wrote them: scan with the same --lang.
 
+From a history store (--store, written by `scan|live --store` or `history import`): the
+report of the last run of each scope recorded in the period (--since/--until, default: every
+run up to now; --scope: one scope), each run read back as the JSON result it recorded;
+result files given too are merged beside them. An incomplete run makes the report
+incomplete, as a result file with read errors does. The charts of the period itself (runs
+per day, failures opened and fixed, time to fix) are `hds-iac history report`'s.
+
 exit status:
   0  report written
   2  usage error, a result file that cannot be used (the others are still reported), a bad
-     facts or matrix file, or the report could not be written
+     facts or matrix file, a store that cannot be read, or the report could not be written
 
 examples:
   hds-iac scan infra/ -o json --lang fr --output-file code.json
@@ -30,6 +39,8 @@ examples:
   hds-iac live outscale -o json --output-file live.json
   hds-iac report code.json plan-result.json live.json --output-file hds-report.html
   hds-iac report code.json -o markdown --lang en
+  hds-iac report --store hds.sqlite --since 2026-01-01 --until 2026-04-01 \\
+      --output-file rapport-hds.html
 """
 
 
@@ -38,7 +49,7 @@ def add_report_parser(sub) -> None:
         "report", help="HDS compliance report (HTML, Markdown, JSON) from JSON scan results",
         description="Merge JSON scan results into one HDS compliance report for auditors.",
         epilog=REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("results", nargs="+", metavar="RESULT.json",
+    parser.add_argument("results", nargs="*", metavar="RESULT.json",
                         help="JSON result of hds-iac scan or hds-iac live")
     parser.add_argument("-o", "--output", choices=("html", "markdown", "json"), default="html",
                         help="report format (default: html)")
@@ -52,6 +63,11 @@ def add_report_parser(sub) -> None:
     parser.add_argument("--matrix", action="append", default=[], metavar="FILE",
                         help="responsibility matrix of a provider (the one of your contract),"
                              " replacing or extending its bundled matrix; repeat for several")
+    store = parser.add_argument_group(
+        "history store", "report the last run of each scope recorded in a store")
+    store.add_argument("--store", metavar="PATH",
+                       help="the history store (SQLite) written by --store or history import")
+    add_period_options(store)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -61,7 +77,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     from hds_iac import matrices
     from hds_iac.report import chapter8, manifest, merge
 
+    if (args.scope or args.since or args.until) and not args.store:
+        say("hds-iac: error: report: --scope, --since and --until need --store")
+        return 2
+    if not args.results and not args.store:
+        say("hds-iac: error: report: give JSON result files, or --store PATH")
+        return 2
     merged = merge.load(args.results)
+    if args.store:
+        problem = _add_store_runs(merged, args)
+        if problem:
+            say(f"hds-iac: error: {problem}")
+            return 2
     for entry in merged.unread:
         say(f"hds-iac: error: {entry['path']}: {entry['message']}")
     if not merged.sources:
@@ -84,3 +111,33 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 2 if merged.unread else 0
+
+
+def _add_store_runs(merged, args: argparse.Namespace) -> str | None:
+    """The last run of each scope in the period, merged as results; the error text when
+    the store cannot be read or holds no such run."""
+    import sqlite3
+
+    from hds_iac.history import period, record
+    from hds_iac.history.store import StoreError, open_store, utc
+    from hds_iac.report import merge
+
+    try:
+        store = open_store(args.store, create=False)
+    except StoreError as exc:
+        return str(exc)
+    try:
+        until = args.until or utc()
+        ends = period.scope_ends(store.runs(args.scope, args.since, until))
+        if not ends:
+            return (f"{args.store}: no run recorded"
+                    + (f" for scope {args.scope!r}" if args.scope else "")
+                    + (f" from {args.since}" if args.since else "") + f" until {until}")
+        for scope, run in ends.items():
+            name = f"{args.store} run {run.id} ({run.started}, scope {scope})"
+            merge.add(merged, name, record.result_of(store, run))
+    except (StoreError, sqlite3.DatabaseError, merge.MergeError) as exc:
+        return f"{args.store}: {exc}"
+    finally:
+        store.close()
+    return None

@@ -86,3 +86,17 @@ def test_csv_pieces_cut_between_rows() -> None:
     assert len(pieces) >= 3
     # each piece parsed alone gives whole rows: no row is cut between two pieces
     assert sum(len(list(csv.reader(io.StringIO(p)))) for p in pieces) == len(result.findings) + 1
+
+
+def test_document_is_what_parsing_the_text_gives() -> None:
+    """`json_report.document` (read in-process by --store and the hds-* reports) equals
+    json.loads of the written text, hostile strings included."""
+    from hds_iac.output import json_report
+    from hds_iac.scan import scan
+    from hds_iac.settings import Settings
+
+    from hds_iac.errors import ReadError
+
+    result = scan([str(EXAMPLE)], Settings())
+    result.errors.append(ReadError("bad\ud800path", "line\nbreak <b>"))
+    assert json_report.document(result, "fr") == json.loads(json_report.render(result, "fr"))

@@ -176,9 +176,9 @@ def record_scan(args: argparse.Namespace, run: "Run", result: "ScanResult", lang
     from hds_iac.output import json_report
 
     store = run.store
-    text = json_report.render(result, lang)
-    result_doc = record.Result("this run", json.loads(text),
-                               hashlib.sha256(text.encode("utf-8", "replace")).hexdigest())
+    # The result as a document, not as text parsed again: one copy of the findings.
+    doc = json_report.document(result, lang)
+    result_doc = record.Result("this run", doc, _digest(doc, result, lang))
     command = args.command + (f" {args.live_provider}" if args.command == "live" else "")
     reference = (result_doc.doc.get("provenance") or {}).get("reference")
     settings = {k: sorted(v) if isinstance(v, (set, frozenset)) else v
@@ -209,6 +209,18 @@ def record_scan(args: argparse.Namespace, run: "Run", result: "ScanResult", lang
         gating = analysis.gate_new(changes, threshold, SEVERITY_RANK)
         return EXIT_FAILED if gating else EXIT_OK
     return status
+
+
+def _digest(doc: dict, result: "ScanResult", lang: str) -> str:
+    """SHA-256 of the run's JSON text, which names the run only when its result has no
+    provenance reference (hashed piece by piece, never held whole)."""
+    from hds_iac.output import json_report
+
+    digest = hashlib.sha256()
+    if not (doc.get("provenance") or {}).get("reference"):
+        for chunk in json_report.chunks(result, lang):
+            digest.update(chunk.encode("utf-8", "replace"))
+    return digest.hexdigest()
 
 
 # -- history commands ----------------------------------------------------------------------

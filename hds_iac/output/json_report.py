@@ -6,7 +6,7 @@ from typing import Iterator
 
 from hds_iac import __version__
 from hds_iac.baseline import input_key
-from hds_iac.output.json_stream import Items, chunks as json_chunks
+from hds_iac.output.json_stream import Items, chunks as json_chunks, plain
 from hds_iac.scan import ScanResult, summarize
 from hds_iac.waivers import register
 
@@ -20,6 +20,17 @@ def render(result: ScanResult, lang: str = "en") -> str:
 def chunks(result: ScanResult, lang: str = "en") -> Iterator[str]:
     """The report in pieces, one finding at a time (json_stream): a scan of tens of
     thousands of findings never holds them all as dictionaries or as one string."""
+    yield from json_chunks(_document(result, lang))
+    yield "\n"
+
+
+def document(result: ScanResult, lang: str = "en") -> dict:
+    """What `json.loads(render(result))` gives, without the text (one copy of the
+    findings, not three): the contract read in-process by `--store` and the hds-* reports."""
+    return plain(_document(result, lang))
+
+
+def _document(result: ScanResult, lang: str) -> dict:
     keys = functools.lru_cache(maxsize=None)(input_key)
     doc = {
         "version": FORMAT_VERSION,
@@ -46,5 +57,4 @@ def chunks(result: ScanResult, lang: str = "en") -> Iterator[str]:
         # Live scans with --shard I/N: which part of the scan this file holds.
         **({"shard": result.shard} if result.shard is not None else {}),
     }
-    yield from json_chunks(doc)
-    yield "\n"
+    return doc

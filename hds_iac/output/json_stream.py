@@ -25,6 +25,19 @@ class Items:
         self.items = items
 
 
+def plain(doc: Any) -> Any:
+    """The document `json.loads` of its text would give (strings made writable, tuples as
+    lists, `Items` as lists), built without the text: for callers that read a report
+    in-process (history recording, the HDS report of a scan)."""
+    if isinstance(doc, Items):
+        return [plain(v) for v in doc.items]
+    if isinstance(doc, dict):
+        return {for_json(k): plain(v) for k, v in doc.items()}
+    if isinstance(doc, (list, tuple)):
+        return [plain(v) for v in doc]
+    return for_json(doc)
+
+
 def _dumps(value: Any, level: int, indent: int) -> str:
     text = json.dumps(for_json(value), indent=indent, ensure_ascii=False)
     # json.dumps escapes line breaks inside strings: every "\n" is between tokens.

@@ -8,7 +8,6 @@ default (the language of HDS audits), English with lang="en".
 """
 from __future__ import annotations
 
-import json as _json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
@@ -87,7 +86,7 @@ def from_scan_result(result: "ScanResult", name: str, lang: str = DEFAULT_LANG,
     from hds_iac.output import json_report
 
     merged = merge.Merged()
-    merge.add(merged, name, _json.loads(json_report.render(result, lang)))
+    merge.add(merged, name, json_report.document(result, lang))
     return build(merged, lang, facts, matrix_files)
 
 

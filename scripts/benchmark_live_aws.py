@@ -1,6 +1,7 @@
 """Benchmark `hds-iac live aws` on a large account served by moto.
 
     python scripts/benchmark_live_aws.py [--volumes 10000] [--snapshots 20000] [--output json]
+        [--single-page] [--page-size N] [--max-attribute-reads N]
     python scripts/benchmark_live_aws.py --drift [--volumes 10000]
 
 Starts moto's threaded server in this process, creates the volumes and snapshots directly
@@ -47,7 +48,9 @@ REGION = "eu-west-3"
 # from RUSAGE_CHILDREN, which keeps the high-water mark of the process the scan was forked
 # from (187 MiB reported for a scan of 30 volumes), so it is not comparable.
 PREVIOUS = {(10_000, 20_000, "json", False): (1087, 85_001),
-            (1_000, 2_000, "json", False): (148, 8_501)}
+            (1_000, 2_000, "json", False): (148, 8_501),
+            (10_000, 20_000, "json", True): (1089, 85_001),
+            (1_000, 2_000, "json", True): (150, 8_501)}
 
 
 def _free_port() -> int:
@@ -136,10 +139,11 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def _measured_scan(url: str, fmt: str, folder: str) -> tuple[dict, float, int]:
+def _measured_scan(url: str, fmt: str, folder: str, *scan_args: str
+                   ) -> tuple[dict, float, int]:
     """(JSON report, wall seconds, peak RSS in KiB) of one CLI run writing `fmt` to a file."""
     target = os.path.join(folder, f"report.{fmt}")
-    extra = ["-o", "json", "--output-file", os.path.join(folder, "result.json")]
+    extra = [*scan_args, "-o", "json", "--output-file", os.path.join(folder, "result.json")]
     if fmt != "json":
         extra += ["-o", fmt, "--output-file", target]
     started = time.monotonic()
@@ -265,6 +269,10 @@ def main() -> int:
                         help="report format written besides the JSON result (default: json)")
     parser.add_argument("--single-page", action="store_true",
                         help="keep moto's single-page answers (the whole listing at once)")
+    parser.add_argument("--page-size", type=_sizes, metavar="N",
+                        help="the scan's --page-size (default: each API's maximum, 1,000)")
+    parser.add_argument("--max-attribute-reads", type=int, default=1000, metavar="N",
+                        help="the scan's --max-attribute-reads (default: 1000)")
     parser.add_argument("--drift", action="store_true",
                         help="measure --against on --volumes volumes and a state as large")
     args = parser.parse_args()
@@ -296,7 +304,10 @@ def main() -> int:
             _populate(volumes, snapshots)
             setup = time.monotonic() - started
             with tempfile.TemporaryDirectory() as folder:
-                report, wall, peak = _measured_scan(url, args.output, folder)
+                scan_args = ["--max-attribute-reads", str(args.max_attribute_reads)]
+                if args.page_size:
+                    scan_args += ["--page-size", str(args.page_size)]
+                report, wall, peak = _measured_scan(url, args.output, folder, *scan_args)
             calls = report["inputs"][0]["api_calls"]
             kinds: dict[str, set] = {}
             for f in report["findings"]:
@@ -307,7 +318,8 @@ def main() -> int:
             del report, kinds
     finally:
         server.stop()
-    paging = "moto single page" if args.single_page else "pages of 1,000 as AWS"
+    paging = "moto single page" if args.single_page else \
+        f"pages of {args.page_size or 1000:,} as AWS"
     for volumes, snapshots, setup, wall, peak, calls, kinds, findings, errors in rows:
         print(f"\n== {volumes} volumes, {snapshots} snapshots, -o {args.output}, {paging}"
               f" (setup {setup:.1f} s in moto)")
@@ -324,7 +336,7 @@ def main() -> int:
     small, large = rows[0][5], rows[1][5]
     grown = {k: (small.get(k, 0), large[k]) for k in large if large[k] > small.get(k, 0) + 2}
     print("\ncalls that grew by more than 2 between the two sizes:", grown or "none")
-    print("(with pages of 1,000, listing calls grow by one per 1,000 items: pages, not"
+    print(f"(listing calls grow by one per {args.page_size or 1000:,} items: pages, not"
           " resources)")
     return 0
 

@@ -18,6 +18,7 @@ docs/iam/hds-iac-organization-list.json.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -412,3 +413,23 @@ def test_hds_report_summarises_each_account_with_its_errors(org, enforced, tmp_p
         else:  # a code span (HTML shown as text), its pipe escaped for the table
             assert "`<img src=x onerror=alert(1)>\\|**x**`" in text
             assert "not scanned" in text
+
+
+def test_summary_by_account_renders_in_chromium(org, enforced, tmp_path):
+    """The HTML report of the organisation in headless Chromium: the section is there, in
+    French, with one row per account, legacy's marked not scanned."""
+    from test_report_html import browse, chromium
+
+    chromium()  # skips (or fails on CI) without a browser
+    page = tmp_path / "rapport.html"
+    proc = subprocess.run([sys.executable, "-m", "hds_iac.cli", "report",
+                           str(org.tmp / "enforced.json"), "--output-file", str(page)],
+                          capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    run = browse(page, tmp_path / "profile", "--dump-dom")
+    assert run.returncode == 0, run.stderr[-2000:]
+    dom = run.stdout
+    assert "Synthèse par compte" in dom and 'href="#accounts"' in dom
+    rows = dict(re.findall(r'<tr data-account="(\d{12})" data-scanned="(true|false)"', dom))
+    ids = org.ids
+    assert rows == {ids["legacy"]: "false", ids["clinic"]: "true", ids["lab"]: "true"}, rows

@@ -357,7 +357,8 @@ def _accounts(report) -> list[str]:
                        "</div>")
         counts = (_counts_cell(row.counts) if row.scanned
                   else f'<b>{e(label(lang, "account_not_scanned"))}</b>')
-        out.append(f'<tr><td><code>{e(row.account)}</code></td>'
+        out.append(f'<tr data-account="{e(row.account)}"'
+                   f' data-scanned="{str(row.scanned).lower()}"><td><code>{e(row.account)}</code></td>'
                    f'<td>{e(provider_registry.label(row.provider))}</td>'
                    f'<td class="num">{counts}</td><td>{bar(row.counts, lang, 110, 10)}</td>'
                    f'<td>{errors}</td></tr>')

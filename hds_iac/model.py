@@ -126,6 +126,19 @@ class AtRest:
 
 
 @dataclass
+class Ipsec:
+    """What an IPsec tunnel (site-to-site VPN) accepts to negotiate: per option ("IKE
+    versions", "phase 1 encryption", "phase 1 integrity", "phase 1 DH groups", and the
+    same for phase 2), the values it permits, as the provider names them ("ikev2",
+    "AES256-GCM-16", "SHA2-256", "19"), or Unknown when they cannot be read. `defaulted`
+    names the options the configuration leaves to the provider's defaults (their values
+    are then the defaults, written out)."""
+
+    options: dict[str, Maybe[tuple[str, ...]]] = field(default_factory=dict)
+    defaulted: tuple[str, ...] = ()
+
+
+@dataclass
 class Flow:
     """A network flow the resource terminates or originates (listener, viewer, origin, transit)."""
 
@@ -137,6 +150,9 @@ class Flow:
     min_tls: Maybe[str] | None = None
     # Encrypted flows that need a certificate and have none configured.
     certificate: Maybe[bool] | None = None
+    # VPN tunnels: the IPsec parameters they accept (Unknown where the provider's API does
+    # not show them); None for flows that are not IPsec tunnels.
+    ipsec: Maybe[Ipsec] | None = None
     detail: str = ""  # protocol/port/policy name, for messages
 
 

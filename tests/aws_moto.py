@@ -415,6 +415,12 @@ def build_scenario(url: str, stubs: "Stubs") -> Scenario:
         "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
         "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     s.ids.update(sg_http=web, sg_https=tls)
+    # a site-to-site VPN: moto 5.2 answers DescribeVpnConnections without tunnel options
+    cgw = ec2.create_customer_gateway(Type="ipsec.1", PublicIp="203.0.113.10",
+                                      BgpAsn=65000)["CustomerGateway"]["CustomerGatewayId"]
+    vgw = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+    s.ids["vpn"] = ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw,
+                                             VpnGatewayId=vgw)["VpnConnection"]["VpnConnectionId"]
     # --- RDS ------------------------------------------------------------------------------
     rds = c("rds")
     rds.create_db_instance(DBInstanceIdentifier="db-weak", Engine="postgres",

@@ -3,11 +3,11 @@ and ARNs through the same functions (`hds_iac.adapters.aws_backup`, `aws_names`)
 selection, written as Terraform or answered by the API, selects the same volumes."""
 from __future__ import annotations
 
-from hds_iac.adapters import terraform_aws
+from hds_iac.adapters import aws_flows, terraform_aws
 from hds_iac.adapters.aws_names import region_from_arn, region_from_zone
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.live.aws import adapt as live_adapt
-from hds_iac.model import Unknown
+from hds_iac.model import AtRest, Unknown
 from hds_iac.live.aws.collect import AccountData
 from hds_iac.terraform.records import TfResource
 
@@ -217,3 +217,87 @@ def test_a_dlm_copy_and_a_backup_vault_from_both_sources():
         "BackupVaultName": "v", "BackupVaultArn": f"arn:aws:backup:{PARIS}:1:backup-vault:v"}],
         "plans": [], "selections": []}, "backup-vault")
     assert vault.at_rest == live_vault.at_rest and vault.backup == live_vault.backup
+
+
+# An EC2 answer with nothing in it (each test adds what it is about).
+EC2_EMPTY = {"volumes": [], "instances": [], "security_groups": [], "snapshots": [], "images": []}
+
+
+def _state(rtype: str, values: dict):
+    rec = TfResource(address=f"{rtype}.x", mode="managed", type=rtype, name="x",
+                     provider="aws", provider_region=PARIS, values=values, source="state",
+                     file="terraform.tfstate", line=None)
+    (res,) = terraform_aws.adapt(rec, TfIndex([rec]))
+    return res
+
+
+def test_snapshots_and_images_state_their_encryption_the_same_from_a_state_and_the_api():
+    """HDS-ENC-005: one part per snapshot, one per EBS block device of an image; an
+    instance-store device of an image holds no data copy; automated RDS snapshots follow
+    their database and get no part."""
+    for encrypted in (True, False):
+        code = _state("aws_ebs_snapshot", {"id": "snap-1", "volume_id": "vol-1",
+                                           "encrypted": encrypted})
+        (live,) = _live_region("ec2", {**EC2_EMPTY, "snapshots": [
+            {"SnapshotId": "snap-1", "VolumeId": "vol-1", "Encrypted": encrypted,
+             "State": "completed"}], "snapshot_permissions": {"snap-1": []}}, "snapshot")
+        assert code.at_rest == live.at_rest == [AtRest(enabled=encrypted, part="snapshot")]
+    code = _state("aws_ami", {"id": "ami-1", "root_device_name": "/dev/xvda", "ebs_block_device": [
+        {"device_name": "/dev/xvda", "snapshot_id": "snap-1", "encrypted": True},
+        {"device_name": "/dev/xvdb", "snapshot_id": "snap-2", "encrypted": False}]})
+    (live,) = _live_region("ec2", {**EC2_EMPTY, "images": [{"ImageId": "ami-1", "BlockDeviceMappings": [
+        {"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": "snap-1", "Encrypted": True}},
+        {"DeviceName": "/dev/xvdb", "Ebs": {"SnapshotId": "snap-2", "Encrypted": False}},
+        {"DeviceName": "/dev/xvdc", "VirtualName": "ephemeral0"}]}],
+        "image_permissions": {"ami-1": []}}, "image")
+    assert code.at_rest == live.at_rest
+    assert [(p.part, p.enabled) for p in live.at_rest] == [
+        ("ebs_block_device /dev/xvda", True), ("ebs_block_device /dev/xvdb", False)]
+    code = _state("aws_db_cluster_snapshot", {"id": "c", "db_cluster_identifier": "c",
+                                              "db_cluster_snapshot_identifier": "c",
+                                              "storage_encrypted": True})
+    rds = {"instances": [], "clusters": [], "snapshots": [{"DBSnapshotIdentifier": "auto", "SnapshotType": "automated",
+                          "Encrypted": False, "DBSnapshotArn": "arn:aws:rds:eu-west-3:1:snapshot:auto"}],
+           "cluster_snapshots": [{"DBClusterSnapshotIdentifier": "c", "SnapshotType": "manual",
+                                  "StorageEncrypted": True,
+                                  "DBClusterSnapshotArn": "arn:aws:rds:eu-west-3:1:cluster-snapshot:c"}],
+           "snapshot_attributes": {}, "cluster_snapshot_attributes": {"c": []}}
+    data = AccountData(account="123456789012", services=["rds"], regions={PARIS: {"rds": rds}})
+    live = {r.ids[-1]: r for r in live_adapt.to_inventory(data) if r.kind == "snapshot"}
+    assert code.at_rest == live["c"].at_rest == [AtRest(enabled=True, part="snapshot")]
+    assert live["auto"].at_rest == []
+
+
+def test_a_vpn_tunnel_is_the_same_from_terraform_and_the_api():
+    """HDS-TLS-007: the options a Terraform tunnel sets and those DescribeVpnConnections
+    answers make the same flow; an option left unset (absent in code, empty in the API) is
+    AWS's defaults, named as such."""
+    code = _terraform("aws_vpn_connection", {
+        "customer_gateway_id": "cgw-1", "type": "ipsec.1",
+        "tunnel1_ike_versions": ["ikev2"], "tunnel1_phase1_dh_group_numbers": [19, 20],
+        "tunnel1_phase1_encryption_algorithms": ["AES256-GCM-16"],
+        "tunnel2_phase2_integrity_algorithms": ["SHA2-256"]})
+    (live,) = _live_region("ec2", {**EC2_EMPTY, "vpn_connections": [{
+        "VpnConnectionId": "vpn-1", "State": "available", "Options": {"TunnelOptions": [
+            {"OutsideIpAddress": "198.51.100.1", "IkeVersions": [{"Value": "ikev2"}],
+             "Phase1DHGroupNumbers": [{"Value": 19}, {"Value": 20}],
+             "Phase1EncryptionAlgorithms": [{"Value": "AES256-GCM-16"}],
+             "Phase1IntegrityAlgorithms": []},
+            {"OutsideIpAddress": "198.51.100.2",
+             "Phase2IntegrityAlgorithms": [{"Value": "SHA2-256"}]}]}}]}, "vpn")
+    assert [f.ipsec for f in code.flows] == [f.ipsec for f in live.flows]
+    tunnel1 = live.flows[0].ipsec
+    assert tunnel1.options["phase 1 DH groups"] == ("19", "20")
+    assert tunnel1.options["IKE versions"] == ("ikev2",)
+    assert "phase 1 integrity" in tunnel1.defaulted
+    assert tunnel1.options["phase 1 integrity"] == ("SHA1", "SHA2-256", "SHA2-384", "SHA2-512")
+    assert live.flows[1].ipsec.defaulted == tuple(
+        label for label, _, _ in aws_flows.VPN_OPTIONS if label != "phase 2 integrity")
+
+
+def test_a_vpn_answer_without_tunnel_options_is_unknown():
+    (live,) = _live_region("ec2", {**EC2_EMPTY, "vpn_connections": [
+        {"VpnConnectionId": "vpn-1", "State": "available"},
+        {"VpnConnectionId": "vpn-2", "State": "deleted"}]}, "vpn")
+    assert isinstance(live.flows[0].ipsec, Unknown)
+    assert "DescribeVpnConnections" in live.flows[0].ipsec.reason

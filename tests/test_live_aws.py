@@ -175,6 +175,18 @@ EXPECTED = [
     ("HDS-BAK-006", "SNAP_PUBLIC", "fail"),
     ("HDS-BAK-006", "SNAP_PRIVATE", "pass"),
     ("HDS-BAK-006", "IMAGE_PUBLIC", "fail"),
+    # snapshots state their encryption: those of the encrypted volume and database pass,
+    # those of the unencrypted ones fail
+    ("HDS-ENC-005", "SNAP_PRIVATE", "pass"),
+    ("HDS-ENC-005", "SNAP_PUBLIC", "fail"),
+    ("HDS-ENC-005", "SNAP_LONDON", "pass"),
+    ("HDS-ENC-005", ":snapshot:db-weak-public", "fail"),
+    ("HDS-ENC-005", ":snapshot:db-strong-private", "pass"),
+    # moto gives no tunnel options: what the tunnels accept cannot be told
+    ("HDS-TLS-007", "VPN", "unknown"),
+    # moto's credential report has no <root_account> row: the account summary tells
+    ("HDS-MFA-001", ":root", "fail"),
+    ("HDS-KEY-002", ":root", "pass"),
 ]
 
 
@@ -518,9 +530,48 @@ def test_root_user_mfa_from_the_account_summary(summary, status):
     assert [(v.resource.address, v.status) for v in verdicts] == [(ROOT_ARN, status)]
 
 
-def test_no_root_finding_without_iam_data():
-    denied = Failed("iam:GetCredentialReport: access denied")
-    assert _root_verdicts({"credential_report": denied, "summary": denied}) == []
+def test_root_user_unknown_when_neither_the_report_nor_the_summary_answers():
+    """The root user always exists: both reads denied make its MFA and keys unknown, with
+    both calls named, never a silent absence."""
+    from rule_helpers import run
+
+    iam = {"credential_report": Failed("iam:GetCredentialReport: access denied"),
+           "summary": Failed("iam:GetAccountSummary: access denied")}
+    inventory = adapt.to_inventory(_data(global_={"iam": {"roles": [], **iam}}, services=("iam",)))
+    for rule_id in ("HDS-MFA-001", "HDS-KEY-002"):
+        verdicts = run(rule_id, *inventory.resources)
+        assert [(v.resource.address, v.status) for v in verdicts] == [(ROOT_ARN, "unknown")]
+        reason = verdicts[0].params["reason"]
+        assert "GetCredentialReport" in reason and "GetAccountSummary" in reason
+
+
+def test_no_root_finding_when_iam_is_not_read():
+    assert _root_verdicts({}) == []
+
+
+@pytest.mark.parametrize("row, summary, status", [
+    # the report's row decides; the summary is not needed
+    ({"mfa_active": "true"}, Failed("iam:GetAccountSummary: access denied"), "pass"),
+    ({"mfa_active": "false"}, {"AccountMFAEnabled": 1}, "fail"),
+    # a value the report never writes is not taken for "no MFA"
+    ({"mfa_active": "N/A"}, {"AccountMFAEnabled": 0}, "unknown"),
+    # a report without the root row: the summary tells
+    (None, {"AccountMFAEnabled": 0, "AccountAccessKeysPresent": 0}, "fail"),
+    (None, {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}, "pass"),
+    (None, Failed("iam:GetAccountSummary: access denied"), "unknown"),
+])
+def test_root_user_mfa_from_the_credential_report(row, summary, status):
+    from rule_helpers import run
+
+    rows = [{"user": "alice", "arn": f"arn:aws:iam::{ACCOUNT}:user/alice",
+             "password_enabled": "false", "mfa_active": "false"}]
+    if row is not None:
+        rows.append({"user": "<root_account>", "arn": ROOT_ARN, "access_key_1_active": "false",
+                     "access_key_2_active": "false", **row})
+    iam = {"credential_report": {"rows": rows}, "summary": summary}
+    inventory = adapt.to_inventory(_data(global_={"iam": {"roles": [], **iam}}, services=("iam",)))
+    verdicts = run("HDS-MFA-001", *inventory.resources)
+    assert [(v.resource.address, v.status) for v in verdicts] == [(ROOT_ARN, status)]
 
 
 def test_snapshot_age_and_over_cap_sharing():

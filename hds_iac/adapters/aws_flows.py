@@ -1,5 +1,5 @@
-"""What AWS load balancer listeners and CloudFront distributions mean for flows, once for
-every source.
+"""What AWS load balancer listeners, CloudFront distributions and site-to-site VPN tunnels
+mean for flows, once for every source.
 
 `terraform_aws_network` (Terraform attributes) and `live.aws.adapt` (ELB, ELBv2 and
 CloudFront API answers) read their own format and hand the native values here: a
@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from hds_iac.adapters import aws_tls
 from hds_iac.adapters.network import listener_encrypted
-from hds_iac.model import Flow, Maybe, Unknown
+from hds_iac.model import Flow, Ipsec, Maybe, Unknown
 
 # --- load balancer listeners ---------------------------------------------------------
 
@@ -127,3 +127,68 @@ def cloudfront_flows(version: Any, behaviours: Iterable[tuple[str, Any]],
             detail += " " + ",".join(protocols)
         flows.append(Flow(name, encrypted=encrypted, detail=detail))
     return flows
+
+
+# --- site-to-site VPN tunnels -----------------------------------------------------------
+
+# Each tunnel option: (label, Terraform suffix after `tunnelN_`, API field of TunnelOptions),
+# in the order messages list them.
+VPN_OPTIONS = (
+    ("IKE versions", "ike_versions", "IkeVersions"),
+    ("phase 1 encryption", "phase1_encryption_algorithms", "Phase1EncryptionAlgorithms"),
+    ("phase 1 integrity", "phase1_integrity_algorithms", "Phase1IntegrityAlgorithms"),
+    ("phase 1 DH groups", "phase1_dh_group_numbers", "Phase1DHGroupNumbers"),
+    ("phase 2 encryption", "phase2_encryption_algorithms", "Phase2EncryptionAlgorithms"),
+    ("phase 2 integrity", "phase2_integrity_algorithms", "Phase2IntegrityAlgorithms"),
+    ("phase 2 DH groups", "phase2_dh_group_numbers", "Phase2DHGroupNumbers"),
+)
+_ALGORITHMS = ("AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16")
+_INTEGRITY = ("SHA1", "SHA2-256", "SHA2-384", "SHA2-512")
+_DH = tuple(str(n) for n in (14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24))
+# What a tunnel accepts for an option it does not set: AWS Site-to-Site VPN User Guide,
+# "Tunnel options for your Site-to-Site VPN connection"
+# (https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html): every value is allowed.
+AWS_VPN_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "IKE versions": ("ikev1", "ikev2"),
+    "phase 1 encryption": _ALGORITHMS,
+    "phase 1 integrity": _INTEGRITY,
+    "phase 1 DH groups": ("2",) + _DH,
+    "phase 2 encryption": _ALGORITHMS,
+    "phase 2 integrity": _INTEGRITY,
+    "phase 2 DH groups": ("2", "5") + _DH,
+}
+
+
+def _option_values(value: Any, label: str) -> Maybe[tuple[str, ...]] | None:
+    """One option's values; None when it is not set (empty or absent: AWS's defaults)."""
+    if isinstance(value, Unknown):
+        return value
+    if value is None or value == [] or value == ():
+        return None
+    if not isinstance(value, (list, tuple)):
+        return Unknown(f"unexpected value for {label}")
+    out = []
+    for item in value:
+        if isinstance(item, Unknown):
+            return Unknown(f"a value of {label} is unknown ({_shown(item)})", item.refs)
+        if isinstance(item, bool) or not isinstance(item, (str, int)):
+            return Unknown(f"unexpected value for {label}")
+        out.append(str(item))
+    return tuple(out)
+
+
+def vpn_tunnel_flow(name: str, values: dict[str, Any]) -> Flow:
+    """One tunnel of a site-to-site VPN connection, from the values of each option (keyed
+    by the labels of `VPN_OPTIONS`; a list of names or numbers, None or empty when the
+    option is not set, Unknown when unreadable). An option not set takes AWS's defaults,
+    which allow IKEv1, SHA-1 and DH groups 2 and 5: the flow says which were defaulted."""
+    options: dict[str, Maybe[tuple[str, ...]]] = {}
+    defaulted = []
+    for label, _, _ in VPN_OPTIONS:
+        got = _option_values(values.get(label), label)
+        if got is None:
+            defaulted.append(label)
+            got = AWS_VPN_DEFAULTS[label]
+        options[label] = got
+    return Flow(name, encrypted=True, ipsec=Ipsec(options=options, defaulted=tuple(defaulted)),
+                detail="IPsec")

@@ -40,6 +40,16 @@ def ebs_disk(encrypted: Maybe[bool] | None, key: KeyLookup, part: str) -> AtRest
     return switched_encryption(encrypted, key, part)
 
 
+def copy_disk(encrypted: Maybe[bool] | None, part: str) -> AtRest:
+    """A snapshot, snapshot copy or image block device (HDS-ENC-005): encrypted or not as
+    read (a state, the API) or as inherited from its source; None when the account's EBS
+    encryption by default decides (a copy of an unencrypted source that did not ask for
+    encryption). Its key is not judged (HDS-ENC-003 judges the sources' keys)."""
+    if encrypted is None:
+        return AtRest(enabled=None, default="account-default", part=part)
+    return AtRest(enabled=encrypted, part=part)
+
+
 # --- databases -------------------------------------------------------------------------
 
 

@@ -11,7 +11,9 @@ from hds_iac.adapters.terraform_aws_common import (
     ids_of, known_blocks, linked, region_from_arn, region_of, resolve_all, resolve_one,
     resource, show,
 )
-from hds_iac.model import Destination, Maybe, Resource, Sharing, Unknown
+from hds_iac.adapters.terraform_aws_storage import instance as machine, snapshot_encryption
+from hds_iac.adapters.terraform_values import not_in_configuration
+from hds_iac.model import AtRest, Destination, Maybe, Resource, Sharing, Unknown
 from hds_iac.terraform.records import TfResource
 
 # --- backups ---------------------------------------------------------------------------
@@ -128,39 +130,178 @@ def kms_key(rec: TfResource, index: TfIndex) -> list[Resource]:
         get_bool(rec, "enable_key_rotation", False), spec if isinstance(spec, str) else "unknown"))]
 
 
-def _copy_of(rec: TfResource, kind: str, what: str) -> list[Resource]:
+# Snapshots and images state their encryption in states (the provider reads it back); in
+# code and plans it is their source's. None stands for "the account's EBS encryption by
+# default decides" (a volume without `encrypted`, a copy of an unencrypted source).
+_EBS_SNAPSHOTS = ("aws_ebs_snapshot", "aws_ebs_snapshot_copy")
+_AMIS = ("aws_ami", "aws_ami_copy", "aws_ami_from_instance")
+
+
+def _cycle(rec: TfResource, seen: frozenset[str]) -> Unknown | None:
+    if rec.address in seen:
+        return Unknown(f"encryption is inherited through a cycle of sources ({rec.address})")
+    return None
+
+
+def _copied(asked: Maybe[bool] | None, source: Maybe[bool] | None) -> Maybe[bool] | None:
+    """An EBS snapshot or AMI copy: encrypted when it asks for it or its source is; a copy
+    of an unencrypted source that does not ask is left to the account default (None)."""
+    if asked is True or source is True:
+        return True
+    if isinstance(source, Unknown):
+        return source
+    return asked if isinstance(asked, Unknown) else None
+
+
+def _ebs_snapshot_encrypted(index: TfIndex, rec: TfResource,
+                            seen: frozenset[str] = frozenset()) -> Maybe[bool] | None:
+    stated = get_bool(rec, "encrypted", None)
+    copy = rec.type == "aws_ebs_snapshot_copy"
+    # A snapshot cannot set `encrypted`: a known value is the one the provider read back.
+    # A copy's `encrypted = false` only means it did not ask, except in a state.
+    if isinstance(stated, bool) and (not copy or rec.source == "state" or stated):
+        return stated
+    attr, types = ("source_snapshot_id", _EBS_SNAPSHOTS) if copy else \
+        ("volume_id", ("aws_ebs_volume",))
+    value = rec.values.get(attr)
+    source = resolve_one(index, value, types)
+    if source is None:
+        return not_in_configuration("source of this copy" if copy else "volume", value)
+    cycle = _cycle(source, seen | {rec.address})
+    if cycle is not None:
+        return cycle
+    if source.type == "aws_ebs_volume":
+        inherited = get_bool(source, "encrypted", None)
+    else:
+        inherited = _ebs_snapshot_encrypted(index, source, seen | {rec.address})
+    return _copied(stated, inherited) if copy else inherited
+
+
+def _snapshot_disk(index: TfIndex, value: Any, part: str, seen: frozenset[str]) -> AtRest:
+    """An image's block device made from `value` (a snapshot id or reference)."""
+    source = resolve_one(index, value, _EBS_SNAPSHOTS)
+    if source is None:
+        return AtRest(enabled=not_in_configuration("snapshot", value), part=part)
+    return aws_storage.copy_disk(_ebs_snapshot_encrypted(index, source, seen), part)
+
+
+def _device(values: dict) -> str:
+    name = values.get("device_name")
+    return f"ebs_block_device {name}" if isinstance(name, str) and name else "ebs_block_device"
+
+
+def _image_disks(index: TfIndex, rec: TfResource,
+                 seen: frozenset[str] = frozenset()) -> list[AtRest]:
+    """One part per EBS block device of an AMI (or copy): as a state records them, else
+    from the snapshots, image or machine the configuration makes it from."""
+    devices = get_blocks(rec, "ebs_block_device")
+    if isinstance(devices, Unknown):
+        return [AtRest(enabled=devices, part="ebs_block_device")]
+    if rec.source == "state" and devices:
+        return [aws_storage.copy_disk(get_bool(rec, "encrypted", False, dev), _device(dev))
+                for dev in devices]
+    seen = seen | {rec.address}
+    if rec.type == "aws_ami":
+        parts = []
+        for dev in devices:
+            snapshot = dev.get("snapshot_id")
+            if has(snapshot):  # the volume is made from the snapshot: its encryption
+                parts.append(_snapshot_disk(index, snapshot, _device(dev), seen))
+            else:  # an empty volume made at launch, like a machine's disk
+                parts.append(aws_storage.copy_disk(get_bool(rec, "encrypted", None, dev),
+                                                   _device(dev)))
+        return parts
+    if rec.type == "aws_ami_from_instance":
+        value = rec.values.get("source_instance_id")
+        source = resolve_one(index, value, ("aws_instance",))
+        if source is None:
+            return [AtRest(enabled=not_in_configuration("instance", value), part="image")]
+        return [aws_storage.copy_disk(_encrypted(part), part.part)
+                for res in machine(source, index) for part in res.at_rest]
+    # aws_ami_copy
+    asked = get_bool(rec, "encrypted", None)
+    if asked is True:
+        return [aws_storage.copy_disk(True, "image copy")]
+    value = rec.values.get("source_ami_id")
+    source = resolve_one(index, value, _AMIS)
+    if source is None:
+        return [AtRest(enabled=_copied(asked, not_in_configuration("source image", value)),
+                       part="image copy")]
+    cycle = _cycle(source, seen)
+    if cycle is not None:
+        return [AtRest(enabled=cycle, part="image copy")]
+    return [aws_storage.copy_disk(_copied(asked, _encrypted(part)), part.part)
+            for part in _image_disks(index, source, seen)]
+
+
+def _encrypted(part: AtRest) -> Maybe[bool] | None:
+    """A source part's encryption in `_copied`'s terms (None: the account default)."""
+    if part.enabled is not None:
+        return part.enabled
+    return True if part.default == "encrypted" else None if part.default == "account-default" \
+        else False
+
+
+def _copy_of(rec: TfResource, kind: str, what: str, at_rest: list[AtRest]) -> list[Resource]:
     region = region_of(rec)
     source = rec.values.get("source_region")
     detail = f"{what} from {show(source)}" if has(source) else what
     return [resource(rec, kind, stores_data=True, region=region, sharing=Sharing(),
-                     destinations=[Destination(region=region, what=detail)])]
+                     at_rest=at_rest, destinations=[Destination(region=region, what=detail)])]
 
 
-@handles("aws_ebs_snapshot", "aws_db_snapshot", "aws_db_cluster_snapshot")
-def snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
-    sharing = Sharing()
+def _shared_accounts(rec: TfResource) -> Sharing:
     shared = as_list(rec.values.get("shared_accounts"))  # RDS snapshots; "all" is public
     if isinstance(shared, Unknown):
-        sharing = Sharing(public=shared, accounts=shared)
-    elif shared:
-        sharing = aws_backup.shared_with(shared)
-    return [resource(rec, "snapshot", stores_data=True, sharing=sharing,
-                     ids=ids_of(rec, "db_snapshot_arn", "db_cluster_snapshot_arn"))]
+        return Sharing(public=shared, accounts=shared)
+    return aws_backup.shared_with(shared) if shared else Sharing()
+
+
+@handles("aws_ebs_snapshot")
+def ebs_snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
+    return [resource(rec, "snapshot", stores_data=True, sharing=Sharing(), at_rest=[
+        aws_storage.copy_disk(_ebs_snapshot_encrypted(index, rec), "snapshot")])]
+
+
+@handles("aws_db_snapshot", "aws_db_cluster_snapshot")
+def db_snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
+    return [resource(rec, "snapshot", stores_data=True, sharing=_shared_accounts(rec),
+                     ids=ids_of(rec, "db_snapshot_arn", "db_cluster_snapshot_arn"),
+                     at_rest=[snapshot_encryption(rec, index)])]
+
+
+@handles("aws_db_snapshot_copy", "aws_rds_cluster_snapshot_copy")
+def db_snapshot_copy(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """An RDS/Aurora snapshot copy: made in `destination_region` when it names one, else in
+    its provider's region; a source named by an ARN of another region is copied here."""
+    target = rec.values.get("destination_region")
+    region = target if has(target) else region_of(rec)
+    source = rec.values.get("source_db_snapshot_identifier",
+                            rec.values.get("source_db_cluster_snapshot_identifier"))
+    destinations = aws_storage.replica_destinations(source, region, "RDS snapshot copy")
+    if has(target):
+        destinations = [Destination(region=region, what="RDS snapshot copy")]
+    return [resource(rec, "snapshot", stores_data=True, region=region,
+                     sharing=_shared_accounts(rec), destinations=destinations,
+                     ids=ids_of(rec, "db_snapshot_arn", "db_cluster_snapshot_arn"),
+                     at_rest=[snapshot_encryption(rec, index)])]
 
 
 @handles("aws_ebs_snapshot_copy")
 def snapshot_copy(rec: TfResource, index: TfIndex) -> list[Resource]:
-    return _copy_of(rec, "snapshot", "snapshot copy")
+    return _copy_of(rec, "snapshot", "snapshot copy", [
+        aws_storage.copy_disk(_ebs_snapshot_encrypted(index, rec), "snapshot copy")])
 
 
 @handles("aws_ami", "aws_ami_from_instance")
 def image(rec: TfResource, index: TfIndex) -> list[Resource]:
-    return [resource(rec, "image", stores_data=True, sharing=Sharing())]
+    return [resource(rec, "image", stores_data=True, sharing=Sharing(),
+                     at_rest=_image_disks(index, rec))]
 
 
 @handles("aws_ami_copy")
 def image_copy(rec: TfResource, index: TfIndex) -> list[Resource]:
-    return _copy_of(rec, "image", "image copy")
+    return _copy_of(rec, "image", "image copy", _image_disks(index, rec))
 
 
 @handles("aws_snapshot_create_volume_permission", "aws_ami_launch_permission")

@@ -8,8 +8,9 @@ from hds_iac.adapters import aws_flows, aws_tls
 from hds_iac.adapters.network import open_port
 from hds_iac.adapters.terraform_index import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
-    as_int, as_list, as_str, blocks, first_block, get_blocks, get_bool, get_str, handles, has,
-    known_blocks, linked, resolve_one, resource, show, zones_of_subnets, zones_value,
+    as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks, get_bool,
+    get_str, handles, has, known_blocks, linked, resolve_one, resource, show, zones_of_subnets,
+    zones_value,
 )
 from hds_iac.model import Flow, Maybe, OpenPort, Placement, Resource, Unknown
 from hds_iac.terraform.records import TfResource
@@ -205,12 +206,16 @@ def security_group_rule(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 @handles("aws_vpn_connection")
 def vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """Both tunnels of a site-to-site VPN connection, with the IPsec options each accepts
+    (`tunnelN_ike_versions`, `tunnelN_phase1_*`...; unset: AWS's defaults). A plan's
+    "known after apply" without a reference is an option left unset."""
     flows = []
     for tunnel in ("tunnel1", "tunnel2"):
-        versions = as_list(rec.values.get(f"{tunnel}_ike_versions"))
-        detail = "IPsec, IKE " + ("/".join(map(str, versions)) if isinstance(versions, list) and versions
-                                  else "ikev1/ikev2 (default)")
-        flows.append(Flow(tunnel, encrypted=True, detail=detail))
+        values = {}
+        for label, suffix, _ in aws_flows.VPN_OPTIONS:
+            raw = rec.values.get(f"{tunnel}_{suffix}")
+            values[label] = None if computed_default(rec, raw) else raw
+        flows.append(aws_flows.vpn_tunnel_flow(tunnel, values))
     return [resource(rec, "vpn", flows=flows)]
 
 

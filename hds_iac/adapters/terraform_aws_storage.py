@@ -186,12 +186,21 @@ def _in_transit(rec: TfResource, index: TfIndex, group_attr: str,
 # its encryption (AWS keeps the source's setting unless `storage_encrypted` is set).
 _DB_SOURCE_KEYS = ("replicate_source_db", "snapshot_identifier", "replication_source_identifier")
 _DB_SOURCE_TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_db_snapshot",
-                    "aws_db_cluster_snapshot")
+                    "aws_db_cluster_snapshot", "aws_db_snapshot_copy",
+                    "aws_rds_cluster_snapshot_copy")
 _DB_SOURCE_NAMES = ("identifier", "cluster_identifier", "db_snapshot_identifier",
-                    "db_cluster_snapshot_identifier")
-# A snapshot's own source database, by the attribute that names it.
+                    "db_cluster_snapshot_identifier", "target_db_snapshot_identifier",
+                    "target_db_cluster_snapshot_identifier")
+# A snapshot's (or snapshot copy's) source, by the attribute that names it.
 _SNAPSHOT_OF = {"aws_db_snapshot": "db_instance_identifier",
-                "aws_db_cluster_snapshot": "db_cluster_identifier"}
+                "aws_db_cluster_snapshot": "db_cluster_identifier",
+                "aws_db_snapshot_copy": "source_db_snapshot_identifier",
+                "aws_rds_cluster_snapshot_copy": "source_db_cluster_snapshot_identifier"}
+# The attribute in which a snapshot's record states its encryption (computed: the
+# provider reads it back, so states hold the real value; code and plans do not).
+_SNAPSHOT_ENCRYPTED = {"aws_db_snapshot": "encrypted", "aws_db_snapshot_copy": "encrypted",
+                       "aws_db_cluster_snapshot": "storage_encrypted",
+                       "aws_rds_cluster_snapshot_copy": "storage_encrypted"}
 
 
 def _resolve_db_source(index: TfIndex, value: Any) -> TfResource | None:
@@ -204,10 +213,32 @@ def _resolve_db_source(index: TfIndex, value: Any) -> TfResource | None:
     return found
 
 
-def _own_encryption(rec: TfResource) -> Maybe[bool]:
-    """Encryption a database or snapshot record states itself, None when it is silent."""
-    key = "encrypted" if rec.type in _SNAPSHOT_OF else "storage_encrypted"
-    return get_bool(rec, key, None)
+def _own_encryption(rec: TfResource) -> Maybe[bool] | None:
+    """Encryption a database or snapshot record states itself, None when it is silent.
+
+    A snapshot's encryption is computed, never written in code: only a known value counts
+    (a plan's "known after apply" is silence). An RDS snapshot copy given a `kms_key_id` is
+    encrypted even when its source is not (CopyDBSnapshot); an Aurora cluster snapshot
+    copy cannot be (CopyDBClusterSnapshot refuses a key for an unencrypted source), so its
+    key says nothing."""
+    if rec.type not in _SNAPSHOT_OF:
+        return get_bool(rec, "storage_encrypted", None)
+    stated = get_bool(rec, _SNAPSHOT_ENCRYPTED[rec.type], None)
+    if isinstance(stated, bool):
+        return stated
+    if rec.type == "aws_db_snapshot_copy" and has(rec.values.get("kms_key_id")):
+        return True
+    return None
+
+
+def snapshot_encryption(rec: TfResource, index: TfIndex) -> AtRest:
+    """An RDS or Aurora snapshot (or copy): what it states (states), else its source's,
+    followed through snapshots, copies and databases (HDS-ENC-005). No key is judged: a
+    snapshot's key is its source's unless a copy changes it."""
+    encrypted = _own_encryption(rec)
+    if encrypted is None:
+        encrypted = _inherited_encryption(index, rec, False)
+    return AtRest(enabled=encrypted, part="snapshot")
 
 
 def _inherited_encryption(index: TfIndex, rec: TfResource, default: bool,

@@ -365,16 +365,24 @@ def _copy_destination(rec: TfResource, region: Maybe[str], what: str) -> list[De
 
 
 def snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """A snapshot is a block copy of its volume: client-side encryption of the volume
+    (LUKS) is in the snapshot too, so the volume's attestation covers it (HDS-ENC-005),
+    as does the snapshot's own tag. Both code and live records name the volume."""
     region = region_of(rec)
     is_copy = _get(rec, "source_region_name") not in (None, "")
-    if isinstance(region, Unknown) and not is_copy:
-        source = _link(index, _get(rec, "volume_id"), ("outscale_volume",), ("volume_id",))
-        if source is not None:
-            region = region_of(rec, _get(source, "subregion_name"))
+    source = _link(index, _get(rec, "volume_id"), ("outscale_volume",), ("volume_id",))
+    if isinstance(region, Unknown) and not is_copy and source is not None:
+        region = region_of(rec, _get(source, "subregion_name"))
+    tags = tags_of(rec)
+    tag = index.settings.encryption_attestation_tag
+    attested = attestation(tags, tag)
+    if source is not None:
+        attested = any_attested(attested, attestation(tags_of(source), tag))
     return [resource(
-        rec, "snapshot", region=region, id_key="snapshot_id", stores_data=True,
+        rec, "snapshot", region=region, id_key="snapshot_id", stores_data=True, tags=tags,
         sharing=_permissions(rec, "permissions_to_create_volume") or Sharing(),
         destinations=_copy_destination(rec, region, "snapshot copy"),
+        at_rest=[_client_side("snapshot", attested)],
     )]
 
 
@@ -403,9 +411,13 @@ def image(rec: TfResource, index: TfIndex) -> list[Resource]:
     public = _bool(rec, "is_public")
     if public is True:
         sharing.public = True
+    # Only the image's own tag attests its encryption: the live API does not name the VM
+    # an image was made from, and the same image must get the same verdict from every source.
+    tags = tags_of(rec)
     return [resource(
         rec, "image", region=region, id_key="image_id", stores_data=True, sharing=sharing,
-        destinations=_copy_destination(rec, region, "image copy"),
+        destinations=_copy_destination(rec, region, "image copy"), tags=tags,
+        at_rest=[_client_side("image", attestation(tags, index.settings.encryption_attestation_tag))],
     )]
 
 
@@ -544,8 +556,14 @@ def security_group_rule(rec: TfResource, index: TfIndex) -> list[Resource]:
 def vpn_connection(rec: TfResource, index: TfIndex) -> list[Resource]:
     kind = _str(rec, "connection_type")
     detail = f"IPsec ({kind})" if isinstance(kind, str) else "IPsec"
+    # The API's Phase1Options/Phase2Options are documented as not available (kept for
+    # compatibility with AWS) and the provider has no tunnel options: what the tunnels
+    # negotiate is set on the client gateway and cannot be read (HDS-TLS-007 unknown).
+    ipsec = Unknown("Outscale's API and Terraform provider do not show the IPsec options of a"
+                    " VPN connection (Phase1Options/Phase2Options are documented as not"
+                    " available): check IKEv2 and the algorithms on the client gateway")
     return [resource(rec, "vpn", region=region_of(rec), id_key="vpn_connection_id",
-                     flows=[Flow("IPsec tunnels", encrypted=True, detail=detail)])]
+                     flows=[Flow("IPsec tunnels", encrypted=True, ipsec=ipsec, detail=detail)])]
 
 
 # --- identity: API access policy, access keys, users ----------------------------------------

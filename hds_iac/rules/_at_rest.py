@@ -1,7 +1,8 @@
 """Whether one stored part (a disk, a table, a bucket...) is encrypted at rest.
 
-Shared by HDS-ENC-001 (volumes and machine disks) and HDS-ENC-002 (managed data stores):
-both read `AtRest` the same way and differ only in the kinds they look at. The `why` of
+Shared by HDS-ENC-001 (volumes and machine disks), HDS-ENC-002 (managed data stores) and
+HDS-ENC-005 (snapshots and images): all read `AtRest` the same way and differ only in the
+kinds they look at (HDS-ENC-001 and HDS-ENC-005 also share their verdicts: `_disks`). The `why` of
 each outcome names the message variant the rules use:
 
 - "configured": the configuration turns encryption on (or off, for a failure);
@@ -89,3 +90,4 @@ def _account_default(res: Resource, label: str, inventory: Inventory) -> Outcome
     if unresolved is not None:
         return Outcome("unknown", label, "account-default", unresolved.reason)
     return Outcome("fail", label, "account-default")
+

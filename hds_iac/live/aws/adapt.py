@@ -35,6 +35,10 @@ def _unknown(value: Any, what: str = "") -> Unknown:
     return Unknown(f"{what}: {reason}" if what else reason)
 
 
+def _mfa_words(mfa: Maybe[bool]) -> str:
+    return "MFA not told" if isinstance(mfa, Unknown) else "MFA active" if mfa else "no MFA device"
+
+
 def _days_since(when: Any, now: dt.datetime) -> int | None:
     if isinstance(when, str):
         try:
@@ -209,6 +213,31 @@ class Adapter:
         if ok(groups):
             for group in groups:
                 self._security_group(region, group)
+        vpns = ec2.get("vpn_connections")
+        if ok(vpns) and vpns is not None:
+            for vpn in vpns:
+                if vpn.get("State") not in ("deleted", "deleting"):
+                    self._vpn(region, vpn)
+
+    def _vpn(self, region: str, vpn: dict) -> None:
+        """A site-to-site VPN connection: its tunnels' options as `DescribeVpnConnections`
+        gives them (an empty option takes AWS's defaults, as in Terraform); an answer
+        without tunnel options cannot tell what the tunnels accept."""
+        vid = vpn["VpnConnectionId"]
+        tunnels = (vpn.get("Options") or {}).get("TunnelOptions")
+        flows = []
+        if not tunnels:
+            flows = [Flow("tunnels", encrypted=True, ipsec=Unknown(
+                "ec2:DescribeVpnConnections gave no tunnel options for this connection"))]
+        for n, tunnel in enumerate(tunnels or [], start=1):
+            values = {}
+            for label, _, field in aws_flows.VPN_OPTIONS:
+                items = tunnel.get(field)
+                values[label] = [i.get("Value") if isinstance(i, dict) else i
+                                 for i in items] if isinstance(items, list) else items
+            flows.append(aws_flows.vpn_tunnel_flow(f"tunnel{n}", values))
+        self.add("vpn", "AWS::EC2::VPNConnection", self.arn("ec2", region, f"vpn-connection/{vid}"),
+                 region, ids=(vid,), tags=vpn.get("Tags"), flows=flows)
 
     def key(self, region: str | None, ref: Any) -> aws_storage.KeyLookup:
         """The customer-key question about `ref`, asked only when the data is encrypted."""
@@ -281,7 +310,8 @@ class Adapter:
         sid = snap["SnapshotId"]
         self.add("snapshot", "AWS::EC2::Snapshot", self.arn("ec2", region, f"snapshot/{sid}"),
                  region, stores_data=True, ids=(sid,), tags=snap.get("Tags"),
-                 sharing=self._sharing(perms, sid))
+                 sharing=self._sharing(perms, sid),
+                 at_rest=[aws_storage.copy_disk(bool(snap.get("Encrypted")), "snapshot")])
 
     def _image(self, region: str, image: dict, perms: Any) -> None:
         iid = image["ImageId"]
@@ -290,8 +320,14 @@ class Adapter:
             accounts=Unknown("launch permissions not read (more than --max-attribute-reads)"))
         if image.get("Public"):
             sharing.public = True
+        # Every EBS block device of the image (instance-store devices hold no snapshot).
+        disks = [aws_storage.copy_disk(bool(m["Ebs"].get("Encrypted")),
+                                       f"ebs_block_device {m.get('DeviceName', '?')}")
+                 for m in image.get("BlockDeviceMappings") or []
+                 if isinstance(m, dict) and isinstance(m.get("Ebs"), dict)]
         self.add("image", "AWS::EC2::Image", self.arn("ec2", region, f"image/{iid}"), region,
-                 stores_data=True, ids=(iid,), tags=image.get("Tags"), sharing=sharing)
+                 stores_data=True, ids=(iid,), tags=image.get("Tags"), sharing=sharing,
+                 at_rest=disks)
 
     def _security_group(self, region: str, group: dict) -> None:
         gid = group["GroupId"]
@@ -369,11 +405,12 @@ class Adapter:
                     destinations=aws_storage.replica_destinations(
                         cluster.get("ReplicationSourceIdentifier"), region,
                         "cross-region replica"))
-        for key, attrs_key, arn_key, id_key, type_ in (
+        for key, attrs_key, arn_key, id_key, type_, encrypted_key in (
                 ("snapshots", "snapshot_attributes", "DBSnapshotArn", "DBSnapshotIdentifier",
-                 "AWS::RDS::DBSnapshot"),
+                 "AWS::RDS::DBSnapshot", "Encrypted"),
                 ("cluster_snapshots", "cluster_snapshot_attributes", "DBClusterSnapshotArn",
-                 "DBClusterSnapshotIdentifier", "AWS::RDS::DBClusterSnapshot")):
+                 "DBClusterSnapshotIdentifier", "AWS::RDS::DBClusterSnapshot",
+                 "StorageEncrypted")):
             snaps = rds.get(key)
             if not ok(snaps):
                 continue
@@ -393,8 +430,12 @@ class Adapter:
                 else:
                     sharing = aws_backup.shared_with(attrs[ident])
                 arn = snap.get(arn_key) or self.arn("rds", region, f"snapshot:{ident}")
+                # Automated snapshots follow their database (HDS-ENC-002): only manual ones,
+                # and their copies, are judged as copies (HDS-ENC-005).
+                at_rest = [aws_storage.copy_disk(bool(snap.get(encrypted_key)), "snapshot")] \
+                    if snap.get("SnapshotType") == "manual" else []
                 self.add("snapshot", type_, arn, region, stores_data=True, ids=(ident,),
-                         tags=snap.get("TagList"), sharing=sharing)
+                         tags=snap.get("TagList"), sharing=sharing, at_rest=at_rest)
 
     # --- load balancers, CDN -------------------------------------------------------------
 
@@ -650,12 +691,15 @@ class Adapter:
     def _iam(self, data: dict[str, Any]) -> None:
         report = data.get("credential_report")
         summary = data.get("summary")
+        root_row = False
         if isinstance(report, dict):
             for row in report.get("rows", []):
+                root_row = root_row or row.get("user") == "<root_account>"
                 self._credential_row(row, summary)
-        elif isinstance(report, Failed) and isinstance(summary, dict):
-            # Without the report, the account summary still tells about the root user.
-            self._root_from_summary(summary)
+        if not root_row and "credential_report" in data:
+            # The root user always exists: without its row of the report (not readable, or
+            # missing from it), the account summary tells about it, else it is unknown.
+            self._root_from_summary(summary, report)
         if "password_policy" in data:
             self._password_policy(data["password_policy"])
         roles = data.get("roles")
@@ -688,17 +732,19 @@ class Adapter:
     def _credential_row(self, row: dict, summary: Any) -> None:
         arn = row.get("arn", "")
         root = row.get("user") == "<root_account>"
-        mfa = row.get("mfa_active") == "true"
+        flag = row.get("mfa_active")
+        mfa: Maybe[bool] = True if flag == "true" else False if flag == "false" else Unknown(
+            f"the credential report's mfa_active is {flag!r}, neither true nor false")
         if root:
             keys = sum(row.get(f"access_key_{n}_active") == "true" for n in ("1", "2"))
             identity = Identity(console_access=True, mfa_enforced=mfa, account_root=True,
                                 active_access_keys=keys,
-                                detail="root user: " + ("MFA active" if mfa else "no MFA device"))
+                                detail="root user: " + _mfa_words(mfa))
         else:
             console = row.get("password_enabled") == "true"
             identity = Identity(console_access=console, mfa_enforced=mfa,
                                 detail=("console password, " if console else "no console password, ")
-                                + ("MFA active" if mfa else "no MFA device"))
+                                + _mfa_words(mfa))
         self.add("user", "AWS::IAM::User" if not root else "AWS::IAM::RootUser", arn, None,
                  ids=(row.get("user", ""),), identity=identity)
         for n in ("1", "2"):
@@ -714,19 +760,28 @@ class Adapter:
                                  f"user {row.get('user')}, key {n}")
                          + (f", last rotated {rotated}" if rotated else "")))
 
-    def _root_from_summary(self, summary: dict) -> None:
+    def _root_from_summary(self, summary: Any, report: Any) -> None:
+        """The root user from `GetAccountSummary` when the credential report has no row
+        for it (`report` failed, or answered without one); both unread: unknown."""
         arn = f"arn:{self.partition}:iam::{self.account}:root"
+        if not isinstance(summary, dict):
+            why = "the credential report " + (
+                f"was not read ({report.reason})" if isinstance(report, Failed)
+                else "has no <root_account> row") + " and the account summary " + (
+                f"was not read ({summary.reason})" if isinstance(summary, Failed)
+                else "gave no answer")
+            summary = {}
+        else:
+            why = ""
         enabled = summary.get("AccountMFAEnabled")
         mfa: Maybe[bool] = (bool(enabled) if isinstance(enabled, int) else Unknown(
-            "the account summary does not tell whether the root user has MFA"))
+            why or "the account summary does not tell whether the root user has MFA"))
         present = summary.get("AccountAccessKeysPresent")
         keys: Maybe[int] = (int(present) if isinstance(present, int) else Unknown(
-            "neither the credential report nor the account summary tells about root keys"))
+            why or "neither the credential report nor the account summary tells about root keys"))
         self.add("user", "AWS::IAM::RootUser", arn, None, identity=Identity(
             console_access=True, mfa_enforced=mfa, account_root=True, active_access_keys=keys,
-            detail="root user (account summary): " + (
-                "MFA not told" if isinstance(mfa, Unknown) else
-                "MFA active" if mfa else "no MFA device")))
+            detail="root user (account summary): " + _mfa_words(mfa)))
         if summary.get("AccountAccessKeysPresent"):
             self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key", None,
                      identity=Identity(keys_can_expire=False,

@@ -42,7 +42,7 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "DescribeInstances": ("instance",), "DescribeVolumes": ("volume",),
             "DescribeSnapshots": ("snapshot",), "DescribeSnapshotAttribute": (),
             "DescribeImages": ("image",), "DescribeImageAttribute": (),
-            "DescribeSecurityGroups": ("security-group",)},
+            "DescribeSecurityGroups": ("security-group",), "DescribeVpnConnections": ("vpn",)},
     "rds": {"DescribeDBInstances": ("database",), "DescribeDBClusters": ("database-cluster",),
             "DescribeDBSnapshots": ("snapshot",), "DescribeDBSnapshotAttributes": (),
             "DescribeDBClusterSnapshots": ("snapshot",),
@@ -359,6 +359,10 @@ class Collector:
                                             "SecurityGroups", page_size=1000)
         out["snapshot_permissions"] = self._snapshot_permissions(region, snaps)
         out["image_permissions"] = self._image_permissions(region, images)
+        # Not paginated; never CustomerGatewayConfiguration outside this answer (it holds
+        # the tunnels' pre-shared keys): the adapter reads only the tunnel options.
+        vpns = self.call("ec2", region, "DescribeVpnConnections")
+        out["vpn_connections"] = vpns.get("VpnConnections", []) if ok(vpns) else vpns
         return out
 
     def _snapshot_permissions(self, region: str, snaps: Any) -> Any:

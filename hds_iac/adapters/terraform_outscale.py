@@ -374,16 +374,40 @@ def snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
     if isinstance(region, Unknown) and not is_copy and source is not None:
         region = region_of(rec, _get(source, "subregion_name"))
     tags = tags_of(rec)
-    tag = index.settings.encryption_attestation_tag
-    attested = attestation(tags, tag)
-    if source is not None:
-        attested = any_attested(attested, attestation(tags_of(source), tag))
     return [resource(
         rec, "snapshot", region=region, id_key="snapshot_id", stores_data=True, tags=tags,
         sharing=_permissions(rec, "permissions_to_create_volume") or Sharing(),
         destinations=_copy_destination(rec, region, "snapshot copy"),
-        at_rest=[_client_side("snapshot", attested)],
+        at_rest=[_client_side("snapshot", _snapshot_attested(rec, index, tags))],
     )]
+
+
+def _snapshot_attested(rec: TfResource, index: TfIndex, tags: Maybe[dict[str, Any]],
+                       seen: frozenset[str] = frozenset()) -> Maybe[bool]:
+    """The snapshot's own attestation, or its source's: the volume it was taken from, or
+    the snapshot it copies. A source that is named but not in the input (not in the
+    configuration, or not read) may carry the attestation: unknown, never a failure."""
+    tag = index.settings.encryption_attestation_tag
+    own = attestation(tags, tag)
+    if own is True:
+        return True
+    for attr, types, keys in (("volume_id", ("outscale_volume",), ("volume_id",)),
+                              ("source_snapshot_id", ("outscale_snapshot",), ("snapshot_id",))):
+        value = _get(rec, attr)
+        if value in (None, ""):
+            continue
+        source = _link(index, value, types, keys)
+        if source is None:
+            return any_attested(own, Unknown(
+                f"the attestation may be on {show(value)}, which this input does not hold"
+                f" ({attr}); tag the snapshot itself to attest it"))
+        if source.address in seen | {rec.address}:
+            return own
+        if source.type == "outscale_volume":
+            return any_attested(own, attestation(tags_of(source), tag))
+        return any_attested(own, _snapshot_attested(source, index, tags_of(source),
+                                                    seen | {rec.address}))
+    return own
 
 
 def _target_region(rec: TfResource, index: TfIndex, attr: str, types: tuple[str, ...],

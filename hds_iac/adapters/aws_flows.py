@@ -190,5 +190,8 @@ def vpn_tunnel_flow(name: str, values: dict[str, Any]) -> Flow:
             defaulted.append(label)
             got = AWS_VPN_DEFAULTS[label]
         options[label] = got
+    ike = options["IKE versions"]
+    detail = "IPsec, IKE " + ("/".join(ike) if not isinstance(ike, Unknown) else "unresolved") + (
+        " (default)" if "IKE versions" in defaulted else "")
     return Flow(name, encrypted=True, ipsec=Ipsec(options=options, defaulted=tuple(defaulted)),
-                detail="IPsec")
+                detail=detail)

@@ -127,6 +127,11 @@ NATIVE_ONLY: dict[str, str] = {
         "whether a bucket denies plain HTTP is written in a separate aws_s3_bucket_policy "
         "resource (or a policy document data source), which a checkov resource check on the "
         "bucket never sees: the check could only answer UNKNOWN"),
+    "HDS-TLS-007": (
+        "checkov renders a list variable without a value as an empty list, and an empty "
+        "tunnel option means AWS's defaults (IKEv1, SHA-1, small DH groups): a one-resource "
+        "check would fail a tunnel whose options come from an unset variable, where "
+        "hds-iac scan says unknown"),
 }
 INVENTORY_REASON = (
     "the rule weighs several resources (zone spread, backup coverage, vault locks, EBS "

@@ -111,7 +111,10 @@ class Finding:
     def message(self, lang: str = "en") -> str:
         return self.meta.message(self.verdict.message, lang, **self.verdict.shown_params())
 
-    def as_dict(self, lang: str = "en") -> dict:
+    def as_dict(self, lang: str = "en", shared: bool = True) -> dict:
+        """The finding as the JSON report version 1 writes it; `shared=False` leaves out
+        what its rule shares with every finding of that rule and provider (title,
+        references, remediation: `shared_dict`), as version 2 does (`hds_iac.json_contract`)."""
         res = self.resource
         origin = res.origin
         resource = {
@@ -138,18 +141,27 @@ class Finding:
             extra["basis"] = "declared"
         if self.attributes:
             extra["attributes"] = [attribute_dict(a) for a in self.attributes]
-        return {
+        out = {
             "rule_id": self.meta.id,
             "topic": self.meta.topic,
             "status": self.status,
             "severity": self.severity,
-            "title": self.meta.title.get(lang),
             "message": self.message(lang),
             "resource": resource,
+            **extra,
+        }
+        if shared:
+            out.update(self.shared_dict(lang))
+        return out
+
+    def shared_dict(self, lang: str = "en") -> dict:
+        """The texts every finding of this rule and provider shares: title, references
+        (with the provider's matrix duties) and the provider's remediation."""
+        return {
+            "title": self.meta.title.get(lang),
             "references": self.meta.references.as_dict(lang)
             | {"matrix": [d.as_dict(lang) for d in self.duties]},
-            "remediation": self.meta.remediation_for(res.provider).get(lang),
-            **extra,
+            "remediation": self.meta.remediation_for(self.resource.provider).get(lang),
         }
 
 
@@ -188,6 +200,7 @@ def run(
     matrix_set = matrices.load(tuple(settings.matrix_files))
     selected = list(rule_ids) if rule_ids is not None else sorted(catalogue.rules)
     findings: list[Finding] = []
+    duties: dict[tuple[str, str], tuple[matrices.Duty, ...]] = {}  # the same for a rule's findings
     for rule_id in selected:
         meta = catalogue[rule_id]
         func = rules.get(rule_id)
@@ -207,8 +220,10 @@ def run(
         for verdict in verdicts:
             provider = verdict.resource.provider
             if provider in meta.providers:
-                findings.append(Finding(meta, verdict, duties=matrix_set.duties_for(
-                    provider, rule_id)))
+                key = (provider, rule_id)
+                if key not in duties:
+                    duties[key] = matrix_set.duties_for(provider, rule_id)
+                findings.append(Finding(meta, verdict, duties=duties[key]))
             else:
                 not_listed[provider] = not_listed.get(provider, 0) + 1
         if on_not_listed is not None:

@@ -13,7 +13,10 @@ $HDS_IAC_CHECKOV or /tmp/checkov-venv) runs on the same inputs three times: alon
 hds-iac's checks (`--external-checks-dir checks/`) answering from the native engine
 (`HDS_IAC_BIN` names this hds-iac: one native scan per folder or plan, as a subprocess),
 and with the checks in their fallback (`HDS_IAC_BIN=none`: each resource judged alone),
-on (a) one typical module folder, (b) the HCL tree, (c) the plan. The overhead column is
+on (a) one typical module folder, (b) the HCL tree, (c) the plan. The floor (issue 11:
+starting Python and `json.load` of the plan, the least any Python scan of it costs) is
+timed first, and the plan's `-o json` scan is printed as a multiple of it, with the size
+of the JSON report it writes. The overhead column is
 what our checks add to checkov alone (wall time, then CPU time of the whole process tree,
 the native subprocess included). The summary table at the end is the one to paste on the
 issue.
@@ -302,6 +305,14 @@ def main() -> int:
         if args.only:
             inputs = [i for i in inputs if i[0][1] in args.only]
         rows = []
+        # The floor (issue 11): starting Python and `json.load` of the plan, the least any
+        # Python scan of it costs; the plan's scan is printed as a multiple of it.
+        floor = bench("floor: python + json.load(plan)", [
+            sys.executable, "-c", "import json, sys; json.load(open(sys.argv[1], 'rb'))",
+            str(plan)], args.runs)
+        report = Path(tmp) / "report.json"
+        with open(report, "wb") as out:
+            subprocess.run(hds + [str(plan)], stdout=out, stderr=subprocess.DEVNULL, check=False)
         os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")  # checkov: no network look-ups
         native_env = {**os.environ, "HDS_IAC_BIN": shlex.join([sys.executable, "-m",
                                                                 "hds_iac.cli"])}
@@ -339,6 +350,12 @@ def main() -> int:
                     cells.append(f"{wall:.2f} s, {peak:.0f} MiB")
             print("| " + " | ".join(cells) + " |")
         print(f"\nmedian of {args.runs} runs, wall time and peak RSS (ru_maxrss)")
+        print(f"floor (python start + json.load of the plan): {floor[0]:.2f} s wall, "
+              f"{floor[2]:.2f} s CPU; JSON report of the plan: {report.stat().st_size / 1e6:.1f} MB")
+        for row in rows:
+            if row[0].startswith("(c)"):
+                print(f"hds-iac scan -o json of the plan: {row[1][0] / floor[0]:.1f}x the floor "
+                      f"(wall), {row[1][2] / floor[2]:.1f}x (CPU)")
     if not args.no_hostile:
         hostile(hds, args.hostile_timeout, int(args.hostile_memory * 2**30))
     return 0

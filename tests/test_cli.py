@@ -51,7 +51,7 @@ def test_example_scan_fails_with_the_expected_findings() -> None:
     run = run_cli("scan", str(EXAMPLE), "-o", "json")
     assert run.code == 1, run.stderr
     report = run.json()
-    assert report["version"] == 1 and report["errors"] == []
+    assert report["version"] == 2 and report["errors"] == []
     failed = {(f["rule_id"], f["resource"]["address"]) for f in report["findings"]
               if f["status"] == "fail"}
     # London replica: AWS eu-west-2 is not in the EEA.

@@ -14,6 +14,8 @@ import subprocess
 
 import pytest
 
+from hds_iac import json_contract
+
 pytest.importorskip("boto3")
 pytest.importorskip("moto")
 
@@ -126,6 +128,7 @@ def run(account: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 def drift(doc: dict) -> dict[tuple[str, str], dict]:
+    doc = json_contract.expand(doc)  # each finding with its rule's references
     return {(f["rule_id"], f["resource"]["address"]): f for f in doc["findings"]
             if f["topic"] == "drift"}
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from hds_iac import json_contract
+
 pytest.importorskip("osc_sdk_python")
 pytest.importorskip("moto")
 
@@ -98,6 +100,7 @@ def live(setup: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 def drift(doc: dict) -> dict[tuple[str, str], dict]:
+    doc = json_contract.expand(doc)  # each finding with its rule's references
     return {(f["rule_id"], f["resource"]["address"]): f for f in doc["findings"]
             if f["topic"] == "drift"}
 

@@ -153,7 +153,7 @@ def test_config_discovery_stops_at_the_repository_root_and_names_the_file(
                        ("junitxml", 'name="config_file" value=".hds-iac.yaml"'),
                        ("csv", ",.hds-iac.yaml,"),  # then the account column
                        ("sarif", '"config_file": ".hds-iac.yaml"'),
-                       ("json", '"config_file": ".hds-iac.yaml"')):
+                       ("json", '"config_file":".hds-iac.yaml"')):  # compact
         run = run_cli("scan", "infra/prod", "-o", fmt, cwd=repo)
         assert run.code == 0, (fmt, run.stdout + run.stderr)
         assert named in run.stdout, fmt

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO, run_cli
-from hds_iac import catalogue
+from hds_iac import catalogue, json_contract
 
 EXAMPLE = FIXTURES / "example"  # AWS and Outscale resources failing the same rules
 
@@ -41,7 +41,10 @@ def test_terminal_one_line_per_finding_and_one_fix_per_rule_and_provider() -> No
 
 
 def test_json_remediation_is_the_resources_provider_fix() -> None:
-    findings = run_cli("scan", str(EXAMPLE), "-o", "json").json()["findings"]
+    doc = run_cli("scan", str(EXAMPLE), "-o", "json").json()
+    # Version 2: once per rule and provider; a reader expands it into every finding.
+    assert set(doc["rules"]["HDS-ENC-001"]["remediation"]) == {"aws", "outscale"}
+    findings = json_contract.expand(doc)["findings"]
     enc = {f["resource"]["provider"]: f["remediation"] for f in findings
            if f["rule_id"] == "HDS-ENC-001"}
     assert "LUKS" in enc["outscale"] and "aws_ebs_volume" not in enc["outscale"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, run_cli
-from hds_iac import catalogue
+from hds_iac import catalogue, json_contract
 from hds_iac.report import chapter8, coverage, texts
 
 EXAMPLE = FIXTURES / "example"
@@ -42,7 +42,8 @@ def results(tmp_path_factory) -> dict[str, Path]:
 
 
 def load(path: Path) -> dict:
-    return json.loads(path.read_text("utf-8"))
+    """A JSON result with each finding's rule texts (version 2 keeps them once)."""
+    return json_contract.expand(json.loads(path.read_text("utf-8")))
 
 
 def report_json(*paths: Path, extra: tuple[str, ...] = ()) -> dict:

@@ -13,8 +13,9 @@ from hds_iac.output.json_stream import Items, chunks
 EXAMPLE = FIXTURES / "example"
 
 
-def _whole(doc) -> str:
-    """What json_stream must equal: the document with plain lists, in one json.dumps."""
+def _whole(doc, indent: int | None = 2) -> str:
+    """What json_stream must equal: the document with plain lists, in one json.dumps
+    (`indent=None`: compact, as the JSON report version 2 is written)."""
     def plain(value):
         if isinstance(value, Items):
             return [plain(v) for v in value.items]
@@ -23,7 +24,9 @@ def _whole(doc) -> str:
         if isinstance(value, (list, tuple)):
             return [plain(v) for v in value]
         return value
-    return json.dumps(plain(doc), indent=2, ensure_ascii=False)
+    if indent is None:
+        return json.dumps(plain(doc), separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(plain(doc), indent=indent, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("make", [
@@ -36,10 +39,13 @@ def _whole(doc) -> str:
 ])
 def test_pieces_join_to_json_dumps(make) -> None:
     assert "".join(chunks(make())) == _whole(make())
+    assert "".join(chunks(make(), indent=None)) == _whole(make(), None)
 
 
-def test_lone_surrogates_are_made_writable_in_streamed_items() -> None:
-    text = "".join(chunks({"findings": Items(iter([{"address": "a\ud800b"}]))}))
+@pytest.mark.parametrize("indent", [2, None])
+def test_lone_surrogates_are_made_writable_in_streamed_items(indent) -> None:
+    text = "".join(chunks({"findings": Items(iter([{"address": "a\ud800b"}])),
+                           "\udcff": "k"}, indent=indent))
     text.encode("utf-8")  # a lone surrogate would raise here
     assert json.loads(text)["findings"][0]["address"] == "a\ufffdb"
 
@@ -61,9 +67,11 @@ def test_scan_reports_written_in_pieces_are_whole_documents(tmp_path) -> None:
     doc = json.loads(texts["json"])
     assert doc["findings"] and doc["summary"]["findings"] == len(doc["findings"])
     assert json.loads(texts["sarif"])["runs"][0]["results"]
-    for fmt in ("json", "sarif"):
-        assert texts[fmt] == json.dumps(json.loads(texts[fmt]), indent=2,
-                                        ensure_ascii=False) + "\n", fmt
+    assert texts["sarif"] == json.dumps(json.loads(texts["sarif"]), indent=2,
+                                        ensure_ascii=False) + "\n"
+    # The JSON report (version 2) is compact.
+    assert texts["json"] == json.dumps(json.loads(texts["json"]), separators=(",", ":"),
+                                       ensure_ascii=False) + "\n"
     rows = list(csv.reader(io.StringIO(texts["csv"])))
     assert len(rows) == len(doc["findings"]) + 1
     again = io.StringIO()

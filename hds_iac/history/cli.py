@@ -173,11 +173,13 @@ def record_scan(args: argparse.Namespace, run: "Run", result: "ScanResult", lang
     from hds_iac.engine import SEVERITY_RANK
     from hds_iac.history import analysis, record
     from hds_iac.history.store import StoreError
+    from hds_iac import json_contract
     from hds_iac.output import json_report
 
     store = run.store
-    # The result as a document, not as text parsed again: one copy of the findings.
-    doc = json_report.document(result, lang)
+    # The result as a document, not as text parsed again: one copy of the findings, each
+    # with its rule's texts (version 2 keeps them once: json_contract.expand).
+    doc = json_contract.expand(json_report.document(result, lang))
     result_doc = record.Result("this run", doc, _digest(doc, result, lang))
     command = args.command + (f" {args.live_provider}" if args.command == "live" else "")
     reference = (result_doc.doc.get("provenance") or {}).get("reference")

@@ -1,16 +1,37 @@
-"""The JSON report: a stable contract (version 1) that other tools read."""
+"""The JSON report: a stable contract that other tools read (`hds_iac.json_contract`:
+version 2 keeps each rule's texts once, in `rules`, and is written compact)."""
 from __future__ import annotations
 
 import functools
 from typing import Iterator
 
-from hds_iac import __version__
+from hds_iac import __version__, json_contract
 from hds_iac.baseline import input_key
+from hds_iac.engine import Finding
 from hds_iac.output.json_stream import Items, chunks as json_chunks, plain
 from hds_iac.scan import ScanResult, summarize
 from hds_iac.waivers import register
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = json_contract.VERSION
+
+
+def rules(findings: list[Finding], lang: str) -> dict[str, dict]:
+    """Each rule's shared texts, once, for the rules and providers of `findings`."""
+    out: dict[str, dict] = {}
+    for f in findings:
+        provider = f.resource.provider
+        entry = out.get(f.rule_id)
+        if entry is not None and provider in entry["remediation"]:
+            continue
+        shared = f.shared_dict(lang)
+        if entry is None:
+            entry = out[f.rule_id] = {"title": shared["title"],
+                                      "references": {k: v for k, v in shared["references"].items()
+                                                     if k != "matrix"},
+                                      "remediation": {}, "matrix": {}}
+        entry["remediation"][provider] = shared["remediation"]
+        entry["matrix"][provider] = shared["references"]["matrix"]
+    return out
 
 
 def render(result: ScanResult, lang: str = "en") -> str:
@@ -20,7 +41,7 @@ def render(result: ScanResult, lang: str = "en") -> str:
 def chunks(result: ScanResult, lang: str = "en") -> Iterator[str]:
     """The report in pieces, one finding at a time (json_stream): a scan of tens of
     thousands of findings never holds them all as dictionaries or as one string."""
-    yield from json_chunks(_document(result, lang))
+    yield from json_chunks(_document(result, lang), indent=None)  # compact
     yield "\n"
 
 
@@ -39,7 +60,9 @@ def _document(result: ScanResult, lang: str) -> dict:
         # to the repository root, or the live account), the same on every machine.
         "inputs": [{**i, "key": keys(i.get("path", ""))} for i in result.inputs],
         "settings": {"allowed_countries": result.allowed_countries},
-        "findings": Items({**f.as_dict(lang), "input": keys(f.input)} for f in result.findings),
+        "rules": rules(result.findings, lang),
+        "findings": Items({**f.as_dict(lang, shared=False), "input": keys(f.input)}
+                          for f in result.findings),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "notices": [{"path": n.path, "message": n.message} for n in result.notices],
         # Module calls not read: the scan is incomplete (exit 2 unless allowed, and by whom).

@@ -38,7 +38,9 @@ def plain(doc: Any) -> Any:
     return for_json(doc)
 
 
-def _dumps(value: Any, level: int, indent: int) -> str:
+def _dumps(value: Any, level: int, indent: int | None) -> str:
+    if indent is None:
+        return compact(value)
     text = json.dumps(for_json(value), indent=indent, ensure_ascii=False)
     # json.dumps escapes line breaks inside strings: every "\n" is between tokens.
     return text.replace("\n", "\n" + " " * (indent * level)) if level else text
@@ -54,12 +56,27 @@ def _streams(value: Any) -> bool:
     return False
 
 
-def chunks(doc: Any, indent: int = 2, level: int = 0) -> Iterator[str]:
+def compact(value: Any) -> str:
+    """`value` as compact JSON (`indent=None` in `chunks`), with the C encoder throughout:
+    only a value that cannot be written as UTF-8 (a lone surrogate from a file name, rare)
+    is made encodable first (`for_json`, pure Python)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(for_json(value), ensure_ascii=False, separators=(",", ":"))
+    return text
+
+
+def chunks(doc: Any, indent: int | None = 2, level: int = 0) -> Iterator[str]:
     """The text of `doc` (with `Items` inside) in pieces; joined, they equal
     `json.dumps(for_json(doc), indent=indent, ensure_ascii=False)` of the same document
-    with lists in place of the `Items`."""
+    with lists in place of the `Items` (`indent=None`: compact, separators "," and ":")."""
     if not _streams(doc):
         yield _dumps(doc, level, indent)
+        return
+    if indent is None:
+        yield from _compact_chunks(doc)
         return
     inner = " " * (indent * (level + 1))
     if isinstance(doc, Items):
@@ -85,3 +102,29 @@ def chunks(doc: Any, indent: int = 2, level: int = 0) -> Iterator[str]:
         yield ("\n" if n == 0 else ",\n") + inner
         yield from chunks(value, indent, level + 1)
     yield "\n" + " " * (indent * level) + "]"
+
+
+def _compact_chunks(doc: Any) -> Iterator[str]:
+    """`chunks` without indentation: one item of an `Items` converted at a time."""
+    if not _streams(doc):
+        yield compact(doc)
+    elif isinstance(doc, Items):
+        yield "["
+        for n, item in enumerate(doc.items):
+            if n:
+                yield ","
+            yield from _compact_chunks(item)
+        yield "]"
+    elif isinstance(doc, dict):
+        yield "{"
+        for n, (key, value) in enumerate(doc.items()):
+            yield ("," if n else "") + compact(key if isinstance(key, str) else str(key)) + ":"
+            yield from _compact_chunks(value)
+        yield "}"
+    else:
+        yield "["
+        for n, value in enumerate(doc):
+            if n:
+                yield ","
+            yield from _compact_chunks(value)
+        yield "]"

@@ -12,10 +12,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from hds_iac import catalogue, provider_registry
+from hds_iac import catalogue, json_contract, provider_registry
 from hds_iac.terraform.limits import MAX_JSON_FILE_BYTES, size_text
 
-SUPPORTED_VERSIONS = (1,)
+SUPPORTED_VERSIONS = json_contract.READABLE
 STATUSES = ("pass", "fail", "unknown", "skipped")
 
 
@@ -106,7 +106,8 @@ def _check(doc: object, name: str) -> dict:
     for i, f in enumerate(doc["findings"]):
         if not isinstance(f, dict) or f.get("status") not in STATUSES or not f.get("rule_id"):
             raise MergeError(f"{name}: finding {i} has no rule_id or an unknown status")
-    return doc
+    # Version 2 keeps the rules' texts once: every finding gets its own again.
+    return json_contract.expand(doc)
 
 
 def _mapping(value: object) -> dict | None:

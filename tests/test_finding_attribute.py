@@ -149,3 +149,30 @@ def test_checkov_key_form():
         ".sse_algorithm").checkov_key() == (
         "server_side_encryption_configuration/[0]/rule/[0]/"
         "apply_server_side_encryption_by_default/[0]/sse_algorithm")
+
+
+def test_identity_settings_point_at_their_attribute(tmp_path):
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        provider "outscale" {
+          api {
+            region = "eu-west-2"
+          }
+        }
+
+        resource "outscale_api_access_policy" "account" {
+          max_access_key_expiration_seconds = 0
+          require_trusted_env               = false
+        }
+
+        resource "aws_cognito_user_pool" "pool" {
+          name = "patients"
+        }
+        """))
+    found = {f.rule_id: f for f in scan.scan([str(tmp_path)]).findings}
+    assert (found["HDS-MFA-004"].status, found["HDS-MFA-004"].line) == ("fail", 9)
+    assert found["HDS-MFA-004"].attribute.path == "require_trusted_env"
+    assert (found["HDS-KEY-001"].status, found["HDS-KEY-001"].line) == ("fail", 8)
+    pool = found["HDS-MFA-003"]
+    assert pool.status == "fail"
+    assert pool.attribute == SourceAttribute("mfa_configuration", None, False)
+    assert pool.line == 12

@@ -108,7 +108,8 @@ def cognito_pool(rec: TfResource, index: TfIndex) -> list[Resource]:
     else:
         mfa = setting.upper() == "ON"
     return [resource(rec, "user-pool", identity=Identity(
-        mfa_enforced=mfa, detail=f"mfa_configuration={show(setting)}"))]
+        mfa_enforced=mfa, detail=f"mfa_configuration={show(setting)}"),
+        sources={"identity.mfa_enforced": "mfa_configuration"})]
 
 
 @handles("aws_iam_access_key")

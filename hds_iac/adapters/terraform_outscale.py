@@ -22,7 +22,7 @@ from typing import Any
 
 from hds_iac.adapters.attestation import any_attested, attestation
 from hds_iac.adapters.network import listener_encrypted, open_port
-from hds_iac.adapters.terraform_index import Handlers, TfIndex, origin_of
+from hds_iac.adapters.terraform_index import Handlers, TfIndex, attributes_of, origin_of
 from hds_iac.adapters.terraform_values import (
     as_bool, as_int, as_list, as_str, blocks, computed_default, fully_masked, is_set, of_type,
     resolve_all, resolve_one, show,
@@ -608,7 +608,10 @@ def api_access_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
         days = -(-seconds // 86400)  # rounded up: a lifetime under a day is not "never"
     detail = f"max_access_key_expiration_seconds={show(seconds)}, require_trusted_env={show(trusted)}"
     return [resource(rec, "account-policy", region=None, tags={},
-                     identity=Identity(mfa_enforced=trusted, key_max_age_days=days, detail=detail))]
+                     identity=Identity(mfa_enforced=trusted, key_max_age_days=days, detail=detail),
+                     attributes=attributes_of(rec, {
+                         "identity.mfa_enforced": "require_trusted_env",
+                         "identity.key_max_age_days": "max_access_key_expiration_seconds"}))]
 
 
 def _parse_date(value: Any) -> date | None:

@@ -16,6 +16,11 @@ from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
 
+# The facet each verdict judged (findings point at the attribute it came from).
+_AGE = ("identity.key_age_days",)
+_LIFETIME = ("identity.key_max_age_days",)
+
+
 def _judge(res: Resource, settings: Settings) -> Verdict | None:
     ident = res.identity
     if ident is None:
@@ -28,27 +33,33 @@ def _judge(res: Resource, settings: Settings) -> Verdict | None:
     # Live scans: the key's real age is what rotation is about.
     if age is not None:
         if isinstance(age, Unknown):
-            return Verdict(res, "unknown", "unknown", {"reason": why(age)})
+            return Verdict(res, "unknown", "unknown", {"reason": why(age)},
+                           facets=_AGE)
         if age > limit:
-            return Verdict(res, "fail", "fail_old", {"age": age, "max": limit, "detail": detail})
+            return Verdict(res, "fail", "fail_old", {"age": age, "max": limit, "detail": detail},
+                           facets=_AGE)
         if lifetime is None or isinstance(lifetime, Unknown) or lifetime == 0 or lifetime <= limit:
-            return Verdict(res, "pass", "pass_age", {"age": age, "max": limit, "detail": detail})
+            return Verdict(res, "pass", "pass_age", {"age": age, "max": limit, "detail": detail},
+                           facets=_AGE)
     if isinstance(lifetime, Unknown):
-        return Verdict(res, "unknown", "unknown", {"reason": why(lifetime)})
+        return Verdict(res, "unknown", "unknown", {"reason": why(lifetime)},
+                       facets=_LIFETIME)
     params = {"days": lifetime, "max": limit, "detail": detail}
     if res.kind == "account-policy":
         if lifetime == 0:
-            return Verdict(res, "fail", "fail_policy_never", params)
+            return Verdict(res, "fail", "fail_policy_never", params,
+                           facets=_LIFETIME)
         if lifetime > limit:
-            return Verdict(res, "fail", "fail_policy_long", params)
-        return Verdict(res, "pass", "pass_policy", params)
+            return Verdict(res, "fail", "fail_policy_long", params,
+                           facets=_LIFETIME)
+        return Verdict(res, "pass", "pass_policy", params, facets=_LIFETIME)
     if lifetime == 0:
         # Where keys cannot be given an expiry at all (AWS IAM), the message says to rotate.
         key = "fail_key_never" if ident.keys_can_expire else "fail_aws_never"
-        return Verdict(res, "fail", key, params)
+        return Verdict(res, "fail", key, params, facets=_LIFETIME)
     if lifetime > limit:
-        return Verdict(res, "fail", "fail_key_long", params)
-    return Verdict(res, "pass", "pass_key", params)
+        return Verdict(res, "fail", "fail_key_long", params, facets=_LIFETIME)
+    return Verdict(res, "pass", "pass_key", params, facets=_LIFETIME)
 
 
 @rule("HDS-KEY-001")

@@ -249,6 +249,19 @@ class Logging:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class KeyRotation:
+    """A customer-managed encryption key's automatic rotation of its key material (AWS KMS
+    `enable_key_rotation`): it bounds what one compromised key material exposes.
+
+    `possible` is False for keys the provider cannot rotate (AWS: asymmetric and HMAC
+    keys), as the adapter tells it from the key's spec; Unknown when the spec is unresolved
+    (a variable): rules then still judge `enabled`, most keys being symmetric."""
+
+    enabled: Maybe[bool]
+    possible: Maybe[bool] = True
+
+
 @dataclass
 class Backup:
     """What protects the data against loss."""
@@ -436,8 +449,16 @@ class Resource:
     destinations: list[Destination] = field(default_factory=list)
     selection: Selection | None = None
     logging: Logging | None = None
-    # Extra facts a single rule needs, keyed by name (kept small; prefer a facet).
-    facts: dict[str, object] = field(default_factory=dict)
+    # Kind key: its rotation (None for keys the adapter cannot judge: AWS-managed ones).
+    key_rotation: KeyRotation | None = None
+    # Kind account-setting: whether new volumes of its region are encrypted by default
+    # (AWS EBS encryption by default): True/False, Unknown when the setting could not be
+    # read or resolved; None on any other resource.
+    encryption_default: Maybe[bool] | None = None
+    # Made by the provider with the account, in every region, rather than by anyone (AWS's
+    # `default` security group of each VPC): live scans leave it out of the drift
+    # comparison and of the regions-in-use notices.
+    account_default: bool = False
     # Live scans with `--against` only: how it compares with the Terraform states.
     drift: Drift | None = None
     # The texts of the sensitive values of the input this resource comes from (a

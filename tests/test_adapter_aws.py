@@ -124,13 +124,13 @@ def test_account_default_ebs_key_is_customer_key():
 def test_ebs_encryption_by_default(value, expected):
     res = one(rec("aws_ebs_encryption_by_default.d", {} if value is None else {"enabled": value}))
     assert res.kind == "account-setting" and not res.stores_data
-    assert res.facts["ebs_default_encryption"] is expected
+    assert res.encryption_default is expected
 
 
 def test_ebs_encryption_by_default_unknown_stays_unknown():
     unknown = Unknown("var.x has no value")
     res = one(rec("aws_ebs_encryption_by_default.d", {"enabled": unknown}))
-    assert res.facts["ebs_default_encryption"] == unknown
+    assert res.encryption_default == unknown
 
 
 def test_instance_hcl_zone_from_subnet_reference_and_disks():
@@ -495,7 +495,24 @@ def test_dlm_policy():
 @pytest.mark.parametrize("value,expected", [(None, False), (True, True), ("true", True)])
 def test_kms_rotation(value, expected):
     res = one(rec("aws_kms_key.k", {} if value is None else {"enable_key_rotation": value}))
-    assert res.kind == "key" and res.facts["key_rotation"] is expected
+    assert res.kind == "key" and res.key_rotation.enabled is expected
+    assert res.key_rotation.possible is True  # the default spec: symmetric
+
+
+@pytest.mark.parametrize("spec,possible", [("SYMMETRIC_DEFAULT", True), ("HMAC_256", False),
+                                           ("ECC_NIST_P256", False), (7, None), (ref("var.spec"), None)])
+def test_kms_key_spec_tells_whether_rotation_is_possible(spec, possible):
+    res = one(rec("aws_kms_key.k", {"customer_master_key_spec": spec}))
+    if possible is None:  # unresolved or malformed: unknown, never "cannot rotate"
+        assert isinstance(res.key_rotation.possible, Unknown)
+    else:
+        assert res.key_rotation.possible is possible
+
+
+def test_default_security_group_is_the_accounts_own():
+    got = adapt(rec("aws_default_security_group.d", {}), rec("aws_security_group.s", {}))
+    assert got["aws_default_security_group.d"].account_default is True
+    assert got["aws_security_group.s"].account_default is False
 
 
 def test_snapshots_images_copies_and_sharing():
@@ -516,7 +533,6 @@ def test_snapshots_images_copies_and_sharing():
     assert got["aws_ami_copy.a"].destinations[0].region == "ap-south-1"
     perm = got["aws_snapshot_create_volume_permission.p"]
     assert (perm.kind, perm.stores_data, perm.sharing.accounts) == ("snapshot", False, ("210987654321",))
-    assert perm.facts == {}  # which snapshot it shares: its address says it
     pub = got["aws_ami_launch_permission.pub"]
     assert pub.kind == "image" and pub.sharing.public is True
     assert got["aws_db_snapshot.d"].sharing.public is True

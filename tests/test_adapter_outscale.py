@@ -131,7 +131,6 @@ def test_volume_client_side_encryption_needs_attestation():
     assert got.at_rest == [AtRest(enabled=None, default="client-side", attested=False, part="volume")]
     assert got.placement.zones == ("eu-west-2a",)
     assert got.backup == Backup(attested=False, provider_plans=False)
-    assert got.facts == {}
 
 
 @pytest.mark.parametrize("value, expected", [

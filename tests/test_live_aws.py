@@ -242,9 +242,13 @@ def test_ec2_facets(live, inventory):
     http = _one(inventory, f"security-group/{sc['sg_http']}")
     assert [(p.protocol, p.from_port, p.to_port, p.sources) for p in http.open_ports] == [
         ("tcp", 80, 80, ("0.0.0.0/0",))]
-    settings = {r.region: r.facts["ebs_default_encryption"] for r in inventory.values()
+    settings = {r.region: r.encryption_default for r in inventory.values()
                 if r.kind == "account-setting"}
     assert settings == {PARIS: True, LONDON: False}
+    # Each VPC's `default` group is the account's own (left out of drift and region notices).
+    assert http.account_default is False
+    assert any(r.account_default for r in inventory.values()
+               if r.kind == "security-group" and r.region == PARIS)
 
 
 def test_rds_s3_facets(inventory):
@@ -287,8 +291,8 @@ def test_network_identity_backup_facets(live, inventory):
     assert _one(inventory, ":role/admin-no-mfa").identity.mfa_enforced is False
     assert _one(inventory, ":role/admin-mfa").identity.mfa_enforced is True
     assert _one(inventory, ":role/s3-replication").identity.console_access is False
-    assert _one(inventory, sc["key_stale"].split(":")[-1]).facts["key_rotation"] is False
-    assert _one(inventory, sc["key_rotated"].split(":")[-1]).facts["key_rotation"] is True
+    assert _one(inventory, sc["key_stale"].split(":")[-1]).key_rotation.enabled is False
+    assert _one(inventory, sc["key_rotated"].split(":")[-1]).key_rotation.enabled is True
     assert _one(inventory, "backup-vault:locked").backup.vault_locked is True
     assert _one(inventory, "backup-vault:unlocked").backup.vault_locked is False
     plan = _one(inventory, f"backup-plan:{sc['backup_plan']}")
@@ -484,6 +488,17 @@ def test_failed_calls_become_unknown_facets():
     volume = [r for r in adapt.to_inventory(data) if r.kind == "volume"][0]
     assert isinstance(volume.backup.newest_snapshot_age_days, Unknown)
     assert isinstance(volume.at_rest[0].customer_key, Unknown)  # KMS not read
+
+
+def test_denied_ebs_default_read_stays_unknown():
+    denied = Failed("ec2:GetEbsEncryptionByDefault failed in eu-west-3: access denied")
+    data = _data(regions={PARIS: {"ec2": {"ebs_default": denied, "volumes": [], "snapshots": [],
+                                          "instances": [], "images": [], "security_groups": [],
+                                          "snapshot_permissions": {}, "image_permissions": {}}}},
+                 services=("ec2",))
+    [setting] = [r for r in adapt.to_inventory(data) if r.kind == "account-setting"]
+    assert isinstance(setting.encryption_default, Unknown)
+    assert "access denied" in setting.encryption_default.reason
 
 
 def _root_verdicts(iam: dict) -> list:

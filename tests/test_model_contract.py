@@ -2,11 +2,12 @@
 
 The document is written by hand (it explains why); this test makes it fail the build the
 day it stops saying what the code does: every rule of the catalogue has its row, every
-kind it names exists, every `facts` key adapters write is read by a rule and listed, and a
+kind it names exists, every field of `Resource` is named, and a
 resource of an unknown kind, provider or source is refused when it is built.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -19,11 +20,6 @@ from hds_iac.model import Kind, Origin, Resource, Source
 DOC = (REPO / "docs" / "model-contract.md").read_text("utf-8")
 ROWS = {m.group(1): m.group(2) for m in re.finditer(
     r"^\| (HDS-[A-Z]+-\d{3}) [^|]*\| ([^|]*) \|", DOC, re.M)}
-
-
-def _sources(*folders: str) -> str:
-    return "\n".join(p.read_text("utf-8") for folder in folders
-                     for p in sorted((REPO / "hds_iac" / folder).rglob("*.py")))
 
 
 def test_every_rule_has_its_row_and_no_row_is_stale():
@@ -46,31 +42,15 @@ def test_every_kind_the_table_names_exists_and_every_kind_is_documented():
     assert named  # the table does name kinds
 
 
-def _facts_written() -> set[str]:
-    code = _sources("adapters", "live")
-    written = set()
-    for block in re.findall(r"facts=\{([^}]*)\}", code):
-        written |= set(re.findall(r'"([a-z_]+)":', block))
-    written |= set(re.findall(r'\.facts\["([a-z_]+)"\]\s*=', code))
-    key_facts = re.search(r"def key_facts.*?return \{([^}]*)\}", code, re.S)
-    written |= set(re.findall(r'"([a-z_]+)":', key_facts.group(1)))
-    return written
-
-
-def _facts_read() -> set[str]:
-    code = _sources("rules", "drift")
-    read = set(re.findall(r'facts(?:\.get\(|\[)"([a-z_]+)"', code))
-    read |= set(re.findall(r'^[A-Z_]+_FACT = "([a-z_]+)"', code, re.M))
-    return read
-
-
-def test_every_fact_adapters_write_is_read_and_documented():
-    written, read = _facts_written(), _facts_read()
-    documented = set(re.findall(r'`facts\["([a-z_]+)"\]`', DOC.split("Facts (`Resource.facts`)")[1]))
-    assert written, "the scan of the adapters found no facts: the test is broken"
-    assert written <= read, f"facts no rule reads: {sorted(written - read)}"
-    assert read <= documented, f"facts read but not documented: {sorted(read - documented)}"
-    assert documented <= written, f"documented facts nobody writes: {sorted(documented - written)}"
+def test_every_field_of_a_resource_is_documented():
+    """Each typed field a rule may read is named on the page (the free-form `facts` dict it
+    replaces let adapters write keys no rule read)."""
+    names = {f.name for f in dataclasses.fields(Resource)}
+    assert {"key_rotation", "encryption_default", "account_default"} <= names
+    undocumented = {n for n in names if not re.search(rf"`(Resource\.)?{n}\b", DOC)}
+    assert not undocumented, f"fields of Resource the contract does not name: {sorted(undocumented)}"
+    named = set(re.findall(r"`Resource\.([a-z_]+)", DOC))
+    assert named <= names, f"documented fields Resource does not have: {sorted(named - names)}"
 
 
 def _resource(**changes) -> Resource:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from hds_iac import catalogue
-from hds_iac.model import AtRest, Flow, Inventory, OpenPort, Origin, Resource, Unknown
+from hds_iac.model import AtRest, Flow, Inventory, KeyRotation, OpenPort, Origin, Resource, Unknown
 from hds_iac.rules import registry
 from hds_iac.rules._plaintext_protocols import PLAINTEXT_PROTOCOLS
 from hds_iac.settings import Settings
@@ -40,7 +40,7 @@ def text(rule_id: str, verdict, lang: str = "en") -> str:
 
 
 def ebs_default(address: str, enabled, region="eu-west-3") -> Resource:
-    return res(address, "account-setting", region=region, facts={"ebs_default_encryption": enabled})
+    return res(address, "account-setting", region=region, encryption_default=enabled)
 
 
 # --- HDS-ENC-001 volumes and machine disks --------------------------------------------
@@ -189,10 +189,10 @@ ENC4 = "HDS-ENC-004"
 def test_enc004_statuses() -> None:
     verdicts = by_address(run(
         ENC4,
-        res("aws_kms_key.on", "key", facts={"key_rotation": True, "key_spec": "SYMMETRIC_DEFAULT"}),
-        res("aws_kms_key.off", "key", facts={"key_rotation": False}),
-        res("aws_kms_key.var", "key", facts={"key_rotation": Unknown("var.rotate has no value")}),
-        res("aws_kms_key.sign", "key", facts={"key_rotation": False, "key_spec": "ECC_NIST_P256"}),
+        res("aws_kms_key.on", "key", key_rotation=KeyRotation(True, possible=True)),
+        res("aws_kms_key.off", "key", key_rotation=KeyRotation(False)),
+        res("aws_kms_key.var", "key", key_rotation=KeyRotation(Unknown("var.rotate has no value"))),
+        res("aws_kms_key.sign", "key", key_rotation=KeyRotation(False, possible=False)),
         res("aws_kms_key.nofact", "key"),
     ))
     assert {a: v.status for a, v in verdicts.items()} == {
@@ -412,11 +412,9 @@ def test_enc004_unresolved_key_spec_is_still_judged() -> None:
     rotation being off."""
     verdicts = by_address(run(
         ENC4,
-        res("aws_kms_key.off", "key", facts={"key_rotation": False,
-                                             "key_spec": Unknown("var.spec has no value")}),
-        res("aws_kms_key.on", "key", facts={"key_rotation": True,
-                                            "key_spec": Unknown("var.spec has no value")}),
-        res("aws_kms_key.hmac", "key", facts={"key_rotation": False, "key_spec": "HMAC_256"}),
+        res("aws_kms_key.off", "key", key_rotation=KeyRotation(False, possible=Unknown("var.spec has no value"))),
+        res("aws_kms_key.on", "key", key_rotation=KeyRotation(True, possible=Unknown("var.spec has no value"))),
+        res("aws_kms_key.hmac", "key", key_rotation=KeyRotation(False, possible=False)),
     ))
     assert {a: v.status for a, v in verdicts.items()} == {
         "aws_kms_key.off": "fail", "aws_kms_key.on": "pass"}

@@ -10,7 +10,7 @@ import pytest
 from hds_iac.adapters.attestation import attestation
 from hds_iac.adapters.aws_backup import volume_pattern
 from hds_iac.model import (
-    Backup, Origin, Placement, Resource, Selection, Sharing, Unknown,
+    Backup, KeyRotation, Origin, Placement, Resource, Selection, Sharing, Unknown,
 )
 from rule_helpers import run, statuses, text
 from hds_iac.settings import Settings
@@ -299,7 +299,7 @@ def test_bak_006_sharing() -> None:
                                      "HDS-BAK-002", "HDS-BAK-003", "HDS-BAK-004", "HDS-BAK-005",
                                      "HDS-BAK-006"])
 def test_rules_ignore_unrelated_kinds(rule_id: str) -> None:
-    key = make("key", "aws_kms_key.k", facts={"key_rotation": False})
+    key = make("key", "aws_kms_key.k", key_rotation=KeyRotation(False))
     assert run(rule_id, key) == []
 
 

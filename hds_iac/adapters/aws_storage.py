@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 from hds_iac.adapters import aws_tls
 from hds_iac.adapters.aws_names import region_from_arn
-from hds_iac.model import AtRest, Backup, Destination, Flow, Maybe, Unknown
+from hds_iac.model import AtRest, Backup, Destination, Flow, KeyRotation, Maybe, Unknown
 
 KeyLookup = Callable[[], "Maybe[bool] | None"]
 
@@ -178,6 +178,13 @@ def dynamodb_replica(region: Maybe[str]) -> Destination:
     return Destination(region=region, what="DynamoDB replica")
 
 
-def key_facts(rotation: Maybe[bool], spec: str) -> dict[str, object]:
-    """A KMS key: rotation on, and its spec (asymmetric and HMAC keys cannot rotate)."""
-    return {"key_rotation": rotation, "key_spec": spec}
+# AWS rotates automatically only symmetric encryption keys; asymmetric and HMAC keys
+# cannot rotate.
+_ROTATABLE_SPECS = ("SYMMETRIC_DEFAULT",)
+
+
+def key_rotation(rotation: Maybe[bool], spec: Maybe[str]) -> KeyRotation:
+    """A KMS key's rotation, and whether its spec (`KeySpec`, `customer_master_key_spec`)
+    lets it rotate at all: an unresolved spec leaves that unknown."""
+    possible: Maybe[bool] = spec if isinstance(spec, Unknown) else spec in _ROTATABLE_SPECS
+    return KeyRotation(enabled=rotation, possible=possible)

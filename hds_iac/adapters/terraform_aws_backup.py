@@ -126,8 +126,10 @@ def dlm_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
 def kms_key(rec: TfResource, index: TfIndex) -> list[Resource]:
     spec = rec.values.get("customer_master_key_spec")
     spec = spec if has(spec) else "SYMMETRIC_DEFAULT"
-    return [resource(rec, "key", ids=ids_of(rec, "key_id"), facts=aws_storage.key_facts(
-        get_bool(rec, "enable_key_rotation", False), spec if isinstance(spec, str) else "unknown"))]
+    if not isinstance(spec, (str, Unknown)):
+        spec = Unknown("unexpected value for customer_master_key_spec")
+    return [resource(rec, "key", ids=ids_of(rec, "key_id"), key_rotation=aws_storage.key_rotation(
+        get_bool(rec, "enable_key_rotation", False), spec))]
 
 
 # Snapshots and images state their encryption in states (the provider reads it back); in

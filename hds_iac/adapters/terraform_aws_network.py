@@ -187,7 +187,8 @@ def security_group(rec: TfResource, index: TfIndex) -> list[Resource]:
         port = _rule_port(rule)
         if port:
             ports.append(port)
-    return [resource(rec, "security-group", open_ports=ports)]
+    return [resource(rec, "security-group", open_ports=ports,
+                     account_default=rec.type == "aws_default_security_group")]
 
 
 @handles(*_RULE_TYPES)

@@ -148,7 +148,7 @@ def launch_configuration(rec: TfResource, index: TfIndex) -> list[Resource]:
 @handles("aws_ebs_encryption_by_default")
 def ebs_encryption_by_default(rec: TfResource, index: TfIndex) -> list[Resource]:
     enabled = get_bool(rec, "enabled", True)  # the resource's `enabled` defaults to true
-    return [resource(rec, "account-setting", facts={"ebs_default_encryption": enabled})]
+    return [resource(rec, "account-setting", encryption_default=enabled)]
 
 
 @handles("aws_ebs_default_kms_key")

@@ -88,7 +88,7 @@ def _produced_by_service(res: Resource) -> bool:
         return True
     if res.kind == "snapshot" and any(i.startswith("rds:") for i in res.ids):
         return True
-    if res.kind == "security-group" and res.facts.get("name") == "default":
+    if res.account_default:
         return True
     if res.kind == "user" and res.identity is not None and res.identity.account_root:
         return True

@@ -123,8 +123,8 @@ def read(res: Resource) -> dict[str, object]:
         out["public sharing"] = sharing.public
     if identity is not None and res.kind in _MFA_KINDS and identity.mfa_enforced is not None:
         out["MFA"] = identity.mfa_enforced
-    if res.kind == "key" and res.facts.get("key_rotation") is not None:
-        out["key rotation"] = res.facts["key_rotation"]
+    if res.kind == "key" and res.key_rotation is not None:
+        out["key rotation"] = res.key_rotation.enabled
     if res.destinations:
         out["copies to regions"] = _copies(res)
     return out

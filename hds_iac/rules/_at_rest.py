@@ -8,7 +8,7 @@ each outcome names the message variant the rules use:
 - "configured": the configuration turns encryption on (or off, for a failure);
 - "service-default": the service always encrypts (S3 since 2023, DynamoDB, Backup vaults);
 - "account-default": AWS EBS with `encrypted` omitted, decided by the account/region
-  setting (kind "account-setting", `facts["ebs_default_encryption"]`);
+  setting (kind "account-setting", `encryption_default`);
 - "attested": client-side encryption declared by the user's tag;
 - "client-side": the provider has no encryption feature and nothing attests it.
 """
@@ -18,9 +18,6 @@ from dataclasses import replace
 
 from hds_iac.model import AtRest, Inventory, Resource, Unknown, facet_key
 from hds_iac.rules._outcome import Outcome
-
-ACCOUNT_SETTING_FACT = "ebs_default_encryption"
-
 
 def part_label(res: Resource, part: AtRest) -> str:
     return part.part or res.kind
@@ -63,8 +60,8 @@ def _account_default(res: Resource, label: str, inventory: Inventory) -> Outcome
     on: with none anywhere, the disk is unencrypted whatever its region (an unknown
     region must not make that answer unknown)."""
     settings = [s for s in inventory.of_kind("account-setting")
-                if s.provider == res.provider and ACCOUNT_SETTING_FACT in s.facts
-                and s.facts[ACCOUNT_SETTING_FACT] is not False]
+                if s.provider == res.provider and s.encryption_default is not None
+                and s.encryption_default is not False]
     if not settings:
         return Outcome("fail", label, "account-default")
     if isinstance(res.region, Unknown):
@@ -82,7 +79,7 @@ def _account_default(res: Resource, label: str, inventory: Inventory) -> Outcome
             continue
         if setting.region != res.region:
             continue
-        enabled = setting.facts[ACCOUNT_SETTING_FACT]
+        enabled = setting.encryption_default
         if enabled is True:
             return Outcome("pass", label, "account-default")
         if isinstance(enabled, Unknown):

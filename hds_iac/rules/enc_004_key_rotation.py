@@ -13,22 +13,17 @@ from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.settings import Settings
 
-ROTATION_FACT = "key_rotation"
-# AWS rotates automatically only symmetric encryption keys; asymmetric and HMAC keys
-# cannot rotate, so the rule does not judge them (when the adapter tells the key spec).
-ROTATABLE_SPECS = ("SYMMETRIC_DEFAULT",)
-SPEC_FACT = "key_spec"
-
 
 @rule("HDS-ENC-004")
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("key"):
-        if ROTATION_FACT not in res.facts:
+        if res.key_rotation is None:
             continue
-        spec = res.facts.get(SPEC_FACT)
-        if isinstance(spec, str) and spec.upper() != "UNKNOWN" and spec not in ROTATABLE_SPECS:
+        # Keys the provider cannot rotate (asymmetric, HMAC) are not judged; an unresolved
+        # spec does not hide rotation being off (most keys are symmetric).
+        if res.key_rotation.possible is False:
             continue
-        rotation = res.facts[ROTATION_FACT]
+        rotation = res.key_rotation.enabled
         if isinstance(rotation, Unknown):
             yield Verdict(res, "unknown", "unknown", {"reason": rotation.reason})
         elif rotation is True:

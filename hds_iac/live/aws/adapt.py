@@ -175,9 +175,9 @@ class Adapter:
         default = ec2.get("ebs_default")
         self.add("account-setting", "AWS::EC2::EBSEncryptionByDefault",
                  self.arn("ec2", region, "ebs-encryption-by-default"), region,
-                 facts={"ebs_default_encryption": default if isinstance(default, bool)
-                        else _unknown(default) if isinstance(default, Failed)
-                        else Unknown("no answer")})
+                 encryption_default=default if isinstance(default, bool)
+                 else _unknown(default) if isinstance(default, Failed)
+                 else Unknown("no answer"))
         volumes = ec2.get("volumes")
         snapshots = ec2.get("snapshots")
         newest: dict[str, Any] = {}
@@ -342,7 +342,7 @@ class Adapter:
         self.add("security-group", "AWS::EC2::SecurityGroup",
                  self.arn("ec2", region, f"security-group/{gid}"), region, ids=(gid,),
                  tags=group.get("Tags"), open_ports=ports,
-                 facts={"name": group.get("GroupName")})
+                 account_default=group.get("GroupName") == "default")
 
     # --- RDS -------------------------------------------------------------------------
 
@@ -682,7 +682,7 @@ class Adapter:
                 continue  # AWS-managed, disabled, asymmetric or imported keys
             rotation = meta["hds_iac_rotation"]
             self.add("key", "AWS::KMS::Key", meta["Arn"], region, ids=(meta["KeyId"],),
-                     facts=aws_storage.key_facts(
+                     key_rotation=aws_storage.key_rotation(
                          rotation if isinstance(rotation, bool) else _unknown(rotation),
                          meta.get("KeySpec", "SYMMETRIC_DEFAULT")))
 

@@ -111,7 +111,7 @@ def _outside_notices(inventory, settings: Settings, where: str = "aws ") -> list
     for res in inventory:
         if not isinstance(res.region, str) or res.kind == "account-setting":
             continue
-        if res.kind == "security-group" and res.facts.get("name") == "default":
+        if res.account_default:
             continue  # every region has them
         found.setdefault(res.region, Counter())[
             "storing data" if res.stores_data else "other"] += 1

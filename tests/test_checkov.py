@@ -601,11 +601,15 @@ def test_checks_load_from_a_checkout_without_hds_iac_installed(tmp_path):
     assert leaked == []
 
 
-def test_checkov_dir_points_at_the_checks():
+def test_checkov_dir_points_at_the_checks_and_remembers_this_hds_iac(tmp_path):
     assert checkov_support.checks_dir() == CHECKS
-    proc = subprocess.run([sys.executable, "-m", "hds_iac.checkov_support"],
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "hds_iac.checkov_support"], env=env,
                           capture_output=True, text=True, cwd=REPO, timeout=60)
     assert proc.returncode == 0 and Path(proc.stdout.strip()) == CHECKS
+    # For checkov runs that find hds-iac nowhere else (hds_iac.checkov_native).
+    recorded = json.loads((tmp_path / "hds-iac" / "native.json").read_text())
+    assert recorded == {"command": [sys.executable, "-m", "hds_iac.cli"]}
 
 
 def test_unwrap_checkov_values():

@@ -11,6 +11,7 @@ done by `hds_iac.checkov_support` with the same adapters and rule functions as
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import sys
@@ -150,6 +151,14 @@ def _prefetch() -> None:
         frame = frame.f_back
 
 
+@functools.lru_cache(maxsize=1024)
+def _directives(path: str, line: int) -> tuple:
+    """The skip directives of one resource block, read once for all its checks."""
+    from hds_iac import suppressions
+
+    return tuple(suppressions.directives(path, line))
+
+
 def _fallback_skip(path: str | None, line: int | None, rule_id: str) -> str | None:
     """The reason of an unexpired `# hds-iac:skip=` for this rule in the resource block,
     for the fallback (the native scan applies it itself; `#checkov:skip=` is checkov's)."""
@@ -157,7 +166,7 @@ def _fallback_skip(path: str | None, line: int | None, rule_id: str) -> str | No
         return None
     from hds_iac import suppressions
 
-    for directive in suppressions.directives(path, line):
+    for directive in _directives(path, line):
         if directive.tool != "hds-iac" or directive.rule_id != rule_id or not directive.reason:
             continue
         try:
@@ -218,7 +227,9 @@ class HdsIacCheck(BaseResourceCheck):
             conf, resource_type, name, self.entity_path).get(self.rule_id)
         if judgement is None:
             return CheckResult.UNKNOWN
-        reason = _fallback_skip(path, checkov_support.line_of(conf), self.rule_id)
+        plan = "__startline__" in conf or "__change_actions__" in conf  # no comments there
+        reason = None if plan else _fallback_skip(path, checkov_support.line_of(conf),
+                                                   self.rule_id)
         if reason:  # as `hds-iac scan`: a waived finding is skipped, whatever its status
             self._skip_reason = reason
             return CheckResult.SKIPPED

@@ -407,9 +407,10 @@ def test_tls006_one_unknown_bound_is_unknown(low, high) -> None:
     assert v.status == "unknown" and "has no value" in text(TLS6, v)
 
 
-def test_enc004_unresolved_key_spec_is_still_judged() -> None:
-    """Most keys are symmetric (the default spec): a spec that is a variable must not hide
-    rotation being off."""
+def test_enc004_unresolved_key_spec_is_unknown_when_rotation_is_off() -> None:
+    """Rotation off on a key whose spec is a variable: it fails if the key is symmetric and
+    is not judged if it cannot rotate; which one is not known, so neither is guessed.
+    Rotation on passes whatever the spec."""
     verdicts = by_address(run(
         ENC4,
         res("aws_kms_key.off", "key", key_rotation=KeyRotation(False, possible=Unknown("var.spec has no value"))),
@@ -417,4 +418,5 @@ def test_enc004_unresolved_key_spec_is_still_judged() -> None:
         res("aws_kms_key.hmac", "key", key_rotation=KeyRotation(False, possible=False)),
     ))
     assert {a: v.status for a, v in verdicts.items()} == {
-        "aws_kms_key.off": "fail", "aws_kms_key.on": "pass"}
+        "aws_kms_key.off": "unknown", "aws_kms_key.on": "pass"}
+    assert "var.spec has no value" in verdicts["aws_kms_key.off"].params["reason"]

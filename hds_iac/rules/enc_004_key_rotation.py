@@ -19,15 +19,21 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("key"):
         if res.key_rotation is None:
             continue
-        # Keys the provider cannot rotate (asymmetric, HMAC) are not judged; an unresolved
-        # spec does not hide rotation being off (most keys are symmetric).
-        if res.key_rotation.possible is False:
+        # Keys the provider cannot rotate (asymmetric, HMAC) are not judged. With rotation
+        # off and a spec that is not known, the key may be one of those: unknown, not a
+        # failure guessed from "most keys are symmetric".
+        possible = res.key_rotation.possible
+        if possible is False:
             continue
         rotation = res.key_rotation.enabled
         if isinstance(rotation, Unknown):
             yield Verdict(res, "unknown", "unknown", {"reason": rotation.reason})
         elif rotation is True:
             yield Verdict(res, "pass", "pass", {})
+        elif rotation is False and isinstance(possible, Unknown):
+            yield Verdict(res, "unknown", "unknown", {"reason": (
+                "rotation is off, and whether this key can rotate (only symmetric keys can) "
+                f"is not known: {possible.reason}")})
         elif rotation is False:
             yield Verdict(res, "fail", "fail", {})
         else:

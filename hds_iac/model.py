@@ -242,10 +242,13 @@ class Trail:
 
 @dataclass
 class Logging:
-    """What records access to or through a resource (HDS EXI 05 D.c): for now the audit
-    trail of an account's API calls."""
+    """What records access to or through a resource (HDS EXI 05 D.c): the audit trail of an
+    account's API calls, the flow logs of a network, the access logs of a load balancer."""
 
     trail: Maybe[Trail] | None = None
+    # Flow logs of a network, access logs of a load balancer: True/False/Unknown; None where
+    # the resource has no such log (a gateway load balancer).
+    enabled: Maybe[bool] | None = None
     detail: str = ""
 
 
@@ -395,6 +398,7 @@ class Kind(StrEnum):
     ACCOUNT_SETTING = "account-setting"  # EBS encryption by default
     COPY = "copy"  # a copy/replication resource whose only fact is its destination
     TRAIL = "trail"  # audit trail of API calls (CloudTrail)
+    NETWORK = "network"  # virtual network (AWS VPC): its flow logs
 
 
 class Source(StrEnum):

@@ -401,6 +401,7 @@ def build_scenario(url: str, stubs: "Stubs") -> Scenario:
     ec2.modify_image_attribute(ImageId=ami, LaunchPermission={"Add": [{"Group": "all"}]})
     s.ids["image_public"] = ami
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    s.ids["vpc"] = vpc
     sub_a = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24",
                               AvailabilityZone="eu-west-3a")["Subnet"]["SubnetId"]
     sub_b = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24",
@@ -473,6 +474,9 @@ def build_scenario(url: str, stubs: "Stubs") -> Scenario:
     trail.start_logging(Name="main")
     trail_london.create_trail(Name="london-only", S3BucketName="hds-london")
     trail_london.start_logging(Name="london-only")
+    # Flow logs of the main VPC, every connection, to the Paris bucket.
+    ec2.create_flow_logs(ResourceIds=[s.ids["vpc"]], ResourceType="VPC", TrafficType="ALL",
+                         LogDestinationType="s3", LogDestination="arn:aws:s3:::hds-paris")
     # --- load balancers -------------------------------------------------------------------------
     elbv2 = c("elbv2")
     acm = c("acm")

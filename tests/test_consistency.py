@@ -89,6 +89,9 @@ RESOURCES: dict[str, tuple[str | None, dict]] = {
         "tunnel1_ike_versions": [], "tunnel2_ike_versions": [],
         "tunnel1_phase1_dh_group_numbers": [], "tunnel2_phase1_dh_group_numbers": []}),
     "aws_vpc.main": (None, {"id": VPC, "cidr_block": "10.0.0.0/16"}),
+    "aws_flow_log.main": (None, {"vpc_id": VPC, "traffic_type": "ALL",
+                                 "log_destination_type": "s3",
+                                 "log_destination": "arn:aws:s3:::hds-paris"}),
     "aws_subnet.a": (None, {"id": SUB_A, "vpc_id": VPC, "cidr_block": "10.0.1.0/24",
                             "availability_zone": "eu-west-3a"}),
     "aws_subnet.b": (None, {"id": SUB_B, "vpc_id": VPC, "cidr_block": "10.0.2.0/24",
@@ -241,6 +244,7 @@ REFS: dict[str, dict[str, list[str]]] = {
     "aws_ebs_snapshot.private": {"volume_id": ["aws_ebs_volume.encrypted.id"]},
     "aws_ebs_snapshot.london": {"volume_id": ["aws_ebs_volume.london.id"]},
     "aws_subnet.a": {"vpc_id": ["aws_vpc.main.id"]},
+    "aws_flow_log.main": {"vpc_id": ["aws_vpc.main.id"]},
     "aws_subnet.b": {"vpc_id": ["aws_vpc.main.id"]},
     "aws_security_group.http": {"vpc_id": ["aws_vpc.main.id"]},
     "aws_security_group.https": {"vpc_id": ["aws_vpc.main.id"]},
@@ -431,6 +435,7 @@ def _live_resolver(ids: dict[str, str]):
         "aws_efs_file_system.one_zone": ids["efs_one_zone"],
         "aws_dynamodb_table.patients": ":table/patients",
         "aws_cloudtrail.main": ":trail/main",
+        "aws_vpc.main": "vpc/" + ids["vpc"],
         "aws_cloudtrail.london_only": ":trail/london-only",
     }
 

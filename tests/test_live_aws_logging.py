@@ -159,3 +159,66 @@ def test_a_denied_listing_gives_no_trail_verdict_and_no_false_fail(live, moto, a
         moto.auth(False)
     assert _verdicts(report) == {}
     assert any("DescribeTrails" in json.dumps(e) for e in report["errors"])
+
+
+# --- flow logs (HDS-LOG-004) and load balancer access logs (HDS-LOG-005) -------------------
+
+
+def test_flow_logs_and_access_logs_read_from_the_account(live, moto, account):
+    _bucket(account, "hds-logs", PARIS, BLOCK_ALL)
+    ec2 = account("ec2")
+    logged = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    rejects = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    for vpc, traffic in ((logged, "ALL"), (rejects, "REJECT")):
+        ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType=traffic,
+                             LogDestinationType="s3", LogDestination="arn:aws:s3:::hds-logs")
+    subnets = [ec2.create_subnet(VpcId=logged, CidrBlock=f"10.0.{n}.0/24",
+                                 AvailabilityZone=f"{PARIS}{z}")["Subnet"]["SubnetId"]
+               for n, z in ((1, "a"), (2, "b"))]
+    elbv2 = account("elbv2")
+    on = elbv2.create_load_balancer(Name="logged", Subnets=subnets)["LoadBalancers"][0]
+    off = elbv2.create_load_balancer(Name="silent", Subnets=subnets)["LoadBalancers"][0]
+    elbv2.modify_load_balancer_attributes(LoadBalancerArn=on["LoadBalancerArn"], Attributes=[
+        {"Key": "access_logs.s3.enabled", "Value": "true"},
+        {"Key": "access_logs.s3.bucket", "Value": "hds-logs"}])
+    elb = account("elb")
+    elb.create_load_balancer(LoadBalancerName="legacy", AvailabilityZones=[f"{PARIS}a"],
+                             Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80,
+                                         "InstancePort": 80}])
+    elb.modify_load_balancer_attributes(LoadBalancerName="legacy", LoadBalancerAttributes={
+        "AccessLog": {"Enabled": True, "S3BucketName": "hds-logs", "EmitInterval": 60}})
+    report, _ = _scan(live, services="ec2,elbv2,elb")
+    assert report["errors"] == []
+    got = {(rule, address.rsplit("/", 1)[-1] if ":vpc/" in address else address): verdict
+           for (rule, address), verdict in _verdicts(report).items()}
+    status, message = got[("HDS-LOG-004", logged)]
+    assert status == "pass" and "ALL" in message, message
+    status, message = got[("HDS-LOG-004", rejects)]
+    assert status == "fail" and "REJECT" in message, message
+    assert got[("HDS-LOG-005", on["LoadBalancerArn"])][0] == "pass"
+    status, message = got[("HDS-LOG-005", off["LoadBalancerArn"])]
+    assert status == "fail" and "access logs off" in message, message
+    legacy = f"arn:aws:elasticloadbalancing:{PARIS}:{ACCOUNT}:loadbalancer/legacy"
+    assert got[("HDS-LOG-005", legacy)][0] == "pass"
+
+
+def test_denied_flow_log_and_attribute_reads_are_unknown(live, moto, account):
+    ec2 = account("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{n}.0/24",
+                                 AvailabilityZone=f"{PARIS}{z}")["Subnet"]["SubnetId"]
+               for n, z in ((1, "a"), (2, "b"))]
+    lb = account("elbv2").create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]
+    denied = {"ec2:DescribeFlowLogs", "elasticloadbalancing:DescribeLoadBalancerAttributes"}
+    key, secret = _scanner(account, [a for a in collect.policy_actions() if a not in denied])
+    moto.auth(True)
+    try:
+        report, _ = _scan(live, key=key, secret=secret, services="ec2,elbv2")
+    finally:
+        moto.auth(False)
+    got = {(rule, address.rsplit("/", 1)[-1] if ":vpc/" in address else address): verdict
+           for (rule, address), verdict in _verdicts(report).items()}
+    status, message = got[("HDS-LOG-004", vpc)]
+    assert status == "unknown" and "DescribeFlowLogs" in message, message
+    status, message = got[("HDS-LOG-005", lb["LoadBalancerArn"])]
+    assert status == "unknown" and "DescribeLoadBalancerAttributes" in message, message

@@ -125,17 +125,17 @@ def describe(trail: Trail) -> str:
     """What a message shows of a trail's settings (names and switches only)."""
     def shown(value: Any, yes: str, no: str) -> str:
         if isinstance(value, Unknown):
-            return f"{yes}: unresolved"
+            return f"{yes}: ?"
         return yes if value is True else no
     scope = ("organisation trail" if trail.organization is True else
              shown(trail.all_regions, "multi-region", "single-region"))
-    bucket = trail.bucket if isinstance(trail.bucket, str) and trail.bucket else "unresolved"
+    bucket = trail.bucket if isinstance(trail.bucket, str) and trail.bucket else "?"
     return ", ".join((
         scope,
         shown(trail.validation, "log file validation", "no log file validation"),
         shown(trail.customer_key, "customer-managed KMS key", "no KMS key (SSE-S3)"),
-        shown(trail.logging, "logging", "logging stopped"),
-        f"bucket {bucket}"))
+        shown(trail.logging, "logging on", "logging stopped"),
+        f"S3 {bucket}"))
 
 
 def trail(*, all_regions: Maybe[bool], organization: Maybe[bool],
@@ -156,3 +156,37 @@ def no_trail(read: Iterable[str]) -> Trail:
     """An account whose trail listings (every region in `read`) hold no trail."""
     regions = ", ".join(sorted(read))
     return Trail(exists=False, detail=f"no trail listed in {regions}")
+
+
+# --- flow logs and access logs --------------------------------------------------------------
+
+# Flow log traffic types that record the connections that were let in: ALL, or ACCEPT
+# alone (hds-iac's choice: who reached what is the trace; REJECT alone records only the
+# attempts that failed).
+TRACING_TRAFFIC = ("ALL", "ACCEPT")
+
+
+def flow_logging(traffic_types: Maybe[list[Maybe[str]]]) -> tuple[Maybe[bool], str]:
+    """Whether a network's flow logs record the traffic let in, from the traffic type of
+    each flow log attached to it (Terraform `aws_flow_log`, live `DescribeFlowLogs`)."""
+    if isinstance(traffic_types, Unknown):
+        return traffic_types, "flow logs unresolved"
+    if not traffic_types:
+        return False, "no flow log"
+    known = [t for t in traffic_types if isinstance(t, str)]
+    if any(t.upper() in TRACING_TRAFFIC for t in known):
+        return True, "flow logs: " + ", ".join(sorted({t.upper() for t in known}))
+    unresolved = next((t for t in traffic_types if isinstance(t, Unknown)), None)
+    if unresolved is not None:
+        return unresolved, "flow log traffic type unresolved"
+    return False, "flow logs: " + ", ".join(sorted({t.upper() for t in known}))
+
+
+def access_logging(enabled: Maybe[bool] | None, bucket: Any) -> tuple[Maybe[bool], str]:
+    """A load balancer's access logs, from its switch and destination bucket."""
+    if isinstance(enabled, Unknown):
+        return enabled, "access logs unresolved"
+    if enabled is True:
+        shown = bucket if isinstance(bucket, str) and bucket else "unresolved"
+        return True, f"access logs to bucket {shown}"
+    return False, "access logs off"

@@ -1,5 +1,6 @@
 """AWS Terraform types that trace access: CloudTrail trails (with the public-access block
-of the bucket they deliver to).
+of the bucket they deliver to), VPCs and their flow logs, and the access logs of load
+balancers (read here, put on the load balancer by `terraform_aws_network`).
 
 The settings are put in the shape of `aws_logging` (shared with the live adapter), so a
 trail gets the same facts from code, plans, states and the account.
@@ -91,7 +92,48 @@ def cloudtrail(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(rec, "trail", logging=Logging(trail=trail, detail=trail.detail))]
 
 
-@handles("aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block")
+# --- networks and load balancers -------------------------------------------------------------
+
+_FLOW_LOGS = ("aws_flow_log",)
+
+
+@handles("aws_vpc", "aws_default_vpc")
+def vpc(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """A VPC, with the flow logs of this configuration attached to it (`aws_flow_log`
+    naming it in `vpc_id`)."""
+    logs = linked(index, rec, "vpc_id", _FLOW_LOGS)
+    enabled, detail = aws_logging.flow_logging(
+        [get_str(log, "traffic_type", Unknown(f"{log.address}: traffic_type is not set"))
+         for log in logs])
+    return [resource(rec, "network", logging=Logging(enabled=enabled, detail=detail))]
+
+
+def lb_access_logs(rec: TfResource) -> Logging | None:
+    """`aws_lb`/`aws_alb` access logs: the `access_logs` block's `enabled` defaults to
+    false, even with a bucket. Gateway load balancers have no access logs (None)."""
+    if get_str(rec, "load_balancer_type", "application") == "gateway":
+        return None
+    found = get_blocks(rec, "access_logs")
+    if isinstance(found, Unknown):
+        return Logging(enabled=found, detail="access logs unresolved")
+    block = found[0] if found else {}
+    enabled, detail = aws_logging.access_logging(
+        get_bool(rec, "enabled", False, values=block), block.get("bucket"))
+    return Logging(enabled=enabled, detail=detail)
+
+
+def classic_access_logs(rec: TfResource) -> Logging:
+    """Classic `aws_elb` access logs: an `access_logs` block is enabled unless it says not."""
+    found = get_blocks(rec, "access_logs")
+    if isinstance(found, Unknown):
+        return Logging(enabled=found, detail="access logs unresolved")
+    block = found[0] if found else None
+    enabled = False if block is None else get_bool(rec, "enabled", True, values=block)
+    on, detail = aws_logging.access_logging(enabled, (block or {}).get("bucket"))
+    return Logging(enabled=on, detail=detail)
+
+
+@handles("aws_flow_log", "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block")
 def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
-    """Read through the trail (or bucket) they protect."""
+    """Read through the VPC they log or the trail's bucket they protect."""
     return []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hds_iac.adapters import aws_flows, aws_tls
+from hds_iac.adapters import aws_flows, aws_tls, terraform_aws_logging
 from hds_iac.adapters.network import open_port
 from hds_iac.adapters.terraform_index import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
@@ -29,7 +29,8 @@ def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
         else:
             subnets = [m.get("subnet_id") for m in mappings]
     zones = zones_of_subnets(index, subnets) if has(subnets) else Unknown("no subnets given")
-    return [resource(rec, "load-balancer", placement=Placement(zones=zones))]
+    return [resource(rec, "load-balancer", placement=Placement(zones=zones),
+                     logging=terraform_aws_logging.lb_access_logs(rec))]
 
 
 def _redirects_to_https(actions: Any) -> bool:
@@ -104,7 +105,8 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
         zones = zones_of_subnets(index, subnets)
     else:
         zones = zones_value(rec.values.get("availability_zones"), "availability_zones")
-    return [resource(rec, "load-balancer", flows=flows, placement=Placement(zones=zones))]
+    return [resource(rec, "load-balancer", flows=flows, placement=Placement(zones=zones),
+                     logging=terraform_aws_logging.classic_access_logs(rec))]
 
 
 # --- CloudFront ------------------------------------------------------------------------

@@ -218,6 +218,10 @@ class Adapter:
             for vpn in vpns:
                 if vpn.get("State") not in ("deleted", "deleting"):
                     self._vpn(region, vpn)
+        vpcs = ec2.get("vpcs")
+        if ok(vpcs):
+            for vpc in vpcs or []:
+                self._network(region, vpc, ec2.get("flow_logs", []))
 
     def _vpn(self, region: str, vpn: dict) -> None:
         """A site-to-site VPN connection: its tunnels' options as `DescribeVpnConnections`
@@ -238,6 +242,17 @@ class Adapter:
             flows.append(aws_flows.vpn_tunnel_flow(f"tunnel{n}", values))
         self.add("vpn", "AWS::EC2::VPNConnection", self.arn("ec2", region, f"vpn-connection/{vid}"),
                  region, ids=(vid,), tags=vpn.get("Tags"), flows=flows)
+
+    def _network(self, region: str, vpc: dict, flow_logs: Any) -> None:
+        """A VPC with the traffic types of the flow logs attached to it."""
+        vpc_id = vpc["VpcId"]
+        types: Any = _unknown(flow_logs) if not ok(flow_logs) else [
+            log.get("TrafficType") or Unknown(f"flow log {log.get('FlowLogId')}: no traffic type")
+            for log in flow_logs or [] if log.get("ResourceId") == vpc_id]
+        enabled, detail = aws_logging.flow_logging(types)
+        self.add("network", "AWS::EC2::VPC", self.arn("ec2", region, f"vpc/{vpc_id}"), region,
+                 ids=(vpc_id,), tags=vpc.get("Tags"),
+                 logging=Logging(enabled=enabled, detail=detail))
 
     def key(self, region: str | None, ref: Any) -> aws_storage.KeyLookup:
         """The customer-key question about `ref`, asked only when the data is encrypted."""
@@ -449,7 +464,9 @@ class Adapter:
                                  if z.get("ZoneName")))
             self.add("load-balancer", "AWS::ElasticLoadBalancingV2::LoadBalancer",
                      lb["LoadBalancerArn"], region, ids=(lb.get("LoadBalancerName", ""),),
-                     placement=Placement(zones=zones))
+                     placement=Placement(zones=zones),
+                     logging=None if lb.get("Type") == "gateway" else self._access_logs(
+                         data.get("attributes", {}).get(lb["LoadBalancerArn"]), v2=True))
             found = listeners.get(lb["LoadBalancerArn"])
             if found is None:
                 continue
@@ -490,7 +507,27 @@ class Adapter:
             self.add("load-balancer", "AWS::ElasticLoadBalancing::LoadBalancer",
                      self.arn("elasticloadbalancing", region, f"loadbalancer/{name}"), region,
                      ids=(name,), flows=flows,
-                     placement=Placement(zones=tuple(sorted(lb.get("AvailabilityZones", [])))))
+                     placement=Placement(zones=tuple(sorted(lb.get("AvailabilityZones", [])))),
+                     logging=self._access_logs(data.get("attributes", {}).get(name), v2=False))
+
+    @staticmethod
+    def _access_logs(answer: Any, v2: bool) -> Logging:
+        """Access logs from DescribeLoadBalancerAttributes (elbv2: key/value pairs; classic:
+        AccessLog)."""
+        if answer is None:
+            answer = Failed("DescribeLoadBalancerAttributes was not read")
+        if not ok(answer):
+            reason = _unknown(answer)
+            return Logging(enabled=reason, detail="access logs unresolved")
+        if v2:
+            pairs = {a.get("Key"): a.get("Value") for a in answer.get("Attributes", []) or []}
+            enabled, bucket = pairs.get("access_logs.s3.enabled") == "true", \
+                pairs.get("access_logs.s3.bucket")
+        else:
+            log = (answer.get("LoadBalancerAttributes") or {}).get("AccessLog") or {}
+            enabled, bucket = log.get("Enabled") is True, log.get("S3BucketName")
+        on, detail = aws_logging.access_logging(enabled, bucket)
+        return Logging(enabled=on, detail=detail)
 
     @staticmethod
     def _classic_policy(answer: Any, names: list[str]) -> Maybe[str]:

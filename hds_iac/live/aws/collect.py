@@ -42,15 +42,17 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "DescribeInstances": ("instance",), "DescribeVolumes": ("volume",),
             "DescribeSnapshots": ("snapshot",), "DescribeSnapshotAttribute": (),
             "DescribeImages": ("image",), "DescribeImageAttribute": (),
-            "DescribeSecurityGroups": ("security-group",), "DescribeVpnConnections": ("vpn",)},
+            "DescribeSecurityGroups": ("security-group",), "DescribeVpnConnections": ("vpn",),
+            "DescribeVpcs": ("network",), "DescribeFlowLogs": ()},
     "rds": {"DescribeDBInstances": ("database",), "DescribeDBClusters": ("database-cluster",),
             "DescribeDBSnapshots": ("snapshot",), "DescribeDBSnapshotAttributes": (),
             "DescribeDBClusterSnapshots": ("snapshot",),
             "DescribeDBClusterSnapshotAttributes": (), "DescribeDBParameters": (),
             "DescribeDBClusterParameters": ()},
     "elbv2": {"DescribeLoadBalancers": ("load-balancer", "listener"),
-              "DescribeListeners": ("listener",)},
-    "elb": {"DescribeLoadBalancers": ("load-balancer",), "DescribeLoadBalancerPolicies": ()},
+              "DescribeListeners": ("listener",), "DescribeLoadBalancerAttributes": ()},
+    "elb": {"DescribeLoadBalancers": ("load-balancer",), "DescribeLoadBalancerPolicies": (),
+            "DescribeLoadBalancerAttributes": ()},
     "elasticache": {"DescribeReplicationGroups": ("cache",), "DescribeCacheClusters": ("cache",)},
     "efs": {"DescribeFileSystems": ("file-system",)},
     "dynamodb": {"ListTables": ("table",), "DescribeTable": ("table",)},
@@ -357,6 +359,10 @@ class Collector:
         out["images"] = images
         out["security_groups"] = self.pages("ec2", region, "DescribeSecurityGroups",
                                             "SecurityGroups", page_size=1000)
+        # VPCs and every flow log of the region (one listing, matched by ResourceId).
+        out["vpcs"] = self.pages("ec2", region, "DescribeVpcs", "Vpcs", page_size=1000)
+        out["flow_logs"] = self.pages("ec2", region, "DescribeFlowLogs", "FlowLogs",
+                                      page_size=1000) if ok(out["vpcs"]) and out["vpcs"] else []
         out["snapshot_permissions"] = self._snapshot_permissions(region, snaps)
         out["image_permissions"] = self._image_permissions(region, images)
         # Not paginated; never CustomerGatewayConfiguration outside this answer (it holds
@@ -472,11 +478,17 @@ class Collector:
     def elbv2(self, region: str) -> dict[str, Any]:
         lbs = self.pages("elbv2", region, "DescribeLoadBalancers", "LoadBalancers", page_size=400)
         listeners: dict[str, Any] = {}
+        attributes: dict[str, Any] = {}
         if ok(lbs):
             listeners = dict(self.each(lambda lb: (lb["LoadBalancerArn"], self.pages(
                 "elbv2", region, "DescribeListeners", "Listeners", page_size=400,
                 LoadBalancerArn=lb["LoadBalancerArn"])), lbs))
-        return {"load_balancers": lbs, "listeners": listeners}
+            # Access logs are an attribute; gateway load balancers have none.
+            attributes = dict(self.each(lambda lb: (lb["LoadBalancerArn"], self.call(
+                "elbv2", region, "DescribeLoadBalancerAttributes",
+                LoadBalancerArn=lb["LoadBalancerArn"])),
+                [lb for lb in lbs if lb.get("Type") != "gateway"]))
+        return {"load_balancers": lbs, "listeners": listeners, "attributes": attributes}
 
     def elb(self, region: str) -> dict[str, Any]:
         lbs = self.pages("elb", region, "DescribeLoadBalancers", "LoadBalancerDescriptions",
@@ -492,7 +504,12 @@ class Collector:
             policies = dict(self.each(lambda item: (item[0], self.call(
                 "elb", region, "DescribeLoadBalancerPolicies", LoadBalancerName=item[0],
                 PolicyNames=item[1])), wanted))
-        return {"load_balancers": lbs, "policies": policies}
+        attributes: dict[str, Any] = {}
+        if ok(lbs):
+            attributes = dict(self.each(lambda lb: (lb["LoadBalancerName"], self.call(
+                "elb", region, "DescribeLoadBalancerAttributes",
+                LoadBalancerName=lb["LoadBalancerName"])), lbs))
+        return {"load_balancers": lbs, "policies": policies, "attributes": attributes}
 
     def elasticache(self, region: str) -> dict[str, Any]:
         return {

@@ -1,0 +1,23 @@
+"""Verdicts on a resource's own log switch (flow logs of a network, access logs of a load
+balancer): one reading of `Logging.enabled` for the rules that judge it."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from hds_iac.model import Inventory, Unknown
+from hds_iac.rules import Verdict
+from hds_iac.rules._unknown import why
+
+
+def logged_verdicts(inventory: Inventory, kind: str) -> Iterator[Verdict]:
+    """pass/fail/unknown on `logging.enabled` of every resource of `kind` that has one."""
+    for res in inventory.of_kind(kind):
+        logging = res.logging
+        if logging is None or logging.enabled is None:
+            continue
+        if isinstance(logging.enabled, Unknown):
+            yield Verdict(res, "unknown", "unknown", {"reason": why(logging.enabled)})
+        elif logging.enabled:
+            yield Verdict(res, "pass", "pass", {"detail": logging.detail})
+        else:
+            yield Verdict(res, "fail", "fail", {"detail": logging.detail})

@@ -430,6 +430,7 @@ def build_scenario(url: str, stubs: "Stubs") -> Scenario:
                            AllocatedStorage=20, MultiAZ=False, BackupRetentionPeriod=0,
                            StorageEncrypted=False)
     rds.create_db_instance(DBInstanceIdentifier="db-strong", Engine="postgres",
+                           EnableCloudwatchLogsExports=["postgresql"],
                            EngineVersion="16.1", DBInstanceClass="db.t3.micro",
                            MasterUsername="admin", MasterUserPassword="not-a-real-pass1",
                            AllocatedStorage=20, MultiAZ=True, BackupRetentionPeriod=14,

@@ -118,6 +118,7 @@ RESOURCES: dict[str, tuple[str | None, dict]] = {
         "instance_class": "db.t3.micro", "allocated_storage": 20, "username": "admin",
         "multi_az": True, "backup_retention_period": 14, "storage_encrypted": True,
         "kms_key_id": KEY_ROTATED, "deletion_protection": True, "skip_final_snapshot": False,
+        "enabled_cloudwatch_logs_exports": ["postgresql"],
         "parameter_group_name": "default.postgres16", "availability_zone": "eu-west-3a",
         "arn": f"arn:aws:rds:{PARIS}:{ACCOUNT}:db:db-strong"}),
     "aws_s3_bucket.paris": (None, {"id": "hds-paris", "bucket": "hds-paris",

@@ -222,3 +222,26 @@ def test_denied_flow_log_and_attribute_reads_are_unknown(live, moto, account):
     assert status == "unknown" and "DescribeFlowLogs" in message, message
     status, message = got[("HDS-LOG-005", lb["LoadBalancerArn"])]
     assert status == "unknown" and "DescribeLoadBalancerAttributes" in message, message
+
+
+# --- database log exports (HDS-LOG-006) ----------------------------------------------------------
+
+
+def test_database_log_exports_read_from_the_account(live, moto, account):
+    rds = account("rds")
+    common = {"DBInstanceClass": "db.t3.micro", "MasterUsername": "admin",
+              "MasterUserPassword": "not-a-real-pass1", "AllocatedStorage": 20}
+    rds.create_db_instance(DBInstanceIdentifier="audited", Engine="mysql",
+                           EnableCloudwatchLogsExports=["audit", "error"], **common)
+    rds.create_db_instance(DBInstanceIdentifier="errors-only", Engine="mysql",
+                           EnableCloudwatchLogsExports=["error"], **common)
+    rds.create_db_instance(DBInstanceIdentifier="pg", Engine="postgres",
+                           EnableCloudwatchLogsExports=["postgresql"], **common)
+    report, _ = _scan(live, services="rds")
+    assert report["errors"] == []
+    got = {(rule, address.rsplit(":", 1)[-1]): verdict
+           for (rule, address), verdict in _verdicts(report).items()}
+    assert got[("HDS-LOG-006", "audited")][0] == "pass"
+    status, message = got[("HDS-LOG-006", "errors-only")]
+    assert status == "fail" and "mysql: audit" in message, message
+    assert got[("HDS-LOG-006", "pg")][0] == "pass"

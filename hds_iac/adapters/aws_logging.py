@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from hds_iac.model import Maybe, Trail, Unknown
+from hds_iac.model import Logging, Maybe, Trail, Unknown
 
 # The four switches of S3 Block Public Access, as Terraform names them; the API uses the
 # CamelCase forms (BlockPublicAcls...).
@@ -190,3 +190,43 @@ def access_logging(enabled: Maybe[bool] | None, bucket: Any) -> tuple[Maybe[bool
         shown = bucket if isinstance(bucket, str) and bucket else "unresolved"
         return True, f"access logs to bucket {shown}"
     return False, "access logs off"
+
+
+# --- database log exports ----------------------------------------------------------------------
+
+# The log type each engine exports to CloudWatch Logs that records who connected and what
+# they did (docs: "Publishing database logs to Amazon CloudWatch Logs" of RDS, Aurora,
+# DocumentDB and Neptune). MySQL/MariaDB/Aurora MySQL: the audit log (MariaDB Audit Plugin
+# or Aurora advanced auditing); PostgreSQL: the postgresql log, where log_connections and
+# pgAudit write; Oracle, DocumentDB, Neptune: their audit log.
+AUDIT_LOG_TYPES = {
+    "mysql": "audit", "mariadb": "audit", "aurora": "audit", "aurora-mysql": "audit",
+    "postgres": "postgresql", "aurora-postgresql": "postgresql",
+    "oracle-ee": "audit", "oracle-ee-cdb": "audit", "oracle-se2": "audit",
+    "oracle-se2-cdb": "audit", "custom-oracle-ee": "audit", "docdb": "audit", "neptune": "audit",
+}
+
+
+def db_log_exports(engine: Maybe[str] | None, exports: Maybe[list] | None) -> Logging:
+    """Whether a database exports the log type of its engine that records connections and
+    audited statements (`enabled_cloudwatch_logs_exports` / `EnabledCloudwatchLogsExports`).
+    SQL Server exports no such type (SQL Server Audit writes to S3 through an option group,
+    which hds-iac does not read): unknown, said so."""
+    shown = "?" if isinstance(exports, Unknown) else "none" if not exports else \
+        ", ".join(sorted(str(e) for e in exports))
+    if isinstance(engine, Unknown):
+        return Logging(enabled=engine, detail=f"log exports: {shown}")
+    if not isinstance(engine, str) or not engine:
+        return Logging(enabled=Unknown("the database engine is not known"),
+                       detail=f"log exports: {shown}")
+    needed = AUDIT_LOG_TYPES.get(engine)
+    if needed is None:
+        why = ("RDS for SQL Server exports no audit log type (SQL Server Audit writes to S3"
+               " through an option group, which hds-iac does not read)"
+               if engine.startswith("sqlserver") else
+               f"hds-iac knows no audit log type for engine {engine}")
+        return Logging(enabled=Unknown(why), detail=f"log exports: {shown}")
+    detail = f"log exports: {shown} ({engine}: {needed})"
+    if isinstance(exports, Unknown):
+        return Logging(enabled=exports, detail=detail)
+    return Logging(enabled=needed in (exports or []), detail=detail)

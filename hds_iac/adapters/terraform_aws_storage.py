@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from hds_iac.adapters import aws_iam, aws_storage, aws_tls
+from hds_iac.adapters import aws_iam, aws_logging, aws_storage, aws_tls
 from hds_iac.adapters.attestation import attestation
 from hds_iac.adapters.terraform_index import TfIndex, base_address
 from hds_iac.adapters.terraform_aws_common import (
-    as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
+    as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
     has, ids_of, known_blocks, linked, of_type, policy_of, region_of,
     not_in_configuration, resolve_one, resource, show, zone_of_subnet,
 )
 from hds_iac.adapters.aws_names import bucket_from_arn
 from hds_iac.adapters.terraform_values import fully_masked
 from hds_iac.model import (
-    AtRest, Backup, Destination, Flow, Maybe, Placement, Resource, Unknown, facet_key,
+    AtRest, Backup, Destination, Flow, Logging, Maybe, Placement, Resource, Unknown, facet_key,
 )
 from hds_iac.terraform.records import TfResource
 
@@ -303,7 +303,15 @@ def db_instance(rec: TfResource, index: TfIndex) -> list[Resource]:
                            engine, version)],
         placement=Placement(multi_az=get_bool(rec, "multi_az", False)),
         backup=_db_backup(rec, retention), destinations=destinations,
-        sources={**_DB_SOURCES, "placement.multi_az": "multi_az"})]
+        sources={**_DB_SOURCES, "placement.multi_az": "multi_az"},
+        logging=_db_log_exports(rec, engine))]
+
+
+def _db_log_exports(rec: TfResource, engine: Any) -> Logging:
+    exports = as_list(rec.values.get("enabled_cloudwatch_logs_exports"))
+    return aws_logging.db_log_exports(
+        engine if isinstance(engine, (str, Unknown)) else None,
+        exports if isinstance(exports, Unknown) else [e for e in exports if isinstance(e, str)])
 
 
 _CLUSTERS = {
@@ -347,7 +355,8 @@ def db_cluster(rec: TfResource, index: TfIndex) -> list[Resource]:
         flows=[_in_transit(rec, index, group_attr, group_types, engine,
                            rec.values.get("engine_version"))],
         placement=Placement(multi_az=_cluster_multi_az(rec, index, instance_type)),
-        backup=_db_backup(rec, 1), destinations=destinations, sources=_DB_SOURCES)]
+        backup=_db_backup(rec, 1), destinations=destinations, sources=_DB_SOURCES,
+        logging=_db_log_exports(rec, engine))]
 
 
 # --- S3 -----------------------------------------------------------------------------

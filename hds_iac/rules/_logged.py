@@ -1,5 +1,6 @@
 """Verdicts on a resource's own log switch (flow logs of a network, access logs of a load
-balancer): one reading of `Logging.enabled` for the rules that judge it."""
+balancer, log exports of a database): one reading of `Logging.enabled` for the rules that
+judge it."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -9,9 +10,9 @@ from hds_iac.rules import Verdict
 from hds_iac.rules._unknown import why
 
 
-def logged_verdicts(inventory: Inventory, kind: str) -> Iterator[Verdict]:
-    """pass/fail/unknown on `logging.enabled` of every resource of `kind` that has one."""
-    for res in inventory.of_kind(kind):
+def logged_verdicts(inventory: Inventory, *kinds: str) -> Iterator[Verdict]:
+    """pass/fail/unknown on `logging.enabled` of every resource of `kinds` that has one."""
+    for res in inventory.of_kind(*kinds):
         logging = res.logging
         if logging is None or logging.enabled is None:
             continue

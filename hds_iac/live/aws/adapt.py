@@ -395,7 +395,9 @@ class Adapter:
                                                  bool(db.get("DeletionProtection"))),
                     destinations=aws_storage.replica_destinations(
                         db.get("ReadReplicaSourceDBInstanceIdentifier"), region,
-                        "RDS read replica"))
+                        "RDS read replica"),
+                    logging=aws_logging.db_log_exports(
+                        db.get("Engine"), db.get("EnabledCloudwatchLogsExports") or []))
         clusters = rds.get("clusters")
         if ok(clusters):
             for cluster in clusters:
@@ -419,7 +421,9 @@ class Adapter:
                                                  bool(cluster.get("DeletionProtection"))),
                     destinations=aws_storage.replica_destinations(
                         cluster.get("ReplicationSourceIdentifier"), region,
-                        "cross-region replica"))
+                        "cross-region replica"),
+                    logging=aws_logging.db_log_exports(
+                        cluster.get("Engine"), cluster.get("EnabledCloudwatchLogsExports") or []))
         for key, attrs_key, arn_key, id_key, type_, encrypted_key in (
                 ("snapshots", "snapshot_attributes", "DBSnapshotArn", "DBSnapshotIdentifier",
                  "AWS::RDS::DBSnapshot", "Encrypted"),

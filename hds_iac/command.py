@@ -404,7 +404,9 @@ def _settings(args: argparse.Namespace, cfg) -> "Settings":
             settings.allowed_countries = _countries(",".join(cfg.list("allowed_countries")))
         except argparse.ArgumentTypeError as exc:
             raise UsageError(f"{cfg.path}: allowed_countries: {exc}") from None
-    for key in ("min_backup_retention_days", "max_access_key_age_days", "max_snapshot_age_days"):
+    for key in ("min_backup_retention_days", "max_access_key_age_days", "max_snapshot_age_days",
+                "min_log_retention_days",
+                "min_log_retention_days"):
         if cfg.get(key) is not None and cfg.get(key) < 0:
             raise UsageError(f"{cfg.path}: {key}: a number of days cannot be negative, got"
                              f" {cfg.get(key)}")

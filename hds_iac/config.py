@@ -26,6 +26,7 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "max_access_key_age_days": ((int,), "maximum age of an access key (live scans)"),
     "min_password_length": ((int,), "shortest password the AWS account policy may allow"),
     "max_snapshot_age_days": ((int,), "maximum age of a volume's newest snapshot (live scans)"),
+    "min_log_retention_days": ((int,), "shortest retention of a log group in days"),
     "encryption_attestation_tag": ((str,), "tag attesting client-side encryption"),
     "backup_attestation_tag": ((str,), "tag attesting a backup outside the configuration"),
     "check": ((list, str), "rules to run: ids, topics or severities"),

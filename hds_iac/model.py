@@ -249,6 +249,8 @@ class Logging:
     # Flow logs of a network, access logs of a load balancer: True/False/Unknown; None where
     # the resource has no such log (a gateway load balancer).
     enabled: Maybe[bool] | None = None
+    # Log groups: the days their logs are kept (0: never expire).
+    retention_days: Maybe[int] | None = None
     detail: str = ""
 
 
@@ -399,6 +401,7 @@ class Kind(StrEnum):
     COPY = "copy"  # a copy/replication resource whose only fact is its destination
     TRAIL = "trail"  # audit trail of API calls (CloudTrail)
     NETWORK = "network"  # virtual network (AWS VPC): its flow logs
+    LOG_GROUP = "log-group"  # CloudWatch Logs log group: how long it keeps logs
 
 
 class Source(StrEnum):

@@ -21,6 +21,9 @@ class Settings:
     # guide leaves the length to the security level (R21); see the rule's rationale.
     min_password_length: int = 12
     max_snapshot_age_days: int = 1
+    # Shortest retention of a log group (HDS-LOG-007): six months, the low end of the CNIL's
+    # recommendation on logging (deliberation 2021-122); see the rule's rationale.
+    min_log_retention_days: int = 180
     # Tag (key) by which a user attests client-side encryption of a volume or VM where the
     # provider cannot show it (Outscale: LUKS inside the VM). Any non-empty value other than
     # "false"/"no"/"0" counts as an attestation.

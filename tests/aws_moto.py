@@ -475,6 +475,9 @@ def build_scenario(url: str, stubs: "Stubs") -> Scenario:
     trail.start_logging(Name="main")
     trail_london.create_trail(Name="london-only", S3BucketName="hds-london")
     trail_london.start_logging(Name="london-only")
+    # A log group kept 30 days, under hds-iac's 180-day minimum.
+    c("logs").create_log_group(logGroupName="/hds/app")
+    c("logs").put_retention_policy(logGroupName="/hds/app", retentionInDays=30)
     # Flow logs of the main VPC, every connection, to the Paris bucket.
     ec2.create_flow_logs(ResourceIds=[s.ids["vpc"]], ResourceType="VPC", TrafficType="ALL",
                          LogDestinationType="s3", LogDestination="arn:aws:s3:::hds-paris")

@@ -131,6 +131,9 @@ RESOURCES: dict[str, tuple[str | None, dict]] = {
     "aws_s3_bucket_public_access_block.paris": (None, {
         "bucket": "hds-paris", "block_public_acls": True, "block_public_policy": True,
         "ignore_public_acls": True, "restrict_public_buckets": True}),
+    "aws_cloudwatch_log_group.app": (None, {
+        "name": "/hds/app", "retention_in_days": 30,
+        "arn": f"arn:aws:logs:{PARIS}:{ACCOUNT}:log-group:/hds/app"}),
     "aws_cloudtrail.main": (None, {
         "name": "main", "s3_bucket_name": "hds-paris", "is_multi_region_trail": True,
         "enable_log_file_validation": True, "kms_key_id": KEY_ROTATED,
@@ -437,6 +440,7 @@ def _live_resolver(ids: dict[str, str]):
         "aws_dynamodb_table.patients": ":table/patients",
         "aws_cloudtrail.main": ":trail/main",
         "aws_vpc.main": "vpc/" + ids["vpc"],
+        "aws_cloudwatch_log_group.app": ":log-group:/hds/app",
         "aws_cloudtrail.london_only": ":trail/london-only",
     }
 

@@ -245,3 +245,37 @@ def test_database_log_exports_read_from_the_account(live, moto, account):
     status, message = got[("HDS-LOG-006", "errors-only")]
     assert status == "fail" and "mysql: audit" in message, message
     assert got[("HDS-LOG-006", "pg")][0] == "pass"
+
+
+# --- log retention (HDS-LOG-007) ---------------------------------------------------------------
+
+
+def test_log_group_retention_read_from_the_account(live, moto, account):
+    logs = account("logs")
+    for name, days in (("/hds/short", 30), ("/hds/year", 365), ("/hds/forever", None)):
+        logs.create_log_group(logGroupName=name)
+        if days:
+            logs.put_retention_policy(logGroupName=name, retentionInDays=days)
+    report, _ = _scan(live, services="logs")
+    assert report["errors"] == []
+    got = {(rule, address.rsplit(":log-group:", 1)[-1]): verdict
+           for (rule, address), verdict in _verdicts(report).items()}
+    status, message = got[("HDS-LOG-007", "/hds/short")]
+    assert status == "fail" and "30 days" in message, message
+    assert got[("HDS-LOG-007", "/hds/year")][0] == "pass"
+    status, message = got[("HDS-LOG-007", "/hds/forever")]
+    assert status == "pass" and "never expire" in message, message
+
+
+def test_a_denied_log_group_listing_is_a_read_error_not_a_verdict(live, moto, account):
+    account("logs").create_log_group(logGroupName="/hds/short")
+    key, secret = _scanner(account, [a for a in collect.policy_actions()
+                                     if a != "logs:DescribeLogGroups"])
+    moto.auth(True)
+    try:
+        report, proc = _scan(live, key=key, secret=secret, services="logs")
+    finally:
+        moto.auth(False)
+    assert _verdicts(report) == {}
+    assert proc.returncode != 0
+    assert any("DescribeLogGroups" in json.dumps(e) for e in report["errors"])

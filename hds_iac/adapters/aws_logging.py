@@ -230,3 +230,10 @@ def db_log_exports(engine: Maybe[str] | None, exports: Maybe[list] | None) -> Lo
     if isinstance(exports, Unknown):
         return Logging(enabled=exports, detail=detail)
     return Logging(enabled=needed in (exports or []), detail=detail)
+
+
+def retention_shown(days: Maybe[int] | None) -> str:
+    """A log group's retention as messages show it."""
+    if isinstance(days, Unknown) or days is None:
+        return "retention ?"
+    return "never expire" if days == 0 else f"retention {days} days"

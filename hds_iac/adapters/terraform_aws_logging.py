@@ -12,8 +12,8 @@ from typing import Any
 from hds_iac.adapters import aws_logging
 from hds_iac.adapters.terraform_index import TfIndex
 from hds_iac.adapters.terraform_aws_common import (
-    as_list, get_blocks, get_bool, get_str, handles, is_set, linked, not_in_configuration,
-    of_type, region_of, resolve_one, resource, show,
+    as_list, get_blocks, get_bool, get_int, get_str, handles, ids_of, is_set, linked,
+    not_in_configuration, of_type, region_of, resolve_one, resource, show,
 )
 from hds_iac.model import Logging, Maybe, Resource, Unknown
 from hds_iac.terraform.records import TfResource
@@ -131,6 +131,14 @@ def classic_access_logs(rec: TfResource) -> Logging:
     enabled = False if block is None else get_bool(rec, "enabled", True, values=block)
     on, detail = aws_logging.access_logging(enabled, (block or {}).get("bucket"))
     return Logging(enabled=on, detail=detail)
+
+
+@handles("aws_cloudwatch_log_group")
+def log_group(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """A log group; retention_in_days omitted or 0 keeps the logs forever."""
+    days = get_int(rec, "retention_in_days", 0)
+    return [resource(rec, "log-group", ids=ids_of(rec, "name"),
+                     logging=Logging(retention_days=days, detail=aws_logging.retention_shown(days)))]
 
 
 @handles("aws_flow_log", "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block")

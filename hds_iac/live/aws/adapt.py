@@ -156,7 +156,7 @@ class Adapter:
             self._index_kms(region, services.get("kms"))
         for region, services in sorted(self.data.regions.items()):
             for name in ("kms", "ec2", "rds", "elbv2", "elb", "elasticache", "efs", "dynamodb",
-                         "backup", "dlm"):
+                         "backup", "dlm", "logs"):
                 if name in services:
                     getattr(self, f"_{name}")(region, services[name])
         for name in ("iam", "s3", "cloudfront"):
@@ -837,6 +837,21 @@ class Adapter:
         identity = aws_iam.role_identity(doc)
         self.add("role", "AWS::IAM::Role", role["Arn"], None, ids=(role.get("RoleName", ""),),
                  identity=identity)
+
+    # --- CloudWatch Logs ---------------------------------------------------------------
+
+    def _logs(self, region: str, data: dict[str, Any]) -> None:
+        groups = data.get("log_groups")
+        if not ok(groups):
+            return
+        for group in groups:
+            days = group.get("retentionInDays") or 0  # absent: the logs never expire
+            arn = group.get("arn") or self.arn("logs", region,
+                                               f"log-group:{group.get('logGroupName')}")
+            self.add("log-group", "AWS::Logs::LogGroup", arn.removesuffix(":*"), region,
+                     ids=(group.get("logGroupName", ""),),
+                     logging=Logging(retention_days=days,
+                                     detail=aws_logging.retention_shown(days)))
 
     # --- CloudTrail ------------------------------------------------------------------
 

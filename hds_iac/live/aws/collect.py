@@ -27,7 +27,7 @@ from hds_iac.live.aws.session import AwsSession, redact_key_ids
 
 # Services read once per region, and once per account (global endpoints).
 REGIONAL_SERVICES = ("ec2", "rds", "elbv2", "elb", "elasticache", "efs", "dynamodb", "backup",
-                     "dlm", "kms", "cloudtrail")
+                     "dlm", "kms", "cloudtrail", "logs")
 GLOBAL_SERVICES = ("iam", "s3", "cloudfront")
 SERVICES = REGIONAL_SERVICES + GLOBAL_SERVICES
 
@@ -69,6 +69,7 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # Trails are listed in every region (a multi-region or organisation trail in each, as a
     # shadow copy); their status and selectors are read once, in the trail's home region.
     "cloudtrail": {"DescribeTrails": ("trail",), "GetTrailStatus": (), "GetEventSelectors": ()},
+    "logs": {"DescribeLogGroups": ("log-group",)},
     "cloudfront": {"ListDistributions": ("cdn",)},
     "sts": {"GetCallerIdentity": ()},
 }
@@ -693,6 +694,11 @@ class Collector:
                          "bucket": self._trail_bucket(trail.get("S3BucketName"))}
 
         return {"trails": listed, "details": dict(self.each(details, mine))}
+
+    def logs(self, region: str) -> dict[str, Any]:
+        """CloudWatch Logs groups (their retention: absent means never expire)."""
+        return {"log_groups": self.pages("logs", region, "DescribeLogGroups", "logGroups",
+                                         page_size=50)}
 
     def _trail_bucket(self, name: Any) -> dict[str, Any]:
         """Region and Block Public Access of a trail's bucket, read once per bucket (a

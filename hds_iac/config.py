@@ -28,6 +28,7 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "max_snapshot_age_days": ((int,), "maximum age of a volume's newest snapshot (live scans)"),
     "min_log_retention_days": ((int,), "shortest retention of a log group in days"),
     "encryption_attestation_tag": ((str,), "tag attesting client-side encryption"),
+    "logging_attestation_tag": ((str,), "tag declaring a VM's access logs collected (Outscale)"),
     "backup_attestation_tag": ((str,), "tag attesting a backup outside the configuration"),
     "check": ((list, str), "rules to run: ids, topics or severities"),
     "skip_check": ((list, str), "rules not to run: ids, topics or severities"),

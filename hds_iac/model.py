@@ -251,6 +251,10 @@ class Logging:
     enabled: Maybe[bool] | None = None
     # Log groups: the days their logs are kept (0: never expire).
     retention_days: Maybe[int] | None = None
+    # Where the provider shows nothing of a machine's access logs (Outscale VMs): the
+    # user's logging attestation tag, True/False as declared, Unknown when the tags cannot
+    # be read, None when the tag is absent (nothing declared).
+    attested: Maybe[bool] | None = None
     detail: str = ""
 
 

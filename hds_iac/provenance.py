@@ -216,6 +216,7 @@ def settings_dict(settings) -> dict:
         "max_snapshot_age_days": settings.max_snapshot_age_days,
         "min_log_retention_days": settings.min_log_retention_days,
         "encryption_attestation_tag": settings.encryption_attestation_tag,
+        "logging_attestation_tag": settings.logging_attestation_tag,
         "backup_attestation_tag": settings.backup_attestation_tag,
     }
 

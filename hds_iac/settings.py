@@ -28,6 +28,10 @@ class Settings:
     # provider cannot show it (Outscale: LUKS inside the VM). Any non-empty value other than
     # "false"/"no"/"0" counts as an attestation.
     encryption_attestation_tag: str = "hds-iac:encryption"
+    # Tag (key) by which a user declares that a VM's access logs are collected off the VM
+    # where the provider shows nothing of them (Outscale, HDS-LOG-008): "false"/"no"/"0"
+    # declares they are not.
+    logging_attestation_tag: str = "hds-iac:logging"
     # Tag by which a user attests that a volume is backed up by means outside the scanned
     # configuration (Outscale takes no automatic backup: matrix §20).
     backup_attestation_tag: str = "hds-iac:backup"

@@ -91,6 +91,8 @@ EXPECTED = {
     ("HDS-ENC-001", "vol-0000btb1"): "fail",
     ("HDS-ENC-001", "i-0000000a"): "pass",
     ("HDS-ENC-001", "i-0000000b"): "fail",
+    ("HDS-LOG-008", "i-0000000a"): "pass",  # logging attestation tag (declared)
+    ("HDS-LOG-008", "i-0000000b"): "unknown",  # nothing declared: the API cannot show it
     ("HDS-AZ-003", "i-0000000a"): "fail",  # both VMs in eu-west-2a
     ("HDS-AZ-003", "i-0000000b"): "fail",
     ("HDS-AZ-002", "lb-http"): "fail",  # one subregion

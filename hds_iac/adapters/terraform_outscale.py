@@ -28,7 +28,7 @@ from hds_iac.adapters.terraform_values import (
     resolve_all, resolve_one, show,
 )
 from hds_iac.model import (
-    AtRest, Backup, Destination, Flow, Identity, Maybe, OpenPort, Placement, Resource, Sharing,
+    AtRest, Backup, Destination, Flow, Identity, Logging, Maybe, OpenPort, Placement, Resource, Sharing,
     Unknown,
 )
 from hds_iac.terraform.records import TfResource
@@ -325,7 +325,17 @@ def vm(rec: TfResource, index: TfIndex) -> list[Resource]:
         rec, "instance", region=region_of(rec, zone), id_key="vm_id", tags=tags,
         stores_data=True, at_rest=_vm_disks(rec, encryption, index.settings.encryption_attestation_tag),
         placement=Placement(zones=(zone,) if isinstance(zone, str) else zone, standalone=True),
+        logging=_vm_logging(tags, index.settings.logging_attestation_tag),
     )]
+
+
+def _vm_logging(tags: Maybe[dict], tag: str) -> Logging:
+    """The VM's access logs as the user declares them: the API shows nothing of the logs
+    kept inside or collected off a VM (matrix §3 leaves the system's logs to the client)."""
+    declared = attestation(tags, tag)
+    if isinstance(tags, dict) and tag not in tags:
+        return Logging(attested=None, detail=f"no {tag} tag")
+    return Logging(attested=declared, detail=f"tag {tag}")
 
 
 def _permissions(rec: TfResource, name: str) -> Sharing | None:

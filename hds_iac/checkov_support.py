@@ -132,6 +132,10 @@ NATIVE_ONLY: dict[str, str] = {
         "tunnel option means AWS's defaults (IKEv1, SHA-1, small DH groups): a one-resource "
         "check would fail a tunnel whose options come from an unset variable, where "
         "hds-iac scan says unknown"),
+    "HDS-LOG-006": (
+        "checkov renders a list variable without a value as an empty list: a one-resource "
+        "check would fail a database whose enabled_cloudwatch_logs_exports come from an "
+        "unset variable, where hds-iac scan says unknown"),
 }
 INVENTORY_REASON = (
     "the rule weighs several resources (zone spread, backup coverage, vault locks, EBS "

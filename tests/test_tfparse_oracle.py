@@ -50,6 +50,14 @@ EXPLAINED = {
      "bucket"): _S3_IDS,
     ("rules/HDS-LOC-002/aws-pass", "aws_s3_bucket_replication_configuration.records",
      "rule.destination.bucket"): _S3_IDS,
+    ("rules/HDS-LOG-003/aws-pass", "aws_cloudtrail.main", "s3_bucket_name"): _S3_IDS,
+    ("rules/HDS-LOG-003/aws-pass", "aws_cloudtrail.default_block", "s3_bucket_name"): _S3_IDS,
+    ("rules/HDS-LOG-003/aws-pass", "aws_s3_bucket_public_access_block.trail", "bucket"):
+        _S3_IDS,
+    ("rules/HDS-LOG-003/aws-fail", "aws_cloudtrail.to_london", "s3_bucket_name"): _S3_IDS,
+    ("rules/HDS-LOG-003/aws-fail", "aws_cloudtrail.to_open", "s3_bucket_name"): _S3_IDS,
+    ("rules/HDS-LOG-003/aws-fail", "aws_s3_bucket_public_access_block.open", "bucket"):
+        _S3_IDS,
     ("rules/HDS-TLS-005/aws-fail", "aws_s3_bucket_policy.reports", "bucket"): _S3_IDS,
     ("rules/HDS-TLS-005/aws-pass", "aws_s3_bucket_policy.documents", "bucket"): _S3_IDS,
     ("rules/HDS-TLS-005/aws-pass", "aws_s3_bucket_policy.images", "bucket"): _S3_IDS,

@@ -147,8 +147,14 @@ def test_json_report_merges_code_and_plans(results) -> None:
     # Coverage as Prowler prints it.
     req = doc["coverage"]["requirements"]
     with_checks = [r for r in doc["requirements"] if r["automation"] != "manual"]
-    assert req["with_checks"] == len(with_checks) == 2  # EXI 04 (drift), EXI 28
-    assert req["share_with_checks"] == round(100 * 2 / 31, 1)
+    # EXI 04 (drift), EXI 15 and 16 (access traces exist and are kept), EXI 28
+    assert [r["id"] for r in with_checks] == ["EXI 04", "EXI 15", "EXI 16", "EXI 28"]
+    assert req["with_checks"] == 4
+    traces = {"HDS-LOG-001", "HDS-LOG-002", "HDS-LOG-006", "HDS-LOG-007", "HDS-LOG-008"}
+    for r in with_checks[1:3]:
+        assert {x["id"] if isinstance(x, dict) else x for x in r["rules"]} == traces, r["id"]
+        assert r["automation"] == "partial", r["id"]
+    assert req["share_with_checks"] == round(100 * 4 / 31, 1)
     assert req["pass"] == sum(r["status"] == "pass" for r in with_checks)
     # EXI 28: every data-location finding of the three results, and nothing else.
     exi28 = next(r for r in doc["requirements"] if r["id"] == "EXI 28")
@@ -187,7 +193,7 @@ def test_exi05_is_never_scored_its_rules_are_supporting_evidence(results) -> Non
     assert {"HDS-LOG-001", "HDS-LOG-002", "HDS-LOG-003"} <= set(items["D.c"]["rules"])
     assert set(items["D.c"]["rules"]) <= set(items["D"]["rules"])
     assert items["E"]["rules"] == [] and items["H"]["rules"] == []
-    assert doc["coverage"]["requirements"]["with_checks"] == 2  # EXI 04 (drift), EXI 28
+    assert doc["coverage"]["requirements"]["with_checks"] == 4  # EXI 04, 15, 16, 28
     text = run_cli("report", str(results["code"]), "-o", "markdown").stdout
     exi05_row = next(line for line in text.splitlines() if line.startswith("| EXI 05 |"))
     assert "non conforme" not in exi05_row and "manuel" in exi05_row
@@ -422,14 +428,14 @@ def test_markdown_is_french_by_default(results) -> None:
                     "## Tableau des acteurs (chapitre 8, EXI 29 à 31)"):
         assert heading in text
     assert "| EXI 28 | Données de santé stockées exclusivement" in text
-    assert "2 sur 31 (6,5\u202f%)" in text
+    assert "4 sur 31 (12,9\u202f%)" in text
     assert "Data location" not in text
 
 
 def test_english_report_and_message_language_note(results) -> None:
     run = run_cli("report", str(results["code"]), "-o", "markdown", "--lang", "en")
     assert run.code == 0
-    assert "# HDS compliance report" in run.stdout and "2 of 31 (6.5%)" in run.stdout
+    assert "# HDS compliance report" in run.stdout and "4 of 31 (12.9%)" in run.stdout
     assert "Finding messages are in the language" in run.stdout  # the scan was in French
     run = run_cli("report", str(results["code-en"]), "-o", "markdown")
     assert "relancez l'analyse avec --lang fr" in run.stdout

@@ -174,7 +174,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
             print(topic)
             for m in metas:
                 print(f"  {m.id}  {m.severity:<8} {m.title.get(args.lang)}"
-                      f"  [{' '.join(m.references.hds)}]")
+                      f"  [{', '.join(m.references.hds)}]")
     return EXIT_OK
 
 

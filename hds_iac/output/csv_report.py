@@ -34,7 +34,7 @@ def chunks(result: ScanResult, lang: str = "en") -> Iterator[str]:
         writer.writerow([for_csv(cell) for cell in (
             d["rule_id"], d["topic"], d["severity"], d["status"], res["address"], res["type"],
             res["provider"], res["region"] or "", res["file"] or "", res["line"] or "",
-            d["message"], " ".join(refs["hds"]), " ".join(refs["iso27001"]),
+            d["message"], "; ".join(refs["hds"]), " ".join(refs["iso27001"]),
             " ".join(refs["secnumcloud"]),
             "; ".join(f"§{m['section']} {m['duty']}" for m in refs["matrix"]),
             result.config_file or "", res.get("account") or "",

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hds_iac.catalogue import Text
+from hds_iac.model import Resource
+from hds_iac.rules import Verdict
 
 _RANK = {"pass": 0, "unknown": 1, "fail": 2}
 
@@ -60,3 +62,12 @@ def reasons(outcomes: list[Outcome]) -> str:
         if o.reason and text not in seen:
             seen.append(text)
     return "; ".join(seen)
+
+
+def verdict_of(res: Resource, outcomes: list[Outcome], param: str) -> Verdict:
+    """The resource's verdict from its parts, for rules whose message names the deciding
+    parts in `param` ("parts", "flows", "tunnels") and, when unknown, their reasons."""
+    status, deciding = worst(outcomes)
+    if status == "unknown":
+        return Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
+    return Verdict(res, status, status, {param: labels(deciding)})

@@ -13,7 +13,7 @@ from typing import Iterator
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._at_rest import judge, part_label
-from hds_iac.rules._outcome import Outcome, labels, reasons, worst
+from hds_iac.rules._outcome import Outcome, verdict_of
 from hds_iac.settings import Settings
 
 
@@ -42,8 +42,4 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
                 outcomes.append(Outcome("pass" if part.customer_key else "fail", label))
         if not outcomes:
             continue
-        status, deciding = worst(outcomes)
-        if status == "unknown":
-            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
-        else:
-            yield Verdict(res, status, status, {"parts": labels(deciding)})
+        yield verdict_of(res, outcomes, "parts")

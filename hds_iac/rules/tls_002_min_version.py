@@ -13,7 +13,7 @@ from typing import Iterator
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._flows import flow_label
-from hds_iac.rules._outcome import Outcome, labels, reasons, worst
+from hds_iac.rules._outcome import Outcome, verdict_of
 from hds_iac.settings import Settings
 
 MINIMUM = (1, 2)
@@ -46,8 +46,4 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             outcomes.append(Outcome(status, f"{label}: TLS {flow.min_tls}"))
         if not outcomes:
             continue
-        status, deciding = worst(outcomes)
-        if status == "unknown":
-            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
-        else:
-            yield Verdict(res, status, status, {"flows": labels(deciding)})
+        yield verdict_of(res, outcomes, "flows")

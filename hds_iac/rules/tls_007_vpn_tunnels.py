@@ -20,7 +20,7 @@ from typing import Iterator
 from hds_iac.catalogue import Text
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._outcome import Outcome, labels, reasons, worst
+from hds_iac.rules._outcome import Outcome, verdict_of
 from hds_iac.settings import Settings
 
 _AES = frozenset({"AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16"})
@@ -74,8 +74,4 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
                     outcomes.append(Outcome("pass", flow.name))
         if not outcomes:
             continue
-        status, deciding = worst(outcomes)
-        if status == "unknown":
-            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
-        else:
-            yield Verdict(res, status, status, {"tunnels": labels(deciding)})
+        yield verdict_of(res, outcomes, "tunnels")

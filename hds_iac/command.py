@@ -21,6 +21,7 @@ from hds_iac.console import EXIT_ERROR, EXIT_FAILED, EXIT_OK, say
 from hds_iac.engine import SEVERITY_RANK
 from hds_iac.errors import UsageError
 from hds_iac.history import cli as history_cli
+from hds_iac.option_types import days_value
 
 if TYPE_CHECKING:
     from hds_iac import baseline
@@ -32,17 +33,6 @@ if TYPE_CHECKING:
     from hds_iac.scope import Scope
     from hds_iac.settings import Settings
     from hds_iac.waivers import Blame
-
-
-def days_value(text: str) -> int:
-    """A number of days: a whole number, zero or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"a number of days cannot be negative, got {value}")
-    return value
 
 
 def _countries(text: str) -> frozenset[str]:

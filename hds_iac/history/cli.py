@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from hds_iac.errors import UsageError
 from hds_iac.escaping import for_json, for_terminal
 from hds_iac.history.options import add_period_options, time_value
+from hds_iac.option_types import whole_number
 
 if TYPE_CHECKING:
     from hds_iac.command import Run
@@ -55,16 +56,6 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
                              " inputs, or its accounts and regions)")
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
 def add_history_parser(sub) -> None:
     history = sub.add_parser(
         "history", help="read and feed the history store (runs, diffs, trends, time to fix)",
@@ -88,13 +79,13 @@ def add_history_parser(sub) -> None:
     p = actions.add_parser("list", help="list recorded runs, newest first")
     common(p)
     period(p)
-    p.add_argument("--limit", type=_positive, default=50, help="runs shown (default: 50)")
+    p.add_argument("--limit", type=whole_number(1), default=50, help="runs shown (default: 50)")
     p = actions.add_parser("diff", help="new, fixed and still-open failures of a run against"
                                         " the previous run of its scope")
     common(p)
     p.add_argument("--scope", help="the latest run of this scope (default: the latest run)")
-    p.add_argument("--run", type=_positive, metavar="ID", help="this run (see `history list`)")
-    p.add_argument("--against", type=_positive, metavar="ID",
+    p.add_argument("--run", type=whole_number(1), metavar="ID", help="this run (see `history list`)")
+    p.add_argument("--against", type=whole_number(1), metavar="ID",
                    help="compare with this run (default: the previous run of the same scope)")
     p.add_argument("--lang", choices=("en", "fr"), default="en")
     p = actions.add_parser("trends", help="failures per topic and severity, run by run")

@@ -13,13 +13,14 @@ import sys
 import threading
 from typing import Callable
 
-from hds_iac.command import (add_report_options, checked_list, comma_list, days_value, finish,
+from hds_iac.command import (add_report_options, checked_list, comma_list, finish,
                          prepare)
 from hds_iac.live.aws.session import (
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_READ_TIMEOUT,
 )
 from hds_iac.live import outscale_cli
 from hds_iac.live.options import add_timeouts
+from hds_iac.option_types import days_value, whole_number
 
 LIVE_AWS_EPILOG = """\
 Credentials: the AWS default chain (environment, ~/.aws files, SSO, instance or container
@@ -77,16 +78,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
     drift.add_argument("--state-region", metavar="REGION",
                        help="region of the s3:// state buckets' endpoint (default: the AWS"
                             " configuration's, else us-east-1)")
-
-
-def _attempts(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 1 <= value <= 50:
-        raise argparse.ArgumentTypeError("must be between 1 and 50")
-    return value
 
 
 def _shard(text: str):
@@ -161,7 +152,7 @@ def add_live_parser(subparsers: argparse._SubParsersAction) -> argparse.Argument
     aws.add_argument("--retry-mode", choices=("standard", "adaptive"), default="adaptive",
                      help="botocore retry mode (default: adaptive, which also slows down"
                           " when AWS throttles)")
-    aws.add_argument("--max-attempts", type=_attempts, default=DEFAULT_MAX_ATTEMPTS,
+    aws.add_argument("--max-attempts", type=whole_number(1, 50), default=DEFAULT_MAX_ATTEMPTS,
                      metavar="N",
                      help="requests per call, the first one included, before a throttled,"
                           " failed (5xx) or timed-out call is reported"

@@ -15,6 +15,7 @@ from typing import Callable
 
 from hds_iac.command import comma_list
 from hds_iac.live.options import add_timeouts
+from hds_iac.option_types import whole_number
 from hds_iac.live.outscale.session import CONNECT_TIMEOUT, READ_TIMEOUT
 
 LIVE_OUTSCALE_EPILOG = """\
@@ -72,16 +73,6 @@ def _profiles(text: str) -> list[str]:
     return names
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
 def add_parser(subparsers: argparse._SubParsersAction,
                common: Callable[[argparse.ArgumentParser], None],
                run_live: Callable[..., int]) -> argparse.ArgumentParser:
@@ -108,10 +99,10 @@ def add_parser(subparsers: argparse._SubParsersAction,
                         help="send every API call to this endpoint, e.g."
                              " http://127.0.0.1:4010/api/v1 (tests, mocks; default:"
                              " OSC_ENDPOINT_API, else https://api.REGION.outscale.com/api/v1)")
-    parser.add_argument("--max-retries", type=_positive, default=3, metavar="N",
+    parser.add_argument("--max-retries", type=whole_number(0), default=3, metavar="N",
                         help="retries of a throttled (503/429) or failed (5xx) call, with"
                              " backoff (default: 3, the SDK's)")
-    parser.add_argument("--max-requests-per-second", type=_positive, default=5, metavar="N",
+    parser.add_argument("--max-requests-per-second", type=whole_number(1), default=5, metavar="N",
                         help="client-side rate limit (default: 5, the SDK's; Outscale throttles"
                              " above its quota)")
     parser.add_argument("--shard", type=_shard, metavar="I/N",

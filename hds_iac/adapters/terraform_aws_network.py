@@ -6,7 +6,7 @@ from typing import Any
 
 from hds_iac.adapters import aws_flows, aws_tls, terraform_aws_logging
 from hds_iac.adapters.network import open_port
-from hds_iac.adapters.terraform_index import TfIndex
+from hds_iac.adapters.terraform_index import TfIndex, block_path, part_sources
 from hds_iac.adapters.terraform_aws_common import (
     as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks, get_bool,
     get_str, handles, has, known_blocks, linked, resolve_one, resource, show, zones_of_subnets,
@@ -62,7 +62,8 @@ def listener(rec: TfResource, index: TfIndex) -> list[Resource]:
     flow = aws_flows.listener_flow(protocol, rec.values.get("port"), get_str(rec, "ssl_policy"),
                                    certificate,
                                    _redirects_to_https(rec.values.get("default_action")))
-    return [resource(rec, "listener", flows=[flow])]
+    return [resource(rec, "listener", flows=[flow], sources=part_sources("flows", flow.name, {
+        "encrypted": "protocol", "min_tls": "ssl_policy", "certificate": "certificate_arn"}))]
 
 
 def _classic_policy(rec: TfResource, index: TfIndex, port: Any) -> Maybe[str]:
@@ -95,18 +96,24 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
     if isinstance(listeners, Unknown):
         flows.append(Flow("listeners", encrypted=listeners))
         listeners = []
-    for block in listeners:
+    sources: dict[str, str] = {}
+    for i, block in enumerate(listeners):
         port = as_int(block.get("lb_port"), "lb_port")
-        flows.append(aws_flows.listener_flow(
+        flow = aws_flows.listener_flow(
             as_str(block.get("lb_protocol"), "lb_protocol"), port,
-            _classic_policy(rec, index, port), has(block.get("ssl_certificate_id"))))
+            _classic_policy(rec, index, port), has(block.get("ssl_certificate_id")))
+        flows.append(flow)
+        # The SSL policy is attached by other resources: no attribute of this one.
+        sources.update(part_sources("flows", flow.name, {
+            "encrypted": block_path("listener", i, "lb_protocol"),
+            "certificate": block_path("listener", i, "ssl_certificate_id")}))
     subnets = rec.values.get("subnets")
     if has(subnets) and not (isinstance(subnets, Unknown) and not subnets.refs and rec.source == "plan"):
         zones = zones_of_subnets(index, subnets)
     else:
         zones = zones_value(rec.values.get("availability_zones"), "availability_zones")
     return [resource(rec, "load-balancer", flows=flows, placement=Placement(zones=zones),
-                     logging=terraform_aws_logging.classic_access_logs(rec))]
+                     logging=terraform_aws_logging.classic_access_logs(rec), sources=sources)]
 
 
 # --- CloudFront ------------------------------------------------------------------------
@@ -114,15 +121,23 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
 @handles("aws_cloudfront_distribution")
 def cloudfront(rec: TfResource, index: TfIndex) -> list[Resource]:
     cert = first_block(rec, "viewer_certificate")
+    default_certificate = get_bool(rec, "cloudfront_default_certificate", False, cert)
     version = aws_flows.cloudfront_version(
-        get_bool(rec, "cloudfront_default_certificate", False, cert),
-        get_str(rec, "minimum_protocol_version", None, cert))
+        default_certificate, get_str(rec, "minimum_protocol_version", None, cert))
+    # *.cloudfront.net's certificate decides the version whatever else is written.
+    version_path = "viewer_certificate." + ("cloudfront_default_certificate"
+                                            if default_certificate is True
+                                            else "minimum_protocol_version")
     behaviours = [("viewer", b.get("viewer_protocol_policy"))
                   for b in known_blocks(rec, "default_cache_behavior")]
-    behaviours += [(f"viewer (path {show(b.get('path_pattern'))})", b.get("viewer_protocol_policy"))
-                   for b in known_blocks(rec, "ordered_cache_behavior")]
+    # The attribute each flow's `encrypted` comes from, by flow name.
+    paths = {"viewer": "default_cache_behavior.viewer_protocol_policy"}
+    for i, b in enumerate(known_blocks(rec, "ordered_cache_behavior")):
+        name = f"viewer (path {show(b.get('path_pattern'))})"
+        behaviours.append((name, b.get("viewer_protocol_policy")))
+        paths[name] = block_path("ordered_cache_behavior", i, "viewer_protocol_policy")
     origins = []
-    for origin in known_blocks(rec, "origin"):
+    for i, origin in enumerate(known_blocks(rec, "origin")):
         name = f"origin {show(origin.get('origin_id'))}"
         custom = blocks(origin.get("custom_origin_config"), "custom_origin_config")
         if isinstance(custom, Unknown):
@@ -133,8 +148,14 @@ def cloudfront(rec: TfResource, index: TfIndex) -> list[Resource]:
             protocols = custom[0].get("origin_ssl_protocols")
             origins.append((name, custom[0].get("origin_protocol_policy"),
                             protocols if isinstance(protocols, (list, tuple)) else ()))
-    return [resource(rec, "cdn", region=None,
-                     flows=aws_flows.cloudfront_flows(version, behaviours, origins))]
+        paths[name] = block_path("origin", i, "custom_origin_config.origin_protocol_policy")
+    flows = aws_flows.cloudfront_flows(version, behaviours, origins)
+    sources: dict[str, str] = {}
+    for flow in flows:
+        sources.update(part_sources("flows", flow.name, {
+            "encrypted": paths.get(flow.name),
+            "min_tls": version_path if flow.min_tls is not None else None}))
+    return [resource(rec, "cdn", region=None, flows=flows, sources=sources)]
 
 
 # --- security groups -------------------------------------------------------------------
@@ -153,17 +174,41 @@ def _cidrs(*values: Any) -> Maybe[tuple[str, ...]]:
     return tuple(out)
 
 
-def _inline_ingress(rec: TfResource) -> list[OpenPort]:
+def _port_sources(at: int, cidrs: str, from_port: str) -> dict[str, str]:
+    """Where the `at`-th open port's sources and range are written (HDS-TLS-006)."""
+    return part_sources("open_ports", str(at), {"sources": cidrs, "ports": from_port})
+
+
+def _cidr_attribute(values: dict, ipv4: str, ipv6: str) -> str:
+    """The attribute holding an internet-wide source when one does (IPv4 unless only IPv6
+    is open to the internet), so that a finding points at the CIDR that makes it one."""
+    v6 = values.get(ipv6)
+    v6 = [v6] if isinstance(v6, str) else v6
+    if isinstance(v6, list) and "::/0" in v6:
+        v4 = values.get(ipv4)
+        v4 = [v4] if isinstance(v4, str) else v4
+        if not (isinstance(v4, list) and "0.0.0.0/0" in v4):
+            return ipv6
+    return ipv4
+
+
+def _inline_ingress(rec: TfResource) -> tuple[list[OpenPort], dict[str, str]]:
+    """The group's inline ingress rules, and where each is written (`sources`)."""
     ingress = get_blocks(rec, "ingress")
     if isinstance(ingress, Unknown):
-        return [OpenPort("all", ingress, ingress, ingress)]
-    out = []
-    for rule in ingress:
+        return [OpenPort("all", ingress, ingress, ingress)], {}
+    out: list[OpenPort] = []
+    sources: dict[str, str] = {}
+    for i, rule in enumerate(ingress):
         port = open_port(rule.get("protocol"), rule.get("from_port"), rule.get("to_port"),
                          _cidrs(rule.get("cidr_blocks"), rule.get("ipv6_cidr_blocks")))
         if port:
+            sources.update(_port_sources(
+                len(out), block_path("ingress", i, _cidr_attribute(
+                    rule, "cidr_blocks", "ipv6_cidr_blocks")),
+                block_path("ingress", i, "from_port")))
             out.append(port)
-    return out
+    return out, sources
 
 
 def _rule_port(rule: TfResource) -> OpenPort | None:
@@ -184,12 +229,14 @@ _GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
 
 @handles(*_GROUP_TYPES)
 def security_group(rec: TfResource, index: TfIndex) -> list[Resource]:
-    ports = _inline_ingress(rec)
+    ports, sources = _inline_ingress(rec)
+    # Separate rule resources: their attributes are in another block, so the finding
+    # points at the group.
     for rule in linked(index, rec, "security_group_id", _RULE_TYPES):
         port = _rule_port(rule)
         if port:
             ports.append(port)
-    return [resource(rec, "security-group", open_ports=ports,
+    return [resource(rec, "security-group", open_ports=ports, sources=sources,
                      account_default=rec.type == "aws_default_security_group")]
 
 
@@ -201,7 +248,11 @@ def security_group_rule(rec: TfResource, index: TfIndex) -> list[Resource]:
     port = _rule_port(rec)
     if port is None:
         return []
-    return [resource(rec, "security-group", open_ports=[port])]
+    cidrs = _cidr_attribute(rec.values, "cidr_blocks", "ipv6_cidr_blocks") \
+        if rec.type == "aws_security_group_rule" else _cidr_attribute(
+            rec.values, "cidr_ipv4", "cidr_ipv6")
+    return [resource(rec, "security-group", open_ports=[port],
+                     sources=_port_sources(0, cidrs, "from_port"))]
 
 
 # --- VPN, autoscaling ------------------------------------------------------------------------
@@ -213,13 +264,16 @@ def vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
     (`tunnelN_ike_versions`, `tunnelN_phase1_*`...; unset: AWS's defaults). A plan's
     "known after apply" without a reference is an option left unset."""
     flows = []
+    sources: dict[str, str] = {}
     for tunnel in ("tunnel1", "tunnel2"):
         values = {}
         for label, suffix, _ in aws_flows.VPN_OPTIONS:
             raw = rec.values.get(f"{tunnel}_{suffix}")
             values[label] = None if computed_default(rec, raw) else raw
         flows.append(aws_flows.vpn_tunnel_flow(tunnel, values))
-    return [resource(rec, "vpn", flows=flows)]
+        sources.update(part_sources("flows", tunnel, {
+            f"ipsec.{label}": f"{tunnel}_{suffix}" for label, suffix, _ in aws_flows.VPN_OPTIONS}))
+    return [resource(rec, "vpn", flows=flows, sources=sources)]
 
 
 @handles("aws_autoscaling_group")

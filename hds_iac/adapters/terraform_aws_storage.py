@@ -6,7 +6,7 @@ from typing import Any
 
 from hds_iac.adapters import aws_iam, aws_logging, aws_storage, aws_tls
 from hds_iac.adapters.attestation import attestation
-from hds_iac.adapters.terraform_index import TfIndex, base_address
+from hds_iac.adapters.terraform_index import TfIndex, base_address, block_path, part_sources
 from hds_iac.adapters.terraform_aws_common import (
     as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
     has, ids_of, known_blocks, linked, of_type, policy_of, region_of,
@@ -46,12 +46,6 @@ def _ebs_disk(rec: TfResource, index: TfIndex, values: dict, part: str,
 def _device(values: dict) -> str:
     name = values.get("device_name")
     return f" {name}" if isinstance(name, str) and name else ""
-
-
-def _block_path(block: str, index: int, name: str) -> str:
-    """`root_block_device.encrypted` for the first block, `ebs_block_device[1].encrypted`
-    after it (`SourceAttribute.path`)."""
-    return f"{block}[{index}].{name}" if index else f"{block}.{name}"
 
 
 def _disk_sources(disks: list[AtRest], paths: list[str]) -> dict[str, str]:
@@ -100,7 +94,7 @@ def _machine_disks(rec: TfResource, index: TfIndex) -> tuple[list[AtRest], list[
         # No block: the root volume is still created (from the image), with the defaults.
         for i, root in enumerate(roots or [{}]):
             disks.append(_ebs_disk(rec, index, root, "root_block_device"))
-            paths.append(_block_path("root_block_device", i, "encrypted"))
+            paths.append(block_path("root_block_device", i, "encrypted"))
     extra = get_blocks(rec, "ebs_block_device")
     if isinstance(extra, Unknown):
         disks.append(AtRest(enabled=extra, part="ebs_block_device"))
@@ -108,7 +102,7 @@ def _machine_disks(rec: TfResource, index: TfIndex) -> tuple[list[AtRest], list[
     else:
         for i, dev in enumerate(extra):
             disks.append(_ebs_disk(rec, index, dev, "ebs_block_device" + _device(dev)))
-            paths.append(_block_path("ebs_block_device", i, "encrypted"))
+            paths.append(block_path("ebs_block_device", i, "encrypted"))
     return disks, paths
 
 
@@ -137,10 +131,10 @@ def launch_configuration(rec: TfResource, index: TfIndex) -> list[Resource]:
     paths: list[str] = []
     for i, root in enumerate(known_blocks(rec, "root_block_device") or [{}]):
         disks.append(_ebs_disk(rec, index, root, "root_block_device"))
-        paths.append(_block_path("root_block_device", i, "encrypted"))
+        paths.append(block_path("root_block_device", i, "encrypted"))
     for i, dev in enumerate(known_blocks(rec, "ebs_block_device")):
         disks.append(_ebs_disk(rec, index, dev, "ebs_block_device" + _device(dev)))
-        paths.append(_block_path("ebs_block_device", i, "encrypted"))
+        paths.append(block_path("ebs_block_device", i, "encrypted"))
     return [resource(rec, "launch-template", stores_data=True, at_rest=disks,
                      sources=_disk_sources(disks, paths))]
 
@@ -180,6 +174,13 @@ def _in_transit(rec: TfResource, index: TfIndex, group_attr: str,
         version = fam_version or version
     return aws_storage.db_tls_flow(((p.get("name"), p.get("value")) for p in params),
                                    group.address, engine, version)
+
+
+def _in_transit_sources(group_attr: str) -> dict[str, str]:
+    """A database's TLS enforcement lives in its parameter group: findings point at the
+    attribute naming that group ("not set": AWS's default group, which does not enforce
+    TLS on most engines)."""
+    return part_sources("flows", "in-transit", {"encrypted": group_attr})
 
 
 # Where a database's data comes from when it is a replica or a restore: the source inherits
@@ -303,7 +304,8 @@ def db_instance(rec: TfResource, index: TfIndex) -> list[Resource]:
                            engine, version)],
         placement=Placement(multi_az=get_bool(rec, "multi_az", False)),
         backup=_db_backup(rec, retention), destinations=destinations,
-        sources={**_DB_SOURCES, "placement.multi_az": "multi_az"},
+        sources={**_DB_SOURCES, "placement.multi_az": "multi_az",
+                 **_in_transit_sources("parameter_group_name")},
         logging=_db_log_exports(rec, engine))]
 
 
@@ -355,7 +357,8 @@ def db_cluster(rec: TfResource, index: TfIndex) -> list[Resource]:
         flows=[_in_transit(rec, index, group_attr, group_types, engine,
                            rec.values.get("engine_version"))],
         placement=Placement(multi_az=_cluster_multi_az(rec, index, instance_type)),
-        backup=_db_backup(rec, 1), destinations=destinations, sources=_DB_SOURCES,
+        backup=_db_backup(rec, 1), destinations=destinations,
+        sources={**_DB_SOURCES, **_in_transit_sources(group_attr)},
         logging=_db_log_exports(rec, engine))]
 
 
@@ -392,20 +395,26 @@ def _bucket_encryption(rec: TfResource, index: TfIndex) -> AtRest:
     return _sse_from(rec, index, rules, "server_side_encryption_configuration")
 
 
-def _bucket_https_only(rec: TfResource, index: TfIndex) -> Flow:
+def _bucket_https_only(rec: TfResource, index: TfIndex) -> tuple[Flow, dict[str, str]]:
+    """The bucket's https-only flow, and its `sources`: the inline `policy` when it is the
+    only policy (a separate aws_s3_bucket_policy is another resource: the bucket's own
+    line is then the place to look from)."""
     policies = _bucket_side(index, rec, ("aws_s3_bucket_policy",))
     values = [p.values.get("policy") for p in policies]
     inline = rec.values.get("policy")
+    sources: dict[str, str] = {}
     if inline not in (None, "") and not (isinstance(inline, Unknown) and not inline.refs
                                          and rec.source == "plan"):
         values.append(inline)
+        if not policies:
+            sources = part_sources("flows", aws_iam.HTTPS_ONLY, {"encrypted": "policy"})
     name = rec.values.get("bucket")
     bucket = aws_iam.Bucket(
         name=name if isinstance(name, Unknown) or (isinstance(name, str) and name
                                                    and not fully_masked(name)) else None,
         addresses=frozenset({rec.address, base_address(rec.address)}))
     return aws_iam.https_only_flow(
-        [policy_of(index, value, "bucket policy") for value in values], bucket)
+        [policy_of(index, value, "bucket policy") for value in values], bucket), sources
 
 
 def _bucket_region(index: TfIndex, value: Any) -> Maybe[str]:
@@ -450,11 +459,12 @@ def s3_bucket(rec: TfResource, index: TfIndex) -> list[Resource]:
     for inline in known_blocks(rec, "replication_configuration"):
         destinations += _replication_destinations(rec, index, get_blocks(rec, "rules", inline))
     encryption = _bucket_encryption(rec, index)
-    sources = {facet_key("at_rest", "enabled", encryption.part): _INLINE_SSE} \
-        if encryption.part == "server_side_encryption_configuration" else None
+    https_only, sources = _bucket_https_only(rec, index)
+    if encryption.part == "server_side_encryption_configuration":
+        sources[facet_key("at_rest", "enabled", encryption.part)] = _INLINE_SSE
     return [resource(rec, "bucket", stores_data=True, ids=ids_of(rec, "bucket"),
                      at_rest=[encryption], sources=sources,
-                     flows=[_bucket_https_only(rec, index)], destinations=destinations)]
+                     flows=[https_only], destinations=destinations)]
 
 
 @handles("aws_s3_bucket_replication_configuration")
@@ -493,6 +503,10 @@ def _cache_flows(rec: TfResource) -> list[Flow]:
                                       "transit_encryption_enabled")]
 
 
+_CACHE_FLOW_SOURCES = part_sources("flows", "in-transit",
+                                   {"encrypted": "transit_encryption_enabled"})
+
+
 @handles("aws_elasticache_replication_group")
 def elasticache_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     # Provider 5.x documentation: `at_rest_encryption_enabled` defaults to false for Redis
@@ -508,7 +522,8 @@ def elasticache_group(rec: TfResource, index: TfIndex) -> list[Resource]:
                      flows=_cache_flows(rec), placement=Placement(multi_az=multi_az),
                      sources={facet_key("at_rest", "enabled", "at rest"):
                               "at_rest_encryption_enabled",
-                              "placement.multi_az": "multi_az_enabled"})]
+                              "placement.multi_az": "multi_az_enabled",
+                              **_CACHE_FLOW_SOURCES})]
 
 
 @handles("aws_elasticache_cluster")
@@ -524,7 +539,8 @@ def elasticache_cluster(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(rec, "cache", stores_data=True,
                      region=region_of(rec, rec.values.get("availability_zone")),
                      at_rest=[aws_storage.cache_cluster_at_rest()],
-                     flows=_cache_flows(rec), placement=Placement(multi_az=multi_az))]
+                     flows=_cache_flows(rec), placement=Placement(multi_az=multi_az),
+                     sources={"placement.multi_az": "az_mode", **_CACHE_FLOW_SOURCES})]
 
 
 def _dynamodb_encryption(rec: TfResource, index: TfIndex, block: dict | None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
-from hds_iac.model import Origin, Resource, SourceAttribute, Unknown
+from hds_iac.model import Origin, Resource, SourceAttribute, Unknown, facet_key
 from hds_iac.sensitive import union
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import TfResource
@@ -120,3 +120,16 @@ def attributes_of(rec: TfResource, paths: Mapping[str, str]) -> dict[str, Source
     """`Resource.attributes` from {facet key: Terraform attribute path}: where each facet
     value came from (its line in HCL; set or not in every source)."""
     return {key: rec.attribute(path) for key, path in paths.items()}
+
+
+def block_path(block: str, index: int, name: str) -> str:
+    """`root_block_device.encrypted` for the first block, `ebs_block_device[1].encrypted`
+    after it (`SourceAttribute.path`)."""
+    return f"{block}[{index}].{name}" if index else f"{block}.{name}"
+
+
+def part_sources(facet: str, part: str, paths: Mapping[str, str | None]) -> dict[str, str]:
+    """The `sources` of one part of a facet (a flow, an ingress rule, a disk): {facet key:
+    Terraform path} for each value name of `paths` ("encrypted", "min_tls") that has a
+    path, so that the rules' keys (`facet_key(facet, name, part)`) find the attribute."""
+    return {facet_key(facet, name, part): path for name, path in paths.items() if path}

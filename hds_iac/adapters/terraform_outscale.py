@@ -22,7 +22,9 @@ from typing import Any
 
 from hds_iac.adapters.attestation import any_attested, attestation
 from hds_iac.adapters.network import listener_encrypted, open_port
-from hds_iac.adapters.terraform_index import Handlers, TfIndex, attributes_of, origin_of
+from hds_iac.adapters.terraform_index import (
+    Handlers, TfIndex, attributes_of, block_path, origin_of, part_sources,
+)
 from hds_iac.adapters.terraform_values import (
     as_bool, as_int, as_list, as_str, blocks, computed_default, fully_masked, is_set, of_type,
     resolve_all, resolve_one, show,
@@ -502,14 +504,19 @@ def _lb_zones(rec: TfResource, index: TfIndex) -> Maybe[tuple[str, ...]]:
 
 def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
     listeners = _blocks(rec, "listeners")
+    sources: dict[str, str] = {}
     if isinstance(listeners, Unknown):
         flows = [Flow("listeners", encrypted=listeners)]
     else:
         flows = [_listener_flow(rec, block) for block in listeners]
+        for i, flow in enumerate(flows):
+            sources.update(part_sources("flows", flow.name, {
+                "encrypted": block_path("listeners", i, "load_balancer_protocol"),
+                "certificate": block_path("listeners", i, "server_certificate_id")}))
     zones = _lb_zones(rec, index)
     first = zones[0] if isinstance(zones, tuple) and zones else None
     return [resource(rec, "load-balancer", region=region_of(rec, first), flows=flows,
-                     placement=Placement(zones=zones))]
+                     placement=Placement(zones=zones), attributes=attributes_of(rec, sources))]
 
 
 _SG_TYPES = ("outscale_security_group",)

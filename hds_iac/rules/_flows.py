@@ -8,21 +8,29 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from hds_iac.model import Flow, Resource, Unknown
+from hds_iac.model import Flow, Resource, Unknown, facet_key
 from hds_iac.rules import Verdict
-from hds_iac.rules._outcome import Outcome, labels, reasons, worst
+from hds_iac.rules._outcome import Outcome, verdict_of
 
 
 def flow_label(flow: Flow) -> str:
     return f"{flow.name} ({flow.detail})" if flow.detail else flow.name
 
 
+def flow_facet(flow: Flow, name: str) -> str:
+    """The key of one of the flow's values ("encrypted", "min_tls", "certificate",
+    "ipsec.IKE versions") in `Verdict.facets` and `Resource.attributes`: the flow's name is
+    its part ("flows[listener :443].min_tls"), which adapters use to record the attribute."""
+    return facet_key("flows", name, flow.name)
+
+
 def judge_encrypted(flow: Flow, why: str = "") -> Outcome:
     """pass when the flow is encrypted, fail when it is plaintext, unknown otherwise."""
     label = flow_label(flow)
+    facet = flow_facet(flow, "encrypted")
     if isinstance(flow.encrypted, Unknown):
-        return Outcome("unknown", label, why, flow.encrypted.reason)
-    return Outcome("pass" if flow.encrypted is True else "fail", label, why)
+        return Outcome("unknown", label, why, flow.encrypted.reason, facet)
+    return Outcome("pass" if flow.encrypted is True else "fail", label, why, facet=facet)
 
 
 def named(flows: list[Flow], name: str) -> list[Flow]:
@@ -39,8 +47,4 @@ def encryption_verdicts(resources: Iterable[Resource], name: str | None = None,
         flows = res.flows if name is None else named(res.flows, name)
         if not flows:
             continue
-        status, deciding = worst([judge_encrypted(flow) for flow in flows])
-        if status == "unknown":
-            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
-        else:
-            yield Verdict(res, status, status, {param: labels(deciding)})
+        yield verdict_of(res, [judge_encrypted(flow) for flow in flows], param)

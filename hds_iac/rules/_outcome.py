@@ -66,8 +66,10 @@ def reasons(outcomes: list[Outcome]) -> str:
 
 def verdict_of(res: Resource, outcomes: list[Outcome], param: str) -> Verdict:
     """The resource's verdict from its parts, for rules whose message names the deciding
-    parts in `param` ("parts", "flows", "tunnels") and, when unknown, their reasons."""
+    parts in `param` ("parts", "flows", "tunnels") and, when unknown, their reasons; it
+    points at the facet values the deciding parts judged (`Outcome.facet`)."""
     status, deciding = worst(outcomes)
     if status == "unknown":
-        return Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
-    return Verdict(res, status, status, {param: labels(deciding)})
+        return Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)},
+                       facets=facets(deciding))
+    return Verdict(res, status, status, {param: labels(deciding)}, facets=facets(deciding))

@@ -12,22 +12,24 @@ from typing import Iterator
 
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._flows import flow_label, judge_encrypted
-from hds_iac.rules._outcome import Outcome, labels, reasons, worst
+from hds_iac.rules._flows import flow_facet, flow_label, judge_encrypted
+from hds_iac.rules._outcome import Outcome, facets, labels, reasons, worst
 from hds_iac.settings import Settings
 
 
 def _judge(flow) -> Outcome:
     outcome = judge_encrypted(flow, "plaintext")
     if outcome.status == "fail" and flow.redirects_to_https:
-        return Outcome("pass", outcome.label, "redirect")
+        return Outcome("pass", outcome.label, "redirect", facet=outcome.facet)
     if outcome.status != "pass":
         return outcome
+    certificate = flow_facet(flow, "certificate")
     if isinstance(flow.certificate, Unknown):
-        return Outcome("unknown", outcome.label, "certificate", flow.certificate.reason)
+        return Outcome("unknown", outcome.label, "certificate", flow.certificate.reason,
+                       certificate)
     if flow.certificate is False:
-        return Outcome("fail", outcome.label, "certificate")
-    return Outcome("pass", flow_label(flow), "encrypted")
+        return Outcome("fail", outcome.label, "certificate", facet=certificate)
+    return Outcome("pass", flow_label(flow), "encrypted", facet=outcome.facet)
 
 
 @rule("HDS-TLS-001")
@@ -36,15 +38,21 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if not res.flows:
             continue
         status, deciding = worst([_judge(flow) for flow in res.flows])
+        decided_by = facets(deciding)
         if status == "unknown":
-            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
+            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)},
+                          facets=decided_by)
         elif status == "fail":
             plaintext = [o for o in deciding if o.why == "plaintext"]
             if plaintext:
-                yield Verdict(res, "fail", "fail", {"listeners": labels(plaintext)})
+                yield Verdict(res, "fail", "fail", {"listeners": labels(plaintext)},
+                              facets=facets(plaintext))
             else:
-                yield Verdict(res, "fail", "fail-certificate", {"listeners": labels(deciding)})
+                yield Verdict(res, "fail", "fail-certificate", {"listeners": labels(deciding)},
+                              facets=decided_by)
         elif all(o.why == "redirect" for o in deciding):
-            yield Verdict(res, "pass", "pass-redirect", {"listeners": labels(deciding)})
+            yield Verdict(res, "pass", "pass-redirect", {"listeners": labels(deciding)},
+                          facets=decided_by)
         else:
-            yield Verdict(res, "pass", "pass", {"listeners": labels(deciding)})
+            yield Verdict(res, "pass", "pass", {"listeners": labels(deciding)},
+                          facets=decided_by)

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._flows import flow_label
+from hds_iac.rules._flows import flow_facet, flow_label
 from hds_iac.rules._outcome import Outcome, verdict_of
 from hds_iac.settings import Settings
 
@@ -34,16 +34,18 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             if flow.min_tls is None:
                 continue
             label = flow_label(flow)
+            facet = flow_facet(flow, "min_tls")
             if isinstance(flow.min_tls, Unknown):
-                outcomes.append(Outcome("unknown", label, reason=flow.min_tls.reason))
+                outcomes.append(Outcome("unknown", label, reason=flow.min_tls.reason,
+                                        facet=facet))
                 continue
             version = _version(str(flow.min_tls))
             if version is None:
-                outcomes.append(Outcome("unknown", label,
+                outcomes.append(Outcome("unknown", label, facet=facet,
                                         reason=f"unexpected TLS version {flow.min_tls!r}"))
                 continue
             status = "pass" if version >= MINIMUM else "fail"
-            outcomes.append(Outcome(status, f"{label}: TLS {flow.min_tls}"))
+            outcomes.append(Outcome(status, f"{label}: TLS {flow.min_tls}", facet=facet))
         if not outcomes:
             continue
         yield verdict_of(res, outcomes, "flows")

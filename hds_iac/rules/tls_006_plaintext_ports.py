@@ -10,16 +10,24 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from hds_iac.model import Inventory, OpenPort, Unknown
+from hds_iac.model import Inventory, OpenPort, Unknown, facet_key
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._outcome import Outcome, labels, reasons, worst
+from hds_iac.rules._outcome import Outcome, facets, labels, reasons, worst
 from hds_iac.rules._plaintext_protocols import INTERNET, exposed
 from hds_iac.settings import Settings
 
 
-def _judge(port: OpenPort) -> Outcome | None:
+def port_facet(index: int, name: str) -> str:
+    """The key of the `index`-th ingress rule's "sources" (who may reach it) or "ports"
+    (its range) in `Verdict.facets` and `Resource.attributes`."""
+    return facet_key("open_ports", name, str(index))
+
+
+def _judge(index: int, port: OpenPort) -> Outcome | None:
     """fail/unknown for an ingress rule exposing a plaintext protocol; None when it is
-    harmless (not from the internet, or no plaintext port in its range)."""
+    harmless (not from the internet, or no plaintext port in its range). A failure points
+    at the rule's sources (the internet is what makes it one), an unknown at the value
+    that is not known."""
     if port.protocol not in ("tcp", "udp", "all"):
         return None
     sources = port.sources
@@ -27,24 +35,30 @@ def _judge(port: OpenPort) -> Outcome | None:
         return None
     if isinstance(port.from_port, Unknown) or isinstance(port.to_port, Unknown):
         unknown = port.from_port if isinstance(port.from_port, Unknown) else port.to_port
-        return Outcome("unknown", f"{port.protocol} ports", reason=unknown.reason)
+        return Outcome("unknown", f"{port.protocol} ports", reason=unknown.reason,
+                       facet=port_facet(index, "ports"))
     services = exposed(port.protocol, port.from_port, port.to_port)
     if not services:
         return None
     if isinstance(sources, Unknown):
-        return Outcome("unknown", ", ".join(services), reason=sources.reason)
+        return Outcome("unknown", ", ".join(services), reason=sources.reason,
+                       facet=port_facet(index, "sources"))
     cidrs = ", ".join(sorted(INTERNET & set(sources)))
-    return Outcome("fail", f"{', '.join(services)} from {cidrs}")
+    return Outcome("fail", f"{', '.join(services)} from {cidrs}",
+                   facet=port_facet(index, "sources"))
 
 
 @rule("HDS-TLS-006")
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("security-group"):
-        outcomes = [o for o in map(_judge, res.open_ports) if o is not None]
+        outcomes = [o for o in (_judge(i, p) for i, p in enumerate(res.open_ports))
+                    if o is not None]
         status, deciding = worst(outcomes)
         if status == "unknown":
-            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)})
+            yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)},
+                          facets=facets(deciding))
         elif status == "fail":
-            yield Verdict(res, "fail", "fail", {"exposed": labels(deciding)})
+            yield Verdict(res, "fail", "fail", {"exposed": labels(deciding)},
+                          facets=facets(deciding))
         else:
             yield Verdict(res, "pass", "pass", {})

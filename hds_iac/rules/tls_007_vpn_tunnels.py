@@ -20,6 +20,7 @@ from typing import Iterator
 from hds_iac.catalogue import Text
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
+from hds_iac.rules._flows import flow_facet
 from hds_iac.rules._outcome import Outcome, verdict_of
 from hds_iac.settings import Settings
 
@@ -57,11 +58,14 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             if flow.ipsec is None:
                 continue
             if isinstance(flow.ipsec, Unknown):
-                outcomes.append(Outcome("unknown", flow.name, reason=flow.ipsec.reason))
+                outcomes.append(Outcome("unknown", flow.name, reason=flow.ipsec.reason,
+                                        facet=flow_facet(flow, "ipsec")))
                 continue
             for option, values in flow.ipsec.options.items():
+                facet = flow_facet(flow, f"ipsec.{option}")
                 if isinstance(values, Unknown):
-                    outcomes.append(Outcome("unknown", flow.name, reason=values.reason))
+                    outcomes.append(Outcome("unknown", flow.name, reason=values.reason,
+                                            facet=facet))
                     continue
                 allowed = STRONG.get(option)
                 if allowed is None:
@@ -69,9 +73,10 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
                 weak = [v for v in values if v.upper() not in allowed]
                 if weak:
                     outcomes.append(Outcome("fail", _weak(flow.name, option, weak,
-                                                          option in flow.ipsec.defaulted)))
+                                                          option in flow.ipsec.defaulted),
+                                            facet=facet))
                 else:
-                    outcomes.append(Outcome("pass", flow.name))
+                    outcomes.append(Outcome("pass", flow.name, facet=facet))
         if not outcomes:
             continue
         yield verdict_of(res, outcomes, "tunnels")

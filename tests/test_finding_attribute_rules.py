@@ -45,6 +45,30 @@ CASES = [
     ("HDS-TLS-007/aws-fail-weak", "aws_vpn_connection.lab", "fail",
      [("tunnel2_phase2_integrity_algorithms", "tunnel2_phase2_integrity_algorithms"),
       ("tunnel2_phase2_dh_group_numbers", "tunnel2_phase2_dh_group_numbers")]),
+    # --- encryption at rest: keys, rotation, snapshots and images --------------------------
+    ("HDS-ENC-003/aws-fail", "aws_db_instance.patients", "fail", [("kms_key_id", NOT_SET)]),
+    ("HDS-ENC-003/aws-unknown-encryption", "aws_ebs_volume.data", "unknown",
+     [("encrypted", "encrypted")]),
+    ("HDS-ENC-004/aws-fail", "aws_kms_key.backups", "fail", [("enable_key_rotation", NOT_SET)]),
+    ("HDS-ENC-004/aws-fail", "aws_kms_key.logs", "fail",
+     [("enable_key_rotation", "enable_key_rotation *= *false")]),
+    ("HDS-ENC-004/aws-fail", "aws_kms_key.data", "unknown",
+     [("enable_key_rotation", "enable_key_rotation")]),
+    ("HDS-ENC-005/aws-fail", "aws_ebs_snapshot.scans", "fail", [("volume_id", "volume_id")]),
+    ("HDS-ENC-005/aws-fail", "aws_ebs_snapshot_copy.scans_copy", "fail", [("encrypted", NOT_SET)]),
+    ("HDS-ENC-005/aws-fail", "aws_ami_from_instance.pacs", "fail",
+     [("source_instance_id", "source_instance_id")]),
+    ("HDS-ENC-005/aws-fail", "aws_db_cluster_snapshot.dpi", "fail",
+     [("db_cluster_identifier", "db_cluster_identifier")]),
+    # --- location of copies ------------------------------------------------------------------
+    ("HDS-LOC-002/aws-fail", "aws_backup_plan.daily", "fail",
+     [("rule.copy_action.destination_vault_arn", "destination_vault_arn")]),
+    ("HDS-LOC-002/aws-fail", "aws_ebs_snapshot_copy.weekly", "fail",
+     [("source_region", "source_region")]),
+    ("HDS-LOC-002/aws-unknown", "aws_dynamodb_table.prescriptions", "unknown",
+     [("replica.region_name", "region_name")]),
+    ("HDS-LOC-002/outscale-fail", "outscale_snapshot.dr_copy", "fail",
+     [("source_region_name", "source_region_name")]),
 ]
 
 
@@ -90,3 +114,17 @@ def test_finding_points_at_its_deciding_attribute(case, address, status, attribu
     assert finding.evaluated_keys() == [a.checkov_key() for a in finding.attributes]
     if written:
         assert finding.resource.origin.line < finding.line <= finding.resource.origin.end_line
+
+
+def test_a_region_the_resource_names_itself_is_where_hds_loc_001_points(tmp_path):
+    """AWS provider 6.x: `region` on the resource overrides the provider's; a resource
+    without one points at its own first line (the provider block is elsewhere)."""
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-3"\n}\n\n'
+        'resource "aws_s3_bucket" "us" {\n  bucket = "us"\n  region = "us-east-1"\n}\n\n'
+        'resource "aws_s3_bucket" "paris" {\n  bucket = "paris"\n}\n')
+    found = {f.resource.address: f for f in scan.scan([str(tmp_path)], rule_ids=["HDS-LOC-001"])
+             .findings}
+    us, paris = found["aws_s3_bucket.us"], found["aws_s3_bucket.paris"]
+    assert (us.status, us.line, [a.path for a in us.attributes]) == ("fail", 7, ["region"])
+    assert (paris.status, paris.line, paris.attributes) == ("pass", 10, ())

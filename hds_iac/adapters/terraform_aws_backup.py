@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_backup, aws_storage
-from hds_iac.adapters.terraform_index import TfIndex
+from hds_iac.adapters.terraform_index import TfIndex, block_path, destination_sources, part_sources
 from hds_iac.adapters.terraform_aws_common import (
     as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, handles, has,
     ids_of, known_blocks, linked, region_from_arn, region_of, resolve_all, resolve_one,
     resource, show,
 )
-from hds_iac.adapters.terraform_aws_storage import instance as machine, snapshot_encryption
+from hds_iac.adapters.terraform_aws_storage import (
+    SNAPSHOT_OF, instance as machine, snapshot_encryption,
+)
 from hds_iac.adapters.terraform_values import not_in_configuration
 from hds_iac.model import AtRest, Destination, Maybe, Resource, Sharing, Unknown
 from hds_iac.terraform.records import TfResource
@@ -27,6 +29,7 @@ def backup_vault(rec: TfResource, index: TfIndex) -> list[Resource]:
     # Vaults always encrypt; without `kms_key_arn` the key is AWS-managed (aws/backup).
     key = customer_key(rec, rec.values.get("kms_key_arn"), index)
     return [resource(rec, "backup-vault", stores_data=True,
+                     sources=part_sources("at_rest", "vault", {"customer_key": "kms_key_arn"}),
                      **aws_backup.vault_facets(key, locked))]
 
 
@@ -55,20 +58,23 @@ def _vault_region(index: TfIndex, value: Any) -> Maybe[str]:
 @handles("aws_backup_plan")
 def backup_plan(rec: TfResource, index: TfIndex) -> list[Resource]:
     destinations = []
+    sources: dict[str, str] = {}
     rules = get_blocks(rec, "rule")
     if isinstance(rules, Unknown):
         destinations.append(Destination(region=rules, what="backup copy"))
         rules = []
-    for rule in rules:
+    for i, rule in enumerate(rules):
         copies = blocks(rule.get("copy_action"), "copy_action")
         if isinstance(copies, Unknown):
             destinations.append(Destination(region=copies, what="backup copy"))
             continue
-        for copy in copies:
+        for j, copy in enumerate(copies):
             vault = copy.get("destination_vault_arn")
+            sources.update(destination_sources(len(destinations), block_path(
+                "rule", i, block_path("copy_action", j, "destination_vault_arn"))))
             destinations.append(aws_backup.copy_destination(vault, _vault_region(index, vault),
                                                             show(vault)))
-    return [resource(rec, "copy", destinations=destinations)]
+    return [resource(rec, "copy", destinations=destinations, sources=sources)]
 
 
 @handles("aws_backup_selection")
@@ -112,11 +118,15 @@ def dlm_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
         {str(k): as_str(v, "target_tags", "") for k, v in target.items()}
         if isinstance(target, dict) else None, kinds)
     destinations = []
-    for schedule in known_blocks(rec, "schedule", details):
-        for copy in known_blocks(rec, "cross_region_copy_rule", schedule):
-            target = copy.get("target_region") if has(copy.get("target_region")) else copy.get("target")
-            destinations.append(aws_backup.dlm_copy_destination(target))
-    return [resource(rec, "backup-plan", selection=selection, destinations=destinations)]
+    sources: dict[str, str] = {}
+    for i, schedule in enumerate(known_blocks(rec, "schedule", details)):
+        for j, copy in enumerate(known_blocks(rec, "cross_region_copy_rule", schedule)):
+            name = "target_region" if has(copy.get("target_region")) else "target"
+            sources.update(destination_sources(len(destinations), "policy_details." + block_path(
+                "schedule", i, block_path("cross_region_copy_rule", j, name))))
+            destinations.append(aws_backup.dlm_copy_destination(copy.get(name)))
+    return [resource(rec, "backup-plan", selection=selection, destinations=destinations,
+                     sources=sources)]
 
 
 # --- keys, snapshots, images -------------------------------------------------------------
@@ -129,7 +139,9 @@ def kms_key(rec: TfResource, index: TfIndex) -> list[Resource]:
     if not isinstance(spec, (str, Unknown)):
         spec = Unknown("unexpected value for customer_master_key_spec")
     return [resource(rec, "key", ids=ids_of(rec, "key_id"), key_rotation=aws_storage.key_rotation(
-        get_bool(rec, "enable_key_rotation", False), spec))]
+        get_bool(rec, "enable_key_rotation", False), spec),
+        sources={"key_rotation.enabled": "enable_key_rotation",
+                 "key_rotation.possible": "customer_master_key_spec"})]
 
 
 # Snapshots and images state their encryption in states (the provider reads it back); in
@@ -248,8 +260,12 @@ def _copy_of(rec: TfResource, kind: str, what: str, at_rest: list[AtRest]) -> li
     region = region_of(rec)
     source = rec.values.get("source_region")
     detail = f"{what} from {show(source)}" if has(source) else what
+    # A copy asks for encryption with its own `encrypted` (else its source's decides).
+    sources = {k: v for part in at_rest
+               for k, v in part_sources("at_rest", part.part, {"enabled": "encrypted"}).items()}
     return [resource(rec, kind, stores_data=True, region=region, sharing=Sharing(),
-                     at_rest=at_rest, destinations=[Destination(region=region, what=detail)])]
+                     at_rest=at_rest, destinations=[Destination(region=region, what=detail)],
+                     sources={**sources, **destination_sources(0, "source_region")})]
 
 
 def _shared_accounts(rec: TfResource) -> Sharing:
@@ -261,15 +277,22 @@ def _shared_accounts(rec: TfResource) -> Sharing:
 
 @handles("aws_ebs_snapshot")
 def ebs_snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
+    # Its encryption is its volume's: the attribute naming the volume is where to look.
     return [resource(rec, "snapshot", stores_data=True, sharing=Sharing(), at_rest=[
-        aws_storage.copy_disk(_ebs_snapshot_encrypted(index, rec), "snapshot")])]
+        aws_storage.copy_disk(_ebs_snapshot_encrypted(index, rec), "snapshot")],
+        sources=part_sources("at_rest", "snapshot", {"enabled": "volume_id"}))]
 
 
 @handles("aws_db_snapshot", "aws_db_cluster_snapshot")
 def db_snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(rec, "snapshot", stores_data=True, sharing=_shared_accounts(rec),
                      ids=ids_of(rec, "db_snapshot_arn", "db_cluster_snapshot_arn"),
-                     at_rest=[snapshot_encryption(rec, index)])]
+                     at_rest=[snapshot_encryption(rec, index)], sources=_snapshot_source(rec))]
+
+
+def _snapshot_source(rec: TfResource) -> dict[str, str]:
+    """An RDS snapshot's encryption is its source's: the attribute naming the source."""
+    return part_sources("at_rest", "snapshot", {"enabled": SNAPSHOT_OF[rec.type]})
 
 
 @handles("aws_db_snapshot_copy", "aws_rds_cluster_snapshot_copy")
@@ -281,10 +304,14 @@ def db_snapshot_copy(rec: TfResource, index: TfIndex) -> list[Resource]:
     source = rec.values.get("source_db_snapshot_identifier",
                             rec.values.get("source_db_cluster_snapshot_identifier"))
     destinations = aws_storage.replica_destinations(source, region, "RDS snapshot copy")
+    where = "source_db_snapshot_identifier" if rec.type == "aws_db_snapshot_copy" \
+        else "source_db_cluster_snapshot_identifier"
     if has(target):
         destinations = [Destination(region=region, what="RDS snapshot copy")]
+        where = "destination_region"
     return [resource(rec, "snapshot", stores_data=True, region=region,
                      sharing=_shared_accounts(rec), destinations=destinations,
+                     sources={**destination_sources(0, where), **_snapshot_source(rec)},
                      ids=ids_of(rec, "db_snapshot_arn", "db_cluster_snapshot_arn"),
                      at_rest=[snapshot_encryption(rec, index)])]
 
@@ -297,8 +324,13 @@ def snapshot_copy(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 @handles("aws_ami", "aws_ami_from_instance")
 def image(rec: TfResource, index: TfIndex) -> list[Resource]:
-    return [resource(rec, "image", stores_data=True, sharing=Sharing(),
-                     at_rest=_image_disks(index, rec))]
+    disks = _image_disks(index, rec)
+    # An image made from a machine copies its disks: the attribute naming the machine.
+    sources = {k: v for part in disks for k, v in part_sources(
+        "at_rest", part.part, {"enabled": "source_instance_id"}).items()} \
+        if rec.type == "aws_ami_from_instance" else {}
+    return [resource(rec, "image", stores_data=True, sharing=Sharing(), at_rest=disks,
+                     sources=sources)]
 
 
 @handles("aws_ami_copy")

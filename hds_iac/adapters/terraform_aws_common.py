@@ -98,6 +98,10 @@ def resource(rec: TfResource, kind: str, *, stores_data: bool = False, region: A
     """A model Resource with the common fields filled from the record. `sources` maps
     facet keys (`hds_iac.model.facet_key`) to the Terraform attribute each was read from,
     so that findings point at that attribute (`Resource.attributes`)."""
+    own_region = rec.values.get("region")
+    if region == "auto" and isinstance(own_region, str) and own_region:
+        # AWS provider 6.x: the resource names its own region (HDS-LOC-001 points at it).
+        sources = {**(sources or {}), "region": "region"}
     if sources:
         facets["attributes"] = attributes_of(rec, sources)
     return Resource(

@@ -6,7 +6,9 @@ from typing import Any
 
 from hds_iac.adapters import aws_iam, aws_logging, aws_storage, aws_tls
 from hds_iac.adapters.attestation import attestation
-from hds_iac.adapters.terraform_index import TfIndex, base_address, block_path, part_sources
+from hds_iac.adapters.terraform_index import (
+    TfIndex, base_address, block_path, destination_sources, part_sources,
+)
 from hds_iac.adapters.terraform_aws_common import (
     as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
     has, ids_of, known_blocks, linked, of_type, policy_of, region_of,
@@ -49,9 +51,16 @@ def _device(values: dict) -> str:
 
 
 def _disk_sources(disks: list[AtRest], paths: list[str]) -> dict[str, str]:
-    """Facet key -> Terraform path of each disk's `encrypted` (parts in the same order)."""
-    return {facet_key("at_rest", "enabled", disk.part): path
-            for disk, path in zip(disks, paths) if path}
+    """Facet key -> Terraform path of each disk's `encrypted` and of the `kms_key_id` beside
+    it (parts in the same order)."""
+    out: dict[str, str] = {}
+    for disk, path in zip(disks, paths):
+        if path:
+            block = path.rpartition(".")[0]
+            out.update(part_sources("at_rest", disk.part, {
+                "enabled": path,
+                "customer_key": f"{block}.kms_key_id" if block else "kms_key_id"}))
+    return out
 
 
 @handles("aws_ebs_volume")
@@ -59,7 +68,8 @@ def ebs_volume(rec: TfResource, index: TfIndex) -> list[Resource]:
     zone = get_str(rec, "availability_zone")
     res = resource(rec, "volume", stores_data=True, region=region_of(rec, zone),
                    at_rest=[_ebs_disk(rec, index, rec.values, "volume")],
-                   sources={facet_key("at_rest", "enabled", "volume"): "encrypted"},
+                   sources=_disk_sources(
+                       [AtRest(enabled=None, part="volume")], ["encrypted"]),
                    placement=Placement(zones=(zone,) if isinstance(zone, str) else zone))
     res.backup = Backup(attested=attestation(res.tags, index.settings.backup_attestation_tag))
     return [res]
@@ -193,7 +203,7 @@ _DB_SOURCE_NAMES = ("identifier", "cluster_identifier", "db_snapshot_identifier"
                     "db_cluster_snapshot_identifier", "target_db_snapshot_identifier",
                     "target_db_cluster_snapshot_identifier")
 # A snapshot's (or snapshot copy's) source, by the attribute that names it.
-_SNAPSHOT_OF = {"aws_db_snapshot": "db_instance_identifier",
+SNAPSHOT_OF = {"aws_db_snapshot": "db_instance_identifier",
                 "aws_db_cluster_snapshot": "db_cluster_identifier",
                 "aws_db_snapshot_copy": "source_db_snapshot_identifier",
                 "aws_rds_cluster_snapshot_copy": "source_db_cluster_snapshot_identifier"}
@@ -222,7 +232,7 @@ def _own_encryption(rec: TfResource) -> Maybe[bool] | None:
     encrypted even when its source is not (CopyDBSnapshot); an Aurora cluster snapshot
     copy cannot be (CopyDBClusterSnapshot refuses a key for an unencrypted source), so its
     key says nothing."""
-    if rec.type not in _SNAPSHOT_OF:
+    if rec.type not in SNAPSHOT_OF:
         return get_bool(rec, "storage_encrypted", None)
     stated = get_bool(rec, _SNAPSHOT_ENCRYPTED[rec.type], None)
     if isinstance(stated, bool):
@@ -246,8 +256,8 @@ def _inherited_encryption(index: TfIndex, rec: TfResource, default: bool,
                           seen: frozenset[str] = frozenset()) -> Maybe[bool]:
     """`rec`'s encryption when it does not set it: its source's, followed through snapshots
     and chains of replicas (a cycle or a source outside the configuration is unknown)."""
-    if rec.type in _SNAPSHOT_OF:
-        value = rec.values.get(_SNAPSHOT_OF[rec.type])
+    if rec.type in SNAPSHOT_OF:
+        value = rec.values.get(SNAPSHOT_OF[rec.type])
     else:
         value = next((v for v in (rec.values.get(k) for k in _DB_SOURCE_KEYS) if has(v)), None)
     if value is None:
@@ -283,6 +293,7 @@ def _db_backup(rec: TfResource, retention_default: int) -> Backup:
 # The Terraform attribute each database facet is read from (findings point at it).
 _DB_SOURCES = {
     facet_key("at_rest", "enabled", "storage"): "storage_encrypted",
+    facet_key("at_rest", "customer_key", "storage"): "kms_key_id",
     "backup.retention_days": "backup_retention_period",
     "backup.final_snapshot": "skip_final_snapshot",
     "backup.deletion_protection": "deletion_protection",
@@ -305,7 +316,8 @@ def db_instance(rec: TfResource, index: TfIndex) -> list[Resource]:
         placement=Placement(multi_az=get_bool(rec, "multi_az", False)),
         backup=_db_backup(rec, retention), destinations=destinations,
         sources={**_DB_SOURCES, "placement.multi_az": "multi_az",
-                 **_in_transit_sources("parameter_group_name")},
+                 **_in_transit_sources("parameter_group_name"),
+                 **destination_sources(0, "replicate_source_db")},
         logging=_db_log_exports(rec, engine))]
 
 
@@ -358,7 +370,8 @@ def db_cluster(rec: TfResource, index: TfIndex) -> list[Resource]:
                            rec.values.get("engine_version"))],
         placement=Placement(multi_az=_cluster_multi_az(rec, index, instance_type)),
         backup=_db_backup(rec, 1), destinations=destinations,
-        sources={**_DB_SOURCES, **_in_transit_sources(group_attr)},
+        sources={**_DB_SOURCES, **_in_transit_sources(group_attr),
+                 **destination_sources(0, "replication_source_identifier")},
         logging=_db_log_exports(rec, engine))]
 
 
@@ -451,6 +464,13 @@ _INLINE_SSE = ("server_side_encryption_configuration.rule."
                "apply_server_side_encryption_by_default.sse_algorithm")
 
 
+def _first_inline_default(rec: TfResource) -> dict:
+    """The first inline rule's `apply_server_side_encryption_by_default` block."""
+    block = first_block(rec, "server_side_encryption_configuration")
+    rule = first_block(rec, "rule", block) if block else {}
+    return first_block(rec, "apply_server_side_encryption_by_default", rule) if rule else {}
+
+
 @handles("aws_s3_bucket")
 def s3_bucket(rec: TfResource, index: TfIndex) -> list[Resource]:
     destinations: list[Destination] = []
@@ -461,7 +481,13 @@ def s3_bucket(rec: TfResource, index: TfIndex) -> list[Resource]:
     encryption = _bucket_encryption(rec, index)
     https_only, sources = _bucket_https_only(rec, index)
     if encryption.part == "server_side_encryption_configuration":
-        sources[facet_key("at_rest", "enabled", encryption.part)] = _INLINE_SSE
+        # The key is chosen by the algorithm (aws:kms) and then by the key named beside it.
+        algorithm = get_str(rec, "sse_algorithm", None, _first_inline_default(rec))
+        kms = isinstance(algorithm, str) and algorithm.startswith("aws:kms")
+        sources.update(part_sources("at_rest", encryption.part, {
+            "enabled": _INLINE_SSE,
+            "customer_key": _INLINE_SSE.replace("sse_algorithm", "kms_master_key_id")
+            if kms else _INLINE_SSE}))
     return [resource(rec, "bucket", stores_data=True, ids=ids_of(rec, "bucket"),
                      at_rest=[encryption], sources=sources,
                      flows=[https_only], destinations=destinations)]
@@ -494,7 +520,8 @@ def efs(rec: TfResource, index: TfIndex) -> list[Resource]:
                          lambda: customer_key(rec, rec.values.get("kms_key_id"), index),
                          "file system")],
                      placement=Placement(multi_az=aws_storage.efs_multi_az(zone_name)),
-                     sources={facet_key("at_rest", "enabled", "file system"): "encrypted",
+                     sources={**part_sources("at_rest", "file system", {
+                                  "enabled": "encrypted", "customer_key": "kms_key_id"}),
                               "placement.multi_az": "availability_zone_name"})]
 
 
@@ -520,8 +547,9 @@ def elasticache_group(rec: TfResource, index: TfIndex) -> list[Resource]:
                                           get_bool(rec, "automatic_failover_enabled", False))
     return [resource(rec, "cache", stores_data=True, at_rest=[at_rest],
                      flows=_cache_flows(rec), placement=Placement(multi_az=multi_az),
-                     sources={facet_key("at_rest", "enabled", "at rest"):
-                              "at_rest_encryption_enabled",
+                     sources={**part_sources("at_rest", "at rest", {
+                                  "enabled": "at_rest_encryption_enabled",
+                                  "customer_key": "kms_key_id"}),
                               "placement.multi_az": "multi_az_enabled",
                               **_CACHE_FLOW_SOURCES})]
 
@@ -555,17 +583,22 @@ def _dynamodb_encryption(rec: TfResource, index: TfIndex, block: dict | None,
 @handles("aws_dynamodb_table")
 def dynamodb_table(rec: TfResource, index: TfIndex) -> list[Resource]:
     destinations = []
+    sources = part_sources("at_rest", "table", {
+        "enabled": "server_side_encryption.enabled",
+        "customer_key": "server_side_encryption.kms_key_arn"})
     replicas = get_blocks(rec, "replica")
     if isinstance(replicas, Unknown):
         destinations.append(Destination(region=replicas, what="DynamoDB replica"))
     else:
-        for replica in replicas:
+        for i, replica in enumerate(replicas):
             region = as_str(replica.get("region_name"), "region_name")
+            sources.update(destination_sources(len(destinations),
+                                               block_path("replica", i, "region_name")))
             destinations.append(aws_storage.dynamodb_replica(
                 region if region is not None else Unknown("replica without region_name")))
     return [resource(rec, "table", stores_data=True,
                      at_rest=[_dynamodb_encryption(rec, index, first_block(rec, "server_side_encryption"))],
-                     destinations=destinations)]
+                     destinations=destinations, sources=sources)]
 
 
 @handles("aws_dynamodb_table_replica")
@@ -574,7 +607,8 @@ def dynamodb_replica(rec: TfResource, index: TfIndex) -> list[Resource]:
     key = rec.values.get("kms_key_arn")
     at_rest = _dynamodb_encryption(rec, index, {"enabled": True, "kms_key_arn": key} if has(key) else None)
     return [resource(rec, "table", stores_data=True, region=region, at_rest=[at_rest],
-                     destinations=[aws_storage.dynamodb_replica(region)])]
+                     destinations=[aws_storage.dynamodb_replica(region)],
+                     sources=part_sources("at_rest", "table", {"customer_key": "kms_key_arn"}))]
 
 
 @handles("aws_backup_vault_lock_configuration", "aws_db_parameter_group",

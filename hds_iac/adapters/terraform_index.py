@@ -133,3 +133,9 @@ def part_sources(facet: str, part: str, paths: Mapping[str, str | None]) -> dict
     Terraform path} for each value name of `paths` ("encrypted", "min_tls") that has a
     path, so that the rules' keys (`facet_key(facet, name, part)`) find the attribute."""
     return {facet_key(facet, name, part): path for name, path in paths.items() if path}
+
+
+def destination_sources(at: int, path: str) -> dict[str, str]:
+    """The `sources` of the `at`-th copy destination's region (HDS-LOC-002): the attribute
+    that sends the copy there (a replica's region, a copy action's vault, a copy's source)."""
+    return part_sources("destinations", str(at), {"region": path})

@@ -23,7 +23,7 @@ from typing import Any
 from hds_iac.adapters.attestation import any_attested, attestation
 from hds_iac.adapters.network import listener_encrypted, open_port
 from hds_iac.adapters.terraform_index import (
-    Handlers, TfIndex, attributes_of, block_path, origin_of, part_sources,
+    Handlers, TfIndex, attributes_of, block_path, destination_sources, origin_of, part_sources,
 )
 from hds_iac.adapters.terraform_values import (
     as_bool, as_int, as_list, as_str, blocks, computed_default, fully_masked, is_set, of_type,
@@ -376,6 +376,11 @@ def _copy_destination(rec: TfResource, region: Maybe[str], what: str) -> list[De
     return [Destination(region=region, what=label)]
 
 
+# A copy's destination is this resource's region; what makes it a copy from another region
+# (HDS-LOC-002) is `source_region_name`.
+_COPY_SOURCES = destination_sources(0, "source_region_name")
+
+
 def snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
     """A snapshot is a block copy of its volume: client-side encryption of the volume
     (LUKS) is in the snapshot too, so the volume's attestation covers it (HDS-ENC-005),
@@ -390,6 +395,7 @@ def snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
         rec, "snapshot", region=region, id_key="snapshot_id", stores_data=True, tags=tags,
         sharing=_permissions(rec, "permissions_to_create_volume") or Sharing(),
         destinations=_copy_destination(rec, region, "snapshot copy"),
+        attributes=attributes_of(rec, _COPY_SOURCES),
         at_rest=[_client_side("snapshot", _snapshot_attested(rec, index, tags))],
     )]
 
@@ -453,6 +459,7 @@ def image(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(
         rec, "image", region=region, id_key="image_id", stores_data=True, sharing=sharing,
         destinations=_copy_destination(rec, region, "image copy"), tags=tags,
+        attributes=attributes_of(rec, _COPY_SOURCES),
         at_rest=[_client_side("image", attestation(tags, index.settings.encryption_attestation_tag))],
     )]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from hds_iac.model import Inventory, Unknown
+from hds_iac.model import Inventory, Unknown, facet_key
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._at_rest import judge, part_label
 from hds_iac.rules._outcome import Outcome, verdict_of
@@ -25,21 +25,25 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             if part.customer_key is None:
                 continue  # not encrypted, or no key choice on this service
             label = part_label(res, part)
+            key = facet_key("at_rest", "customer_key", part.part)
             encrypted = judge(res, part, inventory)
             if encrypted.status == "fail":
                 continue  # not encrypted at all: HDS-ENC-001/002 say so, no key to judge
             if encrypted.status == "unknown":
                 # never "encrypted with a provider key" when encryption itself is unknown
-                key = ("a customer-managed key is configured" if part.customer_key is True
-                       else "no customer-managed key is configured")
+                configured = ("a customer-managed key is configured"
+                              if part.customer_key is True
+                              else "no customer-managed key is configured")
                 outcomes.append(Outcome("unknown", label, reason=(
                     f"whether it is encrypted at all is not known ({encrypted.reason}); "
-                    f"{key}")))
+                    f"{configured}"), facet=encrypted.facet))
                 continue
             if isinstance(part.customer_key, Unknown):
-                outcomes.append(Outcome("unknown", label, reason=part.customer_key.reason))
+                outcomes.append(Outcome("unknown", label, reason=part.customer_key.reason,
+                                        facet=key))
             else:
-                outcomes.append(Outcome("pass" if part.customer_key else "fail", label))
+                outcomes.append(Outcome("pass" if part.customer_key else "fail", label,
+                                        facet=key))
         if not outcomes:
             continue
         yield verdict_of(res, outcomes, "parts")

@@ -13,6 +13,11 @@ from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.settings import Settings
 
+# The facet values this rule judges (`hds_iac.model.facet_key`): rotation itself, and
+# whether the key can rotate (its spec) when that is what leaves the answer open.
+ENABLED = "key_rotation.enabled"
+POSSIBLE = "key_rotation.possible"
+
 
 @rule("HDS-ENC-004")
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
@@ -26,16 +31,18 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if possible is False:
             continue
         rotation = res.key_rotation.enabled
+        facets = (ENABLED,)
         if isinstance(rotation, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": rotation.reason})
+            yield Verdict(res, "unknown", "unknown", {"reason": rotation.reason}, facets=facets)
         elif rotation is True:
-            yield Verdict(res, "pass", "pass", {})
+            yield Verdict(res, "pass", "pass", {}, facets=facets)
         elif rotation is False and isinstance(possible, Unknown):
             yield Verdict(res, "unknown", "unknown", {"reason": (
                 "rotation is off, and whether this key can rotate (only symmetric keys can) "
-                f"is not known: {possible.reason}")})
+                f"is not known: {possible.reason}")}, facets=(POSSIBLE, ENABLED))
         elif rotation is False:
-            yield Verdict(res, "fail", "fail", {})
+            yield Verdict(res, "fail", "fail", {}, facets=facets)
         else:
             yield Verdict(res, "unknown", "unknown",
-                          {"reason": f"unexpected value for key rotation ({rotation!r})"})
+                          {"reason": f"unexpected value for key rotation ({rotation!r})"},
+                          facets=facets)

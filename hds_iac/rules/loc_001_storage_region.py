@@ -9,6 +9,12 @@ from hds_iac.rules import Verdict, rule
 from hds_iac.settings import Settings
 
 
+# The resource's region: adapters record the attribute only when the resource itself names
+# it (AWS provider 6.x `region`); a provider block's region is not in the resource, whose
+# own line is then where the finding points.
+REGION = ("region",)
+
+
 @rule("HDS-LOC-001")
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     geo = geography.load()
@@ -16,11 +22,13 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if not res.stores_data or res.region is None:
             continue
         if isinstance(res.region, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": res.region.reason})
+            yield Verdict(res, "unknown", "unknown", {"reason": res.region.reason},
+                          facets=REGION)
             continue
         country = geo.country_of(res.provider, res.region)
         if isinstance(country, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": country.reason})
+            yield Verdict(res, "unknown", "unknown", {"reason": country.reason},
+                          facets=REGION)
             continue
         params = {
             "region": res.region,
@@ -28,4 +36,4 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             "allowed": settings.allowed_text,
         }
         status = "pass" if country in settings.allowed_countries else "fail"
-        yield Verdict(res, status, status, params)
+        yield Verdict(res, status, status, params, facets=REGION)

@@ -169,8 +169,12 @@ class LoggingProxy:
                 if proxy.recording:
                     proxy.log.append(Request(self.command, self.path, service, region,
                                              operation, key))
+                # REST APIs (S3, S3 Control) name no operation: "path:<fragment>" keys
+                # fault the requests whose path holds the fragment.
                 fault = proxy.faults.get(service) or proxy.faults.get(
-                    f"{service}:{operation.split('.')[-1]}")
+                    f"{service}:{operation.split('.')[-1]}") or next(
+                    (f for k, f in proxy.faults.items()
+                     if k.startswith("path:") and k[5:] in self.path), None)
                 if fault is not None:
                     headers, data = error_answer(service, bool(self.headers.get(
                         "X-Amz-Target")), *fault)
@@ -335,7 +339,11 @@ def clients(url: str, key: str = FAKE_KEY, secret: str = FAKE_SECRET):
     session = boto3.session.Session(aws_access_key_id=key, aws_secret_access_key=secret)
 
     def client(service: str, region: str = PARIS):
-        return session.client(service, region_name=region, endpoint_url=url)
+        found = session.client(service, region_name=region, endpoint_url=url)
+        if service == "s3control":  # the account id is not put in front of the host
+            from hds_iac.live.aws.session import one_host
+            one_host(found, url)
+        return found
     return client
 
 

@@ -149,6 +149,76 @@ def test_denied_reads_make_the_verdicts_unknown_never_pass_or_fail(live, moto, a
     assert got[("HDS-LOG-002", arn)][0] == "fail"
 
 
+# --- the account-level S3 Block Public Access (s3control) ------------------------------------
+
+
+def _account_block(account, block: dict) -> None:
+    account("s3control").put_public_access_block(AccountId=ACCOUNT,
+                                                 PublicAccessBlockConfiguration=block)
+
+
+def _bare_trail(account) -> str:
+    """A trail whose bucket has no Block Public Access of its own."""
+    _bucket(account, "hds-trail-bare", PARIS, None)
+    account("cloudtrail").create_trail(Name="bare", S3BucketName="hds-trail-bare",
+                                       IsMultiRegionTrail=True)
+    return _trail_arn("bare")
+
+
+def test_the_account_block_makes_a_bucket_without_its_own_not_public(live, moto, account):
+    arn = _bare_trail(account)
+    report, _ = _scan(live, services="cloudtrail")
+    assert report["errors"] == []
+    status, message = _verdicts(report)[("HDS-LOG-003", arn)]
+    assert status == "fail" and "public access" in message, message
+    _account_block(account, BLOCK_ALL)
+    report, _ = _scan(live, services="cloudtrail")
+    assert report["errors"] == []
+    status, message = _verdicts(report)[("HDS-LOG-003", arn)]
+    assert status == "pass", message
+    # One switch off at the account and none on the bucket: public access is possible.
+    _account_block(account, {**BLOCK_ALL, "RestrictPublicBuckets": False})
+    report, _ = _scan(live, services="cloudtrail")
+    assert _verdicts(report)[("HDS-LOG-003", arn)][0] == "fail"
+
+
+def test_the_account_block_is_read_once_and_only_when_needed(live, moto, account):
+    _bucket(account, "hds-trail-logs", PARIS, BLOCK_ALL)
+    account("cloudtrail").create_trail(Name="main", S3BucketName="hds-trail-logs",
+                                       IsMultiRegionTrail=True)
+    live.proxy.start()
+    try:
+        _scan(live, services="cloudtrail")
+    finally:
+        requests = live.proxy.stop_recording()
+    assert not [r for r in requests if "publicAccessBlock" in r.path and "v20180820" in r.path]
+    _bare_trail(account)
+    account("cloudtrail", LONDON).create_trail(Name="bare-london",
+                                               S3BucketName="hds-trail-bare")
+    live.proxy.start()
+    try:
+        _scan(live, services="cloudtrail")
+    finally:
+        requests = live.proxy.stop_recording()
+    reads = [r for r in requests if "v20180820/configuration/publicAccessBlock" in r.path]
+    assert len(reads) == 1 and reads[0].method == "GET", reads
+
+
+def test_a_denied_account_block_read_is_unknown_never_fail(live, moto, account):
+    # moto's IAM enforcement takes both Block Public Access reads for s3:GetPublicAccessBlock
+    # (AWS: s3:GetBucketPublicAccessBlock, s3:GetAccountPublicAccessBlock), so the denial
+    # of the account-level read alone is served by the test proxy.
+    arn = _bare_trail(account)
+    live.proxy.faults["path:/v20180820/configuration/publicAccessBlock"] = (403, "AccessDenied")
+    try:
+        report, proc = _scan(live)
+    finally:
+        live.proxy.faults.clear()
+    assert proc.returncode != 0
+    status, message = _verdicts(report)[("HDS-LOG-003", arn)]
+    assert status == "unknown" and "s3:GetAccountPublicAccessBlock" in message, message
+
+
 def test_a_denied_listing_gives_no_trail_verdict_and_no_false_fail(live, moto, account):
     key, secret = _scanner(account, [a for a in collect.policy_actions()
                                      if a != "cloudtrail:DescribeTrails"])

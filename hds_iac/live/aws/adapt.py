@@ -897,19 +897,7 @@ class Adapter:
                 for s in (selectors or {}).get("AdvancedEventSelectors") or []]
         bucket = details.get("bucket") or {}
         region = bucket.get("region")
-        block = bucket.get("block")
-        if block is None and "block" in bucket:
-            # No block of the bucket's own; the account-level block is not read.
-            blocked: Maybe[bool] | None = Unknown(
-                "the bucket has no Block Public Access of its own and hds-iac does not read"
-                " the account-level setting")
-        elif not ok(block):
-            blocked = _unknown(block)
-        elif isinstance(block, dict):
-            blocked = aws_logging.public_access_blocked(
-                {name: block.get(field) for name, field in aws_logging.BLOCK_PUBLIC_ACCESS.items()})
-        else:
-            blocked = None
+        blocked = self._bucket_blocked(bucket) if "block" in bucket else None
         facet = aws_logging.trail(
             all_regions=trail.get("IsMultiRegionTrail") is True,
             organization=trail.get("IsOrganizationTrail") is True,
@@ -920,6 +908,22 @@ class Adapter:
             blocked=blocked)
         self.add("trail", "AWS::CloudTrail::Trail", arn, home, ids=(trail.get("Name", arn),),
                  logging=Logging(trail=facet, detail=facet.detail))
+
+    @staticmethod
+    def _bucket_blocked(bucket: dict[str, Any]) -> Maybe[bool] | None:
+        """A bucket's public access is blocked by its own S3 Block Public Access or the
+        account's (s3control, read when the bucket's own is not fully on). Neither set:
+        not blocked, as AWS then applies no block. A read that failed makes it unknown
+        unless the other one blocks."""
+        def switches(block: Any) -> Maybe[bool] | None:
+            if block is None:
+                return None
+            if not ok(block):
+                return _unknown(block)
+            return aws_logging.public_access_blocked(
+                {name: block.get(field) for name, field in aws_logging.BLOCK_PUBLIC_ACCESS.items()})
+        return aws_logging.bucket_blocked(switches(bucket.get("block")),
+                                          switches(bucket.get("account_block")), default=False)
 
     def _s3(self, data: dict[str, Any]) -> None:
         buckets = data.get("buckets")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from hds_iac.adapters import aws_tls
+from hds_iac.adapters.aws_logging import BLOCK_PUBLIC_ACCESS
 from hds_iac.live.aws.session import AwsSession, redact_key_ids
 
 # Services read once per region, and once per account (global endpoints).
@@ -69,6 +70,9 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # Trails are listed in every region (a multi-region or organisation trail in each, as a
     # shadow copy); their status and selectors are read once, in the trail's home region.
     "cloudtrail": {"DescribeTrails": ("trail",), "GetTrailStatus": (), "GetEventSelectors": ()},
+    # The account-level S3 Block Public Access: read once, only when a bucket judged for its
+    # public access (a trail's bucket) does not block it fully on its own.
+    "s3control": {"GetPublicAccessBlock": ()},
     "logs": {"DescribeLogGroups": ("log-group",)},
     "cloudfront": {"ListDistributions": ("cdn",)},
     "sts": {"GetCallerIdentity": ()},
@@ -79,6 +83,8 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
 # thousands of volumes and snapshots): each page is cut down to these fields as it arrives,
 # so the scan never holds the raw answers (attachments, dates, sizes, descriptions...).
 # A field an adapter starts reading must be added here, or it reads as absent.
+# The four switches of S3 Block Public Access as the API names them.
+BLOCK_FIELDS = tuple(BLOCK_PUBLIC_ACCESS.values())
 VOLUME_FIELDS = ("VolumeId", "AvailabilityZone", "Encrypted", "KmsKeyId", "Tags")
 SNAPSHOT_FIELDS = ("SnapshotId", "VolumeId", "State", "StartTime", "OwnerId", "Encrypted",
                    "KmsKeyId", "Tags")
@@ -111,6 +117,7 @@ _ACTION = {
     ("s3", "GetBucketReplication"): "s3:GetReplicationConfiguration",
     ("elbv2", "DescribeListeners"): "elasticloadbalancing:DescribeListeners",
     ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+    ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock",
 }
 
 
@@ -203,6 +210,9 @@ class Collector:
         # The regions this scan reads (set by `collect`), and trail buckets already read.
         self.regions: frozenset[str] = frozenset()
         self._buckets: dict[str, dict[str, Any]] = {}
+        self._account_block: Any = None
+        self._account_block_read = False
+        self._account_lock = threading.Lock()
         self._inner = ThreadPoolExecutor(max_workers=max(2, session.options.max_workers // 2),
                                          thread_name_prefix="hds-iac-item")
         session.add_hook(self._count_requests)
@@ -717,12 +727,28 @@ class Collector:
         block = self.call("s3", region if isinstance(region, str) else None,
                           "GetPublicAccessBlock", Bucket=name,
                           expected=("NoSuchPublicAccessBlockConfiguration",))
-        got = {"region": region,
-               "block": block.get("PublicAccessBlockConfiguration", {})
-               if isinstance(block, dict) else block}
+        own = block.get("PublicAccessBlockConfiguration", {}) if isinstance(block, dict) \
+            else block
+        got = {"region": region, "block": own}
+        if not (isinstance(own, dict) and all(own.get(field) is True for field in BLOCK_FIELDS)):
+            # The bucket does not block public access fully by itself: the account may.
+            got["account_block"] = self.account_block()
         with self._lock:
             self._buckets[name] = got
         return got
+
+    def account_block(self) -> Any:
+        """The account-level S3 Block Public Access (s3control), read at most once: its
+        switches, None when the account has none, or Failed."""
+        with self._account_lock:  # held during the call: other threads wait for its answer
+            if not self._account_block_read:
+                answer = self.call("s3control", self.session.home_region,
+                                   "GetPublicAccessBlock", AccountId=self.account,
+                                   expected=("NoSuchPublicAccessBlockConfiguration",))
+                self._account_block = answer.get("PublicAccessBlockConfiguration", {}) \
+                    if isinstance(answer, dict) else answer
+                self._account_block_read = True
+            return self._account_block
 
     def cloudfront(self) -> dict[str, Any]:
         return {"distributions": self.pages("cloudfront", None, "ListDistributions",

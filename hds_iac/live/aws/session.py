@@ -54,6 +54,24 @@ class RegionPlan:
     unknown: list[str] = field(default_factory=list)  # not an EC2 region at all
 
 
+def one_host(client: Any, endpoint_url: str) -> None:
+    """S3 Control puts the account id in front of the host (`123456789012.s3-control...`),
+    even on an `--endpoint-url`, where that name resolves nowhere (a local test server, a
+    proxy): there, every call goes to the endpoint's own host. The URL is changed before
+    the request is signed."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    host = urlsplit(endpoint_url).netloc
+
+    def to_endpoint(params: Any = None, **_: Any) -> None:
+        if isinstance(params, dict) and isinstance(params.get("url"), str):
+            parts = urlsplit(params["url"])
+            if parts.netloc != host:
+                params["url"] = urlunsplit(parts._replace(netloc=host))
+
+    client.meta.events.register("before-call.s3-control", to_endpoint)
+
+
 def redact_key_ids(text: str) -> str:
     """Drop anything that looks like an access key id from an error text."""
     import re
@@ -131,6 +149,8 @@ class AwsSession:
                 found = self.session.client(service, region_name=key[1],
                                             endpoint_url=self.options.endpoint_url,
                                             config=self.config)
+                if service == "s3control" and self.options.endpoint_url:
+                    one_host(found, self.options.endpoint_url)
                 for hook in self._hooks:
                     hook(found)
                 self._clients[key] = found

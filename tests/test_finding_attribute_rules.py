@@ -69,6 +69,29 @@ CASES = [
      [("replica.region_name", "region_name")]),
     ("HDS-LOC-002/outscale-fail", "outscale_snapshot.dr_copy", "fail",
      [("source_region_name", "source_region_name")]),
+    # --- traceability ----------------------------------------------------------------------
+    ("HDS-LOG-001/aws-fail", "aws_cloudtrail.paris_only", "fail",
+     [("is_multi_region_trail", NOT_SET), ("is_organization_trail", NOT_SET)]),
+    ("HDS-LOG-001/aws-fail", "aws_cloudtrail.stopped", "fail",
+     [("enable_logging", "enable_logging *= *false")]),
+    ("HDS-LOG-001/aws-unknown", "aws_cloudtrail.from_variable", "unknown",
+     [("is_multi_region_trail", "is_multi_region_trail")]),
+    ("HDS-LOG-002/aws-fail", "aws_cloudtrail.unvalidated", "fail",
+     [("enable_log_file_validation", NOT_SET)]),
+    ("HDS-LOG-002/aws-fail", "aws_cloudtrail.sse_s3", "fail", [("kms_key_id", NOT_SET)]),
+    ("HDS-LOG-003/aws-fail", "aws_cloudtrail.to_london", "fail",
+     [("s3_bucket_name", "s3_bucket_name")]),
+    ("HDS-LOG-005/aws-fail", "aws_lb.silent", "fail", [("access_logs.enabled", NOT_SET)]),
+    ("HDS-LOG-005/aws-unknown", "aws_lb.web", "unknown", [("access_logs.enabled", "enabled")]),
+    ("HDS-LOG-006/aws-fail", "aws_db_instance.mysql", "fail",
+     [("enabled_cloudwatch_logs_exports", "enabled_cloudwatch_logs_exports")]),
+    ("HDS-LOG-006/aws-fail", "aws_docdb_cluster.documents", "fail",
+     [("enabled_cloudwatch_logs_exports", NOT_SET)]),
+    ("HDS-LOG-007/aws-fail", "aws_cloudwatch_log_group.app", "fail",
+     [("retention_in_days", "retention_in_days")]),
+    ("HDS-LOG-008/outscale-fail", "outscale_vm.scratch", "fail", [("tags.value", "value")]),
+    # --- Outscale attestation tags (encryption) ----------------------------------------------
+    ("HDS-ENC-001/outscale-fail", "outscale_vm.app", "fail", [("tags.value", 'value *= *"false"')]),
 ]
 
 

@@ -89,7 +89,16 @@ def cloudtrail(rec: TfResource, index: TfIndex) -> list[Resource]:
         customer_key=is_set(rec, rec.values.get("kms_key_id")),
         logging=get_bool(rec, "enable_logging", True),
         bucket=bucket, bucket_region=bucket_region, blocked=blocked)
-    return [resource(rec, "trail", logging=Logging(trail=trail, detail=trail.detail))]
+    return [resource(rec, "trail", logging=Logging(trail=trail, detail=trail.detail),
+                     sources=_TRAIL_SOURCES)]
+
+
+# The attribute each trail value is read from (the keys of `rules/_trail.trail_facet`).
+# Management events come from the event selectors, several blocks: the trail is the place.
+_TRAIL_SOURCES = {f"logging.trail.{name}": path for name, path in (
+    ("all_regions", "is_multi_region_trail"), ("organization", "is_organization_trail"),
+    ("validation", "enable_log_file_validation"), ("customer_key", "kms_key_id"),
+    ("logging", "enable_logging"), ("bucket", "s3_bucket_name"))}
 
 
 # --- networks and load balancers -------------------------------------------------------------
@@ -122,6 +131,12 @@ def lb_access_logs(rec: TfResource) -> Logging | None:
     return Logging(enabled=enabled, detail=detail)
 
 
+def access_logs_sources(rec: TfResource) -> dict[str, str]:
+    """Where a load balancer's access-log switch is written: `access_logs.enabled` (not
+    set: the block's default, or no block at all)."""
+    return {"logging.enabled": "access_logs.enabled"}
+
+
 def classic_access_logs(rec: TfResource) -> Logging:
     """Classic `aws_elb` access logs: an `access_logs` block is enabled unless it says not."""
     found = get_blocks(rec, "access_logs")
@@ -138,7 +153,8 @@ def log_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     """A log group; retention_in_days omitted or 0 keeps the logs forever."""
     days = get_int(rec, "retention_in_days", 0)
     return [resource(rec, "log-group", ids=ids_of(rec, "name"),
-                     logging=Logging(retention_days=days, detail=aws_logging.retention_shown(days)))]
+                     logging=Logging(retention_days=days, detail=aws_logging.retention_shown(days)),
+                     sources={"logging.retention_days": "retention_in_days"})]
 
 
 @handles("aws_flow_log", "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block")

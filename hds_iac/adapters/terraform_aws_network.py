@@ -30,7 +30,8 @@ def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
             subnets = [m.get("subnet_id") for m in mappings]
     zones = zones_of_subnets(index, subnets) if has(subnets) else Unknown("no subnets given")
     return [resource(rec, "load-balancer", placement=Placement(zones=zones),
-                     logging=terraform_aws_logging.lb_access_logs(rec))]
+                     logging=terraform_aws_logging.lb_access_logs(rec),
+                     sources=terraform_aws_logging.access_logs_sources(rec))]
 
 
 def _redirects_to_https(actions: Any) -> bool:
@@ -113,7 +114,8 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
     else:
         zones = zones_value(rec.values.get("availability_zones"), "availability_zones")
     return [resource(rec, "load-balancer", flows=flows, placement=Placement(zones=zones),
-                     logging=terraform_aws_logging.classic_access_logs(rec), sources=sources)]
+                     logging=terraform_aws_logging.classic_access_logs(rec),
+                     sources={**sources, **terraform_aws_logging.access_logs_sources(rec)})]
 
 
 # --- CloudFront ------------------------------------------------------------------------

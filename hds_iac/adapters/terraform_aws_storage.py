@@ -292,6 +292,7 @@ def _db_backup(rec: TfResource, retention_default: int) -> Backup:
 
 # The Terraform attribute each database facet is read from (findings point at it).
 _DB_SOURCES = {
+    "logging.enabled": "enabled_cloudwatch_logs_exports",
     facet_key("at_rest", "enabled", "storage"): "storage_encrypted",
     facet_key("at_rest", "customer_key", "storage"): "kms_key_id",
     "backup.retention_days": "backup_retention_period",

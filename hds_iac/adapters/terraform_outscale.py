@@ -146,6 +146,28 @@ def tags_of(rec: TfResource, values: dict | None = None) -> Maybe[dict[str, Any]
     return out
 
 
+def tag_path(rec: TfResource, tag: str) -> str | None:
+    """Where the attestation tag `tag` is written: the `value` of its `tags` block
+    (`tags[2].value`), or `tags` for a map; None when the resource does not carry it (the
+    message names the missing tag, the finding points at the resource)."""
+    raw = _get(rec, "tags")
+    if isinstance(raw, dict) and tag in raw:
+        return "tags"
+    items = blocks(raw, "tags") if raw not in (None, "") else []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and item.get("key") == tag:
+            return block_path("tags", i, "value")
+    return None
+
+
+def _attested_sources(rec: TfResource, tag: str, parts: list[AtRest]) -> dict[str, str]:
+    """The parts' encryption attestation, decided by the resource's own tag (a disk's own
+    `bsu` tag is another block: the resource's tag is still what the user sets)."""
+    path = tag_path(rec, tag)
+    return {k: v for part in parts for k, v in part_sources(
+        "at_rest", part.part, {"enabled": path, "attested": path}).items()}
+
+
 # --- regions, zones, links ------------------------------------------------------------------
 
 
@@ -251,10 +273,14 @@ def volume(rec: TfResource, index: TfIndex) -> list[Resource]:
     zone = _zone_value(_get(rec, "subregion_name"), "subregion_name")
     encryption = attestation(tags, index.settings.encryption_attestation_tag)
     backup = attestation(tags, index.settings.backup_attestation_tag)
+    at_rest = [_client_side("volume", encryption)]
+    backup_tag = tag_path(rec, index.settings.backup_attestation_tag)
     return [resource(
         rec, "volume", region=region_of(rec, zone), id_key="volume_id", tags=tags,
-        stores_data=True,
-        at_rest=[_client_side("volume", encryption)],
+        stores_data=True, at_rest=at_rest,
+        attributes=attributes_of(rec, {
+            **_attested_sources(rec, index.settings.encryption_attestation_tag, at_rest),
+            **({"backup.attested": backup_tag} if backup_tag else {})}),
         placement=Placement(zones=(zone,) if isinstance(zone, str) else zone),
         # Outscale takes no backup of client data and has no backup-plan resource (§20).
         backup=Backup(attested=backup, provider_plans=False),
@@ -323,11 +349,16 @@ def vm(rec: TfResource, index: TfIndex) -> list[Resource]:
     tags = tags_of(rec)
     zone = _vm_zone(rec, index)
     encryption = attestation(tags, index.settings.encryption_attestation_tag)
+    disks = _vm_disks(rec, encryption, index.settings.encryption_attestation_tag)
+    logged = tag_path(rec, index.settings.logging_attestation_tag)
     return [resource(
         rec, "instance", region=region_of(rec, zone), id_key="vm_id", tags=tags,
-        stores_data=True, at_rest=_vm_disks(rec, encryption, index.settings.encryption_attestation_tag),
+        stores_data=True, at_rest=disks,
         placement=Placement(zones=(zone,) if isinstance(zone, str) else zone, standalone=True),
         logging=_vm_logging(tags, index.settings.logging_attestation_tag),
+        attributes=attributes_of(rec, {
+            **_attested_sources(rec, index.settings.encryption_attestation_tag, disks),
+            **({"logging.attested": logged} if logged else {})}),
     )]
 
 
@@ -395,8 +426,9 @@ def snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
         rec, "snapshot", region=region, id_key="snapshot_id", stores_data=True, tags=tags,
         sharing=_permissions(rec, "permissions_to_create_volume") or Sharing(),
         destinations=_copy_destination(rec, region, "snapshot copy"),
-        attributes=attributes_of(rec, _COPY_SOURCES),
-        at_rest=[_client_side("snapshot", _snapshot_attested(rec, index, tags))],
+        at_rest=(at_rest := [_client_side("snapshot", _snapshot_attested(rec, index, tags))]),
+        attributes=attributes_of(rec, {**_COPY_SOURCES, **_attested_sources(
+            rec, index.settings.encryption_attestation_tag, at_rest)}),
     )]
 
 
@@ -459,8 +491,10 @@ def image(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(
         rec, "image", region=region, id_key="image_id", stores_data=True, sharing=sharing,
         destinations=_copy_destination(rec, region, "image copy"), tags=tags,
-        attributes=attributes_of(rec, _COPY_SOURCES),
-        at_rest=[_client_side("image", attestation(tags, index.settings.encryption_attestation_tag))],
+        at_rest=(at_rest := [_client_side(
+            "image", attestation(tags, index.settings.encryption_attestation_tag))]),
+        attributes=attributes_of(rec, {**_COPY_SOURCES, **_attested_sources(
+            rec, index.settings.encryption_attestation_tag, at_rest)}),
     )]
 
 

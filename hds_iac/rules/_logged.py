@@ -10,6 +10,9 @@ from hds_iac.rules import Verdict
 from hds_iac.rules._unknown import why
 
 
+ENABLED = ("logging.enabled",)  # the facet value judged (`hds_iac.model.facet_key`)
+
+
 def logged_verdicts(inventory: Inventory, *kinds: str) -> Iterator[Verdict]:
     """pass/fail/unknown on `logging.enabled` of every resource of `kinds` that has one."""
     for res in inventory.of_kind(*kinds):
@@ -17,8 +20,9 @@ def logged_verdicts(inventory: Inventory, *kinds: str) -> Iterator[Verdict]:
         if logging is None or logging.enabled is None:
             continue
         if isinstance(logging.enabled, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": why(logging.enabled)})
+            yield Verdict(res, "unknown", "unknown", {"reason": why(logging.enabled)},
+                          facets=ENABLED)
         elif logging.enabled:
-            yield Verdict(res, "pass", "pass", {"detail": logging.detail})
+            yield Verdict(res, "pass", "pass", {"detail": logging.detail}, facets=ENABLED)
         else:
-            yield Verdict(res, "fail", "fail", {"detail": logging.detail})
+            yield Verdict(res, "fail", "fail", {"detail": logging.detail}, facets=ENABLED)

@@ -6,6 +6,12 @@ from typing import Iterator
 from hds_iac.model import Inventory, Maybe, Resource, Trail
 
 
+def trail_facet(name: str) -> str:
+    """The key of a trail's value (`Trail` field `name`) in `Verdict.facets` and
+    `Resource.attributes`: "logging.trail.validation"."""
+    return f"logging.trail.{name}"
+
+
 def trails(inventory: Inventory) -> Iterator[tuple[Resource, Maybe[Trail]]]:
     """Each trail resource with its facet (a Trail, or Unknown when it cannot be read)."""
     for res in inventory.of_kind("trail"):

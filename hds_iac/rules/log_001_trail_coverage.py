@@ -14,7 +14,7 @@ from typing import Iterator
 
 from hds_iac.model import Inventory, Resource, Trail, Unknown, first_unknown
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._trail import trails
+from hds_iac.rules._trail import trail_facet, trails
 from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
@@ -37,7 +37,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res, trail in found:
         other = covering.get(res.provider)
         if isinstance(trail, Trail) and _covers_all(trail) and _records(trail):
-            yield Verdict(res, "pass", "pass", {"detail": trail.detail})
+            yield Verdict(res, "pass", "pass", {"detail": trail.detail}, facets=_COVERAGE)
         elif other is not None and isinstance(trail, Trail) and trail.exists:
             # A data-event trail, a regional one, even a stopped one: the account's
             # management events are recorded by `other` whatever this one does.
@@ -49,18 +49,26 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             yield _judged(res, trail)
 
 
+_COVERAGE = (trail_facet("all_regions"), trail_facet("organization"))
+
+
 def _judged(res: Resource, trail: Trail) -> Verdict:
-    """The verdict of a trail that no other trail of the scan makes unneeded."""
+    """The verdict of a trail that no other trail of the scan makes unneeded, naming the
+    trail setting that decided it."""
     params: dict[str, object] = {"detail": trail.detail}
     if not trail.exists:
         return Verdict(res, "fail", "fail_none", params)
     if trail.logging is False:
-        return Verdict(res, "fail", "fail_stopped", params)
+        return Verdict(res, "fail", "fail_stopped", params, facets=(trail_facet("logging"),))
     if trail.management_events is False:
-        return Verdict(res, "fail", "fail_events", params)
+        return Verdict(res, "fail", "fail_events", params,
+                       facets=(trail_facet("management_events"),))
     if trail.all_regions is False and trail.organization is False:
-        return Verdict(res, "fail", "fail_region", params)
-    unresolved = first_unknown(trail.logging, trail.management_events, trail.all_regions,
-                               trail.organization)
+        return Verdict(res, "fail", "fail_region", params, facets=_COVERAGE)
+    values = {"logging": trail.logging, "management_events": trail.management_events,
+              "all_regions": trail.all_regions, "organization": trail.organization}
+    unresolved = first_unknown(*values.values())
     return Verdict(res, "unknown", "unknown",
-                   {"reason": why(unresolved if unresolved is not None else Unknown(""))})
+                   {"reason": why(unresolved if unresolved is not None else Unknown(""))},
+                   facets=tuple(trail_facet(name) for name, value in values.items()
+                                if isinstance(value, Unknown)))

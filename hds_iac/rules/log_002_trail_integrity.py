@@ -12,7 +12,7 @@ from typing import Iterator
 
 from hds_iac.model import Inventory, Unknown, first_unknown
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._trail import trails
+from hds_iac.rules._trail import trail_facet, trails
 from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
@@ -31,10 +31,17 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if unvalidated or plain:
             key = "fail_both" if unvalidated and plain else \
                 "fail_validation" if unvalidated else "fail_key"
-            yield Verdict(res, "fail", key, params)
+            yield Verdict(res, "fail", key, params, facets=tuple(
+                trail_facet(name) for name, bad in (("validation", unvalidated),
+                                                    ("customer_key", plain)) if bad))
             continue
         unresolved = first_unknown(trail.validation, trail.customer_key)
         if unresolved is not None:
-            yield Verdict(res, "unknown", "unknown", {"reason": why(unresolved)})
+            yield Verdict(res, "unknown", "unknown", {"reason": why(unresolved)},
+                          facets=tuple(trail_facet(name) for name, value in (
+                              ("validation", trail.validation),
+                              ("customer_key", trail.customer_key))
+                              if isinstance(value, Unknown)))
         else:
-            yield Verdict(res, "pass", "pass", params)
+            yield Verdict(res, "pass", "pass", params,
+                          facets=(trail_facet("validation"), trail_facet("customer_key")))

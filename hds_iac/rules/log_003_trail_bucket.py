@@ -15,9 +15,14 @@ from typing import Iterator
 from hds_iac import geography
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._trail import trails
+from hds_iac.rules._trail import trail_facet, trails
 from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
+
+
+# The bucket's region and public-access block are the bucket's (other resources): findings
+# point at the trail's attribute naming the bucket.
+BUCKET = (trail_facet("bucket"),)
 
 
 @rule("HDS-LOG-003")
@@ -25,7 +30,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     geo = geography.load()
     for res, trail in trails(inventory):
         if isinstance(trail, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": why(trail)})
+            yield Verdict(res, "unknown", "unknown", {"reason": why(trail)}, facets=BUCKET)
             continue
         if not trail.exists:
             continue
@@ -35,7 +40,8 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if trail.bucket_region is None:
             reason = why(trail.bucket) if isinstance(trail.bucket, Unknown) else \
                 f"bucket {bucket} is not in this scan: its region and public access cannot be read"
-            yield Verdict(res, "unknown", "unknown", {**params, "reason": reason})
+            yield Verdict(res, "unknown", "unknown", {**params, "reason": reason},
+                          facets=BUCKET)
             continue
         region = trail.bucket_region
         country = region if isinstance(region, Unknown) else geo.country_of(res.provider, region)
@@ -46,15 +52,17 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             geo.country_text(country)
         if outside or public:
             key = "fail_both" if outside and public else "fail_region" if outside else "fail_public"
-            yield Verdict(res, "fail", key, params)
+            yield Verdict(res, "fail", key, params, facets=BUCKET)
             continue
         for value in (country, trail.bucket_blocked):
             if isinstance(value, Unknown):
-                yield Verdict(res, "unknown", "unknown", {**params, "reason": why(value)})
+                yield Verdict(res, "unknown", "unknown", {**params, "reason": why(value)},
+                              facets=BUCKET)
                 break
         else:
             if trail.bucket_blocked is None:
                 yield Verdict(res, "unknown", "unknown", {
-                    **params, "reason": f"the public access block of bucket {bucket} was not read"})
+                    **params, "reason": f"the public access block of bucket {bucket} was not read"},
+                    facets=BUCKET)
             else:
-                yield Verdict(res, "pass", "pass", params)
+                yield Verdict(res, "pass", "pass", params, facets=BUCKET)

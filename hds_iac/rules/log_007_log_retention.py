@@ -22,11 +22,13 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         days = res.logging.retention_days if res.logging is not None else None
         if days is None:
             continue
+        facets = ("logging.retention_days",)
         if isinstance(days, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"min": minimum, "reason": why(days)})
+            yield Verdict(res, "unknown", "unknown", {"min": minimum, "reason": why(days)},
+                          facets=facets)
         elif days == 0:
-            yield Verdict(res, "pass", "pass_forever", {"min": minimum})
+            yield Verdict(res, "pass", "pass_forever", {"min": minimum}, facets=facets)
         elif days >= minimum:
-            yield Verdict(res, "pass", "pass", {"days": days, "min": minimum})
+            yield Verdict(res, "pass", "pass", {"days": days, "min": minimum}, facets=facets)
         else:
-            yield Verdict(res, "fail", "fail", {"days": days, "min": minimum})
+            yield Verdict(res, "fail", "fail", {"days": days, "min": minimum}, facets=facets)

@@ -25,11 +25,13 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if res.provider != "outscale" or res.logging is None:
             continue
         declared = res.logging.attested
+        facets = ("logging.attested",)  # the tag, where the adapter found it
         if declared is None:
-            yield Verdict(res, "unknown", "unknown_undeclared", {"tag": tag})
+            yield Verdict(res, "unknown", "unknown_undeclared", {"tag": tag}, facets=facets)
         elif isinstance(declared, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"tag": tag, "reason": why(declared)})
+            yield Verdict(res, "unknown", "unknown", {"tag": tag, "reason": why(declared)},
+                          facets=facets)
         elif declared:
-            yield Verdict(res, "pass", "pass", {"tag": tag}, declared=True)
+            yield Verdict(res, "pass", "pass", {"tag": tag}, declared=True, facets=facets)
         else:
-            yield Verdict(res, "fail", "fail", {"tag": tag})
+            yield Verdict(res, "fail", "fail", {"tag": tag}, facets=facets)

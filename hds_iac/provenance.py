@@ -22,9 +22,11 @@ from typing import Iterable, Mapping
 
 from hds_iac import __version__, geography
 
-# Packages whose *.toml data decide verdicts and report texts (catalogue, requirements,
-# responsibility matrices, provider facts, regions).
-DATA_PACKAGES = ("hds_iac.catalogue", "hds_iac.matrices", "hds_iac.report", "hds_iac.providers")
+# Packages whose *.toml data decide verdicts and report texts (catalogue topics and
+# documents, each rule's metadata beside its code, requirements, responsibility matrices,
+# provider facts, regions).
+DATA_PACKAGES = ("hds_iac.catalogue", "hds_iac.rules", "hds_iac.matrices", "hds_iac.report",
+                 "hds_iac.providers")
 MAX_HASHED_FILES = 10_000  # input files hashed per input; beyond, the entry says so
 GIT_TIMEOUT = 10.0  # seconds per git call
 CHUNK = 1 << 20

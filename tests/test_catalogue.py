@@ -14,7 +14,6 @@ import re
 import string
 import tomllib
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -142,11 +141,7 @@ def test_requirement_parser_reads_sub_items() -> None:
 
 
 def test_ids_are_unique_and_well_formed() -> None:
-    ids = []
-    folder = resources.files("hds_iac.catalogue")
-    for path in folder.iterdir():
-        if path.name.endswith(".toml"):
-            ids += [r["id"] for r in tomllib.loads(path.read_text("utf-8")).get("rule", [])]
+    ids = [tomllib.loads(text)["id"] for text in catalogue.rule_files().values()]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert all(ID.match(i) for i in ids), [i for i in ids if not ID.match(i)]
 

@@ -127,7 +127,8 @@ def test_code_scan_provenance(code_run, repo) -> None:
     # every bundled data file, hashed as installed
     from importlib import resources
     bundled = {d["file"]: d["sha256"] for d in p["data"]["bundled"]}
-    for name in ("catalogue/backup.toml", "matrices/outscale.toml", "matrices/aws.toml",
+    for name in ("catalogue/_topics.toml", "rules/bak_001_db_retention.toml",
+                 "matrices/outscale.toml", "matrices/aws.toml",
                  "report/requirements.toml",
                  "report/providers.toml", "report/evidence.toml"):
         package, _, file = name.partition("/")

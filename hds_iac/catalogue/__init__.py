@@ -1,6 +1,10 @@
-"""The rule catalogue: every rule's metadata, read from the TOML files beside this module.
+"""The rule catalogue: every rule's metadata, each rule's beside its code.
 
-`_documents.toml` names the cited documents; one file per topic holds that topic's rules.
+A rule is one module and one data file with the same stem in hds_iac/rules/
+(`enc_001_volumes.py` holds the logic, `enc_001_volumes.toml` the metadata), the way a
+Prowler check keeps its code and its `.metadata.json` in one folder: adding a rule touches
+that one place. What is not one rule's stays here: `_topics.toml` (the topics, in order),
+`_documents.toml` (the cited documents), `_vocabulary.toml` (model words in French).
 The client duties of the providers' responsibility matrices are NOT here: a matrix binds one
 provider, so each lives in hds_iac/matrices/<provider>.toml with the rules that evidence it.
 
@@ -18,17 +22,6 @@ from importlib import resources
 
 from hds_iac import provider_registry
 
-TOPICS = (
-    "data-location",
-    "encryption-at-rest",
-    "encryption-in-transit",
-    "mfa",
-    "access-keys",
-    "multi-az",
-    "backup",
-    "traceability",
-    "drift",
-)
 SEVERITIES = ("low", "medium", "high", "critical")
 LANGS = ("en", "fr")
 # "resource": judged from one resource alone (runs in checkov too);
@@ -41,6 +34,15 @@ SOURCES = ("code", "plan", "state", "live")
 
 class CatalogueError(ValueError):
     """The catalogue file is malformed: a developer error, caught by the tests."""
+
+
+def _topics() -> tuple[str, ...]:
+    raw = tomllib.loads(resources.files(__name__).joinpath("_topics.toml").read_text("utf-8"))
+    return tuple(t["id"] for t in raw["topic"])
+
+
+# The topics, in the order reports and docs list them (`_topics.toml`).
+TOPICS = _topics()
 
 
 @dataclass(frozen=True)
@@ -204,22 +206,34 @@ def _rule(raw: dict) -> RuleMeta:
     )
 
 
-def parse(texts: list[str]) -> Catalogue:
-    """Build the catalogue from TOML texts: documents and one text per topic."""
+def parse(texts: list[str], rules: dict[str, str] | None = None) -> Catalogue:
+    """Build the catalogue from TOML texts: the topic-level files of this folder (documents),
+    and `rules`, stem -> text of hds_iac/rules/<stem>.toml, one rule per file."""
     tables = [tomllib.loads(text) for text in texts]
+    if any("rule" in data for data in tables):
+        raise CatalogueError("a rule's metadata lives beside its code, in"
+                             " hds_iac/rules/<stem>.toml, not in hds_iac/catalogue/")
     documents = {
         key: Document(key=key, title=_text(d.get("title"), f"document {key}"), version=d["version"])
         for data in tables
         for key, d in data.get("documents", {}).items()
     }
-    rules: dict[str, RuleMeta] = {}
-    for data in tables:
-        for raw in data.get("rule", []):
-            meta = _rule(raw)
-            if meta.id in rules:
-                raise CatalogueError(f"{meta.id}: defined twice")
-            rules[meta.id] = meta
-    return Catalogue(rules=dict(sorted(rules.items())), documents=documents)
+    found: dict[str, RuleMeta] = {}
+    for stem, text in (rules or {}).items():
+        meta = _rule(tomllib.loads(text))
+        if meta.id != rule_id_of(stem):
+            raise CatalogueError(f"rules/{stem}.toml: id {meta.id!r} does not match its file"
+                                 f" (expected {rule_id_of(stem)!r})")
+        if meta.id in found:
+            raise CatalogueError(f"{meta.id}: defined twice")
+        found[meta.id] = meta
+    return Catalogue(rules=dict(sorted(found.items())), documents=documents)
+
+
+def rule_id_of(stem: str) -> str:
+    """The rule id a rule file's stem names: `enc_001_volumes` -> "HDS-ENC-001"."""
+    topic, number, *_ = stem.split("_") + ["", ""]
+    return f"HDS-{topic.upper()}-{number}"
 
 
 @lru_cache(maxsize=2)
@@ -241,8 +255,16 @@ def translate(text: str, lang: str) -> str:
     return pattern.sub(lambda m: table[m.group(0)], text) if pattern else text
 
 
+def rule_files() -> dict[str, str]:
+    """stem -> text of every rule's metadata file, hds_iac/rules/<stem>.toml (read as data:
+    the rules package itself is not imported)."""
+    folder = resources.files("hds_iac").joinpath("rules")
+    return {p.name[:-len(".toml")]: p.read_text("utf-8")
+            for p in sorted(folder.iterdir(), key=lambda p: p.name) if p.name.endswith(".toml")}
+
+
 @lru_cache(maxsize=1)
 def load() -> Catalogue:
     folder = resources.files(__name__)
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".toml"))
-    return parse([folder.joinpath(name).read_text("utf-8") for name in names])
+    return parse([folder.joinpath(name).read_text("utf-8") for name in names], rule_files())

@@ -162,22 +162,29 @@ def _shards(results: list[Result]) -> str | None:
     return None
 
 
+# The provenance entries that are catalogue data (package-relative names).
+CATALOGUE_DATA = ("catalogue/", "rules/")
+
+
 def catalogue_digest(results: list[Result] | None = None) -> str:
-    """Which catalogue judged: SHA-256 over the hashes of its data files, from the
-    results' provenance when they carry it, else of the catalogue installed here."""
+    """Which catalogue judged: SHA-256 over the hashes of its data files (the topic-level
+    files of hds_iac/catalogue/ and each rule's file in hds_iac/rules/), from the results'
+    provenance when they carry it, else of the catalogue installed here."""
     for result in results or ():
         bundled = _list(_dict(_dict(result.doc.get("provenance")).get("data")).get("bundled"))
         rows = sorted(f"{_text(e.get('file'))}={_text(e.get('sha256'))}" for e in bundled
-                      if isinstance(e, dict) and _text(e.get("file")).startswith("catalogue/"))
+                      if isinstance(e, dict) and _text(e.get("file")).startswith(CATALOGUE_DATA))
         if rows:
             return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
     if results:
         return ""  # written elsewhere without provenance: not known
     rows = []
-    for entry in sorted(resources.files("hds_iac.catalogue").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            rows.append(f"catalogue/{entry.name}={hashlib.sha256(entry.read_bytes()).hexdigest()}")
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]
+    for package in ("catalogue", "rules"):
+        for entry in resources.files(f"hds_iac.{package}").iterdir():
+            if entry.name.endswith(".toml"):
+                rows.append(f"{package}/{entry.name}="
+                            f"{hashlib.sha256(entry.read_bytes()).hexdigest()}")
+    return hashlib.sha256("\n".join(sorted(rows)).encode()).hexdigest()[:16]
 
 
 def _provenance_time(results: list[Result], key: str) -> list[str]:

@@ -8,8 +8,11 @@ cover that module, and reports the mutants no test killed.
 
 It is our own small AST mutator rather than mutmut: mutmut skips decorated functions (every
 rule is `@rule(...)`) and does not see tests that run the command line in a subprocess
-(the fixture and live tests do). Each mutant runs in a scratch copy of the repository, so
-the working tree is never touched, and the tests import the copy (PYTHONPATH).
+(the fixture and live tests do). Each mutant runs in a child process forked from this one
+(pytest already imported), which imports hds_iac with the mutated module served from memory
+(the working tree is never touched) and runs the fast in-process tests of that module's
+folder, stopping at the first failure: a rule module runs the rule unit tests and its own
+rules' fixture cases, an adapter the adapter tests and every rule's fixture cases.
 
 Mutations (the ones that change what a user sees when they go unnoticed):
   cmp      flip a comparison: == and !=, < and >=, > and <=, in and not in, is and is not
@@ -32,30 +35,39 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
+import gc
+import importlib
 import json
 import os
 import random
-import shutil
-import subprocess
+import signal
 import sys
-import tempfile
 import time
+import types
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest  # imported once by the parent; each mutant's child runs it in-process
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ("hds_iac/rules", "hds_iac/adapters")
 EQUIVALENT = ROOT / "scripts" / "mutation_equivalent.txt"
 
-# The tests that judge each folder; a module-specific list can be added here when a
-# folder's tests get too slow to run per mutant.
+# The tests that judge each folder: in-process and fast (no command line in a subprocess,
+# no moto_server, no checkov), the quickest first since a mutant stops at its first failure.
+# tests/test_fixture_verdicts.py scans every rule fixture case in-process; for a rule module
+# only its rules' cases run (HDS_IAC_FIXTURE_RULES). The slower tests of the suite (the
+# same fixtures through the command line, live scans) judge the same verdicts.
 TESTS = {
     "hds_iac/rules": ["tests/test_rules_encryption.py", "tests/test_rules_identity.py",
                       "tests/test_rules_location.py", "tests/test_rules_resilience.py",
-                      "tests/test_fixtures.py"],
+                      "tests/test_engine_defaults.py", "tests/test_read_gaps.py",
+                      "tests/test_fixture_verdicts.py"],
     "hds_iac/adapters": ["tests/test_adapter_aws.py", "tests/test_adapter_outscale.py",
                          "tests/test_aws_iam.py", "tests/test_network_facts.py",
-                         "tests/test_fixtures.py"],
+                         "tests/test_aws_shared_mapping.py", "tests/test_engine_defaults.py",
+                         "tests/test_fixture_verdicts.py"],
 }
 
 _CMP_SWAP = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt,
@@ -191,6 +203,43 @@ def mutate(path: Path, mutant: Mutant) -> str:
     raise LookupError(f"mutation point not found: {mutant.key}")
 
 
+def _rule_ids(path: Path) -> set[str]:
+    """The rules a rule module registers (`@rule("HDS-…")`)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    return {d.args[0].value for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+            for d in node.decorator_list
+            if isinstance(d, ast.Call) and getattr(d.func, "id", None) == "rule"
+            and d.args and isinstance(d.args[0], ast.Constant)}
+
+
+def _rules_using(helper: str) -> set[str]:
+    """The rules whose modules import the rule helper module `helper` (`_at_rest`…),
+    directly or through another helper."""
+    users: set[str] = set()
+    seen = {helper}
+    todo = [helper]
+    while todo:
+        name = todo.pop()
+        for module in (ROOT / "hds_iac/rules").glob("*.py"):
+            text = module.read_text("utf-8")
+            if f"hds_iac.rules.{name} import" in text or f"from hds_iac.rules import {name}" in text:
+                users |= _rule_ids(module)
+                if module.stem.startswith("_") and module.stem not in seen:
+                    seen.add(module.stem)
+                    todo.append(module.stem)
+    return users
+
+
+def _fixture_rules(path: str) -> set[str] | None:
+    """The rules whose fixture cases can kill a mutant of `path` (None: every rule's)."""
+    module = ROOT / path
+    if not path.startswith("hds_iac/rules/"):
+        return None
+    if module.stem.startswith("_"):
+        return _rules_using(module.stem) or None
+    return _rule_ids(module) or None
+
+
 def _tests_for(path: str, override: list[str] | None) -> list[str]:
     if override:
         return override
@@ -200,38 +249,184 @@ def _tests_for(path: str, override: list[str] | None) -> list[str]:
     raise LookupError(f"no tests known for {path}")
 
 
-def _scratch_copy() -> Path:
-    """A copy of what the tests need (package, checks, providers, fixtures, tests)."""
-    scratch = Path(tempfile.mkdtemp(prefix="hds-iac-mutation-"))
-    for name in ("hds_iac", "providers", "checks", "fixtures", "tests", "pyproject.toml"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, scratch / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, scratch / name)
-    # the test modules find ../shared beside the repository
-    shared = ROOT.parent / "shared"
-    if shared.exists() and not (scratch.parent / "shared").exists():
-        os.symlink(shared, scratch.parent / "shared", target_is_directory=True)
-    return scratch
+def _module_name(path: str) -> str:
+    return path[:-len(".py")].replace("/", ".").removesuffix(".__init__")
 
 
-def run_mutant(scratch: Path, mutant: Mutant, tests: list[str], timeout: int) -> str:
-    """killed | survived | timeout"""
-    target = scratch / mutant.path
-    original = target.read_text("utf-8")
-    target.write_text(mutate(ROOT / mutant.path, mutant), "utf-8")
-    env = dict(os.environ, PYTHONPATH=str(scratch), PYTHONDONTWRITEBYTECODE="1")
+class _MutantFinder:
+    """A meta path finder that serves one module from a mutated source held in memory, so
+    that the child process imports the mutant and the working tree is never touched."""
+
+    def __init__(self, name: str, origin: str, source: str) -> None:
+        self.name, self.origin, self.source = name, origin, source
+
+    def find_spec(self, fullname, path=None, target=None):  # noqa: ANN001 - importlib protocol
+        import importlib.util
+        if fullname != self.name:
+            return None
+        return importlib.util.spec_from_loader(fullname, self, origin=self.origin)
+
+    def create_module(self, spec):  # noqa: ANN001
+        return None
+
+    def exec_module(self, module) -> None:  # noqa: ANN001
+        module.__file__ = self.origin
+        exec(compile(self.source, self.origin, "exec"), module.__dict__)
+
+
+_PYTEST_ARGS = ("-q", "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--no-header",
+                "-o", "addopts=")
+
+
+def _warm_up(tests: list[str]) -> None:
+    """Collect `tests` once in this process, so that every module they import (hds_iac,
+    the test modules, pytest's plugins, yaml…) is loaded before the children are forked."""
+    saved = os.dup(1), os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-             "--no-header", "-o", "addopts=", *tests],
-            cwd=scratch, env=env, capture_output=True, text=True, timeout=timeout)
-        return "survived" if proc.returncode == 0 else "killed"
-    except subprocess.TimeoutExpired:
-        return "timeout"  # an endless loop is a mutant the tests catch (by their time limit)
+        pytest.main(["--collect-only", *_PYTEST_ARGS, *tests])
+        for folder in TARGETS:  # the rule modules are imported lazily, by the registry
+            for module in sorted((ROOT / folder).glob("*.py")):
+                importlib.import_module(_module_name(module.relative_to(ROOT).as_posix()))
     finally:
-        target.write_text(original, "utf-8")
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(devnull)
+
+
+def _forget_project_modules() -> None:
+    """Drop hds_iac and the test modules from sys.modules (the child imports them afresh,
+    the mutated module among them)."""
+    root = str(ROOT)
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None) or ""
+        if name == "hds_iac" or name.startswith("hds_iac.") or where.startswith(root):
+            del sys.modules[name]
+
+
+def _code_objects(code: types.CodeType) -> dict[str, list[types.CodeType]]:
+    """Every function code object compiled in `code`, by qualified name."""
+    out: dict[str, list[types.CodeType]] = {}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            out.setdefault(const.co_qualname, []).append(const)
+            for name, codes in _code_objects(const).items():
+                out.setdefault(name, []).extend(codes)
+    return out
+
+
+def _in_function_body(tree: ast.AST, mutant: Mutant) -> bool:
+    """Whether the mutation point lies in the body of a function or lambda (its code runs
+    when the function is called), not in module or class level code, a decorator or a
+    default value (which run once, at import)."""
+    parents = _parents(tree)
+    node = next((n for n in ast.walk(tree) if getattr(n, "lineno", None) == mutant.line
+                 and getattr(n, "col_offset", None) == mutant.col), None)
+    while node is not None:
+        parent = parents.get(id(node))
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return any(node is n for n in parent.body)
+        if isinstance(parent, ast.Lambda):
+            return node is parent.body
+        node = parent
+    return False
+
+
+def _patch_in_place(mutant: Mutant, source: str) -> bool:
+    """Give the live function objects of the mutated module the mutated code (in a child
+    that already imported hds_iac): every reference to them (`from … import`, the rule
+    registry, closures made at import) then runs the mutant. False when the mutation is
+    not inside a function's body, or its function cannot be told apart: the caller then
+    imports hds_iac afresh instead."""
+    path = str(ROOT / mutant.path)
+    original = ROOT / mutant.path
+    if not _in_function_body(ast.parse(original.read_text("utf-8")), mutant):
+        return False
+    # the same layout for both (ast.unparse), so that only the mutated code differs
+    before = _code_objects(compile(ast.unparse(ast.parse(original.read_text("utf-8"))) + "\n",
+                                   path, "exec"))
+    after = _code_objects(compile(source, path, "exec"))
+    changed = {name for name, codes in after.items() if codes != before.get(name)}
+    if not changed or any(len(after[n]) != 1 or "<lambda>" in n for n in changed):
+        return False
+    patched: set[str] = set()
+    for obj in gc.get_objects():
+        if isinstance(obj, types.FunctionType) and obj.__code__.co_filename == path \
+                and obj.__code__.co_qualname in changed:
+            new = after[obj.__code__.co_qualname][0]
+            if new.co_freevars != obj.__code__.co_freevars:
+                return False
+            obj.__code__ = new.replace(co_filename=path)
+            patched.add(new.co_qualname)
+    # the outermost changed function must be live; nested ones may not exist yet
+    outer = min(changed, key=len)
+    if outer not in patched:
+        return False
+    for obj in gc.get_objects():  # results cached before the mutation are stale
+        if isinstance(obj, functools._lru_cache_wrapper) and \
+                getattr(obj, "__module__", "").startswith("hds_iac"):
+            obj.cache_clear()
+    return True
+
+
+def _start(tests: list[str], rules: set[str] | None = None, mutant: Mutant | None = None) -> int:
+    """The pid of a child forked from this process that runs `tests` with pytest
+    (which has collected them, so hds_iac and every test module are imported), with
+    `mutant` applied: patched into the live functions when it lies in a function's body,
+    else by importing hds_iac and the tests afresh with the mutated module served from
+    memory. The child stops at the first failure and exits with pytest's status."""
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 3
+        try:
+            os.chdir(ROOT)
+            sys.dont_write_bytecode = True
+            if rules:
+                os.environ["HDS_IAC_FIXTURE_RULES"] = ",".join(sorted(rules))
+            sys.modules.pop("test_fixture_verdicts", None)  # it reads HDS_IAC_FIXTURE_RULES
+            if mutant is not None:
+                source = mutate(ROOT / mutant.path, mutant)
+                patched = _patch_in_place(mutant, source)
+                if not patched:
+                    _forget_project_modules()
+                    sys.meta_path.insert(0, _MutantFinder(
+                        _module_name(mutant.path), str(ROOT / mutant.path), source))
+                if os.environ.get("MUTATION_VERBOSE"):
+                    print(f"\n{mutant.key} {'patched' if patched else 'imported afresh'}",
+                          file=sys.stderr, flush=True)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            code = int(pytest.main(["-x", *_PYTEST_ARGS, *tests]))
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _outcome(pid: int, deadline: float) -> str | None:
+    """passed | failed | timeout once the child `pid` is done (one still running at
+    `deadline` is killed), None while it runs."""
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        return "passed" if os.waitstatus_to_exitcode(status) == 0 else "failed"
+    if time.monotonic() > deadline:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return "timeout"
+    return None
+
+
+def _run_tests(tests: list[str], timeout: int) -> str:
+    """passed | failed | timeout: `tests` on the code as it is."""
+    pid, deadline = _start(tests), time.monotonic() + timeout
+    while (outcome := _outcome(pid, deadline)) is None:
+        time.sleep(0.05)
+    return outcome
+
+
+_VERDICT = {"passed": "survived", "failed": "killed", "timeout": "timeout"}
 
 
 def _equivalent() -> dict[str, str]:
@@ -253,9 +448,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample (default 1)")
     parser.add_argument("--kinds", help="comma-separated mutation kinds to keep")
     parser.add_argument("--tests", nargs="+", help="test files to run instead of the defaults")
-    parser.add_argument("--timeout", type=int, default=300, help="seconds per mutant")
+    parser.add_argument("--timeout", type=int, default=120, help="seconds per mutant")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--json", help="write every mutant's outcome to this file")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the outcomes the --json file already holds")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1)")
     parser.add_argument("--goal", type=float, default=95.0,
                         help="score (%% of non-equivalent mutants killed) to reach (default 95)")
     args = parser.parse_args(argv)
@@ -275,22 +473,53 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(mutants)} mutants", file=sys.stderr)
         return 0
 
+    os.chdir(ROOT)
+    _warm_up(sorted({t for m in mutants for t in _tests_for(m.path, args.tests)}))
+    # the tests must pass on the code as it is, or every mutant would look killed
+    for tests in sorted({tuple(_tests_for(m.path, args.tests)) for m in mutants}):
+        if _run_tests(list(tests), args.timeout * 4) != "passed":
+            print(f"mutation: the tests fail without any mutant: {' '.join(tests)}",
+                  file=sys.stderr)
+            return 2
+
     equivalent = _equivalent()
-    scratch = _scratch_copy()
     outcomes: list[dict] = []
+    done: dict[str, str] = {}
+    if args.resume and args.json and Path(args.json).exists():
+        done = {o["mutant"]: o["outcome"]
+                for o in json.loads(Path(args.json).read_text())["mutants"]}
     started = time.monotonic()
+    running: dict[int, tuple[Mutant, float]] = {}  # pid: mutant, deadline
+    todo = list(mutants)
+
+    def record(m: Mutant, outcome: str) -> None:
+        outcomes.append({"mutant": m.key, "outcome": outcome})
+        mark = {"killed": ".", "timeout": "T", "survived": "S", "equivalent": "="}[outcome]
+        print(mark, end="" if len(outcomes) % 60 else "\n", flush=True)
+        if args.json:  # after each mutant: an interrupted run can be resumed (--resume)
+            Path(args.json).write_text(json.dumps({"mutants": outcomes}, indent=1))
+
     try:
-        for n, m in enumerate(mutants, 1):
-            if m.key in equivalent:
-                outcome = "equivalent"
-            else:
-                outcome = run_mutant(scratch, m, _tests_for(m.path, args.tests), args.timeout)
-            outcomes.append({"mutant": m.key, "outcome": outcome})
-            mark = {"killed": ".", "timeout": "T", "survived": "S", "equivalent": "="}[outcome]
-            print(mark, end="" if n % 60 else "\n", flush=True)
+        while todo or running:
+            while todo and len(running) < args.jobs:
+                m = todo.pop(0)
+                if m.key in equivalent:
+                    record(m, "equivalent")
+                elif m.key in done and done[m.key] != "equivalent":
+                    record(m, done[m.key])
+                else:
+                    pid = _start(_tests_for(m.path, args.tests), _fixture_rules(m.path), m)
+                    running[pid] = (m, time.monotonic() + args.timeout)
+            for pid, (m, deadline) in list(running.items()):
+                outcome = _outcome(pid, deadline)
+                if outcome is not None:
+                    del running[pid]
+                    record(m, _VERDICT[outcome])
+            time.sleep(0.02)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    print()
+        for pid in running:
+            os.kill(pid, signal.SIGKILL)
+        print()
 
     judged = [o for o in outcomes if o["outcome"] != "equivalent"]
     killed = [o for o in judged if o["outcome"] in ("killed", "timeout")]
@@ -304,6 +533,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'module':<52} killed/total")
     for path, (k, t) in sorted(by_file.items()):
         print(f"{path:<52} {k}/{t}")
+    for folder in TARGETS:
+        k = sum(v[0] for p, v in by_file.items() if p.startswith(folder + "/"))
+        t = sum(v[1] for p, v in by_file.items() if p.startswith(folder + "/"))
+        if t:
+            print(f"{folder + '/':<52} {k}/{t} ({100.0 * k / t:.1f}%)")
     survivors = [o["mutant"] for o in judged if o["outcome"] == "survived"]
     for key in survivors:
         print("survived:", key)

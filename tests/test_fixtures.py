@@ -1,39 +1,27 @@
 """Every fixture case under fixtures/rules is scanned by the real CLI and must give
-exactly the findings its expect.yaml lists for its rule."""
+exactly the findings its expect.yaml lists for its rule (tests/test_fixture_verdicts.py
+checks the same verdicts in-process, fast enough for mutation testing)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
-from conftest import FIXTURES, run_cli
-
-CASES = sorted(p.parent for p in (FIXTURES / "rules").glob("*/*/expect.yaml"))
+from conftest import run_cli
+from rule_fixtures import CASES, Case
 
 
-def _target(case: Path) -> Path:
-    """A case is a Terraform folder, or a folder holding one plan/state JSON."""
-    jsons = sorted(case.glob("*.json")) + sorted(case.glob("*.tfstate"))
-    return jsons[0] if jsons else case
-
-
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
-def test_fixture(case: Path) -> None:
-    expect = yaml.safe_load((case / "expect.yaml").read_text())
-    rule = expect["rule"]
-    args = ["scan", str(_target(case)), "-o", "json", "--check", rule]
-    for var_file in expect.get("var_files", []):
-        args += ["--var-file", str(case / var_file)]
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_fixture(case: Case) -> None:
+    args = ["scan", str(case.target), "-o", "json", "--check", case.rule]
+    for var_file in case.var_files:
+        args += ["--var-file", var_file]
     run = run_cli(*args)
     assert run.code in (0, 1), run.stderr
     report = run.json()
     assert report["errors"] == []
     got = sorted((f["resource"]["address"], f["status"]) for f in report["findings"]
-                 if f["rule_id"] == rule)
-    want = sorted((f["address"], f["status"]) for f in expect["findings"])
-    assert got == want
-    assert run.code == (1 if any(s == "fail" for _, s in want) else 0)
+                 if f["rule_id"] == case.rule)
+    assert got == list(case.want)
+    assert run.code == (1 if any(s == "fail" for _, s in case.want) else 0)
 
 
 def test_every_rule_has_a_case_for_each_outcome_it_can_give() -> None:
@@ -43,9 +31,7 @@ def test_every_rule_has_a_case_for_each_outcome_it_can_give() -> None:
 
     outcomes: dict[str, set[str]] = {}
     for case in CASES:
-        expect = yaml.safe_load((case / "expect.yaml").read_text())
-        outcomes.setdefault(expect["rule"], set()).update(
-            f["status"] for f in expect["findings"])
+        outcomes.setdefault(case.rule, set()).update(s for _, s in case.want)
     missing = []
     for meta in catalogue.load():
         if "code" not in meta.sources:

@@ -51,6 +51,7 @@ from pathlib import Path
 import pytest  # imported once by the parent; each mutant's child runs it in-process
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # mutate and test this tree's hds_iac, whatever is installed
 TARGETS = ("hds_iac/rules", "hds_iac/adapters")
 EQUIVALENT = ROOT / "scripts" / "mutation_equivalent.txt"
 
@@ -294,6 +295,9 @@ def _warm_up(tests: list[str]) -> None:
         os.dup2(saved[0], 1)
         os.dup2(saved[1], 2)
         os.close(devnull)
+    imported = Path(sys.modules["hds_iac"].__file__ or "")
+    if ROOT not in imported.parents:
+        raise SystemExit(f"mutation: hds_iac imported from {imported}, not from {ROOT}")
 
 
 def _forget_project_modules() -> None:

@@ -92,6 +92,27 @@ CASES = [
     ("HDS-LOG-008/outscale-fail", "outscale_vm.scratch", "fail", [("tags.value", "value")]),
     # --- Outscale attestation tags (encryption) ----------------------------------------------
     ("HDS-ENC-001/outscale-fail", "outscale_vm.app", "fail", [("tags.value", 'value *= *"false"')]),
+    # --- zones, backups, sharing, identity ---------------------------------------------------
+    ("HDS-AZ-002/aws-fail", "aws_autoscaling_group.worker", "fail",
+     [("vpc_zone_identifier", "vpc_zone_identifier")]),
+    ("HDS-AZ-002/aws-fail", "aws_lb.internal", "fail", [("subnet_mapping.subnet_id", "subnet_id")]),
+    ("HDS-AZ-002/outscale-fail", "outscale_load_balancer.api", "fail", [("subnets", "subnets")]),
+    ("HDS-AZ-003/aws-fail", "aws_instance.dr_bastion", "fail",
+     [("availability_zone", "availability_zone")]),
+    ("HDS-AZ-003/aws-fail", "aws_instance.app[1]", "fail", [("subnet_id", "subnet_id")]),
+    ("HDS-AZ-003/outscale-fail", "outscale_vm.back", "fail",
+     [("placement_subregion_name", "placement_subregion_name")]),
+    ("HDS-BAK-006/aws-fail", "aws_ami_launch_permission.public", "fail", [("group", "group")]),
+    ("HDS-BAK-006/aws-fail", "aws_db_snapshot.dossiers", "fail",
+     [("shared_accounts", "shared_accounts")]),
+    ("HDS-BAK-006/outscale-fail", "outscale_snapshot_attributes.export_public", "fail",
+     [("permissions_to_create_volume_additions.global_permission", "global_permission")]),
+    ("HDS-MFA-002/aws-fail", "aws_iam_role.ops_admin", "fail",
+     [("assume_role_policy", "assume_role_policy")]),
+    ("HDS-MFA-005/aws-fail-defaults", "aws_iam_account_password_policy.expiry_only", "fail",
+     [("minimum_password_length", NOT_SET), ("password_reuse_prevention", NOT_SET)]),
+    ("HDS-MFA-005/aws-fail-short", "aws_iam_account_password_policy.short", "fail",
+     [("minimum_password_length", "minimum_password_length")]),
 ]
 
 

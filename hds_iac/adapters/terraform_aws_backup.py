@@ -291,8 +291,10 @@ def db_snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 
 def _snapshot_source(rec: TfResource) -> dict[str, str]:
-    """An RDS snapshot's encryption is its source's: the attribute naming the source."""
-    return part_sources("at_rest", "snapshot", {"enabled": SNAPSHOT_OF[rec.type]})
+    """An RDS snapshot's encryption is its source's: the attribute naming the source; its
+    sharing is `shared_accounts` ("all": public)."""
+    return {**part_sources("at_rest", "snapshot", {"enabled": SNAPSHOT_OF[rec.type]}),
+            "sharing.public": "shared_accounts", "sharing.accounts": "shared_accounts"}
 
 
 @handles("aws_db_snapshot_copy", "aws_rds_cluster_snapshot_copy")
@@ -354,6 +356,9 @@ def share_permission(rec: TfResource, index: TfIndex) -> list[Resource]:
             accounts.append(value)
         elif isinstance(value, Unknown):
             account_unknown = value
+    granted = next((key for key in ("account_id", "organization_arn", "organizational_unit_arn")
+                    if rec.values.get(key) not in (None, "")), "account_id")
     return [resource(rec, kind, stores_data=False,
+                     sources={"sharing.public": "group", "sharing.accounts": granted},
                      sharing=Sharing(public=public,
                                      accounts=account_unknown if account_unknown else tuple(accounts)))]

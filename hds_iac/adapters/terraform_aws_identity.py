@@ -97,7 +97,8 @@ def iam_user(rec: TfResource, index: TfIndex) -> list[Resource]:
 def iam_role(rec: TfResource, index: TfIndex) -> list[Resource]:
     doc = policy_of(index, rec.values.get("assume_role_policy"), "trust policy")
     identity = aws_iam.role_identity(doc)
-    return [resource(rec, "role", region=None, ids=ids_of(rec, "unique_id"), identity=identity)]
+    return [resource(rec, "role", region=None, ids=ids_of(rec, "unique_id"), identity=identity,
+                     sources={"identity.mfa_enforced": "assume_role_policy"})]
 
 
 @handles("aws_cognito_user_pool")
@@ -131,7 +132,10 @@ def password_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
         {name: get_bool(rec, argument, False)
          for name, (argument, _) in aws_iam.PASSWORD_CLASSES.items()})
     return [resource(rec, "account-policy", region=None,
-                     identity=Identity(password_policy=policy, detail=detail))]
+                     identity=Identity(password_policy=policy, detail=detail),
+                     sources={"identity.password_policy.min_length": "minimum_password_length",
+                              "identity.password_policy.reuse_prevention":
+                              "password_reuse_prevention"})]
 
 
 @handles("aws_iam_user_login_profile", "aws_iam_user_policy", "aws_iam_user_policy_attachment",

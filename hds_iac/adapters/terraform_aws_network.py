@@ -21,6 +21,7 @@ from hds_iac.terraform.records import TfResource
 @handles("aws_lb", "aws_alb")
 def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
     subnets = rec.values.get("subnets")
+    zones_from = "subnets"  # where the zones come from (HDS-AZ-002)
     if not has(subnets) or (isinstance(subnets, Unknown) and not subnets.refs
                             and rec.source == "plan"):
         mappings = get_blocks(rec, "subnet_mapping")
@@ -28,10 +29,13 @@ def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
             subnets = mappings
         else:
             subnets = [m.get("subnet_id") for m in mappings]
+        if mappings:
+            zones_from = "subnet_mapping.subnet_id"
     zones = zones_of_subnets(index, subnets) if has(subnets) else Unknown("no subnets given")
     return [resource(rec, "load-balancer", placement=Placement(zones=zones),
                      logging=terraform_aws_logging.lb_access_logs(rec),
-                     sources=terraform_aws_logging.access_logs_sources(rec))]
+                     sources={**terraform_aws_logging.access_logs_sources(rec),
+                              "placement.zones": zones_from})]
 
 
 def _redirects_to_https(actions: Any) -> bool:
@@ -110,12 +114,14 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
             "certificate": block_path("listener", i, "ssl_certificate_id")}))
     subnets = rec.values.get("subnets")
     if has(subnets) and not (isinstance(subnets, Unknown) and not subnets.refs and rec.source == "plan"):
-        zones = zones_of_subnets(index, subnets)
+        zones, zones_from = zones_of_subnets(index, subnets), "subnets"
     else:
         zones = zones_value(rec.values.get("availability_zones"), "availability_zones")
+        zones_from = "availability_zones"
     return [resource(rec, "load-balancer", flows=flows, placement=Placement(zones=zones),
                      logging=terraform_aws_logging.classic_access_logs(rec),
-                     sources={**sources, **terraform_aws_logging.access_logs_sources(rec)})]
+                     sources={**sources, **terraform_aws_logging.access_logs_sources(rec),
+                              "placement.zones": zones_from})]
 
 
 # --- CloudFront ------------------------------------------------------------------------
@@ -282,12 +288,14 @@ def vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
 def autoscaling_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     subnets = rec.values.get("vpc_zone_identifier")
     if has(subnets) and not (isinstance(subnets, Unknown) and not subnets.refs and rec.source == "plan"):
-        zones = zones_of_subnets(index, subnets)
+        zones, zones_from = zones_of_subnets(index, subnets), "vpc_zone_identifier"
     else:
         zones = zones_value(rec.values.get("availability_zones"), "availability_zones")
+        zones_from = "availability_zones"
         if zones == ():
             zones = Unknown("neither vpc_zone_identifier nor availability_zones is set")
-    return [resource(rec, "autoscaling-group", placement=Placement(zones=zones))]
+    return [resource(rec, "autoscaling-group", placement=Placement(zones=zones),
+                     sources={"placement.zones": zones_from})]
 
 
 @handles("aws_subnet", "aws_default_subnet", "aws_lb_listener_certificate",

@@ -79,16 +79,17 @@ def ebs_volume(rec: TfResource, index: TfIndex) -> list[Resource]:
 def instance(rec: TfResource, index: TfIndex) -> list[Resource]:
     disks, paths = _machine_disks(rec, index)
     zone = get_str(rec, "availability_zone")
+    zone_from = "availability_zone"  # where the zone is written (HDS-AZ-003)
     if zone is None or (isinstance(zone, Unknown) and not zone.refs):
         subnet = rec.values.get("subnet_id")
         if subnet is not None and subnet != "":
-            zone = zone_of_subnet(index, subnet)
+            zone, zone_from = zone_of_subnet(index, subnet), "subnet_id"
         elif zone is None:
             zone = Unknown("no availability_zone or subnet_id: AWS picks the zone")
     zones = (zone,) if isinstance(zone, str) else zone
     return [resource(rec, "instance", stores_data=True, region=region_of(rec, zone),
                      at_rest=disks, placement=Placement(zones=zones, standalone=True),
-                     sources=_disk_sources(disks, paths))]
+                     sources={**_disk_sources(disks, paths), "placement.zones": zone_from})]
 
 
 def _machine_disks(rec: TfResource, index: TfIndex) -> tuple[list[AtRest], list[str]]:

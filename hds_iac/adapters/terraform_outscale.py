@@ -351,6 +351,9 @@ def vm(rec: TfResource, index: TfIndex) -> list[Resource]:
     encryption = attestation(tags, index.settings.encryption_attestation_tag)
     disks = _vm_disks(rec, encryption, index.settings.encryption_attestation_tag)
     logged = tag_path(rec, index.settings.logging_attestation_tag)
+    # Where the zone is written (HDS-AZ-003): the placement, else the subnet.
+    zone_from = "placement_subregion_name" if _get(rec, "placement_subregion_name") \
+        not in (None, "") or _subnet_of(rec) is None else "subnet_id"
     return [resource(
         rec, "instance", region=region_of(rec, zone), id_key="vm_id", tags=tags,
         stores_data=True, at_rest=disks,
@@ -358,7 +361,8 @@ def vm(rec: TfResource, index: TfIndex) -> list[Resource]:
         logging=_vm_logging(tags, index.settings.logging_attestation_tag),
         attributes=attributes_of(rec, {
             **_attested_sources(rec, index.settings.encryption_attestation_tag, disks),
-            **({"logging.attested": logged} if logged else {})}),
+            **({"logging.attested": logged} if logged else {}),
+            "placement.zones": zone_from}),
     )]
 
 
@@ -397,6 +401,12 @@ def _permissions(rec: TfResource, name: str) -> Sharing | None:
                    accounts=unknown_accounts if unknown_accounts is not None else tuple(accounts))
 
 
+def _sharing_sources(name: str) -> dict[str, str]:
+    """Where the `{ global_permission, account_ids }` block `name` shares (HDS-BAK-006)."""
+    return {"sharing.public": f"{name}.global_permission",
+            "sharing.accounts": f"{name}.account_ids"}
+
+
 def _copy_destination(rec: TfResource, region: Maybe[str], what: str) -> list[Destination]:
     """A copy from `source_region_name` lands in this resource's region."""
     source = _get(rec, "source_region_name")
@@ -427,8 +437,9 @@ def snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
         sharing=_permissions(rec, "permissions_to_create_volume") or Sharing(),
         destinations=_copy_destination(rec, region, "snapshot copy"),
         at_rest=(at_rest := [_client_side("snapshot", _snapshot_attested(rec, index, tags))]),
-        attributes=attributes_of(rec, {**_COPY_SOURCES, **_attested_sources(
-            rec, index.settings.encryption_attestation_tag, at_rest)}),
+        attributes=attributes_of(rec, {
+            **_COPY_SOURCES, **_sharing_sources("permissions_to_create_volume"),
+            **_attested_sources(rec, index.settings.encryption_attestation_tag, at_rest)}),
     )]
 
 
@@ -476,7 +487,9 @@ def _target_region(rec: TfResource, index: TfIndex, attr: str, types: tuple[str,
 def snapshot_attributes(rec: TfResource, index: TfIndex) -> list[Resource]:
     sharing = _permissions(rec, "permissions_to_create_volume_additions") or Sharing()
     region = _target_region(rec, index, "snapshot_id", ("outscale_snapshot",), ("snapshot_id",))
-    return [resource(rec, "snapshot", region=region, stores_data=False, sharing=sharing)]
+    return [resource(rec, "snapshot", region=region, stores_data=False, sharing=sharing,
+                     attributes=attributes_of(rec, _sharing_sources(
+                         "permissions_to_create_volume_additions")))]
 
 
 def image(rec: TfResource, index: TfIndex) -> list[Resource]:
@@ -493,15 +506,18 @@ def image(rec: TfResource, index: TfIndex) -> list[Resource]:
         destinations=_copy_destination(rec, region, "image copy"), tags=tags,
         at_rest=(at_rest := [_client_side(
             "image", attestation(tags, index.settings.encryption_attestation_tag))]),
-        attributes=attributes_of(rec, {**_COPY_SOURCES, **_attested_sources(
-            rec, index.settings.encryption_attestation_tag, at_rest)}),
+        attributes=attributes_of(rec, {
+            **_COPY_SOURCES, **_sharing_sources("permissions_to_launch"),
+            **({"sharing.public": "is_public"} if public is True else {}),
+            **_attested_sources(rec, index.settings.encryption_attestation_tag, at_rest)}),
     )]
 
 
 def image_launch_permission(rec: TfResource, index: TfIndex) -> list[Resource]:
     sharing = _permissions(rec, "permission_additions") or Sharing()
     region = _target_region(rec, index, "image_id", ("outscale_image",), ("image_id",))
-    return [resource(rec, "image", region=region, stores_data=False, sharing=sharing)]
+    return [resource(rec, "image", region=region, stores_data=False, sharing=sharing,
+                     attributes=attributes_of(rec, _sharing_sources("permission_additions")))]
 
 
 # --- network: load balancers, security groups, VPN ------------------------------------------
@@ -557,7 +573,9 @@ def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
     zones = _lb_zones(rec, index)
     first = zones[0] if isinstance(zones, tuple) and zones else None
     return [resource(rec, "load-balancer", region=region_of(rec, first), flows=flows,
-                     placement=Placement(zones=zones), attributes=attributes_of(rec, sources))]
+                     placement=Placement(zones=zones), attributes=attributes_of(rec, {
+                         **sources, "placement.zones": "subnets" if _get(rec, "subnets")
+                         not in (None, "", []) else "subregion_names"}))]
 
 
 _SG_TYPES = ("outscale_security_group",)

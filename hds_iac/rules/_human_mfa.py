@@ -19,11 +19,13 @@ def human_mfa_verdicts(inventory: Inventory, kind: str, no_information: str) -> 
         if ident is None or ident.console_access is None or ident.console_access is False:
             continue
         if isinstance(ident.console_access, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": why(ident.console_access)})
+            yield Verdict(res, "unknown", "unknown", {"reason": why(ident.console_access)},
+                          facets=("identity.console_access",))
             continue
         mfa = ident.mfa_enforced if ident.mfa_enforced is not None else Unknown(no_information)
+        facets = ("identity.mfa_enforced",)
         if isinstance(mfa, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": why(mfa)})
+            yield Verdict(res, "unknown", "unknown", {"reason": why(mfa)}, facets=facets)
         else:
             status = "pass" if mfa is True else "fail"
-            yield Verdict(res, status, status, {"detail": ident.detail})
+            yield Verdict(res, status, status, {"detail": ident.detail}, facets=facets)

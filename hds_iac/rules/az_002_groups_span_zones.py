@@ -12,7 +12,7 @@ from typing import Iterator
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._unknown import why
-from hds_iac.rules._zones import label, zone_list
+from hds_iac.rules._zones import ZONES, label, zone_list
 from hds_iac.settings import Settings
 
 
@@ -25,7 +25,8 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if zones is None:
             continue
         if isinstance(zones, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": why(zones)})
+            yield Verdict(res, "unknown", "unknown", {"reason": why(zones)}, facets=ZONES)
             continue
         status = "pass" if len(zones) >= 2 else "fail"
-        yield Verdict(res, status, status, {"count": len(zones), "zones": label(zones)})
+        yield Verdict(res, status, status, {"count": len(zones), "zones": label(zones)},
+                      facets=ZONES)

@@ -17,7 +17,7 @@ from hds_iac.model import Inventory, Resource, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._provider_names import provider_name
 from hds_iac.rules._unknown import why
-from hds_iac.rules._zones import label, zone_list
+from hds_iac.rules._zones import ZONES, label, zone_list
 from hds_iac.settings import Settings
 
 
@@ -33,7 +33,8 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if isinstance(res.region, Unknown) or res.region is None:
             reason = why(res.region) if isinstance(res.region, Unknown) else "the machine has no region"
             unplaced.setdefault(res.provider, res)
-            yield Verdict(res, "unknown", "unknown_region", {"reason": reason})
+            yield Verdict(res, "unknown", "unknown_region", {"reason": reason},
+                          facets=("region",))
             continue
         groups.setdefault((res.provider, res.region), []).append(res)
 
@@ -51,7 +52,7 @@ def _judge_group(provider: str, region: str, members: list[Resource],
         if isinstance(got, Unknown):
             params = {"provider": provider, "region": region, "member": res.address, "reason": why(got)}
             for each in members:
-                yield Verdict(each, "unknown", "unknown_zone", params)
+                yield Verdict(each, "unknown", "unknown_zone", params, facets=ZONES)
             return
         zones.extend(z for z in got if z not in zones)
     count = len(members)
@@ -59,19 +60,21 @@ def _judge_group(provider: str, region: str, members: list[Resource],
         params = {"provider": provider, "region": region, "count": count,
                   "zones": label(tuple(zones))}
         for each in members:
-            yield Verdict(each, "pass", "pass", params)
+            yield Verdict(each, "pass", "pass", params, facets=ZONES)
         return
     if unplaced is not None:
         params = {"provider": provider, "region": region, "member": unplaced.address}
         for each in members:
-            yield Verdict(each, "unknown", "unknown_unplaced", params)
+            yield Verdict(each, "unknown", "unknown_unplaced", params, facets=ZONES)
         return
     zone = label(tuple(zones))
     if count == 1:
         for each in members:
             yield Verdict(each, "fail", "fail_alone",
-                          {"provider": provider, "region": region, "zone": zone})
+                          {"provider": provider, "region": region, "zone": zone},
+                          facets=ZONES)
     else:
         for each in members:
             yield Verdict(each, "fail", "fail_one_zone",
-                          {"provider": provider, "region": region, "zone": zone, "count": count})
+                          {"provider": provider, "region": region, "zone": zone,
+                           "count": count}, facets=ZONES)

@@ -99,6 +99,11 @@ def _covering_plan(vol: Resource, plans: list[Resource]) -> tuple[Resource | Non
     return None, doubt
 
 
+# The backup attestation tag, when it is what decides (a backup plan is another resource:
+# a volume no plan selects points at the volume itself).
+ATTESTED = ("backup.attested",)
+
+
 @rule("HDS-BAK-004", needs_all={"backup-plan": ("fail",)})
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     tag = settings.backup_attestation_tag
@@ -108,9 +113,11 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         claim = backup.attested
         if not backup.provider_plans:
             if claim is True:
-                yield Verdict(vol, "pass", "pass_attested", {"tag": tag}, declared=True)
+                yield Verdict(vol, "pass", "pass_attested", {"tag": tag}, declared=True,
+                              facets=ATTESTED)
             elif isinstance(claim, Unknown):
-                yield Verdict(vol, "unknown", "unknown", {"reason": why(claim), "tag": tag})
+                yield Verdict(vol, "unknown", "unknown", {"reason": why(claim), "tag": tag},
+                              facets=ATTESTED)
             else:
                 yield Verdict(vol, "unknown", "unknown_no_provider_backup",
                               {"provider": provider_name(vol.provider), "tag": tag})
@@ -119,9 +126,11 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if plan is not None:
             yield Verdict(vol, "pass", "pass_plan", {"plan": plan.address})
         elif claim is True:
-            yield Verdict(vol, "pass", "pass_attested", {"tag": tag}, declared=True)
+            yield Verdict(vol, "pass", "pass_attested", {"tag": tag}, declared=True,
+                              facets=ATTESTED)
         elif doubt is not None or isinstance(claim, Unknown):
             reason = why(doubt) if doubt is not None else why(claim)  # type: ignore[arg-type]
-            yield Verdict(vol, "unknown", "unknown", {"reason": reason, "tag": tag})
+            yield Verdict(vol, "unknown", "unknown", {"reason": reason, "tag": tag},
+                          facets=ATTESTED if doubt is None else ())
         else:
             yield Verdict(vol, "fail", "fail", {"tag": tag})

@@ -19,6 +19,9 @@ from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
 
+PUBLIC, ACCOUNTS = "sharing.public", "sharing.accounts"  # the facet values judged
+
+
 @rule("HDS-BAK-006")
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("snapshot", "image"):
@@ -26,16 +29,17 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if sharing is None:
             continue
         if sharing.public is True:
-            yield Verdict(res, "fail", "fail_public", {})
+            yield Verdict(res, "fail", "fail_public", {}, facets=(PUBLIC,))
             continue
         accounts = sharing.accounts
         if isinstance(accounts, tuple) and accounts:
             yield Verdict(res, "fail", "fail_accounts",
-                          {"accounts": ", ".join(accounts), "count": len(accounts)})
+                          {"accounts": ", ".join(accounts), "count": len(accounts)},
+                          facets=(ACCOUNTS,))
             continue
-        unknown = sharing.public if isinstance(sharing.public, Unknown) else \
-            accounts if isinstance(accounts, Unknown) else None
+        unknown, facet = (sharing.public, PUBLIC) if isinstance(sharing.public, Unknown) else \
+            (accounts, ACCOUNTS) if isinstance(accounts, Unknown) else (None, "")
         if unknown is not None:
-            yield Verdict(res, "unknown", "unknown", {"reason": why(unknown)})
+            yield Verdict(res, "unknown", "unknown", {"reason": why(unknown)}, facets=(facet,))
             continue
-        yield Verdict(res, "pass", "pass", {})
+        yield Verdict(res, "pass", "pass", {}, facets=(PUBLIC, ACCOUNTS))

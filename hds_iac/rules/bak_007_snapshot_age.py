@@ -15,6 +15,10 @@ from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
 
+# The newest snapshot's age (live: the snapshot listing's `StartTime`).
+FACETS = ("backup.newest_snapshot_age_days",)
+
+
 @rule("HDS-BAK-007")
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     limit = settings.max_snapshot_age_days
@@ -25,12 +29,14 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         count, age = backup.snapshot_count, backup.newest_snapshot_age_days
         for value in (count, age):
             if isinstance(value, Unknown):
-                yield Verdict(res, "unknown", "unknown", {"reason": why(value)})
+                yield Verdict(res, "unknown", "unknown", {"reason": why(value)}, facets=FACETS)
                 break
         else:
             if count == 0 or age is None:
-                yield Verdict(res, "fail", "fail_none", {"limit": limit})
+                yield Verdict(res, "fail", "fail_none", {"limit": limit}, facets=FACETS)
             elif age > limit:
-                yield Verdict(res, "fail", "fail", {"age": age, "limit": limit, "count": count})
+                yield Verdict(res, "fail", "fail", {"age": age, "limit": limit, "count": count},
+                              facets=FACETS)
             else:
-                yield Verdict(res, "pass", "pass", {"age": age, "limit": limit, "count": count})
+                yield Verdict(res, "pass", "pass", {"age": age, "limit": limit, "count": count},
+                              facets=FACETS)

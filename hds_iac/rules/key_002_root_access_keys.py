@@ -23,9 +23,10 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if ident is None or not ident.account_root or ident.active_access_keys is None:
             continue
         keys = ident.active_access_keys
+        facets = ("identity.active_access_keys",)  # live: the account summary's field
         if isinstance(keys, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": why(keys)})
+            yield Verdict(res, "unknown", "unknown", {"reason": why(keys)}, facets=facets)
         elif keys > 0:
-            yield Verdict(res, "fail", "fail", {"count": keys})
+            yield Verdict(res, "fail", "fail", {"count": keys}, facets=facets)
         else:
-            yield Verdict(res, "pass", "pass", {})
+            yield Verdict(res, "pass", "pass", {}, facets=facets)

@@ -20,6 +20,11 @@ from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
 
+# The policy values judged (`hds_iac.model.facet_key`).
+LENGTH = "identity.password_policy.min_length"
+REUSE = "identity.password_policy.reuse_prevention"
+
+
 @rule("HDS-MFA-005")
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("account-policy"):
@@ -40,8 +45,10 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         reused = not isinstance(reuse, Unknown) and reuse < 1
         if short or reused:
             key = "fail_short_reuse" if short and reused else "fail_short" if short else "fail_reuse"
-            yield Verdict(res, "fail", key, params)
+            yield Verdict(res, "fail", key, params, facets=tuple(
+                f for f, bad in ((LENGTH, short), (REUSE, reused)) if bad))
         elif unresolved is not None:
-            yield Verdict(res, "unknown", "unknown", {"reason": why(unresolved)})
+            yield Verdict(res, "unknown", "unknown", {"reason": why(unresolved)}, facets=tuple(
+                f for f, v in ((LENGTH, length), (REUSE, reuse)) if isinstance(v, Unknown)))
         else:
-            yield Verdict(res, "pass", "pass", params)
+            yield Verdict(res, "pass", "pass", params, facets=(LENGTH, REUSE))

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from hds_iac import __version__, catalogue, precommit, repository
@@ -102,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--lang", choices=("en", "fr"), default="en")
 
     docs = sub.add_parser("docs", help="write one Markdown page per rule",
-                          description="Generate docs/rules/ from the catalogue.")
+                          description="Generate docs/rules/ from the catalogue, and the per-rule"
+                          " tables (between `<!-- hds-iac docs: NAME -->` markers) of the"
+                          " Markdown pages of its parent folder.")
     docs.add_argument("--out", default="docs/rules", metavar="FOLDER")
 
     live_cli.add_live_parser(sub)
@@ -195,9 +198,13 @@ def cmd_pre_commit(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from hds_iac import rule_docs
+    from hds_iac import doc_sections, rule_docs
 
     for path in rule_docs.write(args.out):
+        print(path)
+    # the per-rule tables of the hand-written pages beside docs/rules/ (model contract,
+    # checkov fallback), between their markers
+    for path in doc_sections.write(Path(args.out).parent):
         print(path)
     return EXIT_OK
 

@@ -1,8 +1,10 @@
 """docs/model-contract.md against the code: the contract adapters and rules keep.
 
-The document is written by hand (it explains why); this test makes it fail the build the
-day it stops saying what the code does: every rule of the catalogue has its row, every
-kind it names exists, every field of `Resource` is named, and a
+The document is written by hand (it explains why), except its table of what each rule reads,
+which `hds-iac docs` writes from each rule's `[contract]` (tests/test_doc_sections.py checks
+it is current); this test makes it fail the build the day it stops saying what the code
+does: every rule of the catalogue has its row, every kind it names exists, every field of
+`Resource` is named, and a
 resource of an unknown kind, provider or source is refused when it is built.
 """
 from __future__ import annotations

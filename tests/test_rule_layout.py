@@ -8,6 +8,7 @@ two files, or a rule entry written in the topic-level folder hds_iac/catalogue/.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -78,12 +79,24 @@ def test_a_well_formed_rule_file_is_read():
     # a topic _topics.toml does not list
     ({"loc_901_x": ENTRY.format(rid="HDS-LOC-901", topic="location")}, (),
      "topic must be one of"),
+    # a key the loader does not know (a typo would otherwise be silently ignored)
+    ({"loc_901_x": ENTRY.format(rid="HDS-LOC-901", topic="data-location") + "contrat = 1\n"},
+     (), "HDS-LOC-901: unknown key(s) contrat"),
+    # a contract without its facets
+    ({"loc_901_x": ENTRY.format(rid="HDS-LOC-901", topic="data-location")
+      + "contract.kinds = 'volume'\n"}, (), "contract needs exactly kinds and facets"),
+    # a checkov fallback note on a rule the fallback never judges (scope inventory)
+    ({"loc_901_x": ENTRY.format(rid="HDS-LOC-901", topic="data-location").replace(
+        'scope = "resource"', 'scope = "inventory"')
+      + "checkov.fallback = 'partial'\ncheckov.why = 'w'\n"}, (), "needs no checkov note"),
+    ({"loc_901_x": ENTRY.format(rid="HDS-LOC-901", topic="data-location")
+      + "checkov.fallback = 'half'\ncheckov.why = 'w'\n"}, (), "checkov needs fallback"),
     # a rule entry in a topic-level file of hds_iac/catalogue/ (the old layout)
     ({}, ("[[rule]]\n" + ENTRY.format(rid="HDS-LOC-901", topic="data-location"),),
      "lives beside its code"),
 ])
 def test_the_loader_refuses_a_rule_out_of_place(rules, texts, error):
-    with pytest.raises(catalogue.CatalogueError, match=error.replace("(", r"\(")):
+    with pytest.raises(catalogue.CatalogueError, match=re.escape(error)):
         _parse(rules, texts)
 
 

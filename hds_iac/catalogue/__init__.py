@@ -75,6 +75,28 @@ class References:
 
 
 @dataclass(frozen=True)
+class Contract:
+    """A rule's row of the model contract (docs/model-contract.md): the kinds of resources
+    it reads and the facets it reads of them, with what each value means. English: it is
+    written for whoever writes an adapter."""
+
+    kinds: str
+    facets: str
+
+
+# How the checkov fallback judges a rule of scope "resource" that one resource cannot
+# always decide: "partial" (its failures are a subset of hds-iac scan's, never a false
+# alarm), "native-only" (not judged: only the native engine answers it in checkov).
+CHECKOV_FALLBACKS = ("partial", "native-only")
+
+
+@dataclass(frozen=True)
+class CheckovNote:
+    fallback: str  # one of CHECKOV_FALLBACKS
+    why: str  # English, for docs/checkov.md and the checks' documentation
+
+
+@dataclass(frozen=True)
 class RuleMeta:
     id: str
     topic: str
@@ -102,6 +124,12 @@ class RuleMeta:
 
     def severity_for(self, provider: str | None) -> str:
         return self.severity_by_provider.get(provider or "", self.severity)
+
+    # What the rule reads of the model, for developers: its row of docs/model-contract.md.
+    contract: Contract | None = None
+    # How the checkov fallback (no native engine: one resource per check) judges the rule,
+    # when not as `hds-iac scan` does: docs/checkov.md's table and checkov_support read it.
+    checkov: CheckovNote | None = None
 
     def message(self, key: str, lang: str, **params: object) -> str:
         try:
@@ -167,8 +195,46 @@ def _sources(rid: str, raw: object) -> tuple[str, ...]:
     return tuple(raw)
 
 
+# The keys of a rule's file (hds_iac/rules/<stem>.toml): any other is a typo, refused.
+RULE_KEYS = frozenset({
+    "id", "topic", "severity", "scope", "providers", "sources", "title", "rationale",
+    "remediation", "references", "messages", "severity_by_provider", "contract", "checkov",
+})
+
+
+def _one_line(raw: object, where: str) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise CatalogueError(f"{where}: needs a text")
+    return " ".join(raw.split())
+
+
+def _contract(rid: str, raw: object) -> Contract | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"kinds", "facets"}:
+        raise CatalogueError(f"{rid}: contract needs exactly kinds and facets")
+    return Contract(kinds=_one_line(raw["kinds"], f"{rid} contract.kinds"),
+                    facets=_one_line(raw["facets"], f"{rid} contract.facets"))
+
+
+def _checkov(rid: str, raw: object, scope: str) -> CheckovNote | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"fallback", "why"} \
+            or raw["fallback"] not in CHECKOV_FALLBACKS:
+        raise CatalogueError(f"{rid}: checkov needs fallback (one of"
+                             f" {', '.join(CHECKOV_FALLBACKS)}) and why")
+    if scope != "resource":
+        raise CatalogueError(f"{rid}: a rule of scope {scope!r} is never judged by the checkov"
+                             " fallback: it needs no checkov note")
+    return CheckovNote(fallback=raw["fallback"], why=_one_line(raw["why"], f"{rid} checkov.why"))
+
+
 def _rule(raw: dict) -> RuleMeta:
     rid = raw.get("id", "?")
+    unknown = sorted(set(raw) - RULE_KEYS)
+    if unknown:
+        raise CatalogueError(f"{rid}: unknown key(s) {', '.join(unknown)}")
     for key, allowed in (("topic", TOPICS), ("severity", SEVERITIES), ("scope", SCOPES)):
         if raw.get(key) not in allowed:
             raise CatalogueError(f"{rid}: {key} must be one of {', '.join(allowed)}")
@@ -203,6 +269,8 @@ def _rule(raw: dict) -> RuleMeta:
         messages={k: _text(v, f"{rid} message {k}") for k, v in raw.get("messages", {}).items()},
         remediation_by_provider=by_provider,
         severity_by_provider=severities,
+        contract=_contract(rid, raw.get("contract")),
+        checkov=_checkov(rid, raw.get("checkov"), raw["scope"]),
     )
 
 

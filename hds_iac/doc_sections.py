@@ -21,13 +21,9 @@ from typing import Callable
 
 from hds_iac import catalogue as catalogue_mod
 from hds_iac.catalogue import TOPICS, Catalogue, RuleMeta
+from hds_iac.rule_docs import table_cell
 
 SECTION = re.compile(r"(<!-- hds-iac docs: ([a-z-]+) -->\n)(.*?)(<!-- end hds-iac docs -->)", re.S)
-
-
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
 
 
 def _in_topic_order(catalogue: Catalogue) -> list[RuleMeta]:
@@ -43,8 +39,8 @@ def model_contract(catalogue: Catalogue) -> str:
             raise catalogue_mod.CatalogueError(
                 f"{meta.id}: no [contract] (kinds, facets) in its hds_iac/rules/<stem>.toml")
         live_only = " (live only)" if meta.sources == ("live",) else ""
-        lines.append(f"| {meta.id} {_cell(meta.title.en)}{live_only} | {_cell(meta.contract.kinds)} | "
-                     f"{_cell(meta.contract.facets)} |")
+        lines.append(f"| {meta.id} {table_cell(meta.title.en)}{live_only} | "
+                     f"{table_cell(meta.contract.kinds)} | {table_cell(meta.contract.facets)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -60,11 +56,11 @@ def checkov_fallback(catalogue: Catalogue) -> str:
         for meta in metas:
             if meta.checkov and meta.checkov.fallback == fallback:
                 lines.append(f"| {meta.id} | {fallback.replace('-', ' ')} | "
-                             f"{_cell(meta.checkov.why)} |")
+                             f"{table_cell(meta.checkov.why)} |")
     inventory = [m.id for m in metas if m.scope == "inventory"]
     if inventory:
         lines.append(f"| {', '.join(inventory)} (every rule of scope `inventory`) | native only"
-                     f" | {_cell(INVENTORY_REASON)} |")
+                     f" | {table_cell(INVENTORY_REASON)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -38,8 +38,9 @@ _TOPIC_TITLES = {
 }
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
+def table_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell (on one line, pipes escaped); Markdown inside it
+    (code spans, links) is kept: catalogue texts are the project's own."""
     return " ".join(text.split()).replace("|", "\\|")
 
 
@@ -99,7 +100,7 @@ def render_rule(meta: RuleMeta, catalogue: Catalogue | None = None) -> str:
     ]
     hds = cat.documents.get("hds-v2")
     hds_name = f"{hds.title.en} ({hds.version})" if hds else "HDS référentiel v2.0"
-    lines.append(f"| {_cell(hds_name)} | {', '.join(refs.hds) or '-'} |")
+    lines.append(f"| {table_cell(hds_name)} | {', '.join(refs.hds) or '-'} |")
     lines.append(f"| ISO/IEC 27001:2022 Annex A | {', '.join(refs.iso27001) or '-'} |")
     lines.append(f"| SecNumCloud 3.2 (via HDS Annex 1) | {', '.join(refs.secnumcloud) or '-'} |")
     if refs.note:
@@ -130,11 +131,12 @@ def render_rule(meta: RuleMeta, catalogue: Catalogue | None = None) -> str:
             doc = f"{duty.document.title.en}{version}"
             section = duty.section if duty.heading.fr == duty.heading.en else (
                 f"{duty.heading.en} / {duty.heading.fr}")
-            cites = _cell(duty.cites) if duty.cites else "-"
+            cites = table_cell(duty.cites) if duty.cites else "-"
             if duty.cites_hds_2018:
                 cites += " (HDS 2018 numbering / numérotation HDS 2018)"
-            lines.append(f"| {name} | {_cell(doc)} | {_cell(section)} | {duty.modality} | "
-                         f"{_cell(duty.duty.en)} | {_cell(duty.duty.fr)} | {cites} |")
+            lines.append(f"| {name} | {table_cell(doc)} | {table_cell(section)} | "
+                         f"{duty.modality} | "
+                         f"{table_cell(duty.duty.en)} | {table_cell(duty.duty.fr)} | {cites} |")
     lines += ["", f"[All rules / Toutes les règles]({INDEX})", ""]
     return "\n".join(lines)
 
@@ -162,7 +164,7 @@ def render_index(catalogue: Catalogue) -> str:
         ]
         for m in metas:
             lines.append(f"| [{m.id}]({m.id}.md) | {m.severity} | {m.scope} | {_providers(m)} | "
-                         f"{_cell(m.title.en)} | {_cell(m.title.fr)} | "
+                         f"{table_cell(m.title.en)} | {table_cell(m.title.fr)} | "
                          f"{', '.join(m.references.hds)} |")
         lines.append("")
     return "\n".join(lines)

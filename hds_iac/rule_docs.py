@@ -26,16 +26,6 @@ _SCOPES = {
                   "nécessite plusieurs ressources de la configuration"),
 }
 _PROVIDERS = provider_registry.LABELS
-_TOPIC_TITLES = {
-    "data-location": ("Data location", "Localisation des données"),
-    "encryption-at-rest": ("Encryption at rest", "Chiffrement au repos"),
-    "encryption-in-transit": ("Encryption in transit", "Chiffrement en transit"),
-    "mfa": ("Multi-factor authentication", "Authentification multifacteur"),
-    "access-keys": ("Access keys", "Clés d'accès"),
-    "multi-az": ("Availability zones", "Zones de disponibilité"),
-    "backup": ("Backup and copies", "Sauvegardes et copies"),
-    "traceability": ("Access traceability", "Traçabilité des accès"),
-}
 
 
 def table_cell(text: str) -> str:
@@ -54,7 +44,8 @@ def _providers(meta: RuleMeta) -> str:
 
 
 def _topic_title(topic: str) -> tuple[str, str]:
-    return _TOPIC_TITLES.get(topic, (topic, topic))
+    title = catalogue_mod.topic_title(topic)
+    return title.en, title.fr
 
 
 def render_rule(meta: RuleMeta, catalogue: Catalogue | None = None) -> str:

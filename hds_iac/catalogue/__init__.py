@@ -3,8 +3,9 @@
 A rule is one module and one data file with the same stem in hds_iac/rules/
 (`enc_001_volumes.py` holds the logic, `enc_001_volumes.toml` the metadata), the way a
 Prowler check keeps its code and its `.metadata.json` in one folder: adding a rule touches
-that one place. What is not one rule's stays here: `_topics.toml` (the topics, in order),
-`_documents.toml` (the cited documents), `_vocabulary.toml` (model words in French).
+that one place. What is not one rule's stays here: `_topics.toml` (the topics in order,
+with their titles), `_documents.toml` (the cited documents), `_vocabulary.toml` (model
+words in French).
 The client duties of the providers' responsibility matrices are NOT here: a matrix binds one
 provider, so each lives in hds_iac/matrices/<provider>.toml with the rules that evidence it.
 
@@ -36,13 +37,16 @@ class CatalogueError(ValueError):
     """The catalogue file is malformed: a developer error, caught by the tests."""
 
 
-def _topics() -> tuple[str, ...]:
+@lru_cache(maxsize=1)
+def _topic_table() -> dict[str, Text]:
+    """topic id -> its title, in the order of `_topics.toml`."""
     raw = tomllib.loads(resources.files(__name__).joinpath("_topics.toml").read_text("utf-8"))
-    return tuple(t["id"] for t in raw["topic"])
+    return {t["id"]: _text(t.get("title"), f"topic {t['id']} title") for t in raw["topic"]}
 
 
-# The topics, in the order reports and docs list them (`_topics.toml`).
-TOPICS = _topics()
+def topic_title(topic: str) -> Text:
+    """The title of a topic in English and French, as reports and the rule docs show it."""
+    return _topic_table()[topic]
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,9 @@ def _text(raw: object, where: str) -> Text:
         raise CatalogueError(f"{where}: empty text")
     return Text(en=raw["en"].strip(), fr=raw["fr"].strip())
 
+
+# The topics, in the order reports and docs list them (`_topics.toml`).
+TOPICS = tuple(_topic_table())
 
 PROVIDER_LABELS = provider_registry.LABELS
 

@@ -2,7 +2,7 @@
 in French and English. `tests/test_report.py` checks both languages have the same keys."""
 from __future__ import annotations
 
-from hds_iac import provider_registry
+from hds_iac import catalogue, provider_registry
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
@@ -237,16 +237,10 @@ REASONS: dict[str, dict[str, str]] = {
            "not-yet-checked": "visible but not checked yet"},
 }
 
+# Topic titles live with the topics, in hds_iac/catalogue/_topics.toml.
 TOPICS: dict[str, dict[str, str]] = {
-    "fr": {"data-location": "Localisation des données", "encryption-at-rest": "Chiffrement au repos",
-           "encryption-in-transit": "Chiffrement en transit", "mfa": "Authentification multifacteur",
-           "access-keys": "Clés d'accès", "multi-az": "Répartition multi-zones",
-           "backup": "Sauvegardes", "traceability": "Traçabilité des accès",
-           "drift": "Dérive par rapport à Terraform"},
-    "en": {"data-location": "Data location", "encryption-at-rest": "Encryption at rest",
-           "encryption-in-transit": "Encryption in transit", "mfa": "Multi-factor authentication",
-           "access-keys": "Access keys", "multi-az": "Multi-zone deployment", "backup": "Backups",
-           "traceability": "Access traceability", "drift": "Drift from Terraform"},
+    lang: {topic: catalogue.topic_title(topic).get(lang) for topic in catalogue.TOPICS}
+    for lang in ("fr", "en")
 }
 
 KINDS: dict[str, dict[str, str]] = {

@@ -648,3 +648,33 @@ def test_evaluated_keys_name_the_deciding_attribute(batch):
         ["at_rest_encryption_enabled"]
     fallback = keys("fallback")
     assert fallback[("aws_db_instance.weak", "CKV_HDS_BAK_003")] == ["deletion_protection"]
+
+
+# (fixture case, resource, check): the evaluated_keys checkov shows, one row per rule family
+# (tests/test_finding_attribute_rules.py asserts the lines of the same findings).
+FAMILY_KEYS = [
+    ("HDS-TLS-001--aws-fail", "aws_lb_listener.http", "CKV_HDS_TLS_001", ["protocol"]),
+    ("HDS-TLS-006--aws-fail", "aws_security_group.legacy", "CKV_HDS_TLS_006",
+     ["ingress/[0]/cidr_blocks"]),
+    ("HDS-TLS-007--aws-fail-weak", "aws_vpn_connection.lab", "CKV_HDS_TLS_007",
+     ["tunnel2_phase2_integrity_algorithms", "tunnel2_phase2_dh_group_numbers"]),
+    ("HDS-ENC-004--aws-fail", "aws_kms_key.logs", "CKV_HDS_ENC_004", ["enable_key_rotation"]),
+    ("HDS-LOC-002--aws-fail", "aws_backup_plan.daily", "CKV_HDS_LOC_002",
+     ["rule/[0]/copy_action/[0]/destination_vault_arn"]),
+    ("HDS-LOG-002--aws-fail", "aws_cloudtrail.unvalidated", "CKV_HDS_LOG_002",
+     ["enable_log_file_validation"]),
+    ("HDS-LOG-007--aws-fail", "aws_cloudwatch_log_group.app", "CKV_HDS_LOG_007",
+     ["retention_in_days"]),
+    ("HDS-AZ-002--aws-fail", "aws_autoscaling_group.worker", "CKV_HDS_AZ_002",
+     ["vpc_zone_identifier"]),
+    ("HDS-MFA-005--aws-fail-short", "aws_iam_account_password_policy.short", "CKV_HDS_MFA_005",
+     ["minimum_password_length"]),
+]
+
+
+def test_evaluated_keys_of_every_rule_family(batch):
+    keys = {(_case_of(c["file_path"]), c["resource"], c["check_id"]):
+            c["check_result"].get("evaluated_keys")
+            for c in _checkov_results(batch, "failed_checks", "native_mode")}
+    got = {(case, res, check): keys.get((case, res, check)) for case, res, check, _ in FAMILY_KEYS}
+    assert got == {(case, res, check): want for case, res, check, want in FAMILY_KEYS}

@@ -216,6 +216,38 @@ def test_loc_findings_for_london_resources(live, main_run):
     assert all(f["status"] == "fail" and "United Kingdom" in f["message"] for f in london)
 
 
+# (rule, address suffix, the deciding API fields as the JSON report names them: path, set)
+DECIDING_FIELDS = [
+    ("HDS-ENC-001", "VOL_PLAIN", [("Encrypted", True)]),
+    ("HDS-ENC-002", ":db:db-weak", [("StorageEncrypted", True)]),
+    ("HDS-AZ-001", ":db:db-weak", [("MultiAZ", True)]),
+    ("HDS-BAK-001", ":db:db-weak", [("BackupRetentionPeriod", True)]),
+    ("HDS-ENC-004", "KEY_STALE", [("KeyRotationEnabled", True)]),
+    ("HDS-TLS-001", "LISTENER_HTTP", [("Protocol", True)]),
+    ("HDS-TLS-002", "LISTENER_OLD_TLS", [("SslPolicy", True)]),
+    ("HDS-TLS-004", ":db:db-weak", [("DBParameterGroups", True)]),
+    ("HDS-TLS-006", "SG_HTTP", [("IpPermissions[0].IpRanges", True)]),
+    ("HDS-BAK-005", "backup-vault:unlocked", [("Locked", True)]),
+    ("HDS-MFA-002", ":role/admin-no-mfa", [("AssumeRolePolicyDocument", True)]),
+]
+
+
+@pytest.mark.parametrize("rule,suffix,fields", DECIDING_FIELDS,
+                         ids=[f"{r}-{s.strip(':').lower()}" for r, s, _ in DECIDING_FIELDS])
+def test_live_findings_name_the_deciding_api_field(live, main_run, rule, suffix, fields):
+    """Live findings name the API field that decided (issue 11); the location stays the
+    cloud id (no file, no line)."""
+    if suffix.isupper():
+        suffix = live.scenario[suffix.lower()].split(":")[-1]
+    _, report, _ = main_run
+    found = [f for f in report["findings"]
+             if f["rule_id"] == rule and f["resource"]["address"].endswith(suffix)]
+    assert len(found) == 1 and found[0]["status"] == "fail", found
+    assert [(a["path"], a["set"]) for a in found[0]["attributes"]] == fields
+    assert all("line" not in a for a in found[0]["attributes"])
+    assert found[0]["resource"]["line"] is None and found[0]["resource"]["cloud_id"]
+
+
 # --- the model, facet by facet (independent of which rules exist) -----------------------
 
 

@@ -25,7 +25,7 @@ from hds_iac.adapters.network import open_port
 from hds_iac.live.aws.collect import SERVICES, AccountData, Failed, feeds, ok, service_feeds
 from hds_iac.model import (
     AtRest, Backup, Destination, Flow, Identity, Inventory, Logging, Maybe, OpenPort, Origin,
-    Placement, ReadGap, Resource, Sharing, Unknown,
+    Placement, ReadGap, Resource, Sharing, SourceAttribute, Unknown, facet_key,
 )
 from hds_iac.settings import Settings
 
@@ -55,6 +55,44 @@ def _days_since(when: Any, now: dt.datetime) -> int | None:
 _FAILED = {"access-denied": "denied", "throttled": "throttled", "timeout": "timed out",
            "region-disabled": "refused (region not enabled)",
            "credentials": "refused (credentials)", "error": "failed"}
+
+
+# The API fields of the facet values several resources share (`api_attributes`).
+_VOLUME_FIELDS = {facet_key("at_rest", "enabled", "volume"): "Encrypted",
+                  facet_key("at_rest", "customer_key", "volume"): "KmsKeyId",
+                  "placement.zones": "AvailabilityZone"}
+_DB_FIELDS = {facet_key("at_rest", "enabled", "storage"): "StorageEncrypted",
+              facet_key("at_rest", "customer_key", "storage"): "KmsKeyId",
+              "backup.retention_days": "BackupRetentionPeriod",
+              "backup.deletion_protection": "DeletionProtection",
+              "logging.enabled": "EnabledCloudwatchLogsExports"}
+_CACHE_TRANSIT = {facet_key("flows", "encrypted", "in-transit"): "TransitEncryptionEnabled"}
+_TRAIL_FIELDS = {f"logging.trail.{name}": field for name, field in (
+    ("all_regions", "IsMultiRegionTrail"), ("organization", "IsOrganizationTrail"),
+    ("validation", "LogFileValidationEnabled"), ("customer_key", "KmsKeyId"),
+    ("logging", "IsLogging (GetTrailStatus)"), ("bucket", "S3BucketName"))}
+
+
+def api_attributes(item: Any, fields: dict[str, str]) -> dict[str, SourceAttribute]:
+    """`Resource.attributes` of a live resource: {facet key: the API field its value was
+    read from} ("Encrypted" of DescribeVolumes), so that reports name the field that
+    decided (there is no line: the location stays the cloud id). A field absent from the
+    answer `item` is "not set" (the service's default decided); `item` None: the value was
+    computed from several answers, shown as set."""
+    return {key: SourceAttribute(path, None, item is None or _present(item, path))
+            for key, path in fields.items() if path}
+
+
+def _present(item: Any, path: str) -> bool:
+    """`path` ("Placement.AvailabilityZone", "access_logs.s3.enabled") holds a value."""
+    if isinstance(item, dict) and item.get(path) not in (None, "", []):
+        return True
+    node = item
+    for part in path.split("."):
+        if not isinstance(node, dict) or node.get(part) in (None, "", []):
+            return False
+        node = node[part]
+    return True
 
 
 def read_gaps(data: AccountData) -> list[ReadGap]:
@@ -94,7 +132,12 @@ class Adapter:
 
     def add(self, kind: str, type_: str, address: str, region: str | None, *,
             stores_data: bool = False, ids: tuple[str, ...] = (), tags: Any = None,
+            fields: dict[str, str] | None = None, item: Any = None,
             **facets: Any) -> Resource:
+        """Add a resource; `fields` maps facet keys to the API fields of `item` they were
+        read from (`api_attributes`)."""
+        if fields:
+            facets["attributes"] = api_attributes(item, fields)
         res = Resource(address=address, type=type_, provider="aws", kind=kind, region=region,
                        origin=Origin(source="aws", cloud_id=address), stores_data=stores_data,
                        ids=tuple(dict.fromkeys((address, *ids))), tags=api_tags(tags), **facets)
@@ -241,7 +284,11 @@ class Adapter:
                                  for i in items] if isinstance(items, list) else items
             flows.append(aws_flows.vpn_tunnel_flow(f"tunnel{n}", values))
         self.add("vpn", "AWS::EC2::VPNConnection", self.arn("ec2", region, f"vpn-connection/{vid}"),
-                 region, ids=(vid,), tags=vpn.get("Tags"), flows=flows)
+                 region, ids=(vid,), tags=vpn.get("Tags"), flows=flows, item=None, fields={
+                     facet_key("flows", f"ipsec.{label}", f"tunnel{n}"):
+                     f"TunnelOptions[{n - 1}].{field}"
+                     for n in range(1, len(tunnels or []) + 1)
+                     for label, _, field in aws_flows.VPN_OPTIONS})
 
     def _network(self, region: str, vpc: dict, flow_logs: Any) -> None:
         """A VPC with the traffic types of the flow logs attached to it."""
@@ -271,17 +318,24 @@ class Adapter:
             age = _days_since(newest[vid], self.now)
         else:
             age = None  # no snapshot at all: snapshot_count = 0 says so
-        self.add("volume", "AWS::EC2::Volume", self.arn("ec2", region, f"volume/{vid}"), region,
-                 stores_data=True, ids=(vid,), tags=vol.get("Tags"),
-                 at_rest=[self._ebs(region, vol, "volume")],
-                 placement=Placement(zones=(zone,) if zone else None),
-                 backup=Backup(newest_snapshot_age_days=age,
-                               snapshot_count=counts.get(vid, 0) if ok(snapshots) else
-                               _unknown(snapshots),
-                               attested=attestation(api_tags(vol.get("Tags")),
-                                                    self.settings.backup_attestation_tag)))
+        res = self.add(
+            "volume", "AWS::EC2::Volume", self.arn("ec2", region, f"volume/{vid}"), region,
+            stores_data=True, ids=(vid,), tags=vol.get("Tags"),
+            at_rest=[self._ebs(region, vol, "volume")],
+            placement=Placement(zones=(zone,) if zone else None),
+            fields=_VOLUME_FIELDS, item=vol,
+            backup=Backup(newest_snapshot_age_days=age,
+                          snapshot_count=counts.get(vid, 0) if ok(snapshots) else
+                          _unknown(snapshots),
+                          attested=attestation(api_tags(vol.get("Tags")),
+                                               self.settings.backup_attestation_tag)))
+        # HDS-BAK-007: the newest snapshot's StartTime (DescribeSnapshots), "not set" when
+        # the volume has no snapshot at all.
+        res.attributes["backup.newest_snapshot_age_days"] = SourceAttribute(
+            "StartTime (DescribeSnapshots)", None, vid in newest)
 
     def _instance(self, region: str, inst: dict, volumes: Any) -> None:
+        fields = {"placement.zones": "Placement.AvailabilityZone"}
         iid = inst["InstanceId"]
         disks: list[AtRest] = []
         root = inst.get("RootDeviceName")
@@ -293,13 +347,16 @@ class Adapter:
                 disks.append(AtRest(enabled=_unknown(volumes, "volumes not readable"), part=part))
             elif vol_id in volumes:
                 disks.append(self._ebs(region, volumes[vol_id], part))
+                # The disk's encryption is its volume's (DescribeVolumes).
+                fields[facet_key("at_rest", "enabled", part)] = f"Encrypted ({vol_id})"
+                fields[facet_key("at_rest", "customer_key", part)] = f"KmsKeyId ({vol_id})"
             else:
                 disks.append(AtRest(enabled=Unknown(f"volume {vol_id} not found"), part=part))
         zone = inst.get("Placement", {}).get("AvailabilityZone")
         self.add("instance", "AWS::EC2::Instance", self.arn("ec2", region, f"instance/{iid}"),
                  region, stores_data=True, ids=(iid,), tags=inst.get("Tags"), at_rest=disks,
                  placement=Placement(zones=(zone,) if zone else Unknown("no zone reported"),
-                                     standalone=True))
+                                     standalone=True), fields=fields)
 
     def _sharing(self, perms: Any, ident: str, public_key: str = "Group") -> Sharing:
         if isinstance(perms, dict) and "public_only" in perms:
@@ -326,7 +383,10 @@ class Adapter:
         self.add("snapshot", "AWS::EC2::Snapshot", self.arn("ec2", region, f"snapshot/{sid}"),
                  region, stores_data=True, ids=(sid,), tags=snap.get("Tags"),
                  sharing=self._sharing(perms, sid),
-                 at_rest=[aws_storage.copy_disk(bool(snap.get("Encrypted")), "snapshot")])
+                 at_rest=[aws_storage.copy_disk(bool(snap.get("Encrypted")), "snapshot")],
+                 fields={facet_key("at_rest", "enabled", "snapshot"): "Encrypted",
+                         "sharing.public": "CreateVolumePermissions",
+                         "sharing.accounts": "CreateVolumePermissions"}, item=None)
 
     def _image(self, region: str, image: dict, perms: Any) -> None:
         iid = image["ImageId"]
@@ -342,21 +402,29 @@ class Adapter:
                  if isinstance(m, dict) and isinstance(m.get("Ebs"), dict)]
         self.add("image", "AWS::EC2::Image", self.arn("ec2", region, f"image/{iid}"), region,
                  stores_data=True, ids=(iid,), tags=image.get("Tags"), sharing=sharing,
-                 at_rest=disks)
+                 at_rest=disks, fields={
+                     "sharing.public": "Public" if image.get("Public") else "LaunchPermissions",
+                     "sharing.accounts": "LaunchPermissions",
+                     **{facet_key("at_rest", "enabled", d.part): "BlockDeviceMappings.Ebs.Encrypted"
+                        for d in disks}}, item=None)
 
     def _security_group(self, region: str, group: dict) -> None:
         gid = group["GroupId"]
         ports: list[OpenPort] = []
-        for perm in group.get("IpPermissions", []):
+        fields: dict[str, str] = {}
+        for n, perm in enumerate(group.get("IpPermissions", [])):
             sources = tuple(r["CidrIp"] for r in perm.get("IpRanges", []) if r.get("CidrIp")) + \
                 tuple(r["CidrIpv6"] for r in perm.get("Ipv6Ranges", []) if r.get("CidrIpv6"))
             port = open_port(perm.get("IpProtocol"), perm.get("FromPort"), perm.get("ToPort"),
                              sources)
             if port:
+                at = str(len(ports))
+                fields[facet_key("open_ports", "sources", at)] = f"IpPermissions[{n}].IpRanges"
+                fields[facet_key("open_ports", "ports", at)] = f"IpPermissions[{n}].FromPort"
                 ports.append(port)
         self.add("security-group", "AWS::EC2::SecurityGroup",
                  self.arn("ec2", region, f"security-group/{gid}"), region, ids=(gid,),
-                 tags=group.get("Tags"), open_ports=ports,
+                 tags=group.get("Tags"), open_ports=ports, fields=fields,
                  account_default=group.get("GroupName") == "default")
 
     # --- RDS -------------------------------------------------------------------------
@@ -397,7 +465,11 @@ class Adapter:
                         db.get("ReadReplicaSourceDBInstanceIdentifier"), region,
                         "RDS read replica"),
                     logging=aws_logging.db_log_exports(
-                        db.get("Engine"), db.get("EnabledCloudwatchLogsExports") or []))
+                        db.get("Engine"), db.get("EnabledCloudwatchLogsExports") or []),
+                    fields={**_DB_FIELDS, facet_key("flows", "encrypted", "in-transit"):
+                            "DBParameterGroups", "placement.multi_az": "MultiAZ",
+                            facet_key("destinations", "region", "0"):
+                            "ReadReplicaSourceDBInstanceIdentifier"}, item=db)
         clusters = rds.get("clusters")
         if ok(clusters):
             for cluster in clusters:
@@ -423,7 +495,11 @@ class Adapter:
                         cluster.get("ReplicationSourceIdentifier"), region,
                         "cross-region replica"),
                     logging=aws_logging.db_log_exports(
-                        cluster.get("Engine"), cluster.get("EnabledCloudwatchLogsExports") or []))
+                        cluster.get("Engine"), cluster.get("EnabledCloudwatchLogsExports") or []),
+                    fields={**_DB_FIELDS, facet_key("flows", "encrypted", "in-transit"):
+                            "DBClusterParameterGroup", "placement.multi_az": "DBClusterMembers",
+                            facet_key("destinations", "region", "0"):
+                            "ReplicationSourceIdentifier"}, item=cluster)
         for key, attrs_key, arn_key, id_key, type_, encrypted_key in (
                 ("snapshots", "snapshot_attributes", "DBSnapshotArn", "DBSnapshotIdentifier",
                  "AWS::RDS::DBSnapshot", "Encrypted"),
@@ -454,7 +530,10 @@ class Adapter:
                 at_rest = [aws_storage.copy_disk(bool(snap.get(encrypted_key)), "snapshot")] \
                     if snap.get("SnapshotType") == "manual" else []
                 self.add("snapshot", type_, arn, region, stores_data=True, ids=(ident,),
-                         tags=snap.get("TagList"), sharing=sharing, at_rest=at_rest)
+                         tags=snap.get("TagList"), sharing=sharing, at_rest=at_rest,
+                         fields={facet_key("at_rest", "enabled", "snapshot"): encrypted_key,
+                                 "sharing.public": "restore attribute",
+                                 "sharing.accounts": "restore attribute"}, item=None)
 
     # --- load balancers, CDN -------------------------------------------------------------
 
@@ -470,7 +549,9 @@ class Adapter:
                      lb["LoadBalancerArn"], region, ids=(lb.get("LoadBalancerName", ""),),
                      placement=Placement(zones=zones),
                      logging=None if lb.get("Type") == "gateway" else self._access_logs(
-                         data.get("attributes", {}).get(lb["LoadBalancerArn"]), v2=True))
+                         data.get("attributes", {}).get(lb["LoadBalancerArn"]), v2=True),
+                     fields={"placement.zones": "AvailabilityZones",
+                             "logging.enabled": "access_logs.s3.enabled"}, item=None)
             found = listeners.get(lb["LoadBalancerArn"])
             if found is None:
                 continue
@@ -480,8 +561,12 @@ class Adapter:
                          flows=[Flow("listeners", encrypted=_unknown(found))])
                 continue
             for lst in found:
+                flow = self._listener_flow(lst, lb)
                 self.add("listener", "AWS::ElasticLoadBalancingV2::Listener",
-                         lst["ListenerArn"], region, flows=[self._listener_flow(lst, lb)])
+                         lst["ListenerArn"], region, flows=[flow], item=lst, fields={
+                             facet_key("flows", "encrypted", flow.name): "Protocol",
+                             facet_key("flows", "min_tls", flow.name): "SslPolicy",
+                             facet_key("flows", "certificate", flow.name): "Certificates"})
 
     @staticmethod
     def _listener_flow(lst: dict, lb: dict) -> Flow:
@@ -502,17 +587,25 @@ class Adapter:
         for lb in lbs:
             name = lb["LoadBalancerName"]
             flows = []
-            for desc in lb.get("ListenerDescriptions", []):
+            fields = {"placement.zones": "AvailabilityZones", "logging.enabled": "AccessLog.Enabled"}
+            for n, desc in enumerate(lb.get("ListenerDescriptions", [])):
                 listener = desc.get("Listener", {})
-                flows.append(aws_flows.listener_flow(
+                flow = aws_flows.listener_flow(
                     listener.get("Protocol"), listener.get("LoadBalancerPort"),
                     self._classic_policy(policies.get(name), desc.get("PolicyNames", [])),
-                    bool(listener.get("SSLCertificateId"))))
+                    bool(listener.get("SSLCertificateId")))
+                flows.append(flow)
+                where = f"ListenerDescriptions[{n}]"
+                fields[facet_key("flows", "encrypted", flow.name)] = f"{where}.Listener.Protocol"
+                fields[facet_key("flows", "min_tls", flow.name)] = f"{where}.PolicyNames"
+                fields[facet_key("flows", "certificate", flow.name)] = \
+                    f"{where}.Listener.SSLCertificateId"
             self.add("load-balancer", "AWS::ElasticLoadBalancing::LoadBalancer",
                      self.arn("elasticloadbalancing", region, f"loadbalancer/{name}"), region,
                      ids=(name,), flows=flows,
                      placement=Placement(zones=tuple(sorted(lb.get("AvailabilityZones", [])))),
-                     logging=self._access_logs(data.get("attributes", {}).get(name), v2=False))
+                     logging=self._access_logs(data.get("attributes", {}).get(name), v2=False),
+                     fields=fields, item=None)
 
     @staticmethod
     def _access_logs(answer: Any, v2: bool) -> Logging:
@@ -591,7 +684,10 @@ class Adapter:
                          flows=[aws_storage.cache_transit(
                              bool(group.get("TransitEncryptionEnabled")),
                              "TransitEncryptionEnabled")],
-                         placement=Placement(multi_az=multi))
+                         placement=Placement(multi_az=multi), item=group, fields={
+                             facet_key("at_rest", "enabled", "at rest"): "AtRestEncryptionEnabled",
+                             facet_key("at_rest", "customer_key", "at rest"): "KmsKeyId",
+                             **_CACHE_TRANSIT, "placement.multi_az": "MultiAZ"})
         clusters = data.get("clusters")
         if ok(clusters):
             for cluster in clusters:
@@ -607,7 +703,9 @@ class Adapter:
                              bool(cluster.get("TransitEncryptionEnabled")),
                              "TransitEncryptionEnabled")],
                          placement=Placement(
-                             multi_az=cluster.get("PreferredAvailabilityZone") == "Multiple"))
+                             multi_az=cluster.get("PreferredAvailabilityZone") == "Multiple"),
+                         item=cluster, fields={**_CACHE_TRANSIT,
+                                               "placement.multi_az": "PreferredAvailabilityZone"})
 
     def _efs(self, region: str, data: dict[str, Any]) -> None:
         systems = data.get("file_systems")
@@ -622,7 +720,10 @@ class Adapter:
                          bool(fs.get("Encrypted")), self.key(region, fs.get("KmsKeyId")),
                          "file system")],
                      placement=Placement(multi_az=aws_storage.efs_multi_az(
-                         fs.get("AvailabilityZoneName"))))
+                         fs.get("AvailabilityZoneName"))), item=fs, fields={
+                         facet_key("at_rest", "enabled", "file system"): "Encrypted",
+                         facet_key("at_rest", "customer_key", "file system"): "KmsKeyId",
+                         "placement.multi_az": "AvailabilityZoneName"})
 
     def _dynamodb(self, region: str, data: dict[str, Any]) -> None:
         tables = data.get("tables")
@@ -640,7 +741,11 @@ class Adapter:
                             and r.get("RegionName") != region]
             self.add("table", "AWS::DynamoDB::Table", table["TableArn"], region,
                      stores_data=True, ids=(table["TableName"],), at_rest=[at_rest],
-                     destinations=destinations)
+                     destinations=destinations, item=table, fields={
+                         facet_key("at_rest", "customer_key", "table"):
+                         "SSEDescription.KMSMasterKeyArn",
+                         **{facet_key("destinations", "region", str(n)): "Replicas.RegionName"
+                            for n in range(len(destinations))}})
 
     # --- backups, keys --------------------------------------------------------------------
 
@@ -649,7 +754,9 @@ class Adapter:
         if ok(vaults):
             for vault in vaults:
                 self.add("backup-vault", "AWS::Backup::BackupVault", vault["BackupVaultArn"],
-                         region, stores_data=True, ids=(vault["BackupVaultName"],),
+                         region, stores_data=True, ids=(vault["BackupVaultName"],), item=vault,
+                         fields={facet_key("at_rest", "customer_key", "vault"): "EncryptionKeyArn",
+                                 "backup.vault_locked": "Locked"},
                          **aws_backup.vault_facets(
                              self.customer_key(region, vault.get("EncryptionKeyArn")),
                              bool(vault.get("Locked"))))
@@ -725,7 +832,9 @@ class Adapter:
             self.add("key", "AWS::KMS::Key", meta["Arn"], region, ids=(meta["KeyId"],),
                      key_rotation=aws_storage.key_rotation(
                          rotation if isinstance(rotation, bool) else _unknown(rotation),
-                         meta.get("KeySpec", "SYMMETRIC_DEFAULT")))
+                         meta.get("KeySpec", "SYMMETRIC_DEFAULT")), item=None,
+                     fields={"key_rotation.enabled": "KeyRotationEnabled",
+                             "key_rotation.possible": "KeySpec"})
 
     # --- IAM, S3 ----------------------------------------------------------------------------
 
@@ -768,7 +877,10 @@ class Adapter:
                  for name, (_, field) in aws_iam.PASSWORD_CLASSES.items()})
         self.add("account-policy", "AWS::IAM::AccountPasswordPolicy",
                  f"arn:{self.partition}:iam::{self.account}:account-password-policy", None,
-                 identity=Identity(password_policy=policy, detail=detail))
+                 identity=Identity(password_policy=policy, detail=detail),
+                 item=answer if isinstance(answer, dict) else {}, fields={
+                     "identity.password_policy.min_length": "MinimumPasswordLength",
+                     "identity.password_policy.reuse_prevention": "PasswordReusePrevention"})
 
     def _credential_row(self, row: dict, summary: Any) -> None:
         arn = row.get("arn", "")
@@ -787,7 +899,11 @@ class Adapter:
                                 detail=("console password, " if console else "no console password, ")
                                 + _mfa_words(mfa))
         self.add("user", "AWS::IAM::User" if not root else "AWS::IAM::RootUser", arn, None,
-                 ids=(row.get("user", ""),), identity=identity)
+                 ids=(row.get("user", ""),), identity=identity, item=row, fields={
+                     # credential report columns
+                     "identity.console_access": "password_enabled",
+                     "identity.mfa_enforced": "mfa_active",
+                     "identity.active_access_keys": "access_key_1_active"})
         for n in ("1", "2"):
             if row.get(f"access_key_{n}_active") != "true":
                 continue
@@ -822,7 +938,9 @@ class Adapter:
             why or "neither the credential report nor the account summary tells about root keys"))
         self.add("user", "AWS::IAM::RootUser", arn, None, identity=Identity(
             console_access=True, mfa_enforced=mfa, account_root=True, active_access_keys=keys,
-            detail="root user (account summary): " + _mfa_words(mfa)))
+            detail="root user (account summary): " + _mfa_words(mfa)), item=summary, fields={
+                "identity.mfa_enforced": "AccountMFAEnabled",
+                "identity.active_access_keys": "AccountAccessKeysPresent"})
         if summary.get("AccountAccessKeysPresent"):
             self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key", None,
                      identity=Identity(keys_can_expire=False,
@@ -836,7 +954,8 @@ class Adapter:
             doc = aws_iam.load_policy(unquote(doc), "trust policy")
         identity = aws_iam.role_identity(doc)
         self.add("role", "AWS::IAM::Role", role["Arn"], None, ids=(role.get("RoleName", ""),),
-                 identity=identity)
+                 identity=identity, item=role,
+                 fields={"identity.mfa_enforced": "AssumeRolePolicyDocument"})
 
     # --- CloudWatch Logs ---------------------------------------------------------------
 
@@ -851,7 +970,8 @@ class Adapter:
             self.add("log-group", "AWS::Logs::LogGroup", arn.removesuffix(":*"), region,
                      ids=(group.get("logGroupName", ""),),
                      logging=Logging(retention_days=days,
-                                     detail=aws_logging.retention_shown(days)))
+                                     detail=aws_logging.retention_shown(days)),
+                     item=group, fields={"logging.retention_days": "retentionInDays"})
 
     # --- CloudTrail ------------------------------------------------------------------
 
@@ -907,7 +1027,8 @@ class Adapter:
             bucket_region=None if region is None else region if ok(region) else _unknown(region),
             blocked=blocked)
         self.add("trail", "AWS::CloudTrail::Trail", arn, home, ids=(trail.get("Name", arn),),
-                 logging=Logging(trail=facet, detail=facet.detail))
+                 logging=Logging(trail=facet, detail=facet.detail), item=None,
+                 fields=_TRAIL_FIELDS)
 
     @staticmethod
     def _bucket_blocked(bucket: dict[str, Any]) -> Maybe[bool] | None:
@@ -937,7 +1058,10 @@ class Adapter:
             self.add("bucket", "AWS::S3::Bucket", f"arn:{self.partition}:s3:::{name}",
                      region_value, stores_data=True, ids=(name,),
                      at_rest=[self._bucket_encryption(where, bucket.get("Encryption"))],
-                     flows=[self._bucket_policy(name, bucket.get("Policy"))],
+                     flows=[self._bucket_policy(name, bucket.get("Policy"))], item=bucket,
+                     fields={facet_key("at_rest", "customer_key", "default encryption"):
+                             "Encryption", facet_key("flows", "encrypted", aws_iam.HTTPS_ONLY):
+                             "Policy"},
                      destinations=self._replication(bucket.get("Replication"), regions))
 
     def _bucket_encryption(self, region: str | None, config: Any) -> AtRest:

@@ -96,8 +96,12 @@ class Finding:
         if not self.attributes:
             return ""
         unset = "non défini" if lang == "fr" else "not set"
-        return " (" + ", ".join(a.path if a.set else f"{a.path}: {unset}"
-                                for a in self.attributes) + ")"
+        shown = [a.path if a.set else f"{a.path}: {unset}"
+                 for a in self.attributes[:NOTE_ATTRIBUTES]]
+        more = len(self.attributes) - len(shown)
+        if more:  # a VPN left to its defaults names ten options: the line stays readable
+            shown.append(f"+{more} " + ("autres" if lang == "fr" else "more"))
+        return " (" + ", ".join(shown) + ")"
 
     def evaluated_keys(self) -> list[str]:
         """The deciding attributes in checkov's `evaluated_keys` form (`Verdict.evaluated_keys`)."""
@@ -163,6 +167,11 @@ class Finding:
             | {"matrix": [d.as_dict(lang) for d in self.duties]},
             "remediation": self.meta.remediation_for(self.resource.provider).get(lang),
         }
+
+
+# How many deciding attributes a one-line output names (the JSON report and SARIF
+# properties list them all).
+NOTE_ATTRIBUTES = 3
 
 
 def attribute_dict(attribute: SourceAttribute) -> dict:

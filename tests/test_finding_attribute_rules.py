@@ -172,3 +172,15 @@ def test_a_region_the_resource_names_itself_is_where_hds_loc_001_points(tmp_path
     us, paris = found["aws_s3_bucket.us"], found["aws_s3_bucket.paris"]
     assert (us.status, us.line, [a.path for a in us.attributes]) == ("fail", 7, ["region"])
     assert (paris.status, paris.line, paris.attributes) == ("pass", 10, ())
+
+
+def test_a_long_list_of_attributes_is_cut_in_one_line_outputs():
+    """A VPN left to AWS's defaults fails on ten unset options: the terminal and the SARIF
+    message name three and count the rest; the finding keeps all ten."""
+    vpn = next(f for f in _findings("HDS-TLS-007/aws-fail-defaults")
+               if f.resource.address == "aws_vpn_connection.clinic")
+    assert len(vpn.attributes) == 10
+    assert vpn.attribute_note() == (" (tunnel1_ike_versions: not set, tunnel1_phase1_integrity"
+                                    "_algorithms: not set, tunnel1_phase1_dh_group_numbers: not"
+                                    " set, +7 more)")
+    assert vpn.attribute_note("fr").endswith("non défini, +7 autres)")

@@ -72,6 +72,8 @@ CASES = [
     # --- traceability ----------------------------------------------------------------------
     ("HDS-LOG-001/aws-fail", "aws_cloudtrail.paris_only", "fail",
      [("is_multi_region_trail", NOT_SET), ("is_organization_trail", NOT_SET)]),
+    ("HDS-LOG-001/aws-fail", "aws_cloudtrail.write_only", "fail",
+     [("event_selector.read_write_type", 'read_write_type *= *"WriteOnly"')]),
     ("HDS-LOG-001/aws-fail", "aws_cloudtrail.stopped", "fail",
      [("enable_logging", "enable_logging *= *false")]),
     ("HDS-LOG-001/aws-unknown", "aws_cloudtrail.from_variable", "unknown",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_logging
-from hds_iac.adapters.terraform_index import TfIndex
+from hds_iac.adapters.terraform_index import TfIndex, block_path
 from hds_iac.adapters.terraform_aws_common import (
     as_list, get_blocks, get_bool, get_int, get_str, handles, ids_of, is_set, linked,
     not_in_configuration, of_type, region_of, resolve_one, resource, show,
@@ -89,8 +89,25 @@ def cloudtrail(rec: TfResource, index: TfIndex) -> list[Resource]:
         customer_key=is_set(rec, rec.values.get("kms_key_id")),
         logging=get_bool(rec, "enable_logging", True),
         bucket=bucket, bucket_region=bucket_region, blocked=blocked)
+    events = _events_path(rec)
     return [resource(rec, "trail", logging=Logging(trail=trail, detail=trail.detail),
-                     sources=_TRAIL_SOURCES)]
+                     sources={**_TRAIL_SOURCES,
+                              **({"logging.trail.management_events": events} if events else {})})]
+
+
+def _events_path(rec: TfResource) -> str | None:
+    """The basic event selector setting that leaves management events out (read or write
+    events, or all of them), else the first selector's `read_write_type`; None without
+    basic selectors (advanced ones are several field selectors: the trail is the place)."""
+    selectors = get_blocks(rec, "event_selector")
+    if isinstance(selectors, Unknown) or not selectors:
+        return None
+    for i, sel in enumerate(selectors):
+        if get_bool(rec, "include_management_events", True, values=sel) is False:
+            return block_path("event_selector", i, "include_management_events")
+        if get_str(rec, "read_write_type", "All", values=sel) != "All":
+            return block_path("event_selector", i, "read_write_type")
+    return "event_selector.read_write_type"
 
 
 # The attribute each trail value is read from (the keys of `rules/_trail.trail_facet`).

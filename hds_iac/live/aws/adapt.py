@@ -70,7 +70,8 @@ _CACHE_TRANSIT = {facet_key("flows", "encrypted", "in-transit"): "TransitEncrypt
 _TRAIL_FIELDS = {f"logging.trail.{name}": field for name, field in (
     ("all_regions", "IsMultiRegionTrail"), ("organization", "IsOrganizationTrail"),
     ("validation", "LogFileValidationEnabled"), ("customer_key", "KmsKeyId"),
-    ("logging", "IsLogging (GetTrailStatus)"), ("bucket", "S3BucketName"))}
+    ("logging", "IsLogging (GetTrailStatus)"), ("bucket", "S3BucketName"),
+    ("management_events", "EventSelectors (GetEventSelectors)"))}
 
 
 def api_attributes(item: Any, fields: dict[str, str]) -> dict[str, SourceAttribute]:
@@ -299,7 +300,8 @@ class Adapter:
         enabled, detail = aws_logging.flow_logging(types)
         self.add("network", "AWS::EC2::VPC", self.arn("ec2", region, f"vpc/{vpc_id}"), region,
                  ids=(vpc_id,), tags=vpc.get("Tags"),
-                 logging=Logging(enabled=enabled, detail=detail))
+                 logging=Logging(enabled=enabled, detail=detail), item=None,
+                 fields={"logging.enabled": "TrafficType (DescribeFlowLogs)"})
 
     def key(self, region: str | None, ref: Any) -> aws_storage.KeyLookup:
         """The customer-key question about `ref`, asked only when the data is encrypted."""

@@ -39,19 +39,68 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def ec2_xml(operation: str, answer: dict) -> bytes:
+    """An EC2 query-API answer as AWS writes it (the member names and `<item>` lists of
+    botocore's service model), for the EC2 reads moto lacks."""
+    import botocore.session
+    from xml.sax.saxutils import escape
+
+    model = botocore.session.get_session().get_service_model("ec2")
+    shape = model.operation_model(operation).output_shape
+
+    def render(shape, value) -> str:
+        if shape.type_name == "structure":
+            return "".join(
+                f"<{member.serialization.get('name', name)}>{render(member, value[name])}"
+                f"</{member.serialization.get('name', name)}>"
+                for name, member in shape.members.items() if name in value)
+        if shape.type_name == "list":
+            return "".join(f"<item>{render(shape.member, item)}</item>" for item in value)
+        if shape.type_name == "boolean":
+            return "true" if value else "false"
+        return escape(str(value))
+
+    return (f'<{operation}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+            f"<requestId>proxy</requestId>{render(shape, answer)}</{operation}Response>").encode()
+
+
 class Stubs:
-    """Answers for the read calls moto 5.2 does not implement (DLM, backup selections)."""
+    """Answers for the read calls moto 5.2 does not implement (DLM, backup selections,
+    Client VPN endpoints, recovery points). `client_vpn` or `recovery_points` set to None
+    lets moto answer those calls itself (it cannot)."""
 
     def __init__(self) -> None:
         self.dlm: dict[str, list[dict]] = {}  # region -> policies (GetLifecyclePolicy shape)
         self.selections: dict[str, list[dict]] = {}  # plan id -> GetBackupSelection answers
+        # region -> endpoints (DescribeClientVpnEndpoints items, botocore's names)
+        self.client_vpn: dict[str, list[dict]] | None = {}
+        # vault name -> recovery points (ListRecoveryPointsByBackupVault items)
+        self.recovery_points: dict[str, list[dict]] | None = {}
 
     def clear(self) -> None:
         self.dlm.clear()
         self.selections.clear()
+        self.client_vpn = {}
+        self.recovery_points = {}
 
-    def answer(self, method: str, path: str, service: str, region: str) -> dict | None:
+    def answer(self, method: str, path: str, service: str, region: str,
+               operation: str = "") -> dict | bytes | None:
+        if service == "ec2" and operation == "DescribeClientVpnEndpoints" \
+                and self.client_vpn is not None:
+            return ec2_xml(operation, {"ClientVpnEndpoints": self.client_vpn.get(region, [])})
+        query = urllib.parse.parse_qs(path.split("?", 1)[1]) if "?" in path else {}
         path = path.split("?")[0]
+        if service == "backup" and method == "GET" and self.recovery_points is not None:
+            match = re.match(r"^/backup-vaults/([^/]+)/recovery-points/?$", path)
+            if match:
+                # Pages of MaxResults items, as the API pages them (NextToken: an offset).
+                points = self.recovery_points.get(urllib.parse.unquote(match.group(1)), [])
+                start = int(query.get("nextToken", ["0"])[0])
+                size = int(query.get("maxResults", ["1000"])[0])
+                page = {"RecoveryPoints": points[start:start + size]}
+                if start + size < len(points):
+                    page["NextToken"] = str(start + size)
+                return page
         if service == "dlm" and method == "GET":
             policies = self.dlm.get(region, [])
             if path.rstrip("/") == "/policies":
@@ -186,11 +235,13 @@ class LoggingProxy:
                     if self.command != "HEAD":
                         self.wfile.write(data)
                     return
-                stub = proxy.stubs.answer(self.command, self.path, service, region)
+                stub = proxy.stubs.answer(self.command, self.path, service, region,
+                                          operation.split(".")[-1])
                 if stub is not None:
-                    data = json.dumps(stub).encode()
+                    xml = isinstance(stub, bytes)
+                    data = stub if xml else json.dumps(stub).encode()
                     self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", "text/xml" if xml else "application/json")
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
                     self.wfile.write(data)

@@ -301,3 +301,103 @@ def test_a_vpn_answer_without_tunnel_options_is_unknown():
         {"VpnConnectionId": "vpn-2", "State": "deleted"}]}, "vpn")
     assert isinstance(live.flows[0].ipsec, Unknown)
     assert "DescribeVpnConnections" in live.flows[0].ipsec.reason
+
+
+def _client_vpn(types: list[str], **api: object):
+    """An endpoint from Terraform and from DescribeClientVpnEndpoints, same settings."""
+    code = _terraform("aws_ec2_client_vpn_endpoint", {
+        "client_cidr_block": "10.0.0.0/16", "server_certificate_arn": "arn:cert",
+        "authentication_options": [{"type": t} for t in types],
+        **{k: v for k, v in (("transport_protocol", api.get("TransportProtocol")),
+                             ("vpn_port", api.get("VpnPort"))) if v is not None}})
+    (live,) = _live_region("ec2", {**EC2_EMPTY, "client_vpn_endpoints": [
+        {"ClientVpnEndpointId": "cvpn-endpoint-1", "Status": {"Code": "available"},
+         "AuthenticationOptions": [{"Type": t} for t in types], **api},
+        {"ClientVpnEndpointId": "cvpn-endpoint-2", "Status": {"Code": "deleted"},
+         "AuthenticationOptions": [{"Type": aws_flows.CERTIFICATE}]}]}, "vpn")
+    return code, live
+
+
+def test_a_client_vpn_endpoint_is_the_same_from_terraform_and_the_api():
+    """HDS-MFA-006: a certificate with a user sign-in is two factors, a certificate alone
+    one; a user sign-in alone depends on a directory or identity provider the endpoint does
+    not show. The flow is always TLS, with the transport AWS defaults to when unset."""
+    cases = {
+        (aws_flows.CERTIFICATE, aws_flows.FEDERATED): True,
+        (aws_flows.DIRECTORY, aws_flows.CERTIFICATE): True,
+        (aws_flows.CERTIFICATE,): False,
+    }
+    for types, two_factors in cases.items():
+        code, live = _client_vpn(list(types))
+        assert code.identity == live.identity
+        assert code.flows == live.flows
+        assert live.identity.mfa_enforced is two_factors
+        assert live.flows[0].encrypted is True and live.flows[0].min_tls is None
+        assert live.flows[0].detail.endswith("udp:443")
+    for types, word in (((aws_flows.DIRECTORY,), "RADIUS"), ((aws_flows.FEDERATED,), "SAML")):
+        code, live = _client_vpn(list(types))
+        assert code.identity == live.identity
+        assert isinstance(live.identity.mfa_enforced, Unknown)
+        assert word in live.identity.mfa_enforced.reason
+    code, live = _client_vpn([aws_flows.CERTIFICATE], TransportProtocol="tcp", VpnPort=1194)
+    assert code.flows == live.flows and live.flows[0].detail.endswith("tcp:1194")
+    assert live.identity.detail == "client certificate"
+
+
+def test_a_client_vpn_endpoint_without_readable_authentication_is_unknown():
+    for options, why in ((None, "no authentication options"), ([{"Type": "password"}],
+                                                                "unexpected"), ([], "names no")):
+        answer = {"ClientVpnEndpointId": "cvpn-endpoint-1", "Status": {"Code": "available"}}
+        if options is not None:
+            answer["AuthenticationOptions"] = options
+        (live,) = _live_region("ec2", {**EC2_EMPTY, "client_vpn_endpoints": [answer]}, "vpn")
+        assert isinstance(live.identity.mfa_enforced, Unknown), options
+        assert why in live.identity.mfa_enforced.reason
+
+
+def test_a_site_to_site_vpn_has_no_identity_for_hds_mfa_006():
+    code = _terraform("aws_vpn_connection", {"customer_gateway_id": "cgw-1", "type": "ipsec.1"})
+    assert code.identity is None
+
+
+def _vault_answer(points: object) -> dict:
+    arn = f"arn:aws:backup:{PARIS}:123456789012:backup-vault:v"
+    return {"vaults": [{"BackupVaultName": "v", "BackupVaultArn": arn}],
+            "recovery_points": {"v": points}, "plans": [], "selections": []}
+
+
+def test_recovery_points_state_their_encryption_once():
+    """HDS-ENC-005: a recovery point is as `IsEncrypted` states it; one that is an EBS
+    snapshot the EC2 listing already judged is not judged twice; no statement is unknown."""
+    ebs = f"arn:aws:ec2:{PARIS}::snapshot/snap-1"
+    efs = f"arn:aws:backup:{PARIS}:123456789012:recovery-point:p-efs"
+    rds = f"arn:aws:rds:{PARIS}:123456789012:snapshot:awsbackup:job-1"
+    odd = f"arn:aws:backup:{PARIS}:123456789012:recovery-point:p-odd"
+    data = AccountData(account="123456789012", services=["ec2", "backup"], regions={PARIS: {
+        "ec2": {**EC2_EMPTY, "snapshots": [{"SnapshotId": "snap-1", "VolumeId": "vol-1",
+                                            "Encrypted": False, "State": "completed"}],
+                "snapshot_permissions": {"snap-1": []}},
+        "backup": _vault_answer([
+            {"RecoveryPointArn": ebs, "ResourceType": "EBS", "IsEncrypted": False},
+            {"RecoveryPointArn": efs, "ResourceType": "EFS", "IsEncrypted": True},
+            {"RecoveryPointArn": rds, "ResourceType": "RDS", "IsEncrypted": False},
+            {"RecoveryPointArn": odd, "ResourceType": "EFS"}])}})
+    inventory = live_adapt.to_inventory(data)
+    points = {r.address: r for r in inventory if r.type == "AWS::Backup::RecoveryPoint"}
+    assert sorted(points) == sorted([efs, rds, odd])
+    assert points[efs].at_rest == [AtRest(enabled=True, part="recovery point of EFS in vault v")]
+    assert points[rds].at_rest[0].enabled is False
+    assert isinstance(points[odd].at_rest[0].enabled, Unknown)
+    assert all(p.stores_data and p.kind == "snapshot" for p in points.values())
+
+
+def test_a_vault_whose_recovery_points_were_not_read_is_unknown():
+    from hds_iac.live.aws.collect import Failed
+
+    (res,) = [r for r in live_adapt.to_inventory(AccountData(
+        account="123456789012", services=["backup"], regions={PARIS: {"backup": _vault_answer(
+            Failed("backup:ListRecoveryPointsByBackupVault failed in eu-west-3: HTTP 404"))}}))
+        if r.type == "AWS::Backup::RecoveryPoint"]
+    assert res.address.endswith("backup-vault:v#recovery-points")
+    assert isinstance(res.at_rest[0].enabled, Unknown)
+    assert "ListRecoveryPointsByBackupVault" in res.at_rest[0].enabled.reason

@@ -1,10 +1,12 @@
-"""What AWS load balancer listeners, CloudFront distributions and site-to-site VPN tunnels
-mean for flows, once for every source.
+"""What AWS load balancer listeners, CloudFront distributions, site-to-site VPN tunnels and
+Client VPN endpoints mean for flows (and, for Client VPN, for authentication), once for
+every source.
 
-`terraform_aws_network` (Terraform attributes) and `live.aws.adapt` (ELB, ELBv2 and
-CloudFront API answers) read their own format and hand the native values here: a
+`terraform_aws_network` (Terraform attributes) and `live.aws.adapt` (ELB, ELBv2,
+CloudFront and EC2 API answers) read their own format and hand the native values here: a
 protocol, an SSL policy, a certificate, redirect actions, viewer and origin protocol
-policies. The flow each one makes (HDS-TLS-001/002/003) is therefore decided once.
+policies, tunnel options, authentication types. The flow each one makes
+(HDS-TLS-001/002/003/007, HDS-MFA-006) is therefore decided once.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any, Iterable
 
 from hds_iac.adapters import aws_tls
 from hds_iac.adapters.network import listener_encrypted
-from hds_iac.model import Flow, Ipsec, Maybe, Unknown
+from hds_iac.model import Flow, Identity, Ipsec, Maybe, Unknown
 
 # --- load balancer listeners ---------------------------------------------------------
 
@@ -195,3 +197,68 @@ def vpn_tunnel_flow(name: str, values: dict[str, Any]) -> Flow:
         " (default)" if "IKE versions" in defaulted else "")
     return Flow(name, encrypted=True, ipsec=Ipsec(options=options, defaulted=tuple(defaulted)),
                 detail=detail)
+
+
+# --- Client VPN endpoints ------------------------------------------------------------------
+
+# The authentication types of a Client VPN endpoint (`authentication_options.type`,
+# `AuthenticationOptions[].Type`), as messages name them. AWS Client VPN Administrator
+# Guide, "Client authentication": mutual (certificate) authentication may be used alone or
+# with one user-based method (Active Directory or SAML federation); both must then succeed.
+CERTIFICATE = "certificate-authentication"
+DIRECTORY = "directory-service-authentication"
+FEDERATED = "federated-authentication"
+AUTHENTICATION = {CERTIFICATE: "client certificate", DIRECTORY: "Active Directory",
+                  FEDERATED: "SAML identity provider"}
+# What an endpoint uses when `transport_protocol` / `vpn_port` are omitted (EC2 API
+# reference, CreateClientVpnEndpoint).
+CLIENT_VPN_TRANSPORT = "udp"
+CLIENT_VPN_PORT = 443
+
+
+def client_vpn_flow(transport: Any, port: Any) -> Flow:
+    """The clients' connections to a Client VPN endpoint: always an OpenVPN session over
+    TLS, whose protocol versions and ciphers AWS chooses (the API has no setting for them),
+    so the flow is encrypted and its minimum TLS version is not stated."""
+    transport = CLIENT_VPN_TRANSPORT if transport in (None, "") else transport
+    port = CLIENT_VPN_PORT if port in (None, "") else port
+    return Flow("client connections", encrypted=True,
+                detail=f"OpenVPN over TLS set by AWS, {_shown(transport)}:{_shown(port)}")
+
+
+def client_vpn_identity(types: Any) -> Identity:
+    """Whether connecting to a Client VPN endpoint takes two authentication factors, from
+    its authentication types: a client certificate (a key the device holds) together with a
+    user sign-in (Active Directory or SAML) is two; a certificate alone is one. A user
+    sign-in alone is as strong as the directory's or identity provider's own MFA setting,
+    which the endpoint does not show: unknown."""
+    if isinstance(types, Unknown):
+        return Identity(mfa_enforced=types, detail="authentication unresolved")
+    if not isinstance(types, (list, tuple)):
+        return Identity(mfa_enforced=Unknown("unexpected value for authentication_options"),
+                        detail="authentication unresolved")
+    names: list[str] = []
+    for item in types:
+        if isinstance(item, Unknown):
+            return Identity(mfa_enforced=Unknown(
+                f"an authentication type is unknown: {item.reason}", item.refs),
+                detail="authentication unresolved")
+        if item not in AUTHENTICATION:
+            return Identity(mfa_enforced=Unknown(f"unexpected authentication type {item!r}"),
+                            detail="authentication unresolved")
+        if item not in names:
+            names.append(item)
+    detail = " + ".join(AUTHENTICATION[n] for n in names) or "no authentication option"
+    users = [n for n in names if n != CERTIFICATE]
+    mfa: Maybe[bool]
+    if not names:
+        mfa = Unknown("the endpoint names no authentication option")
+    elif CERTIFICATE in names:
+        mfa = bool(users)
+    elif FEDERATED in names:
+        mfa = Unknown("a SAML identity provider alone: whether it asks for a second factor is"
+                      " its own setting, which the endpoint does not show")
+    else:
+        mfa = Unknown("Active Directory alone: a second factor is the directory's RADIUS MFA"
+                      " setting, which hds-iac does not read")
+    return Identity(mfa_enforced=mfa, detail=detail)

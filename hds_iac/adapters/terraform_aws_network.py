@@ -1,5 +1,5 @@
 """AWS Terraform types that carry flows or spread workloads: load balancers and listeners,
-CloudFront, security groups, VPN connections, autoscaling groups."""
+CloudFront, security groups, VPN connections and Client VPN endpoints, autoscaling groups."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +9,7 @@ from hds_iac.adapters.network import open_port
 from hds_iac.adapters.terraform_index import TfIndex, block_path, part_sources
 from hds_iac.adapters.terraform_aws_common import (
     as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks, get_bool,
-    get_str, handles, has, known_blocks, linked, resolve_one, resource, show, zones_of_subnets,
+    get_int, get_str, handles, has, known_blocks, linked, resolve_one, resource, show, zones_of_subnets,
     zones_value,
 )
 from hds_iac.model import Flow, Maybe, OpenPort, Placement, Resource, Unknown
@@ -282,6 +282,20 @@ def vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
         sources.update(part_sources("flows", tunnel, {
             f"ipsec.{label}": f"{tunnel}_{suffix}" for label, suffix, _ in aws_flows.VPN_OPTIONS}))
     return [resource(rec, "vpn", flows=flows, sources=sources)]
+
+
+@handles("aws_ec2_client_vpn_endpoint")
+def client_vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """A Client VPN endpoint: its clients' TLS flow and its authentication types
+    (`authentication_options.type`, one or two blocks)."""
+    options = get_blocks(rec, "authentication_options")
+    types: Any = options if isinstance(options, Unknown) else [
+        o.get("type") for o in options]
+    transport = get_str(rec, "transport_protocol", aws_flows.CLIENT_VPN_TRANSPORT)
+    port = get_int(rec, "vpn_port", aws_flows.CLIENT_VPN_PORT)
+    return [resource(rec, "vpn", flows=[aws_flows.client_vpn_flow(transport, port)],
+                     identity=aws_flows.client_vpn_identity(types),
+                     sources={"identity.mfa_enforced": "authentication_options.type"})]
 
 
 @handles("aws_autoscaling_group")

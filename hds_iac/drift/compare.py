@@ -80,13 +80,15 @@ class Outcome:
 
 
 def _produced_by_service(res: Resource) -> bool:
-    """Made by a provider's service from a managed policy (AWS Backup, DLM, RDS automated
-    snapshots), or the account's own (default security groups, the root user, AWS
-    service-linked roles): nobody writes these in Terraform."""
+    """Made by a provider's service from a managed policy (AWS Backup recovery points and
+    the snapshots it tags, DLM, RDS automated snapshots), or the account's own (default
+    security groups, the root user, AWS service-linked roles): nobody writes these in
+    Terraform."""
     tags = res.tags
     if tags and isinstance(tags, dict) and (_SERVICE_TAGS[0] in tags or _SERVICE_TAGS[1] in tags):
         return True
-    if res.kind == "snapshot" and any(i.startswith("rds:") for i in res.ids):
+    if res.kind == "snapshot" and (any(i.startswith("rds:") for i in res.ids)
+                                   or res.type == "AWS::Backup::RecoveryPoint"):
         return True
     if res.account_default:
         return True

@@ -44,6 +44,7 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "DescribeSnapshots": ("snapshot",), "DescribeSnapshotAttribute": (),
             "DescribeImages": ("image",), "DescribeImageAttribute": (),
             "DescribeSecurityGroups": ("security-group",), "DescribeVpnConnections": ("vpn",),
+            "DescribeClientVpnEndpoints": ("vpn",),
             "DescribeVpcs": ("network",), "DescribeFlowLogs": ()},
     "rds": {"DescribeDBInstances": ("database",), "DescribeDBClusters": ("database-cluster",),
             "DescribeDBSnapshots": ("snapshot",), "DescribeDBSnapshotAttributes": (),
@@ -58,6 +59,8 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "efs": {"DescribeFileSystems": ("file-system",)},
     "dynamodb": {"ListTables": ("table",), "DescribeTable": ("table",)},
     "backup": {"ListBackupVaults": ("backup-vault",),
+               # A vault whose points cannot be listed gets an unknown finding of its own.
+               "ListRecoveryPointsByBackupVault": (),
                "ListBackupPlans": ("copy", "backup-plan"), "GetBackupPlan": ("copy",),
                "ListBackupSelections": ("backup-plan",), "GetBackupSelection": ("backup-plan",)},
     "dlm": {"GetLifecyclePolicies": ("backup-plan",), "GetLifecyclePolicy": ("backup-plan",)},
@@ -86,8 +89,15 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
 # The four switches of S3 Block Public Access as the API names them.
 BLOCK_FIELDS = tuple(BLOCK_PUBLIC_ACCESS.values())
 VOLUME_FIELDS = ("VolumeId", "AvailabilityZone", "Encrypted", "KmsKeyId", "Tags")
+# AWS Backup recovery points: their encryption (HDS-ENC-005), never their sizes or roles.
+RECOVERY_POINT_FIELDS = ("RecoveryPointArn", "ResourceArn", "ResourceType", "Status",
+                         "IsEncrypted", "EncryptionKeyArn")
 SNAPSHOT_FIELDS = ("SnapshotId", "VolumeId", "State", "StartTime", "OwnerId", "Encrypted",
                    "KmsKeyId", "Tags")
+
+# Client VPN endpoints: what HDS-MFA-006 reads (never the server certificate or DNS data).
+CLIENT_VPN_FIELDS = ("ClientVpnEndpointId", "Status", "AuthenticationOptions",
+                     "TransportProtocol", "VpnPort", "Tags")
 
 
 def keep_fields(names: tuple[str, ...]) -> Callable[[dict], dict]:
@@ -198,8 +208,11 @@ class AccountData:
 
 class Collector:
     def __init__(self, session: AwsSession, account: str, *, max_attribute_reads: int = 1000,
-                 page_size: int | None = None):
+                 page_size: int | None = None, max_recovery_points: int = 1000):
         self.session = session
+        # Recovery points read per backup vault (the first the API lists); a vault holding
+        # more gets a notice naming it.
+        self.max_recovery_points = max_recovery_points
         self.page_size = page_size
         self.account = account
         self.max_attribute_reads = max_attribute_reads
@@ -247,6 +260,7 @@ class Collector:
 
     def _fail(self, service: str, op: str, region: str | None, exc: BaseException) -> Failed:
         import botocore.exceptions as bexc
+        from botocore.parsers import ResponseParserError
 
         perm = permission(service, op)
         options = self.session.options
@@ -281,6 +295,10 @@ class Collector:
             kind, text = "timeout", "endpoint unreachable (network, proxy, or region not served)"
         elif isinstance(exc, bexc.NoCredentialsError):
             kind, text = "credentials", "no credentials"
+        elif isinstance(exc, ResponseParserError):
+            # An answer that is not the API's format (an HTML error page of a proxy or of
+            # an endpoint that does not implement the call): its text is not shown.
+            kind, text = "error", "the endpoint's answer is not in the API's format"
         else:
             kind, text = "error", f"{type(exc).__name__}: {redact_key_ids(str(exc))[:200]}"
         entry = CallError(service, op, region, kind, text)
@@ -295,6 +313,7 @@ class Collector:
         """One call. `expected` error codes ("no policy on this bucket") return None quietly."""
         import botocore.exceptions as bexc
         from botocore import xform_name
+        from botocore.parsers import ResponseParserError
 
         client = self.session.client(service, region)
         try:
@@ -303,16 +322,19 @@ class Collector:
             if exc.response.get("Error", {}).get("Code") in set(expected):
                 return None
             return self._fail(service, op, region, exc)
-        except (bexc.BotoCoreError, OSError) as exc:
+        except (bexc.BotoCoreError, OSError, ResponseParserError) as exc:
             return self._fail(service, op, region, exc)
 
     def pages(self, service: str, region: str | None, op: str, key: str, *,
               page_size: int | None = None, keep: Callable[[Any], Any] | None = None,
-              **params: Any) -> Any:
+              limit: int | None = None, **params: Any) -> Any:
         """Every item under `key` ("Volumes", "DistributionList.Items") across all pages;
-        `keep` cuts each item down as its page arrives (only one raw page at a time)."""
+        `keep` cuts each item down as its page arrives (only one raw page at a time).
+        `limit`: stop asking for pages once more than `limit` items arrived (the caller
+        sees that there were more)."""
         import botocore.exceptions as bexc
         from botocore import xform_name
+        from botocore.parsers import ResponseParserError
 
         client = self.session.client(service, region)
         name = xform_name(op)
@@ -328,9 +350,11 @@ class Collector:
             config = {"PageSize": page_size} if page_size else {}
             for page in client.get_paginator(name).paginate(**params, PaginationConfig=config):
                 items.extend(map(keep, _dig(page, key)) if keep else _dig(page, key))
+                if limit is not None and len(items) > limit:
+                    break
         except bexc.ClientError as exc:
             return self._fail(service, op, region, exc)
-        except (bexc.BotoCoreError, OSError) as exc:
+        except (bexc.BotoCoreError, OSError, ResponseParserError) as exc:
             return self._fail(service, op, region, exc)
         return items
 
@@ -380,6 +404,9 @@ class Collector:
         # the tunnels' pre-shared keys): the adapter reads only the tunnel options.
         vpns = self.call("ec2", region, "DescribeVpnConnections")
         out["vpn_connections"] = vpns.get("VpnConnections", []) if ok(vpns) else vpns
+        out["client_vpn_endpoints"] = self.pages(
+            "ec2", region, "DescribeClientVpnEndpoints", "ClientVpnEndpoints", page_size=1000,
+            keep=keep_fields(CLIENT_VPN_FIELDS))
         return out
 
     def _snapshot_permissions(self, region: str, snaps: Any) -> Any:
@@ -544,6 +571,10 @@ class Collector:
 
     def backup(self, region: str) -> dict[str, Any]:
         vaults = self.pages("backup", region, "ListBackupVaults", "BackupVaultList")
+        points: Any = vaults
+        if ok(vaults):
+            points = dict(self.each(lambda v: (v["BackupVaultName"], self._recovery_points(
+                region, v["BackupVaultName"])), [v for v in vaults if v.get("BackupVaultName")]))
         plans = self.pages("backup", region, "ListBackupPlans", "BackupPlansList")
         details: Any = plans
         selections: Any = plans
@@ -563,7 +594,21 @@ class Collector:
             selections += self.each(lambda item: self.call(
                 "backup", region, "GetBackupSelection", BackupPlanId=item[0],
                 SelectionId=item[1]), wanted)
-        return {"vaults": vaults, "plans": details, "selections": selections}
+        return {"vaults": vaults, "recovery_points": points, "plans": details,
+                "selections": selections}
+
+    def _recovery_points(self, region: str, vault: str) -> Any:
+        """The recovery points of one vault, at most `max_recovery_points` of them."""
+        found = self.pages("backup", region, "ListRecoveryPointsByBackupVault", "RecoveryPoints",
+                           page_size=min(1000, self.max_recovery_points + 1),
+                           keep=keep_fields(RECOVERY_POINT_FIELDS),
+                           limit=self.max_recovery_points, BackupVaultName=vault)
+        if ok(found) and len(found) > self.max_recovery_points:
+            self.notices.append(
+                f"{region}: backup vault {vault} holds more than {self.max_recovery_points}"
+                f" recovery points: only the first {self.max_recovery_points} were judged")
+            found = found[:self.max_recovery_points]
+        return found
 
     def dlm(self, region: str) -> dict[str, Any]:
         answer = self.call("dlm", region, "GetLifecyclePolicies")

@@ -481,6 +481,14 @@ def build_scenario(url: str, stubs: "Stubs") -> Scenario:
     vgw = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
     s.ids["vpn"] = ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw,
                                              VpnGatewayId=vgw)["VpnConnection"]["VpnConnectionId"]
+    # a Client VPN endpoint with a client certificate only (HDS-MFA-006 fails): moto 5.2 has
+    # no Client VPN, the proxy serves it (STUBS)
+    s.ids["client_vpn"] = "cvpn-endpoint-0000000000000000a"
+    stubs.client_vpn[PARIS] = [{
+        "ClientVpnEndpointId": s.ids["client_vpn"], "Status": {"Code": "available"},
+        "VpnProtocol": "openvpn", "TransportProtocol": "udp", "VpnPort": 443,
+        "AuthenticationOptions": [{"Type": "certificate-authentication", "MutualAuthentication": {
+            "ClientRootCertificateChain": f"arn:aws:acm:{PARIS}:{ACCOUNT}:certificate/root"}}]}]
     # --- RDS ------------------------------------------------------------------------------
     rds = c("rds")
     rds.create_db_instance(DBInstanceIdentifier="db-weak", Engine="postgres",

@@ -88,6 +88,16 @@ RESOURCES: dict[str, tuple[str | None, dict]] = {
         # unset tunnel options: a state holds them empty
         "tunnel1_ike_versions": [], "tunnel2_ike_versions": [],
         "tunnel1_phase1_dh_group_numbers": [], "tunnel2_phase1_dh_group_numbers": []}),
+    "aws_ec2_client_vpn_endpoint.remote": (None, {
+        "id": "cvpn-endpoint-0000000000000000a", "client_cidr_block": "10.200.0.0/16",
+        "server_certificate_arn": f"arn:aws:acm:{PARIS}:{ACCOUNT}:certificate/server",
+        "authentication_options": [{
+            "type": "certificate-authentication", "active_directory_id": "",
+            "root_certificate_chain_arn": f"arn:aws:acm:{PARIS}:{ACCOUNT}:certificate/root",
+            "saml_provider_arn": "", "self_service_saml_provider_arn": ""}],
+        "connection_log_options": [{"enabled": False, "cloudwatch_log_group": "",
+                                    "cloudwatch_log_stream": ""}],
+        "transport_protocol": "udp", "vpn_port": 443}),
     "aws_vpc.main": (None, {"id": VPC, "cidr_block": "10.0.0.0/16"}),
     "aws_flow_log.main": (None, {"vpc_id": VPC, "traffic_type": "ALL",
                                  "log_destination_type": "s3",
@@ -419,6 +429,7 @@ def _live_resolver(ids: dict[str, str]):
         "aws_ebs_snapshot.private": "snapshot/" + ids["snap_private"],
         "aws_ebs_snapshot.london": "snapshot/" + ids["snap_london"],
         "aws_vpn_connection.site": ids["vpn"],
+        "aws_ec2_client_vpn_endpoint.remote": ids["client_vpn"],
         "aws_security_group.http": ids["sg_http"], "aws_security_group.https": ids["sg_https"],
         "aws_db_instance.weak": ":db:db-weak", "aws_db_instance.strong": ":db:db-strong",
         "aws_s3_bucket.paris": ":::hds-paris", "aws_s3_bucket.london": ":::hds-london",

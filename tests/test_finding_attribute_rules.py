@@ -115,6 +115,8 @@ CASES = [
      [("minimum_password_length", NOT_SET), ("password_reuse_prevention", NOT_SET)]),
     ("HDS-MFA-005/aws-fail-short", "aws_iam_account_password_policy.short", "fail",
      [("minimum_password_length", "minimum_password_length")]),
+    ("HDS-MFA-006/aws-fail", "aws_ec2_client_vpn_endpoint.support", "fail",
+     [("authentication_options.type", 'type *= *"certificate-authentication"')]),
 ]
 
 

@@ -76,6 +76,8 @@ def test_client_vpn_endpoints_are_judged_on_their_factors(live, account):
                         _arn("cvpn-endpoint-ad")}, got
     status, message = got[_arn("cvpn-endpoint-two")]
     assert status == "pass" and "client certificate + SAML identity provider" in message
+    finding = next(f for f in report["findings"] if f["rule_id"] == "HDS-MFA-006")
+    assert [a["path"] for a in finding["attributes"]] == ["AuthenticationOptions"]
     status, message = got[_arn("cvpn-endpoint-cert")]
     assert status == "fail" and "tcp:1194" in message, message
     status, message = got[_arn("cvpn-endpoint-ad")]
@@ -114,6 +116,9 @@ def test_recovery_points_are_judged_on_is_encrypted_page_by_page(live, account):
     assert len(listed) == 2 and "maxResults=5" in listed[0].path
     got = _verdicts(report, "HDS-ENC-005")
     assert got[_point_arn("efs")][0] == "pass"
+    finding = next(f for f in report["findings"] if f["rule_id"] == "HDS-ENC-005"
+                   and f["resource"]["address"] == _point_arn("unstated"))
+    assert finding["attributes"] == [{"path": "IsEncrypted", "set": False}], finding
     status, message = got[f"arn:aws:rds:{PARIS}:{ACCOUNT}:snapshot:awsbackup:job-1"]
     assert status == "fail" and "recovery point of RDS in vault daily" in message, message
     status, message = got[_point_arn("unstated")]

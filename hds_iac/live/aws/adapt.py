@@ -308,7 +308,8 @@ class Adapter:
                  tags=endpoint.get("Tags"),
                  flows=[aws_flows.client_vpn_flow(endpoint.get("TransportProtocol"),
                                                   endpoint.get("VpnPort"))],
-                 identity=aws_flows.client_vpn_identity(types))
+                 identity=aws_flows.client_vpn_identity(types), item=endpoint,
+                 fields={"identity.mfa_enforced": "AuthenticationOptions"})
 
     def _network(self, region: str, vpc: dict, flow_logs: Any) -> None:
         """A VPC with the traffic types of the flow logs attached to it."""
@@ -830,10 +831,11 @@ class Adapter:
                     continue
                 if arn in judged or arn.rsplit("/", 1)[-1] in judged:
                     continue
+                part = aws_backup.recovery_point_encryption(
+                    point.get("IsEncrypted"), point.get("ResourceType"), str(name))
                 self.add("snapshot", "AWS::Backup::RecoveryPoint", arn, region,
-                         stores_data=True, ids=(arn,),
-                         at_rest=[aws_backup.recovery_point_encryption(
-                             point.get("IsEncrypted"), point.get("ResourceType"), str(name))])
+                         stores_data=True, ids=(arn,), at_rest=[part], item=point,
+                         fields={facet_key("at_rest", "enabled", part.part): "IsEncrypted"})
 
     def _selection(self, region: str, answer: dict) -> None:
         sel = answer.get("BackupSelection", {})

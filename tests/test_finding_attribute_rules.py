@@ -10,6 +10,7 @@ same paths (`SourceAttribute.checkov_key`)."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 
 import pytest
@@ -17,6 +18,7 @@ import pytest
 from conftest import FIXTURES
 from hds_iac import scan
 from hds_iac.engine import Finding
+from hds_iac.output import sarif, text
 
 NOT_SET = None
 
@@ -188,3 +190,23 @@ def test_a_long_list_of_attributes_is_cut_in_one_line_outputs():
                                     "_algorithms: not set, tunnel1_phase1_dh_group_numbers: not"
                                     " set, +7 more)")
     assert vpn.attribute_note("fr").endswith("non défini, +7 autres)")
+
+
+def test_sarif_and_terminal_point_at_the_attribute_of_a_rule_family():
+    """SARIF's region is the attribute's line and contextRegion the resource's block; the
+    terminal prints file:line of the attribute (HDS-TLS-001 here, the same code serves all)."""
+    case = "HDS-TLS-001/aws-fail"
+    result = scan.scan([str(FIXTURES / "rules" / case)], rule_ids=["HDS-TLS-001"])
+    listener = next(f for f in result.findings if f.resource.address == "aws_lb_listener.http")
+    line = _line_of(case, "aws_lb_listener.http", 'protocol *= *"HTTP"')
+    origin = listener.resource.origin
+    doc = json.loads(sarif.render(result))
+    found = [r for r in doc["runs"][0]["results"]
+             if r["message"]["text"].startswith("aws_lb_listener.http (protocol): ")]
+    assert len(found) == 1
+    physical = found[0]["locations"][0]["physicalLocation"]
+    assert physical["region"] == {"startLine": line}
+    assert physical["contextRegion"] == {"startLine": origin.line, "endLine": origin.end_line}
+    case_file = origin.file
+    assert case_file.endswith("main.tf")
+    assert f"aws_lb_listener.http (protocol) ({case_file}:{line}): " in text.render(result)

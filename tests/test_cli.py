@@ -1,4 +1,7 @@
-"""The command line as users meet it: help, catalogue listing, exit statuses, bad input."""
+"""The command line as users meet it: help, catalogue listing, exit statuses, bad input.
+
+Every call here starts the real program in its own process (`run_cli_process`): this file
+is where the entry point itself is tested; the other files call it in-process (conftest)."""
 from __future__ import annotations
 
 import json
@@ -7,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, SHARED, run_cli
+from conftest import FIXTURES, SHARED
+from conftest import run_cli_process as run_cli
 
 EXAMPLE = FIXTURES / "example"
 

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hds_iac.cli import main
-from tests.conftest import run_cli
+from conftest import run_cli_process
 
 SCALE = int(os.environ.get("HDS_IAC_FUZZ_SCALE") or 1)
 FUZZ = settings(max_examples=40 * SCALE, derandomize=not os.environ.get("HDS_IAC_FUZZ_RANDOM"),
@@ -318,8 +318,8 @@ def test_the_installed_command_on_random_inputs(main_tf, plan, state):
         (root / "code" / "main.tf").write_text(main_tf)
         paths = [str(root / "code"), str(write_json(root, plan, "plan.json")),
                  str(write_json(root, state, "terraform.tfstate"))]
-        run = run_cli("scan", *paths, "-o", "json", cwd=root,
-                      env={"PYTHONIOENCODING": "", "HDS_IAC_DEBUG": ""})
+        run = run_cli_process("scan", *paths, "-o", "json", cwd=root,
+                              env={"PYTHONIOENCODING": "", "HDS_IAC_DEBUG": ""})
         check(run.code, run.stdout, run.stderr)
 
 

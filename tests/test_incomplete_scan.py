@@ -3,7 +3,7 @@
 Module calls that were not read (registry or git modules before `terraform init`, a local
 folder that is missing) are named by every format and make the exit status 2 unless the
 user accepts them explicitly; a scan that judged no resource never shows a success mark.
-The real command line runs in a subprocess; the hook behaviour is in test_precommit.py.
+The real command line runs (conftest.run_cli); the hook behaviour is in test_precommit.py.
 """
 from __future__ import annotations
 

@@ -232,9 +232,9 @@ def _json(doc) -> str:
 
 
 def _until(args) -> str:
-    from hds_iac.history.store import utc
+    from hds_iac.history.store import until_now
 
-    return args.until or utc()
+    return args.until or until_now()
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -31,7 +31,7 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
 BUSY_TIMEOUT_S = 120.0  # a writer waits this long for the others before giving up
@@ -56,6 +56,13 @@ def utc(moment: datetime | None = None) -> str:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace(
         "+00:00", "Z")
+
+
+def until_now() -> str:
+    """The end of a period that runs up to now: the second after now. Periods are
+    [since, until) to the second, and a run recorded this very second (a scan just before
+    `history time-to-fix` or `report --store`) belongs to them."""
+    return utc(datetime.now(timezone.utc) + timedelta(seconds=1))
 
 
 def parse_time(text: object) -> str | None:

@@ -559,6 +559,12 @@ def _root_verdicts(iam: dict) -> list:
 def test_root_user_access_keys(iam, status):
     verdicts = _root_verdicts(iam)
     assert [(v.resource.address, v.status) for v in verdicts] == [(ROOT_ARN, status)]
+    # The field that decided (issue 11): the report's key columns, else the summary's count
+    # ("not set" when the summary does not give it).
+    from_report = isinstance(iam["credential_report"], dict)
+    assert [(a.path, a.set, a.line) for a in verdicts[0].attributes] == [
+        ("access_key_1_active/access_key_2_active", True, None) if from_report else
+        ("AccountAccessKeysPresent", "AccountAccessKeysPresent" in iam["summary"], None)]
 
 
 @pytest.mark.parametrize("summary, status", [
@@ -633,6 +639,9 @@ def test_snapshot_age_and_over_cap_sharing():
     inv = adapt.to_inventory(data, now=now)
     volume = [r for r in inv if r.kind == "volume"][0]
     assert volume.backup.newest_snapshot_age_days == 3 and volume.backup.snapshot_count == 3
+    assert volume.attributes["backup.newest_snapshot_age_days"].path == \
+        "StartTime (DescribeSnapshots)"
+    assert volume.attributes["at_rest[volume].enabled"].path == "Encrypted"
     sharing = {r.ids[1]: r.sharing for r in inv if r.kind == "snapshot"}
     assert sharing["snap-2"].public is True and sharing["snap-0"].public is False
     assert isinstance(sharing["snap-0"].accounts, Unknown)

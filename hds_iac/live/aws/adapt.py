@@ -85,7 +85,10 @@ def api_attributes(item: Any, fields: dict[str, str]) -> dict[str, SourceAttribu
 
 
 def _present(item: Any, path: str) -> bool:
-    """`path` ("Placement.AvailabilityZone", "access_logs.s3.enabled") holds a value."""
+    """`path` ("Placement.AvailabilityZone", "access_logs.s3.enabled") holds a value; one
+    of "a/b" (two fields read together) does."""
+    if "/" in path:
+        return any(_present(item, one) for one in path.split("/"))
     if isinstance(item, dict) and item.get(path) not in (None, "", []):
         return True
     node = item
@@ -957,13 +960,14 @@ class Adapter:
                      # credential report columns
                      "identity.console_access": "password_enabled",
                      "identity.mfa_enforced": "mfa_active",
-                     "identity.active_access_keys": "access_key_1_active"})
+                     "identity.active_access_keys": "access_key_1_active/access_key_2_active"})
         for n in ("1", "2"):
             if row.get(f"access_key_{n}_active") != "true":
                 continue
             rotated = row.get(f"access_key_{n}_last_rotated")
             age = _days_since(rotated, self.now)
             self.add("access-key", "AWS::IAM::AccessKey", f"{arn}#access-key-{n}", None,
+                     item=row, fields={"identity.key_age_days": f"access_key_{n}_last_rotated"},
                      identity=Identity(keys_can_expire=False,
                                        key_age_days=age if age is not None else Unknown(
                          f"last rotation date {rotated!r} not readable"),

@@ -53,6 +53,7 @@ from checkov.common.bridgecrew.severities import BcSeverities, Severities  # noq
 from checkov.common.models.enums import CheckCategories, CheckResult  # noqa: E402
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck  # noqa: E402
 from checkov.terraform.checks.resource.registry import resource_registry  # noqa: E402
+from checkov.terraform.parser_functions import handle_dynamic_values  # noqa: E402
 
 from hds_iac import checkov_native, checkov_support  # noqa: E402
 
@@ -196,13 +197,32 @@ class HdsIacCheck(BaseResourceCheck):
 
     def run(self, scanned_file, entity_configuration, entity_name, entity_type,
             skip_info):  # type: ignore[override]
+        """checkov's `BaseCheck.run` and `BaseResourceCheck.scan_entity_conf`, less their
+        debug record per check and resource (checkov formats every one and keeps it in
+        memory: with our checks on thousands of resources, a large share of their cost) and
+        less the expansion of dynamic blocks that only the fallback reads."""
+        self.details = []
         self._skip_reason = ""
-        result = super().run(scanned_file, entity_configuration, entity_name, entity_type,
-                             skip_info)
-        if result.get("result") == CheckResult.SKIPPED and self._skip_reason and \
-                "suppress_comment" not in result:
-            result["suppress_comment"] = self._skip_reason  # the waiver the native scan applied
-        return result
+        if skip_info:
+            return {"result": CheckResult.SKIPPED,
+                    "suppress_comment": skip_info["suppress_comment"]}
+        self.evaluated_keys = []
+        self.entity_path = f"{scanned_file}:{entity_type}:{entity_name}"
+        self.entity_type = entity_type
+        try:
+            if entity_configuration.get("count") == [0]:
+                result = CheckResult.UNKNOWN
+            else:
+                result = self.scan_resource_conf(entity_configuration)
+        except Exception:
+            self.log_check_error(scanned_file=scanned_file, entity_type=entity_type,
+                                 entity_name=entity_name,
+                                 entity_configuration=entity_configuration)
+            raise
+        check_result = {"result": result, "evaluated_keys": self.get_evaluated_keys()}
+        if result == CheckResult.SKIPPED and self._skip_reason:
+            check_result["suppress_comment"] = self._skip_reason  # the waiver applied
+        return check_result
 
     def scan_resource_conf(self, conf):  # type: ignore[override]
         self.evaluated_keys = []
@@ -217,6 +237,7 @@ class HdsIacCheck(BaseResourceCheck):
             if verdict.status == "skipped":
                 self._skip_reason = verdict.reason
             return _RESULTS[verdict.status]
+        handle_dynamic_values(conf)  # as checkov's scan_entity_conf does for its checks
         return self._one_resource(conf, file)
 
     def _one_resource(self, conf, path: str | None):

@@ -41,6 +41,7 @@ from hds_iac import catalogue as catalogue_mod
 from hds_iac import provider_registry
 from hds_iac.adapters.terraform import TfIndex, adapt, base_address, provider_handlers
 from hds_iac.model import Inventory, Resource, Unknown
+from hds_iac import rules as rules_mod
 from hds_iac.rules import registry
 from hds_iac.settings import Settings
 from hds_iac.suppressions import checkov_id
@@ -114,6 +115,25 @@ def _supported_types(providers: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(t for p in providers if p in handlers for t in handlers[p].types()))
 
 
+def judged_types(rule_id: str, providers: Iterable[str] = provider_registry.IDS) -> list[str]:
+    """The Terraform types of `providers` a rule can give a finding on: those whose adapter
+    makes a kind the rule judges (`@rule(kinds=...)` crossed with `Handlers.kinds_of`).
+    A finding names the resource it judges, so a check need not run on the others (a
+    volume's backup plan, a user's group policy: the native engine reads them, and the
+    fallback's two worlds stand for them). A rule or type that declares no kinds gets
+    every type (never fewer checks than findings)."""
+    judged = rules_mod.kinds_of(rule_id)
+    handlers = provider_handlers()
+    out = []
+    for provider in providers:
+        adapter = handlers.get(provider)
+        for type_ in adapter.types() if adapter is not None else ():
+            made = adapter.kinds_of(type_)
+            if judged is None or made is None or made & judged:
+                out.append(type_)
+    return sorted(out)
+
+
 # Every rule judged from code or plans has a CKV_HDS check, answered by the native engine
 # (`hds_iac.checkov_native`). When the native engine cannot be found or fails, the checks
 # fall back to judging the one resource checkov shows them; these lists say what that
@@ -178,7 +198,7 @@ def check_specs() -> list[CheckSpec]:
             severity=meta.severity.upper(),
             categories=CATEGORIES.get(meta.topic, ("GENERAL_SECURITY",)),
             guideline=f"{GUIDELINE_BASE}{meta.id}.md",
-            supported_resources=tuple(supported_types(meta.providers)),
+            supported_resources=tuple(judged_types(meta.id, meta.providers)),
         ))
     return specs
 

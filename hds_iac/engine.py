@@ -8,7 +8,7 @@ from hds_iac import catalogue as catalogue_mod
 from hds_iac import matrices, provider_registry
 from hds_iac.catalogue import Catalogue, RuleMeta
 from hds_iac.model import Inventory, Resource, SourceAttribute
-from hds_iac.rules import Verdict, needs_all, registry, unread_context
+from hds_iac.rules import Verdict, needs_all, registry, undeclared_kind, unread_context
 from hds_iac.settings import Settings
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -217,6 +217,10 @@ def run(
             raise LookupError(f"{rule_id} is in the catalogue but has no rule code")
         try:
             verdicts = list(func(inventory, settings))
+            for verdict in verdicts:
+                broken = undeclared_kind(rule_id, verdict)
+                if broken:  # the checkov checks would miss it: a bug of the rule's module
+                    raise ValueError(broken)
         except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the scan
             if on_error is None:
                 raise

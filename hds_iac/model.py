@@ -408,6 +408,15 @@ class Kind(StrEnum):
     LOG_GROUP = "log-group"  # CloudWatch Logs log group: how long it keeps logs
 
 
+# The kinds that hold client data: the only ones an adapter marks `stores_data` or gives
+# `at_rest` parts (docs/model-contract.md), so the only ones HDS-LOC-001 and HDS-ENC-003 judge.
+DATA_KINDS = (
+    Kind.VOLUME, Kind.INSTANCE, Kind.LAUNCH_TEMPLATE, Kind.DATABASE, Kind.DATABASE_CLUSTER,
+    Kind.BUCKET, Kind.FILE_SYSTEM, Kind.CACHE, Kind.TABLE, Kind.BACKUP_VAULT, Kind.SNAPSHOT,
+    Kind.IMAGE,
+)
+
+
 class Source(StrEnum):
     """Where a resource was read: Terraform code, a plan, a state. A live scan's source is
     its provider's id (`Origin.source="aws"`), as `provider_registry` names it."""

@@ -159,3 +159,54 @@ def test_deciding_attributes_become_checkov_evaluated_keys(tmp_path):
     verdicts = scan.verdicts(os.path.realpath(tmp_path / "main.tf"), "aws_instance.a")
     assert verdicts["HDS-ENC-001"].keys == ("root_block_device/[0]/encrypted",)
     assert verdicts["HDS-LOC-001"].keys == ()
+
+
+def test_each_check_runs_only_on_the_types_its_rule_can_name():
+    """supported_resources: the types whose adapter makes a kind the rule judges, not every
+    type of the provider (issue 15's overhead). Cross-resource rules run on the resource
+    their finding names, not on the ones they read (a volume's backup selection, a user's
+    group policy, a bucket's policy)."""
+    from hds_iac import checkov_support
+
+    specs = {s.rule_id: set(s.supported_resources) for s in checkov_support.check_specs()}
+    every = set(checkov_support.supported_types())
+    assert all(types and types <= every for types in specs.values())
+    assert specs["HDS-MFA-001"] == {"aws_iam_user"}
+    assert specs["HDS-BAK-004"] == {"aws_ebs_volume", "outscale_volume"}
+    assert specs["HDS-TLS-005"] == {"aws_s3_bucket"}
+    assert specs["HDS-ENC-001"] >= {"aws_ebs_volume", "aws_instance", "aws_launch_template"}
+    assert "aws_ebs_encryption_by_default" not in specs["HDS-ENC-001"]
+    assert "aws_s3_bucket" in specs["HDS-LOC-001"] and "aws_iam_user" not in specs["HDS-LOC-001"]
+    # Types read only through others never get a check.
+    linked = {"aws_s3_bucket_policy", "aws_iam_group_policy", "aws_backup_vault_lock_configuration"}
+    assert not linked & set().union(*specs.values())
+    pairs = sum(len(t) for t in specs.values())
+    assert pairs < len(specs) * len(every) / 5
+
+
+def test_a_verdict_or_resource_of_an_undeclared_kind_is_refused():
+    """The declarations the narrowing rests on cannot drift from the code: a rule's
+    verdict on a kind it does not declare, an adapter's resource of a kind its type does
+    not declare, are errors (the engine reports the rule as failed), never a finding
+    checkov silently misses."""
+    from hds_iac.adapters.terraform_index import Handlers, TfIndex
+    from hds_iac.model import Resource, Unknown
+    from hds_iac.rules import Verdict, undeclared_kind
+    from hds_iac.terraform.records import TfResource
+
+    rec = TfResource(address="aws_s3_bucket.b", mode="managed", type="aws_s3_bucket", name="b",
+                     provider="aws", provider_region=Unknown("x"), values={}, source="hcl")
+    handlers = Handlers("aws")
+
+    @handlers.handles("aws_s3_bucket", kinds=("volume",))
+    def wrong(rec, index):
+        from hds_iac.adapters.terraform_aws_common import resource
+        return [resource(rec, "bucket")]
+
+    with pytest.raises(ValueError, match="declares only"):
+        handlers.adapt(rec, TfIndex([rec]))
+    handlers.kinds["aws_s3_bucket"] = frozenset({"bucket"})
+    (bucket,) = handlers.adapt(rec, TfIndex([rec]))
+    assert isinstance(bucket, Resource)
+    assert undeclared_kind("HDS-TLS-005", Verdict(bucket, "pass", "pass")) is None
+    assert "declares only" in undeclared_kind("HDS-TLS-006", Verdict(bucket, "pass", "pass"))

@@ -21,7 +21,7 @@ from hds_iac.terraform.records import TfResource
 # --- backups ---------------------------------------------------------------------------
 
 
-@handles("aws_backup_vault")
+@handles("aws_backup_vault", kinds=("backup-vault",))
 def backup_vault(rec: TfResource, index: TfIndex) -> list[Resource]:
     locks = linked(index, rec, "backup_vault_name", ("aws_backup_vault_lock_configuration",),
                    name_keys=("name", "id"))
@@ -55,7 +55,7 @@ def _vault_region(index: TfIndex, value: Any) -> Maybe[str]:
     return Unknown(f"destination vault {show(value)} is not in this configuration")
 
 
-@handles("aws_backup_plan")
+@handles("aws_backup_plan", kinds=("copy",))
 def backup_plan(rec: TfResource, index: TfIndex) -> list[Resource]:
     destinations = []
     sources: dict[str, str] = {}
@@ -77,7 +77,7 @@ def backup_plan(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(rec, "copy", destinations=destinations, sources=sources)]
 
 
-@handles("aws_backup_selection")
+@handles("aws_backup_selection", kinds=("backup-plan",))
 def backup_selection(rec: TfResource, index: TfIndex) -> list[Resource]:
     tags: dict[str, Maybe[str]] = {}
     for tag in known_blocks(rec, "selection_tag"):
@@ -106,7 +106,7 @@ def backup_selection(rec: TfResource, index: TfIndex) -> list[Resource]:
                      selection=aws_backup.backup_selection(tags, resources))]
 
 
-@handles("aws_dlm_lifecycle_policy")
+@handles("aws_dlm_lifecycle_policy", kinds=("backup-plan",))
 def dlm_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
     details = first_block(rec, "policy_details")
     state = rec.values.get("state")
@@ -132,7 +132,7 @@ def dlm_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
 # --- keys, snapshots, images -------------------------------------------------------------
 
 
-@handles("aws_kms_key")
+@handles("aws_kms_key", kinds=("key",))
 def kms_key(rec: TfResource, index: TfIndex) -> list[Resource]:
     spec = rec.values.get("customer_master_key_spec")
     spec = spec if has(spec) else "SYMMETRIC_DEFAULT"
@@ -275,7 +275,7 @@ def _shared_accounts(rec: TfResource) -> Sharing:
     return aws_backup.shared_with(shared) if shared else Sharing()
 
 
-@handles("aws_ebs_snapshot")
+@handles("aws_ebs_snapshot", kinds=("snapshot",))
 def ebs_snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
     # Its encryption is its volume's: the attribute naming the volume is where to look.
     return [resource(rec, "snapshot", stores_data=True, sharing=Sharing(), at_rest=[
@@ -283,7 +283,7 @@ def ebs_snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
         sources=part_sources("at_rest", "snapshot", {"enabled": "volume_id"}))]
 
 
-@handles("aws_db_snapshot", "aws_db_cluster_snapshot")
+@handles("aws_db_snapshot", "aws_db_cluster_snapshot", kinds=("snapshot",))
 def db_snapshot(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(rec, "snapshot", stores_data=True, sharing=_shared_accounts(rec),
                      ids=ids_of(rec, "db_snapshot_arn", "db_cluster_snapshot_arn"),
@@ -297,7 +297,7 @@ def _snapshot_source(rec: TfResource) -> dict[str, str]:
             "sharing.public": "shared_accounts", "sharing.accounts": "shared_accounts"}
 
 
-@handles("aws_db_snapshot_copy", "aws_rds_cluster_snapshot_copy")
+@handles("aws_db_snapshot_copy", "aws_rds_cluster_snapshot_copy", kinds=("snapshot",))
 def db_snapshot_copy(rec: TfResource, index: TfIndex) -> list[Resource]:
     """An RDS/Aurora snapshot copy: made in `destination_region` when it names one, else in
     its provider's region; a source named by an ARN of another region is copied here."""
@@ -318,13 +318,13 @@ def db_snapshot_copy(rec: TfResource, index: TfIndex) -> list[Resource]:
                      at_rest=[snapshot_encryption(rec, index)])]
 
 
-@handles("aws_ebs_snapshot_copy")
+@handles("aws_ebs_snapshot_copy", kinds=("snapshot",))
 def snapshot_copy(rec: TfResource, index: TfIndex) -> list[Resource]:
     return _copy_of(rec, "snapshot", "snapshot copy", [
         aws_storage.copy_disk(_ebs_snapshot_encrypted(index, rec), "snapshot copy")])
 
 
-@handles("aws_ami", "aws_ami_from_instance")
+@handles("aws_ami", "aws_ami_from_instance", kinds=("image",))
 def image(rec: TfResource, index: TfIndex) -> list[Resource]:
     disks = _image_disks(index, rec)
     # An image made from a machine copies its disks: the attribute naming the machine.
@@ -335,12 +335,13 @@ def image(rec: TfResource, index: TfIndex) -> list[Resource]:
                      sources=sources)]
 
 
-@handles("aws_ami_copy")
+@handles("aws_ami_copy", kinds=("image",))
 def image_copy(rec: TfResource, index: TfIndex) -> list[Resource]:
     return _copy_of(rec, "image", "image copy", _image_disks(index, rec))
 
 
-@handles("aws_snapshot_create_volume_permission", "aws_ami_launch_permission")
+@handles("aws_snapshot_create_volume_permission", "aws_ami_launch_permission",
+         kinds=("snapshot", "image"))
 def share_permission(rec: TfResource, index: TfIndex) -> list[Resource]:
     kind = "snapshot" if rec.type.startswith("aws_snapshot") else "image"
     group = rec.values.get("group")

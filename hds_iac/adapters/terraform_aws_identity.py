@@ -71,7 +71,7 @@ def _groups_of(index: TfIndex, user: TfResource) -> tuple[list[TfResource | str]
     return groups, unknown
 
 
-@handles("aws_iam_user")
+@handles("aws_iam_user", kinds=("user",))
 def iam_user(rec: TfResource, index: TfIndex) -> list[Resource]:
     profiles = linked(index, rec, "user", ("aws_iam_user_login_profile",), name_keys=_NAMES)
     docs = _documents(index, rec, "user")
@@ -93,7 +93,7 @@ def iam_user(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(rec, "user", region=None, ids=ids_of(rec, "unique_id"), identity=identity)]
 
 
-@handles("aws_iam_role")
+@handles("aws_iam_role", kinds=("role",))
 def iam_role(rec: TfResource, index: TfIndex) -> list[Resource]:
     doc = policy_of(index, rec.values.get("assume_role_policy"), "trust policy")
     identity = aws_iam.role_identity(doc)
@@ -101,7 +101,7 @@ def iam_role(rec: TfResource, index: TfIndex) -> list[Resource]:
                      sources={"identity.mfa_enforced": "assume_role_policy"})]
 
 
-@handles("aws_cognito_user_pool")
+@handles("aws_cognito_user_pool", kinds=("user-pool",))
 def cognito_pool(rec: TfResource, index: TfIndex) -> list[Resource]:
     setting = get_str(rec, "mfa_configuration", "OFF")
     if isinstance(setting, Unknown):
@@ -113,7 +113,7 @@ def cognito_pool(rec: TfResource, index: TfIndex) -> list[Resource]:
         sources={"identity.mfa_enforced": "mfa_configuration"})]
 
 
-@handles("aws_iam_access_key")
+@handles("aws_iam_access_key", kinds=("access-key",))
 def access_key(rec: TfResource, index: TfIndex) -> list[Resource]:
     # IAM access keys never expire by themselves. Only the key id is kept, never the secret.
     status = get_str(rec, "status", "Active")
@@ -121,7 +121,7 @@ def access_key(rec: TfResource, index: TfIndex) -> list[Resource]:
         key_max_age_days=0, keys_can_expire=False, detail=f"user {show(rec.values.get('user'))}, status {show(status)}"))]
 
 
-@handles("aws_iam_account_password_policy")
+@handles("aws_iam_account_password_policy", kinds=("account-policy",))
 def password_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
     """The account's password policy. A configuration without this resource says nothing
     about the account's policy (it is often set once, in another root): no resource is
@@ -141,6 +141,7 @@ def password_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
 @handles("aws_iam_user_login_profile", "aws_iam_user_policy", "aws_iam_user_policy_attachment",
          "aws_iam_policy_attachment", "aws_iam_group_policy", "aws_iam_group_policy_attachment",
          "aws_iam_user_group_membership", "aws_iam_group_membership", "aws_iam_policy",
-         "aws_iam_group", "aws_iam_role_policy", "aws_iam_role_policy_attachment")
+         "aws_iam_group", "aws_iam_role_policy", "aws_iam_role_policy_attachment",
+         kinds=())
 def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
     return []

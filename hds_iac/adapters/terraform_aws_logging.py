@@ -76,7 +76,7 @@ def _bucket(rec: TfResource, index: TfIndex) -> tuple[Maybe[str], Maybe[str] | N
     return shown, region_of(target), blocked
 
 
-@handles("aws_cloudtrail")
+@handles("aws_cloudtrail", kinds=("trail",))
 def cloudtrail(rec: TfResource, index: TfIndex) -> list[Resource]:
     bucket, bucket_region, blocked = _bucket(rec, index)
     trail = aws_logging.trail(
@@ -123,7 +123,7 @@ _TRAIL_SOURCES = {f"logging.trail.{name}": path for name, path in (
 _FLOW_LOGS = ("aws_flow_log",)
 
 
-@handles("aws_vpc", "aws_default_vpc")
+@handles("aws_vpc", "aws_default_vpc", kinds=("network",))
 def vpc(rec: TfResource, index: TfIndex) -> list[Resource]:
     """A VPC, with the flow logs of this configuration attached to it (`aws_flow_log`
     naming it in `vpc_id`)."""
@@ -165,7 +165,7 @@ def classic_access_logs(rec: TfResource) -> Logging:
     return Logging(enabled=on, detail=detail)
 
 
-@handles("aws_cloudwatch_log_group")
+@handles("aws_cloudwatch_log_group", kinds=("log-group",))
 def log_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     """A log group; retention_in_days omitted or 0 keeps the logs forever."""
     days = get_int(rec, "retention_in_days", 0)
@@ -174,7 +174,8 @@ def log_group(rec: TfResource, index: TfIndex) -> list[Resource]:
                      sources={"logging.retention_days": "retention_in_days"})]
 
 
-@handles("aws_flow_log", "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block")
+@handles("aws_flow_log", "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block",
+         kinds=())
 def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
     """Read through the VPC they log or the trail's bucket they protect."""
     return []

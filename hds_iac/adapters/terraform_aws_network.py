@@ -18,7 +18,7 @@ from hds_iac.terraform.records import TfResource
 # --- load balancers ------------------------------------------------------------------
 
 
-@handles("aws_lb", "aws_alb")
+@handles("aws_lb", "aws_alb", kinds=("load-balancer",))
 def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
     subnets = rec.values.get("subnets")
     zones_from = "subnets"  # where the zones come from (HDS-AZ-002)
@@ -51,7 +51,7 @@ def _redirects_to_https(actions: Any) -> bool:
     return aws_flows.redirects_to_https(pairs)
 
 
-@handles("aws_lb_listener", "aws_alb_listener")
+@handles("aws_lb_listener", "aws_alb_listener", kinds=("listener",))
 def listener(rec: TfResource, index: TfIndex) -> list[Resource]:
     protocol = get_str(rec, "protocol")
     if protocol is None:
@@ -94,7 +94,7 @@ def _classic_policy(rec: TfResource, index: TfIndex, port: Any) -> Maybe[str]:
     return aws_tls.CLASSIC_ELB_DEFAULT_POLICY
 
 
-@handles("aws_elb")
+@handles("aws_elb", kinds=("load-balancer",))
 def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
     flows: list[Flow] = []
     listeners = get_blocks(rec, "listener")
@@ -126,7 +126,7 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 # --- CloudFront ------------------------------------------------------------------------
 
-@handles("aws_cloudfront_distribution")
+@handles("aws_cloudfront_distribution", kinds=("cdn",))
 def cloudfront(rec: TfResource, index: TfIndex) -> list[Resource]:
     cert = first_block(rec, "viewer_certificate")
     default_certificate = get_bool(rec, "cloudfront_default_certificate", False, cert)
@@ -235,7 +235,7 @@ _RULE_TYPES = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
 _GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
 
 
-@handles(*_GROUP_TYPES)
+@handles(*_GROUP_TYPES, kinds=("security-group",))
 def security_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     ports, sources = _inline_ingress(rec)
     # Separate rule resources: their attributes are in another block, so the finding
@@ -248,7 +248,7 @@ def security_group(rec: TfResource, index: TfIndex) -> list[Resource]:
                      account_default=rec.type == "aws_default_security_group")]
 
 
-@handles(*_RULE_TYPES)
+@handles(*_RULE_TYPES, kinds=("security-group",))
 def security_group_rule(rec: TfResource, index: TfIndex) -> list[Resource]:
     # Folded into its group; kept on its own when the group is not in this input.
     if resolve_one(index, rec.values.get("security_group_id"), _GROUP_TYPES) is not None:
@@ -266,7 +266,7 @@ def security_group_rule(rec: TfResource, index: TfIndex) -> list[Resource]:
 # --- VPN, autoscaling ------------------------------------------------------------------------
 
 
-@handles("aws_vpn_connection")
+@handles("aws_vpn_connection", kinds=("vpn",))
 def vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
     """Both tunnels of a site-to-site VPN connection, with the IPsec options each accepts
     (`tunnelN_ike_versions`, `tunnelN_phase1_*`...; unset: AWS's defaults). A plan's
@@ -284,7 +284,7 @@ def vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(rec, "vpn", flows=flows, sources=sources)]
 
 
-@handles("aws_ec2_client_vpn_endpoint")
+@handles("aws_ec2_client_vpn_endpoint", kinds=("vpn",))
 def client_vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
     """A Client VPN endpoint: its clients' TLS flow and its authentication types
     (`authentication_options.type`, one or two blocks)."""
@@ -298,7 +298,7 @@ def client_vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
                      sources={"identity.mfa_enforced": "authentication_options.type"})]
 
 
-@handles("aws_autoscaling_group")
+@handles("aws_autoscaling_group", kinds=("autoscaling-group",))
 def autoscaling_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     subnets = rec.values.get("vpc_zone_identifier")
     if has(subnets) and not (isinstance(subnets, Unknown) and not subnets.refs and rec.source == "plan"):
@@ -313,6 +313,7 @@ def autoscaling_group(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 
 @handles("aws_subnet", "aws_default_subnet", "aws_lb_listener_certificate",
-         "aws_load_balancer_policy", "aws_load_balancer_listener_policy")
+         "aws_load_balancer_policy", "aws_load_balancer_listener_policy",
+         kinds=())
 def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
     return []

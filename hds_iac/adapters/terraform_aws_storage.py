@@ -63,7 +63,7 @@ def _disk_sources(disks: list[AtRest], paths: list[str]) -> dict[str, str]:
     return out
 
 
-@handles("aws_ebs_volume")
+@handles("aws_ebs_volume", kinds=("volume",))
 def ebs_volume(rec: TfResource, index: TfIndex) -> list[Resource]:
     zone = get_str(rec, "availability_zone")
     res = resource(rec, "volume", stores_data=True, region=region_of(rec, zone),
@@ -75,7 +75,7 @@ def ebs_volume(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [res]
 
 
-@handles("aws_instance")
+@handles("aws_instance", kinds=("instance",))
 def instance(rec: TfResource, index: TfIndex) -> list[Resource]:
     disks, paths = _machine_disks(rec, index)
     zone = get_str(rec, "availability_zone")
@@ -117,7 +117,7 @@ def _machine_disks(rec: TfResource, index: TfIndex) -> tuple[list[AtRest], list[
     return disks, paths
 
 
-@handles("aws_launch_template")
+@handles("aws_launch_template", kinds=("launch-template",))
 def launch_template(rec: TfResource, index: TfIndex) -> list[Resource]:
     disks: list[AtRest] = []
     mappings = get_blocks(rec, "block_device_mappings")
@@ -136,7 +136,7 @@ def launch_template(rec: TfResource, index: TfIndex) -> list[Resource]:
     return [resource(rec, "launch-template", stores_data=True, at_rest=disks)]
 
 
-@handles("aws_launch_configuration")
+@handles("aws_launch_configuration", kinds=("launch-template",))
 def launch_configuration(rec: TfResource, index: TfIndex) -> list[Resource]:
     disks: list[AtRest] = []
     paths: list[str] = []
@@ -150,13 +150,13 @@ def launch_configuration(rec: TfResource, index: TfIndex) -> list[Resource]:
                      sources=_disk_sources(disks, paths))]
 
 
-@handles("aws_ebs_encryption_by_default")
+@handles("aws_ebs_encryption_by_default", kinds=("account-setting",))
 def ebs_encryption_by_default(rec: TfResource, index: TfIndex) -> list[Resource]:
     enabled = get_bool(rec, "enabled", True)  # the resource's `enabled` defaults to true
     return [resource(rec, "account-setting", encryption_default=enabled)]
 
 
-@handles("aws_ebs_default_kms_key")
+@handles("aws_ebs_default_kms_key", kinds=())
 def folded(rec: TfResource, index: TfIndex) -> list[Resource]:
     """Types read only through the resources they modify."""
     return []
@@ -302,7 +302,7 @@ _DB_SOURCES = {
 }
 
 
-@handles("aws_db_instance")
+@handles("aws_db_instance", kinds=("database",))
 def db_instance(rec: TfResource, index: TfIndex) -> list[Resource]:
     engine, version = rec.values.get("engine"), rec.values.get("engine_version")
     replica_of = rec.values.get("replicate_source_db")
@@ -355,7 +355,7 @@ def _cluster_multi_az(rec: TfResource, index: TfIndex, instance_type: str) -> Ma
         no_members=Unknown(f"no {instance_type} of this cluster found in this configuration"))
 
 
-@handles(*_CLUSTERS)
+@handles(*_CLUSTERS, kinds=("database-cluster",))
 def db_cluster(rec: TfResource, index: TfIndex) -> list[Resource]:
     instance_type, group_attr, group_types, fixed_engine = _CLUSTERS[rec.type]
     engine = fixed_engine or rec.values.get("engine")
@@ -473,7 +473,7 @@ def _first_inline_default(rec: TfResource) -> dict:
     return first_block(rec, "apply_server_side_encryption_by_default", rule) if rule else {}
 
 
-@handles("aws_s3_bucket")
+@handles("aws_s3_bucket", kinds=("bucket",))
 def s3_bucket(rec: TfResource, index: TfIndex) -> list[Resource]:
     destinations: list[Destination] = []
     for cfg in _bucket_side(index, rec, ("aws_s3_bucket_replication_configuration",)):
@@ -495,7 +495,7 @@ def s3_bucket(rec: TfResource, index: TfIndex) -> list[Resource]:
                      flows=[https_only], destinations=destinations)]
 
 
-@handles("aws_s3_bucket_replication_configuration")
+@handles("aws_s3_bucket_replication_configuration", kinds=("copy",))
 def s3_replication(rec: TfResource, index: TfIndex) -> list[Resource]:
     # Folded into its bucket; kept as a "copy" only when the bucket is not in this input.
     if resolve_one(index, rec.values.get("bucket"), ("aws_s3_bucket",), name_keys=("bucket",)):
@@ -507,7 +507,7 @@ def s3_replication(rec: TfResource, index: TfIndex) -> list[Resource]:
 # --- file systems, caches, tables ----------------------------------------------------------
 
 
-@handles("aws_efs_file_system")
+@handles("aws_efs_file_system", kinds=("file-system",))
 def efs(rec: TfResource, index: TfIndex) -> list[Resource]:
     one_zone = rec.values.get("availability_zone_name")
     zone_name = one_zone
@@ -536,7 +536,7 @@ _CACHE_FLOW_SOURCES = part_sources("flows", "in-transit",
                                    {"encrypted": "transit_encryption_enabled"})
 
 
-@handles("aws_elasticache_replication_group")
+@handles("aws_elasticache_replication_group", kinds=("cache",))
 def elasticache_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     # Provider 5.x documentation: `at_rest_encryption_enabled` defaults to false for Redis
     # and true for Valkey. (Newer providers/AWS default Redis 7+ to true; we keep the 5.x
@@ -556,7 +556,7 @@ def elasticache_group(rec: TfResource, index: TfIndex) -> list[Resource]:
                               **_CACHE_FLOW_SOURCES})]
 
 
-@handles("aws_elasticache_cluster")
+@handles("aws_elasticache_cluster", kinds=("cache",))
 def elasticache_cluster(rec: TfResource, index: TfIndex) -> list[Resource]:
     if has(rec.values.get("replication_group_id")):
         return []  # a member of a replication group: judged through the group
@@ -582,7 +582,7 @@ def _dynamodb_encryption(rec: TfResource, index: TfIndex, block: dict | None,
         enabled, lambda: customer_key(rec, (block or {}).get(key_attr), index))
 
 
-@handles("aws_dynamodb_table")
+@handles("aws_dynamodb_table", kinds=("table",))
 def dynamodb_table(rec: TfResource, index: TfIndex) -> list[Resource]:
     destinations = []
     sources = part_sources("at_rest", "table", {
@@ -603,7 +603,7 @@ def dynamodb_table(rec: TfResource, index: TfIndex) -> list[Resource]:
                      destinations=destinations, sources=sources)]
 
 
-@handles("aws_dynamodb_table_replica")
+@handles("aws_dynamodb_table_replica", kinds=("table",))
 def dynamodb_replica(rec: TfResource, index: TfIndex) -> list[Resource]:
     region = region_of(rec)
     key = rec.values.get("kms_key_arn")
@@ -617,7 +617,8 @@ def dynamodb_replica(rec: TfResource, index: TfIndex) -> list[Resource]:
          "aws_rds_cluster_parameter_group", "aws_docdb_cluster_parameter_group",
          "aws_neptune_cluster_parameter_group", "aws_rds_cluster_instance",
          "aws_docdb_cluster_instance", "aws_neptune_cluster_instance",
-         "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_policy")
+         "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_policy",
+         kinds=())
 def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
     """Read through the resource they modify (the instance count of a cluster...)."""
     return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
-from hds_iac.model import Origin, Resource, SourceAttribute, Unknown, facet_key
+from hds_iac.model import Kind, Origin, Resource, SourceAttribute, Unknown, facet_key
 from hds_iac.sensitive import union
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import TfResource
@@ -21,16 +21,33 @@ Adapter = Callable[[TfResource, "TfIndex"], list[Resource]]
 class Handlers:
     """One provider's adapter: resource type -> the function that maps its records. The AWS
     family modules and the Outscale module register into one each, so the dispatch (the
-    provider's managed records only, nothing for unknown types) is written once."""
+    provider's managed records only, nothing for unknown types) is written once.
 
-    def __init__(self, provider: str, table: dict[str, Adapter] | None = None):
+    Each type also declares the kinds (`hds_iac.model.Kind`) of the resources its function
+    makes (`kinds=()` for a type read only through others): crossed with the kinds each
+    rule judges (`@rule(kinds=...)`), this tells the checkov front-end which types a rule
+    can give a finding on. `adapt` refuses a resource of an undeclared kind, so the table
+    cannot drift from the functions. A type without a declaration may make any kind."""
+
+    def __init__(self, provider: str, table: dict[str, Adapter] | None = None,
+                 kinds: Mapping[str, Iterable[str]] | None = None):
         self.provider = provider
         self.table: dict[str, Adapter] = dict(table or {})
+        self.kinds: dict[str, frozenset[str]] = {}
+        for type_, made in (kinds or {}).items():
+            if type_ not in self.table:
+                raise ValueError(f"kinds declared for {type_}, which has no handler")
+            self.kinds[type_] = frozenset(Kind(k).value for k in made)
 
-    def handles(self, *types: str) -> Callable[[Adapter], Adapter]:
+    def handles(self, *types: str, kinds: Iterable[str] | None = None
+                ) -> Callable[[Adapter], Adapter]:
+        made = None if kinds is None else frozenset(Kind(k).value for k in kinds)
+
         def register(fn: Adapter) -> Adapter:
             for t in types:
                 self.table[t] = fn
+                if made is not None:
+                    self.kinds[t] = made
             return fn
         return register
 
@@ -41,11 +58,24 @@ class Handlers:
         if rec.provider != self.provider or rec.mode != "managed":
             return []
         handler = self.table.get(rec.type)
-        return handler(rec, index) if handler is not None else []
+        if handler is None:
+            return []
+        resources = handler(rec, index)
+        declared = self.kinds.get(rec.type)
+        if declared is not None:
+            for res in resources:
+                if res.kind not in declared:
+                    raise ValueError(f"the {rec.type} adapter made a {res.kind.value!r} resource "
+                                     f"but declares only {sorted(declared)}")
+        return resources
 
     def types(self) -> list[str]:
         """Every type the adapter reads (including those read only through others)."""
         return sorted(self.table)
+
+    def kinds_of(self, type_: str) -> frozenset[str] | None:
+        """The kinds of the resources a type's records become (None: not declared, any)."""
+        return self.kinds.get(type_)
 
 
 class TfIndex:

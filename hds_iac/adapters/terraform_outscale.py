@@ -766,6 +766,23 @@ HANDLERS = Handlers(PROVIDER, {
     "outscale_user": user,
     "outscale_net": linked_only,
     "outscale_subnet": linked_only,
+}, kinds={  # what each type's records become (`Handlers`: checked on every record)
+    "outscale_volume": ("volume",),
+    "outscale_vm": ("instance",),
+    "outscale_snapshot": ("snapshot",),
+    "outscale_snapshot_attributes": ("snapshot",),
+    "outscale_image": ("image",),
+    "outscale_image_launch_permission": ("image",),
+    "outscale_load_balancer": ("load-balancer",),
+    "outscale_load_balancer_listener_rule": (),
+    "outscale_security_group": ("security-group",),
+    "outscale_security_group_rule": ("security-group",),
+    "outscale_vpn_connection": ("vpn",),
+    "outscale_api_access_policy": ("account-policy",),
+    "outscale_access_key": ("access-key",),
+    "outscale_user": ("user",),
+    "outscale_net": (),
+    "outscale_subnet": (),
 })
 adapt = HANDLERS.adapt
 supported_types = HANDLERS.types

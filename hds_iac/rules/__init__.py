@@ -11,7 +11,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from hds_iac.model import Inventory, Resource, SourceAttribute
+from hds_iac.model import Inventory, Kind, Resource, SourceAttribute
 from hds_iac.sensitive import mask
 from hds_iac.settings import Settings
 
@@ -66,11 +66,22 @@ RuleFunc = Callable[[Inventory, Settings], Iterable[Verdict]]
 _REGISTRY: dict[str, RuleFunc] = {}
 # rule id -> kind -> message keys of the verdicts that rely on every resource of that kind
 _NEEDS_ALL: dict[str, dict[str, tuple[str, ...]]] = {}
+# rule id -> the kinds of the resources its verdicts name (absent: any kind)
+_KINDS: dict[str, frozenset[str]] = {}
 
 
-def rule(rule_id: str, *, needs_all: dict[str, tuple[str, ...]] | None = None
+def rule(rule_id: str, *, kinds: Iterable[str] | None = None,
+         needs_all: dict[str, tuple[str, ...]] | None = None
          ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule.
+
+    `kinds` names the kinds (`hds_iac.model.Kind`) of the resources the rule's verdicts are
+    about: the resources it judges, not those it only looks at (a volume's backup plans).
+    The checkov front-end runs the rule's check only on the Terraform types whose adapter
+    makes those kinds, instead of on every type of the provider; the engine refuses a
+    verdict on a kind the rule does not declare (`kinds_of`), so a declaration too narrow
+    for what the rule does is a loud error, never a finding checkov silently misses.
+    None: any kind (rules judging a facet whatever the kind that carries it).
 
     `needs_all` names the verdicts that judge by absence: `{"backup-plan": ("fail",)}` says
     that a `fail` verdict means "no backup plan of the resource's provider and region selects
@@ -82,11 +93,30 @@ def rule(rule_id: str, *, needs_all: dict[str, tuple[str, ...]] | None = None
         if rule_id in _REGISTRY:
             raise ValueError(f"rule {rule_id} registered twice")
         _REGISTRY[rule_id] = func
+        if kinds is not None:
+            _KINDS[rule_id] = frozenset(Kind(k).value for k in kinds)
         if needs_all:
             _NEEDS_ALL[rule_id] = {kind: tuple(keys) for kind, keys in needs_all.items()}
         return func
 
     return register
+
+
+def kinds_of(rule_id: str) -> frozenset[str] | None:
+    """The kinds a rule's verdicts may name (None: any kind)."""
+    if rule_id not in _REGISTRY:
+        registry()
+    return _KINDS.get(rule_id)
+
+
+def undeclared_kind(rule_id: str, verdict: Verdict) -> str | None:
+    """Why `verdict` breaks its rule's `kinds` declaration, or None when it keeps it."""
+    declared = _KINDS.get(rule_id)
+    if declared is None or verdict.resource.kind in declared:
+        return None
+    return (f"{rule_id} gave a verdict on {verdict.resource.address}, a "
+            f"{verdict.resource.kind.value!r} resource, but declares only the kinds "
+            f"{sorted(declared)} (@rule(kinds=...) in its module)")
 
 
 def needs_all(rule_id: str) -> dict[str, tuple[str, ...]]:

@@ -15,7 +15,7 @@ from hds_iac.rules._flag import flag_verdict
 from hds_iac.settings import Settings
 
 
-@rule("HDS-AZ-001")
+@rule("HDS-AZ-001", kinds=("database", "database-cluster", "cache", "file-system"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("database", "database-cluster", "cache", "file-system"):
         if res.placement is None:

@@ -16,7 +16,7 @@ from hds_iac.rules._zones import ZONES, label, zone_list
 from hds_iac.settings import Settings
 
 
-@rule("HDS-AZ-002")
+@rule("HDS-AZ-002", kinds=("autoscaling-group", "load-balancer"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("autoscaling-group", "load-balancer"):
         if res.placement is None:

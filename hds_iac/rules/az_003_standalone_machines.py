@@ -21,7 +21,7 @@ from hds_iac.rules._zones import ZONES, label, zone_list
 from hds_iac.settings import Settings
 
 
-@rule("HDS-AZ-003")
+@rule("HDS-AZ-003", kinds=("instance",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     machines = [r for r in inventory.of_kind("instance")
                 if r.placement is not None and r.placement.standalone]

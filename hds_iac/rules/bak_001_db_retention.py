@@ -15,7 +15,7 @@ from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
 
-@rule("HDS-BAK-001")
+@rule("HDS-BAK-001", kinds=("database", "database-cluster"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     minimum = settings.min_backup_retention_days
     for res in inventory.of_kind("database", "database-cluster"):

@@ -15,7 +15,7 @@ from hds_iac.rules._flag import flag_verdict
 from hds_iac.settings import Settings
 
 
-@rule("HDS-BAK-002")
+@rule("HDS-BAK-002", kinds=("database", "database-cluster"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("database", "database-cluster"):
         if res.backup is None:

@@ -104,7 +104,7 @@ def _covering_plan(vol: Resource, plans: list[Resource]) -> tuple[Resource | Non
 ATTESTED = ("backup.attested",)
 
 
-@rule("HDS-BAK-004", needs_all={"backup-plan": ("fail",)})
+@rule("HDS-BAK-004", kinds=("volume",), needs_all={"backup-plan": ("fail",)})
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     tag = settings.backup_attestation_tag
     plans = inventory.of_kind("backup-plan")

@@ -15,7 +15,7 @@ from hds_iac.rules._flag import flag_verdict
 from hds_iac.settings import Settings
 
 
-@rule("HDS-BAK-005")
+@rule("HDS-BAK-005", kinds=("backup-vault",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("backup-vault"):
         if res.backup is None:

@@ -22,7 +22,7 @@ from hds_iac.settings import Settings
 PUBLIC, ACCOUNTS = "sharing.public", "sharing.accounts"  # the facet values judged
 
 
-@rule("HDS-BAK-006")
+@rule("HDS-BAK-006", kinds=("snapshot", "image"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("snapshot", "image"):
         sharing = res.sharing

@@ -19,7 +19,7 @@ from hds_iac.settings import Settings
 FACETS = ("backup.newest_snapshot_age_days",)
 
 
-@rule("HDS-BAK-007")
+@rule("HDS-BAK-007", kinds=("volume",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     limit = settings.max_snapshot_age_days
     for res in inventory.of_kind("volume"):

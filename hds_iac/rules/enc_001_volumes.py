@@ -19,6 +19,6 @@ from hds_iac.settings import Settings
 KINDS = ("volume", "instance", "launch-template")
 
 
-@rule("HDS-ENC-001", needs_all={"account-setting": ACCOUNT_DEFAULT_FAILS})
+@rule("HDS-ENC-001", kinds=KINDS, needs_all={"account-setting": ACCOUNT_DEFAULT_FAILS})
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     yield from disk_verdicts(inventory, settings, KINDS)

@@ -20,7 +20,7 @@ from hds_iac.settings import Settings
 KINDS = ("database", "database-cluster", "cache", "file-system", "table", "backup-vault", "bucket")
 
 
-@rule("HDS-ENC-002")
+@rule("HDS-ENC-002", kinds=KINDS)
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind(*KINDS):
         if not res.at_rest:

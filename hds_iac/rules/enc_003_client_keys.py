@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from hds_iac.model import Inventory, Unknown, facet_key
+from hds_iac.model import DATA_KINDS, Inventory, Unknown, facet_key
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._at_rest import judge, part_label
 from hds_iac.rules._outcome import Outcome, verdict_of
 from hds_iac.settings import Settings
 
 
-@rule("HDS-ENC-003")
+@rule("HDS-ENC-003", kinds=DATA_KINDS)
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory:
         outcomes = []

@@ -19,7 +19,7 @@ ENABLED = "key_rotation.enabled"
 POSSIBLE = "key_rotation.possible"
 
 
-@rule("HDS-ENC-004")
+@rule("HDS-ENC-004", kinds=("key",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("key"):
         if res.key_rotation is None:

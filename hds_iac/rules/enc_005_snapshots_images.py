@@ -21,6 +21,6 @@ from hds_iac.settings import Settings
 KINDS = ("snapshot", "image")
 
 
-@rule("HDS-ENC-005", needs_all={"account-setting": ACCOUNT_DEFAULT_FAILS})
+@rule("HDS-ENC-005", kinds=KINDS, needs_all={"account-setting": ACCOUNT_DEFAULT_FAILS})
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     yield from disk_verdicts(inventory, settings, KINDS)

@@ -62,7 +62,7 @@ def _judge(res: Resource, settings: Settings) -> Verdict | None:
     return Verdict(res, "pass", "pass_key", params, facets=_LIFETIME)
 
 
-@rule("HDS-KEY-001")
+@rule("HDS-KEY-001", kinds=("account-policy", "access-key"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("account-policy", "access-key"):
         verdict = _judge(res, settings)

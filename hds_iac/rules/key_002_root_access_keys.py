@@ -16,7 +16,7 @@ from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
 
-@rule("HDS-KEY-002")
+@rule("HDS-KEY-002", kinds=("user",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("user"):
         ident = res.identity

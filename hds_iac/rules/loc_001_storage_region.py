@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from hds_iac import geography
-from hds_iac.model import Inventory, Unknown
+from hds_iac.model import DATA_KINDS, Inventory, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.settings import Settings
 
@@ -15,7 +15,7 @@ from hds_iac.settings import Settings
 REGION = ("region",)
 
 
-@rule("HDS-LOC-001")
+@rule("HDS-LOC-001", kinds=DATA_KINDS)
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     geo = geography.load()
     for res in inventory:

@@ -18,7 +18,8 @@ from hds_iac.rules._outcome import Outcome, facets, labels, reasons, worst
 from hds_iac.settings import Settings
 
 
-@rule("HDS-LOC-002")
+@rule("HDS-LOC-002", kinds=("copy", "backup-plan", "bucket", "table", "database",
+                            "database-cluster", "snapshot", "image"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     geo = geography.load()
     for res in inventory:

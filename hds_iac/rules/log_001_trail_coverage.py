@@ -27,7 +27,7 @@ def _records(trail: Trail) -> bool:
     return trail.exists and trail.management_events is True and trail.logging is True
 
 
-@rule("HDS-LOG-001")
+@rule("HDS-LOG-001", kinds=("trail",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     found = list(trails(inventory))
     covering: dict[str, Resource] = {}

@@ -17,7 +17,7 @@ from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
 
-@rule("HDS-LOG-002")
+@rule("HDS-LOG-002", kinds=("trail",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res, trail in trails(inventory):
         if isinstance(trail, Unknown):

@@ -25,7 +25,7 @@ from hds_iac.settings import Settings
 BUCKET = (trail_facet("bucket"),)
 
 
-@rule("HDS-LOG-003")
+@rule("HDS-LOG-003", kinds=("trail",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     geo = geography.load()
     for res, trail in trails(inventory):

@@ -16,6 +16,6 @@ from hds_iac.rules._logged import logged_verdicts
 from hds_iac.settings import Settings
 
 
-@rule("HDS-LOG-004")
+@rule("HDS-LOG-004", kinds=("network",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     yield from logged_verdicts(inventory, "network")

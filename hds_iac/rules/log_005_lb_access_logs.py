@@ -15,6 +15,6 @@ from hds_iac.rules._logged import logged_verdicts
 from hds_iac.settings import Settings
 
 
-@rule("HDS-LOG-005")
+@rule("HDS-LOG-005", kinds=("load-balancer",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     yield from logged_verdicts(inventory, "load-balancer")

@@ -17,6 +17,6 @@ from hds_iac.rules._logged import logged_verdicts
 from hds_iac.settings import Settings
 
 
-@rule("HDS-LOG-006")
+@rule("HDS-LOG-006", kinds=("database", "database-cluster"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     yield from logged_verdicts(inventory, "database", "database-cluster")

@@ -15,7 +15,7 @@ from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
 
-@rule("HDS-LOG-007")
+@rule("HDS-LOG-007", kinds=("log-group",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     minimum = settings.min_log_retention_days
     for res in inventory.of_kind("log-group"):

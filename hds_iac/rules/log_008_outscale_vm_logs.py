@@ -18,7 +18,7 @@ from hds_iac.rules._unknown import why
 from hds_iac.settings import Settings
 
 
-@rule("HDS-LOG-008")
+@rule("HDS-LOG-008", kinds=("instance",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     tag = settings.logging_attestation_tag
     for res in inventory.of_kind("instance"):

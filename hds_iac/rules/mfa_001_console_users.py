@@ -16,7 +16,7 @@ from hds_iac.rules._human_mfa import human_mfa_verdicts
 from hds_iac.settings import Settings
 
 
-@rule("HDS-MFA-001")
+@rule("HDS-MFA-001", kinds=("user",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     # Users without a console password (API-only) or whose provider has no console notion
     # are outside this rule; their access keys are HDS-KEY-001's.

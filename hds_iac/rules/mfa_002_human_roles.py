@@ -15,6 +15,6 @@ from hds_iac.rules._human_mfa import human_mfa_verdicts
 from hds_iac.settings import Settings
 
 
-@rule("HDS-MFA-002")
+@rule("HDS-MFA-002", kinds=("role",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     return human_mfa_verdicts(inventory, "role", "the trust policy gives no MFA information")

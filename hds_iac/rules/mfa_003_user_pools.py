@@ -14,7 +14,7 @@ from hds_iac.rules._flag import flag_verdict
 from hds_iac.settings import Settings
 
 
-@rule("HDS-MFA-003")
+@rule("HDS-MFA-003", kinds=("user-pool",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("user-pool"):
         if res.identity is None:

@@ -16,7 +16,7 @@ from hds_iac.rules._flag import flag_verdict
 from hds_iac.settings import Settings
 
 
-@rule("HDS-MFA-004")
+@rule("HDS-MFA-004", kinds=("account-policy",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("account-policy"):
         # Only an account policy that carries an MFA switch (Outscale's API access policy)

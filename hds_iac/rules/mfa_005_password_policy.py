@@ -25,7 +25,7 @@ LENGTH = "identity.password_policy.min_length"
 REUSE = "identity.password_policy.reuse_prevention"
 
 
-@rule("HDS-MFA-005")
+@rule("HDS-MFA-005", kinds=("account-policy",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("account-policy"):
         policy = res.identity.password_policy if res.identity is not None else None

@@ -19,7 +19,7 @@ from hds_iac.rules._flag import flag_verdict
 from hds_iac.settings import Settings
 
 
-@rule("HDS-MFA-006")
+@rule("HDS-MFA-006", kinds=("vpn",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("vpn"):
         if res.identity is None:

@@ -32,7 +32,7 @@ def _judge(flow) -> Outcome:
     return Outcome("pass", flow_label(flow), "encrypted", facet=outcome.facet)
 
 
-@rule("HDS-TLS-001")
+@rule("HDS-TLS-001", kinds=("listener", "load-balancer"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("listener", "load-balancer"):
         if not res.flows:

@@ -26,7 +26,7 @@ def _version(text: str) -> tuple[int, int] | None:
     return None
 
 
-@rule("HDS-TLS-002")
+@rule("HDS-TLS-002", kinds=("listener", "load-balancer", "cdn"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory:
         outcomes = []

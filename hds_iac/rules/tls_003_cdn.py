@@ -15,6 +15,6 @@ from hds_iac.rules._flows import encryption_verdicts
 from hds_iac.settings import Settings
 
 
-@rule("HDS-TLS-003")
+@rule("HDS-TLS-003", kinds=("cdn",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     yield from encryption_verdicts(inventory.of_kind("cdn"), None, param="flows")

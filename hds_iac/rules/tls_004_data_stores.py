@@ -20,6 +20,6 @@ KINDS = ("database", "database-cluster", "cache")
 FLOW = "in-transit"
 
 
-@rule("HDS-TLS-004")
+@rule("HDS-TLS-004", kinds=KINDS)
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     yield from encryption_verdicts(inventory.of_kind(*KINDS), FLOW, param="detail")

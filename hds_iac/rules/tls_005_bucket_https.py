@@ -20,6 +20,6 @@ from hds_iac.settings import Settings
 FLOW = "https-only policy"
 
 
-@rule("HDS-TLS-005")
+@rule("HDS-TLS-005", kinds=("bucket",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     yield from encryption_verdicts(inventory.of_kind("bucket"), FLOW, param="detail")

@@ -48,7 +48,7 @@ def _judge(index: int, port: OpenPort) -> Outcome | None:
                    facet=port_facet(index, "sources"))
 
 
-@rule("HDS-TLS-006")
+@rule("HDS-TLS-006", kinds=("security-group",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("security-group"):
         outcomes = [o for o in (_judge(i, p) for i, p in enumerate(res.open_ports))

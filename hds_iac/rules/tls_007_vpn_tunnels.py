@@ -50,7 +50,7 @@ def _weak(tunnel: str, option: str, weak: list[str], defaulted: bool) -> Text:
            + (" (non réglé : valeurs par défaut du fournisseur)" if defaulted else ""))
 
 
-@rule("HDS-TLS-007")
+@rule("HDS-TLS-007", kinds=("vpn",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("vpn"):
         outcomes = []

@@ -11,16 +11,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from hds_iac import __version__, catalogue, precommit, repository
+from hds_iac import __version__, catalogue, repository
 from hds_iac.catalogue import TOPICS
 from hds_iac.command import add_report_options, finish, prepare
 from hds_iac.console import EXIT_ERROR, EXIT_OK, say
 from hds_iac.errors import UsageError
-from hds_iac.history import cli as history_cli
-from hds_iac.live import cli as live_cli
-from hds_iac.report import cli as report_cli
 
 if TYPE_CHECKING:
     from hds_iac.config import Config
@@ -69,7 +66,10 @@ def _key_value(text: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(scan_only: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; `scan_only`: the `scan` command alone, which is all that
+    parsing a scan needs (a scan, above all the one behind each checkov run, then does not
+    import the live, report and history commands)."""
     parser = argparse.ArgumentParser(
         prog="hds-iac", description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: without the flag here, `hds-iac --debug scan` keeps the top-level value.
     scan.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                       help=DEBUG_HELP)
+    if scan_only:
+        return parser
+
+    from hds_iac.history import cli as history_cli
+    from hds_iac.live import cli as live_cli
+    from hds_iac.report import cli as report_cli
 
     rules = sub.add_parser("rules", help="list the rule catalogue",
                            description="List the rules with their topic, severity and references.")
@@ -192,7 +198,9 @@ def cmd_pre_commit(args: argparse.Namespace) -> int:
         return main(["scan", *argv], hook=True)
 
     def parse(argv: list[str]) -> argparse.Namespace:
-        return build_parser().parse_args(["scan", *argv])
+        return build_parser(scan_only=True).parse_args(["scan", *argv])
+
+    from hds_iac import precommit
 
     return precommit.main(args.hook_args, scan, parse)
 
@@ -209,10 +217,25 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _handler(command: str) -> Callable[[argparse.Namespace], int]:
+    """The function of a command other than `scan` (its module imported only now)."""
+    if command == "live":
+        from hds_iac.live import cli as live_cli
+        return live_cli.cmd_live
+    if command == "report":
+        from hds_iac.report import cli as report_cli
+        return report_cli.cmd_report
+    if command == "history":
+        from hds_iac.history import cli as history_cli
+        return history_cli.cmd_history
+    return {"rules": cmd_rules, "docs": cmd_docs, "checkov-dir": cmd_checkov_dir,
+            "pre-commit": cmd_pre_commit}[command]
+
+
 def main(argv: Sequence[str] | None = None, hook: bool = False) -> int:
     """`hook`: run by the pre-commit hook, whose defaults differ (missing modules)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(scan_only=argv[:1] == ["scan"])
     if argv[:1] == ["pre-commit"]:
         # Every argument after it belongs to the hook, --help included (argparse would
         # take that one for itself and reject it).
@@ -222,14 +245,10 @@ def main(argv: Sequence[str] | None = None, hook: bool = False) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_ERROR
-    handlers = {"scan": cmd_scan, "rules": cmd_rules, "docs": cmd_docs,
-                "live": live_cli.cmd_live, "checkov-dir": cmd_checkov_dir,
-                "pre-commit": cmd_pre_commit, "report": report_cli.cmd_report,
-                "history": history_cli.cmd_history}
     try:
         if args.command == "scan":
             return cmd_scan(args, hook)
-        return handlers[args.command](args)
+        return _handler(args.command)(args)
     except UsageError as exc:
         say(f"hds-iac: error: {exc}")
         return EXIT_ERROR

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hds_iac import repository
 
 NAMES = (".hds-iac.yaml", ".hds-iac.yml")
@@ -88,6 +86,8 @@ def find(start: str) -> Path | None:
 
 
 def load(path: Path) -> Config:
+    import yaml  # here: a scan without a configuration file does not need it
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -250,6 +250,22 @@ def bench(label: str, cmd: list[str], runs: int,
     return statistics.median(walls), peak, statistics.median(cpus)
 
 
+def keep_bytecode(tmp: Path, pythons: list[str]) -> None:
+    """Let every measured process keep its compiled modules, as an installed hds-iac does
+    (pip writes them at install): in a folder of this run (PYTHONPYCACHEPREFIX, nothing
+    written in the checkout), compiled once here. Without it (PYTHONDONTWRITEBYTECODE set,
+    or a read-only checkout) each run recompiles every hds-iac module, in the native scan
+    and again in checkov's process, and the figures measure that."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    repo = Path(__file__).resolve().parents[1]
+    folders = [str(repo / name) for name in ("hds_iac", "checks", "providers")
+               if (repo / name).is_dir()]
+    for python in pythons:
+        subprocess.run([python, "-m", "compileall", "-q", *folders], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def find_checkov(explicit: str | None) -> str | None:
     repo = Path(__file__).resolve().parents[1]
     for candidate in (explicit, os.environ.get("HDS_IAC_CHECKOV"),
@@ -288,6 +304,10 @@ def main() -> int:
     checkov = None if args.no_checkov else find_checkov(args.checkov)
     checks = Path(__file__).resolve().parents[1] / "checks"
     with tempfile.TemporaryDirectory() as tmp:
+        pythons = [sys.executable]
+        if checkov and (Path(checkov).parent / "python").exists():
+            pythons.append(str(Path(checkov).parent / "python"))
+        keep_bytecode(Path(tmp), pythons)
         plan, tree = Path(tmp) / "plan.json", Path(tmp) / "tree"
         make_plan(plan, args.plan_resources)
         make_tree(tree, args.hcl_files)
@@ -356,6 +376,7 @@ def main() -> int:
             if row[0].startswith("(c)"):
                 print(f"hds-iac scan -o json of the plan: {row[1][0] / floor[0]:.1f}x the floor "
                       f"(wall), {row[1][2] / floor[2]:.1f}x (CPU)")
+    os.environ.pop("PYTHONPYCACHEPREFIX", None)  # its folder is gone with the inputs
     if not args.no_hostile:
         hostile(hds, args.hostile_timeout, int(args.hostile_memory * 2**30))
     return 0

@@ -4,20 +4,41 @@ The formats a large scan makes large (JSON, SARIF, CSV) also give their text in 
 come instead of building one string."""
 from __future__ import annotations
 
-from typing import Callable, Iterable
+import importlib
+from typing import Callable, Iterable, Iterator, Mapping
 
-from hds_iac.output import csv_report, json_report, junit, markdown, sarif
 
-RENDERERS: dict[str, Callable[..., str]] = {
-    "json": json_report.render,
-    "sarif": sarif.render,
-    "junitxml": junit.render,
-    "csv": csv_report.render,
-    "markdown": markdown.render,
-}
+class _Writers(Mapping[str, Callable]):
+    """format -> a function of its writer module, the module imported on first use: a scan
+    written as JSON (the one behind every checkov run) imports no other writer."""
 
-STREAMS: dict[str, Callable[..., Iterable[str]]] = {
-    "json": json_report.chunks,
-    "sarif": sarif.chunks,
-    "csv": csv_report.chunks,
-}
+    def __init__(self, table: dict[str, tuple[str, str]]):
+        self._table = table
+
+    def __getitem__(self, fmt: str) -> Callable:
+        module, name = self._table[fmt]
+        return getattr(importlib.import_module(f"hds_iac.output.{module}"), name)
+
+    def __contains__(self, fmt: object) -> bool:
+        return fmt in self._table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+RENDERERS: Mapping[str, Callable[..., str]] = _Writers({
+    "json": ("json_report", "render"),
+    "sarif": ("sarif", "render"),
+    "junitxml": ("junit", "render"),
+    "csv": ("csv_report", "render"),
+    "markdown": ("markdown", "render"),
+})
+
+STREAMS: Mapping[str, Callable[..., Iterable[str]]] = _Writers({
+    "json": ("json_report", "chunks"),
+    "sarif": ("sarif", "chunks"),
+    "csv": ("csv_report", "chunks"),
+})

@@ -31,16 +31,29 @@ def _in_topic_order(catalogue: Catalogue) -> list[RuleMeta]:
     return sorted(catalogue, key=lambda m: (order.get(m.topic, len(order)), m.id))
 
 
+def _kinds(meta: RuleMeta) -> str:
+    """The kinds a rule judges, as its code declares them (`@rule(kinds=...)`, in the
+    model's order; "any" when it declares none), narrowed by its contract's `which`."""
+    from hds_iac.model import Kind
+    from hds_iac.rules import kinds_of
+
+    declared = kinds_of(meta.id)
+    kinds = ", ".join(k.value for k in Kind if k.value in declared) if declared else "any"
+    which = meta.contract.which if meta.contract else None
+    return f"{kinds} ({which})" if which else kinds
+
+
 def model_contract(catalogue: Catalogue) -> str:
-    """docs/model-contract.md: each rule's `[contract]`, what it reads of the model."""
+    """docs/model-contract.md: what each rule reads of the model (its `[contract]`), on the
+    kinds its code declares."""
     lines = ["| rule | kinds it reads | facet and meaning |", "|---|---|---|"]
     for meta in _in_topic_order(catalogue):
         if meta.contract is None:
             raise catalogue_mod.CatalogueError(
-                f"{meta.id}: no [contract] (kinds, facets) in its hds_iac/rules/<stem>.toml")
+                f"{meta.id}: no [contract] (facets) in its hds_iac/rules/<stem>.toml")
         live_only = " (live only)" if meta.sources == ("live",) else ""
         lines.append(f"| {meta.id} {table_cell(meta.title.en)}{live_only} | "
-                     f"{table_cell(meta.contract.kinds)} | {table_cell(meta.contract.facets)} |")
+                     f"{table_cell(_kinds(meta))} | {table_cell(meta.contract.facets)} |")
     return "\n".join(lines) + "\n"
 
 

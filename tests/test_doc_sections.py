@@ -42,6 +42,20 @@ def test_every_rule_has_its_contract_row_and_checkov_notes_match_the_checks() ->
         assert rule_id in fallback
 
 
+def test_the_kinds_column_is_what_the_code_declares() -> None:
+    """The kinds come from `@rule(kinds=...)`, narrowed by the contract's `which`: the
+    table cannot name a kind the rule does not judge."""
+    from hds_iac.rules import kinds_of
+
+    table = doc_sections.model_contract(catalogue.load())
+    row = next(line for line in table.splitlines() if line.startswith("| HDS-ENC-005 "))
+    kinds_cell = row.split(" | ")[1]
+    assert kinds_cell.startswith("snapshot, image (those with `stores_data=True`")
+    assert set(kinds_of("HDS-ENC-005")) == {"snapshot", "image"}
+    drift = next(line for line in table.splitlines() if line.startswith("| HDS-DRIFT-001 "))
+    assert kinds_of("HDS-DRIFT-001") is None and drift.split(" | ")[1] == "any"
+
+
 def test_a_rule_without_a_contract_is_refused() -> None:
     cat = catalogue.load()
     broken = replace(cat, rules={**cat.rules, "HDS-ENC-001": replace(cat["HDS-ENC-001"],

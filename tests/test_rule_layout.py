@@ -84,7 +84,11 @@ def test_a_well_formed_rule_file_is_read():
      (), "HDS-LOC-901: unknown key(s) contrat"),
     # a contract without its facets
     ({"loc_901_x": ENTRY.format(rid="HDS-LOC-901", topic="data-location")
-      + "contract.kinds = 'volume'\n"}, (), "contract needs exactly kinds and facets"),
+      + "contract.which = 'those with a region'\n"}, (), "contract needs facets"),
+    # kinds written again beside the code's @rule(kinds=...)
+    ({"loc_901_x": ENTRY.format(rid="HDS-LOC-901", topic="data-location")
+      + "contract.kinds = 'volume'\ncontract.facets = 'region'\n"}, (),
+     "contract.kinds is the code's @rule(kinds=...)"),
     # a checkov fallback note on a rule the fallback never judges (scope inventory)
     ({"loc_901_x": ENTRY.format(rid="HDS-LOC-901", topic="data-location").replace(
         'scope = "resource"', 'scope = "inventory"')

@@ -80,12 +80,13 @@ class References:
 
 @dataclass(frozen=True)
 class Contract:
-    """A rule's row of the model contract (docs/model-contract.md): the kinds of resources
-    it reads and the facets it reads of them, with what each value means. English: it is
-    written for whoever writes an adapter."""
+    """A rule's row of the model contract (docs/model-contract.md): the facets it reads and
+    what each value means, and which resources of its kinds it judges when not all of them
+    (the kinds themselves are the code's `@rule(kinds=...)`). English: it is written for
+    whoever writes an adapter."""
 
-    kinds: str
     facets: str
+    which: str | None = None
 
 
 # How the checkov fallback judges a rule of scope "resource" that one resource cannot
@@ -218,10 +219,14 @@ def _one_line(raw: object, where: str) -> str:
 def _contract(rid: str, raw: object) -> Contract | None:
     if raw is None:
         return None
-    if not isinstance(raw, dict) or set(raw) != {"kinds", "facets"}:
-        raise CatalogueError(f"{rid}: contract needs exactly kinds and facets")
-    return Contract(kinds=_one_line(raw["kinds"], f"{rid} contract.kinds"),
-                    facets=_one_line(raw["facets"], f"{rid} contract.facets"))
+    if isinstance(raw, dict) and "kinds" in raw:
+        raise CatalogueError(f"{rid}: contract.kinds is the code's @rule(kinds=...); say in"
+                             " contract.which which resources of those kinds, if not all")
+    if not isinstance(raw, dict) or "facets" not in raw or set(raw) - {"facets", "which"}:
+        raise CatalogueError(f"{rid}: contract needs facets (and optionally which)")
+    which = raw.get("which")
+    return Contract(facets=_one_line(raw["facets"], f"{rid} contract.facets"),
+                    which=None if which is None else _one_line(which, f"{rid} contract.which"))
 
 
 def _checkov(rid: str, raw: object, scope: str) -> CheckovNote | None:

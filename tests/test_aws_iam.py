@@ -93,6 +93,9 @@ def test_tls_only_policy_must_deny_every_s3_action_on_the_bucket_and_its_objects
     assert _tls(Condition={"Bool": {"aws:SecureTransport": "false"},
                            "StringNotEquals": {"aws:SourceVpce": "vpce-1"}}) is False
     assert _tls(Condition={"BoolIfExists": {"aws:SecureTransport": False}}) is True
+    # an empty condition block says no more than no condition: not a deny of plain HTTP
+    assert _tls(Condition=None) is False
+    assert _tls(Condition={}) is False and _tls(Condition={"Bool": {}}) is False
     # two statements that together cover the bucket and its objects
     two = policy({**TLS_ONLY, "Resource": "arn:aws:s3:::b"},
                  {**TLS_ONLY, "Resource": "arn:aws:s3:::b/*"})

@@ -188,6 +188,8 @@ def test_a_cloudfront_match_viewer_origin_is_as_weak_as_its_viewers_from_both_so
     (live,) = [r for r in live_adapt.to_inventory(data) if r.kind == "cdn"]
     assert code.flows == live.flows
     assert [f.encrypted for f in live.flows] == [False, False, True]
+    # the message names the origin's policy and the TLS versions it may use
+    assert [f.detail for f in live.flows][1:] == ["match-viewer TLSv1.2", "S3 origin"]
 
 
 def test_a_dynamodb_table_with_the_aws_managed_kms_key_from_both_sources():
@@ -401,3 +403,18 @@ def test_a_vault_whose_recovery_points_were_not_read_is_unknown():
     assert res.address.endswith("backup-vault:v#recovery-points")
     assert isinstance(res.at_rest[0].enabled, Unknown)
     assert "ListRecoveryPointsByBackupVault" in res.at_rest[0].enabled.reason
+
+
+def test_a_volume_arn_with_wildcards_is_a_pattern_and_an_exact_arn_is_not():
+    """HDS-BAK-004: `arn:aws:ec2:eu-west-3:*:volume/vol-0*` in a backup selection selects the
+    volumes it matches; an exact ARN is an id, and another service's ARN no volume."""
+    from hds_iac.adapters.aws_backup import volume_pattern
+    from hds_iac.model import ResourcePattern
+
+    assert volume_pattern("arn:aws:ec2:eu-west-3:*:volume/vol-0*") == ResourcePattern(
+        kind="volume", region="eu-west-3", id="vol-0*")
+    assert volume_pattern("arn:aws:ec2::*:volume/?") == ResourcePattern(
+        kind="volume", region="*", id="?")
+    assert volume_pattern("arn:aws:ec2:eu-west-3:1:volume/vol-1") is None
+    assert volume_pattern("arn:aws:rds:eu-west-3:*:db:*") is None
+    assert volume_pattern("arn:aws:ec2:eu-west-3:*:snapshot/*") is None

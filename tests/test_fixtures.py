@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_cli
-from rule_fixtures import CASES, Case
+from rule_fixtures import CASES, Case, missing_texts
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -21,6 +21,8 @@ def test_fixture(case: Case) -> None:
     got = sorted((f["resource"]["address"], f["status"]) for f in report["findings"]
                  if f["rule_id"] == case.rule)
     assert got == list(case.want)
+    assert missing_texts(case, {f["resource"]["address"]: f["message"] for f in report["findings"]
+                                if f["rule_id"] == case.rule}) == []
     assert run.code == (1 if any(s == "fail" for _, s in case.want) else 0)
 
 

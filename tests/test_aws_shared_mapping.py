@@ -69,6 +69,32 @@ def test_arn_and_zone_regions():
     assert region_from_zone("eu-west-3a") == PARIS and region_from_zone("eu-west-3") is None
 
 
+def test_the_account_an_arn_names():
+    """A key of another account named by ARN is a customer's key (AWS-managed keys cannot
+    be used across accounts): the account is the ARN's fifth field."""
+    from hds_iac.adapters.aws_names import account_from_arn
+
+    assert account_from_arn("arn:aws:kms:eu-west-3:111122223333:key/k") == "111122223333"
+    assert account_from_arn("arn:aws:s3:::bucket") is None  # S3 ARNs name no account
+    assert account_from_arn("arn:aws:kms:eu-west-3") is None
+    assert account_from_arn("alias/app") is None and account_from_arn(None) is None
+
+
+def test_a_bucket_is_encrypted_whatever_its_rule_says():
+    """S3 encrypts every new object since January 2023: an unresolved algorithm leaves
+    only the key's holder unknown, never the encryption itself."""
+    from hds_iac.adapters import aws_storage
+
+    unresolved = aws_storage.bucket_encryption(Unknown("var.sse"), lambda: None, "bucket")
+    assert unresolved.enabled is True and isinstance(unresolved.customer_key, Unknown)
+    kms = aws_storage.bucket_encryption("aws:kms", lambda: True, "bucket")
+    assert kms.enabled is True and kms.customer_key is True
+    s3 = aws_storage.bucket_encryption("AES256", lambda: True, "bucket")
+    assert s3.enabled is True and s3.customer_key is False
+    none = aws_storage.bucket_encryption(aws_storage.NO_RULE, lambda: True, "bucket")
+    assert none.enabled is None and none.default == "encrypted" and none.customer_key is False
+
+
 # --- one facet per native fact: the same fields, written as Terraform or answered by the
 # API, give the same facets (the kinds whose two copies had drifted before the mapping was
 # shared: see adapters/aws_storage.py and aws_flows.py).
@@ -418,3 +444,4 @@ def test_a_volume_arn_with_wildcards_is_a_pattern_and_an_exact_arn_is_not():
     assert volume_pattern("arn:aws:ec2:eu-west-3:1:volume/vol-1") is None
     assert volume_pattern("arn:aws:rds:eu-west-3:*:db:*") is None
     assert volume_pattern("arn:aws:ec2:eu-west-3:*:snapshot/*") is None
+

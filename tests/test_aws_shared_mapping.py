@@ -445,3 +445,15 @@ def test_a_volume_arn_with_wildcards_is_a_pattern_and_an_exact_arn_is_not():
     assert volume_pattern("arn:aws:rds:eu-west-3:*:db:*") is None
     assert volume_pattern("arn:aws:ec2:eu-west-3:*:snapshot/*") is None
 
+
+def test_a_database_tls_parameter_however_the_engine_writes_it():
+    """rds.force_ssl, require_secure_transport, neptune_enforce_ssl and DocumentDB's tls:
+    every spelling of on and off, and DocumentDB's minimum-version values (TLS required)."""
+    from hds_iac.adapters.aws_tls import db_tls_param
+
+    for on in ("1", "ON", "true", "enabled", " Yes ", 1, "tls1.2+", "tls1.3+", "fips-140-3"):
+        assert db_tls_param(on) is True, on
+    for off in ("0", "off", "FALSE", "disabled", "no", 0):
+        assert db_tls_param(off) is False, off
+    assert isinstance(db_tls_param("sometimes"), Unknown)
+    assert isinstance(db_tls_param(Unknown("var.tls")), Unknown)

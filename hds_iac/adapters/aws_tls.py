@@ -203,11 +203,14 @@ def db_default_tls(engine: Any, version: Any) -> Maybe[bool]:
 
 
 def db_tls_param(value: Any) -> Maybe[bool]:
-    """The value of one of DB_TLS_PARAMETERS: engines write on/off, 1/0, true/false..."""
+    """The value of one of DB_TLS_PARAMETERS: engines write on/off, 1/0, true/false...
+    DocumentDB's `tls` also takes `tls1.2+`, `tls1.3+` and `fips-140-3`, each of which
+    requires TLS (with a minimum version or FIPS ciphers): Amazon DocumentDB API Reference,
+    "Parameter" (ParameterValue)."""
     if isinstance(value, Unknown):
         return value
     text = str(value).strip().lower()
-    if text in ("1", "on", "true", "enabled", "yes"):
+    if text in ("1", "on", "true", "enabled", "yes", "tls1.2+", "tls1.3+", "fips-140-3"):
         return True
     if text in ("0", "off", "false", "disabled", "no"):
         return False

@@ -451,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, help="mutate only N mutants drawn at random")
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample (default 1)")
     parser.add_argument("--kinds", help="comma-separated mutation kinds to keep")
+    parser.add_argument("--match", action="append",
+                        help="keep only mutants whose key contains this text (repeatable)")
     parser.add_argument("--tests", nargs="+", help="test files to run instead of the defaults")
     parser.add_argument("--timeout", type=int, default=120, help="seconds per mutant")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
@@ -468,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.kinds:
         keep = set(args.kinds.split(","))
         mutants = [m for m in mutants if m.kind in keep]
+    if args.match:
+        mutants = [m for m in mutants if any(t in m.key for t in args.match)]
     if args.sample and args.sample < len(mutants):
         mutants = sorted(random.Random(args.seed).sample(mutants, args.sample),
                          key=lambda m: (m.path, m.line, m.col))

@@ -144,8 +144,9 @@ class Flow:
 
     name: str  # "listener :80", "viewer", "origin", "in-transit", "client connections"
     encrypted: Maybe[bool]
-    # A plaintext listener whose only action is a redirect to HTTPS carries no data.
-    redirects_to_https: bool = False
+    # A plaintext listener whose only action is a redirect to HTTPS carries no data
+    # (Unknown: its actions cannot be read, so whether it carries data is not known).
+    redirects_to_https: Maybe[bool] = False
     # Lowest TLS version the flow accepts ("1.0", "1.1", "1.2", "1.3"), when known.
     min_tls: Maybe[str] | None = None
     # Encrypted flows that need a certificate and have none configured.

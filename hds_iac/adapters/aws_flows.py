@@ -37,7 +37,7 @@ def redirects_to_https(actions: Iterable[tuple[Any, Any]]) -> bool:
 
 
 def listener_flow(protocol: Maybe[str] | None, port: Any, policy: Maybe[str] | None,
-                  certificate: Maybe[bool], redirects: bool = False,
+                  certificate: Maybe[bool], redirects: Maybe[bool] = False,
                   default_policy: str = aws_tls.ELB_DEFAULT_POLICY) -> Flow:
     """One listener of an ALB/NLB/Gateway or Classic load balancer. `policy` None: the
     listener has no SSL policy of its own and gets the load balancer's default one."""

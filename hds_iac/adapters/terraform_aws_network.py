@@ -38,10 +38,12 @@ def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
                               "placement.zones": zones_from})]
 
 
-def _redirects_to_https(actions: Any) -> bool:
+def _redirects_to_https(actions: Any) -> Maybe[bool]:
+    """Whether every default action redirects to HTTPS; unknown when the actions cannot be
+    read (a plaintext listener that may only redirect is not a known failure)."""
     actions = blocks(actions, "default_action")
     if isinstance(actions, Unknown):
-        return False
+        return Unknown(f"the listener's default actions are not known ({actions.reason})")
     pairs = []
     for action in actions:
         redirect = blocks(action.get("redirect"), "redirect")

@@ -66,7 +66,7 @@ def _min_tls(res: Resource) -> Maybe[str] | None:
 
 def _plaintext_flow(res: Resource) -> Maybe[bool] | None:
     """A flow that carries data unencrypted (a listener, a CDN viewer, a store's transit)."""
-    flows = [f for f in res.flows if not f.redirects_to_https]
+    flows = [f for f in res.flows if f.redirects_to_https is not True]
     if not flows:
         return None
     encrypted = _all([f.encrypted for f in flows])

@@ -19,6 +19,9 @@ from hds_iac.settings import Settings
 
 def _judge(flow) -> Outcome:
     outcome = judge_encrypted(flow, "plaintext")
+    if outcome.status == "fail" and isinstance(flow.redirects_to_https, Unknown):
+        return Outcome("unknown", outcome.label, "redirect", flow.redirects_to_https.reason,
+                       outcome.facet)
     if outcome.status == "fail" and flow.redirects_to_https:
         return Outcome("pass", outcome.label, "redirect", facet=outcome.facet)
     if outcome.status != "pass":

@@ -63,8 +63,8 @@ EQUIVALENT = ROOT / "scripts" / "mutation_equivalent.txt"
 TESTS = {
     "hds_iac/rules": ["tests/test_rules_encryption.py", "tests/test_rules_identity.py",
                       "tests/test_rules_location.py", "tests/test_rules_resilience.py",
-                      "tests/test_engine_defaults.py", "tests/test_read_gaps.py",
-                      "tests/test_fixture_verdicts.py"],
+                      "tests/test_rule_outcomes.py", "tests/test_engine_defaults.py",
+                      "tests/test_read_gaps.py", "tests/test_fixture_verdicts.py"],
     "hds_iac/adapters": ["tests/test_adapter_aws.py", "tests/test_adapter_outscale.py",
                          "tests/test_aws_iam.py", "tests/test_network_facts.py",
                          "tests/test_aws_shared_mapping.py", "tests/test_engine_defaults.py",
@@ -451,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, help="mutate only N mutants drawn at random")
     parser.add_argument("--seed", type=int, default=1, help="seed of the sample (default 1)")
     parser.add_argument("--kinds", help="comma-separated mutation kinds to keep")
+    parser.add_argument("--keys", help="keep only the mutants whose keys this file lists, one a "
+                        "line (a previous run's survivors, to see which are killed now)")
     parser.add_argument("--match", action="append",
                         help="keep only mutants whose key contains this text (repeatable)")
     parser.add_argument("--tests", nargs="+", help="test files to run instead of the defaults")
@@ -464,14 +466,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="score (%% of non-equivalent mutants killed) to reach (default 95)")
     args = parser.parse_args(argv)
 
-    files = [ROOT / p for p in args.paths] if args.paths else sorted(
-        p for t in TARGETS for p in (ROOT / t).glob("*.py") if p.name != "__init__.py")
+    files = sorted(f for p in (args.paths or TARGETS)
+                   for f in ((ROOT / p).glob("*.py") if (ROOT / p).is_dir() else [ROOT / p])
+                   if f.name != "__init__.py")
     mutants = [m for f in files for m in mutation_points(f)]
     if args.kinds:
         keep = set(args.kinds.split(","))
         mutants = [m for m in mutants if m.kind in keep]
     if args.match:
         mutants = [m for m in mutants if any(t in m.key for t in args.match)]
+    if args.keys:
+        wanted = {k.strip() for k in Path(args.keys).read_text("utf-8").splitlines()}
+        mutants = [m for m in mutants if m.key in wanted]
     if args.sample and args.sample < len(mutants):
         mutants = sorted(random.Random(args.seed).sample(mutants, args.sample),
                          key=lambda m: (m.path, m.line, m.col))

@@ -1,0 +1,107 @@
+"""Rules on model objects built by hand, for what the fixture cases cannot reach (live-only
+facets: an unreadable trail, root access keys, drift, key ages) and for the message each
+verdict picks (a wrong message under a right status is still a wrong report). Written from
+mutants that no test noticed (scripts/mutation.py)."""
+from __future__ import annotations
+
+from hds_iac.model import Drift, Identity, KeyRotation, Logging, Origin, Resource, Trail, Unknown
+from rule_helpers import run, text
+
+
+def make(kind: str, address: str, provider: str = "aws", **facets) -> Resource:
+    return Resource(address=address, type=f"{provider}_{kind}", provider=provider, kind=kind,
+                    region="eu-west-3", origin=Origin("hcl", "main.tf", 1), **facets)
+
+
+def trail(address: str, value) -> Resource:
+    return make("trail", address, logging=Logging(trail=value))
+
+
+def by_address(verdicts) -> dict:
+    return {v.resource.address: v for v in verdicts}
+
+
+def test_log_001_a_trail_that_cannot_be_read_or_judged_is_unknown_with_its_reason() -> None:
+    got = by_address(run(
+        "HDS-LOG-001",
+        trail("aws_cloudtrail.denied", Unknown("cloudtrail:DescribeTrails denied")),
+        trail("aws_cloudtrail.var", Trail(all_regions=Unknown("var.multi has no value"),
+                                          organization=False, bucket="logs"))))
+    assert {a: (v.status, v.message) for a, v in got.items()} == {
+        "aws_cloudtrail.denied": ("unknown", "unknown"),
+        "aws_cloudtrail.var": ("unknown", "unknown")}
+    assert "DescribeTrails denied" in text("HDS-LOG-001", got["aws_cloudtrail.denied"])
+    assert "var.multi" in text("HDS-LOG-001", got["aws_cloudtrail.var"])
+
+
+def test_log_003_an_unreadable_trail_is_unknown_and_no_trail_is_not_judged() -> None:
+    got = run("HDS-LOG-003",
+              trail("aws_cloudtrail.denied", Unknown("cloudtrail:DescribeTrails denied")),
+              trail("account", Trail(exists=False, bucket="")))
+    assert [(v.resource.address, v.status, v.message) for v in got] == [
+        ("aws_cloudtrail.denied", "unknown", "unknown")]
+    assert "DescribeTrails denied" in text("HDS-LOG-003", got[0])
+
+
+def test_log_008_a_declared_machine_passes_with_the_pass_message() -> None:
+    vm = make("instance", "outscale_vm.pacs", provider="outscale",
+              logging=Logging(attested=True))
+    (verdict,) = run("HDS-LOG-008", vm)
+    assert (verdict.status, verdict.message) == ("pass", "pass")
+
+
+def test_drift_001_a_managed_resource_passes_naming_its_state() -> None:
+    live = make("volume", "vol-1", drift=Drift(side="live", status="managed",
+                                               state="prod.tfstate", address="aws_ebs_volume.a"))
+    (verdict,) = run("HDS-DRIFT-001", live)
+    assert (verdict.status, verdict.message) == ("pass", "pass")
+    assert "prod.tfstate" in text("HDS-DRIFT-001", verdict)
+
+
+def root(address: str, keys) -> Resource:
+    return make("user", address, identity=Identity(account_root=True, active_access_keys=keys))
+
+
+def test_key_002_root_access_keys() -> None:
+    got = by_address(run(
+        "HDS-KEY-002",
+        root("root-none", 0), root("root-two", 2), root("root-unread", None),
+        root("root-denied", Unknown("iam:GetAccountSummary denied")),
+        make("user", "alice", identity=Identity(active_access_keys=3))))
+    assert {a: v.status for a, v in got.items()} == {
+        "root-none": "pass", "root-two": "fail", "root-denied": "unknown"}
+    assert "2" in text("HDS-KEY-002", got["root-two"])
+
+
+def test_key_001_a_young_key_under_a_too_long_lifetime_still_fails_on_the_lifetime() -> None:
+    """Live: a key 10 days old passes on its age only when the lifetime allowed is within
+    the limit too; a policy allowing 400 days is judged on that lifetime."""
+    young_long = make("access-key", "alice",
+                      identity=Identity(key_age_days=10, key_max_age_days=400))
+    young_short = make("access-key", "bob", identity=Identity(key_age_days=10, key_max_age_days=90))
+    got = by_address(run("HDS-KEY-001", young_long, young_short))
+    assert (got["alice"].status, got["alice"].message) == ("fail", "fail_key_long")
+    assert (got["bob"].status, got["bob"].message) == ("pass", "pass_age")
+
+
+def test_enc_004_an_unexpected_rotation_value_is_unknown() -> None:
+    key = make("key", "aws_kms_key.odd", key_rotation=KeyRotation("sometimes", possible=True))
+    (verdict,) = run("HDS-ENC-004", key)
+    assert (verdict.status, verdict.message) == ("unknown", "unknown")
+    assert "sometimes" in text("HDS-ENC-004", verdict)
+
+
+def test_tls_006_protocols_that_run_on_both_transports_are_seen_on_each() -> None:
+    """SNMP, LDAP, NFS and Memcached speak TCP and UDP: an ingress rule on either exposes
+    them (written out here, not read back from the table it checks)."""
+    from hds_iac.rules._plaintext_protocols import exposed
+
+    assert exposed("tcp", 161, 161) == ["SNMP 161/tcp"]
+    assert exposed("udp", 161, 161) == ["SNMP 161/udp"]
+    assert exposed("udp", 389, 389) == ["LDAP 389/udp"]
+    assert exposed("tcp", 389, 389) == ["LDAP 389/tcp"]
+    assert exposed("udp", 2049, 2049) == ["NFS 2049/udp"]
+    assert exposed("tcp", 2049, 2049) == ["NFS 2049/tcp"]
+    assert exposed("udp", 11211, 11211) == ["Memcached 11211/udp"]
+    assert exposed("tcp", 11211, 11211) == ["Memcached 11211/tcp"]
+    assert exposed("udp", 23, 23) == []  # Telnet is TCP only

@@ -457,3 +457,19 @@ def test_a_database_tls_parameter_however_the_engine_writes_it():
         assert db_tls_param(off) is False, off
     assert isinstance(db_tls_param("sometimes"), Unknown)
     assert isinstance(db_tls_param(Unknown("var.tls")), Unknown)
+
+
+def test_a_plaintext_listener_whose_actions_cannot_be_read_is_unknown_not_failed():
+    """HDS-TLS-001: an HTTP listener whose default actions come from a dynamic block over a
+    variable without a value may only redirect to HTTPS: unknown, with the reason (a fail
+    before). Not a rule fixture: checkov's fallback renders the unset list as no action."""
+    from rule_helpers import run, text
+
+    listener = _terraform("aws_lb_listener", {
+        "protocol": "HTTP", "port": 80,
+        "default_action": Unknown("var.http_actions has no value")})
+    (flow,) = listener.flows
+    assert flow.encrypted is False and isinstance(flow.redirects_to_https, Unknown)
+    (verdict,) = run("HDS-TLS-001", listener)
+    assert verdict.status == "unknown"
+    assert "var.http_actions" in text("HDS-TLS-001", verdict)

@@ -105,3 +105,18 @@ def test_tls_006_protocols_that_run_on_both_transports_are_seen_on_each() -> Non
     assert exposed("udp", 11211, 11211) == ["Memcached 11211/udp"]
     assert exposed("tcp", 11211, 11211) == ["Memcached 11211/tcp"]
     assert exposed("udp", 23, 23) == []  # Telnet is TCP only
+
+
+def test_enc_003_when_encryption_itself_is_unknown_the_message_says_which_key_is_set() -> None:
+    from hds_iac.model import AtRest
+
+    cmk = make("volume", "aws_ebs_volume.cmk", at_rest=[AtRest(
+        enabled=Unknown("var.encrypted has no value"), customer_key=True, part="volume")])
+    plain = make("volume", "aws_ebs_volume.plain", at_rest=[AtRest(
+        enabled=Unknown("var.encrypted has no value"), customer_key=False, part="volume")])
+    got = by_address(run("HDS-ENC-003", cmk, plain))
+    assert {a: v.status for a, v in got.items()} == {
+        "aws_ebs_volume.cmk": "unknown", "aws_ebs_volume.plain": "unknown"}
+    assert "; a customer-managed key is configured" in text("HDS-ENC-003", got["aws_ebs_volume.cmk"])
+    assert "; no customer-managed key is configured" in text("HDS-ENC-003",
+                                                            got["aws_ebs_volume.plain"])

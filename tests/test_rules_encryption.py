@@ -105,6 +105,9 @@ def test_enc001_outscale_needs_an_attestation() -> None:
     verdicts = by_address(run(ENC1, attested, silent))
     assert verdicts["outscale_volume.luks"].status == "pass"
     assert tag in text(ENC1, verdicts["outscale_volume.luks"])
+    # the deciding value is the attestation, not `enabled` (which the volume does not set)
+    assert any("attested" in f for f in verdicts["outscale_volume.luks"].facets)
+    assert not any("enabled" in f for f in verdicts["outscale_volume.luks"].facets)
     vm = verdicts["outscale_vm.vm"]
     assert (vm.status, vm.message) == ("fail", "fail-client-side")
     for lang in ("en", "fr"):

@@ -340,3 +340,13 @@ def test_bak_007_newest_snapshot_age() -> None:
     week = Settings(max_snapshot_age_days=7)
     assert {v.resource.address: v.status for v in registry()["HDS-BAK-007"](edges, week)} == {
         "at": "pass", "over": "fail"}
+
+
+def test_bak_004_a_tag_selection_cannot_judge_a_volume_whose_tags_are_unknown() -> None:
+    got = run("HDS-BAK-004", plan("aws_backup_selection.daily", tags={"backup": "daily"}),
+              volume("aws_ebs_volume.var_tags", Unknown("tags come from var.tags")),
+              volume("aws_ebs_volume.daily", {"backup": "daily"}))
+    assert statuses(got) == {"aws_ebs_volume.var_tags": "unknown",
+                             "aws_ebs_volume.daily": "pass"}
+    by = {v.resource.address: v for v in got}
+    assert "var.tags" in text("HDS-BAK-004", by["aws_ebs_volume.var_tags"])

@@ -350,3 +350,5 @@ def test_bak_004_a_tag_selection_cannot_judge_a_volume_whose_tags_are_unknown() 
                              "aws_ebs_volume.daily": "pass"}
     by = {v.resource.address: v for v in got}
     assert "var.tags" in text("HDS-BAK-004", by["aws_ebs_volume.var_tags"])
+    # the plan's selection is what cannot be told, not the volume's attestation tag
+    assert by["aws_ebs_volume.var_tags"].facets == ()

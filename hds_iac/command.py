@@ -405,7 +405,7 @@ def _settings(args: argparse.Namespace, cfg) -> "Settings":
                          f" {cfg.get('min_password_length')}")
     for key in ("min_backup_retention_days", "max_access_key_age_days", "max_snapshot_age_days",
                 "min_password_length", "encryption_attestation_tag", "backup_attestation_tag",
-                "logging_attestation_tag"):
+                "logging_attestation_tag", "health_data_tag"):
         if cfg.get(key) is not None:
             setattr(settings, key, cfg.get(key))
     if cfg.get("fail_on") is not None and cfg.get("fail_on") not in SEVERITIES:

@@ -28,6 +28,7 @@ KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "encryption_attestation_tag": ((str,), "tag attesting client-side encryption"),
     "logging_attestation_tag": ((str,), "tag declaring a VM's access logs collected (Outscale)"),
     "backup_attestation_tag": ((str,), "tag attesting a backup outside the configuration"),
+    "health_data_tag": ((str,), "tag declaring a bucket holds no health data (false/no/0)"),
     "check": ((list, str), "rules to run: ids, topics or severities"),
     "skip_check": ((list, str), "rules not to run: ids, topics or severities"),
     "var_files": ((list, str), "Terraform variable files, relative to the config file"),

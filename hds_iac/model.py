@@ -216,6 +216,21 @@ class Identity:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class ObjectEvents:
+    """The S3 object-level accesses one selector of a trail records (CloudTrail data
+    events on `AWS::S3::Object`): the objects whose ARN starts with one of `prefixes`
+    (`arn:aws:s3` or `arn:aws:s3:::` for every bucket, `arn:aws:s3:::name/` for one
+    bucket), and whether reads (GetObject...) and writes (PutObject, DeleteObject...) are
+    recorded. A prefix the adapter could not resolve is an Unknown: the rule then cannot
+    tell which buckets it covers; `read`/`write` are Unknown when the selector's other
+    settings cannot be resolved or judged."""
+
+    prefixes: tuple[Maybe[str], ...]
+    read: Maybe[bool] = True
+    write: Maybe[bool] = True
+
+
 @dataclass
 class Trail:
     """An audit trail of the account's API calls (AWS CloudTrail): who did what, when, from
@@ -238,13 +253,17 @@ class Trail:
     bucket_region: Maybe[str] | None = None
     # S3 Block Public Access keeps the bucket from being made public (bucket or account).
     bucket_blocked: Maybe[bool] | None = None
+    # The S3 object-level accesses it records (data events), one entry per selector that
+    # records some; Unknown when its selectors cannot be read or judged.
+    object_events: Maybe[tuple[ObjectEvents, ...]] = ()
     detail: str = ""  # what a message shows of the trail's settings
 
 
 @dataclass
 class Logging:
     """What records access to or through a resource (HDS EXI 05 D.c): the audit trail of an
-    account's API calls, the flow logs of a network, the access logs of a load balancer."""
+    account's API calls, the flow logs of a network, the access logs of a load balancer or
+    of a bucket (S3 server access logs)."""
 
     trail: Maybe[Trail] | None = None
     # Flow logs of a network, access logs of a load balancer: True/False/Unknown; None where
@@ -256,6 +275,15 @@ class Logging:
     # user's logging attestation tag, True/False as declared, Unknown when the tags cannot
     # be read, None when the tag is absent (nothing declared).
     attested: Maybe[bool] | None = None
+    # Buckets: whether the bucket holds health data, as the user's tag declares it
+    # (`Settings.health_data_tag`): True without the tag (every bucket is a data store, as
+    # for the encryption and location rules), False when the tag says false/no/0,
+    # Unknown when the tags cannot be read. Its access logs are in `enabled`.
+    health_data: Maybe[bool] | None = None
+    # Buckets: every trail that could record the bucket's object accesses is in this
+    # inventory (a live scan lists them in the bucket's region). False for code, plans and
+    # states: an account or organisation trail is often in another configuration.
+    all_trails: bool = False
     detail: str = ""
 
 

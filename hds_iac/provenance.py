@@ -220,6 +220,7 @@ def settings_dict(settings) -> dict:
         "encryption_attestation_tag": settings.encryption_attestation_tag,
         "logging_attestation_tag": settings.logging_attestation_tag,
         "backup_attestation_tag": settings.backup_attestation_tag,
+        "health_data_tag": settings.health_data_tag,
     }
 
 

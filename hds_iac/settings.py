@@ -35,6 +35,10 @@ class Settings:
     # Tag by which a user attests that a volume is backed up by means outside the scanned
     # configuration (Outscale takes no automatic backup: matrix §20).
     backup_attestation_tag: str = "hds-iac:backup"
+    # Tag by which a user declares which buckets hold health data (HDS-LOG-009): every
+    # bucket does unless this tag says "false"/"no"/"0" (a bucket of logs, of static
+    # assets); see the rule's rationale.
+    health_data_tag: str = "hds-iac:health-data"
     # Responsibility matrices replacing or extending the bundled ones (--matrix FILE): the
     # client duties each finding links to, from its own provider's matrix only.
     matrix_files: tuple[str, ...] = ()

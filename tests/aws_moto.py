@@ -542,6 +542,13 @@ def build_scenario(url: str, stubs: "Stubs") -> Scenario:
     trail.start_logging(Name="main")
     trail_london.create_trail(Name="london-only", S3BucketName="hds-london")
     trail_london.start_logging(Name="london-only")
+    # Each bucket's object reads and writes recorded (data events, HDS-LOG-009): hds-paris
+    # by the multi-region trail, hds-london by the London-only trail of its region.
+    for client, name, bucket in ((trail, "main", "hds-paris"),
+                                 (trail_london, "london-only", "hds-london")):
+        client.put_event_selectors(TrailName=name, EventSelectors=[{
+            "ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [
+                {"Type": "AWS::S3::Object", "Values": [f"arn:aws:s3:::{bucket}/"]}]}])
     # A log group kept 30 days, under hds-iac's 180-day minimum.
     c("logs").create_log_group(logGroupName="/hds/app")
     c("logs").put_retention_policy(logGroupName="/hds/app", retentionInDays=30)

@@ -248,7 +248,7 @@ def test_matrices_have_both_providers_and_every_rule_is_placed() -> None:
         ("aws", "HDS-ENC-003"), ("aws", "HDS-ENC-004"),
         ("aws", "HDS-LOG-001"), ("aws", "HDS-LOG-002"), ("aws", "HDS-LOG-003"),
         ("aws", "HDS-LOG-004"), ("aws", "HDS-LOG-005"), ("aws", "HDS-LOG-006"),
-        ("aws", "HDS-LOG-007"),
+        ("aws", "HDS-LOG-007"), ("aws", "HDS-LOG-009"),
     ]
 
 

@@ -148,13 +148,21 @@ RESOURCES: dict[str, tuple[str | None, dict]] = {
         "name": "main", "s3_bucket_name": "hds-paris", "is_multi_region_trail": True,
         "enable_log_file_validation": True, "kms_key_id": KEY_ROTATED,
         "enable_logging": True, "is_organization_trail": False, "home_region": PARIS,
-        "event_selector": [], "advanced_event_selector": [],
+        "event_selector": [{"read_write_type": "All", "include_management_events": True,
+                            "exclude_management_event_sources": [], "data_resource": [
+                                {"type": "AWS::S3::Object",
+                                 "values": ["arn:aws:s3:::hds-paris/"]}]}],
+        "advanced_event_selector": [],
         "arn": f"arn:aws:cloudtrail:{PARIS}:{ACCOUNT}:trail/main"}),
     "aws_cloudtrail.london_only": ("london", {
         "name": "london-only", "s3_bucket_name": "hds-london", "is_multi_region_trail": False,
         "enable_log_file_validation": False, "kms_key_id": "", "enable_logging": True,
         "is_organization_trail": False, "home_region": LONDON,
-        "event_selector": [], "advanced_event_selector": [],
+        "event_selector": [{"read_write_type": "All", "include_management_events": True,
+                            "exclude_management_event_sources": [], "data_resource": [
+                                {"type": "AWS::S3::Object",
+                                 "values": ["arn:aws:s3:::hds-london/"]}]}],
+        "advanced_event_selector": [],
         "arn": f"arn:aws:cloudtrail:{LONDON}:{ACCOUNT}:trail/london-only"}),
     "aws_s3_bucket_versioning.paris": (None, {
         "bucket": "hds-paris", "versioning_configuration": [{"status": "Enabled",

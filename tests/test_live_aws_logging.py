@@ -349,3 +349,86 @@ def test_a_denied_log_group_listing_is_a_read_error_not_a_verdict(live, moto, ac
     assert _verdicts(report) == {}
     assert proc.returncode != 0
     assert any("DescribeLogGroups" in json.dumps(e) for e in report["errors"])
+
+
+# --- object-level traces of buckets that hold health data (HDS-LOG-009) ------------------------
+
+
+def _object_scenario(account) -> None:
+    """hds-records: server access logs; hds-imaging: a trail's data events, read and write;
+    hds-reads: only a read-only selector records it; hds-plain: nothing; hds-logs: the
+    log bucket, tagged as holding no health data."""
+    s3 = account("s3")
+    for name in ("hds-records", "hds-imaging", "hds-reads", "hds-plain", "hds-logs"):
+        _bucket(account, name, PARIS, BLOCK_ALL)
+    s3.put_bucket_tagging(Bucket="hds-logs", Tagging={"TagSet": [
+        {"Key": "hds-iac:health-data", "Value": "false"}]})
+    s3.put_bucket_policy(Bucket="hds-logs", Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject", "Resource": "arn:aws:s3:::hds-logs/*"}]}))
+    s3.put_bucket_logging(Bucket="hds-records", BucketLoggingStatus={
+        "LoggingEnabled": {"TargetBucket": "hds-logs", "TargetPrefix": "records/"}})
+    trail = account("cloudtrail")
+    trail.create_trail(Name="objects", S3BucketName="hds-logs", IsMultiRegionTrail=True)
+    trail.put_event_selectors(TrailName="objects", EventSelectors=[{
+        "ReadWriteType": "All", "IncludeManagementEvents": True,
+        "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::hds-imaging/"]}]}])
+    trail.start_logging(Name="objects")
+    trail.create_trail(Name="reads", S3BucketName="hds-logs", IsMultiRegionTrail=True)
+    trail.put_event_selectors(TrailName="reads", AdvancedEventSelectors=[{
+        "Name": "reads", "FieldSelectors": [
+            {"Field": "eventCategory", "Equals": ["Data"]},
+            {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+            {"Field": "resources.ARN", "StartsWith": ["arn:aws:s3:::hds-reads/"]},
+            {"Field": "readOnly", "Equals": ["true"]}]}])
+    trail.start_logging(Name="reads")
+
+
+def _buckets(report: dict) -> dict[str, tuple[str, str]]:
+    return {address.rsplit(":::", 1)[-1]: verdict
+            for (rule, address), verdict in _verdicts(report).items() if rule == "HDS-LOG-009"}
+
+
+def test_object_traces_read_from_the_account(live, moto, account):
+    _object_scenario(account)
+    report, _ = _scan(live, services="s3,cloudtrail")
+    assert report["errors"] == []
+    got = _buckets(report)
+    assert set(got) == {"hds-records", "hds-imaging", "hds-reads", "hds-plain"}, got
+    status, message = got["hds-records"]
+    assert status == "pass" and "server access logs to bucket hds-logs" in message, message
+    status, message = got["hds-imaging"]
+    assert status == "pass" and "trail/objects" in message, message
+    status, message = got["hds-reads"]
+    assert status == "fail" and "reads only" in message, message
+    status, message = got["hds-plain"]
+    assert status == "fail" and "no server access logs" in message and ": none" in message, \
+        message
+
+
+def test_denied_bucket_reads_make_object_traces_unknown_never_fail(live, moto, account):
+    _object_scenario(account)
+    key, secret = _scanner(account, [a for a in collect.policy_actions()
+                                     if a not in ("s3:GetBucketLogging", "s3:GetBucketTagging")])
+    moto.auth(True)
+    try:
+        report, proc = _scan(live, key=key, secret=secret, services="s3,cloudtrail")
+    finally:
+        moto.auth(False)
+    assert proc.returncode != 0
+    got = _buckets(report)
+    # A trail's data events decide without the bucket's own answers.
+    assert got["hds-imaging"][0] == "pass", got
+    for name in ("hds-plain", "hds-reads", "hds-records", "hds-logs"):
+        status, message = got[name]
+        assert status == "unknown" and "GetBucketLogging" in message, (name, message)
+
+
+def test_an_unread_trail_listing_makes_a_missing_trace_unknown(live, moto, account):
+    _object_scenario(account)
+    report, _ = _scan(live, services="s3")
+    got = _buckets(report)
+    assert got["hds-records"][0] == "pass", got
+    status, message = got["hds-plain"]
+    assert status == "unknown" and "cloudtrail" in message, message

@@ -150,7 +150,8 @@ def test_json_report_merges_code_and_plans(results) -> None:
     # EXI 04 (drift), EXI 15 and 16 (access traces exist and are kept), EXI 28
     assert [r["id"] for r in with_checks] == ["EXI 04", "EXI 15", "EXI 16", "EXI 28"]
     assert req["with_checks"] == 4
-    traces = {"HDS-LOG-001", "HDS-LOG-002", "HDS-LOG-006", "HDS-LOG-007", "HDS-LOG-008"}
+    traces = {"HDS-LOG-001", "HDS-LOG-002", "HDS-LOG-006", "HDS-LOG-007", "HDS-LOG-008",
+              "HDS-LOG-009"}
     for r in with_checks[1:3]:
         assert {x["id"] if isinstance(x, dict) else x for x in r["rules"]} == traces, r["id"]
         assert r["automation"] == "partial", r["id"]

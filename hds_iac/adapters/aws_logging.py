@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from hds_iac.model import Logging, Maybe, Trail, Unknown
+from hds_iac.adapters.attestation import attestation
+from hds_iac.model import Logging, Maybe, ObjectEvents, Trail, Unknown
 
 # The four switches of S3 Block Public Access, as Terraform names them; the API uses the
 # CamelCase forms (BlockPublicAcls...).
@@ -34,6 +35,11 @@ class Selector:
     management: Maybe[bool] | None = None
     read_write: Maybe[str] | None = None
     fields: dict[str, Maybe[tuple[str, ...]]] | None = None
+    # Basic selectors: their data resources, (type, ARN prefixes) each.
+    data_resources: Maybe[list[tuple[Maybe[str], Maybe[tuple[Maybe[str], ...]]]]] = ()
+    # Advanced selectors: the operators other than Equals, field name -> API operator
+    # name (StartsWith, NotEquals, NotStartsWith, EndsWith, NotEndsWith) -> values.
+    operators: dict[str, dict[str, Maybe[tuple[str, ...]]]] | None = None
 
 
 def management_events(selectors: Maybe[list[Selector]]) -> tuple[Maybe[bool], str]:
@@ -87,6 +93,120 @@ def _selector_scope(sel: Selector) -> Maybe[tuple[bool, bool]]:
     if include is not True:
         return False, False
     return mode in ("All", "ReadOnly"), mode in ("All", "WriteOnly")
+
+
+# --- S3 object-level accesses (CloudTrail data events) -------------------------------------
+
+S3_OBJECT = "AWS::S3::Object"
+# The fields of an advanced selector hds-iac judges for S3 data events; any other field
+# (eventName, userIdentity.arn, eventSource...) narrows what is recorded in a way the
+# rule cannot weigh: such a selector is unknown, never a pass.
+_OBJECT_FIELDS = frozenset({"eventCategory", "resources.type", "resources.ARN", "readOnly"})
+# Terraform's operator names, as the API names them.
+TF_OPERATORS = {"starts_with": "StartsWith", "not_equals": "NotEquals",
+                "not_starts_with": "NotStartsWith", "ends_with": "EndsWith",
+                "not_ends_with": "NotEndsWith"}
+
+
+def object_events(selectors: Maybe[list[Selector]]) -> Maybe[tuple[ObjectEvents, ...]]:
+    """What each selector records of S3 object accesses (data events on AWS::S3::Object):
+    the ARN prefixes of the objects, and whether reads and writes. What cannot be read of
+    a selector stays Unknown inside its entry (its prefixes, or its reads and writes), so
+    that a bucket it does not concern, or that another selector covers, is still judged.
+    No selector at all records management events only."""
+    if isinstance(selectors, Unknown):
+        return selectors
+    out: list[ObjectEvents] = []
+    for sel in selectors:
+        got = _advanced_objects(sel) if sel.fields is not None else _basic_objects(sel)
+        if got is not None:
+            out.append(got)
+    return tuple(out)
+
+
+def _read_write(mode: Maybe[str] | None) -> tuple[Maybe[bool], Maybe[bool]]:
+    mode = "All" if mode is None else mode
+    if isinstance(mode, Unknown):
+        return mode, mode
+    return mode in ("All", "ReadOnly"), mode in ("All", "WriteOnly")
+
+
+def _basic_objects(sel: Selector) -> ObjectEvents | None:
+    resources = sel.data_resources
+    prefixes: list[Maybe[str]] = []
+    if isinstance(resources, Unknown):
+        prefixes.append(resources)
+        resources = []
+    for kind, values in resources:
+        if isinstance(kind, Unknown):
+            prefixes.append(kind)
+        elif kind == S3_OBJECT:
+            if isinstance(values, Unknown):
+                prefixes.append(values)
+            else:
+                prefixes.extend(values)
+    if not prefixes:
+        return None
+    read, write = _read_write(sel.read_write)
+    return ObjectEvents(prefixes=tuple(prefixes), read=read, write=write)
+
+
+def _advanced_objects(sel: Selector) -> ObjectEvents | None:
+    fields = sel.fields or {}
+    operators = sel.operators or {}
+    category, kinds = fields.get("eventCategory"), fields.get("resources.type")
+    for value in (category, kinds):
+        if isinstance(value, Unknown):
+            return ObjectEvents(prefixes=(value,))
+    if category is None or "Data" not in category or kinds is None or S3_OBJECT not in kinds:
+        return None
+    arn_equals = fields.get("resources.ARN")
+    arn_starts = operators.get("resources.ARN", {}).get("StartsWith")
+    prefixes: tuple[Maybe[str], ...]
+    if isinstance(arn_equals, Unknown) or isinstance(arn_starts, Unknown):
+        prefixes = (arn_equals if isinstance(arn_equals, Unknown) else arn_starts,)
+    elif arn_equals is None and arn_starts is None:
+        prefixes = ("",)  # every object
+    else:
+        # Equals names single objects, never a whole bucket: only StartsWith can cover one.
+        prefixes = tuple(arn_starts or ())
+    others = sorted((set(fields) | set(operators)) - _OBJECT_FIELDS)
+    others += sorted(f"resources.ARN {op}" for op in operators.get("resources.ARN", {})
+                     if op != "StartsWith")
+    others += sorted(f"{name} {op}" for name in ("eventCategory", "resources.type", "readOnly")
+                     for op in operators.get(name, {}))
+    if others:
+        unjudged = Unknown("an advanced event selector of S3 data events also filters on "
+                           f"{', '.join(others)}, which hds-iac does not judge")
+        return ObjectEvents(prefixes=prefixes, read=unjudged, write=unjudged)
+    read_only = fields.get("readOnly")
+    if isinstance(read_only, Unknown):
+        return ObjectEvents(prefixes=prefixes, read=read_only, write=read_only)
+    return ObjectEvents(prefixes=prefixes, read=read_only is None or "true" in read_only,
+                        write=read_only is None or "false" in read_only)
+
+
+def health_data(tags: Maybe[dict[str, Any]] | None, tag: str) -> Maybe[bool]:
+    """Whether a bucket holds health data: yes unless its `tag` says false/no/0 (every
+    bucket is a data store for hds-iac, as for encryption and location); Unknown when the
+    tags cannot be read."""
+    if isinstance(tags, Unknown):
+        return Unknown(f"the tags cannot be read, so tag {tag} is not known ({tags.reason})",
+                       tags.refs)
+    if not tags or tag not in tags:
+        return True
+    return attestation(tags, tag)
+
+
+def server_access_logs(enabled: Maybe[bool], target: Any) -> Logging:
+    """A bucket's server access logs (`aws_s3_bucket_logging`, inline `logging`, live
+    GetBucketLogging), before the rule adds what trails record."""
+    if isinstance(enabled, Unknown):
+        return Logging(enabled=enabled, detail="server access logs unresolved")
+    if enabled:
+        shown = target if isinstance(target, str) and target else "unresolved"
+        return Logging(enabled=True, detail=f"server access logs to bucket {shown}")
+    return Logging(enabled=False, detail="no server access logs")
 
 
 def public_access_blocked(switches: Maybe[dict[str, Any]] | None) -> Maybe[bool] | None:
@@ -147,7 +267,8 @@ def trail(*, all_regions: Maybe[bool], organization: Maybe[bool],
     result = Trail(all_regions=all_regions, organization=organization,
                    management_events=events, validation=validation,
                    customer_key=customer_key, logging=logging, bucket=bucket,
-                   bucket_region=bucket_region, bucket_blocked=blocked)
+                   bucket_region=bucket_region, bucket_blocked=blocked,
+                   object_events=object_events(selectors))
     result.detail = f"{describe(result)}, {shown}"
     return result
 

@@ -13,7 +13,7 @@ from hds_iac.adapters import aws_logging
 from hds_iac.adapters.terraform_index import TfIndex, block_path
 from hds_iac.adapters.terraform_aws_common import (
     as_list, get_blocks, get_bool, get_int, get_str, handles, ids_of, is_set, linked,
-    not_in_configuration, of_type, region_of, resolve_one, resource, show,
+    not_in_configuration, of_type, region_of, resolve_one, resource, show, tags_of,
 )
 from hds_iac.model import Logging, Maybe, Resource, Unknown
 from hds_iac.terraform.records import TfResource
@@ -23,7 +23,7 @@ _BUCKET_BLOCK = ("aws_s3_bucket_public_access_block",)
 _ACCOUNT_BLOCK = ("aws_s3_account_public_access_block",)
 
 
-def _selectors(rec: TfResource) -> Maybe[list[aws_logging.Selector]]:
+def _selectors(rec: TfResource, index: TfIndex) -> Maybe[list[aws_logging.Selector]]:
     basic = get_blocks(rec, "event_selector")
     advanced = get_blocks(rec, "advanced_event_selector")
     for got in (basic, advanced):
@@ -31,20 +31,82 @@ def _selectors(rec: TfResource) -> Maybe[list[aws_logging.Selector]]:
             return got
     out = [aws_logging.Selector(
         management=get_bool(rec, "include_management_events", True, values=sel),
-        read_write=get_str(rec, "read_write_type", "All", values=sel)) for sel in basic]
+        read_write=get_str(rec, "read_write_type", "All", values=sel),
+        data_resources=_data_resources(rec, sel, index)) for sel in basic]
     for sel in advanced:
         fields = get_blocks(rec, "field_selector", values=sel)
         if isinstance(fields, Unknown):
             return fields
         found: dict[str, Maybe[tuple[str, ...]]] = {}
+        operators: dict[str, dict[str, Maybe[tuple[str, ...]]]] = {}
         for field in fields:
             name = field.get("field")
-            equals = as_list(field.get("equals"))
             if not isinstance(name, str):
                 return Unknown("an advanced event selector's field is unresolved")
-            found[name] = equals if isinstance(equals, Unknown) else tuple(map(str, equals))
-        out.append(aws_logging.Selector(fields=found))
+            equals = as_list(field.get("equals"))
+            if field.get("equals") is not None:
+                found[name] = equals if isinstance(equals, Unknown) else tuple(map(str, equals))
+            for tf_name, api_name in aws_logging.TF_OPERATORS.items():
+                if field.get(tf_name) in (None, []):
+                    continue
+                values = as_list(field.get(tf_name))
+                operators.setdefault(name, {})[api_name] = values \
+                    if isinstance(values, Unknown) else tuple(
+                        _object_prefix(v, index) if isinstance(v, Unknown) else str(v)
+                        for v in values)
+        out.append(aws_logging.Selector(fields=found, operators=operators))
     return out
+
+
+def _data_resources(rec: TfResource, sel: dict, index: TfIndex) -> Maybe[list]:
+    """A basic selector's `data_resource` blocks: (type, ARN prefixes) each."""
+    found = get_blocks(rec, "data_resource", values=sel)
+    if isinstance(found, Unknown):
+        return found
+    out: list = []
+    for block in found:
+        values = as_list(block.get("values"))
+        out.append((get_str(rec, "type", Unknown("a data resource's type is not set"),
+                            values=block),
+                    values if isinstance(values, Unknown) else tuple(
+                        _object_prefix(v, index) if isinstance(v, Unknown) else str(v)
+                        for v in values)))
+    return out
+
+
+def _object_prefix(value: Unknown, index: TfIndex) -> Maybe[str]:
+    """An ARN prefix written from a bucket of this configuration
+    (`"${aws_s3_bucket.b.arn}/"`, `aws_s3_bucket.b.arn`): its text with the bucket's ARN
+    in place of the reference, when the bucket's name is known."""
+    target = resolve_one(index, value, _BUCKETS, name_keys=("arn",))
+    shape = getattr(value, "shape", "") or "*"
+    name = target.values.get("bucket") if target is not None else None
+    if not isinstance(name, str) or not name or shape.count("*") != 1 \
+            or not shape.startswith("*"):
+        return value
+    return shape.replace("*", f"arn:aws:s3:::{name}", 1)
+
+
+_BUCKET_LOGGING = ("aws_s3_bucket_logging",)
+
+
+def bucket_logging(rec: TfResource, index: TfIndex) -> Logging:
+    """A bucket's server access logs (an `aws_s3_bucket_logging` of this configuration
+    naming it, or the inline `logging` block of provider versions before 4) and whether
+    it holds health data (`Settings.health_data_tag`). Trails are weighed by the rule."""
+    on: Maybe[bool] = False
+    target: Any = None
+    for config in linked(index, rec, "bucket", _BUCKET_LOGGING, name_keys=("bucket",)):
+        on, target = True, config.values.get("target_bucket")
+    if on is not True:
+        inline = get_blocks(rec, "logging")
+        if isinstance(inline, Unknown):
+            on = inline
+        elif inline:
+            on, target = True, inline[0].get("target_bucket")
+    logs = aws_logging.server_access_logs(on, show(target) if target is not None else None)
+    logs.health_data = aws_logging.health_data(tags_of(rec), index.settings.health_data_tag)
+    return logs
 
 
 def _switches(rec: TfResource) -> dict[str, Any]:
@@ -82,7 +144,7 @@ def cloudtrail(rec: TfResource, index: TfIndex) -> list[Resource]:
     trail = aws_logging.trail(
         all_regions=get_bool(rec, "is_multi_region_trail", False),
         organization=get_bool(rec, "is_organization_trail", False),
-        selectors=_selectors(rec),
+        selectors=_selectors(rec, index),
         validation=get_bool(rec, "enable_log_file_validation", False),
         # CloudTrail encrypts with SSE-KMS only under a customer-managed key (it has no
         # AWS-managed key): a key named is a customer key.
@@ -175,7 +237,7 @@ def log_group(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 
 @handles("aws_flow_log", "aws_s3_bucket_public_access_block", "aws_s3_account_public_access_block",
-         kinds=())
+         "aws_s3_bucket_logging", kinds=())
 def linked_only(rec: TfResource, index: TfIndex) -> list[Resource]:
-    """Read through the VPC they log or the trail's bucket they protect."""
+    """Read through the VPC they log, or the bucket they protect or log."""
     return []

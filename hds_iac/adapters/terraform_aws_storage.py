@@ -15,6 +15,7 @@ from hds_iac.adapters.terraform_aws_common import (
     not_in_configuration, resolve_one, resource, show, zone_of_subnet,
 )
 from hds_iac.adapters.aws_names import bucket_from_arn
+from hds_iac.adapters.terraform_aws_logging import bucket_logging
 from hds_iac.adapters.terraform_values import fully_masked
 from hds_iac.model import (
     AtRest, Backup, Destination, Flow, Logging, Maybe, Placement, Resource, Unknown, facet_key,
@@ -492,7 +493,8 @@ def s3_bucket(rec: TfResource, index: TfIndex) -> list[Resource]:
             if kms else _INLINE_SSE}))
     return [resource(rec, "bucket", stores_data=True, ids=ids_of(rec, "bucket"),
                      at_rest=[encryption], sources=sources,
-                     flows=[https_only], destinations=destinations)]
+                     flows=[https_only], destinations=destinations,
+                     logging=bucket_logging(rec, index))]
 
 
 @handles("aws_s3_bucket_replication_configuration", kinds=("copy",))

@@ -282,7 +282,7 @@ def run_facts(src: Source) -> dict:
             "min_backup_retention_days", "max_access_key_age_days", "max_snapshot_age_days",
             "min_log_retention_days",
             "min_password_length", "fail_on", "encryption_attestation_tag", "backup_attestation_tag",
-            "logging_attestation_tag")
+            "logging_attestation_tag", "health_data_tag")
             if text(settings.get(k))},
         "git": [(text(g.get("path")), text(g.get("commit")), g.get("dirty"))
                 for g in p.get("git") or [] if isinstance(g, dict)],

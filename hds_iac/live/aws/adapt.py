@@ -1067,11 +1067,19 @@ class Adapter:
         if not ok(selectors):
             parsed: Any = _unknown(selectors)
         else:
-            parsed = [aws_logging.Selector(management=s.get("IncludeManagementEvents", True),
-                                           read_write=s.get("ReadWriteType", "All"))
-                      for s in (selectors or {}).get("EventSelectors") or []]
-            parsed += [aws_logging.Selector(fields={
-                f.get("Field", ""): tuple(f.get("Equals") or ()) for f in s.get("FieldSelectors", [])})
+            parsed = [aws_logging.Selector(
+                management=s.get("IncludeManagementEvents", True),
+                read_write=s.get("ReadWriteType", "All"),
+                data_resources=[(d.get("Type"), tuple(d.get("Values") or ()))
+                                for d in s.get("DataResources") or []])
+                for s in (selectors or {}).get("EventSelectors") or []]
+            operators = tuple(aws_logging.TF_OPERATORS.values())
+            parsed += [aws_logging.Selector(
+                fields={f.get("Field", ""): tuple(f.get("Equals") or ())
+                        for f in s.get("FieldSelectors", []) if "Equals" in f},
+                operators={f.get("Field", ""): {op: tuple(f[op]) for op in operators if f.get(op)}
+                           for f in s.get("FieldSelectors", [])
+                           if any(f.get(op) for op in operators)})
                 for s in (selectors or {}).get("AdvancedEventSelectors") or []]
         bucket = details.get("bucket") or {}
         region = bucket.get("region")
@@ -1113,14 +1121,31 @@ class Adapter:
             name, region = bucket["Name"], bucket["Region"]
             region_value: Maybe[str] = region if ok(region) else _unknown(region)
             where = region if ok(region) else None
+            tags = bucket.get("Tags")
+            tags = api_tags(tags) if ok(tags) else _unknown(tags)
             self.add("bucket", "AWS::S3::Bucket", f"arn:{self.partition}:s3:::{name}",
                      region_value, stores_data=True, ids=(name,),
                      at_rest=[self._bucket_encryption(where, bucket.get("Encryption"))],
                      flows=[self._bucket_policy(name, bucket.get("Policy"))], item=bucket,
                      fields={facet_key("at_rest", "customer_key", "default encryption"):
                              "Encryption", facet_key("flows", "encrypted", aws_iam.HTTPS_ONLY):
-                             "Policy"},
-                     destinations=self._replication(bucket.get("Replication"), regions))
+                             "Policy", "logging.enabled": "Logging"},
+                     destinations=self._replication(bucket.get("Replication"), regions),
+                     logging=self._bucket_logging(bucket.get("Logging"), tags))
+
+    def _bucket_logging(self, answer: Any, tags: Any) -> Logging:
+        """Server access logs (GetBucketLogging: LoggingEnabled, or nothing when off) and the
+        health data tag. A live scan lists every trail that could record the bucket's
+        objects (in the bucket's region, shadow copies included); a listing that did not
+        answer, or CloudTrail left out with --services, is a read gap, which makes a fail
+        unknown (the rule's `needs_all`)."""
+        if not ok(answer):
+            logs = aws_logging.server_access_logs(_unknown(answer), None)
+        else:
+            logs = aws_logging.server_access_logs(bool(answer), (answer or {}).get("TargetBucket"))
+        logs.health_data = aws_logging.health_data(tags, self.settings.health_data_tag)
+        logs.all_trails = True
+        return logs
 
     def _bucket_encryption(self, region: str | None, config: Any) -> AtRest:
         part = "default encryption"

@@ -69,7 +69,8 @@ OPERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "iam": {"GenerateCredentialReport": (), "GetCredentialReport": ("user", "access-key"),
             "GetAccountSummary": (), "GetAccountPasswordPolicy": (), "ListRoles": ("role",)},
     "s3": {"ListBuckets": ("bucket",), "GetBucketLocation": (), "GetBucketEncryption": (),
-           "GetBucketReplication": (), "GetBucketPolicy": (), "GetPublicAccessBlock": ()},
+           "GetBucketReplication": (), "GetBucketPolicy": (), "GetPublicAccessBlock": (),
+           "GetBucketLogging": (), "GetBucketTagging": ()},
     # Trails are listed in every region (a multi-region or organisation trail in each, as a
     # shadow copy); their status and selectors are read once, in the trail's home region.
     "cloudtrail": {"DescribeTrails": ("trail",), "GetTrailStatus": (), "GetEventSelectors": ()},
@@ -721,7 +722,16 @@ class Collector:
                             expected=("ReplicationConfigurationNotFoundError",))
             pol = self.call("s3", where, "GetBucketPolicy", Bucket=name,
                             expected=("NoSuchBucketPolicy",))
-            return {**bucket,
+            logs = self.call("s3", where, "GetBucketLogging", Bucket=name)
+            logs = logs.get("LoggingEnabled") or {} if isinstance(logs, dict) else logs
+            # The tags say whether the bucket holds health data (HDS-LOG-009): they matter
+            # only when its server access logs are not on.
+            tags: Any = {}
+            if not (isinstance(logs, dict) and logs):
+                tags = self.call("s3", where, "GetBucketTagging", Bucket=name,
+                                 expected=("NoSuchTagSet",))
+                tags = tags.get("TagSet", []) if isinstance(tags, dict) else tags or []
+            return {**bucket, "Logging": logs, "Tags": tags,
                     "Encryption": enc.get("ServerSideEncryptionConfiguration") if enc and ok(enc)
                     else enc,
                     "Replication": rep.get("ReplicationConfiguration") if rep and ok(rep) else rep,

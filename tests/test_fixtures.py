@@ -7,6 +7,7 @@ import pytest
 
 from conftest import run_cli
 from rule_fixtures import CASES, Case, missing_texts
+from rule_helpers import NO_FAIL_FROM_CODE
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -24,15 +25,6 @@ def test_fixture(case: Case) -> None:
     assert missing_texts(case, {f["resource"]["address"]: f["message"] for f in report["findings"]
                                 if f["rule_id"] == case.rule}) == []
     assert run.code == (1 if any(s == "fail" for _, s in case.want) else 0)
-
-
-# Rules that cannot fail from code, plans or states, each with why (their fail is tested
-# live, in tests/test_live_*.py).
-NO_FAIL_FROM_CODE = {
-    "HDS-LOG-009": "a fail needs every trail that could record the bucket's objects; a "
-                   "configuration holds only its own, and an account or organisation trail "
-                   "of another may record them (tests/test_live_aws_logging.py)",
-}
 
 
 def test_every_rule_has_a_case_for_each_outcome_it_can_give() -> None:

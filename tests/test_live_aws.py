@@ -159,6 +159,9 @@ EXPECTED = [
     ("HDS-TLS-003", "CDN", "fail"),
     ("HDS-TLS-005", ":::hds-paris", "pass"),
     ("HDS-TLS-005", ":::hds-london", "fail"),
+    # each bucket's object reads and writes are data events of a trail of its region
+    ("HDS-LOG-009", ":::hds-paris", "pass"),
+    ("HDS-LOG-009", ":::hds-london", "pass"),
     ("HDS-MFA-001", ":user/alice", "fail"),
     ("HDS-MFA-001", ":user/bob", "pass"),
     ("HDS-MFA-002", ":role/admin-no-mfa", "fail"),

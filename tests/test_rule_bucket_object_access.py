@@ -1,0 +1,135 @@
+"""HDS-LOG-009 on hand-built model objects: which selectors cover a bucket, reads and
+writes adding up over trails, the trail's region and status, the health data tag."""
+from __future__ import annotations
+
+import pytest
+
+from rule_helpers import run
+
+from hds_iac.adapters import aws_logging
+from hds_iac.adapters.aws_logging import Selector
+from hds_iac.model import Logging, ObjectEvents, Origin, Resource, Trail, Unknown
+from hds_iac.rules.log_009_bucket_object_access import covers
+
+PARIS, LONDON = "eu-west-3", "eu-west-2"
+
+
+@pytest.mark.parametrize("prefix,bucket,expected", [
+    ("arn:aws:s3", "hds", True),
+    ("arn:aws:s3:::", "hds", True),
+    ("", "hds", True),
+    ("arn:aws:s3:::hds/", "hds", True),
+    ("arn:aws:s3:::hds", "hds", True),
+    ("arn:aws-cn:s3:::hds/", "hds", True),
+    ("arn:aws:s3:::hds/images/", "hds", False),  # part of the bucket only
+    ("arn:aws:s3:::hds-other/", "hds", False),
+    ("arn:aws:s3:::hd/", "hds", False),
+    ("arn:aws:s3:::hds/", None, False),  # a bucket whose name is not known
+    ("arn:aws:s3", None, True),
+])
+def test_which_prefixes_cover_a_whole_bucket(prefix, bucket, expected):
+    assert covers(prefix, bucket) is expected
+
+
+DATA = {"eventCategory": ("Data",), "resources.type": ("AWS::S3::Object",)}
+
+
+def test_object_events_of_each_selector_kind():
+    basic = Selector(read_write="ReadOnly", data_resources=[
+        ("AWS::S3::Object", ("arn:aws:s3:::hds/",)), ("AWS::Lambda::Function", ("arn:aws:lambda",))])
+    management = Selector(read_write="All")
+    [got] = aws_logging.object_events([basic, management])
+    assert got == ObjectEvents(prefixes=("arn:aws:s3:::hds/",), read=True, write=False)
+    every = Selector(fields={**DATA, "readOnly": ("false",)})
+    assert aws_logging.object_events([every]) == (ObjectEvents(prefixes=("",), read=False,
+                                                               write=True),)
+    starts = Selector(fields=dict(DATA), operators={
+        "resources.ARN": {"StartsWith": ("arn:aws:s3:::hds/",)}})
+    assert aws_logging.object_events([starts])[0].prefixes == ("arn:aws:s3:::hds/",)
+    exact = Selector(fields={**DATA, "resources.ARN": ("arn:aws:s3:::hds/one-file",)})
+    assert aws_logging.object_events([exact])[0].prefixes == ()  # single objects only
+    other = Selector(fields={"eventCategory": ("Data",),
+                             "resources.type": ("AWS::DynamoDB::Table",)})
+    assert aws_logging.object_events([other]) == ()
+
+
+def test_a_selector_hds_iac_cannot_weigh_leaves_its_reads_and_writes_unknown():
+    excluded = Selector(fields=dict(DATA), operators={
+        "resources.ARN": {"NotStartsWith": ("arn:aws:s3:::logs/",)}})
+    [got] = aws_logging.object_events([excluded])
+    assert got.prefixes == ("",)
+    assert isinstance(got.read, Unknown) and "NotStartsWith" in got.read.reason
+    named = Selector(fields={**DATA, "eventName": ("PutObject",)})
+    [got] = aws_logging.object_events([named])
+    assert isinstance(got.write, Unknown) and "eventName" in got.write.reason
+    unresolved = Selector(read_write=Unknown("var.mode"), data_resources=[
+        ("AWS::S3::Object", ("arn:aws:s3",))])
+    [got] = aws_logging.object_events([unresolved])
+    assert isinstance(got.read, Unknown) and isinstance(got.write, Unknown)
+
+
+def test_health_data_tag():
+    tag = "hds-iac:health-data"
+    assert aws_logging.health_data(None, tag) is True
+    assert aws_logging.health_data({"team": "x"}, tag) is True
+    assert aws_logging.health_data({tag: "false"}, tag) is False
+    assert aws_logging.health_data({tag: "No"}, tag) is False
+    assert aws_logging.health_data({tag: "true"}, tag) is True
+    assert isinstance(aws_logging.health_data(Unknown("denied"), tag), Unknown)
+
+
+def _bucket(name: str = "hds", *, logs: object = False, health: object = True,
+            all_trails: bool = True, region: str = PARIS) -> Resource:
+    return Resource(address=f"arn:aws:s3:::{name}", type="AWS::S3::Bucket", provider="aws",
+                    kind="bucket", region=region, origin=Origin(source="aws"),
+                    ids=(f"arn:aws:s3:::{name}", name),
+                    logging=Logging(enabled=logs, health_data=health, all_trails=all_trails,
+                                    detail="no server access logs"))
+
+
+def _trail(name: str, *events: ObjectEvents, region: str = PARIS, all_regions: bool = True,
+           logging: object = True) -> Resource:
+    facet = Trail(all_regions=all_regions, logging=logging, object_events=tuple(events))
+    return Resource(address=f"arn:aws:cloudtrail:{region}:1:trail/{name}",
+                    type="AWS::CloudTrail::Trail", provider="aws", kind="trail", region=region,
+                    origin=Origin(source="aws"), logging=Logging(trail=facet))
+
+
+def _status(*resources: Resource) -> list[tuple[str, str]]:
+    return [(v.status, v.message) for v in run("HDS-LOG-009", *resources)
+            if v.resource.kind == "bucket"]
+
+
+def test_reads_and_writes_add_up_over_trails():
+    reads = _trail("reads", ObjectEvents(prefixes=("arn:aws:s3",), read=True, write=False))
+    writes = _trail("writes", ObjectEvents(prefixes=("arn:aws:s3:::hds/",), read=False,
+                                           write=True))
+    assert _status(_bucket(), reads, writes) == [("pass", "pass_trails")]
+    assert _status(_bucket(), reads) == [("fail", "fail")]
+    # From code, the missing half may be recorded by a trail of another configuration.
+    assert _status(_bucket(all_trails=False), reads) == [("unknown", "unknown_elsewhere")]
+
+
+def test_only_a_logging_trail_of_the_bucket_region_counts():
+    every = ObjectEvents(prefixes=("arn:aws:s3",))
+    assert _status(_bucket(), _trail("here", every, all_regions=False)) == [
+        ("pass", "pass_trails")]
+    assert _status(_bucket(), _trail("away", every, region=LONDON, all_regions=False)) == [
+        ("fail", "fail")]
+    assert _status(_bucket(), _trail("stopped", every, logging=False)) == [("fail", "fail")]
+    assert _status(_bucket(), _trail("unread", every, logging=Unknown("denied"))) == [
+        ("unknown", "unknown")]
+
+
+def test_access_logs_tags_and_unknowns():
+    assert _status(_bucket(logs=True)) == [("pass", "pass_access_logs")]
+    assert _status(_bucket(health=False)) == []
+    assert _status(_bucket(health=Unknown("tags denied"))) == [("unknown", "unknown")]
+    assert _status(_bucket(logs=Unknown("GetBucketLogging denied"))) == [("unknown", "unknown")]
+    # A trail that records everything decides whatever the bucket's own reads said.
+    every = _trail("all", ObjectEvents(prefixes=("",)))
+    assert _status(_bucket(logs=Unknown("denied"), health=Unknown("denied")), every) == [
+        ("pass", "pass_trails")]
+    unresolved = _trail("var", ObjectEvents(prefixes=(Unknown("var.prefixes"),)))
+    verdicts = run("HDS-LOG-009", _bucket(), unresolved)
+    assert [(v.status, v.params["reason"]) for v in verdicts] == [("unknown", "var.prefixes")]

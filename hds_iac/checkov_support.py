@@ -154,8 +154,9 @@ INVENTORY_REASON = (
     "the rule weighs several resources (zone spread over groups and standalone machines, "
     "backup coverage by plans, vault locks, EBS encryption by default, MFA through group "
     "policies, account-wide trails and their buckets, a VPC's flow logs in a separate "
-    "aws_flow_log), and a checkov resource check sees one; checkov has no public Python API "
-    "for multi-resource checks")
+    "aws_flow_log, a bucket's access logs in a separate aws_s3_bucket_logging and the trails "
+    "recording its objects), and a checkov resource check sees one; checkov has no public "
+    "Python API for multi-resource checks")
 
 
 def _code_or_plan() -> list:

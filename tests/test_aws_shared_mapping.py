@@ -473,3 +473,17 @@ def test_a_plaintext_listener_whose_actions_cannot_be_read_is_unknown_not_failed
     (verdict,) = run("HDS-TLS-001", listener)
     assert verdict.status == "unknown"
     assert "var.http_actions" in text("HDS-TLS-001", verdict)
+
+
+def test_a_link_attribute_holding_an_object_is_no_name_and_no_crash():
+    """Hostile input: a bucket's companion resource whose `bucket` is an object (a typo,
+    a crafted file) names no bucket; the bucket is still read, as if it were absent."""
+    bucket = TfResource(address="aws_s3_bucket.b", mode="managed", type="aws_s3_bucket",
+                        name="b", provider="aws", provider_region=PARIS,
+                        values={"bucket": "b"}, source="hcl", file="main.tf", line=1)
+    sse = "aws_s3_bucket_server_side_encryption_configuration"
+    odd = TfResource(address=f"{sse}.x", mode="managed", type=sse, name="x", provider="aws",
+                     provider_region=PARIS, values={"bucket": {"name": "b"}, "count": 3},
+                     source="hcl", file="main.tf", line=5)
+    plain = terraform_aws.adapt(bucket, TfIndex([bucket]))
+    assert terraform_aws.adapt(bucket, TfIndex([bucket, odd])) == plain

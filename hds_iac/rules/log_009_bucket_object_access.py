@@ -72,9 +72,10 @@ class _Traced:
                 setattr(self, half, how if isinstance(how, Unknown) else value)
 
 
-def _by_trails(inventory: Inventory, bucket: str | None, region: Maybe[str] | None) -> _Traced:
+def _by_trails(found: list[tuple[Resource, Maybe[Trail]]], bucket: str | None,
+               region: Maybe[str] | None) -> _Traced:
     traced = _Traced()
-    for res, trail in trails(inventory):
+    for res, trail in found:
         if isinstance(trail, Unknown):
             traced.add(True, True, trail, res.address)
             continue
@@ -109,6 +110,7 @@ def _recorded(traced: _Traced) -> Text:
 @rule("HDS-LOG-009", kinds=("bucket",), needs_all={"trail": ("fail",)})
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     tag = settings.health_data_tag
+    found = list(trails(inventory))  # listed once: an inventory may hold thousands of buckets
     for res in inventory.of_kind("bucket"):
         logs = res.logging
         if res.provider != "aws" or logs is None or logs.health_data is False:
@@ -119,7 +121,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             yield Verdict(res, "pass", "pass_access_logs", params,
                           facets=("logging.enabled",))
             continue
-        traced = _by_trails(inventory, name, res.region)
+        traced = _by_trails(found, name, res.region)
         if traced.read is True and traced.write is True:
             yield Verdict(res, "pass", "pass_trails",
                           {**params, "trails": ", ".join(traced.names)})

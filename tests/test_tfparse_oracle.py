@@ -58,6 +58,14 @@ EXPLAINED = {
     ("rules/HDS-LOG-003/aws-fail", "aws_cloudtrail.to_open", "s3_bucket_name"): _S3_IDS,
     ("rules/HDS-LOG-003/aws-fail", "aws_s3_bucket_public_access_block.open", "bucket"):
         _S3_IDS,
+    ("rules/HDS-LOG-009/aws-pass", "aws_cloudtrail.objects",
+     "event_selector.data_resource.values[0]"): _S3_IDS,
+    ("rules/HDS-LOG-009/aws-pass", "aws_cloudtrail.objects", "s3_bucket_name"): _S3_IDS,
+    ("rules/HDS-LOG-009/aws-pass", "aws_cloudtrail.split", "s3_bucket_name"): _S3_IDS,
+    ("rules/HDS-LOG-009/aws-pass", "aws_s3_bucket_logging.records", "bucket"): _S3_IDS,
+    ("rules/HDS-LOG-009/aws-pass", "aws_s3_bucket_logging.records", "target_bucket"): _S3_IDS,
+    ("rules/HDS-LOG-009/aws-unknown-prefix", "aws_s3_bucket_logging.logged", "bucket"):
+        _S3_IDS,
     ("rules/HDS-TLS-005/aws-fail", "aws_s3_bucket_policy.reports", "bucket"): _S3_IDS,
     ("rules/HDS-TLS-005/aws-pass", "aws_s3_bucket_policy.documents", "bucket"): _S3_IDS,
     ("rules/HDS-TLS-005/aws-pass", "aws_s3_bucket_policy.images", "bucket"): _S3_IDS,

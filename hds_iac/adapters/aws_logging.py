@@ -201,12 +201,13 @@ def health_data(tags: Maybe[dict[str, Any]] | None, tag: str) -> Maybe[bool]:
 def server_access_logs(enabled: Maybe[bool], target: Any) -> Logging:
     """A bucket's server access logs (`aws_s3_bucket_logging`, inline `logging`, live
     GetBucketLogging), before the rule adds what trails record."""
+    # `detail` is the target bucket only: HDS-LOG-009 words the rest in each language.
     if isinstance(enabled, Unknown):
-        return Logging(enabled=enabled, detail="server access logs unresolved")
+        return Logging(enabled=enabled)
     if enabled:
-        shown = target if isinstance(target, str) and target else "unresolved"
-        return Logging(enabled=True, detail=f"server access logs to bucket {shown}")
-    return Logging(enabled=False, detail="no server access logs")
+        shown = target if isinstance(target, str) and target else "?"
+        return Logging(enabled=True, detail=shown)
+    return Logging(enabled=False)
 
 
 def public_access_blocked(switches: Maybe[dict[str, Any]] | None) -> Maybe[bool] | None:

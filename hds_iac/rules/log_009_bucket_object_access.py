@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from hds_iac.catalogue import Text
-from hds_iac.model import Inventory, Maybe, Resource, Trail, Unknown
+from hds_iac.model import Inventory, Logging, Maybe, Resource, Trail, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._trail import trails
 from hds_iac.rules._unknown import why
@@ -98,6 +98,17 @@ def _by_trails(found: list[tuple[Resource, Maybe[Trail]]], bucket: str | None,
     return traced
 
 
+def _access_logs(logs: Logging) -> Text:
+    """The bucket's server access logs, for messages."""
+    if logs.enabled is True:
+        return Text(en=f"server access logs to bucket {logs.detail}",
+                    fr=f"journaux d'accès serveur vers le compartiment {logs.detail}")
+    if isinstance(logs.enabled, Unknown):
+        return Text(en="server access logs unresolved",
+                    fr="journaux d'accès serveur indéterminés")
+    return Text(en="no server access logs", fr="aucun journal d'accès serveur")
+
+
 def _recorded(traced: _Traced) -> Text:
     """What the trails record of the bucket's object accesses, for messages."""
     if traced.read is True:
@@ -116,7 +127,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         if res.provider != "aws" or logs is None or logs.health_data is False:
             continue
         name = next((i for i in res.ids if i and not i.startswith("arn:")), None)
-        params: dict[str, object] = {"detail": logs.detail, "tag": tag}
+        params: dict[str, object] = {"detail": _access_logs(logs), "tag": tag}
         if logs.enabled is True:
             yield Verdict(res, "pass", "pass_access_logs", params,
                           facets=("logging.enabled",))

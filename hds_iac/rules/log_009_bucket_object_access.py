@@ -124,7 +124,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     found = list(trails(inventory))  # listed once: an inventory may hold thousands of buckets
     for res in inventory.of_kind("bucket"):
         logs = res.logging
-        if res.provider != "aws" or logs is None or logs.health_data is False:
+        if logs is None or logs.health_data is False:
             continue
         name = next((i for i in res.ids if i and not i.startswith("arn:")), None)
         params: dict[str, object] = {"detail": _access_logs(logs), "tag": tag}

@@ -4,7 +4,10 @@ verdict picks (a wrong message under a right status is still a wrong report). Wr
 mutants that no test noticed (scripts/mutation.py)."""
 from __future__ import annotations
 
-from hds_iac.model import Drift, Identity, KeyRotation, Logging, Origin, Resource, Trail, Unknown
+from hds_iac import engine
+from hds_iac.model import (Drift, Identity, Inventory, KeyRotation, Logging, Origin, Resource,
+                           Trail, Unknown)
+from hds_iac.settings import Settings
 from rule_helpers import run, text
 
 
@@ -48,6 +51,18 @@ def test_log_008_a_declared_machine_passes_with_the_pass_message() -> None:
               logging=Logging(attested=True))
     (verdict,) = run("HDS-LOG-008", vm)
     assert (verdict.status, verdict.message) == ("pass", "pass")
+
+
+def test_log_008_reads_the_facet_and_the_engine_keeps_the_providers_its_entry_lists() -> None:
+    # The rule reads no provider: a machine of a provider whose adapter gave the facet would
+    # be judged, and the engine drops that verdict (HDS-LOG-008 lists Outscale only), saying so.
+    aws = make("instance", "aws_instance.app", logging=Logging(attested=True))
+    (verdict,) = run("HDS-LOG-008", aws)
+    assert verdict.status == "pass"
+    heard: list = []
+    assert engine.run(Inventory([aws]), Settings(), ["HDS-LOG-008"],
+                      on_not_listed=lambda *a: heard.append(a)) == []
+    assert heard == [("HDS-LOG-008", "aws", 1)]
 
 
 def test_drift_001_a_managed_resource_passes_naming_its_state() -> None:

@@ -22,7 +22,7 @@ from hds_iac.settings import Settings
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     tag = settings.logging_attestation_tag
     for res in inventory.of_kind("instance"):
-        if res.provider != "outscale" or res.logging is None:
+        if res.logging is None:  # only the adapters that can take the declaration give the facet
             continue
         declared = res.logging.attested
         facets = ("logging.attested",)  # the tag, where the adapter found it

@@ -59,16 +59,19 @@ EQUIVALENT = ROOT / "scripts" / "mutation_equivalent.txt"
 # no moto_server, no checkov), the quickest first since a mutant stops at its first failure.
 # tests/test_fixture_verdicts.py scans every rule fixture case in-process; for a rule module
 # only its rules' cases run (HDS_IAC_FIXTURE_RULES). The slower tests of the suite (the
-# same fixtures through the command line, live scans) judge the same verdicts.
+# same fixtures through the command line, live scans) judge the same verdicts. A pattern
+# (`*`) takes every matching file, so that a new unit test file named after the module it
+# pins (tests/test_adapter_<module>.py, tests/test_rule_<topic>.py) judges its mutants.
 TESTS = {
     "hds_iac/rules": ["tests/test_rules_encryption.py", "tests/test_rules_identity.py",
                       "tests/test_rules_location.py", "tests/test_rules_resilience.py",
-                      "tests/test_rule_outcomes.py", "tests/test_engine_defaults.py",
+                      "tests/test_rule_outcomes.py", "tests/test_rule_bucket_object_access.py",
+                      "tests/test_rule_password_policy.py", "tests/test_engine_defaults.py",
                       "tests/test_read_gaps.py", "tests/test_fixture_verdicts.py"],
-    "hds_iac/adapters": ["tests/test_adapter_aws.py", "tests/test_adapter_outscale.py",
-                         "tests/test_aws_iam.py", "tests/test_network_facts.py",
-                         "tests/test_aws_shared_mapping.py", "tests/test_engine_defaults.py",
-                         "tests/test_fixture_verdicts.py"],
+    "hds_iac/adapters": ["tests/test_adapter_*.py", "tests/test_aws_iam.py",
+                         "tests/test_network_facts.py", "tests/test_aws_shared_mapping.py",
+                         "tests/test_rule_bucket_object_access.py",
+                         "tests/test_engine_defaults.py", "tests/test_fixture_verdicts.py"],
 }
 
 _CMP_SWAP = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt,
@@ -246,7 +249,13 @@ def _tests_for(path: str, override: list[str] | None) -> list[str]:
         return override
     for folder, tests in TESTS.items():
         if path.startswith(folder + "/"):
-            return [t for t in tests if (ROOT / t).exists()]
+            found: list[str] = []
+            for t in tests:
+                for f in sorted(ROOT.glob(t)) if "*" in t else [ROOT / t]:
+                    name = f.relative_to(ROOT).as_posix()
+                    if f.exists() and name not in found:
+                        found.append(name)
+            return found
     raise LookupError(f"no tests known for {path}")
 
 

@@ -12,7 +12,7 @@ from typing import Iterable, Mapping, Sequence
 
 from hds_iac import baseline, engine, provenance, suppressions, waivers
 from hds_iac.adapters.terraform import to_inventory
-from hds_iac.engine import Finding, Suppression
+from hds_iac.engine import Finding
 from hds_iac.model import Inventory
 from hds_iac.settings import Settings
 from hds_iac.terraform.records import ReadError, TfConfiguration
@@ -56,6 +56,7 @@ class ScanResult:
         self.inputs += other.inputs
         self.resources += other.resources
         self.unread_modules += other.unread_modules
+        self.unapplied_waivers += other.unapplied_waivers
 
     @property
     def judged_nothing(self) -> bool:
@@ -66,7 +67,6 @@ class ScanResult:
     def incomplete(self) -> bool:
         """Something was not read: an input error or a module call not read."""
         return bool(self.errors or self.unread_modules)
-        self.unapplied_waivers += other.unapplied_waivers
 
 
 def read_inputs(

@@ -168,3 +168,26 @@ def test_something_judged_keeps_its_success_mark(tmp_path):
     run = run_cli("scan", str(folder), "-o", "markdown", cwd=tmp_path)
     assert run.code == 0, run.stdout + run.stderr
     assert run.stdout.startswith("### ✅") and "nothing was judged" not in run.stdout
+
+
+def test_a_merged_result_keeps_every_list_its_parts_carry() -> None:
+    # Live scans of several accounts or profiles merge one result per part (`extend`): an
+    # error, a module not read or a waiver that waives nothing must not vanish in the merge.
+    from dataclasses import fields
+
+    from hds_iac.scan import ScanResult
+
+    part = ScanResult()
+    # allowed_countries is the run's setting, written once by the command line: not merged
+    lists = [f.name for f in fields(ScanResult) if isinstance(getattr(part, f.name), list)
+             and f.name != "allowed_countries"]
+    for name in lists:
+        getattr(part, name).append(name)
+    part.resources = 3
+    merged = ScanResult()
+    merged.extend(part)
+    merged.extend(part)
+    assert {name: getattr(merged, name) for name in lists} == {
+        name: [name, name] for name in lists}
+    assert merged.resources == 6
+    assert "unapplied_waivers" in lists

@@ -75,9 +75,6 @@ class Geography:
         codes = ", ".join(sorted(countries))
         return Text(en=codes, fr=codes)
 
-    def known_regions(self, provider: str) -> list[str]:
-        return sorted(self.regions.get(provider, {}))
-
 
 def _read(name: str) -> dict:
     return tomllib.loads(resources.files("hds_iac.providers").joinpath(name).read_text("utf-8"))

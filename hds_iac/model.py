@@ -38,10 +38,6 @@ class Unknown:
 Maybe = Union[T, Unknown]
 
 
-def is_known(value: object) -> bool:
-    return not isinstance(value, Unknown)
-
-
 def first_unknown(*values: object) -> Unknown | None:
     """The first unresolved value among `values`, to explain an `unknown` verdict."""
     for value in values:

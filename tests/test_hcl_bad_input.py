@@ -147,7 +147,8 @@ def test_parser_cache_falls_back_to_the_user_cache_folder(tmp_path):
         import sys
         from hds_iac.terraform.hcl import files
         files._writable = lambda folder: False
-        data, lines = files.parse_hcl('resource "a" "b" {\\n  x = 1\\n}\\n')
+        data, blocks = files.parse_hcl_blocks('resource "a" "b" {\\n  x = 1\\n}\\n')
+        lines = {kind: [b.line for b in found] for kind, found in blocks.items()}
         assert data["resource"][0] and lines == {"resource": [1]}, (data, lines)
     """)
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}

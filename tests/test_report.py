@@ -85,7 +85,7 @@ def test_automation_agrees_with_the_catalogue() -> None:
                 assert cited.get(r.id, {}).get(item.id), f"{r.id} {item.id}"
     for meta in catalogue.load():
         for ref in meta.references.hds:
-            assert coverage.split_ref(ref), (meta.id, ref)
+            assert coverage.slots_of(ref), (meta.id, ref)
 
 
 def test_report_texts_exist_in_both_languages() -> None:

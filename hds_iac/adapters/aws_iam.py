@@ -433,7 +433,6 @@ PASSWORD_CLASSES = {
     "numbers": ("require_numbers", "RequireNumbers"),
     "symbols": ("require_symbols", "RequireSymbols"),
 }
-PASSWORD_POLICY = "account password policy"
 
 
 def password_policy(min_length: Maybe[int] | None, reuse_prevention: Maybe[int] | None,

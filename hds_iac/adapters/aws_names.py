@@ -16,9 +16,6 @@ from hds_iac.geography import region_from_arn, region_from_zone
 __all__ = ["region_from_arn", "region_from_zone", "arn", "account_from_arn",
            "bucket_from_arn", "aws_managed_key", "api_tags"]
 
-S3_ARN_PREFIX = "arn:aws:s3:::"
-
-
 def arn(partition: str, service: str, region: str | None, account: str, path: str) -> str:
     """The ARN AWS gives a resource whose API answer carries none (volumes, groups...)."""
     return f"arn:{partition}:{service}:{region or ''}:{account}:{path}"

@@ -87,9 +87,6 @@ CLOUDFRONT_PROTOCOLS: dict[str, str] = {
 # and `minimum_protocol_version` defaults to "TLSv1".
 CLOUDFRONT_DEFAULT_PROTOCOL = "TLSv1"
 
-# Origin protocols (`custom_origin_config.origin_ssl_protocols`).
-ORIGIN_PROTOCOLS: dict[str, str] = {"SSLv3": "1.0", "TLSv1": "1.0", "TLSv1.1": "1.1", "TLSv1.2": "1.2"}
-
 
 def elb_min_tls(policy: object) -> Maybe[str]:
     """Minimum TLS version of an ELB security policy name."""

@@ -120,14 +120,6 @@ class TfIndex:
                 return rec
         return None
 
-    def referrers(self, target: TfResource, attribute: str, types: tuple[str, ...]) -> list[TfResource]:
-        """Records of `types` whose `attribute` points at `target` (a bucket's policy...)."""
-        found = []
-        for rec in self.of_type(*types):
-            if self.resolve(rec.values.get(attribute)) is target:
-                found.append(rec)
-        return found
-
 
 def base_address(address: str) -> str:
     """`module.a["x"].aws_s3_bucket.b[0]` -> `module.a.aws_s3_bucket.b` (instance keys dropped)."""

@@ -11,8 +11,6 @@ from datetime import datetime
 from hds_iac.catalogue import SEVERITIES, TOPICS
 from hds_iac.history.store import Episode, Observation, Run, Store
 
-FIXED, UNCONFIRMED = "fixed", "unconfirmed"
-
 
 @dataclass
 class Diff:

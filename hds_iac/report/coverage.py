@@ -135,12 +135,6 @@ def hds_refs(rule_id: str, finding: dict | None = None) -> tuple[str, ...]:
     return tuple((finding or {}).get("references", {}).get("hds", ()))
 
 
-def split_ref(ref: str) -> tuple[str, str | None] | None:
-    """"EXI 05 B.c" -> ("EXI 05", "B"); "EXI 28" -> ("EXI 28", None)."""
-    m = HDS_REF.match(ref.strip())
-    return (f"EXI {m.group(1)}", m.group(2)) if m else None
-
-
 def slots_of(ref: str) -> tuple[str, tuple[str | None, ...]] | None:
     """The requirement a reference evidences and the slots of its rules there: the whole
     requirement (None), its item, and its sub-item: "EXI 05 D.c" -> ("EXI 05", (None, "D",
@@ -268,7 +262,6 @@ class Coverage:
         with_checks = [r for r in reqs if r.requirement.automation != "manual"]
         by_status = {s: sum(r.status == s for r in with_checks)
                      for s in ("pass", "fail", "unknown", "not-evaluated")}
-        duties_pass = sum(d.status == "pass" for d in self.duties)
         checked = [d for d in self.duties if d.duty.modality == "obligation"]
         return {
             "requirements": {

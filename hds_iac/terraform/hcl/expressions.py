@@ -910,8 +910,3 @@ def _templatefile(ctx, path, variables):
         return text
     env = functions.as_map(variables, "templatefile")
     return template_file(text, path, _TemplateContext(ctx), env)
-
-
-def function_names() -> list[str]:
-    """Every function evaluated (the others give Unknown)."""
-    return sorted([*functions.names(), *LAZY])

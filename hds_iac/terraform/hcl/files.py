@@ -175,12 +175,6 @@ def _numbers_as_text_inside_expressions() -> None:
         rule.serialize = serialize
 
 
-def parse_hcl(text: str) -> tuple[dict, dict[str, list[int]]]:
-    """(python-hcl2 dict, line of each top-level block by block type, in file order)."""
-    data, blocks = parse_hcl_blocks(text)
-    return data, {kind: [b.line for b in found] for kind, found in blocks.items()}
-
-
 def parse_hcl_blocks(text: str) -> tuple[dict, dict[str, list[BlockSource]]]:
     """(python-hcl2 dict, each top-level block by block type, in file order, with its
     lines, the lines of its attributes and its comments: `source_map`)."""

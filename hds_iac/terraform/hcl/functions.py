@@ -763,9 +763,4 @@ def _regexall(pattern, text):
     return [_match_value(m, compiled) for m in compiled.finditer(text)]
 
 
-def names() -> list[str]:
-    """Every function evaluated here (the others give Unknown)."""
-    return sorted(_REGISTRY)
-
-
-__all__ = ["call", "names", "register", "EncodedUnknown"]
+__all__ = ["call", "register", "EncodedUnknown"]

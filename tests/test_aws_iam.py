@@ -6,7 +6,7 @@ import json
 import pytest
 
 from hds_iac.adapters import aws_iam
-from hds_iac.model import Unknown
+from hds_iac.model import Flow, Identity, PasswordPolicy, Unknown
 from hds_iac.terraform.hcl.expressions import TemplateUnknown
 
 SELF_SERVICE = ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser",
@@ -220,3 +220,261 @@ def test_merge_and_string_policy_roundtrip():
     merged = aws_iam.merge([a, b])
     assert len(merged["Statement"]) == 2
     assert aws_iam.denies_without_mfa(merged) is True
+
+
+# --- boundaries the mutation run (scripts/mutation.py) found untested ------------------------
+
+def test_load_policy_names_what_it_read():
+    assert aws_iam.load_policy("   ") == {"Statement": []}  # an empty policy argument
+    assert aws_iam.load_policy("{x", "trust policy") == Unknown("the trust policy is not valid JSON")
+    assert aws_iam.load_policy("[1]", "trust policy") == Unknown("unexpected value for trust policy")
+    assert aws_iam.load_policy(3) == Unknown("unexpected value for policy")
+
+
+def test_policy_shapes_iam_accepts():
+    stmt = {"Effect": "Deny", "Action": "*", "Resource": "*",
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": False}}}
+    assert aws_iam.statements({"Statement": stmt}) == [stmt]  # one statement, not a list
+    assert aws_iam.statements({"Statement": [stmt, "junk", None]}) == [stmt]
+    assert aws_iam.statements({}) == []
+    assert aws_iam.as_list(("a", "b")) == ["a", "b"]
+    assert aws_iam.conditions({"Condition": {"Bool": {"K": [True, "X"]}, "Null": "junk"}}) == [
+        ("bool", "k", ["true", "x"])]
+    assert aws_iam.conditions({"Condition": "junk"}) == []
+    assert aws_iam.conditions({"Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": 3600}}}) \
+        == [("numericlessthan", "aws:multifactorauthage", ["3600"])]
+
+
+@pytest.mark.parametrize("stmt, expected", [
+    ({"Effect": " deny ", "Action": ["s3:*", "*"],
+      "Condition": {"ForAnyValue:BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}, True),
+    ({"Effect": "Deny", "Action": [{"x": 1}, "*"],
+      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}, True),
+    ({"Effect": "Deny", "Action": "iam:*",
+      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}, False),
+    ({"Effect": "Allow", "Action": "*",
+      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}, False),
+    ({"Effect": "Deny", "Action": "*",
+      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}, False),
+    ({"Effect": "Deny", "Action": "*",
+      "Condition": {"StringEquals": {"aws:MultiFactorAuthPresent": "false"}}}, False),
+    ({"Effect": "Deny", "Action": "*",
+      "Condition": {"Bool": {"aws:SecureTransport": "false"}}}, False),
+    ({"Effect": "Deny", "Action": "*",
+      "Condition": {"ForAllValues:Null": {"aws:MultiFactorAuthAge": "true"}}}, True),
+    ({"Effect": "Deny", "Action": "*",
+      "Condition": {"Null": {"aws:MultiFactorAuthAge": "false"}}}, False),
+    ({"Effect": "Deny", "Action": "*",
+      "Condition": {"Null": {"aws:MultiFactorAuthPresent": "true"}}}, False),
+    ({"Effect": "Deny", "Action": "*",
+      "Condition": {"NumericGreaterThan": {"aws:MultiFactorAuthAge": "true"}}}, False),
+])
+def test_denies_without_mfa_forms(stmt, expected):
+    assert aws_iam.denies_without_mfa(policy(stmt)) is expected
+
+
+def test_https_only_flow_of_several_policies():
+    good = policy(TLS_ONLY)
+    bad = policy({**TLS_ONLY, "Action": "s3:GetObject"})
+    doubt = Unknown("the bucket policy cannot be read")
+    assert aws_iam.https_only_flow([], BUCKET_B) == Flow(
+        aws_iam.HTTPS_ONLY, encrypted=False, detail="no bucket policy")
+    assert aws_iam.https_only_flow([doubt, good], BUCKET_B).encrypted is True
+    assert aws_iam.https_only_flow([bad, good], BUCKET_B).detail.startswith("every S3 action")
+    assert aws_iam.https_only_flow([bad, doubt], BUCKET_B) == Flow(aws_iam.HTTPS_ONLY,
+                                                                   encrypted=doubt)
+    other = Unknown("another")
+    assert aws_iam.https_only_flow([doubt, other], BUCKET_B).encrypted == doubt
+    denied = aws_iam.https_only_flow([bad], BUCKET_B)
+    assert denied.encrypted is False and denied.detail.startswith("no statement denies")
+
+
+def test_the_first_unresolved_statement_explains_an_unknown():
+    first = {**TLS_ONLY, "Effect": Unknown("var.first")}
+    second = {**TLS_ONLY, "Effect": Unknown("var.second")}
+    got = aws_iam.denies_insecure_transport(policy(first, second), BUCKET_B)
+    assert "var.first" in got.reason
+    # a later statement that settles it wins over an earlier doubt
+    assert aws_iam.denies_insecure_transport(policy(first, TLS_ONLY), BUCKET_B) is True
+    got = aws_iam.denies_insecure_transport(
+        policy({**TLS_ONLY, "Resource": [Unknown("var.a"), Unknown("var.b")]}), BUCKET_B)
+    assert "var.a" in got.reason
+
+
+@pytest.mark.parametrize("changes, why", [
+    ({"Condition": Unknown("var.c")}, "the condition of a bucket policy statement is not known"),
+    ({"Condition": {"Bool": Unknown("var.c")}}, "a bucket policy condition is not known"),
+    ({"Condition": {"Bool": {"aws:SecureTransport": ["false", Unknown("var.c")]}}},
+     "a bucket policy condition is not known (var.c)"),
+    ({"Principal": Unknown("var.p")}, "the principal of a bucket policy statement is not known"),
+    ({"Principal": {"AWS": Unknown("var.p")}},
+     "the principal of a bucket policy statement is not known (var.p)"),
+    ({"Action": None, "NotAction": ["ec2:*", Unknown("var.a")]},
+     "the actions of a bucket policy statement are not known (var.a)"),
+    ({"Action": ["s3:GetObject", Unknown("var.a")]},
+     "the actions of a bucket policy statement are not known (var.a)"),
+    ({"Resource": ["arn:aws:s3:::b", Unknown("var.r")]}, "a bucket policy resource is not known"),
+])
+def test_tls_only_policy_unknowns_say_what(changes, why):
+    got = _tls(**changes)
+    assert isinstance(got, Unknown) and why in got.reason
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"Condition": {"Bool": ["aws:SecureTransport"]}}, False),
+    ({"Condition": {"Bool": {"aws:SecureTransport": "true"}}}, False),
+    ({"Condition": {"Bool": {"aws:SecureTransport": ["false", "true"]}}}, False),
+    ({"Condition": {"StringEquals": {"aws:SecureTransport": "false"}}}, False),
+    ({"Condition": {"ForAnyValue:Bool": {"aws:SecureTransport": "false"}}}, True),
+    ({"Principal": {"AWS": ["arn:aws:iam::123456789012:root", "*"]}}, True),
+    ({"Principal": {"Service": "*"}}, False),
+    ({"Action": "s3:*", "Principal": ["*"]}, False),
+    ({"Action": ["s3:GetObject", "*"]}, True),
+    ({"Action": None, "NotAction": ["*"]}, False),
+    ({"Action": None, "NotAction": ["S3:PutObject"]}, False),
+    ({"Action": None, "NotAction": [{"x": 1}, "iam:*"]}, True),
+    ({"Resource": None}, False),
+    ({"Resource": None, "NotResource": "arn:aws:s3:::b/*"}, False),
+    ({"Resource": None, "NotResource": "arn:aws:s3:::b"}, False),
+    ({"Resource": None, "NotResource": [Unknown("var.r")]}, None),
+    ({"Resource": ["arn:aws:s3:::b", 7, "arn:aws:s3:::b/*"]}, True),
+    ({"Resource": ["arn:aws:ec2:::b", "arn:aws:s3:::b/*"]}, False),
+    ({"Resource": ["arn:aws-eu-gov:s3:::b", "ARN:AWS:S3:::b/*"]}, True),
+    ({"Resource": ["arn:aws:s3:::b", Unknown("var.r"), "arn:aws:s3:::b/*"]}, True),
+    ({"Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::b/*"]}, False),
+])
+def test_tls_only_policy_shapes(changes, expected):
+    got = _tls(**changes)
+    if expected is None:
+        assert isinstance(got, Unknown)
+    else:
+        assert got is expected
+
+
+def test_tls_only_policy_of_a_bucket_named_later():
+    named_later = aws_iam.Bucket(name=Unknown("random_id.x.hex is known after apply"))
+    got = _tls(named_later)
+    assert "the bucket's name is not known (random_id.x.hex" in got.reason
+    nameless = aws_iam.Bucket(name=None)
+    assert "Terraform chooses it at creation" in _tls(nameless).reason
+    assert _tls(nameless, Resource=["arn:aws:s3:::*"]) is True
+    assert _tls(nameless, Resource=["arn:aws:s3:::*/*"]) is False  # objects only
+    assert _tls(nameless, Resource=["arn:aws:s3:::*/*", "arn:aws:s3:::*"]) is True
+    arn = Unknown("aws_s3_bucket.b.arn is known only after apply", ("aws_s3_bucket.b",))
+    assert _tls(nameless, Resource=[arn]) is False  # the bucket, not its objects
+    assert _tls(BUCKET_B, Resource=[arn, "arn:aws:s3:::b/*"]) is True
+
+
+@pytest.mark.parametrize("principal, humans", [
+    ({"AWS": "arn:aws:iam::*:root"}, True),
+    ({"AWS": "arn:aws-cn:iam::123456789012:user/path/bob"}, True),
+    ({"AWS": "12345678901"}, False),
+    ({"AWS": "1234567890123"}, False),
+    ({"AWS": "arn:aws:iam::123456789012:rootx"}, False),
+    ({"AWS": "xarn:aws:iam::123456789012:root"}, False),
+    ({"AWS": ["arn:aws:iam::123456789012:role/ci", 123456789012]}, False),
+    ({"Service": "*"}, False),
+])
+def test_trust_principals_that_stand_for_people(principal, humans):
+    assert aws_iam.trust(assume(principal)).humans is humans
+
+
+@pytest.mark.parametrize("action, humans", [
+    ("sts:AssumeRole", True), ("STS:ASSUMEROLE", True), ("sts:*", True), ("*", True),
+    (["s3:GetObject", "sts:AssumeRole"], True),
+    ("sts:AssumeRoleWithSAML", False), ("sts:TagSession", False), ([7], False),
+])
+def test_trust_actions_that_let_people_assume_the_role(action, humans):
+    for principal in ("*", {"AWS": "123456789012"}):
+        assert aws_iam.trust(assume(principal, action=action)).humans is humans
+
+
+def test_trust_not_action_and_deny():
+    stmt = {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "NotAction": "s3:*"}
+    assert aws_iam.trust(policy(stmt)).humans is True
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole"}
+    assert aws_iam.trust(policy(deny)) == aws_iam.TrustVerdict(humans=False, mfa=False)
+    saml = {"Effect": "Allow", "Principal": {"Federated": ["arn:saml/a", "arn:saml/b"]},
+            "NotAction": "s3:*"}
+    got = aws_iam.trust(policy(saml))
+    assert got.saml is True and got.principals == ("arn:saml/a", "arn:saml/b")
+    web = assume({"Federated": "arn:oidc"}, action="sts:AssumeRoleWithWebIdentity")
+    assert aws_iam.trust(web).principals == ()
+    everyone = aws_iam.trust(assume("*", action="s3:GetObject"))
+    assert everyone.humans is False and everyone.principals == ("*",)
+
+
+@pytest.mark.parametrize("condition, mfa", [
+    ({"ForAnyValue:Bool": {"aws:MultiFactorAuthPresent": "true"}}, True),
+    ({"Bool": {"aws:MultiFactorAuthPresent": ["false", "true"]}}, True),
+    ({"StringEquals": {"aws:MultiFactorAuthPresent": "true"}}, False),
+    ({"ForAnyValue:NumericLessThanEquals": {"aws:MultiFactorAuthAge": "3600"}}, True),
+    ({"Null": {"aws:MultiFactorAuthPresent": "false"}}, False),
+    ({"StringEquals": {"aws:MultiFactorAuthAge": "false"}}, False),
+    ({"Bool": {"aws:MultiFactorAuthAge": "true"}}, False),
+])
+def test_trust_conditions_and_mfa(condition, mfa):
+    verdict = aws_iam.trust(assume({"AWS": "123456789012"}, condition=condition))
+    assert verdict.humans is True and verdict.mfa is mfa
+
+
+@pytest.mark.parametrize("actions, types, expected", [
+    ([], [], False),
+    (["sts:AssumeRole"], [], False),
+    (["sts:AssumeRole"], ["Service"], True),
+    (["sts:AssumeRole"], ["Service", "Service"], True),
+    (["sts:AssumeRole"], ["Service", "AWS"], False),
+    (["sts:AssumeRoleWithWebIdentity"], ["Federated"], True),
+    (["STS:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity"],
+     ["Federated", "Service"], True),
+    (["sts:AssumeRoleWithWebIdentity", "sts:AssumeRole"], ["Federated"], False),
+    (["sts:AssumeRoleWithSAML"], ["Federated"], False),
+    ([], ["Federated"], False),
+    (["sts:AssumeRoleWithWebIdentity"], ["Federated", "AWS"], False),
+    ([None], ["Federated"], False),
+])
+def test_workload_only(actions, types, expected):
+    assert aws_iam.workload_only(iter(actions), iter(types)) is expected
+
+
+def test_role_identity():
+    doubt = Unknown("the trust policy cannot be read")
+    assert aws_iam.role_identity(doubt) == Identity(console_access=doubt, mfa_enforced=doubt,
+                                                    detail=doubt.reason)
+    services = aws_iam.role_identity(assume({"Service": "ec2.amazonaws.com"}))
+    assert services == Identity(console_access=False, mfa_enforced=False,
+                                detail="assumable by services or web identities only")
+    people = aws_iam.role_identity(assume({"AWS": ["111111111111", "222222222222"]}))
+    assert people == Identity(console_access=True, mfa_enforced=False,
+                              detail="assumable by 111111111111, 222222222222")
+    mfa = aws_iam.role_identity(assume({"AWS": "111111111111"}, condition={
+        "Bool": {"aws:MultiFactorAuthPresent": "true"}}))
+    assert mfa.console_access is True and mfa.mfa_enforced is True
+    saml = aws_iam.role_identity(assume({"Federated": "arn:saml"}, action="sts:AssumeRoleWithSAML"))
+    assert saml.console_access is True and isinstance(saml.mfa_enforced, Unknown)
+    both = policy({"Effect": "Allow", "Principal": {"Federated": "arn:saml"},
+                   "Action": "sts:AssumeRoleWithSAML"},
+                  {"Effect": "Allow", "Principal": {"AWS": "111111111111"},
+                   "Action": "sts:AssumeRole"})
+    assert aws_iam.role_identity(both).mfa_enforced is False  # people let in without MFA
+
+
+def test_password_policy_defaults_and_description():
+    got, shown = aws_iam.password_policy(None, None, None, {})
+    assert got == PasswordPolicy(exists=True, min_length=6, reuse_prevention=0, max_age_days=0)
+    assert shown == "minimum length 6, reuse allowed, no expiry, required classes: none"
+    got, shown = aws_iam.password_policy(14, 24, 90, {"symbols": True, "uppercase": True,
+                                                      "numbers": False,
+                                                      "lowercase": Unknown("var.x")})
+    assert got.required_classes == ("uppercase", "symbols")
+    assert shown == ("minimum length 14, last 24 passwords remembered, expiry after 90 days, "
+                     "required classes: uppercase, symbols")
+    doubt = Unknown("var.x")
+    _, shown = aws_iam.password_policy(doubt, doubt, doubt, {})
+    assert shown == ("minimum length unresolved, last unresolved passwords remembered, "
+                     "expiry after unresolved, required classes: none")
+    _, shown = aws_iam.password_policy(8, 1, 1, {})
+    assert shown == ("minimum length 8, last 1 passwords remembered, expiry after 1 days, "
+                     "required classes: none")
+    policy_, shown = aws_iam.no_password_policy()
+    assert policy_.exists is False and shown.startswith("no password policy")

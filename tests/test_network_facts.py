@@ -58,3 +58,35 @@ def test_unset_or_odd_listener_protocol_is_unknown() -> None:
     assert "is not set" in listener_encrypted(None).reason
     odd = listener_encrypted("QUIC", "load_balancer_protocol")
     assert isinstance(odd, Unknown) and "load_balancer_protocol (QUIC)" in odd.reason
+
+
+@pytest.mark.parametrize("protocol, low, high, expected", [
+    ("17", 53, 53, ("udp", 53, 53)),                  # UDP by number (HDS-TLS-006)
+    ("all", "####", "####", ("all", 0, 65535)),       # every protocol: masked ports do not matter
+    ("", 5, 6, ("all", 0, 65535)),                    # an empty protocol is every protocol
+    (" Tcp ", -5, 70000, ("tcp", 0, 70000)),          # any negative bound is every port
+    ("gre", 0, 0, ("gre", 0, 0)),                     # a protocol hds-iac does not name is kept
+    (47, 0, 0, ("47", 0, 0)),
+    ("tcp", 0, 0, ("tcp", 0, 0)),
+])
+def test_more_spellings(protocol, low, high, expected) -> None:
+    port = open_port(protocol, low, high, WORLD)
+    assert (port.protocol, port.from_port, port.to_port) == expected
+
+
+@pytest.mark.parametrize("protocol", ["ICMP", " icmpv6 "])
+def test_icmp_in_any_case_opens_no_port(protocol) -> None:
+    assert open_port(protocol, 0, 0, WORLD) is None
+
+
+def test_one_unknown_bound_stays_unknown_the_other_is_read() -> None:
+    ref = Unknown("known after apply", refs=("var.port",))
+    port = open_port("tcp", 22, ref, WORLD)
+    assert port.from_port == 22 and port.to_port is ref
+    port = open_port("udp", 11211, "####", WORLD)
+    assert port.from_port == 11211 and "to_port is masked" in port.to_port.reason
+    port = open_port("tcp", "x", 22, WORLD)
+    assert port.from_port == Unknown("unexpected value for from_port")
+    masked = open_port("####", 22, 22, WORLD)
+    assert masked.to_port == masked.from_port == Unknown("the protocol is masked in this input")
+    assert open_port("tcp", 22, 22, Unknown("s")).sources == Unknown("s")

@@ -53,18 +53,6 @@ PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 # environment variable to the public URL of docs/rules/ (or a mirror of it).
 GUIDELINE_BASE = os.environ.get("HDS_IAC_GUIDELINE_BASE", "docs/rules/")
 
-# Topic -> checkov category names (checkov.common.models.enums.CheckCategories).
-CATEGORIES = {
-    "data-location": ("GENERAL_SECURITY",),
-    "encryption-at-rest": ("ENCRYPTION",),
-    "encryption-in-transit": ("ENCRYPTION", "NETWORKING"),
-    "mfa": ("IAM",),
-    "access-keys": ("IAM",),
-    "multi-az": ("BACKUP_AND_RECOVERY",),
-    "backup": ("BACKUP_AND_RECOVERY",),
-    "traceability": ("LOGGING",),
-}
-
 PROVIDER_REGION_UNKNOWN = (
     "checkov gives resource checks no provider configuration, so the provider's region is not "
     "known here (run `hds-iac scan`, which reads the provider block)")
@@ -197,7 +185,7 @@ def check_specs() -> list[CheckSpec]:
             checkov_id=checkov_id(meta.id),
             name=f"{meta.id}: {meta.title.en}",
             severity=meta.severity.upper(),
-            categories=CATEGORIES.get(meta.topic, ("GENERAL_SECURITY",)),
+            categories=catalogue_mod.topic(meta.topic).checkov_categories,
             guideline=f"{GUIDELINE_BASE}{meta.id}.md",
             supported_resources=tuple(judged_types(meta.id, meta.providers)),
         ))

@@ -308,3 +308,28 @@ def test_messages_cover_the_code(meta) -> None:
         given = set(re.findall(r'"(\w+)"\s*:', params))
         assert _placeholders(meta.messages[key].en) == given, (
             f"message {key!r}: placeholders {_placeholders(meta.messages[key].en)} != params {given}")
+
+
+def test_every_topic_says_its_short_name_and_checkov_categories_once() -> None:
+    # What the trends table and the checkov checks say of a topic is catalogue data
+    # (_topics.toml), not a table in their code: each topic has both, short names distinct.
+    topics = [catalogue.topic(t) for t in catalogue.TOPICS]
+    shorts = [t.short for t in topics]
+    assert len(set(shorts)) == len(shorts)
+    assert all(0 < len(s) <= catalogue.SHORT_NAME_MAX for s in shorts)
+    assert all(t.checkov_categories for t in topics)
+    assert catalogue.topic("encryption-in-transit").checkov_categories == (
+        "ENCRYPTION", "NETWORKING")
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ({"checkov_categories": ["IAM"]}, "short must be"),
+    ({"short": "too-long", "checkov_categories": ["IAM"]}, "short must be"),
+    ({"short": "k"}, "checkov_categories"),
+    ({"short": "k", "checkov_categories": []}, "checkov_categories"),
+    ({"short": "k", "checkov_categories": ["iam"]}, "checkov_categories"),
+])
+def test_a_topic_without_its_short_name_or_categories_is_refused(entry, problem) -> None:
+    raw = {"id": "keys", "title": {"en": "Keys", "fr": "Clés"}, **entry}
+    with pytest.raises(catalogue.CatalogueError, match=problem):
+        catalogue._topic(raw)

@@ -303,3 +303,17 @@ def test_importing_the_result_of_a_recorded_run_adds_nothing(stack) -> None:
     other_day = run_cli("history", "import", str(out), "--store", str(store), "--started",
                         "2026-01-01")
     assert other_day.code == 0 and "recorded run 2" in other_day.stderr
+
+
+def test_trends_heads_each_topic_column_with_its_catalogue_short_name(tmp_path: Path) -> None:
+    from hds_iac import catalogue
+
+    store = tmp_path / "s.sqlite"
+    path = result_file(tmp_path / "infra", tmp_path / "r.json")
+    assert run_cli("history", "import", str(path), "--store", str(store)).code == 0
+    out = run_cli("history", "trends", "--store", str(store))
+    assert out.code == 0, out.stderr
+    head = out.stdout.splitlines()[0].split()
+    shorts = [catalogue.topic(t).short for t in catalogue.TOPICS]
+    assert head[-len(shorts) - 1:] == [*shorts, "scope"]
+    assert "rest" in shorts and "encryption-at-rest" not in head

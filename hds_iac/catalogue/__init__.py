@@ -4,7 +4,7 @@ A rule is one module and one data file with the same stem in hds_iac/rules/
 (`enc_001_volumes.py` holds the logic, `enc_001_volumes.toml` the metadata), the way a
 Prowler check keeps its code and its `.metadata.json` in one folder: adding a rule touches
 that one place. What is not one rule's stays here: `_topics.toml` (the topics in order,
-with their titles), `_documents.toml` (the cited documents), `_vocabulary.toml` (model
+with their titles, short names and checkov categories), `_documents.toml` (the cited documents), `_vocabulary.toml` (model
 words in French).
 The client duties of the providers' responsibility matrices are NOT here: a matrix binds one
 provider, so each lives in hds_iac/matrices/<provider>.toml with the rules that evidence it.
@@ -37,16 +37,46 @@ class CatalogueError(ValueError):
     """The catalogue file is malformed: a developer error, caught by the tests."""
 
 
+# The width of a topic's column in the terminal trends table (`hds-iac history trends`).
+SHORT_NAME_MAX = 7
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic of `_topics.toml`: what every front-end says of it, written once."""
+    id: str
+    title: Text  # reports and the rule docs
+    short: str  # the terminal trends table's column header
+    checkov_categories: tuple[str, ...]  # checkov's CheckCategories names for its CKV_HDS checks
+
+
 @lru_cache(maxsize=1)
-def _topic_table() -> dict[str, Text]:
-    """topic id -> its title, in the order of `_topics.toml`."""
+def _topic_table() -> dict[str, Topic]:
+    """topic id -> its entry, in the order of `_topics.toml`."""
     raw = tomllib.loads(resources.files(__name__).joinpath("_topics.toml").read_text("utf-8"))
-    return {t["id"]: _text(t.get("title"), f"topic {t['id']} title") for t in raw["topic"]}
+    return {t["id"]: _topic(t) for t in raw["topic"]}
 
 
-def topic_title(topic: str) -> Text:
+def _topic(raw: dict) -> Topic:
+    where = f"topic {raw.get('id')}"
+    short = raw.get("short")
+    if not isinstance(short, str) or not 0 < len(short) <= SHORT_NAME_MAX:
+        raise CatalogueError(f"{where}: short must be 1 to {SHORT_NAME_MAX} characters")
+    categories = raw.get("checkov_categories")
+    if not isinstance(categories, list) or not categories or not all(
+            isinstance(c, str) and c.isupper() for c in categories):
+        raise CatalogueError(f"{where}: checkov_categories must list checkov category names")
+    return Topic(raw["id"], _text(raw.get("title"), f"{where} title"), short, tuple(categories))
+
+
+def topic(topic_id: str) -> Topic:
+    """A topic's entry (KeyError for a topic `_topics.toml` does not list)."""
+    return _topic_table()[topic_id]
+
+
+def topic_title(topic_id: str) -> Text:
     """The title of a topic in English and French, as reports and the rule docs show it."""
-    return _topic_table()[topic]
+    return _topic_table()[topic_id].title
 
 
 @dataclass(frozen=True)

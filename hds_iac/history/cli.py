@@ -330,7 +330,7 @@ def _diff(args, store) -> int:
 
 
 def _trends(args, store) -> int:
-    from hds_iac.catalogue import SEVERITIES, TOPICS
+    from hds_iac.catalogue import SEVERITIES, TOPICS, topic
     from hds_iac.history import analysis
 
     rows = analysis.trends(store, store.runs(args.scope, args.since, args.until))
@@ -340,12 +340,9 @@ def _trends(args, store) -> int:
                                      "failed": r.failed, "by_topic": r.by_topic,
                                      "by_severity": r.by_severity} for r in rows]}))
         return 0
-    short = {"data-location": "loc", "encryption-at-rest": "rest",
-             "encryption-in-transit": "transit", "mfa": "mfa", "access-keys": "keys",
-             "multi-az": "az", "backup": "backup", "traceability": "trace"}
     head = (f"{'run':>5}  {'started (UTC)':<20}  {'fail':>5}  "
             + " ".join(f"{s:>8}" for s in SEVERITIES) + "  "
-            + " ".join(f"{short.get(t, t):>7}" for t in TOPICS) + "  scope")
+            + " ".join(f"{topic(t).short:>7}" for t in TOPICS) + "  scope")
     lines = [head]
     for r in rows:
         lines.append(for_terminal(

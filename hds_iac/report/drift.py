@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-RULES = ("HDS-DRIFT-001", "HDS-DRIFT-002", "HDS-DRIFT-003")
+from hds_iac import catalogue
+
+TOPIC = "drift"  # the section counts the rules of this catalogue topic
 STATUSES = ("pass", "fail", "unknown", "skipped")
 
 
@@ -27,10 +29,11 @@ class DriftSection:
 def section(merged) -> DriftSection | None:
     states = [f"{entry.get('path')} ({src.name})" for src in merged.sources
               for entry in src.inputs if entry.get("role") == "drift"]
-    found = [f for f in merged.findings if f.get("rule_id") in RULES]
+    rules = sorted(m.id for m in catalogue.load() if m.topic == TOPIC)
+    found = [f for f in merged.findings if f.get("rule_id") in rules]
     if not states and not found:
         return None
-    counts = {rid: {s: 0 for s in STATUSES} for rid in RULES}
+    counts = {rid: {s: 0 for s in STATUSES} for rid in rules}
     for f in found:
         if f.get("status") in STATUSES:
             counts[f["rule_id"]][f["status"]] += 1

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from hds_iac.errors import UsageError
 from hds_iac.escaping import for_json, for_terminal
-from hds_iac.history.options import add_period_options, time_value
+from hds_iac.history.options import add_period_options, period_end, time_value
 from hds_iac.option_types import whole_number
 
 if TYPE_CHECKING:
@@ -231,12 +231,6 @@ def _json(doc) -> str:
     return json.dumps(for_json(doc), indent=2, ensure_ascii=False) + "\n"
 
 
-def _until(args) -> str:
-    from hds_iac.history.store import until_now
-
-    return args.until or until_now()
-
-
 def cmd_history(args: argparse.Namespace) -> int:
     from hds_iac.console import say
     from hds_iac.history.store import StoreError
@@ -359,7 +353,7 @@ def _trends(args, store) -> int:
 def _fix_times(args, store) -> int:
     from hds_iac.history import analysis
 
-    until = _until(args)
+    until = period_end(args)
     rows = analysis.time_to_fix(store.episodes(args.scope), args.since, until)
     if args.output == "json":
         _emit(args, _json({"since": args.since, "until": until, "scope": args.scope,
@@ -415,6 +409,6 @@ def _import(args, store) -> int:
 def _report(args, store) -> int:
     from hds_iac.history import period
 
-    report = period.build(store, args.since, _until(args), args.scope, args.lang)
+    report = period.build(store, args.since, period_end(args), args.scope, args.lang)
     _emit(args, period.render(report, args.output))
     return 0

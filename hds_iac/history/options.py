@@ -23,3 +23,11 @@ def add_period_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup
                         help="from this date or time (ISO 8601, UTC), included")
     parser.add_argument("--until", type=time_value, metavar="DATE",
                         help="up to this date or time, excluded (default: now)")
+
+
+def period_end(args: argparse.Namespace) -> str:
+    """The end of the period the options name: `--until`, else the second after now (see
+    `store.until_now`), read the same way by every command that takes them."""
+    from hds_iac.history.store import until_now
+
+    return args.until or until_now()

@@ -119,7 +119,8 @@ def _add_store_runs(merged, args: argparse.Namespace) -> str | None:
     import sqlite3
 
     from hds_iac.history import period, record
-    from hds_iac.history.store import StoreError, open_store, until_now
+    from hds_iac.history.options import period_end
+    from hds_iac.history.store import StoreError, open_store
     from hds_iac.report import merge
 
     try:
@@ -127,7 +128,7 @@ def _add_store_runs(merged, args: argparse.Namespace) -> str | None:
     except StoreError as exc:
         return str(exc)
     try:
-        until = args.until or until_now()
+        until = period_end(args)
         ends = period.scope_ends(store.runs(args.scope, args.since, until))
         if not ends:
             return (f"{args.store}: no run recorded"

@@ -143,8 +143,9 @@ class Finding:
             extra["expired_waiver"] = self.expired_waiver.as_dict()
         if self.verdict.status == "pass" and self.verdict.declared:
             extra["basis"] = "declared"
-        if self.attributes:
-            extra["attributes"] = [attribute_dict(a) for a in self.attributes]
+        attributes = self.attributes  # looked up once: a finding's dictionary is built per finding
+        if attributes:
+            extra["attributes"] = [attribute_dict(a) for a in attributes]
         out = {
             "rule_id": self.meta.id,
             "topic": self.meta.topic,

@@ -8,6 +8,8 @@ dispatcher over providers (`adapters.terraform`) imports them, never the other w
 """
 from __future__ import annotations
 
+import re
+
 from typing import Any, Callable, Iterable, Mapping
 
 from hds_iac.model import Kind, Origin, Resource, SourceAttribute, Unknown, facet_key
@@ -121,8 +123,17 @@ class TfIndex:
         return None
 
 
+# An address whose instance keys hold no bracket, and one such key.
+_FLAT_KEYS = re.compile(r"[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*")
+_KEY = re.compile(r"\[[^\[\]]*\]")
+
+
 def base_address(address: str) -> str:
     """`module.a["x"].aws_s3_bucket.b[0]` -> `module.a.aws_s3_bucket.b` (instance keys dropped)."""
+    if "[" not in address and "]" not in address:
+        return address
+    if _FLAT_KEYS.fullmatch(address):  # no bracket inside a key: one regular expression
+        return _KEY.sub("", address)
     out, depth = [], 0
     for ch in address:
         if ch == "[":

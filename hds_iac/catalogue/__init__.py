@@ -171,11 +171,35 @@ class RuleMeta:
             template = self.messages[key].get(lang)
         except KeyError:
             raise CatalogueError(f"{self.id}: no message {key!r} in the catalogue") from None
-        # A parameter may itself exist in both languages (a country name, "EEA"/"EEE"), or
-        # quote fixed words of the model that _vocabulary.toml translates.
-        return template.format(**{k: v.get(lang) if isinstance(v, Text)
-                                   else translate(v, lang) if isinstance(v, str) else v
-                                   for k, v in params.items()})
+        return _formatted(template, lang, params)
+
+
+# Messages already formatted, by (template, language, params): a 5,000-resource plan gives
+# 17,500 findings but only a few hundred distinct messages. Only params of immutable types
+# whose text is their value are keys (the type too: 1, 1.0 and True are equal keys).
+_FORMATTED: dict[tuple, str] = {}
+_FORMATTED_MAX = 4096
+_KEY_TYPES = frozenset({str, int, float, bool, type(None), Text})
+
+
+def _formatted(template: str, lang: str, params: dict[str, object]) -> str:
+    if all(type(v) in _KEY_TYPES for v in params.values()):
+        key = (template, lang, tuple((k, type(v), v) for k, v in params.items()))
+        text = _FORMATTED.get(key)
+        if text is None:
+            if len(_FORMATTED) >= _FORMATTED_MAX:
+                _FORMATTED.clear()
+            text = _FORMATTED[key] = _format(template, lang, params)
+        return text
+    return _format(template, lang, params)
+
+
+def _format(template: str, lang: str, params: dict[str, object]) -> str:
+    # A parameter may itself exist in both languages (a country name, "EEA"/"EEE"), or
+    # quote fixed words of the model that _vocabulary.toml translates.
+    return template.format(**{k: v.get(lang) if isinstance(v, Text)
+                              else translate(v, lang) if isinstance(v, str) else v
+                              for k, v in params.items()})
 
 
 @dataclass(frozen=True)

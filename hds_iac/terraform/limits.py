@@ -53,20 +53,20 @@ def too_big(size: int, limit: int, what: str) -> str | None:
 
 def json_depth_over(doc: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     """Does a parsed JSON document nest arrays/objects deeper than `limit`? (Iterative:
-    the point is to refuse what recursive code downstream could not walk.)"""
-    stack = [(doc, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
+    the point is to refuse what recursive code downstream could not walk.) One level at a
+    time, each with list comprehensions: a 5,000-resource plan has 100,000 containers and
+    a stack of (node, depth) pairs made this a fifth of reading the plan."""
+    level = [doc] if isinstance(doc, (dict, list)) else []
+    depth = 1
+    while level:
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children
-                     if isinstance(child, (dict, list)))
+        deeper: list = []
+        for node in level:
+            deeper += [child for child in (node.values() if isinstance(node, dict) else node)
+                       if isinstance(child, (dict, list))]
+        level = deeper
+        depth += 1
     return False
 
 

@@ -8,6 +8,7 @@ model, so a resource type is taught to the tool once for all three inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from hds_iac.errors import ReadError  # noqa: F401 - TfConfiguration's errors; readers name it here
@@ -56,6 +57,7 @@ class TfResource:
                                _is_set(self.values, path))
 
 
+@lru_cache(maxsize=1024)  # a few dozen adapter paths, asked for every resource
 def canonical(path: str) -> str:
     """`a.b.c` -> `a[0].b[0].c`: every segment but the last names a nested block, the
     first of its name unless an index says otherwise (the form of `attribute_lines`)."""
@@ -63,11 +65,17 @@ def canonical(path: str) -> str:
     return ".".join([s if "[" in s else f"{s}[0]" for s in segments[:-1]] + segments[-1:])
 
 
+@lru_cache(maxsize=1024)
+def _steps(path: str) -> tuple[tuple[str, str], ...]:
+    """(name, "index]" or "") of each segment of `canonical(path)`, split once per path."""
+    return tuple((name, index) for name, _, index
+                 in (segment.partition("[") for segment in canonical(path).split(".")))
+
+
 def _is_set(values: Any, path: str) -> bool:
     """True when `values` hold a value at `path` (nested blocks are lists of dicts)."""
     node = values
-    for segment in canonical(path).split("."):
-        name, _, index = segment.partition("[")
+    for name, index in _steps(path):
         if not isinstance(node, dict) or node.get(name) is None:
             return False
         node = node[name]

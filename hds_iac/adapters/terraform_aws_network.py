@@ -29,7 +29,7 @@ def load_balancer(rec: TfResource, index: TfIndex) -> list[Resource]:
             subnets = mappings
         else:
             subnets = [m.get("subnet_id") for m in mappings]
-        if mappings:
+        if isinstance(mappings, Unknown) or mappings:  # (an Unknown has no truth value)
             zones_from = "subnet_mapping.subnet_id"
     zones = zones_of_subnets(index, subnets) if has(subnets) else Unknown("no subnets given")
     return [resource(rec, "load-balancer", placement=Placement(zones=zones),

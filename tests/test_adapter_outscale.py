@@ -578,3 +578,68 @@ def test_corpus_vm_facets():
     vms = [r for r in got.values() if r.kind == "instance"]
     assert vms and vms[0].region == REGION and vms[0].placement.zones == ("eu-west-2a",)
     assert [d.part for d in vms[0].at_rest] == ["boot disk /dev/sda1", "bsu /dev/sdb", "bsu /dev/sdc"]
+
+
+# --- pinned by mutation testing (scripts/mutation.py): tags, lists of strings -----------------
+
+
+def test_tags_as_a_map_or_as_one_block():
+    # a plan may give one `tags` block as a dict; a map may hold a key named "value"
+    assert one(rec("outscale_volume.v", {"tags": {"key": ENC, "value": "luks"}})).tags \
+        == {ENC: "luks"}
+    assert one(rec("outscale_volume.v", {"tags": {"value": "v"}})).tags == {"value": "v"}
+    assert one(rec("outscale_volume.v", {"tags": {"key": "k"}})).tags == {"k": ""}
+    assert one(rec("outscale_volume.v", {"tags": {"key": "k", "value": "v", "x": "y"}})).tags \
+        == {"key": "k", "value": "v", "x": "y"}
+    assert one(rec("outscale_volume.v", {"tags": ""})).tags == {}
+    assert one(rec("outscale_volume.v", {"tags": None})).tags == {}
+
+
+def test_tag_values_that_are_not_strings():
+    got = one(rec("outscale_volume.v", {"tags": [{"key": "a", "value": None},
+                                                 {"key": "b", "value": 5}]}))
+    assert got.tags == {"a": "", "b": "5"}
+
+
+def test_an_unknown_tag_key_says_why():
+    got = one(rec("outscale_volume.v", {"tags": [{"key": Unknown("set by a module"), "value": "x"}]}))
+    assert isinstance(got.tags, Unknown) and "set by a module" in got.tags.reason
+    got = one(rec("outscale_volume.v", {"tags": [{"key": Unknown("", refs=("var.k",)), "value": "x"}]}))
+    assert "var.k" in got.tags.reason
+
+
+def test_tag_path_names_where_the_attestation_is_written():
+    tag_path = terraform_outscale.tag_path
+    assert tag_path(rec("outscale_volume.v", {"tags": {ENC: "luks"}}), ENC) == "tags"
+    assert tag_path(rec("outscale_volume.v", {"tags": {"other": "x"}}), ENC) is None
+    listed = rec("outscale_volume.v", {"tags": tags(Name="x", hds_iac__encryption="luks")})
+    assert tag_path(listed, ENC) == "tags[1].value"
+    assert tag_path(rec("outscale_volume.v", {"tags": tags(hds_iac__encryption="luks")}), ENC) \
+        == "tags.value"
+    assert tag_path(listed, BAK) is None
+    assert tag_path(rec("outscale_volume.v", {"tags": ""}), ENC) is None
+    assert tag_path(rec("outscale_volume.v", {"tags": ["x", {"key": ENC}]}), ENC) is None
+
+
+def test_lists_of_strings_drop_empty_and_repeated_items():
+    got = one(rec("outscale_load_balancer.lb", {"subregion_names": ["eu-west-2a", "", "eu-west-2a"]}))
+    assert got.placement.zones == ("eu-west-2a",)
+    got = one(rec("outscale_snapshot.s", {"permissions_to_create_volume": [
+        {"account_ids": ["123456789012", "123456789012", ""]}]}))
+    assert got.sharing.accounts == ("123456789012",)
+
+
+def test_why_a_region_or_zone_is_unknown():
+    assert "not known" in one(rec("outscale_volume.v", {}, region=None)).region.reason
+    assert "masked" in one(rec("outscale_volume.v", {}, region="########")).region.reason
+    assert one(rec("outscale_volume.v", {})).placement.zones is None
+    got = one(rec("outscale_vm.a", {}))
+    assert "Outscale chooses the subregion" in got.placement.zones.reason
+
+
+def test_a_fully_masked_id_links_nothing():
+    got = adapt(state("outscale_vm.a", {"subnet_id": "########"}),
+                state("outscale_subnet.s", {"id": "########", "subnet_id": "########",
+                                            "subregion_name": "eu-west-2a"}))
+    zones = got["outscale_vm.a"].placement.zones
+    assert isinstance(zones, Unknown) and "masked" in zones.reason

@@ -134,9 +134,20 @@ def base_address(address: str) -> str:
         return address
     if _FLAT_KEYS.fullmatch(address):  # no bracket inside a key: one regular expression
         return _KEY.sub("", address)
-    out, depth = [], 0
+    # A key may hold brackets inside its quotes (`["a[1]"]`, `["k]"]`): only the brackets
+    # outside a quoted key open or close one.
+    out, depth, quoted, escaped = [], 0, False, False
     for ch in address:
-        if ch == "[":
+        if quoted:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                quoted = False
+        elif ch == '"' and depth > 0:
+            quoted = True
+        elif ch == "[":
             depth += 1
         elif ch == "]":
             depth -= 1

@@ -47,15 +47,28 @@ def write_chunks(path: str, chunks: Iterable[str]) -> None:
                 handle.write(chunk)
         return
     path = os.path.realpath(path)
-    folder = os.path.dirname(path)
-    mode = _mode_for(path)
+    _replace(path, chunks, _mode_for(path), durable=True)
+
+
+def write_private(path: str, text: str) -> None:
+    """Write `text` (UTF-8) to `path` atomically as a file only its owner may read (0600),
+    for caches: a symbolic link or special file at `path` is itself replaced, never
+    followed, and the data is not forced to disk (a reader of a cache checks what it
+    reads, so a file cut short by a crash is only a miss). Raises OSError."""
+    _replace(path, (text,), 0o600, durable=False)
+
+
+def _replace(path: str, chunks: Iterable[str], mode: int, durable: bool) -> None:
+    """The pieces written to a temporary file beside `path`, which then replaces it."""
+    folder = os.path.dirname(path) or "."
     fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:

@@ -53,8 +53,9 @@ _RANK = {"pass": 0, "skipped": 1, "unknown": 2, "fail": 3}
 
 def cache_root() -> str:
     """hds-iac's folder in the user cache (shared with the pre-commit checkov hook)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "hds-iac")
+    from hds_iac import user_cache
+
+    return user_cache.root()
 
 
 def pointer_path() -> str:

@@ -92,6 +92,11 @@ def build_parser(scan_only: bool = False) -> argparse.ArgumentParser:
                            " modules not downloaded by `terraform init`, local folders missing);"
                            " they are still reported in every format (default: off; on in the"
                            " pre-commit hook)")
+    scan.add_argument("--no-cache", action="store_true",
+                      help="parse every HCL file anew, neither reading nor writing the cache of"
+                           " parsed files (same as HDS_IAC_NO_CACHE=1; the cache is in"
+                           " $HDS_IAC_CACHE_DIR/hcl, default ~/.cache/hds-iac/hcl: delete it"
+                           " to clear it)")
     add_report_options(scan)
     # SUPPRESS: without the flag here, `hds-iac --debug scan` keeps the top-level value.
     scan.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -146,6 +151,13 @@ def _missing_modules_allowed_by(args: argparse.Namespace, cfg: "Config",
 
 
 def cmd_scan(args: argparse.Namespace, hook: bool = False) -> int:
+    from hds_iac.terraform.hcl import parse_cache
+
+    with parse_cache.turned_off(args.no_cache):
+        return _scan(args, hook)
+
+
+def _scan(args: argparse.Namespace, hook: bool) -> int:
     from hds_iac.output.completeness import unread_line
     from hds_iac.scan import scan
 
@@ -201,8 +213,11 @@ def cmd_pre_commit(args: argparse.Namespace) -> int:
         return build_parser(scan_only=True).parse_args(["scan", *argv])
 
     from hds_iac import precommit
+    from hds_iac.terraform.hcl import parse_cache
 
-    return precommit.main(args.hook_args, scan, parse)
+    # The hook reads the repository's modules before it scans: --no-cache covers that too.
+    with parse_cache.turned_off("--no-cache" in args.hook_args):
+        return precommit.main(args.hook_args, scan, parse)
 
 
 def cmd_docs(args: argparse.Namespace) -> int:

@@ -83,9 +83,10 @@ def _forget_per_process_state() -> None:
     """What a new process would not have: caches keyed by paths or by the environment (the
     same path may hold another folder, git repository or file in the next call)."""
     from hds_iac import checkov_support, repository
-    from hds_iac.terraform.hcl import files
+    from hds_iac.terraform.hcl import files, parse_cache
 
     files._PARSE_CACHE.clear()
+    parse_cache.forget()
     repository._top.cache_clear()
     checkov_support._CACHE.clear()
 
@@ -153,3 +154,17 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_parse_cache(tmp_path_factory):
+    """The cache of parsed HCL files in a folder of this test session (of this worker,
+    under pytest-xdist): tests never read a developer's cache, nor each other's sessions.
+    Every command the tests run, in this process or in a subprocess, inherits it."""
+    saved = os.environ.get("HDS_IAC_CACHE_DIR")
+    os.environ["HDS_IAC_CACHE_DIR"] = str(tmp_path_factory.mktemp("hds-iac-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("HDS_IAC_CACHE_DIR", None)
+    else:
+        os.environ["HDS_IAC_CACHE_DIR"] = saved

@@ -14,17 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hds_iac.terraform import limits
+from hds_iac.user_cache import root as user_cache_root
 from hds_iac.errors import ParseFailure, ReadError
+from hds_iac.terraform.hcl import parse_cache
 from hds_iac.terraform.hcl.json_syntax import parse_json_config
 from hds_iac.terraform.hcl.source_map import BlockSource, block_source
 
 SERIALIZE_OPTIONS = None  # built lazily (importing hcl2 costs a little)
 _LARK = None
-
-
-def _cache_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "hds-iac")
 
 
 def _writable(folder: str) -> bool:
@@ -50,7 +47,7 @@ def lark_parser():
         from hcl2.version import version as hcl2_version
     except ImportError:  # pragma: no cover - every release has it
         hcl2_version = "unknown"
-    user_cache = os.path.join(_cache_dir(), f"hcl2-{hcl2_version}-lark.bin")
+    user_cache = os.path.join(user_cache_root(), f"hcl2-{hcl2_version}-lark.bin")
     # (Copying the site cache would not help: Lark's cache key includes the cache path.)
     try:
         os.makedirs(os.path.dirname(user_cache), exist_ok=True)
@@ -278,7 +275,7 @@ def read_text(path: str) -> str:
 
 def parse_file(path: str, display: str) -> ParsedFile | ReadError:
     """One .tf, .tf.json or .tfvars file, parsed once per process (keyed by path, size and
-    mtime)."""
+    mtime), and an HCL one once per content across processes (`parse_cache`)."""
     try:
         stat = os.stat(path)
         key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns)
@@ -293,7 +290,7 @@ def parse_file(path: str, display: str) -> ParsedFile | ReadError:
             blocks = {kind: [BlockSource(line) for line in found]
                       for kind, found in lines.items()}
         else:
-            data, blocks = parse_hcl_blocks(read_text(path))
+            data, blocks = parse_cache.cached_parse(read_text(path), parse_hcl_blocks)
         result: ParsedFile | ReadError = ParsedFile(path, data, blocks)
     except ParseFailure as exc:
         result = ReadError(display, str(exc))

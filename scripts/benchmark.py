@@ -16,7 +16,10 @@ and with the checks in their fallback (`HDS_IAC_BIN=none`: each resource judged 
 on (a) one typical module folder, (b) the HCL tree, (c) the plan. The floor (issue 11:
 starting Python and `json.load` of the plan, the least any Python scan of it costs) is
 timed first, and the plan's `-o json` scan is printed as a multiple of it, with the size
-of the JSON report it writes. The overhead column is
+of the JSON report it writes. The native scans of the HCL inputs (a, b) are also timed
+with the cache of parsed files off (`--no-cache`), cold (an empty cache folder for each
+run) and warm (filled); every run uses a cache folder of this run, never the user's, and
+the hostile inputs run with `--no-cache`. The overhead column is
 what our checks add to checkov alone (wall time, then CPU time of the whole process tree,
 the native subprocess included). The summary table at the end is the one to paste on the
 issue.
@@ -42,6 +45,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 KINDS = [
     ("aws_ebs_volume", lambda i: {"availability_zone": "eu-west-3a", "size": 10,
@@ -236,11 +240,12 @@ def hostile(hds: list[str], timeout: float, memory: int) -> None:
                   f"{first.replace('|', '/')} |", flush=True)
 
 
-def bench(label: str, cmd: list[str], runs: int,
-          env: dict[str, str] | None = None) -> tuple[float, float, float]:
+def bench(label: str, cmd: list[str], runs: int, env: dict[str, str] | None = None,
+          env_per_run: Callable[[], dict[str, str]] | None = None) -> tuple[float, float, float]:
     """(median wall s, peak MiB, median CPU s): the CPU time keeps the comparison honest
-    on a loaded machine, where wall times stretch unevenly."""
-    results = [measure(cmd, env=env) for _ in range(runs)]
+    on a loaded machine, where wall times stretch unevenly. `env_per_run`: a new
+    environment for each run (an empty parse cache folder for each cold run)."""
+    results = [measure(cmd, env=env_per_run() if env_per_run else env) for _ in range(runs)]
     walls = [r[0] for r in results]
     cpus = [r[3] for r in results]
     peak = max(r[1] for r in results)
@@ -299,7 +304,7 @@ def main() -> int:
     args = parser.parse_args()
     hds = [sys.executable, "-m", "hds_iac.cli", "scan", "-o", "json"]
     if args.hostile_only:
-        hostile(hds, args.hostile_timeout, int(args.hostile_memory * 2**30))
+        hostile(hds + ["--no-cache"], args.hostile_timeout, int(args.hostile_memory * 2**30))
         return 0
     checkov = None if args.no_checkov else find_checkov(args.checkov)
     checks = Path(__file__).resolve().parents[1] / "checks"
@@ -334,11 +339,32 @@ def main() -> int:
         with open(report, "wb") as out:
             subprocess.run(hds + [str(plan)], stdout=out, stderr=subprocess.DEVNULL, check=False)
         os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")  # checkov: no network look-ups
+        # The cache of parsed HCL files in a folder of this run, never the user's: filled by
+        # the native scans below (warm), emptied for each cold run.
+        warm_cache = Path(tmp) / "parse-cache"
+        os.environ["HDS_IAC_CACHE_DIR"] = str(warm_cache)
+        cold_caches = iter(range(10**6))
+
+        def cold_env() -> dict[str, str]:
+            return {**os.environ,
+                    "HDS_IAC_CACHE_DIR": str(Path(tmp) / f"cold-cache-{next(cold_caches)}")}
+
+        cache_rows = []
         native_env = {**os.environ, "HDS_IAC_BIN": shlex.join([sys.executable, "-m",
                                                                 "hds_iac.cli"])}
         fallback_env = {**os.environ, "HDS_IAC_BIN": "none"}
         for label, paths, checkov_args in inputs:
-            row = [label, bench(f"hds-iac scan {label}", hds + paths, args.runs)]
+            if not label.startswith("(c)"):  # HCL: the parse cache off, cold, warm
+                off = bench(f"hds-iac scan --no-cache {label}", hds + paths + ["--no-cache"],
+                            args.runs)
+                cold = bench(f"hds-iac scan, cold cache {label}", hds + paths, args.runs,
+                             env_per_run=cold_env)
+                measure(hds + paths)  # fills the warm cache
+                cache_rows.append((label, off, cold))
+            row = [label, bench(f"hds-iac scan {label}" + (", warm cache" if cache_rows and
+                                cache_rows[-1][0] == label else ""), hds + paths, args.runs)]
+            if cache_rows and cache_rows[-1][0] == label:
+                cache_rows[-1] += (row[1],)
             if checkov:
                 base = [checkov, "--quiet", "--compact", "-o", "json", "--skip-download"]
                 ours = base + checkov_args + ["--external-checks-dir", str(checks)]
@@ -369,7 +395,18 @@ def main() -> int:
                     wall, peak, _ = row[4]
                     cells.append(f"{wall:.2f} s, {peak:.0f} MiB")
             print("| " + " | ".join(cells) + " |")
-        print(f"\nmedian of {args.runs} runs, wall time and peak RSS (ru_maxrss)")
+        print(f"\nmedian of {args.runs} runs, wall time and peak RSS (ru_maxrss); the"
+              " hds-iac scan column of HCL inputs with a warm parse cache")
+        if cache_rows:
+            print("\n| native scan (`-o json`) | cache off (--no-cache) | cold cache (empty"
+                  " folder each run) | warm cache | warm vs off (wall, CPU) |")
+            print("|---|---|---|---|---|")
+            for label, off, cold, warm in cache_rows:
+                cells = [f"{wall:.2f} s, {cpu:.2f} s CPU" for wall, _, cpu in (off, cold, warm)]
+                cells.append(f"{(warm[0] / off[0] - 1) * 100:+.0f} %, "
+                             f"{(warm[2] / off[2] - 1) * 100:+.0f} %")
+                print(f"| {label} | " + " | ".join(cells) + " |")
+        print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"floor (python start + json.load of the plan): {floor[0]:.2f} s wall, "
               f"{floor[2]:.2f} s CPU; JSON report of the plan: {report.stat().st_size / 1e6:.1f} MB")
         for row in rows:
@@ -377,8 +414,9 @@ def main() -> int:
                 print(f"hds-iac scan -o json of the plan: {row[1][0] / floor[0]:.1f}x the floor "
                       f"(wall), {row[1][2] / floor[2]:.1f}x (CPU)")
     os.environ.pop("PYTHONPYCACHEPREFIX", None)  # its folder is gone with the inputs
+    os.environ.pop("HDS_IAC_CACHE_DIR", None)  # so is the parse cache's
     if not args.no_hostile:
-        hostile(hds, args.hostile_timeout, int(args.hostile_memory * 2**30))
+        hostile(hds + ["--no-cache"], args.hostile_timeout, int(args.hostile_memory * 2**30))
     return 0
 
 

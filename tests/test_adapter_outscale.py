@@ -643,3 +643,54 @@ def test_a_fully_masked_id_links_nothing():
                                             "subregion_name": "eu-west-2a"}))
     zones = got["outscale_vm.a"].placement.zones
     assert isinstance(zones, Unknown) and "masked" in zones.reason
+
+
+@pytest.mark.parametrize("key", ["id", "subnet_id"])
+def test_a_masked_subnet_id_links_by_either_key(key):
+    # masked ids are not in the index's id table ("#"), so the subnet's own keys link them
+    got = adapt(state("outscale_vm.a", {"subnet_id": "##id-3##"}),
+                state("outscale_subnet.s", {key: "##id-3##", "subregion_name": "eu-west-2b"}))
+    assert got["outscale_vm.a"].placement.zones == ("eu-west-2b",)
+
+
+def test_ids_come_from_the_type_id_key_too():
+    assert one(state("outscale_vm.a", {"vm_id": "i-1"})).ids == ("i-1",)
+    assert one(state("outscale_snapshot.s", {"snapshot_id": "snap-1", "id": "snap-1"})).ids \
+        == ("snap-1",)
+
+
+def test_every_resource_keeps_its_tags():
+    got = one(rec("outscale_load_balancer.lb", {"subregion_names": ["eu-west-2a"],
+                                                "tags": tags(env="prod")}))
+    assert got.tags == {"env": "prod"}
+
+
+@pytest.mark.parametrize("nic", ["primary_nic", "nics"])
+def test_vm_zone_from_its_nic_subnet(nic):
+    got = adapt(rec("outscale_vm.a", {nic: [{"subnet_id": ref("outscale_subnet.s")}]}),
+                rec("outscale_subnet.s", {"subregion_name": "eu-west-2b"}))
+    assert got["outscale_vm.a"].placement.zones == ("eu-west-2b",)
+
+
+def test_vm_zone_when_placement_is_unknown_or_subnet_missing():
+    # an unresolved placement: the subnet's subregion, when known, decides
+    got = adapt(rec("outscale_vm.a", {"placement_subregion_name": Unknown("var.zone"),
+                                      "subnet_id": ref("outscale_subnet.s")}),
+                rec("outscale_subnet.s", {"subregion_name": "eu-west-2b"}))
+    assert got["outscale_vm.a"].placement.zones == ("eu-west-2b",)
+    # a subnet outside the configuration: why is its own
+    zones = one(rec("outscale_vm.a", {"subnet_id": "subnet-123"})).placement.zones
+    assert isinstance(zones, Unknown) and "subnet-123 is not in this configuration" in zones.reason
+    # an unresolved placement and an unresolved subnet: the placement's reason
+    zones = one(rec("outscale_vm.a", {"placement_subregion_name": Unknown("var.zone"),
+                                      "subnet_id": "subnet-123"})).placement.zones
+    assert zones.reason == "var.zone"
+
+
+def test_vm_mappings_that_are_not_bsu_disks_are_skipped():
+    got = one(rec("outscale_vm.a", {"block_device_mappings": [
+        {"device_name": "/dev/sdb", "virtual_device_name": "ephemeral0"},
+        {"device_name": "/dev/sdc", "bsu": Unknown("dynamic")},
+        {"device_name": "", "bsu": [{"volume_size": 10}]},
+    ]}))
+    assert [d.part for d in got.at_rest] == ["boot disk /dev/sda1", "bsu ?"]

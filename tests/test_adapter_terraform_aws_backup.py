@@ -3,6 +3,8 @@ that scripts/mutation.py showed no other test pinned (vault locks named by name 
 copy vaults outside the configuration, selections by reference, snapshot sources)."""
 from __future__ import annotations
 
+import pytest
+
 from hds_iac.model import Unknown
 from test_adapter_aws import adapt, one, rec, ref
 
@@ -61,3 +63,61 @@ def test_a_copy_of_a_snapshot_copy_inherits_its_encryption():
                 rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": ref("aws_ebs_snapshot.s")}),
                 rec("aws_ebs_snapshot_copy.cc", {"source_snapshot_id": ref("aws_ebs_snapshot_copy.c")}))
     assert got["aws_ebs_snapshot_copy.cc"].at_rest[0].enabled is True
+
+
+def test_a_snapshot_copy_asks_for_encryption_or_leaves_it_to_the_account():
+    records = [rec("aws_ebs_volume.v", {"encrypted": False}),
+               rec("aws_ebs_snapshot.s", {"volume_id": ref("aws_ebs_volume.v")})]
+    asks = rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": ref("aws_ebs_snapshot.s"),
+                                           "encrypted": True})
+    assert adapt(*records, asks)["aws_ebs_snapshot_copy.c"].at_rest[0].enabled is True
+    silent = rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": ref("aws_ebs_snapshot.s")})
+    part = adapt(*records, silent)["aws_ebs_snapshot_copy.c"].at_rest[0]
+    assert part.enabled is None and part.default == "account-default"
+
+
+def test_a_copy_of_a_source_outside_the_configuration_is_unknown():
+    got = one(rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": "snap-0123"}))
+    assert isinstance(got.at_rest[0].enabled, Unknown)
+
+
+@pytest.mark.parametrize("source", [
+    rec("aws_ami.src", {"ebs_block_device": [{"device_name": "/dev/xvda", "encrypted": True}]}),
+    rec("aws_ami_copy.src", {"encrypted": True, "source_ami_id": "ami-0123"}),
+    rec("aws_ami_from_instance.src", {"source_instance_id": ref("aws_instance.m")}),
+], ids=lambda r: r.type)
+def test_an_image_copy_inherits_from_every_kind_of_image(source):
+    machine = rec("aws_instance.m", {"root_block_device": [{"encrypted": True}]})
+    copy = rec("aws_ami_copy.c", {"source_ami_id": ref(source.address), "source_region": "eu-west-3"})
+    parts = adapt(copy, source, machine)["aws_ami_copy.c"].at_rest
+    assert parts and all(p.enabled is True for p in parts)
+
+
+def test_a_cycle_of_copies_is_unknown():
+    got = adapt(rec("aws_ebs_snapshot_copy.a", {"source_snapshot_id": ref("aws_ebs_snapshot_copy.b")}),
+                rec("aws_ebs_snapshot_copy.b", {"source_snapshot_id": ref("aws_ebs_snapshot_copy.a")}))
+    enabled = got["aws_ebs_snapshot_copy.a"].at_rest[0].enabled
+    assert isinstance(enabled, Unknown) and "cycle" in enabled.reason
+    got = adapt(rec("aws_ami_copy.a", {"source_ami_id": ref("aws_ami_copy.b")}),
+                rec("aws_ami_copy.b", {"source_ami_id": ref("aws_ami_copy.a")}))
+    enabled = got["aws_ami_copy.a"].at_rest[0].enabled
+    assert isinstance(enabled, Unknown) and "cycle" in enabled.reason
+
+
+def test_a_copy_that_does_not_ask_is_left_to_the_account_or_unknown():
+    records = [rec("aws_ebs_volume.v", {"encrypted": False}),
+               rec("aws_ebs_snapshot.s", {"volume_id": ref("aws_ebs_volume.v")})]
+    no = rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": ref("aws_ebs_snapshot.s"),
+                                         "encrypted": False})
+    part = adapt(*records, no)["aws_ebs_snapshot_copy.c"].at_rest[0]
+    assert part.enabled is None and part.default == "account-default"
+    asked = Unknown("var.encrypt")
+    maybe = rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": ref("aws_ebs_snapshot.s"),
+                                            "encrypted": asked})
+    assert adapt(*records, maybe)["aws_ebs_snapshot_copy.c"].at_rest[0].enabled is asked
+
+
+def test_a_state_copy_states_its_own_encryption():
+    got = one(rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": "snap-1", "encrypted": False},
+                  source="state"))
+    assert got.at_rest[0].enabled is False

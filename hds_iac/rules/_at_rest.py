@@ -17,10 +17,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from hds_iac.model import AtRest, Inventory, Resource, Unknown, facet_key
-from hds_iac.rules._outcome import Outcome
+from hds_iac.rules._outcome import Outcome, worst
 
 def part_label(res: Resource, part: AtRest) -> str:
     return part.part or res.kind
+
+
+def judge_parts(res: Resource, inventory: Inventory) -> tuple[str, list[Outcome]]:
+    """The worst outcome over every stored part of `res` and the parts that decide it: a
+    resource is as encrypted as its least encrypted part."""
+    return worst([judge(res, part, inventory) for part in res.at_rest])
 
 
 def judge(res: Resource, part: AtRest, inventory: Inventory) -> Outcome:

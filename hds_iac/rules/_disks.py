@@ -8,8 +8,8 @@ from typing import Iterator
 
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict
-from hds_iac.rules._at_rest import judge
-from hds_iac.rules._outcome import facets, labels, reasons, worst
+from hds_iac.rules._at_rest import judge_parts
+from hds_iac.rules._outcome import facets, labels, reasons
 from hds_iac.settings import Settings
 
 
@@ -26,8 +26,7 @@ def disk_verdicts(inventory: Inventory, settings: Settings,
     for res in inventory.of_kind(*kinds):
         if not res.at_rest:
             continue
-        outcomes = [judge(res, part, inventory) for part in res.at_rest]
-        status, deciding = worst(outcomes)
+        status, deciding = judge_parts(res, inventory)
         decided_by = facets(deciding)
         whys = {o.why for o in deciding}
         parts = labels(deciding)

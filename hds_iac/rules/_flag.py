@@ -6,7 +6,9 @@ resource (no verdict at all).
 """
 from __future__ import annotations
 
-from hds_iac.model import Maybe, Resource, Unknown
+from typing import Callable, Iterator
+
+from hds_iac.model import Inventory, Maybe, Resource, Unknown, facet_key
 from hds_iac.rules import Verdict
 from hds_iac.rules._unknown import why
 
@@ -23,3 +25,18 @@ def flag_verdict(res: Resource, value: Maybe[bool] | None, judged: str = "",
         return Verdict(res, "unknown", "unknown", {**params, "reason": why(value)}, facets=facets)
     status = "pass" if value is True else "fail"
     return Verdict(res, status, status, dict(params), facets=facets)
+
+
+def flag_verdicts(inventory: Inventory, kinds: tuple[str, ...], facet: str, name: str,
+                  params: Callable[[Resource], dict] | None = None) -> Iterator[Verdict]:
+    """The verdicts of a rule that asks one yes/no question of facet value `facet.name`
+    (`backup.final_snapshot`) on the resources of `kinds`: those without the facet, or
+    with the value None, are not judged. `params(res)` gives a message's extra values."""
+    for res in inventory.of_kind(*kinds):
+        group = getattr(res, facet)
+        if group is None:
+            continue
+        verdict = flag_verdict(res, getattr(group, name), facet_key(facet, name),
+                               **(params(res) if params else {}))
+        if verdict is not None:
+            yield verdict

@@ -11,15 +11,11 @@ from typing import Iterator
 
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._flag import flag_verdict
+from hds_iac.rules._flag import flag_verdicts
 from hds_iac.settings import Settings
 
 
 @rule("HDS-AZ-001", kinds=("database", "database-cluster", "cache", "file-system"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
-    for res in inventory.of_kind("database", "database-cluster", "cache", "file-system"):
-        if res.placement is None:
-            continue
-        verdict = flag_verdict(res, res.placement.multi_az, "placement.multi_az")
-        if verdict is not None:
-            yield verdict
+    yield from flag_verdicts(inventory, ("database", "database-cluster", "cache", "file-system"),
+                             "placement", "multi_az")

@@ -11,15 +11,11 @@ from typing import Iterator
 
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._flag import flag_verdict
+from hds_iac.rules._flag import flag_verdicts
 from hds_iac.settings import Settings
 
 
 @rule("HDS-BAK-002", kinds=("database", "database-cluster"))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
-    for res in inventory.of_kind("database", "database-cluster"):
-        if res.backup is None:
-            continue
-        verdict = flag_verdict(res, res.backup.final_snapshot, "backup.final_snapshot")
-        if verdict is not None:
-            yield verdict
+    yield from flag_verdicts(inventory, ("database", "database-cluster"), "backup",
+                             "final_snapshot")

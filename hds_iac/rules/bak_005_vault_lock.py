@@ -11,15 +11,10 @@ from typing import Iterator
 
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._flag import flag_verdict
+from hds_iac.rules._flag import flag_verdicts
 from hds_iac.settings import Settings
 
 
 @rule("HDS-BAK-005", kinds=("backup-vault",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
-    for res in inventory.of_kind("backup-vault"):
-        if res.backup is None:
-            continue
-        verdict = flag_verdict(res, res.backup.vault_locked, "backup.vault_locked")
-        if verdict is not None:
-            yield verdict
+    yield from flag_verdicts(inventory, ("backup-vault",), "backup", "vault_locked")

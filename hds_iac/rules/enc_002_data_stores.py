@@ -13,8 +13,8 @@ from typing import Iterator
 
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._at_rest import judge
-from hds_iac.rules._outcome import facets, labels, reasons, worst
+from hds_iac.rules._at_rest import judge_parts
+from hds_iac.rules._outcome import facets, labels, reasons
 from hds_iac.settings import Settings
 
 KINDS = ("database", "database-cluster", "cache", "file-system", "table", "backup-vault", "bucket")
@@ -25,8 +25,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind(*KINDS):
         if not res.at_rest:
             continue
-        outcomes = [judge(res, part, inventory) for part in res.at_rest]
-        status, deciding = worst(outcomes)
+        status, deciding = judge_parts(res, inventory)
         decided_by = facets(deciding)
         if status == "unknown":
             yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)},

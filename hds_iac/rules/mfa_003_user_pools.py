@@ -10,16 +10,11 @@ from typing import Iterator
 
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._flag import flag_verdict
+from hds_iac.rules._flag import flag_verdicts
 from hds_iac.settings import Settings
 
 
 @rule("HDS-MFA-003", kinds=("user-pool",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
-    for res in inventory.of_kind("user-pool"):
-        if res.identity is None:
-            continue
-        verdict = flag_verdict(res, res.identity.mfa_enforced, "identity.mfa_enforced",
-                               detail=res.identity.detail)
-        if verdict is not None:
-            yield verdict
+    yield from flag_verdicts(inventory, ("user-pool",), "identity", "mfa_enforced",
+                             lambda res: {"detail": res.identity.detail})

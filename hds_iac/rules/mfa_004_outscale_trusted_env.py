@@ -12,18 +12,13 @@ from typing import Iterator
 
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._flag import flag_verdict
+from hds_iac.rules._flag import flag_verdicts
 from hds_iac.settings import Settings
 
 
 @rule("HDS-MFA-004", kinds=("account-policy",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
-    for res in inventory.of_kind("account-policy"):
-        # Only an account policy that carries an MFA switch (Outscale's API access policy)
-        # has `mfa_enforced`; others (a password policy) leave it None and are not judged.
-        if res.identity is None:
-            continue
-        verdict = flag_verdict(res, res.identity.mfa_enforced, "identity.mfa_enforced",
-                               detail=res.identity.detail)
-        if verdict is not None:
-            yield verdict
+    # Only an account policy that carries an MFA switch (Outscale's API access policy) has
+    # `mfa_enforced`; others (a password policy) leave it None and are not judged.
+    yield from flag_verdicts(inventory, ("account-policy",), "identity", "mfa_enforced",
+                             lambda res: {"detail": res.identity.detail})

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from hds_iac.model import Inventory
+from hds_iac.model import Inventory, Resource
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._flag import flag_verdict
+from hds_iac.rules._flag import flag_verdicts
 from hds_iac.settings import Settings
 
 
 @rule("HDS-MFA-006", kinds=("vpn",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
-    for res in inventory.of_kind("vpn"):
-        if res.identity is None:
-            continue  # site-to-site connections: gateways, not people, authenticate
-        transport = next((f.detail for f in res.flows if f.name == "client connections"), "")
-        verdict = flag_verdict(res, res.identity.mfa_enforced, "identity.mfa_enforced",
-                               detail=res.identity.detail, transport=transport)
-        if verdict is not None:
-            yield verdict
+    # Site-to-site connections have no identity facet: gateways, not people, authenticate.
+    yield from flag_verdicts(inventory, ("vpn",), "identity", "mfa_enforced", _params)
+
+
+def _params(res: Resource) -> dict:
+    transport = next((f.detail for f in res.flows if f.name == "client connections"), "")
+    return {"detail": res.identity.detail, "transport": transport}

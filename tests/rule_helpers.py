@@ -36,3 +36,7 @@ def text(rule_id: str, verdict: Verdict, lang: str = "en") -> str:
 
 def statuses(verdicts: list[Verdict]) -> dict[str, str]:
     return {v.resource.address: v.status for v in verdicts}
+
+
+def by_address(verdicts: list[Verdict]) -> dict[str, Verdict]:
+    return {v.resource.address: v for v in verdicts}

@@ -8,7 +8,7 @@ from hds_iac import engine
 from hds_iac.model import (Drift, Identity, Inventory, KeyRotation, Logging, Origin, Resource,
                            Trail, Unknown)
 from hds_iac.settings import Settings
-from rule_helpers import run, text
+from rule_helpers import by_address, run, text
 
 
 def make(kind: str, address: str, provider: str = "aws", **facets) -> Resource:
@@ -18,10 +18,6 @@ def make(kind: str, address: str, provider: str = "aws", **facets) -> Resource:
 
 def trail(address: str, value) -> Resource:
     return make("trail", address, logging=Logging(trail=value))
-
-
-def by_address(verdicts) -> dict:
-    return {v.resource.address: v for v in verdicts}
 
 
 def test_log_001_a_trail_that_cannot_be_read_or_judged_is_unknown_with_its_reason() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from hds_iac import catalogue
-from hds_iac.model import AtRest, Flow, Inventory, KeyRotation, OpenPort, Origin, Resource, Unknown
-from hds_iac.rules import registry
+from hds_iac.model import AtRest, Flow, KeyRotation, OpenPort, Origin, Resource, Unknown
 from hds_iac.rules._plaintext_protocols import PLAINTEXT_PROTOCOLS
 from hds_iac.settings import Settings
+from rule_helpers import by_address, run
 
 ORIGIN = Origin("hcl", "main.tf", 1)
 
@@ -15,24 +15,6 @@ ORIGIN = Origin("hcl", "main.tf", 1)
 def res(address: str, kind: str, provider: str = "aws", region="eu-west-3", **kw) -> Resource:
     return Resource(address=address, type=address.split(".")[0], provider=provider, kind=kind,
                     region=region, origin=ORIGIN, **kw)
-
-
-def run(rule_id: str, *resources: Resource, settings: Settings | None = None):
-    verdicts = list(registry()[rule_id](Inventory(list(resources)), settings or Settings()))
-    meta = catalogue.load()[rule_id]
-    for v in verdicts:  # every verdict renders in both languages, with no stray placeholder
-        for lang in ("en", "fr"):
-            text = meta.message(v.message, lang, **v.params)
-            assert text and "{" not in text
-    return verdicts
-
-
-def by_address(verdicts) -> dict[str, object]:
-    return {v.resource.address: v for v in verdicts}
-
-
-def statuses(verdicts) -> dict[str, str]:
-    return {v.resource.address: v.status for v in verdicts}
 
 
 def text(rule_id: str, verdict, lang: str = "en") -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from hds_iac import catalogue, geography
-from hds_iac.model import Destination, Inventory, Origin, Resource, Unknown
-from hds_iac.rules import registry
+from hds_iac.model import Destination, Origin, Resource, Unknown
 from hds_iac.settings import Settings
+from rule_helpers import run, statuses
 
 ORIGIN = Origin("hcl", "main.tf", 1)
 
@@ -15,20 +15,6 @@ def res(address: str, provider: str = "aws", region=None, **kw) -> Resource:
     kind = kw.pop("kind", "bucket")
     return Resource(address=address, type=kw.pop("type", "aws_s3_bucket"), provider=provider,
                     kind=kind, region=region, origin=ORIGIN, **kw)
-
-
-def run(rule_id: str, *resources: Resource, settings: Settings | None = None):
-    verdicts = list(registry()[rule_id](Inventory(list(resources)), settings or Settings()))
-    meta = catalogue.load()[rule_id]
-    for v in verdicts:  # every verdict renders in both languages, with no stray placeholder
-        for lang in ("en", "fr"):
-            text = meta.message(v.message, lang, **v.params)
-            assert text and "{" not in text
-    return verdicts
-
-
-def statuses(verdicts) -> dict[str, str]:
-    return {v.resource.address: v.status for v in verdicts}
 
 
 RULE = "HDS-LOC-002"

@@ -114,12 +114,7 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
         sources.update(part_sources("flows", flow.name, {
             "encrypted": block_path("listener", i, "lb_protocol"),
             "certificate": block_path("listener", i, "ssl_certificate_id")}))
-    subnets = rec.values.get("subnets")
-    if has(subnets) and not (isinstance(subnets, Unknown) and not subnets.refs and rec.source == "plan"):
-        zones, zones_from = zones_of_subnets(index, subnets), "subnets"
-    else:
-        zones = zones_value(rec.values.get("availability_zones"), "availability_zones")
-        zones_from = "availability_zones"
+    zones, zones_from = _zones(rec, index, "subnets")
     return [resource(rec, "load-balancer", flows=flows, placement=Placement(zones=zones),
                      logging=terraform_aws_logging.classic_access_logs(rec),
                      sources={**sources, **terraform_aws_logging.access_logs_sources(rec),
@@ -300,16 +295,23 @@ def client_vpn(rec: TfResource, index: TfIndex) -> list[Resource]:
                      sources={"identity.mfa_enforced": "authentication_options.type"})]
 
 
+def _zones(rec: TfResource, index: TfIndex, subnets_name: str) -> tuple[Any, str]:
+    """The zones of a Classic ELB or an Auto Scaling group, and the attribute they come
+    from: its subnets' zones, else its `availability_zones` (a plan's unknown subnets
+    with no reference to follow count as not set)."""
+    subnets = rec.values.get(subnets_name)
+    if has(subnets) and not (isinstance(subnets, Unknown) and not subnets.refs
+                             and rec.source == "plan"):
+        return zones_of_subnets(index, subnets), subnets_name
+    return zones_value(rec.values.get("availability_zones"), "availability_zones"), \
+        "availability_zones"
+
+
 @handles("aws_autoscaling_group", kinds=("autoscaling-group",))
 def autoscaling_group(rec: TfResource, index: TfIndex) -> list[Resource]:
-    subnets = rec.values.get("vpc_zone_identifier")
-    if has(subnets) and not (isinstance(subnets, Unknown) and not subnets.refs and rec.source == "plan"):
-        zones, zones_from = zones_of_subnets(index, subnets), "vpc_zone_identifier"
-    else:
-        zones = zones_value(rec.values.get("availability_zones"), "availability_zones")
-        zones_from = "availability_zones"
-        if zones == ():
-            zones = Unknown("neither vpc_zone_identifier nor availability_zones is set")
+    zones, zones_from = _zones(rec, index, "vpc_zone_identifier")
+    if zones == ():
+        zones = Unknown("neither vpc_zone_identifier nor availability_zones is set")
     return [resource(rec, "autoscaling-group", placement=Placement(zones=zones),
                      sources={"placement.zones": zones_from})]
 

@@ -551,6 +551,23 @@ def _tpl(node, ctx, env):
     return TemplateUnknown(merged.reason, merged.refs, shape="".join(shape))
 
 
+_UNKNOWN_PART = object()
+
+
+def _known_part(node: Any, ctx: Context, env: Mapping[str, Any], shape: list[str],
+                unknowns: list[Unknown]) -> Any:
+    """A template part's value, materialized; `_UNKNOWN_PART` when it is not known, noted in
+    `unknowns` and as "*" in the template's shape."""
+    value = evaluate(node, ctx, env)
+    if isinstance(value, LazyObject):
+        value = value.materialize()
+    if isinstance(value, Unknown):
+        unknowns.append(value)
+        shape.append("*")
+        return _UNKNOWN_PART
+    return value
+
+
 def _render(parts: list, ctx: Context, env: Mapping[str, Any], out: list[str],
             shape: list[str], unknowns: list[Unknown]) -> None:
     for part in parts:
@@ -558,20 +575,13 @@ def _render(parts: list, ctx: Context, env: Mapping[str, Any], out: list[str],
             out.append(part)
             shape.append(part)
         elif part[0] == "tif":
-            cond = evaluate(part[1], ctx, env)
-            if isinstance(cond, Unknown):
-                unknowns.append(cond)
-                shape.append("*")
-                continue
-            _render(part[2] if to_bool(cond) else part[3], ctx, env, out, shape, unknowns)
+            cond = _known_part(part[1], ctx, env, shape, unknowns)
+            if cond is not _UNKNOWN_PART:
+                _render(part[2] if to_bool(cond) else part[3], ctx, env, out, shape, unknowns)
         elif part[0] == "tfor":
             _, key_name, value_name, coll_node, body = part
-            collection = evaluate(coll_node, ctx, env)
-            if isinstance(collection, LazyObject):
-                collection = collection.materialize()
-            if isinstance(collection, Unknown):
-                unknowns.append(collection)
-                shape.append("*")
+            collection = _known_part(coll_node, ctx, env, shape, unknowns)
+            if collection is _UNKNOWN_PART:
                 continue
             for key, value in iter_collection(collection):
                 scope = dict(env)
@@ -580,12 +590,8 @@ def _render(parts: list, ctx: Context, env: Mapping[str, Any], out: list[str],
                     scope[key_name] = key
                 _render(body, ctx, scope, out, shape, unknowns)
         else:
-            value = evaluate(part, ctx, env)
-            if isinstance(value, LazyObject):
-                value = value.materialize()
-            if isinstance(value, Unknown):
-                unknowns.append(value)
-                shape.append("*")
+            value = _known_part(part, ctx, env, shape, unknowns)
+            if value is _UNKNOWN_PART:
                 continue
             text = to_str(value)
             out.append(text)

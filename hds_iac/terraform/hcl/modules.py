@@ -895,17 +895,13 @@ class ModuleInstance:
             if instances is None:
                 continue
             if isinstance(instances, Unknown):
-                meta = "count" if "count" in decl.body else "for_each"
                 local = ("data." if decl.kind == "data" else "") + f"{decl.type}.{decl.name}"
+                meta, bindings = _unknown_repetition(decl, f"{self.prefix}{local}", instances)
                 ev.notices.append(ReadError(
                     _location(ev, decl),
                     f"{self.prefix}{local}: {meta} is not known ({instances.reason}); read as "
                     f"one instance whose {'count.index' if meta == 'count' else 'each.key/each.value'} "
                     "is unknown"))
-                reason = Unknown(f"{meta} of {self.prefix}{local} is not known",
-                                 instances.refs)
-                bindings = (Bindings(count_index=reason) if meta == "count"
-                            else Bindings(each_key=reason, each_value=reason))
                 if not ev.room_for_resources(1, _location(ev, decl)):
                     continue
                 instances = {None: ResourceInstance(self, decl, None, bindings)}
@@ -921,7 +917,8 @@ class ModuleInstance:
             if children is None:
                 continue
             if isinstance(children, Unknown):
-                meta = "count" if "count" in decl.body else "for_each"
+                meta, bindings = _unknown_repetition(decl, f"{self.prefix}module.{decl.name}",
+                                                     children)
                 ev.notices.append(ReadError(
                     _location(ev, decl),
                     f"{self.prefix}module.{decl.name}: {meta} is not known ({children.reason}); "
@@ -929,10 +926,6 @@ class ModuleInstance:
                 folder = self._module_folder(decl)
                 if folder is None or not self._room_for_modules(decl, 1):
                     continue
-                reason = Unknown(f"{meta} of {self.prefix}module.{decl.name} is not known",
-                                 children.refs)
-                bindings = (Bindings(count_index=reason) if meta == "count"
-                            else Bindings(each_key=reason, each_value=reason))
                 children = {None: self._child(decl, folder, None, bindings)}
                 self._children[("module", decl.name)] = children
             for child in children.values():
@@ -983,6 +976,15 @@ def over_resource_limit() -> str:
     return (f"more than {limits.MAX_RESOURCE_INSTANCES} resource instances in this root "
             "folder: this block and the blocks read after it were not read (see Limits in "
             "the README)")
+
+
+def _unknown_repetition(decl: Decl, address: str, unknown: Unknown) -> tuple[str, Bindings]:
+    """A block whose `count` or `for_each` is not known, read as one instance: which of the
+    two it is, and the bindings (`count.index`, or `each.key`/`each.value`) left unknown."""
+    meta = "count" if "count" in decl.body else "for_each"
+    reason = Unknown(f"{meta} of {address} is not known", unknown.refs)
+    return meta, (Bindings(count_index=reason) if meta == "count"
+                  else Bindings(each_key=reason, each_value=reason))
 
 
 def _location(ev: Evaluation, decl: Decl) -> str:

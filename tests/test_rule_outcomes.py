@@ -131,3 +131,41 @@ def test_enc_003_when_encryption_itself_is_unknown_the_message_says_which_key_is
     assert "; a customer-managed key is configured" in text("HDS-ENC-003", got["aws_ebs_volume.cmk"])
     assert "; no customer-managed key is configured" in text("HDS-ENC-003",
                                                             got["aws_ebs_volume.plain"])
+
+
+# --- the shared pieces of rules (hds_iac/rules/_outcome.py, _plaintext_protocols.py) ----------
+
+def test_a_failing_part_decides_over_an_unknown_one_in_any_order() -> None:
+    from hds_iac.rules._outcome import Outcome, worst
+    unknown, fail, ok = (Outcome("unknown", "disk a", reason="r"), Outcome("fail", "disk b"),
+                         Outcome("pass", "disk c"))
+    for parts in ([unknown, fail, ok], [ok, fail, unknown], [fail, unknown]):
+        assert worst(parts) == ("fail", [fail])
+    for parts in ([unknown, ok], [ok, unknown]):
+        assert worst(parts) == ("unknown", [unknown])
+    assert worst([]) == ("pass", [])
+
+
+def test_unknown_reasons_name_their_part_once() -> None:
+    from hds_iac.rules._outcome import Outcome, reasons
+    parts = [Outcome("unknown", "disk a", reason="r1"), Outcome("unknown", "", reason="r2"),
+             Outcome("unknown", "disk a", reason="r1"), Outcome("unknown", "disk b")]
+    assert reasons(parts) == "disk a: r1; r2"
+
+
+def test_each_plaintext_protocol_is_found_on_its_own_well_known_ports() -> None:
+    """The IANA ports of each protocol HDS-TLS-006 names: a rule opening exactly those
+    ports shows that protocol and those ports, and the ports beside them do not."""
+    from hds_iac.rules._plaintext_protocols import PLAINTEXT_PROTOCOLS, exposed
+    iana = {"FTP": (20, 21), "Telnet": (23, 23), "HTTP": (80, 80), "POP3": (110, 110),
+            "IMAP": (143, 143), "SNMP": (161, 161), "LDAP": (389, 389),
+            "rsh/rlogin/rexec": (512, 514), "rsync": (873, 873), "NFS": (2049, 2049),
+            "VNC": (5900, 5900), "Redis": (6379, 6379), "Memcached": (11211, 11211)}
+    assert {name: (first, last) for name, first, last, _ in PLAINTEXT_PROTOCOLS} == iana
+    for name, first, last, transports in PLAINTEXT_PROTOCOLS:
+        shown = str(first) if first == last else f"{first}-{last}"
+        for transport in transports:
+            assert exposed(transport, first, first) == [f"{name} {shown}/{transport}"]
+            assert exposed(transport, last, last) == [f"{name} {shown}/{transport}"]
+            assert not any(e.startswith(f"{name} ") for e in exposed(transport, last + 1, last + 1))
+            assert not any(e.startswith(f"{name} ") for e in exposed(transport, first - 1, first - 1))

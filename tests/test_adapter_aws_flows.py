@@ -44,6 +44,8 @@ def test_an_https_listener_without_a_policy_gets_the_default_one():
 
 
 def test_a_plaintext_listener_says_whether_it_redirects():
+    # a Classic Load Balancer's listener has no redirect action: it carries data
+    assert aws_flows.listener_flow("HTTP", 80, None, False).redirects_to_https is False
     flow = aws_flows.listener_flow("HTTP", 80, "ignored", True, redirects=True)
     assert flow == Flow("listener :80", encrypted=False, redirects_to_https=True, detail="HTTP")
     unread = aws_flows.listener_flow("HTTP", 80, None, True, redirects=DENIED)

@@ -169,3 +169,60 @@ def test_each_plaintext_protocol_is_found_on_its_own_well_known_ports() -> None:
             assert exposed(transport, last, last) == [f"{name} {shown}/{transport}"]
             assert not any(e.startswith(f"{name} ") for e in exposed(transport, last + 1, last + 1))
             assert not any(e.startswith(f"{name} ") for e in exposed(transport, first - 1, first - 1))
+
+
+def _drift(side: str, status: str, **kw) -> Resource:
+    return make("volume", f"vol-{status}-{len(kw)}", drift=Drift(side=side, status=status,
+                                                                 state="prod.tfstate", **kw))
+
+
+def test_drift_001_unmanaged_fails_and_unknown_says_why() -> None:
+    from hds_iac.model import FactChange  # noqa: F401 - the facet's own type
+    got = by_address(run("HDS-DRIFT-001", _drift("live", "unmanaged"),
+                         _drift("live", "unknown", reason="ec2:DescribeVolumes denied"),
+                         _drift("state", "missing")))
+    assert {a: v.status for a, v in got.items()} == {"vol-unmanaged-0": "fail",
+                                                     "vol-unknown-1": "unknown"}
+    assert "ec2:DescribeVolumes denied" in text("HDS-DRIFT-001", got["vol-unknown-1"])
+
+
+def test_drift_002_each_comparison_gives_its_verdict_and_message() -> None:
+    from hds_iac.model import FactChange
+    region = FactChange("region", "eu-west-3", "us-east-1")
+    key = FactChange("customer-managed key", "the state holds no key", "?")
+    denied = FactChange("encryption at rest", "true", "kms:DescribeKey denied")
+    cases = {
+        "changed": dict(compared=("region",), changes=(region,)),
+        "unresolved": dict(compared=("region",), unresolved=(denied,)),
+        "nothing compared": dict(not_in_state=(key,)),
+        "partial": dict(compared=("region",), not_in_state=(key,)),
+        "equal": dict(compared=("region", "multi-AZ")),
+        "nothing to compare": dict(),
+    }
+    resources = [make("volume", name, drift=Drift(side="live", status="managed",
+                                                  state="prod.tfstate", address="aws_x.y", **kw))
+                 for name, kw in cases.items()]
+    resources.append(make("volume", "unmanaged", drift=Drift(
+        side="live", status="unmanaged", compared=("region",), changes=(region,))))
+    got = by_address(run("HDS-DRIFT-002", *resources))
+    assert {a: (v.status, v.message) for a, v in got.items()} == {
+        "changed": ("fail", "fail"), "unresolved": ("unknown", "unknown"),
+        "nothing compared": ("unknown", "unknown"), "partial": ("pass", "pass_partial"),
+        "equal": ("pass", "pass")}
+    assert "region: state eu-west-3, live us-east-1" in text("HDS-DRIFT-002", got["changed"])
+    assert "kms:DescribeKey denied" in text("HDS-DRIFT-002", got["unresolved"])
+    assert "the state holds no key" in text("HDS-DRIFT-002", got["nothing compared"])
+    partial = text("HDS-DRIFT-002", got["partial"])
+    assert "region" in partial and "customer-managed key (the state holds no key)" in partial
+    assert "region, multi-AZ" in text("HDS-DRIFT-002", got["equal"])
+
+
+def test_drift_003_missing_fails_and_unknown_says_why() -> None:
+    got = by_address(run("HDS-DRIFT-003", _drift("state", "found", address="vol-1"),
+                         _drift("state", "missing", address="vol-2"),
+                         _drift("state", "unknown", reason="listing incomplete"),
+                         _drift("live", "managed")))
+    assert {a: v.status for a, v in got.items()} == {
+        "vol-found-1": "pass", "vol-missing-1": "fail", "vol-unknown-1": "unknown"}
+    assert "vol-2" in text("HDS-DRIFT-003", got["vol-missing-1"])
+    assert "listing incomplete" in text("HDS-DRIFT-003", got["vol-unknown-1"])

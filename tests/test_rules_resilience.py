@@ -352,3 +352,38 @@ def test_bak_004_a_tag_selection_cannot_judge_a_volume_whose_tags_are_unknown() 
     assert "var.tags" in text("HDS-BAK-004", by["aws_ebs_volume.var_tags"])
     # the plan's selection is what cannot be told, not the volume's attestation tag
     assert by["aws_ebs_volume.var_tags"].facets == ()
+
+
+def test_bak_004_a_wildcard_selection_needs_the_volumes_region() -> None:
+    """A Paris selection of `arn:aws:ec2:eu-west-1:*:volume/*` selects no Paris volume; a
+    volume whose region is unknown may or may not be selected: unknown, never a fail."""
+    ireland = plan("aws_backup_selection.w",
+                   patterns=(volume_pattern("arn:aws:ec2:eu-west-1:*:volume/*"),))
+    assert statuses(run("HDS-BAK-004", ireland, volume("aws_ebs_volume.paris"))) == {
+        "aws_ebs_volume.paris": "fail"}
+    paris = plan("aws_backup_selection.w",
+                 patterns=(volume_pattern("arn:aws:ec2:eu-west-3:*:volume/vol-0a*"),))
+    got = run("HDS-BAK-004", paris,
+              volume("aws_ebs_volume.unknown_region", ids=("vol-0a2",),
+                     region=Unknown("var.region has no value")),
+              volume("aws_ebs_volume.other_id", ids=("vol-0b1",),
+                     region=Unknown("var.region has no value")),
+              volume("aws_ebs_volume.named", ids=("vol-0a1",)))
+    assert statuses(got) == {"aws_ebs_volume.unknown_region": "unknown",
+                             "aws_ebs_volume.other_id": "fail", "aws_ebs_volume.named": "pass"}
+    assert "var.region has no value" in text("HDS-BAK-004", got[0])
+
+
+def test_bak_004_an_attested_volume_is_a_declared_pass() -> None:
+    """A pass that rests on the user's attestation tag is a declaration (listed as such in
+    reports), not a plan hds-iac read."""
+    got = run("HDS-BAK-004", volume("aws_ebs_volume.a", {"hds-iac:backup": "veeam"}),
+              volume("outscale_volume.o", {"hds-iac:backup": "restic"}, provider="outscale"),
+              plan("aws_backup_selection.all", select_all=True),
+              volume("aws_ebs_volume.b"))
+    by = {v.resource.address: v for v in got}
+    assert by["aws_ebs_volume.b"].message == "pass_plan" and not by["aws_ebs_volume.b"].declared
+    got = run("HDS-BAK-004", volume("aws_ebs_volume.a", {"hds-iac:backup": "veeam"}),
+              volume("outscale_volume.o", {"hds-iac:backup": "restic"}, provider="outscale"))
+    assert [(v.status, v.message, v.declared) for v in got] == [
+        ("pass", "pass_attested", True), ("pass", "pass_attested", True)]

@@ -29,13 +29,16 @@ def _id_matches(pattern: str, vol: Resource) -> bool:
     return any(fnmatchcase(n, pattern) for n in names)
 
 
-def _pattern_matches(pattern: ResourcePattern, vol: Resource) -> bool:
+def _pattern_matches(pattern: ResourcePattern, vol: Resource) -> Maybe[bool]:
     """A wildcard selection the adapter parsed (kind, region, id): the volume's ARN may not
-    be known before apply, its region and ids decide."""
+    be known before apply, its region and ids decide (an unknown region: unknown)."""
     if pattern.kind != vol.kind:
         return False
-    region_ok = isinstance(vol.region, str) and fnmatchcase(vol.region, pattern.region)
-    return region_ok and (pattern.id == "*" or any(fnmatchcase(i, pattern.id) for i in vol.ids))
+    if not (pattern.id == "*" or any(fnmatchcase(i, pattern.id) for i in vol.ids)):
+        return False
+    if isinstance(vol.region, Unknown):
+        return Unknown(f"the region of {vol.address} is not known ({why(vol.region)})")
+    return isinstance(vol.region, str) and fnmatchcase(vol.region, pattern.region)
 
 
 def selects(selection: Selection, vol: Resource) -> Maybe[bool]:
@@ -47,8 +50,12 @@ def selects(selection: Selection, vol: Resource) -> Maybe[bool]:
             doubt = ident if doubt is None else doubt
         elif _id_matches(ident, vol):
             return True
-    if any(_pattern_matches(p, vol) for p in selection.patterns):
-        return True
+    for pattern in selection.patterns:
+        matched = _pattern_matches(pattern, vol)
+        if matched is True:
+            return True
+        if isinstance(matched, Unknown):
+            doubt = matched if doubt is None else doubt
     if selection.resource_kinds and "volume" not in selection.resource_kinds:
         return False if doubt is None else doubt
     if selection.select_all:

@@ -287,8 +287,6 @@ class LoggingProxy:
 
 class MotoServer:
     def __init__(self, workdir: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.recording = workdir / "moto_recording.jsonl"
         # The moto_server of the interpreter running the tests first: another one on PATH
         # may be another moto version (5.2.1 drops CloudFront's cache behaviours from
@@ -297,18 +295,31 @@ class MotoServer:
         exe = str(beside) if beside.exists() else shutil.which("moto_server") or "moto_server"
         env = {**os.environ, "MOTO_RECORDER_FILEPATH": str(self.recording),
                "MOTO_ENABLE_RECORDING": ""}
-        self.log = open(workdir / "moto_server.log", "w")
-        self.proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(self.port)],
-                                     stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + 30
+        # A free port may be taken between free_port() and moto's bind (another test
+        # process, pytest-xdist's other worker): moto then exits, and we try another port.
+        for attempt in range(3):
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            self.log = open(workdir / "moto_server.log", "w")
+            self.proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(self.port)],
+                                         stdout=self.log, stderr=subprocess.STDOUT, env=env)
+            if self._started(time.monotonic() + 30):
+                return
+            exited = self.proc.poll() is not None
+            self.stop()
+            if not exited or attempt == 2:
+                raise RuntimeError("moto_server did not start: "
+                                   + (workdir / "moto_server.log").read_text()[-2000:])
+
+    def _started(self, deadline: float) -> bool:
+        """moto answers (True), or it exited or the deadline passed (False)."""
         while True:
             try:
                 urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=1).read()
-                break
+                return True
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("moto_server did not start")
+                    return False
                 time.sleep(0.1)
 
     def _post(self, path: str, data: bytes = b"") -> bytes:

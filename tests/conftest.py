@@ -28,8 +28,10 @@ import io
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,43 @@ FIXTURES = REPO / "fixtures"
 # Commands that stay in a subprocess: the live SDKs settle paths from $HOME when imported
 # (osc_sdk_python's config file), which an in-process call could not change per test.
 _SUBPROCESS_COMMANDS = {"live"}
+
+
+_SESSION_CACHE: str | None = None  # the folder this process made (and removes)
+_SESSION_VARIABLE = "HDS_IAC_TEST_SESSION_CACHE"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A user cache folder of this test process alone, for it and every child it starts.
+
+    hds-iac keeps files in the user cache (`$XDG_CACHE_HOME/hds-iac`: the checkov pointer
+    `native.json`, the pre-commit hook's checkov venv, the parse cache): the tests must
+    neither read a developer's cache nor write into it, and two pytest-xdist workers must
+    not share one (one test's pointer would be another's surprise). pip keeps its own cache
+    where it was (the packaging test installs from it). HDS_IAC_CACHE_DIR is dropped: the
+    cache folder follows XDG_CACHE_HOME, as for a user who did not set it; a test that
+    wants it sets it."""
+    global _SESSION_CACHE
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    session = os.environ.get(_SESSION_VARIABLE)
+    if worker and session and os.path.isdir(session):
+        # A worker: a folder of its own inside the session's, which the controller removes
+        # (a worker's own unconfigure may not run to the end).
+        cache = os.path.join(session, worker)
+        os.makedirs(cache, exist_ok=True)
+    else:
+        previous = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+            os.path.expanduser("~"), ".cache")
+        os.environ.setdefault("PIP_CACHE_DIR", os.path.join(previous, "pip"))
+        cache = _SESSION_CACHE = tempfile.mkdtemp(prefix="hds-iac-test-cache-")
+        os.environ[_SESSION_VARIABLE] = cache
+    os.environ["XDG_CACHE_HOME"] = cache
+    os.environ.pop("HDS_IAC_CACHE_DIR", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SESSION_CACHE:
+        shutil.rmtree(_SESSION_CACHE, ignore_errors=True)
 
 
 @dataclass

@@ -694,3 +694,22 @@ def test_vm_mappings_that_are_not_bsu_disks_are_skipped():
         {"device_name": "", "bsu": [{"volume_size": 10}]},
     ]}))
     assert [d.part for d in got.at_rest] == ["boot disk /dev/sda1", "bsu ?"]
+
+
+def test_vm_zone_points_at_the_placement_or_the_subnet():
+    def zone_path(values):
+        return one(rec("outscale_vm.a", values)).attributes["placement.zones"].path
+
+    assert zone_path({"placement_subregion_name": "eu-west-2a"}) == "placement_subregion_name"
+    assert zone_path({}) == "placement_subregion_name"
+    assert zone_path({"subnet_id": "subnet-1"}) == "subnet_id"
+    assert zone_path({"placement_subregion_name": "", "subnet_id": "subnet-1"}) == "subnet_id"
+    assert zone_path({"placement_subregion_name": "eu-west-2a", "subnet_id": "subnet-1"}) \
+        == "placement_subregion_name"
+
+
+def test_vm_logging_is_what_its_tag_declares():
+    assert one(rec("outscale_vm.a", {})).logging.attested is None
+    assert one(rec("outscale_vm.a", {"tags": tags(hds_iac__logging="yes")})).logging.attested is True
+    assert one(rec("outscale_vm.a", {"tags": tags(hds_iac__logging="no")})).logging.attested is False
+    assert isinstance(one(rec("outscale_vm.a", {"tags": ref("var.tags")})).logging.attested, Unknown)

@@ -121,3 +121,13 @@ def test_a_state_copy_states_its_own_encryption():
     got = one(rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": "snap-1", "encrypted": False},
                   source="state"))
     assert got.at_rest[0].enabled is False
+
+
+def test_an_ebs_snapshot_is_encrypted_as_its_volume():
+    got = adapt(rec("aws_ebs_volume.v", {"encrypted": True}),
+                rec("aws_ebs_snapshot.s", {"volume_id": ref("aws_ebs_volume.v")}))
+    assert got["aws_ebs_snapshot.s"].at_rest[0].enabled is True
+    missing = one(rec("aws_ebs_snapshot.s", {"volume_id": "vol-0123"})).at_rest[0].enabled
+    assert isinstance(missing, Unknown) and "volume" in missing.reason
+    missing = one(rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": "snap-0123"})).at_rest[0].enabled
+    assert "source of this copy" in missing.reason

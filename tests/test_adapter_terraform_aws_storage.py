@@ -1,0 +1,35 @@
+"""AWS Terraform types that hold data (hds_iac/adapters/terraform_aws_storage.py): the cases
+that scripts/mutation.py showed no other test pinned."""
+from __future__ import annotations
+
+from hds_iac.model import Unknown
+from test_adapter_aws import adapt, one, rec, ref
+
+NO_REGION = Unknown("states do not record the provider region")
+
+
+def test_the_default_ebs_key_of_an_unknown_region_is_unknown():
+    volume = rec("aws_ebs_volume.v", {"encrypted": True}, source="state", region=NO_REGION)
+    default = rec("aws_ebs_default_kms_key.d", {"key_arn": "arn:aws:kms:eu-west-3:1:key/k"})
+    key = adapt(volume, default)["aws_ebs_volume.v"].at_rest[0].customer_key
+    assert isinstance(key, Unknown) and "default EBS key" in key.reason
+    volume = rec("aws_ebs_volume.v", {"encrypted": True})
+    default = rec("aws_ebs_default_kms_key.d", {}, source="state", region=NO_REGION)
+    key = adapt(volume, default)["aws_ebs_volume.v"].at_rest[0].customer_key
+    assert isinstance(key, Unknown)
+    default = rec("aws_ebs_default_kms_key.d", {}, region="eu-central-1")
+    assert adapt(volume, default)["aws_ebs_volume.v"].at_rest[0].customer_key is False
+    default = rec("aws_ebs_default_kms_key.d", {})
+    assert adapt(volume, default)["aws_ebs_volume.v"].at_rest[0].customer_key is True
+
+
+def test_a_disk_finding_points_at_its_encrypted_and_key_attributes():
+    got = one(rec("aws_instance.m", {"root_block_device": [{"encrypted": True}],
+                                     "ebs_block_device": Unknown("dynamic")}))
+    assert got.attributes["at_rest[root_block_device].enabled"].path == "root_block_device.encrypted"
+    assert got.attributes["at_rest[root_block_device].customer_key"].path \
+        == "root_block_device.kms_key_id"
+    assert "at_rest[ebs_block_device].enabled" not in got.attributes
+    got = one(rec("aws_ebs_volume.v", {"encrypted": True}))
+    assert got.attributes["at_rest[volume].enabled"].path == "encrypted"
+    assert got.attributes["at_rest[volume].customer_key"].path == "kms_key_id"

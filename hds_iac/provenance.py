@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import importlib.util
 import os
 import subprocess
 import uuid
 from datetime import datetime, timezone
 from importlib import resources
+from pathlib import Path
 from typing import Iterable, Mapping
 
 from hds_iac import __version__, geography
@@ -128,10 +130,13 @@ def data_hashes(extra: Mapping[str, str | None] = {}) -> dict:  # noqa: B006 - r
     data files given in `extra` (role -> path, e.g. the --providers facts file)."""
     files = []
     for package in DATA_PACKAGES:
-        try:
-            folder = resources.files(package)
-        except ModuleNotFoundError:
+        # The package's folder from its spec, without importing it: hds_iac.report imports
+        # every report module, which a scan writing JSON does not need.
+        spec = importlib.util.find_spec(package)
+        if spec is None:
             continue
+        locations = list(spec.submodule_search_locations or ())
+        folder = Path(locations[0]) if len(locations) == 1 else resources.files(package)
         short = package.removeprefix("hds_iac.")
         for entry in sorted(folder.iterdir(), key=lambda p: p.name):
             if entry.name.endswith(".toml") and entry.is_file():

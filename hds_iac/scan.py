@@ -79,7 +79,7 @@ def read_inputs(
     of the first path, `repository.display_base`), as is `TfConfiguration.base`.
     """
     from hds_iac import repository
-    from hds_iac.terraform import hcl, jsonfile
+    from hds_iac.terraform import jsonfile
 
     if base is None:
         base = repository.display_base(paths[0]) if paths else os.getcwd()
@@ -92,6 +92,8 @@ def read_inputs(
             kind = "broken symbolic link" if os.path.islink(path) else "no such file or directory"
             errors.append(ReadError(shown, kind))
         elif os.path.isdir(path):
+            from hds_iac.terraform import hcl  # imported for HCL only: a plan scan needs none of it
+
             roots = hcl.find_roots(path)
             if not roots:
                 errors.append(ReadError(shown, "no Terraform files (*.tf) in this folder"))
@@ -99,6 +101,8 @@ def read_inputs(
                 configs.append(_based(hcl.read_folder(root, base, var_files, variables or {}),
                                       base))
         elif path.endswith((".tf", ".tfvars")):
+            from hds_iac.terraform import hcl
+
             # A file names its folder (pre-commit passes every staged file): read it once.
             folder = os.path.dirname(path) or "."
             if os.path.realpath(folder) not in seen_folders:
@@ -290,14 +294,15 @@ def summarize(result: ScanResult) -> dict:
     failed_by_severity = {s: 0 for s in engine.SEVERITY_RANK}
     by_account: dict[str, dict[str, int]] = {}
     for f in result.findings:
-        counts[f.status] += 1
+        status = f.status  # a property: asked once per finding
+        counts[status] += 1
         by_topic.setdefault(f.meta.topic, {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0})[
-            f.status] += 1
-        if f.status == "fail":
+            status] += 1
+        if status == "fail":
             failed_by_severity[f.severity] += 1
         if f.account:
             by_account.setdefault(f.account, {"pass": 0, "fail": 0, "unknown": 0,
-                                              "skipped": 0})[f.status] += 1
+                                              "skipped": 0})[status] += 1
     return {
         "resources": result.resources,
         "findings": len(result.findings),

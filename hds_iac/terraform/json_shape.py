@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from hds_iac.model import Unknown
@@ -147,18 +148,24 @@ def split_address(address: str) -> tuple[str, str] | None:
 def provider_type(name: Any, resource_type: str = "") -> str:
     """"registry.terraform.io/hashicorp/aws" / "aws" / `provider["..."].alias` -> "aws"."""
     if isinstance(name, str) and name:
-        match = re.search(r'provider\["([^"]+)"\]', name)
-        if match:
-            name = match.group(1)
-        else:
-            match = re.match(r'^(?:module\.[^.]+\.)*provider\.([\w-]+)', name)
-            if match:
-                name = match.group(1)
-        last = name.rsplit("/", 1)[-1]
-        last = last.split(".", 1)[0] if "/" not in name else last
+        last = _provider_of(name)
         if last:
             return last
     return resource_type.split("_", 1)[0] if resource_type else ""
+
+
+@lru_cache(maxsize=256)  # a plan names a few providers, once per resource
+def _provider_of(name: str) -> str:
+    """The provider type a non-empty provider name gives ("" when none)."""
+    match = re.search(r'provider\["([^"]+)"\]', name)
+    if match:
+        name = match.group(1)
+    else:
+        match = re.match(r'^(?:module\.[^.]+\.)*provider\.([\w-]+)', name)
+        if match:
+            name = match.group(1)
+    last = name.rsplit("/", 1)[-1]
+    return last.split(".", 1)[0] if "/" not in name else last
 
 
 def state_region(ptype: str) -> Unknown | None:

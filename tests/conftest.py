@@ -58,9 +58,8 @@ def pytest_configure(config: pytest.Config) -> None:
     `native.json`, the pre-commit hook's checkov venv, the parse cache): the tests must
     neither read a developer's cache nor write into it, and two pytest-xdist workers must
     not share one (one test's pointer would be another's surprise). pip keeps its own cache
-    where it was (the packaging test installs from it). HDS_IAC_CACHE_DIR is dropped: the
-    cache folder follows XDG_CACHE_HOME, as for a user who did not set it; a test that
-    wants it sets it."""
+    where it was (the packaging test installs from it). A developer's HDS_IAC_CACHE_DIR is
+    dropped; the session fixture `_own_parse_cache` sets one of the session's."""
     global _SESSION_CACHE
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     session = os.environ.get(_SESSION_VARIABLE)

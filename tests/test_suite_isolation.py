@@ -25,7 +25,10 @@ def test_the_user_cache_is_this_session_s_own_temporary_folder() -> None:
     assert cache.name == (worker or session.name)
     home = Path(os.path.expanduser("~"))
     assert home / ".cache" not in (cache, *cache.parents)
-    assert "HDS_IAC_CACHE_DIR" not in os.environ
+    # The parse cache's own folder (the session fixture _own_parse_cache), never a
+    # developer's.
+    moved = Path(os.environ["HDS_IAC_CACHE_DIR"])
+    assert moved.is_dir() and home / ".cache" not in (moved, *moved.parents)
     assert Path(checkov_native.cache_root()) == cache / "hds-iac"
 
 

@@ -82,6 +82,26 @@ def test_key_002_root_access_keys() -> None:
     assert {a: v.status for a, v in got.items()} == {
         "root-none": "pass", "root-two": "fail", "root-denied": "unknown"}
     assert "2" in text("HDS-KEY-002", got["root-two"])
+    assert got["root-denied"].message == "unknown"
+    assert "iam:GetAccountSummary denied" in text("HDS-KEY-002", got["root-denied"])
+
+
+def test_log_002_each_missing_protection_is_named() -> None:
+    def settings(validation, customer_key):
+        return Trail(all_regions=True, validation=validation, customer_key=customer_key,
+                     bucket="logs", detail="d")
+    got = by_address(run(
+        "HDS-LOG-002",
+        trail("both", settings(False, False)), trail("validation", settings(False, True)),
+        trail("key", settings(True, False)), trail("good", settings(True, True)),
+        trail("unread", Unknown("cloudtrail:DescribeTrails denied")),
+        trail("half", settings(True, Unknown("var.kms has no value")))))
+    assert {a: (v.status, v.message) for a, v in got.items()} == {
+        "both": ("fail", "fail_both"), "validation": ("fail", "fail_validation"),
+        "key": ("fail", "fail_key"), "good": ("pass", "pass"),
+        "unread": ("unknown", "unknown"), "half": ("unknown", "unknown")}
+    assert "cloudtrail:DescribeTrails denied" in text("HDS-LOG-002", got["unread"])
+    assert "var.kms has no value" in text("HDS-LOG-002", got["half"])
 
 
 def test_key_001_a_young_key_under_a_too_long_lifetime_still_fails_on_the_lifetime() -> None:

@@ -133,3 +133,21 @@ def test_access_logs_tags_and_unknowns():
     unresolved = _trail("var", ObjectEvents(prefixes=(Unknown("var.prefixes"),)))
     verdicts = run("HDS-LOG-009", _bucket(), unresolved)
     assert [(v.status, v.params["reason"]) for v in verdicts] == [("unknown", "var.prefixes")]
+
+
+def test_a_trail_that_cannot_be_read_may_record_both_halves():
+    """An unreadable trail (or unreadable event selectors) may record the bucket's reads
+    and writes: unknown, never a fail; with a trail that records the writes, the reads
+    stay unknown too."""
+    unread = Resource(address="arn:aws:cloudtrail:eu-west-3:1:trail/x", type="AWS::CloudTrail::Trail",
+                      provider="aws", kind="trail", region=PARIS, origin=Origin(source="aws"),
+                      logging=Logging(trail=Unknown("cloudtrail:DescribeTrails denied")))
+    assert _status(_bucket(), unread) == [("unknown", "unknown")]
+    writes = _trail("writes", ObjectEvents(prefixes=("arn:aws:s3",), read=False, write=True))
+    assert _status(_bucket(), unread, writes) == [("unknown", "unknown")]
+    selectors = Trail(all_regions=True, object_events=Unknown("GetEventSelectors denied"))
+    unread_events = Resource(address="arn:aws:cloudtrail:eu-west-3:1:trail/y",
+                             type="AWS::CloudTrail::Trail", provider="aws", kind="trail",
+                             region=PARIS, origin=Origin(source="aws"),
+                             logging=Logging(trail=selectors))
+    assert _status(_bucket(), unread_events, writes) == [("unknown", "unknown")]

@@ -246,3 +246,22 @@ def test_drift_003_missing_fails_and_unknown_says_why() -> None:
         "vol-found-1": "pass", "vol-missing-1": "fail", "vol-unknown-1": "unknown"}
     assert "vol-2" in text("HDS-DRIFT-003", got["vol-missing-1"])
     assert "listing incomplete" in text("HDS-DRIFT-003", got["vol-unknown-1"])
+
+
+def test_log_003_each_fault_of_the_trail_bucket_is_named() -> None:
+    def bucket(region, blocked):
+        return Trail(all_regions=True, bucket="logs", bucket_region=region,
+                     bucket_blocked=blocked, detail="d")
+    got = by_address(run(
+        "HDS-LOG-003",
+        trail("both", bucket("us-east-1", False)), trail("region", bucket("us-east-1", True)),
+        trail("public", bucket("eu-west-3", False)), trail("good", bucket("eu-west-3", True)),
+        trail("unread block", bucket("eu-west-3", None)),
+        trail("unknown block", bucket("eu-west-3", Unknown("var.block has no value")))))
+    assert {a: (v.status, v.message) for a, v in got.items()} == {
+        "both": ("fail", "fail_both"), "region": ("fail", "fail_region"),
+        "public": ("fail", "fail_public"), "good": ("pass", "pass"),
+        "unread block": ("unknown", "unknown"), "unknown block": ("unknown", "unknown")}
+    assert "public access block of bucket logs was not read" in text(
+        "HDS-LOG-003", got["unread block"])
+    assert "var.block has no value" in text("HDS-LOG-003", got["unknown block"])

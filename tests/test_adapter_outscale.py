@@ -713,3 +713,12 @@ def test_vm_logging_is_what_its_tag_declares():
     assert one(rec("outscale_vm.a", {"tags": tags(hds_iac__logging="yes")})).logging.attested is True
     assert one(rec("outscale_vm.a", {"tags": tags(hds_iac__logging="no")})).logging.attested is False
     assert isinstance(one(rec("outscale_vm.a", {"tags": ref("var.tags")})).logging.attested, Unknown)
+
+
+def test_permissions_public_once_any_block_says_so_and_unquoted_account_ids():
+    got = one(rec("outscale_snapshot.s", {"permissions_to_create_volume": [
+        {"global_permission": True}, {"global_permission": Unknown("var.public")}]}))
+    assert got.sharing.public is True
+    got = one(rec("outscale_snapshot.s", {"permissions_to_create_volume": [
+        {"account_ids": [123456789012]}]}))
+    assert got.sharing.accounts == ("123456789012",)

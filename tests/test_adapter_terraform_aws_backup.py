@@ -131,3 +131,16 @@ def test_an_ebs_snapshot_is_encrypted_as_its_volume():
     assert isinstance(missing, Unknown) and "volume" in missing.reason
     missing = one(rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": "snap-0123"})).at_rest[0].enabled
     assert "source of this copy" in missing.reason
+
+
+def test_a_snapshot_of_an_unencrypted_volume_is_unencrypted():
+    got = adapt(rec("aws_ebs_volume.v", {"encrypted": False}),
+                rec("aws_ebs_snapshot.s", {"volume_id": ref("aws_ebs_volume.v")}))
+    assert got["aws_ebs_snapshot.s"].at_rest[0].enabled is False
+
+
+def test_an_image_from_a_snapshot_outside_the_configuration_is_unknown():
+    got = one(rec("aws_ami.i", {"ebs_block_device": [{"device_name": "/dev/xvda",
+                                                      "snapshot_id": "snap-0123"}]}))
+    enabled = got.at_rest[0].enabled
+    assert isinstance(enabled, Unknown) and "snap-0123" in enabled.reason

@@ -33,3 +33,10 @@ def test_a_disk_finding_points_at_its_encrypted_and_key_attributes():
     got = one(rec("aws_ebs_volume.v", {"encrypted": True}))
     assert got.attributes["at_rest[volume].enabled"].path == "encrypted"
     assert got.attributes["at_rest[volume].customer_key"].path == "kms_key_id"
+
+
+def test_an_instance_without_zone_or_subnet_is_placed_by_aws():
+    for values in ({}, {"subnet_id": ""}):
+        got = one(rec("aws_instance.m", values))
+        assert "AWS picks the zone" in got.placement.zones.reason
+        assert got.attributes["placement.zones"].path == "availability_zone"

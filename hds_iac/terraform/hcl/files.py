@@ -238,7 +238,7 @@ class ParsedFile:
         return None
 
 
-_PARSE_CACHE: dict[tuple[str, int, int], ParsedFile | ReadError] = {}
+_PARSE_CACHE: dict[tuple[int, int, int, int], ParsedFile | ReadError] = {}
 
 
 def read_text(path: str) -> str:
@@ -274,11 +274,14 @@ def read_text(path: str) -> str:
 
 
 def parse_file(path: str, display: str) -> ParsedFile | ReadError:
-    """One .tf, .tf.json or .tfvars file, parsed once per process (keyed by path, size and
-    mtime), and an HCL one once per content across processes (`parse_cache`)."""
+    """One .tf, .tf.json or .tfvars file, parsed once per process (keyed by the file's
+    identity, size and mtime), and an HCL one once per content across processes
+    (`parse_cache`)."""
     try:
         stat = os.stat(path)
-        key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns)
+        # The file itself (device and inode, links followed: what `realpath` would say,
+        # without its system call per path component on each of a file's several reads).
+        key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
     except OSError:
         key = None
     if key is not None and key in _PARSE_CACHE:

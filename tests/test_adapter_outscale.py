@@ -722,3 +722,35 @@ def test_permissions_public_once_any_block_says_so_and_unquoted_account_ids():
     got = one(rec("outscale_snapshot.s", {"permissions_to_create_volume": [
         {"account_ids": [123456789012]}]}))
     assert got.sharing.accounts == ("123456789012",)
+
+
+def test_a_copy_finding_points_at_its_source_region():
+    for address in ("outscale_snapshot.s", "outscale_image.i"):
+        got = one(rec(address, {"source_region_name": "us-east-2"}))
+        assert got.destinations == [Destination(region=REGION, what=(
+            "snapshot copy" if "snapshot" in address else "image copy") + " from us-east-2")]
+        assert got.attributes["destinations[0].region"].path == "source_region_name"
+
+
+def test_snapshot_attestation_is_its_own_or_its_source():
+    def attested(*records):
+        return adapt(*records)[records[0].address].at_rest[0].attested
+
+    enc = tags(hds_iac__encryption="luks")
+    assert attested(rec("outscale_snapshot.s", {})) is False
+    assert attested(rec("outscale_snapshot.s", {"tags": enc, "volume_id": "vol-gone"})) is True
+    assert attested(rec("outscale_snapshot.s", {"volume_id": ref("outscale_volume.v")}),
+                    rec("outscale_volume.v", {"tags": enc})) is True
+    assert attested(rec("outscale_snapshot.s", {"volume_id": ref("outscale_volume.v")}),
+                    rec("outscale_volume.v", {})) is False
+    # a copy of a snapshot of an attested volume
+    assert attested(rec("outscale_snapshot.c", {"source_snapshot_id": ref("outscale_snapshot.s")}),
+                    rec("outscale_snapshot.s", {"volume_id": ref("outscale_volume.v")}),
+                    rec("outscale_volume.v", {"tags": enc})) is True
+    # a source this input does not hold may carry the attestation
+    got = attested(rec("outscale_snapshot.s", {"volume_id": "vol-gone"}))
+    assert isinstance(got, Unknown) and "vol-gone" in got.reason
+    # a cycle of copies gives the snapshot's own answer
+    assert attested(rec("outscale_snapshot.a", {"source_snapshot_id": ref("outscale_snapshot.b")}),
+                    rec("outscale_snapshot.b", {"source_snapshot_id": ref("outscale_snapshot.a")})) \
+        is False

@@ -144,3 +144,11 @@ def test_an_image_from_a_snapshot_outside_the_configuration_is_unknown():
                                                       "snapshot_id": "snap-0123"}]}))
     enabled = got.at_rest[0].enabled
     assert isinstance(enabled, Unknown) and "snap-0123" in enabled.reason
+
+
+def test_a_state_image_states_each_device_encryption():
+    got = one(rec("aws_ami.i", {"ebs_block_device": [
+        {"device_name": "/dev/xvda", "encrypted": True}, {"device_name": "/dev/xvdb"}]},
+        source="state"))
+    assert [(p.part, p.enabled) for p in got.at_rest] == [
+        ("ebs_block_device /dev/xvda", True), ("ebs_block_device /dev/xvdb", False)]

@@ -24,7 +24,7 @@ from hds_iac.terraform.records import TfResource
 @handles("aws_backup_vault", kinds=("backup-vault",))
 def backup_vault(rec: TfResource, index: TfIndex) -> list[Resource]:
     locks = linked(index, rec, "backup_vault_name", ("aws_backup_vault_lock_configuration",),
-                   name_keys=("name", "id"))
+                   name_keys=("name",))
     locked: Maybe[bool] = True if locks else _unresolved_lock(index)
     # Vaults always encrypt; without `kms_key_arn` the key is AWS-managed (aws/backup).
     key = customer_key(rec, rec.values.get("kms_key_arn"), index)

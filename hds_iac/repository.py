@@ -30,8 +30,37 @@ def folder_of(path: str | os.PathLike[str]) -> Path:
     return here if here.is_dir() else here.parent
 
 
+# Environment variables that change how git finds a repository: with any of them set,
+# every folder asks git itself.
+_DISCOVERY_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES",
+                        "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_COMMON_DIR")
+# Names whose presence in a folder may make it a repository, or a git folder, to git.
+_GIT_MARKERS = (".git", "HEAD", "objects", "refs", "commondir", "gitdir")
+
+
+def _same_answer_as_parent(folder: str, parent: str) -> bool:
+    """Whether git, looking for the repository of `folder`, would look in `parent` next
+    and find the same thing: `folder` holds nothing that can be a repository, is not
+    inside a git folder, and sits on the parent's file system (git stops at a mount
+    point). A scan of a tree of modules asks for many folders of one repository; this
+    spares one git process per folder (31 on the benchmark's 300-file tree)."""
+    if parent == folder or any(os.environ.get(v) for v in _DISCOVERY_VARIABLES):
+        return False
+    if ".git" in Path(folder).parts or folder.endswith(".git"):
+        return False
+    try:
+        if any(os.path.lexists(os.path.join(folder, name)) for name in _GIT_MARKERS):
+            return False
+        return os.stat(folder).st_dev == os.stat(parent).st_dev
+    except OSError:
+        return False
+
+
 @functools.lru_cache(maxsize=256)
 def _top(folder: str) -> Path | None:
+    parent = os.path.dirname(folder)
+    if _same_answer_as_parent(folder, parent):
+        return _top(parent)
     try:
         proc = subprocess.run(
             # Repository-local settings that could run programs are switched off: the

@@ -101,14 +101,22 @@ def display_base(path: str) -> str:
     return str(top) if top is not None else str(folder_of(path))
 
 
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    """The folder with its links resolved, once per folder per process: a scan names
+    hundreds of files of a few folders, and each resolution is a system call per path
+    component."""
+    return os.path.realpath(folder)
+
+
 def shown(path: str, base: str) -> str:
     """`path` relative to `base` with "/" separators, or absolute when outside it. Folders
     are resolved, as `root` is (a linked folder must not turn into `..`); the file keeps
     its own name (a broken link is named as the link)."""
-    absolute = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))),
+    absolute = os.path.join(_real_folder(os.path.dirname(os.path.abspath(path))),
                             os.path.basename(path))
     try:
-        rel = os.path.relpath(absolute, os.path.realpath(base))
+        rel = os.path.relpath(absolute, _real_folder(base))
     except ValueError:  # another drive (Windows)
         return absolute.replace(os.sep, "/")
     if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):

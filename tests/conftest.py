@@ -126,6 +126,7 @@ def _forget_per_process_state() -> None:
     files._PARSE_CACHE.clear()
     parse_cache.forget()
     repository._top.cache_clear()
+    repository._real_folder.cache_clear()
     checkov_support._CACHE.clear()
 
 

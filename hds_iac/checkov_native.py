@@ -168,7 +168,8 @@ def _keys(finding: dict) -> tuple[str, ...]:
     if not isinstance(found, list):
         return ()
     return tuple(SourceAttribute(a["path"]).checkov_key() for a in found[:20]
-                 if isinstance(a, dict) and isinstance(a.get("path"), str) and a["path"])
+                 if isinstance(a, dict) and isinstance(a.get("path"), str) and a["path"]
+                 and "address" not in a)  # another resource's attribute: not this one's key
 
 
 def _reason(finding: dict) -> str:

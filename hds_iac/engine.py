@@ -90,13 +90,23 @@ class Finding:
                 return attribute.line
         return self.resource.origin.line
 
+    @property
+    def file(self) -> str | None:
+        """The file `line` is in: the file of the resource that holds the deciding attribute
+        (another resource's, such as a bucket's separate policy), else the resource's."""
+        for attribute in self.attributes:
+            if attribute.line is not None:
+                return attribute.file or self.resource.origin.file
+        return self.resource.origin.file
+
     def attribute_note(self, lang: str = "en") -> str:
         """" (encrypted)", " (encrypted: not set)" after the address in one-line outputs
         (CLI, SARIF message), "" when no attribute is known."""
         if not self.attributes:
             return ""
         unset = "non défini" if lang == "fr" else "not set"
-        shown = [a.path if a.set else f"{a.path}: {unset}"
+        shown = [(f"{a.address}: " if a.address else "")
+                 + (a.path if a.set else f"{a.path}: {unset}")
                  for a in self.attributes[:NOTE_ATTRIBUTES]]
         more = len(self.attributes) - len(shown)
         if more:  # a VPN left to its defaults names ten options: the line stays readable
@@ -181,6 +191,10 @@ def attribute_dict(attribute: SourceAttribute) -> dict:
     out: dict = {"path": attribute.path, "set": attribute.set}
     if attribute.line is not None:
         out["line"] = attribute.line
+    if attribute.address is not None:  # held by another resource: its address and file
+        out["address"] = attribute.address
+        if attribute.file is not None:
+            out["file"] = attribute.file
     return out
 
 

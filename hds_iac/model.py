@@ -70,11 +70,15 @@ class SourceAttribute:
     `ebs_block_device[1].encrypted`); a live scan may name an API field. `line` is known only
     for sources with lines (HCL) and only when the attribute is written there; `set` False
     means the attribute is absent and the provider's default applied ("not set": reports
-    then point at the resource's line)."""
+    then point at the resource's line). `address` and `file` are set when the value is held
+    by another resource than the judged one (a bucket's separate `aws_s3_bucket_policy`):
+    that resource's address and file, where `line` is."""
 
     path: str
     line: int | None = None
     set: bool = True
+    address: str | None = None
+    file: str | None = None
 
     def checkov_key(self) -> str:
         """The path as checkov writes `evaluated_keys` (`root_block_device/[0]/encrypted`):

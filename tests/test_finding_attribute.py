@@ -176,3 +176,49 @@ def test_identity_settings_point_at_their_attribute(tmp_path):
     assert pool.status == "fail"
     assert pool.attribute == SourceAttribute("mfa_configuration", None, False)
     assert pool.line == 12
+
+
+BUCKET_POLICY = textwrap.dedent("""\
+    resource "aws_s3_bucket_policy" "records" {
+      bucket = aws_s3_bucket.records.id
+      # allows reads, denies nothing over plain HTTP
+      policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject",
+                       Resource = "${aws_s3_bucket.records.arn}/*" }]
+      })
+    }
+    """)
+
+
+@pytest.fixture(scope="module")
+def policy_result(tmp_path_factory):
+    root = tmp_path_factory.mktemp("held")
+    (root / "main.tf").write_text('provider "aws" {\n  region = "eu-west-3"\n}\n\n'
+                                  'resource "aws_s3_bucket" "records" {\n  bucket = "records"\n}\n')
+    (root / "policy.tf").write_text(BUCKET_POLICY)
+    return scan.scan([str(root)], rule_ids=["HDS-TLS-005"])
+
+
+def test_a_value_held_by_another_resource_points_at_that_resource(policy_result):
+    # The bucket is judged; its https-only policy is a separate aws_s3_bucket_policy in
+    # another file: the finding points at that resource's `policy` line, in its file.
+    (bucket,) = policy_result.findings
+    assert (bucket.resource.address, bucket.status) == ("aws_s3_bucket.records", "fail")
+    assert (bucket.file, bucket.line) == ("policy.tf", 4)
+    assert bucket.resource.origin.file == "main.tf"
+    assert "aws_s3_bucket.records (aws_s3_bucket_policy.records: policy) (policy.tf:4): " \
+        in text.render(policy_result)
+    doc = json.loads(sarif.render(policy_result))
+    (res,) = doc["runs"][0]["results"]
+    physical = res["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == "policy.tf"
+    assert physical["region"] == {"startLine": 4}
+    assert "contextRegion" not in physical  # the bucket's block is in another file
+    assert res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == \
+        "aws_s3_bucket.records"
+    (finding,) = json.loads(json_report.render(policy_result))["findings"]
+    assert finding["attributes"] == [{"path": "policy", "set": True, "line": 4,
+                                      "address": "aws_s3_bucket_policy.records",
+                                      "file": "policy.tf"}]
+    assert bucket.evaluated_keys() == []  # not a key of the checked bucket

@@ -7,7 +7,7 @@ from typing import Any
 from hds_iac.adapters import aws_iam, aws_logging, aws_storage, aws_tls
 from hds_iac.adapters.attestation import attestation
 from hds_iac.adapters.terraform_index import (
-    TfIndex, base_address, block_path, destination_sources, part_sources,
+    TfIndex, base_address, block_path, destination_sources, held_by, part_sources,
 )
 from hds_iac.adapters.terraform_aws_common import (
     as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
@@ -413,8 +413,8 @@ def _bucket_encryption(rec: TfResource, index: TfIndex) -> AtRest:
 
 def _bucket_https_only(rec: TfResource, index: TfIndex) -> tuple[Flow, dict[str, str]]:
     """The bucket's https-only flow, and its `sources`: the inline `policy` when it is the
-    only policy (a separate aws_s3_bucket_policy is another resource: the bucket's own
-    line is then the place to look from)."""
+    only policy, the `policy` of the separate aws_s3_bucket_policy when that is the only
+    one (findings point at that resource); with several, the bucket's own line."""
     policies = _bucket_side(index, rec, ("aws_s3_bucket_policy",))
     values = [p.values.get("policy") for p in policies]
     inline = rec.values.get("policy")
@@ -424,6 +424,9 @@ def _bucket_https_only(rec: TfResource, index: TfIndex) -> tuple[Flow, dict[str,
         values.append(inline)
         if not policies:
             sources = part_sources("flows", aws_iam.HTTPS_ONLY, {"encrypted": "policy"})
+    elif len(policies) == 1:
+        sources = part_sources("flows", aws_iam.HTTPS_ONLY,
+                               {"encrypted": held_by(policies[0], "policy")})
     name = rec.values.get("bucket")
     bucket = aws_iam.Bucket(
         name=name if isinstance(name, Unknown) or (isinstance(name, str) and name

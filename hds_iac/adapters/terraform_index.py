@@ -9,7 +9,7 @@ dispatcher over providers (`adapters.terraform`) imports them, never the other w
 from __future__ import annotations
 
 import re
-
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
 from hds_iac.model import Kind, Origin, Resource, SourceAttribute, Unknown, facet_key
@@ -160,10 +160,19 @@ def origin_of(rec: TfResource) -> Origin:
     return Origin(source=rec.source, file=rec.file, line=rec.line, end_line=rec.end_line)
 
 
-def attributes_of(rec: TfResource, paths: Mapping[str, str]) -> dict[str, SourceAttribute]:
+def attributes_of(rec: TfResource, paths: Mapping[str, str | SourceAttribute]
+                  ) -> dict[str, SourceAttribute]:
     """`Resource.attributes` from {facet key: Terraform attribute path}: where each facet
-    value came from (its line in HCL; set or not in every source)."""
-    return {key: rec.attribute(path) for key, path in paths.items()}
+    value came from (its line in HCL; set or not in every source). A value held by another
+    resource is given as its `held_by(...)` attribute."""
+    return {key: path if isinstance(path, SourceAttribute) else rec.attribute(path)
+            for key, path in paths.items()}
+
+
+def held_by(other: TfResource, path: str) -> SourceAttribute:
+    """Attribute `path` of `other`, a resource that holds a value of the judged one (a
+    bucket's separate policy): findings point at that resource's file and line."""
+    return replace(other.attribute(path), address=other.address, file=origin_of(other).file)
 
 
 def block_path(block: str, index: int, name: str) -> str:

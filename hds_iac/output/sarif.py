@@ -70,11 +70,13 @@ def _result(f: Finding, index: int, lang: str) -> dict:
     location: dict = {"logicalLocations": [{"fullyQualifiedName": f.resource.address,
                                             "kind": "resource"}]}
     if origin.file:
-        physical: dict = {"artifactLocation": _artifact(origin.file)}
-        line = f.line  # the deciding attribute's line, else the resource's first line
+        # The deciding attribute's file and line (another resource's when it holds the
+        # value), else the resource's first line.
+        line, file = f.line, f.file or origin.file
+        physical: dict = {"artifactLocation": _artifact(file)}
         if line:
             physical["region"] = {"startLine": line}
-        if origin.line:
+        if origin.line and file == origin.file:
             # The whole resource block, so that a viewer can show the attribute in it.
             context = {"startLine": origin.line}
             if origin.end_line and origin.end_line >= origin.line:

@@ -37,9 +37,9 @@ class _Style:
 def _where(f: Finding) -> str:
     """file:line of the deciding attribute (else of the resource), or the cloud id."""
     origin = f.resource.origin
-    line = f.line
-    if origin.file and line:
-        return f"{origin.file}:{line}"
+    line, file = f.line, f.file
+    if file and line:
+        return f"{file}:{line}"
     return origin.file or origin.cloud_id or ""
 
 

@@ -49,8 +49,9 @@ class Verdict:
     def evaluated_keys(self) -> list[str]:
         """The deciding attributes as checkov's `evaluated_keys` names them
         (`encrypted`, `root_block_device/[0]/encrypted`): the checkov front-end sets its
-        check's `evaluated_keys` from this."""
-        return [a.checkov_key() for a in self.attributes]
+        check's `evaluated_keys` from this. Those of another resource are not the checked
+        resource's keys: left out."""
+        return [a.checkov_key() for a in self.attributes if a.address is None]
 
     def shown_params(self) -> dict[str, object]:
         """The params as a message may print them: every sensitive input value masked

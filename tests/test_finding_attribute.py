@@ -222,3 +222,33 @@ def test_a_value_held_by_another_resource_points_at_that_resource(policy_result)
                                       "address": "aws_s3_bucket_policy.records",
                                       "file": "policy.tf"}]
     assert bucket.evaluated_keys() == []  # not a key of the checked bucket
+
+
+def test_a_separate_ingress_rule_is_where_the_group_finding_points(tmp_path):
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        provider "aws" {
+          region = "eu-west-3"
+        }
+
+        resource "aws_security_group" "ftp" {
+          name = "ftp"
+        }
+        """))
+    (tmp_path / "rules.tf").write_text(textwrap.dedent("""\
+        resource "aws_vpc_security_group_ingress_rule" "ftp" {
+          security_group_id = aws_security_group.ftp.id
+          ip_protocol       = "tcp"
+          from_port         = 21
+          to_port           = 21
+          cidr_ipv6         = "::/0"
+        }
+        """))
+    result = scan.scan([str(tmp_path)], rule_ids=["HDS-TLS-006"])
+    (group,) = result.findings
+    assert (group.resource.address, group.status) == ("aws_security_group.ftp", "fail")
+    assert (group.file, group.line) == ("rules.tf", 6)  # the CIDR that opens it to all
+    assert group.attribute.address == "aws_vpc_security_group_ingress_rule.ftp"
+    assert "aws_security_group.ftp (aws_vpc_security_group_ingress_rule.ftp: cidr_ipv6" \
+        in text.render(result)
+    assert "(rules.tf:6): " in text.render(result)
+    assert group.evaluated_keys() == []

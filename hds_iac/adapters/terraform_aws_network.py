@@ -6,7 +6,7 @@ from typing import Any
 
 from hds_iac.adapters import aws_flows, aws_tls, terraform_aws_logging
 from hds_iac.adapters.network import open_port
-from hds_iac.adapters.terraform_index import TfIndex, block_path, part_sources
+from hds_iac.adapters.terraform_index import TfIndex, block_path, held_by, part_sources
 from hds_iac.adapters.terraform_aws_common import (
     as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks, get_bool,
     get_int, get_str, handles, has, known_blocks, linked, resolve_one, resource, show, zones_of_subnets,
@@ -235,11 +235,13 @@ _GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
 @handles(*_GROUP_TYPES, kinds=("security-group",))
 def security_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     ports, sources = _inline_ingress(rec)
-    # Separate rule resources: their attributes are in another block, so the finding
-    # points at the group.
+    # Separate rule resources: a finding on the group points at the rule's attributes.
     for rule in linked(index, rec, "security_group_id", _RULE_TYPES):
         port = _rule_port(rule)
         if port:
+            sources.update(part_sources("open_ports", str(len(ports)), {
+                "sources": held_by(rule, _rule_cidr_attribute(rule)),
+                "ports": held_by(rule, "from_port")}))
             ports.append(port)
     return [resource(rec, "security-group", open_ports=ports, sources=sources,
                      account_default=rec.type == "aws_default_security_group")]
@@ -253,11 +255,15 @@ def security_group_rule(rec: TfResource, index: TfIndex) -> list[Resource]:
     port = _rule_port(rec)
     if port is None:
         return []
-    cidrs = _cidr_attribute(rec.values, "cidr_blocks", "ipv6_cidr_blocks") \
-        if rec.type == "aws_security_group_rule" else _cidr_attribute(
-            rec.values, "cidr_ipv4", "cidr_ipv6")
     return [resource(rec, "security-group", open_ports=[port],
-                     sources=_port_sources(0, cidrs, "from_port"))]
+                     sources=_port_sources(0, _rule_cidr_attribute(rec), "from_port"))]
+
+
+def _rule_cidr_attribute(rule: TfResource) -> str:
+    """`_cidr_attribute` of a separate rule resource, by its type's argument names."""
+    if rule.type == "aws_security_group_rule":
+        return _cidr_attribute(rule.values, "cidr_blocks", "ipv6_cidr_blocks")
+    return _cidr_attribute(rule.values, "cidr_ipv4", "cidr_ipv6")
 
 
 # --- VPN, autoscaling ------------------------------------------------------------------------

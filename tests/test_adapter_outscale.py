@@ -754,3 +754,17 @@ def test_snapshot_attestation_is_its_own_or_its_source():
     assert attested(rec("outscale_snapshot.a", {"source_snapshot_id": ref("outscale_snapshot.b")}),
                     rec("outscale_snapshot.b", {"source_snapshot_id": ref("outscale_snapshot.a")})) \
         is False
+
+
+def test_image_public_by_is_public_or_its_launch_permissions():
+    got = one(rec("outscale_image.i", {"is_public": True}))
+    assert got.sharing.public is True
+    assert got.attributes["sharing.public"].path == "is_public"
+    got = one(rec("outscale_image.i", {"is_public": False, "permissions_to_launch": [
+        {"global_permission": False, "account_ids": ["123456789012"]}]}))
+    assert got.sharing == Sharing(public=False, accounts=("123456789012",))
+    assert got.attributes["sharing.public"].path == "permissions_to_launch.global_permission"
+    got = one(rec("outscale_image.i", {"is_public": True, "permissions_to_launch": [
+        {"account_ids": ["123456789012"]}]}))
+    assert got.sharing == Sharing(public=True, accounts=("123456789012",))
+    assert one(rec("outscale_image.i", {})).sharing == Sharing()

@@ -152,3 +152,18 @@ def test_a_state_image_states_each_device_encryption():
         source="state"))
     assert [(p.part, p.enabled) for p in got.at_rest] == [
         ("ebs_block_device /dev/xvda", True), ("ebs_block_device /dev/xvdb", False)]
+
+
+def test_an_image_device_without_snapshot_is_a_new_empty_volume():
+    got = one(rec("aws_ami.i", {"ebs_block_device": [{"device_name": "/dev/xvdb", "encrypted": True},
+                                                     {"device_name": "/dev/xvdc"}]}))
+    assert got.at_rest[0].enabled is True
+    assert got.at_rest[1].enabled is None and got.at_rest[1].default == "account-default"
+
+
+def test_an_image_copy_of_an_unencrypted_image_is_left_to_the_account():
+    got = adapt(rec("aws_ami_copy.c", {"source_ami_id": ref("aws_ami.src")}),
+                rec("aws_ami.src", {"ebs_block_device": [{"device_name": "/dev/xvda",
+                                                          "encrypted": False}]}))
+    part = got["aws_ami_copy.c"].at_rest[0]
+    assert part.enabled is None and part.default == "account-default"

@@ -40,3 +40,13 @@ def test_an_instance_without_zone_or_subnet_is_placed_by_aws():
         got = one(rec("aws_instance.m", values))
         assert "AWS picks the zone" in got.placement.zones.reason
         assert got.attributes["placement.zones"].path == "availability_zone"
+
+
+def test_a_launch_configuration_stores_data_on_its_disks():
+    got = one(rec("aws_launch_configuration.lc", {"ebs_block_device": [
+        {"device_name": "/dev/xvdb", "encrypted": False}]}))
+    assert got.stores_data is True
+    assert [(d.part, d.enabled) for d in got.at_rest] == [
+        ("root_block_device", None), ("ebs_block_device /dev/xvdb", False)]
+    assert got.attributes["at_rest[ebs_block_device /dev/xvdb].enabled"].path \
+        == "ebs_block_device.encrypted"

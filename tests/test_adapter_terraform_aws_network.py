@@ -55,6 +55,9 @@ def test_listener_protocol_defaults_follow_the_load_balancer_type():
     network = rec("aws_lb.l", {"load_balancer_type": "network"})
     got = _listener({"load_balancer_arn": ref("aws_lb.l")}, network)
     assert isinstance(got.flows[0].encrypted, Unknown)  # an NLB listener names its protocol
+    legacy = rec("aws_alb.l", {"load_balancer_type": "network"})  # the older type name
+    got = _listener({"load_balancer_arn": ref("aws_alb.l")}, legacy)
+    assert isinstance(got.flows[0].encrypted, Unknown)
 
 
 def test_https_listener_certificate_and_where_findings_point():

@@ -140,6 +140,16 @@ def test_the_destination_bucket_of_the_configuration_and_its_block():
     unknown_block = rec("aws_s3_bucket_public_access_block.b",
                         {**on, "bucket": ref("aws_s3_bucket.b"), "block_public_acls": ref("var.x")})
     assert _trail(pointed, bucket, unknown_block).bucket_blocked == ref("var.x")
+    # a switch left out is off (the provider's default): the block does not block
+    partial = rec("aws_s3_bucket_public_access_block.b",
+                  {"bucket": ref("aws_s3_bucket.b"), "block_public_acls": True})
+    assert _trail(pointed, bucket, partial).bucket_blocked is False
+    by_name = rec("aws_s3_bucket_public_access_block.b", {**on, "bucket": "hds-logs"})
+    assert _trail(pointed, bucket, open_block, account_off).bucket_blocked is False
+    assert _trail(pointed, bucket, by_name).bucket_blocked is True
+    by_name_off = rec("aws_s3_bucket_public_access_block.b",
+                      {**on, "bucket": "hds-logs", "ignore_public_acls": False})
+    assert _trail(pointed, bucket, by_name_off).bucket_blocked is False
     nameless = rec("aws_s3_bucket.b", {"bucket": ref("random_id.x")})
     assert _trail(pointed, nameless).bucket == "aws_s3_bucket.b"
 

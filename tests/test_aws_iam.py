@@ -351,6 +351,12 @@ def test_tls_only_policy_shapes(changes, expected):
         assert got is expected
 
 
+def test_an_allow_statement_never_closes_plain_http():
+    assert _tls(Effect="Allow") is False
+    assert _tls(Effect="Allow", Principal=None, NotPrincipal={"AWS": "arn:aws:iam::1:root"}) \
+        is False
+
+
 def test_tls_only_policy_of_a_bucket_named_later():
     named_later = aws_iam.Bucket(name=Unknown("random_id.x.hex is known after apply"))
     got = _tls(named_later)

@@ -80,16 +80,11 @@ def _bool_test(operator: str) -> bool:
     return base in ("bool", "boolifexists")
 
 
-def _covers_everything(stmt: dict, service: str = "") -> bool:
-    """The statement applies to (almost) every action: `*`, `service:*`, or a `NotAction` list."""
+def _covers_everything(stmt: dict) -> bool:
+    """The statement applies to (almost) every action: `*`, or a `NotAction` list."""
     if "NotAction" in stmt:
         return True
-    for action in as_list(stmt.get("Action")):
-        if not isinstance(action, str):
-            continue
-        if action == "*" or (service and action.lower() == f"{service}:*"):
-            return True
-    return False
+    return any(action == "*" for action in as_list(stmt.get("Action")))
 
 
 def denies_without_mfa(policy: dict) -> bool:

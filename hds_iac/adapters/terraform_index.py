@@ -123,7 +123,8 @@ class TfIndex:
         return None
 
 
-# An address whose instance keys hold no bracket, and one such key.
+# An address whose instance keys hold no bracket, and one such key (unquoted keys only:
+# a quoted key may hold brackets, which the loop below reads).
 _FLAT_KEYS = re.compile(r"[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*")
 _KEY = re.compile(r"\[[^\[\]]*\]")
 
@@ -132,8 +133,8 @@ def base_address(address: str) -> str:
     """`module.a["x"].aws_s3_bucket.b[0]` -> `module.a.aws_s3_bucket.b` (instance keys dropped)."""
     if "[" not in address and "]" not in address:
         return address
-    if _FLAT_KEYS.fullmatch(address):  # no bracket inside a key: one regular expression
-        return _KEY.sub("", address)
+    if '"' not in address and _FLAT_KEYS.fullmatch(address):
+        return _KEY.sub("", address)  # numeric keys only (count): one regular expression
     # A key may hold brackets inside its quotes (`["a[1]"]`, `["k]"]`): only the brackets
     # outside a quoted key open or close one.
     out, depth, quoted, escaped = [], 0, False, False

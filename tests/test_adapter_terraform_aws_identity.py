@@ -52,6 +52,19 @@ def test_attached_policies_of_the_user_and_of_its_groups():
     assert _user(inline_group, outside).mfa_enforced is True  # a group named, not declared
 
 
+def test_every_group_of_the_user_counts_not_only_the_first():
+    policy = rec("aws_iam_policy.mfa", {"policy": DENY_WITHOUT_MFA})
+    staff = rec("aws_iam_group.staff", {"name": "staff"})
+    admins = rec("aws_iam_group.admins", {"name": "admins"})
+    to_admins = rec("aws_iam_group_policy_attachment.a", {
+        "group": ref("aws_iam_group.admins"), "policy_arn": ref("aws_iam_policy.mfa")})
+    member = rec("aws_iam_user_group_membership.m", {
+        "user": ref(USER), "groups": [ref("aws_iam_group.staff"), ref("aws_iam_group.admins"),
+                                      ref("aws_iam_group.staff")]})
+    got = _user(policy, staff, admins, to_admins, member)
+    assert got.mfa_enforced is True and "aws_iam_group_policy_attachment.a" in got.detail
+
+
 def test_what_cannot_be_read_makes_mfa_unknown_never_false():
     aws_managed = rec("aws_iam_user_policy_attachment.a", {
         "user": ref(USER), "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"})

@@ -65,6 +65,8 @@ def test_db_default_tls_follows_the_documented_defaults(engine, version, expecte
     ("postgres", None, "depends on its version, which is not set"),
     ("postgres", "", "depends on its version, which is not set"),
     ("postgres", "latest", "depends on its version, which is not set"),
+    ("postgres", 15, "depends on its version, which is not set"),  # not a version string
+    ("postgres", DENIED, "depends on its version, which is not set"),
     ("mariadb", "11.6", "no entry for mariadb 11.6 (providers/aws-db-engine-defaults.toml)"),
     ("aurora-mysql", "9.0", "no entry for aurora-mysql 9.0"),
     ("aurora-mysql", "4.0", "no entry for aurora-mysql 4.0"),

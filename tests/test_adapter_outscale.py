@@ -768,3 +768,20 @@ def test_image_public_by_is_public_or_its_launch_permissions():
         {"account_ids": ["123456789012"]}]}))
     assert got.sharing == Sharing(public=True, accounts=("123456789012",))
     assert one(rec("outscale_image.i", {})).sharing == Sharing()
+
+
+def test_listener_detail_names_the_protocols():
+    got = one(rec("outscale_load_balancer.lb", {"subregion_names": ["eu-west-2a"], "listeners": [
+        {"load_balancer_protocol": "HTTPS", "load_balancer_port": 443, "backend_protocol": "HTTP",
+         "server_certificate_id": "orn:ovh:cert"},
+        {"load_balancer_protocol": Unknown("var.proto"), "load_balancer_port": 80,
+         "backend_protocol": ""}]}))
+    assert [(f.name, f.detail) for f in got.flows] == [
+        ("listener :443", "HTTPS -> backend HTTP"), ("listener :80", "")]
+
+
+def test_a_masked_certificate_is_a_certificate():
+    got = one(state("outscale_load_balancer.lb", {"subregion_names": ["eu-west-2a"], "listeners": [
+        {"load_balancer_protocol": "HTTPS", "load_balancer_port": 443,
+         "server_certificate_id": "########"}]}))
+    assert got.flows[0].encrypted is True and got.flows[0].certificate is True

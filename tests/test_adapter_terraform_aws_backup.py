@@ -167,3 +167,19 @@ def test_an_image_copy_of_an_unencrypted_image_is_left_to_the_account():
                                                           "encrypted": False}]}))
     part = got["aws_ami_copy.c"].at_rest[0]
     assert part.enabled is None and part.default == "account-default"
+
+
+def test_an_image_copy_that_asks_for_encryption_is_encrypted():
+    got = adapt(rec("aws_ami_copy.c", {"source_ami_id": ref("aws_ami.src"), "encrypted": True}),
+                rec("aws_ami.src", {"ebs_block_device": [{"device_name": "/dev/xvda",
+                                                          "encrypted": False}]}))
+    assert [(p.part, p.enabled) for p in got["aws_ami_copy.c"].at_rest] == [("image copy", True)]
+
+
+def test_an_image_of_a_machine_keeps_its_disks_account_default():
+    got = adapt(rec("aws_ami_copy.c", {"source_ami_id": ref("aws_ami_from_instance.src")}),
+                rec("aws_ami_from_instance.src", {"source_instance_id": ref("aws_instance.m")}),
+                rec("aws_instance.m", {"root_block_device": [{"volume_size": 8}]}))
+    for address in ("aws_ami_copy.c", "aws_ami_from_instance.src"):
+        part = got[address].at_rest[0]
+        assert part.enabled is None and part.default == "account-default"

@@ -785,3 +785,22 @@ def test_a_masked_certificate_is_a_certificate():
         {"load_balancer_protocol": "HTTPS", "load_balancer_port": 443,
          "server_certificate_id": "########"}]}))
     assert got.flows[0].encrypted is True and got.flows[0].certificate is True
+
+
+def test_lb_zone_finding_points_at_subnets_or_subregion_names():
+    got = one(rec("outscale_load_balancer.lb", {"subregion_names": ["eu-west-2a"]}))
+    assert got.attributes["placement.zones"].path == "subregion_names"
+    got = adapt(rec("outscale_load_balancer.lb", {"subnets": [ref("outscale_subnet.s")]}),
+                rec("outscale_subnet.s", {"subregion_name": "eu-west-2b"}))["outscale_load_balancer.lb"]
+    assert got.attributes["placement.zones"].path == "subnets"
+    assert got.placement.zones == ("eu-west-2b",)
+
+
+@pytest.mark.parametrize("key", ["id", "security_group_id"])
+def test_a_masked_security_group_id_links_its_rules_by_either_key(key):
+    got = adapt(state("outscale_security_group.g", {key: "##id-5##"}),
+                state("outscale_security_group_rule.r", {
+                    "security_group_id": "##id-5##", "flow": "Inbound", "ip_protocol": "tcp",
+                    "from_port_range": 22, "to_port_range": 22, "ip_range": "0.0.0.0/0"}))
+    assert list(got) == ["outscale_security_group.g"]
+    assert [p.from_port for p in got["outscale_security_group.g"].open_ports] == [22]

@@ -183,3 +183,11 @@ def test_an_image_of_a_machine_keeps_its_disks_account_default():
     for address in ("aws_ami_copy.c", "aws_ami_from_instance.src"):
         part = got[address].at_rest[0]
         assert part.enabled is None and part.default == "account-default"
+
+
+def test_a_copy_says_where_it_comes_from():
+    got = one(rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": "snap-1",
+                                              "source_region": "us-east-1"}))
+    assert got.destinations[0].what == "snapshot copy from us-east-1"
+    got = one(rec("aws_ami_copy.c", {"source_ami_id": "ami-1"}))
+    assert got.destinations[0].what == "image copy"

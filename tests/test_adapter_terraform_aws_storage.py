@@ -50,3 +50,22 @@ def test_a_launch_configuration_stores_data_on_its_disks():
         ("root_block_device", None), ("ebs_block_device /dev/xvdb", False)]
     assert got.attributes["at_rest[ebs_block_device /dev/xvdb].enabled"].path \
         == "ebs_block_device.encrypted"
+
+
+def test_a_database_restored_from_a_cluster_snapshot_or_a_snapshot_copy_inherits_its_encryption():
+    got = adapt(rec("aws_rds_cluster.restored", {"snapshot_identifier": ref("aws_db_cluster_snapshot.s")}),
+                rec("aws_db_cluster_snapshot.s", {"db_cluster_identifier": ref("aws_rds_cluster.src")}),
+                rec("aws_rds_cluster.src", {"storage_encrypted": True}))
+    assert got["aws_rds_cluster.restored"].at_rest[0].enabled is True
+    got = adapt(rec("aws_db_instance.restored", {"snapshot_identifier": ref("aws_db_snapshot_copy.c")}),
+                rec("aws_db_snapshot_copy.c", {"source_db_snapshot_identifier": "snap-1",
+                                               "kms_key_id": ref("aws_kms_key.k")}),
+                rec("aws_kms_key.k", {}))
+    assert got["aws_db_instance.restored"].at_rest[0].enabled is True
+
+
+def test_a_cluster_restored_from_a_cluster_snapshot_copy_inherits_its_encryption():
+    got = adapt(rec("aws_rds_cluster.restored", {"snapshot_identifier": ref("aws_rds_cluster_snapshot_copy.c")}),
+                rec("aws_rds_cluster_snapshot_copy.c", {"source_db_cluster_snapshot_identifier": "snap",
+                                                        "storage_encrypted": True}, source="state"))
+    assert got["aws_rds_cluster.restored"].at_rest[0].enabled is True

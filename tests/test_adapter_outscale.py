@@ -804,3 +804,13 @@ def test_a_masked_security_group_id_links_its_rules_by_either_key(key):
                     "from_port_range": 22, "to_port_range": 22, "ip_range": "0.0.0.0/0"}))
     assert list(got) == ["outscale_security_group.g"]
     assert [p.from_port for p in got["outscale_security_group.g"].open_ports] == [22]
+
+
+@pytest.mark.parametrize("values, port", [
+    ({"ip_range": "0.0.0.0/0"}, OpenPort("all", 0, 65535, ("0.0.0.0/0",))),
+    ({"from_port_range": 22}, OpenPort("all", 0, 65535, ())),
+    ({"ip_protocol": "tcp"}, OpenPort("tcp", 0, 65535, ())),
+])
+def test_a_one_rule_security_group_rule_needs_only_one_of_its_arguments(values, port):
+    got = one(rec("outscale_security_group_rule.r", {"flow": "Inbound", **values}))
+    assert got.open_ports == [port]

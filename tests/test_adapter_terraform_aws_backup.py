@@ -191,3 +191,10 @@ def test_a_copy_says_where_it_comes_from():
     assert got.destinations[0].what == "snapshot copy from us-east-1"
     got = one(rec("aws_ami_copy.c", {"source_ami_id": "ami-1"}))
     assert got.destinations[0].what == "image copy"
+
+
+def test_a_copy_stores_data_and_its_destination_points_at_source_region():
+    got = one(rec("aws_ebs_snapshot_copy.c", {"source_snapshot_id": "snap-1",
+                                              "source_region": "us-east-1"}))
+    assert got.stores_data is True
+    assert got.attributes["destinations[0].region"].path == "source_region"

@@ -114,3 +114,18 @@ def test_db_tls_param(value, expected):
 
 def test_an_unexpected_db_tls_param_is_unknown():
     assert aws_tls.db_tls_param("maybe") == Unknown("unexpected parameter value 'maybe'")
+
+
+def test_each_engines_tls_parameter_is_read_from_its_parameter_group():
+    """DocumentDB and Neptune require TLS by default; their cluster parameter groups can
+    turn it off (`tls = disabled`, `neptune_enforce_ssl = 0`): that setting, not the
+    default, decides HDS-TLS-004 (issue 11: `neptune_enforce_ssl` was never tested)."""
+    from hds_iac.adapters.aws_storage import db_tls_flow
+    for engine, name, off in (("postgres", "rds.force_ssl", "0"),
+                              ("mysql", "require_secure_transport", "OFF"),
+                              ("docdb", "tls", "disabled"),
+                              ("neptune", "neptune_enforce_ssl", "0")):
+        flow = db_tls_flow([("other", "1"), (name.upper(), off)], "pg", engine, "15")
+        assert flow.encrypted is False, engine
+        assert flow.detail == f"pg: {name.upper()}={off}"
+        assert db_tls_flow([(name, None)], "pg", engine, None).detail == "pg: engine default"

@@ -78,6 +78,7 @@ def test_the_index_links_by_reference_base_address_and_id():
     ('module.a["x"].aws_s3_bucket.b[0]', "module.a.aws_s3_bucket.b"),
     ('aws_s3_bucket.b["a[1]"]', "aws_s3_bucket.b"),           # a bracket inside a key
     ('module.a["k]"].aws_s3_bucket.b', "module.a.aws_s3_bucket.b"),  # once `module.a"`
+    ('module.a[""].aws_s3_bucket.b["x"]', "module.a.aws_s3_bucket.b"),  # an empty key
     ('module.a["k\\"]"].aws_s3_bucket.b["[x"]', "module.a.aws_s3_bucket.b"),
     # brackets that pair up inside a quoted key (the regular expression for count keys
     # would take `["x]` and `["]` for two keys and keep `y`)

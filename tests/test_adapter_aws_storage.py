@@ -129,3 +129,9 @@ def test_key_rotation_possible_only_for_symmetric_keys():
     assert aws_storage.key_rotation(False, "RSA_2048") == KeyRotation(False, False)
     unknown = Unknown("var.spec")
     assert aws_storage.key_rotation(False, unknown).possible is unknown
+
+
+def test_dynamodb_with_kms_is_encrypted():
+    lookup, _ = key_is(False)
+    assert aws_storage.dynamodb_encryption(True, lookup).enabled is True
+    assert aws_storage.dynamodb_encryption(Unknown("var.kms"), lookup).enabled is True

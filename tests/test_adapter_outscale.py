@@ -814,3 +814,18 @@ def test_a_masked_security_group_id_links_its_rules_by_either_key(key):
 def test_a_one_rule_security_group_rule_needs_only_one_of_its_arguments(values, port):
     got = one(rec("outscale_security_group_rule.r", {"flow": "Inbound", **values}))
     assert got.open_ports == [port]
+
+
+def test_a_security_group_rule_names_its_group_by_name():
+    rule = {"security_group_name": "web", "flow": "Inbound", "ip_protocol": "tcp",
+            "from_port_range": 443, "to_port_range": 443, "ip_range": "0.0.0.0/0"}
+    got = adapt(rec("outscale_security_group.g", {"security_group_name": "web"}),
+                rec("outscale_security_group_rule.r", rule))
+    assert list(got) == ["outscale_security_group.g"]
+    got = adapt(rec("outscale_security_group.g", {"security_group_name": "web"}),
+                rec("outscale_security_group_rule.r", {**rule, "security_group_name": "other"}))
+    assert sorted(got) == ["outscale_security_group.g", "outscale_security_group_rule.r"]
+    # a masked name links nothing
+    got = adapt(state("outscale_security_group.g", {"security_group_name": "##name##"}),
+                state("outscale_security_group_rule.r", {**rule, "security_group_name": "##name##"}))
+    assert sorted(got) == ["outscale_security_group.g", "outscale_security_group_rule.r"]

@@ -198,3 +198,18 @@ def test_a_copy_stores_data_and_its_destination_points_at_source_region():
                                               "source_region": "us-east-1"}))
     assert got.stores_data is True
     assert got.attributes["destinations[0].region"].path == "source_region"
+
+
+def test_an_rds_snapshot_copy_lands_in_its_destination_region():
+    got = one(rec("aws_db_snapshot_copy.c", {"source_db_snapshot_identifier": "snap-1",
+                                             "destination_region": "us-east-1"}))
+    assert got.stores_data is True and got.region == "us-east-1"
+    assert got.destinations[0].region == "us-east-1"
+    assert got.attributes["destinations[0].region"].path == "destination_region"
+    arn = "arn:aws:rds:us-east-1:123456789012:snapshot:src"
+    got = one(rec("aws_db_snapshot_copy.c", {"source_db_snapshot_identifier": arn}))
+    assert got.region == "eu-west-3"
+    assert got.attributes["destinations[0].region"].path == "source_db_snapshot_identifier"
+    got = one(rec("aws_rds_cluster_snapshot_copy.c", {"source_db_cluster_snapshot_identifier": arn}))
+    assert got.attributes["destinations[0].region"].path == "source_db_cluster_snapshot_identifier"
+    assert one(rec("aws_db_snapshot.s", {"db_instance_identifier": "db"})).stores_data is True

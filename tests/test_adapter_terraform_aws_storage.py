@@ -69,3 +69,10 @@ def test_a_cluster_restored_from_a_cluster_snapshot_copy_inherits_its_encryption
                 rec("aws_rds_cluster_snapshot_copy.c", {"source_db_cluster_snapshot_identifier": "snap",
                                                         "storage_encrypted": True}, source="state"))
     assert got["aws_rds_cluster.restored"].at_rest[0].enabled is True
+
+
+def test_a_cluster_restored_from_a_cluster_snapshot_named_by_identifier():
+    got = adapt(rec("aws_rds_cluster.restored", {"snapshot_identifier": "nightly"}),
+                rec("aws_db_cluster_snapshot.s", {"db_cluster_snapshot_identifier": "nightly",
+                                                  "storage_encrypted": True}, source="state"))
+    assert got["aws_rds_cluster.restored"].at_rest[0].enabled is True

@@ -829,3 +829,15 @@ def test_a_security_group_rule_names_its_group_by_name():
     got = adapt(state("outscale_security_group.g", {"security_group_name": "##name##"}),
                 state("outscale_security_group_rule.r", {**rule, "security_group_name": "##name##"}))
     assert sorted(got) == ["outscale_security_group.g", "outscale_security_group_rule.r"]
+
+
+def test_vpn_detail_and_a_one_second_key_lifetime():
+    got = one(rec("outscale_vpn_connection.v", {"connection_type": "ipsec.1"}))
+    assert got.flows[0].detail == "IPsec (ipsec.1)"
+    assert one(rec("outscale_vpn_connection.v", {})).flows[0].detail == "IPsec"
+    got = one(rec("outscale_api_access_policy.p", {"max_access_key_expiration_seconds": 1,
+                                                   "require_trusted_env": True}))
+    assert got.identity.key_max_age_days == 1
+    got = one(rec("outscale_api_access_policy.p", {"max_access_key_expiration_seconds": 0,
+                                                   "require_trusted_env": True}))
+    assert got.identity.key_max_age_days == 0

@@ -213,3 +213,10 @@ def test_an_rds_snapshot_copy_lands_in_its_destination_region():
     got = one(rec("aws_rds_cluster_snapshot_copy.c", {"source_db_cluster_snapshot_identifier": arn}))
     assert got.attributes["destinations[0].region"].path == "source_db_cluster_snapshot_identifier"
     assert one(rec("aws_db_snapshot.s", {"db_instance_identifier": "db"})).stores_data is True
+
+
+def test_an_image_from_a_machine_points_at_source_instance_id():
+    got = adapt(rec("aws_ami_from_instance.i", {"source_instance_id": ref("aws_instance.m")}),
+                rec("aws_instance.m", {"root_block_device": [{"encrypted": True}]}))
+    assert got["aws_ami_from_instance.i"].attributes["at_rest[root_block_device].enabled"].path \
+        == "source_instance_id"

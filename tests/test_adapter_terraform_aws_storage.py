@@ -76,3 +76,14 @@ def test_a_cluster_restored_from_a_cluster_snapshot_named_by_identifier():
                 rec("aws_db_cluster_snapshot.s", {"db_cluster_snapshot_identifier": "nightly",
                                                   "storage_encrypted": True}, source="state"))
     assert got["aws_rds_cluster.restored"].at_rest[0].enabled is True
+
+
+def test_a_database_restored_from_a_snapshot_copy_named_by_its_target_identifier():
+    got = adapt(rec("aws_db_instance.restored", {"snapshot_identifier": "copy-1"}),
+                rec("aws_db_snapshot_copy.c", {"target_db_snapshot_identifier": "copy-1",
+                                               "encrypted": True}, source="state"))
+    assert got["aws_db_instance.restored"].at_rest[0].enabled is True
+    got = adapt(rec("aws_rds_cluster.restored", {"snapshot_identifier": "copy-2"}),
+                rec("aws_rds_cluster_snapshot_copy.c", {"target_db_cluster_snapshot_identifier": "copy-2",
+                                                        "storage_encrypted": True}, source="state"))
+    assert got["aws_rds_cluster.restored"].at_rest[0].enabled is True

@@ -1,10 +1,12 @@
 """The pre-commit hooks with the real `pre-commit` (from PyPI, in the test extras).
 
-`pre-commit try-repo` installs the hook repository's committed tree (plus changes to
-tracked files), so the hook repository here is a fresh git copy of this working tree: the
-test sees exactly the files on disk, committed or not. pre-commit builds the hook's
-environment once (pip install of hds-iac, ~30 s); PRE_COMMIT_HOME is shared by the tests of
-this module so that it is built once.
+pre-commit installs the hook repository's committed tree, so the hook repository here is a
+fresh git copy of this working tree: the test sees exactly the files on disk, committed or
+not. The tests run `pre-commit run HOOK --files ...` with a config naming that repository at
+its commit (`-c`, outside the Terraform repository), as a user's `.pre-commit-config.yaml`
+does. pre-commit builds the hook's environment once per PRE_COMMIT_HOME (pip install of
+hds-iac, ~30 s), and PRE_COMMIT_HOME is shared by the tests of this module, so it is built
+once (`pre-commit try-repo` would build it again at each call, in a store of its own).
 """
 from __future__ import annotations
 
@@ -80,6 +82,18 @@ def hook_repo(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def hook_config(hook_repo: Path, tmp_path_factory) -> Path:
+    """A pre-commit config naming the hook repository at its commit, outside the
+    repositories the hooks check."""
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, check=True,
+                         capture_output=True, text=True).stdout.strip()
+    config = tmp_path_factory.mktemp("pre-commit-config") / "pre-commit-config.yaml"
+    config.write_text(f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n"
+                      "      - id: hds-iac\n      - id: hds-iac-plan\n")
+    return config
+
+
+@pytest.fixture(scope="module")
 def pre_commit_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
@@ -105,36 +119,37 @@ def _terraform_repo(root: Path, region: str) -> Path:
     return root
 
 
-def _try_repo(hook_repo: Path, home: Path, cwd: Path, hook: str, *files: str,
+def _run_hook(hook_config: Path, home: Path, cwd: Path, hook: str, *files: str,
               verbose: bool = True):
+    """`pre-commit run HOOK --files FILES` in the Terraform repository `cwd`."""
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1",
            "PRE_COMMIT_COLOR": "never"}
     env.pop("VIRTUAL_ENV", None)
-    return subprocess.run([PRE_COMMIT, "try-repo", str(hook_repo), hook,
+    return subprocess.run([PRE_COMMIT, "run", hook, "-c", str(hook_config),
                            *(["--verbose"] if verbose else []),
                            "--color", "never", "--files", *files],
                           cwd=cwd, capture_output=True, text=True, timeout=900, env=env)
 
 
-def test_native_hook_passes_then_fails(hook_repo, pre_commit_home, tmp_path):
+def test_native_hook_passes_then_fails(hook_config, pre_commit_home, tmp_path):
     repo = _terraform_repo(tmp_path, "eu-west-3")
     # A change inside the local module: the root that calls it (Paris) is scanned; the
     # London root is not touched, so not scanned; the config limits to data-location.
-    ok = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "modules/store/main.tf")
+    ok = _run_hook(hook_config, pre_commit_home, repo, "hds-iac", "modules/store/main.tf")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "Passed" in ok.stdout
     assert "infra/prod" in ok.stdout and "infra/legacy" not in ok.stdout
 
     (repo / "infra/prod/providers.tf").write_text(PROVIDERS % "eu-west-2")
     _git(repo, "add", "-A")
-    bad = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "infra/prod/providers.tf")
+    bad = _run_hook(hook_config, pre_commit_home, repo, "hds-iac", "infra/prod/providers.tf")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "Failed" in bad.stdout
     assert "HDS-LOC-001" in bad.stdout and "module.store.aws_s3_bucket.this" in bad.stdout
     assert "HDS-ENC" not in bad.stdout  # .hds-iac.yaml honoured
 
 
-def test_native_hook_reads_json_syntax_and_the_plan_hook_leaves_it(hook_repo, pre_commit_home,
+def test_native_hook_reads_json_syntax_and_the_plan_hook_leaves_it(hook_config, pre_commit_home,
                                                                   tmp_path):
     """A staged `cdk.tf.json` (CDK for Terraform) is scanned by the native hook; the plan
     hook, which takes *.json, does not even run on it."""
@@ -147,15 +162,15 @@ def test_native_hook_reads_json_syntax_and_the_plan_hook_leaves_it(hook_repo, pr
             "availability_zone": "eu-west-2a", "size": 1, "encrypted": True}}},
     }, indent=2))
     _git(repo, "add", "-A")
-    bad = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "stack/cdk.tf.json")
+    bad = _run_hook(hook_config, pre_commit_home, repo, "hds-iac", "stack/cdk.tf.json")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "HDS-LOC-001" in bad.stdout and "aws_ebs_volume.disk" in bad.stdout
     assert "(stack/cdk.tf.json:11)" in bad.stdout  # from the repository root, line of "disk"
-    plan = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac-plan", "stack/cdk.tf.json")
+    plan = _run_hook(hook_config, pre_commit_home, repo, "hds-iac-plan", "stack/cdk.tf.json")
     assert plan.returncode == 0 and "no files to check" in plan.stdout.lower(), plan.stdout
 
 
-def test_native_hook_accepts_modules_not_downloaded_and_says_so(hook_repo, pre_commit_home,
+def test_native_hook_accepts_modules_not_downloaded_and_says_so(hook_config, pre_commit_home,
                                                                tmp_path):
     """Before `terraform init` (the usual state at commit time) a registry module is not
     read: the hook passes by default, and its output (shown without --verbose) says that
@@ -172,7 +187,7 @@ module "vpc" {
 """)
     (repo / ".hds-iac.yaml").write_text("check: [data-location]\n")
     _git(repo, "add", "-A")
-    ok = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "infra/main.tf", verbose=False)
+    ok = _run_hook(hook_config, pre_commit_home, repo, "hds-iac", "infra/main.tf", verbose=False)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "Passed" in ok.stdout
     assert "module.vpc" in ok.stdout
@@ -181,23 +196,23 @@ module "vpc" {
 
     (repo / ".hds-iac.yaml").write_text("check: [data-location]\nallow_missing_modules: false\n")
     _git(repo, "add", "-A")
-    refused = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac", "infra/main.tf",
+    refused = _run_hook(hook_config, pre_commit_home, repo, "hds-iac", "infra/main.tf",
                         verbose=False)
     assert refused.returncode == 1, refused.stdout + refused.stderr  # pre-commit's own status
     assert "Failed" in refused.stdout and "exit code: 2" in refused.stdout and "the scan is incomplete (exit status 2)" in \
         refused.stdout
 
 
-def test_plan_hook_scans_plans_and_ignores_other_json(hook_repo, pre_commit_home, tmp_path):
+def test_plan_hook_scans_plans_and_ignores_other_json(hook_config, pre_commit_home, tmp_path):
     repo = tmp_path
     _git(repo, "init", "-q")
     plan = next(iter(sorted((FIXTURES / "rules" / "HDS-LOC-001").glob("*plan-fail*/plan.json"))))
     shutil.copy(plan, repo / "plan.json")
     (repo / "package.json").write_text('{"name": "not-terraform"}\n')
     _git(repo, "add", "-A")
-    other = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac-plan", "package.json")
+    other = _run_hook(hook_config, pre_commit_home, repo, "hds-iac-plan", "package.json")
     assert other.returncode == 0, other.stdout + other.stderr
-    bad = _try_repo(hook_repo, pre_commit_home, repo, "hds-iac-plan", "plan.json",
+    bad = _run_hook(hook_config, pre_commit_home, repo, "hds-iac-plan", "plan.json",
                     "package.json")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "HDS-LOC-001" in bad.stdout

@@ -210,3 +210,39 @@ def test_a_policy_found_through_its_base_address_or_not_at_all():
     assert common.policy_of(index, Unknown(""), "bucket policy") == Unknown(
         "the bucket policy cannot be read ()")
     assert common.policy_of(index, '{"Statement": []}') == {"Statement": []}
+
+
+def test_state_keys_of_every_kms_type_and_name():
+    state = rec("aws_ebs_volume.v", source="state")
+    for key, value in (
+            (rec("aws_kms_replica_key.r", {"arn": "arn:r"}, source="state"), "arn:r"),
+            (rec("aws_kms_external_key.e", {"arn": "arn:e"}, source="state"), "arn:e"),
+            (rec("aws_kms_alias.a", {"arn": "arn:alias", "name": "alias/app"}, source="state"),
+             "alias/app"),
+            (rec("aws_kms_key.k", {"key_id": "1234abcd"}, source="state"), "1234abcd"),
+            (rec("aws_kms_alias.a", {"target_key_arn": "arn:target"}, source="state"),
+             "arn:target")):
+        assert common.customer_key(state, value, TfIndex([state, key])) is True, value
+
+
+def test_common_fields_of_a_resource():
+    group = one(rec("aws_security_group.g", {"id": "sg-1", "arn": "arn:sg"}))
+    assert group.stores_data is False and group.ids == ("sg-1", "arn:sg")
+    logs = one(rec("aws_cloudwatch_log_group.g", {"name": "app", "retention_in_days": 7,
+                                                  "region": "eu-central-1"}))
+    assert "app" in logs.ids
+    assert logs.attributes["region"].path == "region"  # its own region, and its sources
+    assert logs.attributes["logging.retention_days"].path == "retention_in_days"
+
+
+def test_default_subnets_give_their_zone():
+    default = rec("aws_default_subnet.a", {"availability_zone": "eu-west-3c"})
+    index = TfIndex([default])
+    assert common.zone_of_subnet(index, ref("aws_default_subnet.a")) == "eu-west-3c"
+    assert common.zones_of_subnets(index, Unknown("x", ("aws_default_subnet.a",))) == \
+        ("eu-west-3c",)
+
+
+def test_an_empty_rendered_json_falls_back_to_the_statement_blocks():
+    assert _doc({"json": "", "statement": [{"actions": ["s3:*"]}]})["Statement"] == [
+        {"Effect": "Allow", "Action": ["s3:*"]}]

@@ -17,7 +17,7 @@ from hds_iac.adapters.aws_names import (  # noqa: F401 - and the family modules
     aws_managed_key, region_from_arn, region_from_zone,
 )
 from hds_iac.adapters.terraform_index import (
-    Handlers, TfIndex, attributes_of, base_address, origin_of,
+    Handlers, TfIndex, attributes_of, origin_of,
 )
 from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules read them here
     _show, as_bool, as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks,
@@ -179,16 +179,8 @@ def policy_of(index: TfIndex, value: Any, what: str = "policy") -> Maybe[dict]:
     if isinstance(value, Unknown) and isinstance(decoded, dict):
         return decoded
     if isinstance(value, Unknown):
+        # by reference, by base address when it has one instance (TfIndex.resolve)
         doc = resolve_one(index, value, (POLICY_DOC,))
-        if doc is None:
-            for ref in value.refs:
-                cand = index.by_address.get(ref)
-                if cand is None:
-                    group = index.by_base.get(base_address(ref), [])
-                    cand = group[0] if len(group) == 1 else None
-                if cand is not None and cand.type == POLICY_DOC:
-                    doc = cand
-                    break
         if doc is None:
             return Unknown(f"the {what} cannot be read ({value.reason or show(value)})")
         return render_policy_document(index, doc)

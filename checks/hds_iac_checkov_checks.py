@@ -49,13 +49,67 @@ def _bootstrap() -> None:
 
 _bootstrap()
 
+# First of all, before the rest of hds-iac and checkov's classes are imported: start the
+# native scan of what the runner loading these checks will check, so that it runs while
+# checkov parses (`_prefetch`, just below).
+from hds_iac import checkov_native  # noqa: E402  (standard library only)
+
+# One cache per checkov process (see hds_iac.checkov_native.shared).
+NATIVE = checkov_native.shared()
+
+
+_PLANS: dict[tuple[int, int], tuple[str, ...]] = {}
+
+
+def _plans_of(runner: object) -> tuple[str, ...]:
+    """The plan files a checkov plan runner checks (its `definitions`), absolute; worked
+    out once per runner and count of plans, not once per resource."""
+    definitions = getattr(runner, "definitions", None) or ()
+    key = (id(definitions), len(definitions))
+    found = _PLANS.get(key)
+    if found is None:
+        found = _PLANS[key] = tuple(sorted(os.path.abspath(p) for p in definitions
+                                           if isinstance(p, str)))
+    return found
+
+
+def _prefetch() -> None:
+    """Start the native scan of what the runner loading these checks will check, so that
+    it runs while checkov parses and builds its graph (the terraform runner loads external
+    checks first; the plan runner once its plans are read). The runner is found up the
+    stack; when it is not (another checkov version), checkov's command line says what a
+    run of one framework scans (`checkov_native.inputs_from_argv`); else the scan starts
+    at the first check."""
+    frame = sys._getframe(1)
+    for _ in range(40):
+        if frame is None:
+            break
+        runner = frame.f_locals.get("self")
+        module = type(runner).__module__
+        if module == "checkov.terraform.plan_runner" and getattr(runner, "definitions", None):
+            NATIVE.prefetch(_plans_of(runner), True)
+            return
+        if module == "checkov.terraform.runner" and "root_folder" in frame.f_locals:
+            root, files = frame.f_locals.get("root_folder"), frame.f_locals.get("files")
+            if not root and files:  # as the runner does for `-f main.tf`
+                root = os.path.split(os.path.commonprefix(files))[0]
+            if isinstance(root, str) and root and os.path.isdir(root):
+                NATIVE.prefetch((os.path.abspath(root),), False)
+            return
+        frame = frame.f_back
+    for targets, plan in checkov_native.inputs_from_argv(sys.argv):
+        NATIVE.prefetch(targets, plan)
+
+
+_prefetch()
+
 from checkov.common.bridgecrew.severities import BcSeverities, Severities  # noqa: E402
 from checkov.common.models.enums import CheckCategories, CheckResult  # noqa: E402
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck  # noqa: E402
 from checkov.terraform.checks.resource.registry import resource_registry  # noqa: E402
 from checkov.terraform.parser_functions import handle_dynamic_values  # noqa: E402
 
-from hds_iac import checkov_native, checkov_support  # noqa: E402
+from hds_iac import checkov_support  # noqa: E402
 
 _RESULTS = {
     checkov_support.PASS: CheckResult.PASSED,
@@ -63,14 +117,6 @@ _RESULTS = {
     checkov_support.UNKNOWN: CheckResult.UNKNOWN,
     "skipped": CheckResult.SKIPPED,
 }
-# One cache per checkov process (see hds_iac.checkov_native).
-NATIVE = checkov_native.NativeCache()
-
-
-def _plans_of(runner: object) -> tuple[str, ...]:
-    """The plan files a checkov plan runner checks (its `definitions`), absolute."""
-    return tuple(sorted(os.path.abspath(p) for p in getattr(runner, "definitions", None) or ()
-                        if isinstance(p, str)))
 
 
 def _checkov_input(conf: dict) -> tuple[str, tuple[str, ...], bool] | None:
@@ -108,6 +154,14 @@ def _checkov_input(conf: dict) -> tuple[str, tuple[str, ...], bool] | None:
 # Every check of one resource gets the same `conf` object from checkov, one check after the
 # other: the resource's native verdicts are looked up once and kept until the next one.
 _LAST: tuple[object, tuple[str | None, dict | None]] | None = None
+_REAL: dict[str, str] = {}  # a resource's file -> its real path, once per file
+
+
+def _real(path: str) -> str:
+    found = _REAL.get(path)
+    if found is None:
+        found = _REAL[path] = os.path.realpath(path)
+    return found
 
 
 def _native_verdicts(conf: dict) -> tuple[str | None, dict | None]:
@@ -121,35 +175,19 @@ def _native_verdicts(conf: dict) -> tuple[str | None, dict | None]:
     address = conf.get("__address__")
     verdicts = None
     if where is not None and isinstance(address, str):
-        scan = NATIVE.scan(where[1], where[2])
+        file = _real(where[0])
+        scan = None
+        if not where[2] and not file.startswith(_real(where[1][0]) + os.sep):
+            scan = NATIVE.scan_that_read(file)  # an earlier `-d` folder's resource
+        if scan is None:
+            scan = NATIVE.scan(where[1], where[2])
         if scan is not None:
-            verdicts = scan.verdicts(os.path.realpath(where[0]), address)
+            verdicts = scan.verdicts(file, address)
+            if verdicts is None:
+                NATIVE.say_unread(scan, file)
     answer = (where[0] if where else None, verdicts)
     _LAST = (conf, answer)
     return answer
-
-
-def _prefetch() -> None:
-    """Start the native scan of what the runner loading these checks will check, so that
-    it runs while checkov parses and builds its graph (the terraform runner loads external
-    checks first; the plan runner once its plans are read)."""
-    frame = sys._getframe(1)
-    for _ in range(40):
-        if frame is None:
-            return
-        runner = frame.f_locals.get("self")
-        module = type(runner).__module__
-        if module == "checkov.terraform.plan_runner" and getattr(runner, "definitions", None):
-            NATIVE.prefetch(_plans_of(runner), True)
-            return
-        if module == "checkov.terraform.runner" and "root_folder" in frame.f_locals:
-            root, files = frame.f_locals.get("root_folder"), frame.f_locals.get("files")
-            if not root and files:  # as the runner does for `-f main.tf`
-                root = os.path.split(os.path.commonprefix(files))[0]
-            if isinstance(root, str) and root and os.path.isdir(root):
-                NATIVE.prefetch((os.path.abspath(root),), False)
-            return
-        frame = frame.f_back
 
 
 @functools.lru_cache(maxsize=1024)
@@ -273,4 +311,3 @@ def _registered() -> set[str]:
 _already = _registered()
 CHECKS = [HdsIacCheck(spec) for spec in checkov_support.check_specs()
           if spec.checkov_id not in _already]
-_prefetch()

@@ -23,10 +23,19 @@ When none is found, or the scan of an input fails, the checks fall back to judgi
 resource they see (`hds_iac.checkov_support`), and say so once on standard error: a failed
 native scan never becomes a pass of the resources it did not judge.
 
-Results are cached for the run, per input, behind a lock: checkov may call checks from
-several threads. checkov's parallel runners are separate processes, one per framework
-(`terraform` reads folders, `terraform_plan` plan files), so no two processes ever need the
-same input; each keeps its own cache.
+When it starts: as soon as checkov loads our checks (`prefetch`, before they import the
+rest of hds-iac), in the background, so that the native scan runs while checkov parses the
+input and builds its graph; the first check that needs a verdict waits for it. The input
+is read from the checkov runner loading the checks (its `root_folder`/`files`, or the plan
+runner's plans), else from checkov's command line (`-d`, `-f`) when that alone says what
+this process will scan; when neither tells, the scan starts at the first check (`scan`).
+
+Results are cached for the run (`shared()`: one cache per process, kept here because
+checkov executes the checks file afresh for each folder it scans), per input, behind a
+lock: checkov may call checks from several threads. checkov's parallel runners are separate
+processes, one per framework (`terraform` reads folders, `terraform_plan` plan files), so no
+two processes ever need the same input; each keeps its own cache. A native scan still
+running when checkov's process ends (no check needed it) is stopped and reaped.
 """
 from __future__ import annotations
 
@@ -34,13 +43,11 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
-
-from hds_iac.adapters.terraform_index import base_address
-from hds_iac.model import SourceAttribute
 
 BIN_VARIABLE = "HDS_IAC_BIN"
 OFF = ("none", "off", "false", "0")
@@ -134,13 +141,16 @@ class NativeScan:
     failed_paths: set[str] = field(default_factory=set)  # files/folders it could not read
     exact: dict[tuple[str, str], dict[str, NativeVerdict]] = field(default_factory=dict)
     by_base: dict[tuple[str, str], dict[str, NativeVerdict]] = field(default_factory=dict)
+    _read: dict[str, bool] = field(default_factory=dict)  # file -> read(file), per file once
 
     def read(self, file: str) -> bool:
         """True when the native scan read `file` (real path) without an error."""
-        if file not in self.files:
-            return False
-        return not any(file == bad or file.startswith(bad + os.sep)
-                       for bad in self.failed_paths)
+        known = self._read.get(file)
+        if known is None:
+            known = file in self.files and not any(
+                file == bad or file.startswith(bad + os.sep) for bad in self.failed_paths)
+            self._read[file] = known
+        return known
 
     def verdicts(self, file: str, address: str) -> dict[str, NativeVerdict] | None:
         """rule id -> verdict for the resource at `address` in `file` (real path); None
@@ -149,6 +159,8 @@ class NativeScan:
             return None
         found = self.exact.get((file, address))
         if found is None:
+            from hds_iac.adapters.terraform_index import base_address
+
             found = self.by_base.get((file, base_address(address)), {})
         return found
 
@@ -161,13 +173,14 @@ def _merge(table: dict[tuple[str, str], dict[str, NativeVerdict]], key: tuple[st
         rules[rule] = verdict
 
 
-def _keys(finding: dict) -> tuple[str, ...]:
+def _keys(finding: dict, attribute: type) -> tuple[str, ...]:
     """The deciding attributes of a finding (`attributes: [{"path": ...}]` in the JSON
-    report), for checkov's `evaluated_keys`; () when the report names none."""
+    report), for checkov's `evaluated_keys`; () when the report names none. (`attribute`
+    is `hds_iac.model.SourceAttribute`, imported by the caller once per report.)"""
     found = finding.get("attributes")
     if not isinstance(found, list):
         return ()
-    return tuple(SourceAttribute(a["path"]).checkov_key() for a in found[:20]
+    return tuple(attribute(a["path"]).checkov_key() for a in found[:20]
                  if isinstance(a, dict) and isinstance(a.get("path"), str) and a["path"]
                  and "address" not in a)  # another resource's attribute: not this one's key
 
@@ -185,6 +198,10 @@ def index(scan: NativeScan, report: dict, plan: bool) -> None:
     paths are relative to `repository.display_base` of the first one (the git repository's
     top folder, else the scanned folder), absolute outside it."""
     from hds_iac import repository  # standard library only, as this module
+    # Imported here, not at the top: the background scan pays for them while checkov
+    # parses, instead of checkov's loading of our checks.
+    from hds_iac.adapters.terraform_index import base_address
+    from hds_iac.model import SourceAttribute
 
     base = repository.display_base(scan.targets[0])
 
@@ -215,7 +232,7 @@ def index(scan: NativeScan, report: dict, plan: bool) -> None:
             continue  # not in a file (an account-wide fact): no checkov resource to carry it
         verdict = NativeVerdict(status, str(finding.get("message") or ""),
                                 resource.get("line") if isinstance(resource.get("line"), int)
-                                else None, _reason(finding), _keys(finding))
+                                else None, _reason(finding), _keys(finding, SourceAttribute))
         rule = str(finding.get("rule_id"))
         _merge(scan.exact, (file, address), rule, verdict)
         _merge(scan.by_base, (file, base_address(address)), rule, verdict)
@@ -228,6 +245,57 @@ def _environment() -> dict[str, str]:
     for name in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
         env.pop(name, None)
     return env
+
+
+# The native scans running now, stopped and reaped when checkov's process ends before a
+# check needed them (a background scan of an input with none of our resources).
+_RUNNING: set[subprocess.Popen] = set()
+_RUNNING_LOCK = threading.Lock()
+_STOP_AT_EXIT: list[int] = []  # the pid of the process that registered the stop
+
+
+def _track(proc: subprocess.Popen) -> None:
+    with _RUNNING_LOCK:
+        _RUNNING.add(proc)
+        if os.getpid() in _STOP_AT_EXIT:
+            return
+        _STOP_AT_EXIT.append(os.getpid())
+    import atexit
+    from multiprocessing import util
+
+    atexit.register(stop_running)
+    # checkov's parallel runners are multiprocessing children: they end with os._exit,
+    # after multiprocessing's finalizers, never atexit's handlers.
+    util.Finalize(None, stop_running, exitpriority=100)
+
+
+def _untrack(proc: subprocess.Popen) -> None:
+    with _RUNNING_LOCK:
+        _RUNNING.discard(proc)
+
+
+def stop_running() -> None:
+    """Kill and reap every native scan this process still runs (idempotent)."""
+    with _RUNNING_LOCK:
+        procs = [p for p in _RUNNING if p.pid and p.returncode is None]
+        _RUNNING.clear()
+    for proc in procs:
+        _kill(proc)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Kill a native scan and what it started (its process group), and reap it."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except OSError:
+        pass
+    try:
+        proc.wait(timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        pass
 
 
 def run_native(command: list[str], targets: tuple[str, ...], plan: bool) -> NativeScan:
@@ -254,17 +322,34 @@ def run_native(command: list[str], targets: tuple[str, ...], plan: bool) -> Nati
     try:
         # checkov's working folder, as a user's own `hds-iac scan` from there: baselines key
         # failures by input relative to the repository (or to this folder outside one).
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_environment(),
-                              stdin=subprocess.DEVNULL)
+        # Its own process group: stopping it stops what it started (a wrapper script's
+        # Python), so no orphan keeps a core busy.
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, env=_environment(),
+                                start_new_session=hasattr(os, "killpg"))
     except (OSError, subprocess.SubprocessError) as exc:
         scan.problem = f"cannot run {command[0]}: {type(exc).__name__}: {exc}"[:300]
         return scan
+    _track(proc)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        scan.problem = (f"cannot run {command[0]}: TimeoutExpired: no answer within "
+                        f"{timeout:g} seconds (HDS_IAC_NATIVE_TIMEOUT)")
+        return scan
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        _kill(proc)
+        scan.problem = f"cannot run {command[0]}: {type(exc).__name__}: {exc}"[:300]
+        return scan
+    finally:
+        _untrack(proc)
     if proc.returncode not in (0, 2):  # 2: some inputs had errors, the JSON says which
-        last = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         scan.problem = f"`hds-iac scan` exited {proc.returncode}: {last[0][:200]}"
         return scan
     try:
-        report = json.loads(proc.stdout)
+        report = json.loads(stdout)
         if not isinstance(report, dict) or not isinstance(report.get("findings"), list):
             raise ValueError("no findings list")
         index(scan, report, plan)
@@ -319,6 +404,7 @@ class NativeCache:
         self._scans: dict[tuple[str, ...], NativeScan] = {}
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._said: set[str] = set()
+        self._keys: dict[tuple[str, ...], tuple[str, ...]] = {}  # targets -> real paths
 
     def command(self) -> list[str] | None:
         with self._lock:
@@ -335,16 +421,35 @@ class NativeCache:
             return
         print(f"hds-iac checks: {text}", file=sys.stderr, flush=True)
 
+    def say_unread(self, scan: NativeScan, file: str) -> None:
+        """Once per file: the native scan could not read `file` (real path), so its
+        resources are judged one by one."""
+        if scan.ok and any(file == bad or file.startswith(bad + os.sep)
+                           for bad in scan.failed_paths):
+            self._notice(f"unread {file}", f"the native scan could not read {file}; its "
+                         "resources are judged one by one, as checkov shows them")
+
+    def scan_that_read(self, file: str) -> NativeScan | None:
+        """A finished scan that read `file` (real path), if any: checkov, given several
+        `-d` folders, checks an earlier folder's resources again in the next folder's run,
+        and they get the verdicts of the scan that read them."""
+        with self._lock:
+            scans = list(self._scans.values())
+        return next((s for s in scans if s.ok and s.read(file)), None)
+
     def prefetch(self, targets: tuple[str, ...], plan: bool) -> None:
         """Start the native scan of `targets` in the background (silently nothing when
-        there is no native engine: the first check says so)."""
-        if targets and self.command() is not None:
-            threading.Thread(target=self.scan, args=(targets, plan), daemon=True,
+        there is no native engine: the first check says so). It says nothing itself: a
+        failure is told by the first check that needs the scan, if any does."""
+        command = self.command()
+        if targets and command is not None:
+            threading.Thread(target=self._scan, args=(command, targets, plan), daemon=True,
                              name="hds-iac native scan").start()
 
     def scan(self, targets: tuple[str, ...], plan: bool) -> NativeScan | None:
-        """The native scan of `targets` (a folder, or plan files), run on first use; None
-        when there is no native engine (the checks fall back; one notice says so)."""
+        """The native scan of `targets` (a folder, or plan files), run on first use (or
+        waited for, when `prefetch` started it); None when there is no native engine (the
+        checks fall back; one notice says so)."""
         command = self.command()
         if command is None:
             self._notice("missing", (
@@ -353,7 +458,21 @@ class NativeCache:
                 "checkov shows it, so provider-region and cross-resource rules stay unknown"),
                 per_run=True)
             return None
-        key = tuple(sorted(os.path.realpath(t) for t in targets))
+        got = self._scan(command, targets, plan)
+        if not got.ok:
+            shown = ", ".join(targets[:3]) + (f" and {len(targets) - 3} more"
+                                              if len(targets) > 3 else "")
+            self._notice(repr(got.targets), f"the native scan of {shown} failed "
+                         f"({got.problem}); their resources are judged one by one, as checkov "
+                         "shows them")
+        return got
+
+    def _scan(self, command: list[str], targets: tuple[str, ...], plan: bool) -> NativeScan:
+        """The scan of `targets`, run once per input whichever thread asks first."""
+        key = self._keys.get(targets)
+        if key is None:  # once per input, not per resource
+            key = self._keys.setdefault(targets, tuple(sorted(os.path.realpath(t)
+                                                              for t in targets)))
         with self._lock:
             got = self._scans.get(key)
             if got is not None:
@@ -366,9 +485,60 @@ class NativeCache:
                 got = run_native(command, key, plan)
                 with self._lock:
                     self._scans[key] = got
-        if not got.ok:
-            shown = ", ".join(targets[:3]) + (f" and {len(targets) - 3} more"
-                                              if len(targets) > 3 else "")
-            self._notice(repr(key), f"the native scan of {shown} failed ({got.problem}); "
-                         "their resources are judged one by one, as checkov shows them")
         return got
+
+
+_SHARED: list[NativeCache] = []
+
+
+def shared() -> NativeCache:
+    """The native scans of this checkov process. checkov executes the checks file afresh
+    each time a runner loads external checks (once per `-d` folder), while the checks
+    registered the first time stay: a cache per execution would scan an input twice."""
+    with _SHARED_LOCK:
+        if not _SHARED:
+            _SHARED.append(NativeCache())
+        return _SHARED[0]
+
+
+_SHARED_LOCK = threading.Lock()
+
+
+def inputs_from_argv(argv: list[str]) -> list[tuple[tuple[str, ...], bool]]:
+    """What this checkov process will scan, from its command line, when that alone says:
+    (targets, is a plan) for each input, as the checks will ask for them. Only checkov
+    runs of one framework tell (`--framework terraform`: each `-d` folder, and the folder
+    of the `-f` .tf files; `--framework terraform_plan`: the `-f` plan files, together);
+    others run several runners, each of which knows its own inputs: [] then."""
+    folders: list[str] = []
+    files: list[str] = []
+    frameworks: list[str] = []
+    wants = None
+    for arg in argv[1:]:
+        if wants is not None and not arg.startswith("-"):
+            wants.append(arg)
+            if wants is not frameworks:
+                wants = None
+            continue
+        wants = None
+        name, _, value = arg.partition("=")
+        target = {"-d": folders, "--directory": folders, "-f": files, "--file": files,
+                  "--framework": frameworks}.get(name)
+        if target is None:
+            continue
+        if value:
+            target.extend(value.split(",") if target is frameworks else [value])
+        else:
+            wants = target
+    frameworks = [f for part in frameworks for f in part.split(",") if f]
+    if frameworks == ["terraform"]:
+        out = [((os.path.abspath(d),), False) for d in folders if os.path.isdir(d)]
+        code = [os.path.abspath(f) for f in files if f.endswith((".tf", ".tf.json"))]
+        if code and not folders:  # as checkov's runner: the files' common folder
+            out.append(((os.path.split(os.path.commonprefix(code))[0],), False))
+        return out
+    if frameworks == ["terraform_plan"] and files and not folders:
+        plans = tuple(sorted(os.path.abspath(f) for f in files
+                             if f.endswith(".json") and not f.endswith(".tf.json")))
+        return [(plans, True)] if len(plans) == len(files) else []
+    return []

@@ -560,6 +560,56 @@ def test_hard_fail_on_uses_our_severities(tmp_path):
     assert lenient.returncode == 0, lenient.stdout[-2000:]
 
 
+def test_each_input_is_scanned_once_early_and_an_unneeded_scan_is_stopped(tmp_path):
+    """Two `-d` folders in one checkov run (checkov executes the checks file once per
+    folder): each is scanned natively once, from the moment checkov loads the checks; a
+    folder with none of our resources never waits for its scan, which checkov's exit stops
+    (no orphan left running)."""
+    with_resources, without = tmp_path / "app", tmp_path / "vars"
+    with_resources.mkdir()
+    without.mkdir()
+    (with_resources / "main.tf").write_text(EXTRA_CASES["extra-outscale"]["main.tf"])
+    (without / "variables.tf").write_text('variable "region" {\n  default = "eu-west-3"\n}\n')
+    calls, child = tmp_path / "calls", tmp_path / "child.pid"
+    native = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "hds_iac.cli"])
+    wrapper = tmp_path / "hds-iac"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'echo "$*" >> {shlex.quote(str(calls))}\n'
+        f'case "$*" in *{without.name}*) sleep 120 & echo $! > {shlex.quote(str(child))}; wait;;\n'
+        f'*) exec {native} "$@";; esac\n')
+    wrapper.chmod(0o755)
+    proc = subprocess.run(
+        [CHECKOV, "-d", str(with_resources), "-d", str(without), "--framework", "terraform",
+         "--external-checks-dir", str(CHECKS), "-o", "json", "--skip-download", "--compact"],
+        capture_output=True, text=True, timeout=110,
+        env={**CHECKOV_ENV, "HDS_IAC_BIN": str(wrapper)})
+    assert proc.returncode in (0, 1), proc.stderr[-3000:]
+    lines = calls.read_text().splitlines()
+    assert sum(str(with_resources) in line for line in lines) == 1, lines
+    assert sum(str(without) in line for line in lines) == 1, lines
+    # The native engine's answer, which a one-resource check cannot give (the provider
+    # block's region).
+    # (checkov prints one report per folder; its second run checks the first folder's
+    # resources again: they get the first scan's verdicts, with no fallback.)
+    text, reports, decoder = proc.stdout.strip(), [], json.JSONDecoder()
+    while text:
+        report, end = decoder.raw_decode(text)
+        reports.append(report)
+        text = text[end:].strip()
+    failed = {(c["resource"], c["check_id"]) for r in reports
+              for c in r["results"]["failed_checks"]}
+    assert ("outscale_snapshot.copy", "CKV_HDS_LOC_001") in failed
+    assert "hds-iac checks:" not in proc.stderr  # no fallback notice
+    if child.exists() and child.read_text().strip():  # else stopped before it began
+        try:
+            os.kill(int(child.read_text()), 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        assert not alive, "the unneeded native scan outlived checkov"
+
+
 def test_every_rule_is_shipped_and_the_fallback_gaps_explained():
     shipped = set(checkov_support.shipped_rules())
     assert {m.id for m in catalogue.load() if {"code", "plan"} & set(m.sources)} == shipped

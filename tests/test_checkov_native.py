@@ -210,3 +210,107 @@ def test_a_verdict_or_resource_of_an_undeclared_kind_is_refused():
     assert isinstance(bucket, Resource)
     assert undeclared_kind("HDS-TLS-005", Verdict(bucket, "pass", "pass")) is None
     assert "declares only" in undeclared_kind("HDS-TLS-006", Verdict(bucket, "pass", "pass"))
+
+
+# --- when the native scan starts, and what is left of it when checkov ends ------------------
+
+
+@pytest.mark.parametrize("argv, expected", [
+    # one framework: what this process scans is on the command line
+    (["checkov", "-d", "{a}", "--framework", "terraform"], [(("{a}",), False)]),
+    (["checkov", "--directory={a}", "-d", "{b}", "--framework=terraform"],
+     [(("{a}",), False), (("{b}",), False)]),
+    (["checkov", "-f", "{a}/main.tf", "--framework", "terraform"], [(("{a}",), False)]),
+    (["checkov", "-f", "{b}/p2.json", "-f", "{b}/p1.json", "--framework", "terraform_plan"],
+     [(("{b}/p1.json", "{b}/p2.json"), True)]),
+    # several frameworks (one runner process each) or none named: each runner says its own
+    (["checkov", "-d", "{a}"], []),
+    (["checkov", "-d", "{a}", "--framework", "terraform", "terraform_plan"], []),
+    (["checkov", "-d", "{a}", "--framework", "terraform,terraform_plan"], []),
+    # a plan runner given a folder finds its plans itself; a file that is no plan: unsure
+    (["checkov", "-d", "{a}", "--framework", "terraform_plan"], []),
+    (["checkov", "-f", "{b}/p1.json", "-f", "{a}/main.tf", "--framework", "terraform_plan"], []),
+    # a folder that does not exist is not scanned
+    (["checkov", "-d", "{a}/missing", "--framework", "terraform"], []),
+])
+def test_inputs_from_checkov_command_line(tmp_path, argv, expected):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+
+    def fill(text: str) -> str:
+        return text.format(a=a, b=b)
+
+    want = [(tuple(fill(t) for t in targets), plan) for targets, plan in expected]
+    assert checkov_native.inputs_from_argv([fill(x) for x in argv]) == want
+
+
+def test_one_shared_cache_per_process():
+    """checkov executes the checks file once per `-d` folder: every execution must use the
+    same cache, or an input prefetched by one would be scanned again by the other."""
+    assert checkov_native.shared() is checkov_native.shared()
+
+
+def _gone(pid: int) -> bool:
+    """True once `pid` no longer exists (killed and reaped), waiting up to 5 s."""
+    import time
+
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _wait_for(path: Path) -> int:
+    import time
+
+    for _ in range(200):
+        if path.exists() and path.read_text().strip():
+            return int(path.read_text())
+        time.sleep(0.05)
+    raise AssertionError(f"{path} never written")
+
+
+def test_a_prefetched_scan_nobody_waits_for_is_stopped_and_reaped(tmp_path):
+    """A background scan still running when checkov's process ends (no check needed it):
+    the scan and what it started are killed and the scan reaped (no orphan, no zombie)."""
+    child = tmp_path / "child.pid"
+    slow = _script(tmp_path, "hds-iac",
+                   f"sleep 60 & echo $! > {shlex.quote(str(child))}; wait")
+    cache = checkov_native.NativeCache([slow])
+    cache.prefetch((str(tmp_path),), plan=False)
+    grandchild = _wait_for(child)
+    with checkov_native._RUNNING_LOCK:
+        running = list(checkov_native._RUNNING)
+    assert len(running) == 1 and running[0].poll() is None
+    checkov_native.stop_running()
+    assert running[0].returncode is not None  # reaped
+    assert _gone(grandchild)
+
+
+def test_a_timeout_stops_what_the_native_engine_started(tmp_path, monkeypatch):
+    monkeypatch.setenv("HDS_IAC_NATIVE_TIMEOUT", "1")
+    child = tmp_path / "child.pid"
+    slow = _script(tmp_path, "hds-iac",
+                   f"sleep 60 & echo $! > {shlex.quote(str(child))}; wait")
+    scan = checkov_native.run_native([slow], (str(tmp_path),), plan=False)
+    assert not scan.ok and "TimeoutExpired" in scan.problem
+    assert _gone(_wait_for(child))
+    assert not checkov_native._RUNNING
+
+
+def test_a_file_the_native_scan_could_not_read_is_said_once(tmp_path, capsys):
+    root = _folder(tmp_path)
+    cache = checkov_native.NativeCache(HDS_IAC)
+    scan = cache.scan((str(root),), plan=False)
+    bad = os.path.realpath(root / "bad" / "main.tf")
+    good = os.path.realpath(root / "good" / "main.tf")
+    cache.say_unread(scan, good)  # read: nothing to say
+    assert capsys.readouterr().err == ""
+    cache.say_unread(scan, bad)
+    cache.say_unread(scan, bad)
+    err = capsys.readouterr().err
+    assert err.count("could not read") == 1 and bad in err, err

@@ -13,16 +13,24 @@ $HDS_IAC_CHECKOV or /tmp/checkov-venv) runs on the same inputs three times: alon
 hds-iac's checks (`--external-checks-dir checks/`) answering from the native engine
 (`HDS_IAC_BIN` names this hds-iac: one native scan per folder or plan, as a subprocess),
 and with the checks in their fallback (`HDS_IAC_BIN=none`: each resource judged alone),
-on (a) one typical module folder, (b) the HCL tree, (c) the plan. The floor (issue 11:
+on (a) one typical module folder, (b) the HCL tree, (c) the plan. With our checks (and for
+`hds-iac scan`) each input is timed cold (an empty parse cache, $HDS_IAC_CACHE_DIR, in each
+run: a first scan of that code) and warm (a cache filled by one untimed `hds-iac scan` of
+the input: checkov run again on code already scanned, as in CI or pre-commit); Lark's build
+of the HCL grammar, kept in the user cache once per machine, is there in both. The runs of
+one input are interleaved (alone, cold, warm, alone, ...), so that a change of the
+machine's load hits every variant alike; the load average is printed before and after. The
+floor (issue 11:
 starting Python and `json.load` of the plan, the least any Python scan of it costs) is
 timed first, and the plan's `-o json` scan is printed as a multiple of it, with the size
 of the JSON report it writes. The native scans of the HCL inputs (a, b) are also timed
-with the cache of parsed files off (`--no-cache`), cold (an empty cache folder for each
-run) and warm (filled); every run uses a cache folder of this run, never the user's, and
-the hostile inputs run with `--no-cache`. The overhead column is
+with the cache of parsed files off (`--no-cache`), in a table of their own; every run uses
+a cache folder of this run, never the user's, and the hostile inputs run with
+`--no-cache`. The overhead column is
 what our checks add to checkov alone (wall time, then CPU time of the whole process tree,
 the native subprocess included). The summary table at the end is the one to paste on the
-issue.
+issue or in the README (`--markdown`: the progress lines go to standard error, standard
+output is the table alone).
 
 Then hostile inputs (issue 9 §4; `--hostile-only` for these alone, `--no-hostile` to skip
 them): module cycles and fan-out, huge counts, files, strings and nesting over the limits
@@ -240,19 +248,46 @@ def hostile(hds: list[str], timeout: float, memory: int) -> None:
                   f"{first.replace('|', '/')} |", flush=True)
 
 
-def bench(label: str, cmd: list[str], runs: int, env: dict[str, str] | None = None,
-          env_per_run: Callable[[], dict[str, str]] | None = None) -> tuple[float, float, float]:
+def bench(label: str, cmd: list[str], runs: int,
+          env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """(median wall s, peak MiB, median CPU s): the CPU time keeps the comparison honest
-    on a loaded machine, where wall times stretch unevenly. `env_per_run`: a new
-    environment for each run (an empty parse cache folder for each cold run)."""
-    results = [measure(cmd, env=env_per_run() if env_per_run else env) for _ in range(runs)]
-    walls = [r[0] for r in results]
-    cpus = [r[3] for r in results]
-    peak = max(r[1] for r in results)
-    print(f"{label:<46} median {statistics.median(walls):7.2f} s   min {min(walls):6.2f} s"
-          f"   CPU {statistics.median(cpus):6.2f} s   peak {peak:7.1f} MiB"
-          f"   exit {results[-1][2]}", flush=True)
-    return statistics.median(walls), peak, statistics.median(cpus)
+    on a loaded machine, where wall times stretch unevenly."""
+    return bench_interleaved([(label, cmd, lambda: env)], runs)[0]
+
+
+def bench_interleaved(variants: list[tuple[str, list[str], Callable[[], dict | None]]],
+                      runs: int) -> list[tuple[float, float, float]]:
+    """`bench` of several variants (label, command, environment of one run), their runs
+    interleaved: run 1 of each, then run 2 of each..."""
+    results: list[list[tuple[float, float, int, float]]] = [[] for _ in variants]
+    for _ in range(runs):
+        for i, (_, cmd, env) in enumerate(variants):
+            results[i].append(measure(cmd, env=env()))
+    out = []
+    for (label, _, _), got in zip(variants, results):
+        walls = [r[0] for r in got]
+        cpus = [r[3] for r in got]
+        peak = max(r[1] for r in got)
+        say(f"{label:<46} median {statistics.median(walls):7.2f} s   min {min(walls):6.2f} s"
+            f"   CPU {statistics.median(cpus):6.2f} s   peak {peak:7.1f} MiB"
+            f"   exit {got[-1][2]}")
+        out.append((statistics.median(walls), peak, statistics.median(cpus)))
+    return out
+
+
+def say(text: str) -> None:
+    """A progress line: on standard output, or standard error with --markdown."""
+    print(text, file=sys.stderr if MARKDOWN else sys.stdout, flush=True)
+
+
+MARKDOWN = False
+
+
+def load_average() -> str:
+    try:
+        return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "load average unknown"
 
 
 def keep_bytecode(tmp: Path, pythons: list[str]) -> None:
@@ -301,7 +336,11 @@ def main() -> int:
     parser.add_argument("--hostile-timeout", type=float, default=300)
     parser.add_argument("--hostile-memory", type=float, default=4.0,
                         help="address-space cap of each hostile run, in GiB (default 4)")
+    parser.add_argument("--markdown", action="store_true",
+                        help="standard output: the summary table alone (progress on stderr)")
     args = parser.parse_args()
+    global MARKDOWN
+    MARKDOWN = args.markdown
     hds = [sys.executable, "-m", "hds_iac.cli", "scan", "-o", "json"]
     if args.hostile_only:
         hostile(hds + ["--no-cache"], args.hostile_timeout, int(args.hostile_memory * 2**30))
@@ -317,8 +356,8 @@ def main() -> int:
         make_plan(plan, args.plan_resources)
         make_tree(tree, args.hcl_files)
         nfiles = sum(1 for _ in tree.rglob("*.tf"))
-        print(f"inputs: plan with {args.plan_resources} resources "
-              f"({plan.stat().st_size / 1e6:.1f} MB), HCL tree of {nfiles} files; {args.runs} runs")
+        say(f"inputs: plan with {args.plan_resources} resources "
+            f"({plan.stat().st_size / 1e6:.1f} MB), HCL tree of {nfiles} files; {args.runs} runs")
         folder = tree / "service00"
         inputs = [
             ("(a) one module folder", [str(folder)], ["-d", str(folder), "--framework", "terraform"]),
@@ -329,7 +368,7 @@ def main() -> int:
         ]
         if args.only:
             inputs = [i for i in inputs if i[0][1] in args.only]
-        rows = []
+        loads = [load_average()]
         # The floor (issue 11): starting Python and `json.load` of the plan, the least any
         # Python scan of it costs; the plan's scan is printed as a multiple of it.
         floor = bench("floor: python + json.load(plan)", [
@@ -339,80 +378,98 @@ def main() -> int:
         with open(report, "wb") as out:
             subprocess.run(hds + [str(plan)], stdout=out, stderr=subprocess.DEVNULL, check=False)
         os.environ.setdefault("BC_SKIP_MAPPING", "TRUE")  # checkov: no network look-ups
-        # The cache of parsed HCL files in a folder of this run, never the user's: filled by
-        # the native scans below (warm), emptied for each cold run.
-        warm_cache = Path(tmp) / "parse-cache"
-        os.environ["HDS_IAC_CACHE_DIR"] = str(warm_cache)
-        cold_caches = iter(range(10**6))
-
-        def cold_env() -> dict[str, str]:
-            return {**os.environ,
-                    "HDS_IAC_CACHE_DIR": str(Path(tmp) / f"cold-cache-{next(cold_caches)}")}
-
-        cache_rows = []
+        # The cache of parsed HCL files in folders of this run, never the user's (the runs
+        # below name their own: empty for each cold run, filled for the warm ones).
+        os.environ["HDS_IAC_CACHE_DIR"] = str(Path(tmp) / "parse-cache")
         native_env = {**os.environ, "HDS_IAC_BIN": shlex.join([sys.executable, "-m",
                                                                 "hds_iac.cli"])}
         fallback_env = {**os.environ, "HDS_IAC_BIN": "none"}
+        caches = Path(tmp) / "caches"
+        caches.mkdir()
+
+        def cold(env: dict[str, str]) -> Callable[[], dict[str, str]]:
+            """An empty parse cache for each run."""
+            return lambda: {**env, "HDS_IAC_CACHE_DIR": tempfile.mkdtemp(dir=caches)}
+
+        if checkov:
+            # Untimed: with PYTHONPYCACHEPREFIX, the first run compiles every module it
+            # imports (checkov's own included) into the run's folder.
+            subprocess.run([checkov, "--quiet", "--compact", "-o", "json", "--skip-download",
+                            "-d", str(folder), "--framework", "terraform",
+                            "--external-checks-dir", str(checks)], env=native_env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        rows, cache_rows = [], []
         for label, paths, checkov_args in inputs:
-            if not label.startswith("(c)"):  # HCL: the parse cache off, cold, warm
-                off = bench(f"hds-iac scan --no-cache {label}", hds + paths + ["--no-cache"],
-                            args.runs)
-                cold = bench(f"hds-iac scan, cold cache {label}", hds + paths, args.runs,
-                             env_per_run=cold_env)
-                measure(hds + paths)  # fills the warm cache
-                cache_rows.append((label, off, cold))
-            row = [label, bench(f"hds-iac scan {label}" + (", warm cache" if cache_rows and
-                                cache_rows[-1][0] == label else ""), hds + paths, args.runs)]
-            if cache_rows and cache_rows[-1][0] == label:
-                cache_rows[-1] += (row[1],)
+            # The warm cache: filled by one untimed scan of the input.
+            warm_dir = tempfile.mkdtemp(dir=caches)
+            warm_env = {**native_env, "HDS_IAC_CACHE_DIR": warm_dir}
+            subprocess.run(hds + paths, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=warm_env, check=False)
+            variants = [(f"hds-iac scan {label}, cold", hds + paths, cold(native_env)),
+                        (f"hds-iac scan {label}, warm", hds + paths, lambda: warm_env)]
+            hcl = not label.startswith("(c)")
+            if hcl:  # the parse cache off
+                variants.append((f"hds-iac scan --no-cache {label}", hds + paths + ["--no-cache"],
+                                 lambda: None))
             if checkov:
                 base = [checkov, "--quiet", "--compact", "-o", "json", "--skip-download"]
                 ours = base + checkov_args + ["--external-checks-dir", str(checks)]
-                # Interleaved, so that a change of the machine's load hits all three alike.
-                row.append(bench(f"checkov alone {label}", base + checkov_args, args.runs))
-                row.append(bench(f"checkov + hds-iac checks {label}", ours, args.runs,
-                                 native_env))
+                variants += [
+                    (f"checkov alone {label}", base + checkov_args, lambda: None),
+                    (f"checkov + hds-iac checks {label}, cold", ours, cold(native_env)),
+                    (f"checkov + hds-iac checks {label}, warm", ours, lambda: warm_env)]
                 if not args.no_fallback:
-                    row.append(bench(f"checkov + checks, fallback {label}", ours, args.runs,
-                                     fallback_env))
-            rows.append(row)
-        print()
-        head = "| input | hds-iac scan |"
+                    variants.append((f"checkov + checks, fallback {label}", ours,
+                                     lambda: fallback_env))
+            got = bench_interleaved(variants, args.runs)
+            if hcl:
+                cache_rows.append((label, got.pop(2), got[0], got[1]))
+            rows.append((label, got))
+        loads.append(load_average())
+        say("")
+        out = sys.stdout
+        head = ["input", "hds-iac scan, cold", "hds-iac scan, warm"]
         if checkov:
-            head += (" checkov alone | checkov + hds-iac checks | added by our checks (wall,"
-                     " CPU) |")
+            head += ["checkov alone", "checkov + our checks, cold", "added, cold (wall, CPU)",
+                     "checkov + our checks, warm", "added, warm (wall, CPU)"]
             if not args.no_fallback:
-                head += " checkov + checks, fallback (no native engine) |"
-        print(head)
-        print("|" + "---|" * (head.count("|") - 1))
-        for row in rows:
-            cells = [row[0]] + [f"{wall:.2f} s, {peak:.0f} MiB" for wall, peak, _ in row[1:4]]
+                head.append("checkov + our checks, fallback (no native engine)")
+        print("| " + " | ".join(head) + " |", file=out)
+        print("|" + "---|" * len(head), file=out)
+
+        def cell(m: tuple[float, float, float]) -> str:
+            return f"{m[0]:.2f} s, CPU {m[2]:.2f} s, {m[1]:.0f} MiB"
+
+        def added(m: tuple[float, float, float], alone: tuple[float, float, float]) -> str:
+            return f"{(m[0] / alone[0] - 1) * 100:+.0f} %, {(m[2] / alone[2] - 1) * 100:+.0f} %"
+
+        for label, got in rows:
+            cells = [label, cell(got[0]), cell(got[1])]
             if checkov:
-                alone, ours_ = row[2], row[3]
-                cells.append(f"{(ours_[0] / alone[0] - 1) * 100:+.0f} %, "
-                             f"{(ours_[2] / alone[2] - 1) * 100:+.0f} %")
+                alone = got[2]
+                cells += [cell(alone), cell(got[3]), added(got[3], alone), cell(got[4]),
+                          added(got[4], alone)]
                 if not args.no_fallback:
-                    wall, peak, _ = row[4]
-                    cells.append(f"{wall:.2f} s, {peak:.0f} MiB")
-            print("| " + " | ".join(cells) + " |")
-        print(f"\nmedian of {args.runs} runs, wall time and peak RSS (ru_maxrss); the"
-              " hds-iac scan column of HCL inputs with a warm parse cache")
+                    cells.append(f"{cell(got[5])} ({added(got[5], alone)})")
+            print("| " + " | ".join(cells) + " |", file=out)
+        print(f"\nMedian of {args.runs} interleaved runs: wall time, CPU time of the process "
+              "tree (the native subprocess included), peak RSS of its largest process; "
+              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores,"
+              f" {loads[0]} before and {loads[1]} after.", file=out)
         if cache_rows:
             print("\n| native scan (`-o json`) | cache off (--no-cache) | cold cache (empty"
-                  " folder each run) | warm cache | warm vs off (wall, CPU) |")
-            print("|---|---|---|---|---|")
-            for label, off, cold, warm in cache_rows:
-                cells = [f"{wall:.2f} s, {cpu:.2f} s CPU" for wall, _, cpu in (off, cold, warm)]
-                cells.append(f"{(warm[0] / off[0] - 1) * 100:+.0f} %, "
-                             f"{(warm[2] / off[2] - 1) * 100:+.0f} %")
-                print(f"| {label} | " + " | ".join(cells) + " |")
-        print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(f"floor (python start + json.load of the plan): {floor[0]:.2f} s wall, "
-              f"{floor[2]:.2f} s CPU; JSON report of the plan: {report.stat().st_size / 1e6:.1f} MB")
-        for row in rows:
-            if row[0].startswith("(c)"):
-                print(f"hds-iac scan -o json of the plan: {row[1][0] / floor[0]:.1f}x the floor "
-                      f"(wall), {row[1][2] / floor[2]:.1f}x (CPU)")
+                  " folder each run) | warm cache | warm vs off (wall, CPU) |", file=out)
+            print("|---|---|---|---|---|", file=out)
+            for label, off, cold_, warm in cache_rows:
+                cells = [f"{wall:.2f} s, {cpu:.2f} s CPU" for wall, _, cpu in (off, cold_, warm)]
+                cells.append(added(warm, off))
+                print(f"| {label} | " + " | ".join(cells) + " |", file=out)
+        say(f"floor (python start + json.load of the plan): {floor[0]:.2f} s wall, "
+            f"{floor[2]:.2f} s CPU; JSON report of the plan: {report.stat().st_size / 1e6:.1f} MB")
+        for label, got in rows:
+            if label.startswith("(c)"):
+                say(f"hds-iac scan -o json of the plan (cold): {got[0][0] / floor[0]:.1f}x the "
+                    f"floor (wall), {got[0][2] / floor[2]:.1f}x (CPU)")
     os.environ.pop("PYTHONPYCACHEPREFIX", None)  # its folder is gone with the inputs
     os.environ.pop("HDS_IAC_CACHE_DIR", None)  # so is the parse cache's
     if not args.no_hostile:

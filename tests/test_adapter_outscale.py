@@ -841,3 +841,9 @@ def test_vpn_detail_and_a_one_second_key_lifetime():
     got = one(rec("outscale_api_access_policy.p", {"max_access_key_expiration_seconds": 0,
                                                    "require_trusted_env": True}))
     assert got.identity.key_max_age_days == 0
+
+
+def test_an_access_key_date_with_trailing_text_is_read_by_its_first_ten_characters():
+    got = one(state("outscale_access_key.k", {"expiration_date": "2026-03-02 (UTC) garbage",
+                                              "creation_date": "2026-03-01T00:00:00Z"}))
+    assert got.identity.key_max_age_days == 1

@@ -847,3 +847,15 @@ def test_an_access_key_date_with_trailing_text_is_read_by_its_first_ten_characte
     got = one(state("outscale_access_key.k", {"expiration_date": "2026-03-02 (UTC) garbage",
                                               "creation_date": "2026-03-01T00:00:00Z"}))
     assert got.identity.key_max_age_days == 1
+
+
+def test_access_key_details():
+    got = one(state("outscale_access_key.k", {"expiration_date": "2026-03-01T12:00:00Z",
+                                              "creation_date": "2026-03-01T00:00:00Z",
+                                              "state": "ACTIVE"}))
+    assert got.identity.key_max_age_days == 1
+    assert got.identity.detail == "expires 2026-03-01T12:00:00Z, ACTIVE"
+    got = one(state("outscale_access_key.k", {"state": "########"}))
+    assert got.identity.detail == "no expiration date"
+    got = one(rec("outscale_access_key.k", {"expiration_date": Unknown("timeadd")}))
+    assert got.identity.detail == "expiration date set, value unknown (timeadd)"

@@ -220,3 +220,22 @@ def test_an_image_from_a_machine_points_at_source_instance_id():
                 rec("aws_instance.m", {"root_block_device": [{"encrypted": True}]}))
     assert got["aws_ami_from_instance.i"].attributes["at_rest[root_block_device].enabled"].path \
         == "source_instance_id"
+
+
+@pytest.mark.parametrize("key", ["account_id", "organization_arn", "organizational_unit_arn"])
+def test_a_share_permission_names_who_it_shares_with(key):
+    got = one(rec("aws_ami_launch_permission.p", {key: "who", "account_id" if key != "account_id"
+                                                  else "organization_arn": ""}))
+    assert got.stores_data is False
+    assert got.sharing.public is False and got.sharing.accounts == ("who",)
+    assert got.attributes["sharing.accounts"].path == key
+    got = one(rec("aws_snapshot_create_volume_permission.p", {key: Unknown("var.who")}))
+    assert isinstance(got.sharing.accounts, Unknown)
+
+
+def test_a_share_permission_to_all_is_public():
+    assert one(rec("aws_ami_launch_permission.p", {"group": "all"})).sharing.public is True
+    unknown = Unknown("var.group")
+    assert one(rec("aws_ami_launch_permission.p", {"group": unknown})).sharing.public is unknown
+    assert isinstance(one(rec("aws_ami_launch_permission.p", {"group": 5})).sharing.public, Unknown)
+    assert one(rec("aws_ami.i", {})).stores_data is True

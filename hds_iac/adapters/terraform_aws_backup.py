@@ -358,8 +358,8 @@ def share_permission(rec: TfResource, index: TfIndex) -> list[Resource]:
         elif isinstance(value, Unknown):
             account_unknown = value
     granted = next((key for key in ("account_id", "organization_arn", "organizational_unit_arn")
-                    if rec.values.get(key) not in (None, "")), "account_id")
+                    if has(rec.values.get(key))), "account_id")
     return [resource(rec, kind, stores_data=False,
                      sources={"sharing.public": "group", "sharing.accounts": granted},
-                     sharing=Sharing(public=public,
-                                     accounts=account_unknown if account_unknown else tuple(accounts)))]
+                     sharing=Sharing(public=public, accounts=account_unknown
+                                     if account_unknown is not None else tuple(accounts)))]

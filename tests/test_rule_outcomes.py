@@ -265,3 +265,19 @@ def test_log_003_each_fault_of_the_trail_bucket_is_named() -> None:
     assert "public access block of bucket logs was not read" in text(
         "HDS-LOG-003", got["unread block"])
     assert "var.block has no value" in text("HDS-LOG-003", got["unknown block"])
+
+
+def test_an_unknown_is_explained_by_its_reason_else_its_references() -> None:
+    from hds_iac.rules._unknown import why
+    assert why(Unknown("var.x has no value", ("var.x",))) == "var.x has no value"
+    assert why(Unknown("", ("aws_kms_key.a", "aws_kms_key.b"))) == \
+        "depends on aws_kms_key.a, aws_kms_key.b, not known before apply"
+    assert why(Unknown("")) == "the value cannot be resolved"
+
+
+def test_log_007_and_tls_001_pass_with_their_pass_message() -> None:
+    from hds_iac.model import Flow
+    (kept,) = run("HDS-LOG-007", make("log-group", "g", logging=Logging(retention_days=365)))
+    assert (kept.status, kept.message) == ("pass", "pass")
+    (https,) = run("HDS-TLS-001", make("listener", "l", flows=[Flow("listener :443", encrypted=True)]))
+    assert (https.status, https.message) == ("pass", "pass")

@@ -387,3 +387,9 @@ def test_bak_004_an_attested_volume_is_a_declared_pass() -> None:
               volume("outscale_volume.o", {"hds-iac:backup": "restic"}, provider="outscale"))
     assert [(v.status, v.message, v.declared) for v in got] == [
         ("pass", "pass_attested", True), ("pass", "pass_attested", True)]
+
+
+def test_bak_004_a_plan_of_no_region_covers_a_volume_of_any() -> None:
+    got = run("HDS-BAK-004", plan("aws_backup_selection.all", region=None, select_all=True),
+              volume("aws_ebs_volume.a"))
+    assert statuses(got) == {"aws_ebs_volume.a": "pass"}

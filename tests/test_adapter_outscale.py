@@ -859,3 +859,8 @@ def test_access_key_details():
     assert got.identity.detail == "no expiration date"
     got = one(rec("outscale_access_key.k", {"expiration_date": Unknown("timeadd")}))
     assert got.identity.detail == "expiration date set, value unknown (timeadd)"
+
+
+def test_an_unknown_expiration_date_says_why_not_where():
+    got = one(rec("outscale_access_key.k", {"expiration_date": Unknown("computed", refs=("local.t",))}))
+    assert got.identity.detail == "expiration date set, value unknown (computed)"

@@ -1,4 +1,5 @@
-"""The test session never touches a developer's own state (tests/conftest.py).
+"""How the suite runs: the session never touches a developer's own state (tests/conftest.py),
+and the README shows the command CI runs.
 
 Each test process (pytest-xdist's workers each) gets its own user cache folder: hds-iac
 writes there (the checkov pointer, the pre-commit hook's checkov venv, the parse cache), and
@@ -38,3 +39,13 @@ def test_a_child_process_gets_the_same_cache() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == os.path.join(os.environ["XDG_CACHE_HOME"], "hds-iac")
+
+
+def test_the_readme_and_ci_run_the_same_test_command() -> None:
+    """The README's test command is the one .ci/run ends with (CI runs what users read)."""
+    repo = Path(__file__).resolve().parents[1]
+    ci = [ln.strip() for ln in (repo / ".ci/run").read_text().splitlines()
+          if ln.strip() and not ln.lstrip().startswith("#")]
+    assert ci[-1].startswith("python -m pytest ")
+    readme = (repo / "README.md").read_text().splitlines()
+    assert [ln for ln in readme if ln.startswith("python -m pytest ")] == [ci[-1]]

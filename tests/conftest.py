@@ -89,11 +89,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # workers end together instead of one of them starting the packaging test at the end.
 # Measured with `--durations=0`; a module left out only runs later, nothing else changes.
 SLOWEST_FIRST = (
-    "test_checkov.py", "test_precommit.py", "test_live_aws.py", "test_packaging.py",
-    "test_live_outscale.py", "test_consistency.py", "test_fuzz.py", "test_live_aws_logging.py",
-    "test_live_aws_org.py", "test_drift_aws.py", "test_tfparse_oracle.py",
+    "test_live_outscale.py", "test_live_aws.py", "test_live_aws_org.py",
+    "test_live_aws_logging.py", "test_precommit.py", "test_checkov.py", "test_packaging.py",
     "test_live_aws_vpn_backup.py", "test_live_aws_benchmark.py", "test_history_live.py",
-    "test_report_filing_live.py", "test_report_html.py", "test_corpus.py",
+    "test_drift_aws.py", "test_fuzz.py", "test_consistency.py", "test_drift_outscale.py",
+    "test_report_filing_live.py", "test_tfparse_oracle.py", "test_report_html.py",
+    "test_corpus.py", "test_hcl_folders.py",
 )
 
 

@@ -6,6 +6,7 @@ the code here is pure logic and imports no third-party package.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from dataclasses import dataclass, field
@@ -142,16 +143,17 @@ def unread_context(verdict: Verdict, needs: dict[str, tuple[str, ...]],
     return verdict
 
 
-_IMPORTED: list[bool] = []
+@functools.cache
+def _import_all() -> None:
+    """Import every module of this package, once per process: a scan of a tree asks for
+    the rules once per root module, and listing the package's folder each time cost a
+    tenth of a warm scan of 30 roots."""
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
 
 
 def registry() -> dict[str, RuleFunc]:
-    """All rules, importing every module of this package once (a scan of a tree asks once
-    per root module: listing the package's folder each time cost a tenth of a warm scan
-    of 30 roots)."""
-    if not _IMPORTED:
-        for info in pkgutil.iter_modules(__path__):
-            if not info.name.startswith("_"):
-                importlib.import_module(f"{__name__}.{info.name}")
-        _IMPORTED.append(True)
+    """All rules (a copy: callers may filter it)."""
+    _import_all()
     return dict(_REGISTRY)

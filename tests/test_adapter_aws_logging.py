@@ -231,18 +231,19 @@ def test_no_trail_names_the_regions_read():
 
 # --- flow logs, load balancer access logs -----------------------------------------------------
 
-@pytest.mark.parametrize("types, expected, shown", [
-    ([], False, "no flow log"),
-    (["all"], True, "flow logs: ALL"),
-    (["ACCEPT"], True, "flow logs: ACCEPT"),
-    (["reject", "ACCEPT", "REJECT"], True, "flow logs: ACCEPT, REJECT"),
-    (["REJECT"], False, "flow logs: REJECT"),
-    ([DENIED, "ALL"], True, "flow logs: ALL"),
-    (["REJECT", DENIED], DENIED, "flow log traffic type unresolved"),
-    (DENIED, DENIED, "flow logs unresolved"),
+@pytest.mark.parametrize("types, expected, shown, deciding", [
+    ([], False, "no flow log", None),
+    (["all"], True, "flow logs: ALL", 0),
+    (["ACCEPT"], True, "flow logs: ACCEPT", 0),
+    (["reject", "ACCEPT", "REJECT"], True, "flow logs: ACCEPT, REJECT", 1),
+    (["REJECT"], False, "flow logs: REJECT", 0),
+    ([DENIED, "ALL"], True, "flow logs: ALL", 1),
+    (["REJECT", DENIED], DENIED, "flow log traffic type unresolved", 1),
+    (DENIED, DENIED, "flow logs unresolved", None),
 ])
-def test_flow_logging_needs_the_accepted_traffic(types, expected, shown):
-    assert aws_logging.flow_logging(types) == (expected, shown)
+def test_flow_logging_needs_the_accepted_traffic(types, expected, shown, deciding):
+    # `deciding`: the flow log findings point at (None: no flow log holds the answer).
+    assert aws_logging.flow_logging(types) == (expected, shown, deciding)
 
 
 @pytest.mark.parametrize("enabled, bucket, expected", [

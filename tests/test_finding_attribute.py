@@ -252,3 +252,232 @@ def test_a_separate_ingress_rule_is_where_the_group_finding_points(tmp_path):
         in text.render(result)
     assert "(rules.tf:6): " in text.render(result)
     assert group.evaluated_keys() == []
+
+
+# --- values held by other resources: ELB policies, flow logs, vault locks, login profiles ---
+
+HELD_MAIN = textwrap.dedent("""\
+    provider "aws" {
+      region = "eu-west-3"
+    }
+
+    resource "aws_elb" "legacy" {
+      name    = "legacy"
+      subnets = ["subnet-1", "subnet-2"]
+      listener {
+        lb_port            = 443
+        lb_protocol        = "https"
+        instance_port      = 80
+        instance_protocol  = "http"
+        ssl_certificate_id = "arn:aws:acm:eu-west-3:123456789012:certificate/x"
+      }
+    }
+
+    resource "aws_vpc" "main" {
+      cidr_block = "10.0.0.0/16"
+    }
+
+    resource "aws_vpc" "quiet" {
+      cidr_block = "10.1.0.0/16"
+    }
+
+    resource "aws_backup_vault" "records" {
+      name = "records"
+    }
+
+    resource "aws_iam_user" "alice" {
+      name = "alice"
+    }
+    """)
+
+HELD_OTHERS = textwrap.dedent("""\
+    resource "aws_load_balancer_policy" "tls" {
+      load_balancer_name = aws_elb.legacy.name
+      policy_name        = "tls"
+      policy_type_name   = "SSLNegotiationPolicyType"
+
+      policy_attribute {
+        name  = "ConnectionDrainingTimeout"
+        value = "30"
+      }
+      policy_attribute {
+        name  = "Reference-Security-Policy"
+        value = "ELBSecurityPolicy-2015-05"
+      }
+    }
+
+    resource "aws_load_balancer_listener_policy" "tls" {
+      load_balancer_name = aws_elb.legacy.name
+      load_balancer_port = 443
+      policy_names       = [aws_load_balancer_policy.tls.policy_name]
+    }
+
+    resource "aws_flow_log" "main" {
+      vpc_id          = aws_vpc.main.id
+      traffic_type    = "REJECT"
+      log_destination = "arn:aws:s3:::logs"
+    }
+
+    resource "aws_flow_log" "quiet" {
+      vpc_id          = aws_vpc.quiet.id
+      log_destination = "arn:aws:s3:::logs"
+    }
+
+    resource "aws_backup_vault_lock_configuration" "records" {
+      backup_vault_name  = var.vault_name
+      min_retention_days = 7
+    }
+
+    resource "aws_iam_user_login_profile" "alice" {
+      user = aws_iam_user.alice.name
+    }
+    """)
+
+# (rule, judged resource, status, holder, its attribute, line in others.tf)
+HELD = [
+    ("HDS-TLS-002", "aws_elb.legacy", "fail", "aws_load_balancer_policy.tls",
+     "policy_attribute[1].value", 12),
+    ("HDS-LOG-004", "aws_vpc.main", "fail", "aws_flow_log.main", "traffic_type", 24),
+    # The lock names its vault by a variable without a value: it may lock this vault.
+    ("HDS-BAK-005", "aws_backup_vault.records", "unknown",
+     "aws_backup_vault_lock_configuration.records", "backup_vault_name", 34),
+    ("HDS-MFA-001", "aws_iam_user.alice", "fail", "aws_iam_user_login_profile.alice", "user", 39),
+]
+HELD_RULES = sorted({row[0] for row in HELD})
+
+
+@pytest.fixture(scope="module")
+def held_result(tmp_path_factory):
+    root = tmp_path_factory.mktemp("held_others")
+    (root / "main.tf").write_text(HELD_MAIN)
+    (root / "others.tf").write_text(HELD_OTHERS)
+    return scan.scan([str(root)], rule_ids=HELD_RULES)
+
+
+@pytest.mark.parametrize("rule_id, address, status, holder, path, line", HELD,
+                         ids=[row[0] for row in HELD])
+def test_a_separate_resource_deciding_the_value_is_where_the_finding_points(
+        held_result, rule_id, address, status, holder, path, line):
+    finding = _finding(held_result, rule_id, address)
+    assert finding.status == status
+    assert (finding.file, finding.line) == ("others.tf", line)
+    assert finding.resource.origin.file == "main.tf"
+    assert f"{address} ({holder}: {path}) (others.tf:{line}): " in text.render(held_result)
+    sarif_doc = json.loads(sarif.render(held_result))
+    (res,) = [r for r in sarif_doc["runs"][0]["results"] if r["ruleId"] == rule_id
+              and r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == address]
+    physical = res["locations"][0]["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == "others.tf"
+    assert physical["region"] == {"startLine": line}
+    (found,) = [f for f in json.loads(json_report.render(held_result))["findings"]
+                if f["rule_id"] == rule_id and f["resource"]["address"] == address]
+    assert found["attributes"][0] == {"path": path, "set": True, "line": line,
+                                      "address": holder, "file": "others.tf"}
+    assert finding.evaluated_keys() == []  # not keys of the checked resource
+
+
+def test_an_unset_attribute_of_the_holder_points_at_the_holder(held_result):
+    # The flow log says no traffic type: unknown, and the place to write it is that flow
+    # log's block (line 28), not the VPC's.
+    quiet = _finding(held_result, "HDS-LOG-004", "aws_vpc.quiet")
+    assert quiet.status == "unknown"
+    assert quiet.attributes == (SourceAttribute("traffic_type", 28, False,
+                                                "aws_flow_log.quiet", "others.tf"),)
+    assert (quiet.file, quiet.line) == ("others.tf", 28)
+    assert "aws_vpc.quiet (aws_flow_log.quiet: traffic_type: not set) (others.tf:28): " \
+        in text.render(held_result)
+
+
+def test_a_policy_enforcing_mfa_is_where_a_passing_user_points(tmp_path):
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        resource "aws_iam_user" "bob" {
+          name = "bob"
+        }
+
+        resource "aws_iam_user_login_profile" "bob" {
+          user = aws_iam_user.bob.name
+        }
+
+        resource "aws_iam_user_policy" "mfa" {
+          user   = aws_iam_user.bob.name
+          policy = jsonencode({
+            Version = "2012-10-17"
+            Statement = [{ Effect = "Deny", NotAction = "iam:*", Resource = "*",
+              Condition = { BoolIfExists = { "aws:MultiFactorAuthPresent" = "false" } } }]
+          })
+        }
+        """))
+    (bob,) = scan.scan([str(tmp_path)], rule_ids=["HDS-MFA-001"]).findings
+    assert bob.status == "pass"
+    assert [(a.address, a.path, a.line) for a in bob.attributes] == [
+        ("aws_iam_user_policy.mfa", "policy", 11),
+        ("aws_iam_user_login_profile.bob", "user", 6)]
+    assert bob.line == 11
+
+
+def _held_plan() -> dict:
+    """The HCL scenario above as `terraform show -json` writes its plan: names known at plan
+    time are values, the VPC ids are references."""
+    aws = "registry.terraform.io/hashicorp/aws"
+    values = {
+        "aws_elb.legacy": {"name": "legacy", "subnets": ["subnet-1", "subnet-2"], "listener": [
+            {"lb_port": 443, "lb_protocol": "https", "instance_port": 80,
+             "instance_protocol": "http",
+             "ssl_certificate_id": "arn:aws:acm:eu-west-3:123456789012:certificate/x"}]},
+        "aws_load_balancer_policy.tls": {
+            "load_balancer_name": "legacy", "policy_name": "tls",
+            "policy_type_name": "SSLNegotiationPolicyType", "policy_attribute": [
+                {"name": "ConnectionDrainingTimeout", "value": "30"},
+                {"name": "Reference-Security-Policy", "value": "ELBSecurityPolicy-2015-05"}]},
+        "aws_load_balancer_listener_policy.tls": {
+            "load_balancer_name": "legacy", "load_balancer_port": 443, "policy_names": ["tls"]},
+        "aws_vpc.main": {"cidr_block": "10.0.0.0/16"},
+        "aws_flow_log.main": {"traffic_type": "REJECT", "log_destination": "arn:aws:s3:::logs"},
+        "aws_backup_vault.records": {"name": "records"},
+        "aws_backup_vault_lock_configuration.records": {"backup_vault_name": "records",
+                                                        "min_retention_days": 7},
+        "aws_iam_user.alice": {"name": "alice"},
+        "aws_iam_user_login_profile.alice": {"user": "alice"},
+    }
+    refs = {"aws_flow_log.main": {"vpc_id": ["aws_vpc.main.id", "aws_vpc.main"]}}
+    planned, changes, config = [], [], []
+    for address, after in values.items():
+        rtype, name = address.split(".")
+        common = {"address": address, "mode": "managed", "type": rtype, "name": name,
+                  "provider_name": aws}
+        planned.append({**common, "values": after})
+        unknown = {attr: True for attr in refs.get(address, {})}
+        changes.append({**common, "change": {"actions": ["create"], "before": None,
+                                             "after": after, "after_unknown": unknown}})
+        config.append({"address": address, "mode": "managed", "type": rtype, "name": name,
+                       "provider_config_key": "aws", "expressions": {
+                           attr: {"references": r} for attr, r in refs.get(address, {}).items()}})
+    return {"format_version": "1.2", "terraform_version": "1.11.4",
+            "planned_values": {"root_module": {"resources": planned}},
+            "resource_changes": changes,
+            "configuration": {"provider_config": {"aws": {
+                "name": "aws", "full_name": aws,
+                "expressions": {"region": {"constant_value": "eu-west-3"}}}},
+                "root_module": {"resources": config}}}
+
+
+def test_a_plan_names_the_holder_without_a_line(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(_held_plan()))
+    result = scan.scan([str(path)], rule_ids=HELD_RULES)
+    sarif_results = json.loads(sarif.render(result))["runs"][0]["results"]
+    findings = json.loads(json_report.render(result))["findings"]
+    for rule_id, address, status, holder, path_, _ in HELD:
+        # The plan's lock names the vault: it passes (SARIF keeps no passing result).
+        status = "pass" if rule_id == "HDS-BAK-005" else status
+        (found,) = [f for f in findings
+                    if f["rule_id"] == rule_id and f["resource"]["address"] == address]
+        assert found["status"] == status
+        assert found["attributes"][0] == {"path": path_, "set": True, "address": holder,
+                                          "file": "plan.json"}, rule_id
+        results = [r for r in sarif_results if r["ruleId"] == rule_id and r["locations"][0][
+            "logicalLocations"][0]["fullyQualifiedName"] == address]
+        assert len(results) == (status != "pass")
+        for res in results:
+            assert res["properties"]["attributes"][0]["address"] == holder
+            assert "region" not in res["locations"][0]["physicalLocation"]

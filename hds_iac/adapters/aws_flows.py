@@ -58,22 +58,32 @@ SSL_NEGOTIATION = "SSLNegotiationPolicyType"
 REFERENCE_POLICY = "Reference-Security-Policy"
 
 
-def classic_ssl_policy(policies: Iterable[tuple[str, Any, dict[str, Any]]]) -> Maybe[str] | None:
+# A Classic Load Balancer policy: (name, policy type, {attribute name: value}).
+Policy = tuple[str, Any, dict[str, Any]]
+
+
+def classic_ssl_policy(policies: Iterable[Policy]) -> Maybe[str] | None:
     """The SSL policy a Classic Load Balancer listener uses, from the policies attached to
     it: (name, policy type, attributes) each. A negotiation policy names a predefined
     policy (`Reference-Security-Policy`) or lists its own protocols and ciphers (unknown:
     hds-iac does not judge custom lists). None when no negotiation policy is attached."""
-    for name, kind, attributes in policies:
-        if kind != SSL_NEGOTIATION:
-            continue
-        if REFERENCE_POLICY in attributes:
-            value = attributes[REFERENCE_POLICY]
-            if isinstance(value, Unknown):
-                return value
-            return value if isinstance(value, str) and value else \
-                Unknown(f"empty {REFERENCE_POLICY}")
-        return Unknown(f"{name} lists its own protocols and ciphers")
-    return None
+    chosen = negotiation_policy(policies)
+    if chosen is None:
+        return None
+    name, _, attributes = chosen
+    if REFERENCE_POLICY in attributes:
+        value = attributes[REFERENCE_POLICY]
+        if isinstance(value, Unknown):
+            return value
+        return value if isinstance(value, str) and value else \
+            Unknown(f"empty {REFERENCE_POLICY}")
+    return Unknown(f"{name} lists its own protocols and ciphers")
+
+
+def negotiation_policy(policies: Iterable[Policy]) -> Policy | None:
+    """The first SSL negotiation policy among those attached to a Classic Load Balancer
+    listener (name, policy type, attributes): the one that decides its TLS versions."""
+    return next((p for p in policies if p[1] == SSL_NEGOTIATION), None)
 
 
 # --- CloudFront --------------------------------------------------------------------------

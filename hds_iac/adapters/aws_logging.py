@@ -288,20 +288,25 @@ def no_trail(read: Iterable[str]) -> Trail:
 TRACING_TRAFFIC = ("ALL", "ACCEPT")
 
 
-def flow_logging(traffic_types: Maybe[list[Maybe[str]]]) -> tuple[Maybe[bool], str]:
+def flow_logging(traffic_types: Maybe[list[Maybe[str]]]
+                 ) -> tuple[Maybe[bool], str, int | None]:
     """Whether a network's flow logs record the traffic let in, from the traffic type of
-    each flow log attached to it (Terraform `aws_flow_log`, live `DescribeFlowLogs`)."""
+    each flow log attached to it (Terraform `aws_flow_log`, live `DescribeFlowLogs`), and
+    which of them decides (its index; None when none is attached or they are unresolved)."""
     if isinstance(traffic_types, Unknown):
-        return traffic_types, "flow logs unresolved"
+        return traffic_types, "flow logs unresolved", None
     if not traffic_types:
-        return False, "no flow log"
+        return False, "no flow log", None
     known = [t for t in traffic_types if isinstance(t, str)]
-    if any(t.upper() in TRACING_TRAFFIC for t in known):
-        return True, "flow logs: " + ", ".join(sorted({t.upper() for t in known}))
-    unresolved = next((t for t in traffic_types if isinstance(t, Unknown)), None)
+    shown = "flow logs: " + ", ".join(sorted({t.upper() for t in known}))
+    tracing = next((i for i, t in enumerate(traffic_types)
+                    if isinstance(t, str) and t.upper() in TRACING_TRAFFIC), None)
+    if tracing is not None:
+        return True, shown, tracing
+    unresolved = next((i for i, t in enumerate(traffic_types) if isinstance(t, Unknown)), None)
     if unresolved is not None:
-        return unresolved, "flow log traffic type unresolved"
-    return False, "flow logs: " + ", ".join(sorted({t.upper() for t in known}))
+        return traffic_types[unresolved], "flow log traffic type unresolved", unresolved  # type: ignore[return-value]
+    return False, shown, 0
 
 
 def access_logging(enabled: Maybe[bool] | None, bucket: Any) -> tuple[Maybe[bool], str]:

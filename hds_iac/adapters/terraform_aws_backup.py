@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_backup, aws_storage
-from hds_iac.adapters.terraform_index import TfIndex, block_path, destination_sources, part_sources
+from hds_iac.adapters.terraform_index import (
+    TfIndex, block_path, destination_sources, held_by, part_sources,
+)
 from hds_iac.adapters.terraform_aws_common import (
     as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, handles, has,
     ids_of, known_blocks, linked, region_from_arn, region_of, resolve_all, resolve_one,
@@ -25,22 +27,29 @@ from hds_iac.terraform.records import TfResource
 def backup_vault(rec: TfResource, index: TfIndex) -> list[Resource]:
     locks = linked(index, rec, "backup_vault_name", ("aws_backup_vault_lock_configuration",),
                    name_keys=("name",))
-    locked: Maybe[bool] = True if locks else _unresolved_lock(index)
+    # A lock is a separate resource: findings point at the lock that names this vault (or
+    # one that may, unresolved); with none, at the vault (an absence is held by nothing).
+    deciding = locks[0] if locks else _unresolved_lock(index)
+    locked: Maybe[bool] = True if locks else False if deciding is None else Unknown(
+        f"the vault {deciding.address} locks is not known "
+        f"({show(deciding.values.get('backup_vault_name'))})")
     # Vaults always encrypt; without `kms_key_arn` the key is AWS-managed (aws/backup).
     key = customer_key(rec, rec.values.get("kms_key_arn"), index)
-    return [resource(rec, "backup-vault", stores_data=True,
-                     sources=part_sources("at_rest", "vault", {"customer_key": "kms_key_arn"}),
+    sources = part_sources("at_rest", "vault", {"customer_key": "kms_key_arn"})
+    if deciding is not None:
+        sources["backup.vault_locked"] = held_by(deciding, "backup_vault_name")
+    return [resource(rec, "backup-vault", stores_data=True, sources=sources,
                      **aws_backup.vault_facets(key, locked))]
 
 
-def _unresolved_lock(index: TfIndex) -> Maybe[bool]:
-    """False, unless a vault lock of this configuration names its vault with a value that
-    cannot be resolved: it may lock any vault, so "not locked" would be a guess."""
+def _unresolved_lock(index: TfIndex) -> TfResource | None:
+    """A vault lock of this configuration that names its vault with a value that cannot be
+    resolved: it may lock any vault, so "not locked" would be a guess."""
     for lock in index.of_type("aws_backup_vault_lock_configuration"):
         name = lock.values.get("backup_vault_name")
         if isinstance(name, Unknown) and not resolve_all(index, name, ("aws_backup_vault",)):
-            return Unknown(f"the vault {lock.address} locks is not known ({show(name)})")
-    return False
+            return lock
+    return None
 
 
 def _vault_region(index: TfIndex, value: Any) -> Maybe[str]:

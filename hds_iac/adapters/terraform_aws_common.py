@@ -24,7 +24,7 @@ from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules 
     get_bool, get_int, get_str, has, ids_of, is_set, known_blocks, linked, of_type, points_at,
     not_in_configuration, resolve_all, resolve_one, show,
 )
-from hds_iac.model import Maybe, Resource, Unknown
+from hds_iac.model import Maybe, Resource, SourceAttribute, Unknown
 from hds_iac.terraform.records import TfResource
 from hds_iac.zone_spread import distinct_zones
 
@@ -93,11 +93,13 @@ def region_of(rec: TfResource, zone: Any = None) -> Maybe[str]:
 
 
 def resource(rec: TfResource, kind: str, *, stores_data: bool = False, region: Any = "auto",
-             ids: tuple[str, ...] | None = None, sources: Mapping[str, str] | None = None,
+             ids: tuple[str, ...] | None = None,
+             sources: Mapping[str, str | SourceAttribute] | None = None,
              **facets: Any) -> Resource:
     """A model Resource with the common fields filled from the record. `sources` maps
-    facet keys (`hds_iac.model.facet_key`) to the Terraform attribute each was read from,
-    so that findings point at that attribute (`Resource.attributes`)."""
+    facet keys (`hds_iac.model.facet_key`) to the Terraform attribute each was read from
+    (`held_by(other, path)` when another resource holds it), so that findings point at
+    that attribute (`Resource.attributes`)."""
     own_region = rec.values.get("region")
     if region == "auto" and isinstance(own_region, str) and own_region:
         # AWS provider 6.x: the resource names its own region (HDS-LOC-001 points at it).

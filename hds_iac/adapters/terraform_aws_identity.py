@@ -5,40 +5,50 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_iam
-from hds_iac.adapters.terraform_index import TfIndex
+from hds_iac.adapters.terraform_index import TfIndex, held_by
 from hds_iac.adapters.terraform_aws_common import (
     as_list, get_bool, get_int, get_str, handles, ids_of, linked, policy_of, resolve_all,
     resolve_one, resource, show,
 )
-from hds_iac.model import Identity, Maybe, Resource, Unknown
+from hds_iac.model import Identity, Maybe, Resource, SourceAttribute, Unknown
 from hds_iac.terraform.records import TfResource
 
 _NAMES = ("name", "id")
 
 
-def _policy_by_arn(index: TfIndex, arn: Any, where: str) -> Maybe[dict] | None:
+# A policy document attached to a user or group: (where it is attached, the document, the
+# attribute that holds it: the `policy` of an inline policy or of the attached
+# aws_iam_policy, else the attachment's `policy_arn`).
+Document = tuple[str, Maybe[dict], SourceAttribute]
+
+
+def _policy_by_arn(index: TfIndex, attachment: TfResource) -> Document | None:
     """The document of an attached policy; None for AWS-managed policies (none forces MFA)."""
+    arn, where = attachment.values.get("policy_arn"), attachment.address
     if isinstance(arn, str) and ":iam::aws:policy/" in arn:
         return None
     policy = resolve_one(index, arn, ("aws_iam_policy",), name_keys=("arn",))
     if policy is None:
-        return Unknown(f"policy {show(arn)} attached by {where} is not in this configuration")
-    return policy_of(index, policy.values.get("policy"), f"policy {policy.address}")
+        return (where, Unknown(f"policy {show(arn)} attached by {where} is not in this "
+                               "configuration"), held_by(attachment, "policy_arn"))
+    return (where, policy_of(index, policy.values.get("policy"), f"policy {policy.address}"),
+            held_by(policy, "policy"))
 
 
-def _documents(index: TfIndex, target: TfResource | str, principal: str) -> list[tuple[str, Maybe[dict]]]:
+def _documents(index: TfIndex, target: TfResource | str, principal: str) -> list[Document]:
     """Policies attached to a user or group (a record, or the name of a group outside this
     configuration): inline, attached, and `aws_iam_policy_attachment`. `principal` is
     "user" or "group"."""
-    docs: list[tuple[str, Maybe[dict]]] = []
+    docs: list[Document] = []
     for rec in linked(index, target, principal, (f"aws_iam_{principal}_policy",), _NAMES):
-        docs.append((rec.address, policy_of(index, rec.values.get("policy"), f"policy {rec.address}")))
+        docs.append((rec.address, policy_of(index, rec.values.get("policy"), f"policy {rec.address}"),
+                     held_by(rec, "policy")))
     attachments = linked(index, target, principal, (f"aws_iam_{principal}_policy_attachment",), _NAMES) + \
         linked(index, target, f"{principal}s", ("aws_iam_policy_attachment",), _NAMES)
     for rec in attachments:
-        doc = _policy_by_arn(index, rec.values.get("policy_arn"), rec.address)
+        doc = _policy_by_arn(index, rec)
         if doc is not None:
-            docs.append((rec.address, doc))
+            docs.append(doc)
     return docs
 
 
@@ -73,6 +83,10 @@ def _groups_of(index: TfIndex, user: TfResource) -> tuple[list[TfResource | str]
 
 @handles("aws_iam_user", kinds=("user",))
 def iam_user(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """A user: console access from its separate login profile, MFA from the policies of the
+    user and its groups. Findings point at the policy that decides MFA (one denying access
+    without MFA, or one that cannot be read) and at the login profile; a user with none of
+    these points at itself (an absence is held by no resource)."""
     profiles = linked(index, rec, "user", ("aws_iam_user_login_profile",), name_keys=_NAMES)
     docs = _documents(index, rec, "user")
     groups, group_unknown = _groups_of(index, rec)
@@ -80,17 +94,25 @@ def iam_user(rec: TfResource, index: TfIndex) -> list[Resource]:
         docs += _documents(index, group, "group")
     mfa: Maybe[bool] = False
     detail = "no attached policy denies access without MFA"
-    unknown = group_unknown
-    for where, doc in docs:
+    unknown: tuple[Unknown, SourceAttribute | None] | None = \
+        None if group_unknown is None else (group_unknown, None)
+    sources: dict[str, SourceAttribute] = {}
+    for where, doc, holder in docs:
         if isinstance(doc, Unknown):
-            unknown = doc if unknown is None else unknown
+            unknown = (doc, holder) if unknown is None else unknown
         elif aws_iam.denies_without_mfa(doc):
             mfa, detail = True, f"{where} denies access without MFA"
+            sources["identity.mfa_enforced"] = holder
             break
     if mfa is False and unknown is not None:
-        mfa, detail = unknown, unknown.reason
+        mfa, detail = unknown[0], unknown[0].reason
+        if unknown[1] is not None:
+            sources["identity.mfa_enforced"] = unknown[1]
+    if profiles:
+        sources["identity.console_access"] = held_by(profiles[0], "user")
     identity = Identity(console_access=bool(profiles), mfa_enforced=mfa, detail=detail)
-    return [resource(rec, "user", region=None, ids=ids_of(rec, "unique_id"), identity=identity)]
+    return [resource(rec, "user", region=None, ids=ids_of(rec, "unique_id"), identity=identity,
+                     sources=sources)]
 
 
 @handles("aws_iam_role", kinds=("role",))

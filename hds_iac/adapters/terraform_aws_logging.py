@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from hds_iac.adapters import aws_logging
-from hds_iac.adapters.terraform_index import TfIndex, block_path
+from hds_iac.adapters.terraform_index import TfIndex, block_path, held_by
 from hds_iac.adapters.terraform_aws_common import (
     as_list, get_blocks, get_bool, get_int, get_str, handles, ids_of, is_set, linked,
     not_in_configuration, of_type, region_of, resolve_one, resource, show, tags_of,
@@ -188,12 +188,16 @@ _FLOW_LOGS = ("aws_flow_log",)
 @handles("aws_vpc", "aws_default_vpc", kinds=("network",))
 def vpc(rec: TfResource, index: TfIndex) -> list[Resource]:
     """A VPC, with the flow logs of this configuration attached to it (`aws_flow_log`
-    naming it in `vpc_id`)."""
+    naming it in `vpc_id`): findings point at the deciding flow log's `traffic_type`
+    (none attached: the VPC, since no other resource holds an absence)."""
     logs = linked(index, rec, "vpc_id", _FLOW_LOGS)
-    enabled, detail = aws_logging.flow_logging(
+    enabled, detail, deciding = aws_logging.flow_logging(
         [get_str(log, "traffic_type", Unknown(f"{log.address}: traffic_type is not set"))
          for log in logs])
-    return [resource(rec, "network", logging=Logging(enabled=enabled, detail=detail))]
+    sources = {} if deciding is None else \
+        {"logging.enabled": held_by(logs[deciding], "traffic_type")}
+    return [resource(rec, "network", logging=Logging(enabled=enabled, detail=detail),
+                     sources=sources)]
 
 
 def lb_access_logs(rec: TfResource) -> Logging | None:

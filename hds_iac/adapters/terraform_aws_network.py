@@ -12,7 +12,7 @@ from hds_iac.adapters.terraform_aws_common import (
     get_int, get_str, handles, has, known_blocks, linked, resolve_one, resource, show, zones_of_subnets,
     zones_value,
 )
-from hds_iac.model import Flow, Maybe, OpenPort, Placement, Resource, Unknown
+from hds_iac.model import Flow, Maybe, OpenPort, Placement, Resource, SourceAttribute, Unknown
 from hds_iac.terraform.records import TfResource
 
 # --- load balancers ------------------------------------------------------------------
@@ -73,27 +73,45 @@ def listener(rec: TfResource, index: TfIndex) -> list[Resource]:
         "encrypted": "protocol", "min_tls": "ssl_policy", "certificate": "certificate_arn"}))]
 
 
-def _classic_policy(rec: TfResource, index: TfIndex, port: Any) -> Maybe[str]:
-    """The SSL negotiation policy of a Classic Load Balancer listener."""
+def _classic_policy(rec: TfResource, index: TfIndex, port: Any
+                    ) -> tuple[Maybe[str], SourceAttribute | None]:
+    """The SSL negotiation policy of a Classic Load Balancer listener, and the attribute of
+    the other resource that decides it (`held_by`): the negotiation policy's
+    `Reference-Security-Policy` value (its `policy_type_name` when it lists its own
+    protocols), or the listener policy's `policy_names` when a name cannot be resolved.
+    None when no policy is attached: the default policy applies, decided by absence."""
     for attach in linked(index, rec, "load_balancer_name", ("aws_load_balancer_listener_policy",),
                          name_keys=("name", "id")):
         if as_int(attach.values.get("load_balancer_port"), "load_balancer_port") != port:
             continue
         names = as_list(attach.values.get("policy_names"))
         if isinstance(names, Unknown):
-            return Unknown(f"the policies of {attach.address} are unknown")
-        policies = []
+            return (Unknown(f"the policies of {attach.address} are unknown"),
+                    held_by(attach, "policy_names"))
+        policies, records = [], {}
         for name in names:
             policy = resolve_one(index, name, ("aws_load_balancer_policy",), name_keys=("policy_name",))
             if policy is None:
-                return Unknown(f"listener policy {show(name)} is not in this configuration")
+                return (Unknown(f"listener policy {show(name)} is not in this configuration"),
+                        held_by(attach, "policy_names"))
             attributes = {attr.get("name"): attr.get("value")
                           for attr in known_blocks(policy, "policy_attribute")}
             policies.append((policy.address, policy.values.get("policy_type_name"), attributes))
+            records[policy.address] = policy
         found = aws_flows.classic_ssl_policy(policies)
         if found is not None:
-            return found
-    return aws_tls.CLASSIC_ELB_DEFAULT_POLICY
+            chosen = aws_flows.negotiation_policy(policies)
+            return found, None if chosen is None else _reference_attribute(records[chosen[0]])
+    return aws_tls.CLASSIC_ELB_DEFAULT_POLICY, None
+
+
+def _reference_attribute(policy: TfResource) -> SourceAttribute:
+    """Where a Classic ELB negotiation policy says which TLS versions it accepts: the value
+    of its `Reference-Security-Policy` attribute, else its type (a list of its own)."""
+    for i, attr in enumerate(known_blocks(policy, "policy_attribute")):
+        if attr.get("name") == aws_flows.REFERENCE_POLICY:
+            return held_by(policy, block_path("policy_attribute", i, "value"))
+    return held_by(policy, "policy_type_name")
 
 
 @handles("aws_elb", kinds=("load-balancer",))
@@ -106,14 +124,16 @@ def classic_elb(rec: TfResource, index: TfIndex) -> list[Resource]:
     sources: dict[str, str] = {}
     for i, block in enumerate(listeners):
         port = as_int(block.get("lb_port"), "lb_port")
+        policy, policy_from = _classic_policy(rec, index, port)
         flow = aws_flows.listener_flow(
             as_str(block.get("lb_protocol"), "lb_protocol"), port,
-            _classic_policy(rec, index, port), has(block.get("ssl_certificate_id")))
+            policy, has(block.get("ssl_certificate_id")))
         flows.append(flow)
-        # The SSL policy is attached by other resources: no attribute of this one.
+        # The SSL policy is attached by other resources: their attribute, when one decides.
         sources.update(part_sources("flows", flow.name, {
             "encrypted": block_path("listener", i, "lb_protocol"),
-            "certificate": block_path("listener", i, "ssl_certificate_id")}))
+            "certificate": block_path("listener", i, "ssl_certificate_id"),
+            "min_tls": policy_from}))
     zones, zones_from = _zones(rec, index, "subnets")
     return [resource(rec, "load-balancer", flows=flows, placement=Placement(zones=zones),
                      logging=terraform_aws_logging.classic_access_logs(rec),

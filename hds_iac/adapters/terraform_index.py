@@ -172,8 +172,13 @@ def attributes_of(rec: TfResource, paths: Mapping[str, str | SourceAttribute]
 
 def held_by(other: TfResource, path: str) -> SourceAttribute:
     """Attribute `path` of `other`, a resource that holds a value of the judged one (a
-    bucket's separate policy): findings point at that resource's file and line."""
-    return replace(other.attribute(path), address=other.address, file=origin_of(other).file)
+    bucket's separate policy, a VPC's flow log, a vault's lock, a user's login profile):
+    findings point at that resource's file and line. An attribute `other` does not write
+    (its default decided) points at `other`'s own first line, where to add it, as an
+    unset attribute of the judged resource points at the judged resource."""
+    found = other.attribute(path)
+    line = found.line if found.line is not None else other.line
+    return replace(found, line=line, address=other.address, file=origin_of(other).file)
 
 
 def block_path(block: str, index: int, name: str) -> str:
@@ -182,7 +187,8 @@ def block_path(block: str, index: int, name: str) -> str:
     return f"{block}[{index}].{name}" if index else f"{block}.{name}"
 
 
-def part_sources(facet: str, part: str, paths: Mapping[str, str | None]) -> dict[str, str]:
+def part_sources(facet: str, part: str, paths: Mapping[str, str | SourceAttribute | None]
+                 ) -> dict[str, str | SourceAttribute]:
     """The `sources` of one part of a facet (a flow, an ingress rule, a disk): {facet key:
     Terraform path} for each value name of `paths` ("encrypted", "min_tls") that has a
     path, so that the rules' keys (`facet_key(facet, name, part)`) find the attribute."""

@@ -23,7 +23,9 @@ def human_mfa_verdicts(inventory: Inventory, kind: str, no_information: str) -> 
                           facets=("identity.console_access",))
             continue
         mfa = ident.mfa_enforced if ident.mfa_enforced is not None else Unknown(no_information)
-        facets = ("identity.mfa_enforced",)
+        # What enforces MFA (or fails to be read), then what grants the console: a user
+        # whose MFA is decided by absence points at its login profile.
+        facets = ("identity.mfa_enforced", "identity.console_access")
         if isinstance(mfa, Unknown):
             yield Verdict(res, "unknown", "unknown", {"reason": why(mfa)}, facets=facets)
         else:

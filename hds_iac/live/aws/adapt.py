@@ -320,7 +320,7 @@ class Adapter:
         types: Any = _unknown(flow_logs) if not ok(flow_logs) else [
             log.get("TrafficType") or Unknown(f"flow log {log.get('FlowLogId')}: no traffic type")
             for log in flow_logs or [] if log.get("ResourceId") == vpc_id]
-        enabled, detail = aws_logging.flow_logging(types)
+        enabled, detail, _ = aws_logging.flow_logging(types)
         self.add("network", "AWS::EC2::VPC", self.arn("ec2", region, f"vpc/{vpc_id}"), region,
                  ids=(vpc_id,), tags=vpc.get("Tags"),
                  logging=Logging(enabled=enabled, detail=detail), item=None,

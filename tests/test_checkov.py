@@ -24,13 +24,13 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import FIXTURES, REPO, run_cli
+from process_state import ends_within
 from rule_helpers import NO_FAIL_FROM_CODE
 
 from hds_iac import catalogue, checkov_support
@@ -603,28 +603,8 @@ def test_each_input_is_scanned_once_early_and_an_unneeded_scan_is_stopped(tmp_pa
     assert ("outscale_snapshot.copy", "CKV_HDS_LOC_001") in failed
     assert "hds-iac checks:" not in proc.stderr  # no fallback notice
     if child.exists() and child.read_text().strip():  # else stopped before it began
-        assert _ends_within(int(child.read_text()), 10.0), \
+        assert ends_within(int(child.read_text()), 10.0, zombie_counts=True), \
             "the unneeded native scan outlived checkov"
-
-
-def _ends_within(pid: int, seconds: float) -> bool:
-    """Whether process `pid` is gone (or a zombie: killed, not yet reaped by the process
-    that inherited it) within `seconds`: the kill at checkov's exit is asynchronous."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
-                    return True
-        except OSError:
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
 
 
 def test_every_rule_is_shipped_and_the_fallback_gaps_explained():

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from process_state import ends_within
 
 from hds_iac import checkov_native
 
@@ -251,19 +252,6 @@ def test_one_shared_cache_per_process():
     assert checkov_native.shared() is checkov_native.shared()
 
 
-def _gone(pid: int) -> bool:
-    """True once `pid` no longer exists (killed and reaped), waiting up to 5 s."""
-    import time
-
-    for _ in range(100):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def _wait_for(path: Path) -> int:
     import time
 
@@ -288,7 +276,7 @@ def test_a_prefetched_scan_nobody_waits_for_is_stopped_and_reaped(tmp_path):
     assert len(running) == 1 and running[0].poll() is None
     checkov_native.stop_running()
     assert running[0].returncode is not None  # reaped
-    assert _gone(grandchild)
+    assert ends_within(grandchild, 5.0)
 
 
 def test_a_timeout_stops_what_the_native_engine_started(tmp_path, monkeypatch):
@@ -298,7 +286,7 @@ def test_a_timeout_stops_what_the_native_engine_started(tmp_path, monkeypatch):
                    f"sleep 60 & echo $! > {shlex.quote(str(child))}; wait")
     scan = checkov_native.run_native([slow], (str(tmp_path),), plan=False)
     assert not scan.ok and "TimeoutExpired" in scan.problem
-    assert _gone(_wait_for(child))
+    assert ends_within(_wait_for(child), 5.0)
     assert not checkov_native._RUNNING
 
 

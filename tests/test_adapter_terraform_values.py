@@ -209,3 +209,41 @@ def test_show_and_not_in_configuration():
     assert tv.not_in_configuration("bucket", ref("aws_s3_bucket.x")).reason \
         == "bucket aws_s3_bucket.x is not in this configuration"
     assert tv.not_in_configuration("bucket", "logs").reason == "bucket logs is not in this configuration"
+
+
+def test_of_type_answers_from_its_cache():
+    """Adapters ask for the records of one type record after record: the answer is built
+    once per index."""
+    a = rec("aws_x.a")
+    index = TfIndex([a, rec("aws_y.b")])
+    first = tv.of_type(index, "aws_x")
+    assert first == [a] and tv.of_type(index, "aws_x") is first
+
+
+def test_links_skip_values_that_are_not_names():
+    """A hand-written attribute may hold a list or a map where a name is expected: it names
+    nothing, and no link read crashes on it."""
+    odd = rec("aws_s3_bucket.odd", {"bucket": {"k": "v"}, "id": ["x"]})
+    named = rec("aws_s3_bucket.named", {"bucket": "data"})
+    index = TfIndex([odd, named])
+    assert tv.resolve_one(index, "data", ("aws_s3_bucket",), name_keys=("bucket",)) is named
+    assert tv.resolve_one(index, ["data"], ("aws_s3_bucket",), name_keys=("bucket",)) is None
+    assert tv.resolve_one(index, {"k": "v"}, ("aws_s3_bucket",), name_keys=("bucket",)) is None
+    side = rec("aws_s3_bucket_policy.p", {"bucket": {"k": "v"}})
+    by_name = rec("aws_s3_bucket_policy.n", {"bucket": "data"})
+    index = TfIndex([odd, named, side, by_name])
+    types = ("aws_s3_bucket_policy",)
+    assert tv.linked(index, named, "bucket", types, name_keys=("bucket",)) == [by_name]
+    assert tv.linked(index, odd, "bucket", types, name_keys=("bucket", "id")) == []
+
+
+def test_points_at_needs_an_equal_name():
+    vault = rec("aws_backup_vault.v", {"name": "main", "id": "vault-id", "tags": {"k": "v"}})
+    index = TfIndex([vault])
+    types = ("aws_backup_vault",)
+    assert tv.points_at(index, "main", vault, types, ("name",)) is True
+    assert tv.points_at(index, "other", vault, types, ("name",)) is False
+    # a map equal to the target's map is not a name
+    assert tv.points_at(index, {"k": "v"}, vault, types, ("tags",)) is False
+    unnamed = rec("aws_backup_vault.u", {"name": ""})
+    assert tv.points_at(TfIndex([unnamed]), "", unnamed, types, ("name",)) is False

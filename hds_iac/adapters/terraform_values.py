@@ -242,8 +242,10 @@ def resolve_one(index: TfIndex, value: Any, types: tuple[str, ...],
     if rec is not None:
         return rec
     if isinstance(value, Unknown):
-        found = resolve_all(index, value, types)
-        return found[0] if len(found) == 1 else None
+        # index.resolve followed every reference: what it left names no record of `types`,
+        # or several instances (a splat), never a single record (found by mutation testing:
+        # a second look through resolve_all could not find one more).
+        return None
     if isinstance(value, str) and value and name_keys:
         for key in name_keys:
             rec = _by_name(index, types, key).get(value)

@@ -12,7 +12,7 @@ fail by accident.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Iterator, TypeVar, Union
 
@@ -79,6 +79,16 @@ class SourceAttribute:
     set: bool = True
     address: str | None = None
     file: str | None = None
+
+    def held_by(self, address: str, origin: Origin) -> SourceAttribute:
+        """This attribute of the resource at `address` (found at `origin`), as a finding on
+        another resource points at it (a bucket's separate policy, a volume's backup
+        selection): that resource's address and file; an attribute it leaves unset points
+        at its first line, where to write it. The one way a finding points elsewhere."""
+        if self.address is not None:  # already another resource's
+            return self
+        return replace(self, line=self.line if self.line is not None else origin.line,
+                       address=address, file=origin.file)
 
     def checkov_key(self) -> str:
         """The path as checkov writes `evaluated_keys` (`root_block_device/[0]/encrypted`):

@@ -415,31 +415,10 @@ def test_a_policy_enforcing_mfa_is_where_a_passing_user_points(tmp_path):
     assert bob.line == 11
 
 
-def _held_plan() -> dict:
-    """The HCL scenario above as `terraform show -json` writes its plan: names known at plan
-    time are values, the VPC ids are references."""
+def _plan(values: dict[str, dict], refs: dict[str, dict[str, list[str]]]) -> dict:
+    """A plan as `terraform show -json` writes it, in eu-west-3: `values` by address (what
+    is known at plan time), `refs` the attributes that are references (unknown until apply)."""
     aws = "registry.terraform.io/hashicorp/aws"
-    values = {
-        "aws_elb.legacy": {"name": "legacy", "subnets": ["subnet-1", "subnet-2"], "listener": [
-            {"lb_port": 443, "lb_protocol": "https", "instance_port": 80,
-             "instance_protocol": "http",
-             "ssl_certificate_id": "arn:aws:acm:eu-west-3:123456789012:certificate/x"}]},
-        "aws_load_balancer_policy.tls": {
-            "load_balancer_name": "legacy", "policy_name": "tls",
-            "policy_type_name": "SSLNegotiationPolicyType", "policy_attribute": [
-                {"name": "ConnectionDrainingTimeout", "value": "30"},
-                {"name": "Reference-Security-Policy", "value": "ELBSecurityPolicy-2015-05"}]},
-        "aws_load_balancer_listener_policy.tls": {
-            "load_balancer_name": "legacy", "load_balancer_port": 443, "policy_names": ["tls"]},
-        "aws_vpc.main": {"cidr_block": "10.0.0.0/16"},
-        "aws_flow_log.main": {"traffic_type": "REJECT", "log_destination": "arn:aws:s3:::logs"},
-        "aws_backup_vault.records": {"name": "records"},
-        "aws_backup_vault_lock_configuration.records": {"backup_vault_name": "records",
-                                                        "min_retention_days": 7},
-        "aws_iam_user.alice": {"name": "alice"},
-        "aws_iam_user_login_profile.alice": {"user": "alice"},
-    }
-    refs = {"aws_flow_log.main": {"vpc_id": ["aws_vpc.main.id", "aws_vpc.main"]}}
     planned, changes, config = [], [], []
     for address, after in values.items():
         rtype, name = address.split(".")
@@ -459,6 +438,31 @@ def _held_plan() -> dict:
                 "name": "aws", "full_name": aws,
                 "expressions": {"region": {"constant_value": "eu-west-3"}}}},
                 "root_module": {"resources": config}}}
+
+
+def _held_plan() -> dict:
+    """The HCL scenario above as a plan: names known at plan time are values, the VPC id
+    is a reference."""
+    return _plan({
+        "aws_elb.legacy": {"name": "legacy", "subnets": ["subnet-1", "subnet-2"], "listener": [
+            {"lb_port": 443, "lb_protocol": "https", "instance_port": 80,
+             "instance_protocol": "http",
+             "ssl_certificate_id": "arn:aws:acm:eu-west-3:123456789012:certificate/x"}]},
+        "aws_load_balancer_policy.tls": {
+            "load_balancer_name": "legacy", "policy_name": "tls",
+            "policy_type_name": "SSLNegotiationPolicyType", "policy_attribute": [
+                {"name": "ConnectionDrainingTimeout", "value": "30"},
+                {"name": "Reference-Security-Policy", "value": "ELBSecurityPolicy-2015-05"}]},
+        "aws_load_balancer_listener_policy.tls": {
+            "load_balancer_name": "legacy", "load_balancer_port": 443, "policy_names": ["tls"]},
+        "aws_vpc.main": {"cidr_block": "10.0.0.0/16"},
+        "aws_flow_log.main": {"traffic_type": "REJECT", "log_destination": "arn:aws:s3:::logs"},
+        "aws_backup_vault.records": {"name": "records"},
+        "aws_backup_vault_lock_configuration.records": {"backup_vault_name": "records",
+                                                        "min_retention_days": 7},
+        "aws_iam_user.alice": {"name": "alice"},
+        "aws_iam_user_login_profile.alice": {"user": "alice"},
+    }, {"aws_flow_log.main": {"vpc_id": ["aws_vpc.main.id", "aws_vpc.main"]}})
 
 
 def test_a_plan_names_the_holder_without_a_line(tmp_path):
@@ -481,3 +485,144 @@ def test_a_plan_names_the_holder_without_a_line(tmp_path):
         for res in results:
             assert res["properties"]["attributes"][0]["address"] == holder
             assert "region" not in res["locations"][0]["physicalLocation"]
+
+
+# --- a volume's backup coverage: the selection of another resource decides (HDS-BAK-004) ---
+
+COVERED_MAIN = textwrap.dedent("""\
+    provider "aws" {
+      region = "eu-west-3"
+    }
+
+    resource "aws_ebs_volume" "documents" {
+      availability_zone = "eu-west-3a"
+      size              = 200
+      tags = {
+        backup = "daily"
+      }
+    }
+
+    resource "aws_ebs_volume" "pacs" {
+      availability_zone = "eu-west-3b"
+      size              = 50
+    }
+
+    resource "aws_ebs_volume" "records" {
+      availability_zone = "eu-west-3b"
+      size              = 50
+      tags = {
+        tier = "gold"
+      }
+    }
+
+    resource "aws_ebs_volume" "scratch" {
+      availability_zone = "eu-west-3a"
+      size              = 10
+    }
+    """)
+
+COVERED_BACKUP = textwrap.dedent("""\
+    resource "aws_backup_plan" "daily" {
+      name = "daily"
+      rule {
+        rule_name         = "daily"
+        target_vault_name = "vault"
+        schedule          = "cron(0 3 * * ? *)"
+      }
+    }
+
+    resource "aws_backup_selection" "tagged" {
+      name         = "tagged"
+      plan_id      = aws_backup_plan.daily.id
+      iam_role_arn = "arn:aws:iam::123456789012:role/aws-backup"
+      selection_tag {
+        type  = "STRINGEQUALS"
+        key   = "backup"
+        value = "daily"
+      }
+    }
+
+    resource "aws_backup_selection" "listed" {
+      name         = "listed"
+      plan_id      = aws_backup_plan.daily.id
+      iam_role_arn = "arn:aws:iam::123456789012:role/aws-backup"
+      resources    = [aws_ebs_volume.pacs.arn]
+    }
+
+    resource "aws_backup_selection" "tier" {
+      name         = "tier"
+      plan_id      = aws_backup_plan.daily.id
+      iam_role_arn = "arn:aws:iam::123456789012:role/aws-backup"
+      condition {
+        string_equals {
+          key   = "aws:ResourceTag/tier"
+          value = var.tier
+        }
+      }
+    }
+    """)
+
+# (volume, status, selection, its attribute, line in backup.tf)
+COVERED = [
+    ("aws_ebs_volume.documents", "pass", "aws_backup_selection.tagged", "selection_tag.value", 17),
+    ("aws_ebs_volume.pacs", "pass", "aws_backup_selection.listed", "resources", 25),
+    # The tier the selection wants is a variable without a value: it may select the volume.
+    ("aws_ebs_volume.records", "unknown", "aws_backup_selection.tier",
+     "condition.string_equals.value", 35),
+]
+
+
+def test_a_backup_selection_covering_a_volume_is_where_the_finding_points(tmp_path):
+    (tmp_path / "main.tf").write_text(COVERED_MAIN)
+    (tmp_path / "backup.tf").write_text(COVERED_BACKUP)
+    result = scan.scan([str(tmp_path)], rule_ids=["HDS-BAK-004"])
+    findings = json.loads(json_report.render(result))["findings"]
+    sarif_results = json.loads(sarif.render(result))["runs"][0]["results"]
+    for address, status, holder, path, line in COVERED:
+        finding = _finding(result, "HDS-BAK-004", address)
+        assert finding.status == status
+        assert (finding.file, finding.line) == ("backup.tf", line), address
+        assert finding.evaluated_keys() == []
+        (found,) = [f for f in findings if f["resource"]["address"] == address]
+        assert found["attributes"] == [{"path": path, "set": True, "line": line,
+                                        "address": holder, "file": "backup.tf"}]
+        in_sarif = [r for r in sarif_results if r["locations"][0]["logicalLocations"][0][
+            "fullyQualifiedName"] == address]
+        assert len(in_sarif) == (status != "pass")  # SARIF keeps no passing result
+        for res in in_sarif:
+            physical = res["locations"][0]["physicalLocation"]
+            assert physical["artifactLocation"]["uri"] == "backup.tf"
+            assert physical["region"] == {"startLine": line}
+    assert "aws_ebs_volume.records (aws_backup_selection.tier: condition.string_equals.value) " \
+        "(backup.tf:35): " in text.render(result)
+    # No selection covers it: an absence, held by no resource; the volume is the place.
+    scratch = _finding(result, "HDS-BAK-004", "aws_ebs_volume.scratch")
+    assert (scratch.status, scratch.attributes) == ("fail", ())
+    assert (scratch.file, scratch.line) == ("main.tf", 26)
+
+
+def test_a_plan_names_the_covering_selection(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(_plan({
+        "aws_ebs_volume.documents": {"availability_zone": "eu-west-3a", "size": 200,
+                                     "tags": {"backup": "daily"}},
+        "aws_ebs_volume.pacs": {"availability_zone": "eu-west-3b", "size": 50},
+        "aws_backup_selection.tagged": {"name": "tagged", "iam_role_arn": "arn:aws:iam::1:role/b",
+                                        "selection_tag": [{"type": "STRINGEQUALS",
+                                                           "key": "backup", "value": "daily"}]},
+        "aws_backup_selection.listed": {"name": "listed", "iam_role_arn": "arn:aws:iam::1:role/b"},
+        "aws_dlm_lifecycle_policy.hourly": {"state": "ENABLED", "policy_details": [{
+            "resource_types": ["VOLUME"], "target_tags": {"backup": "daily"}}]},
+    }, {"aws_backup_selection.listed": {"resources": ["aws_ebs_volume.pacs.arn",
+                                                      "aws_ebs_volume.pacs"]}})))
+    result = scan.scan([str(path)], rule_ids=["HDS-BAK-004"])
+    got = {f["resource"]["address"]: (f["status"], f.get("attributes"))
+           for f in json.loads(json_report.render(result))["findings"]}
+    # The first plan that covers the volume decides: the selection before the DLM policy.
+    assert got == {
+        "aws_ebs_volume.documents": ("pass", [{"path": "selection_tag.value", "set": True,
+                                               "address": "aws_backup_selection.tagged",
+                                               "file": "plan.json"}]),
+        "aws_ebs_volume.pacs": ("pass", [{"path": "resources", "set": True,
+                                          "address": "aws_backup_selection.listed",
+                                          "file": "plan.json"}])}

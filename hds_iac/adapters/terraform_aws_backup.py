@@ -17,7 +17,7 @@ from hds_iac.adapters.terraform_aws_storage import (
     SNAPSHOT_OF, instance as machine, snapshot_encryption,
 )
 from hds_iac.adapters.terraform_values import not_in_configuration
-from hds_iac.model import AtRest, Destination, Maybe, Resource, Sharing, Unknown
+from hds_iac.model import AtRest, Destination, Maybe, Resource, Sharing, Unknown, facet_key
 from hds_iac.terraform.records import TfResource
 
 # --- backups ---------------------------------------------------------------------------
@@ -88,17 +88,23 @@ def backup_plan(rec: TfResource, index: TfIndex) -> list[Resource]:
 
 @handles("aws_backup_selection", kinds=("backup-plan",))
 def backup_selection(rec: TfResource, index: TfIndex) -> list[Resource]:
+    """A backup plan's selection. A volume it covers points at the selection value that
+    covers it (HDS-BAK-004): `resources`, or the tag's `value` (`selection.tags[key]`)."""
     tags: dict[str, Maybe[str]] = {}
-    for tag in known_blocks(rec, "selection_tag"):
+    sources: dict[str, str] = {facet_key("selection", "resource_ids"): "resources"}
+    for i, tag in enumerate(known_blocks(rec, "selection_tag")):
         key = tag.get("key")
         if isinstance(key, str):
             tags[key] = tag.get("value") if isinstance(tag.get("value"), (str, Unknown)) else \
                 Unknown("unexpected value for selection_tag.value")
-    for cond in known_blocks(rec, "condition"):
-        for equals in known_blocks(rec, "string_equals", cond):
+            sources[facet_key("selection", "tags", key)] = block_path("selection_tag", i, "value")
+    for i, cond in enumerate(known_blocks(rec, "condition")):
+        for j, equals in enumerate(known_blocks(rec, "string_equals", cond)):
             name = aws_backup.condition_tag(equals.get("key"))
             if name is not None:
                 tags[name] = as_str(equals.get("value"), "condition value", "")
+                sources[facet_key("selection", "tags", name)] = block_path(
+                    "condition", i, block_path("string_equals", j, "value"))
     # References (unknown before apply) select what they point at, by every name it has.
     resources: list[Maybe[str]] = []
     items = as_list(rec.values.get("resources"))
@@ -111,7 +117,7 @@ def backup_selection(rec: TfResource, index: TfIndex) -> list[Resource]:
                 resources += (target.address, *ids_of(target, "bucket", "identifier"))
         elif isinstance(item, str):
             resources.append(item)
-    return [resource(rec, "backup-plan",
+    return [resource(rec, "backup-plan", sources=sources,
                      selection=aws_backup.backup_selection(tags, resources))]
 
 
@@ -127,7 +133,9 @@ def dlm_policy(rec: TfResource, index: TfIndex) -> list[Resource]:
         {str(k): as_str(v, "target_tags", "") for k, v in target.items()}
         if isinstance(target, dict) else None, kinds)
     destinations = []
-    sources: dict[str, str] = {}
+    # A volume the policy covers points at its target tag (`selection.tags[key]`).
+    sources: dict[str, str] = {facet_key("selection", "tags", str(k)): "policy_details.target_tags"
+                               for k in (target if isinstance(target, dict) else {})}
     for i, schedule in enumerate(known_blocks(rec, "schedule", details)):
         for j, copy in enumerate(known_blocks(rec, "cross_region_copy_rule", schedule)):
             name = "target_region" if has(copy.get("target_region")) else "target"

@@ -9,7 +9,6 @@ dispatcher over providers (`adapters.terraform`) imports them, never the other w
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
 from hds_iac.model import Kind, Origin, Resource, SourceAttribute, Unknown, facet_key
@@ -173,12 +172,8 @@ def attributes_of(rec: TfResource, paths: Mapping[str, str | SourceAttribute]
 def held_by(other: TfResource, path: str) -> SourceAttribute:
     """Attribute `path` of `other`, a resource that holds a value of the judged one (a
     bucket's separate policy, a VPC's flow log, a vault's lock, a user's login profile):
-    findings point at that resource's file and line. An attribute `other` does not write
-    (its default decided) points at `other`'s own first line, where to add it, as an
-    unset attribute of the judged resource points at the judged resource."""
-    found = other.attribute(path)
-    line = found.line if found.line is not None else other.line
-    return replace(found, line=line, address=other.address, file=origin_of(other).file)
+    findings point at that resource's file and line (`SourceAttribute.held_by`)."""
+    return other.attribute(path).held_by(other.address, origin_of(other))
 
 
 def block_path(block: str, index: int, name: str) -> str:

@@ -33,6 +33,11 @@ class Verdict:
     # ("at_rest[volume].enabled"): reports point at the source attribute each came from
     # (`Resource.attributes`) instead of the resource's first line. Empty: the resource.
     facets: tuple[str, ...] = ()
+    # The other resource whose facet values `facets` names, when they are not the judged
+    # resource's (a volume is covered by a backup plan's selection): reports point at that
+    # resource's attributes (`SourceAttribute.held_by`), as when an adapter records a
+    # value another resource holds.
+    holder: Resource | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -44,8 +49,13 @@ class Verdict:
         looked up in `Resource.attributes`, where the adapter recorded them), in the rule's
         order. Empty when the rule names none or the adapter does not know (live scans, a
         value computed from several places): reports then point at the resource."""
-        known = self.resource.attributes
-        return tuple(known[k] for k in self.facets if k in known)
+        holder = self.holder
+        if holder is None:
+            known = self.resource.attributes
+            return tuple(known[k] for k in self.facets if k in known)
+        known = holder.attributes
+        return tuple(known[k].held_by(holder.address, holder.origin)
+                     for k in self.facets if k in known)
 
     def evaluated_keys(self) -> list[str]:
         """The deciding attributes as checkov's `evaluated_keys` names them
@@ -139,7 +149,7 @@ def unread_context(verdict: Verdict, needs: dict[str, tuple[str, ...]],
         gap = inventory.gap(kind, res.provider, res.region)
         if gap is not None:
             return Verdict(res, "unknown", "unknown", {**verdict.params, "reason": gap.reason},
-                           facets=verdict.facets)
+                           facets=verdict.facets, holder=verdict.holder)
     return verdict
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Iterator
 
-from hds_iac.model import Backup, Inventory, Maybe, Resource, ResourcePattern, Selection, Unknown
+from hds_iac.model import (
+    Backup, Inventory, Maybe, Resource, ResourcePattern, Selection, Unknown, facet_key,
+)
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._provider_names import provider_name
 from hds_iac.rules._unknown import why
@@ -41,29 +43,39 @@ def _pattern_matches(pattern: ResourcePattern, vol: Resource) -> Maybe[bool]:
     return isinstance(vol.region, str) and fnmatchcase(vol.region, pattern.region)
 
 
-def selects(selection: Selection, vol: Resource) -> Maybe[bool]:
+# The selection values a plan covers a volume by (`Resource.attributes` of the plan): its
+# list of resources (ids, ARNs, wildcards, `*`), or one of its tags (keyed by tag name).
+BY_RESOURCES = facet_key("selection", "resource_ids")
+
+
+def by_tag(key: str) -> str:
+    return facet_key("selection", "tags", key)
+
+
+def selects(selection: Selection, vol: Resource) -> tuple[Maybe[bool], str]:
     """Whether a backup selection covers the volume: by id/ARN/address, by `select_all`,
-    or by any of its tags (AWS Backup tag lists and DLM target tags match on any tag)."""
-    doubt: Unknown | None = None
+    or by any of its tags (AWS Backup tag lists and DLM target tags match on any tag); and
+    the selection value that decides it (`BY_RESOURCES`, `by_tag(key)`; "" for none)."""
+    doubt: tuple[Unknown, str] | None = None
     for ident in selection.resource_ids:
         if isinstance(ident, Unknown):
-            doubt = ident if doubt is None else doubt
+            doubt = (ident, BY_RESOURCES) if doubt is None else doubt
         elif _id_matches(ident, vol):
-            return True
+            return True, BY_RESOURCES
     for pattern in selection.patterns:
         matched = _pattern_matches(pattern, vol)
         if matched is True:
-            return True
+            return True, BY_RESOURCES
         if isinstance(matched, Unknown):
-            doubt = matched if doubt is None else doubt
+            doubt = (matched, BY_RESOURCES) if doubt is None else doubt
     if selection.resource_kinds and "volume" not in selection.resource_kinds:
-        return False if doubt is None else doubt
+        return (False, "") if doubt is None else doubt
     if selection.select_all:
-        return True
+        return True, BY_RESOURCES
     if selection.tags:
         tags = vol.tags
         if isinstance(tags, Unknown):
-            doubt = tags if doubt is None else doubt
+            doubt = (tags, "") if doubt is None else doubt
         else:
             for key, wanted in selection.tags.items():
                 if key not in tags:
@@ -71,10 +83,11 @@ def selects(selection: Selection, vol: Resource) -> Maybe[bool]:
                 have = tags[key]
                 if isinstance(wanted, Unknown) or isinstance(have, Unknown):
                     if doubt is None:
-                        doubt = wanted if isinstance(wanted, Unknown) else have  # type: ignore[assignment]
+                        doubt = (wanted if isinstance(wanted, Unknown) else have,  # type: ignore[assignment]
+                                 by_tag(key))
                 elif str(have) == wanted:
-                    return True
-    return False if doubt is None else doubt
+                    return True, by_tag(key)
+    return (False, "") if doubt is None else doubt
 
 
 def _same_region(plan: Resource, vol: Resource) -> Maybe[bool]:
@@ -87,23 +100,28 @@ def _same_region(plan: Resource, vol: Resource) -> Maybe[bool]:
     return plan.region == vol.region
 
 
-def _covering_plan(vol: Resource, plans: list[Resource]) -> tuple[Resource | None, Unknown | None]:
-    """The first plan that selects the volume, else the first doubt met on the way."""
-    doubt: Unknown | None = None
+def _covering_plan(vol: Resource, plans: list[Resource]
+                   ) -> tuple[Resource | None, Unknown | None, Resource | None, str]:
+    """The first plan that selects the volume, else the first doubt met on the way; the
+    plan that decides (covering, or doubtful through its selection) and the selection
+    value it decides by, for the verdict to point at (`Verdict.holder`)."""
+    doubt: tuple[Unknown, Resource | None, str] | None = None
     for plan in plans:
         if plan.provider != vol.provider or plan.selection is None:
             continue
-        chosen = selects(plan.selection, vol)
+        chosen, by = selects(plan.selection, vol)
         if chosen is False:
             continue
         here = _same_region(plan, vol)
         if here is False:
             continue
         if chosen is True and here is True:
-            return plan, None
+            return plan, None, plan, by
         if doubt is None:
-            doubt = chosen if isinstance(chosen, Unknown) else here  # type: ignore[assignment]
-    return None, doubt
+            doubt = (chosen, plan, by) if isinstance(chosen, Unknown) else (here, None, "")  # type: ignore[assignment]
+    if doubt is None:
+        return None, None, None, ""
+    return None, doubt[0], doubt[1], doubt[2]
 
 
 # The backup attestation tag, when it is what decides (a backup plan is another resource:
@@ -129,15 +147,22 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
                 yield Verdict(vol, "unknown", "unknown_no_provider_backup",
                               {"provider": provider_name(vol.provider), "tag": tag})
             continue
-        plan, doubt = _covering_plan(vol, plans)
+        # A plan that covers the volume, or may, is another resource: the verdict points
+        # at its selection value (`holder`); a volume no plan selects points at itself.
+        plan, doubt, holder, by = _covering_plan(vol, plans)
         if plan is not None:
-            yield Verdict(vol, "pass", "pass_plan", {"plan": plan.address})
+            yield Verdict(vol, "pass", "pass_plan", {"plan": plan.address}, facets=(by,),
+                          holder=holder)
         elif claim is True:
             yield Verdict(vol, "pass", "pass_attested", {"tag": tag}, declared=True,
                               facets=ATTESTED)
         elif doubt is not None or isinstance(claim, Unknown):
             reason = why(doubt) if doubt is not None else why(claim)  # type: ignore[arg-type]
-            yield Verdict(vol, "unknown", "unknown", {"reason": reason, "tag": tag},
-                          facets=ATTESTED if doubt is None else ())
+            if doubt is None:
+                yield Verdict(vol, "unknown", "unknown", {"reason": reason, "tag": tag},
+                              facets=ATTESTED)
+            else:
+                yield Verdict(vol, "unknown", "unknown", {"reason": reason, "tag": tag},
+                              facets=(by,) if by else (), holder=holder)
         else:
             yield Verdict(vol, "fail", "fail", {"tag": tag})

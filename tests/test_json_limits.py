@@ -38,6 +38,45 @@ def test_a_plan_nested_too_deeply_is_one_error(tmp_path, depth):
         "README)"]
 
 
+def test_a_plan_exactly_at_the_depth_limit_is_read(tmp_path):
+    def plan(depth):  # under variables.x.value: 3 levels above; brackets in strings
+        nested = '["]"' + ', ["[\\\\", "\\"{"' * (depth - 4) + "]" * (depth - 3)
+        return json.dumps(EMPTY_PLAN)[:-1] + ', "variables": {"x": {"value": ' + nested + "}}}"
+
+    path = tmp_path / "plan.json"
+    path.write_text(plan(limits.MAX_JSON_DEPTH))
+    assert limits.json_depth_over(json.loads(path.read_text())) is False
+    assert limits.json_depth_over(json.loads(plan(limits.MAX_JSON_DEPTH + 1))) is True
+    assert read(path).errors == []
+    path.write_text(plan(limits.MAX_JSON_DEPTH + 1))
+    assert [e.message for e in read(path).errors] == [limits.json_too_deep()]
+
+
+def _random_json(rng, depth):
+    """A document nesting up to `depth` levels, its strings full of brackets, quotes and
+    backslashes (what the text scan of json_text_depth_over must see past)."""
+    def text():
+        return "".join(rng.choice(['[', ']', '{', '}', '"', '\\', 'a', 'é', '\n', '""'])
+                       for _ in range(rng.randint(0, 5)))
+    if depth == 0 or rng.random() < 0.25:
+        return rng.choice([text(), 1, None, True, [], {}])
+    if rng.random() < 0.5:
+        return [_random_json(rng, depth - 1) for _ in range(rng.randint(0, 3))]
+    return {text(): _random_json(rng, depth - 1) for _ in range(rng.randint(0, 3))}
+
+
+def test_the_depth_read_from_the_text_is_the_depth_of_the_parsed_document():
+    import random
+
+    rng = random.Random(11)
+    for _ in range(1500):
+        doc = _random_json(rng, rng.choice([3, 12, 20]))
+        for text in (json.dumps(doc), json.dumps(doc, ensure_ascii=False, indent=1)):
+            for limit in (0, 1, 2, 5, 8, 9, 12, 19):
+                assert limits.json_text_depth_over(text, limit) is limits.json_depth_over(
+                    doc, limit), (text, limit)
+
+
 @pytest.mark.parametrize("version, notice", [
     ("1.2", None),
     ("0.1", None),

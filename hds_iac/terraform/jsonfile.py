@@ -226,9 +226,12 @@ def read_json_data(data: bytes, display_path: str) -> TfConfiguration:
 
     digest = sha256_bytes(data)
     try:
-        doc = parse(decode(data))
+        text = decode(data)
         del data
-        if limits.json_depth_over(doc):
+        doc = parse(text)
+        too_deep = limits.json_text_depth_over(text)  # from the text: C-speed passes
+        del text
+        if too_deep:
             raise InputProblem(limits.json_too_deep())
         kind = kind_of(doc)
     except InputProblem as exc:

@@ -16,6 +16,7 @@ Why these numbers (measured with `scripts/benchmark.py --hostile-only`):
 """
 from __future__ import annotations
 
+from itertools import accumulate
 from typing import Any
 
 # Terraform code (.tf, .tf.json) and variables files (.tfvars, .tfvars.json).
@@ -68,6 +69,48 @@ def json_depth_over(doc: Any, limit: int = MAX_JSON_DEPTH) -> bool:
         level = deeper
         depth += 1
     return False
+
+
+# Bytes `json_text_depth_over` keeps (quotes and brackets, `{}` counted as `[]`), and
+# the table that deletes every other byte.
+_BRACKETS = bytes.maketrans(b"{}", b"[]")
+_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
+# +1 for an opening bracket, -1 for a closing one (the only bytes left to count).
+_STEP = [0] * 256
+_STEP[ord("[")], _STEP[ord("]")] = 1, -1
+# Passes that drop the innermost pairs before counting (a plan is about 8 levels deep).
+_LEAF_PASSES = 8
+
+
+def json_text_depth_over(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Does the JSON text `text` nest arrays/objects deeper than `limit`? The answer
+    `json_depth_over` gives on the parsed document, from the text, at C speed (walking the
+    100,000 containers of a 5,000-resource plan in Python was a sixth of reading it):
+    escaped backslashes and quotes dropped (left to right, as the JSON lexer pairs them);
+    every byte but quotes and brackets deleted; adjacent quotes dropped (an empty string,
+    or two strings joined: no bracket moves in or out of a string), then the quoted runs
+    left (brackets inside strings); then a few passes that each drop the innermost pairs
+    (one level each), and the running depth of what is left. Linear in the text whatever
+    its shape. Meant for text the decoder accepts (call it after parsing): on invalid
+    JSON the answer is an estimate."""
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"")
+        data = data.replace(b'\\"', b"")
+    marks = data.translate(_BRACKETS, _NOT_STRUCTURE)
+    del data
+    if marks.count(b"[") <= limit:
+        return False  # fewer containers than levels: cannot be too deep
+    marks = marks.replace(b'""', b"")
+    structure = b"".join(marks.split(b'"')[0::2]) if b'"' in marks else marks
+    del marks
+    for depth in range(_LEAF_PASSES):  # `depth` levels dropped so far
+        if not structure:
+            return depth > limit
+        structure = structure.replace(b"[]", b"")
+    if not structure:
+        return _LEAF_PASSES > limit
+    return _LEAF_PASSES + max(accumulate(map(_STEP.__getitem__, structure))) > limit
 
 
 def json_too_deep() -> str:

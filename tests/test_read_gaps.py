@@ -73,6 +73,18 @@ def test_ebs_default_by_absence():
     assert [f.status for f in found] == ["fail"]
 
 
+def test_ebs_default_by_absence_whatever_the_region():
+    # With no setting read anywhere a disk of unknown region fails "nowhere": a gap in the
+    # setting's read may hide the very setting that applies, so it is unknown too.
+    vol = _volume("vol-lost", at_rest=[AtRest(enabled=None, default="account-default")])
+    vol.region = Unknown("var.region has no value")
+    assert [f.status for f in engine.run(Inventory([vol]), Settings(), ["HDS-ENC-001"])] == ["fail"]
+    gap = ReadGap("aws", PARIS, frozenset({"account-setting"}),
+                  "ec2:GetEbsEncryptionByDefault denied in eu-west-3")
+    found = engine.run(Inventory([vol], gaps=[gap]), Settings(), ["HDS-ENC-001"])
+    assert [f.status for f in found] == ["unknown"]
+
+
 def test_every_declaration_names_real_messages_and_has_an_unknown_one():
     rules = catalogue.load().rules
     registry()

@@ -77,6 +77,30 @@ def test_enc001_account_default_disabled_unknown_or_other_provider() -> None:
     assert [v.status for v in run(ENC1, lost, ebs_default("s.p", True))] == ["unknown"]
 
 
+def test_enc001_each_outcome_picks_its_message_and_only_an_attestation_is_declared() -> None:
+    # A wrong message under a right status is still a wrong report (found by mutation).
+    verdicts = by_address(run(
+        ENC1,
+        res("aws_ebs_volume.ok", "volume", at_rest=[AtRest(enabled=True, part="volume")]),
+        res("aws_ebs_volume.no", "volume", at_rest=[AtRest(enabled=False, part="volume")]),
+        res("outscale_volume.luks", "volume", provider="outscale", region="eu-west-2",
+            at_rest=[AtRest(enabled=None, default="client-side", attested=True, part="volume")])))
+    assert {a: (v.status, v.message, v.declared) for a, v in verdicts.items()} == {
+        "aws_ebs_volume.ok": ("pass", "pass", False),
+        "aws_ebs_volume.no": ("fail", "fail", False),
+        "outscale_volume.luks": ("pass", "pass-attested", True)}
+
+
+def test_enc001_account_default_of_a_disk_without_region_is_unknown() -> None:
+    # A setting turns encryption on somewhere, and the disk's region is not set: which
+    # setting applies cannot be told, so neither a pass nor a fail.
+    disk = [AtRest(enabled=None, default="account-default", part="volume")]
+    [verdict] = run(ENC1, res("aws_ebs_volume.v", "volume", region=None, at_rest=disk),
+                    ebs_default("aws_ebs_encryption_by_default.p", True))
+    assert (verdict.status, verdict.message) == ("unknown", "unknown")
+    assert "not set" in text(ENC1, verdict)
+
+
 def test_enc001_outscale_needs_an_attestation() -> None:
     tag = "hds-iac:encryption"
     attested = res("outscale_volume.luks", "volume", provider="outscale", region="eu-west-2",
@@ -134,6 +158,18 @@ def test_enc002_statuses() -> None:
     assert verdicts["aws_db_instance.ok"].message == "pass"
     assert "bucket" in text(ENC2, verdicts["aws_s3_bucket.b"], "fr")  # the kind labels an unnamed part
     assert "var.at_rest" in text(ENC2, verdicts["aws_elasticache_replication_group.c"])
+
+
+def test_enc002_encryption_turned_off_fails_whatever_the_default_or_attestation() -> None:
+    # `enabled = False` is the configuration's own answer: a service default or a tag
+    # cannot turn it into a pass.
+    verdicts = by_address(run(
+        ENC2,
+        res("aws_s3_bucket.off", "bucket", at_rest=[AtRest(enabled=False, default="encrypted")]),
+        res("aws_db_instance.off", "database",
+            at_rest=[AtRest(enabled=False, default="client-side", attested=True, part="storage")])))
+    assert {a: (v.status, v.message) for a, v in verdicts.items()} == {
+        "aws_s3_bucket.off": ("fail", "fail"), "aws_db_instance.off": ("fail", "fail")}
 
 
 # --- HDS-ENC-003 client-held keys ----------------------------------------------------

@@ -121,6 +121,23 @@ def test_az_003_unknown_region_blocks_only_failing_groups() -> None:
                              "outscale_vm.o": "fail"}
 
 
+def test_az_003_a_machine_without_region_or_zones_is_unknown_with_its_reason() -> None:
+    # Found by mutation: each unknown names its own cause, and a machine whose zones are
+    # empty (none read) is unknown, not "alone in zone none".
+    lost = vm("aws_instance.lost", "eu-west-3b", region=Unknown("var.region has no value"))
+    unset = vm("aws_instance.unset", "eu-west-3b", region=None)
+    empty = make("instance", "outscale_vm.empty", provider="outscale", region="eu-west-2",
+                 stores_data=True, placement=Placement(zones=(), standalone=True))
+    got = {v.resource.address: v for v in run("HDS-AZ-003", lost, unset, empty)}
+    assert {a: (v.status, v.message) for a, v in got.items()} == {
+        "aws_instance.lost": ("unknown", "unknown_region"),
+        "aws_instance.unset": ("unknown", "unknown_region"),
+        "outscale_vm.empty": ("unknown", "unknown_zone")}
+    assert "var.region has no value" in text("HDS-AZ-003", got["aws_instance.lost"])
+    assert "the machine has no region" in text("HDS-AZ-003", got["aws_instance.unset"])
+    assert "zone is not known" in text("HDS-AZ-003", got["outscale_vm.empty"])
+
+
 # --- HDS-BAK-001..003 database backups -------------------------------------------------------
 
 
@@ -217,6 +234,19 @@ def test_bak_004_select_all_and_wildcards() -> None:
     got = run("HDS-BAK-004", wildcard, volume("aws_ebs_volume.paris"),
               volume("aws_ebs_volume.frankfurt", region="eu-central-1"))
     assert statuses(got) == {"aws_ebs_volume.paris": "pass", "aws_ebs_volume.frankfurt": "fail"}
+
+
+def test_bak_004_wildcards_among_the_listed_ids() -> None:
+    # A listed id holding `*` or `?` (a pattern the adapter could not parse) is matched as a
+    # wildcard against the volume's address and ids, not as an exact name (found by mutation).
+    got = run("HDS-BAK-004",
+              plan("aws_backup_selection.star", resource_ids=("vol-0ab*",)),
+              plan("aws_backup_selection.one", resource_ids=("vol-1a?c",)),
+              volume("aws_ebs_volume.star", ids=("vol-0abc",)),
+              volume("aws_ebs_volume.one", ids=("vol-1abc",)),
+              volume("aws_ebs_volume.none", ids=("vol-2abc",)))
+    assert statuses(got) == {"aws_ebs_volume.star": "pass", "aws_ebs_volume.one": "pass",
+                             "aws_ebs_volume.none": "fail"}
 
 
 def test_bak_004_unknowns() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from typing import Iterable
+from typing import Callable, Iterable
 
 
 def _mode_for(path: str) -> int:
@@ -47,29 +47,44 @@ def write_chunks(path: str, chunks: Iterable[str]) -> None:
                 handle.write(chunk)
         return
     path = os.path.realpath(path)
-    _replace(path, chunks, _mode_for(path), durable=True)
+    mode = _mode_for(path)
+
+    def fill(fd: int) -> None:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="", closefd=False) as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        os.fsync(fd)
+        os.fchmod(fd, mode)
+
+    _replace(path, fill)
 
 
-def write_private(path: str, text: str) -> None:
-    """Write `text` (UTF-8) to `path` atomically as a file only its owner may read (0600),
-    for caches: a symbolic link or special file at `path` is itself replaced, never
-    followed, and the data is not forced to disk (a reader of a cache checks what it
-    reads, so a file cut short by a crash is only a miss). Raises OSError."""
-    _replace(path, (text,), 0o600, durable=False)
+def write_private(path: str, data: bytes) -> None:
+    """Write `data` to `path` atomically as a file only its owner may read (0600), for
+    caches: a symbolic link or special file at `path` is itself replaced, never followed,
+    and the data is not forced to disk (a reader of a cache checks what it reads, so a
+    file cut short by a crash is only a miss). Bytes, with no text layer: a cache writes
+    many small files. Raises OSError."""
+    def fill(fd: int) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fchmod(fd, 0o600)
+
+    _replace(path, fill)
 
 
-def _replace(path: str, chunks: Iterable[str], mode: int, durable: bool) -> None:
-    """The pieces written to a temporary file beside `path`, which then replaces it."""
+def _replace(path: str, fill: Callable[[int], None]) -> None:
+    """A new temporary file beside `path` (mkstemp: O_EXCL, links not followed, in the
+    same folder so the rename stays on one file system), filled by `fill(fd)`, then put
+    in place of `path` in one rename; removed on any error."""
     folder = os.path.dirname(path) or "."
     fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.chmod(temp, mode)
+        try:
+            fill(fd)
+        finally:
+            os.close(fd)
         os.replace(temp, path)
     except BaseException:
         try:

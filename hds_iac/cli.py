@@ -154,7 +154,7 @@ def _missing_modules_allowed_by(args: argparse.Namespace, cfg: "Config",
 def cmd_scan(args: argparse.Namespace, hook: bool = False) -> int:
     from hds_iac.terraform.hcl import parse_cache
 
-    with parse_cache.turned_off(args.no_cache):
+    with parse_cache.session(args.no_cache):
         return _scan(args, hook)
 
 
@@ -217,7 +217,7 @@ def cmd_pre_commit(args: argparse.Namespace) -> int:
     from hds_iac.terraform.hcl import parse_cache
 
     # The hook reads the repository's modules before it scans: --no-cache covers that too.
-    with parse_cache.turned_off("--no-cache" in args.hook_args):
+    with parse_cache.session("--no-cache" in args.hook_args):
         return precommit.main(args.hook_args, scan, parse)
 
 

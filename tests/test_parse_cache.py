@@ -91,6 +91,18 @@ def test_a_second_scan_reads_from_the_cache_and_an_edit_is_a_miss(tmp_path, monk
     for entry in _entries(cache):
         assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert stat.S_IMODE((cache / "hcl").stat().st_mode) == 0o700
+    calls = _count_parses(monkeypatch)
+    second = run_cli("scan", str(folder), "-o", "json", env=env)
+    assert calls == [] and _strip(second) == _strip(first)
+    (folder / "main.tf").write_text(VOLUME.format(encrypted="false"))
+    third = run_cli("scan", str(folder), "-o", "json", env=env)
+    assert _statuses(third)["HDS-ENC-001"] == "fail"
+    assert [c for c in calls if "encrypted" in c] == [VOLUME.format(encrypted="false")]
+    assert len(_entries(cache)) == 3
+
+
+def _count_parses(monkeypatch) -> list[str]:
+    """The texts python-hcl2 parses from now on (the real parser still runs)."""
     calls: list[str] = []
     real = files.parse_hcl_blocks
 
@@ -99,13 +111,7 @@ def test_a_second_scan_reads_from_the_cache_and_an_edit_is_a_miss(tmp_path, monk
         return real(text)
 
     monkeypatch.setattr(files, "parse_hcl_blocks", counting)
-    second = run_cli("scan", str(folder), "-o", "json", env=env)
-    assert calls == [] and _strip(second) == _strip(first)
-    (folder / "main.tf").write_text(VOLUME.format(encrypted="false"))
-    third = run_cli("scan", str(folder), "-o", "json", env=env)
-    assert _statuses(third)["HDS-ENC-001"] == "fail"
-    assert [c for c in calls if "encrypted" in c] == [VOLUME.format(encrypted="false")]
-    assert len(_entries(cache)) == 3
+    return calls
 
 
 def _strip(run) -> dict:
@@ -338,3 +344,88 @@ def test_a_result_that_json_cannot_carry_exactly_is_not_stored(tmp_path):
     folder.write(key, {"format": parse_cache.FORMAT, "key": key, "body": body, "blocks": {}},
                  (body, {}))
     assert folder.read(key) == (body, {})
+
+
+def test_a_scan_writes_its_entries_after_its_report_and_a_repeated_text_once(
+        tmp_path, monkeypatch):
+    """New entries wait in memory until the scan's report is written (a cold run is not
+    slowed by the writes), and a text met twice in one scan is parsed once, the second
+    time from memory: one entry for it."""
+    cache = tmp_path / "cache"
+    folder = _module(tmp_path, encrypted="false")
+    (folder / "copy").mkdir()
+    (folder / "copy" / "main.tf").write_text(VOLUME.format(encrypted="false"))
+    report = tmp_path / "report.json"
+    written: list[tuple[str, bool]] = []
+    real_write = parse_cache.write_private
+
+    def recording(path: str, data: bytes) -> None:
+        written.append((os.path.basename(path), report.exists()))
+        real_write(path, data)
+
+    monkeypatch.setattr(parse_cache, "write_private", recording)
+    parsed = _count_parses(monkeypatch)
+    run = run_cli("scan", str(folder), str(folder / "copy"), "-o", "json",
+                  "--output-file", str(report), env={"HDS_IAC_CACHE_DIR": str(cache)})
+    assert run.code == 1, run.stderr
+    assert sorted(parsed) == sorted([PROVIDER, VOLUME.format(encrypted="false")])
+    assert len(written) == 2 and all(after for _, after in written), written
+    assert sorted(name for name, _ in written) == sorted(p.name for p in _entries(cache))
+    statuses = {(f["resource"]["file"], f["status"]) for f in json.loads(report.read_text())[
+        "findings"] if f["rule_id"] == "HDS-ENC-001"}
+    assert {status for _, status in statuses} == {"fail"} and len(statuses) == 2, statuses
+
+
+def test_too_many_waiting_entries_are_written_during_the_scan(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    report = tmp_path / "report.json"
+    written: list[bool] = []
+    real_write = parse_cache.write_private
+
+    def recording(path: str, data: bytes) -> None:
+        written.append(report.exists())
+        real_write(path, data)
+
+    monkeypatch.setattr(parse_cache, "write_private", recording)
+    monkeypatch.setattr(parse_cache, "MAX_PENDING_BYTES", 0)
+    run_cli("scan", str(_module(tmp_path)), "-o", "json", "--output-file", str(report),
+            env={"HDS_IAC_CACHE_DIR": str(cache)})
+    assert written == [False, False] and len(_entries(cache)) == 2
+
+
+def test_the_folder_walk_runs_once_per_period_not_in_every_process(tmp_path, monkeypatch):
+    """The least-recently-used walk stats every entry: it runs in the first process that
+    writes once PRUNE_EVERY has passed since the last walk (its stamp file), not in each."""
+    cache = tmp_path / "cache"
+    env = {"HDS_IAC_CACHE_DIR": str(cache)}
+    walks: list[str] = []
+    real_prune = parse_cache._Folder.prune
+
+    def counting(self) -> None:
+        walks.append(self.path)
+        real_prune(self)
+
+    monkeypatch.setattr(parse_cache._Folder, "prune", counting)
+    folder = _module(tmp_path)
+    run_cli("scan", str(folder), "-o", "json", env=env)
+    stamp = cache / "hcl" / parse_cache._STAMP
+    assert len(walks) == 1 and stamp.is_file() and len(_entries(cache)) == 2
+    assert stat.S_IMODE(stamp.stat().st_mode) == 0o600
+    (folder / "main.tf").write_text(VOLUME.format(encrypted="false"))
+    run_cli("scan", str(folder), "-o", "json", env=env)
+    assert len(walks) == 1 and len(_entries(cache)) == 3  # written, not walked
+    old = stamp.stat().st_mtime - parse_cache.PRUNE_EVERY - 1
+    os.utime(stamp, (old, old))
+    (folder / "main.tf").write_text(VOLUME.format(encrypted="true") + "# edited\n")
+    run_cli("scan", str(folder), "-o", "json", env=env)
+    assert len(walks) == 2 and stamp.stat().st_mtime > old + parse_cache.PRUNE_EVERY
+    # a stamp that is a symbolic link: replaced, its target left as it was
+    target = tmp_path / "elsewhere"
+    target.write_text("kept")
+    os.utime(target, (old, old))
+    stamp.unlink()
+    stamp.symlink_to(target)
+    (folder / "main.tf").write_text(VOLUME.format(encrypted="true") + "# again\n")
+    run_cli("scan", str(folder), "-o", "json", env=env)
+    assert len(walks) == 3 and stamp.is_file() and not stamp.is_symlink()
+    assert target.read_text() == "kept" and target.stat().st_mtime == old

@@ -22,6 +22,14 @@ owns it or others may write it. Entries over `MAX_ENTRY_BYTES` are not stored; p
 `MAX_TOTAL_BYTES` in all, the least recently used are removed down to `PRUNED_TO`. A
 folder that cannot be created, read or written never fails a scan: the cache is skipped
 with one notice on standard error. Off: `hds-iac scan --no-cache` or HDS_IAC_NO_CACHE=1.
+
+Why a first (cold) run costs no more than no cache: during a scan (`session`) new entries
+are kept in memory, checked, and written when the scan ends, after its report; a text
+met twice in one scan is read back from memory, not from the disk; the key's fixed part
+(the sources' digest and the limits) is hashed once per process; an entry is written
+without forcing it to disk (a torn one is a miss); and the least-recently-used walk over
+the whole folder runs at most once every `PRUNE_EVERY` seconds (a stamp file says when)
+or after `MAX_TOTAL_BYTES // 8` written by one process, not in every process.
 """
 from __future__ import annotations
 
@@ -51,6 +59,12 @@ PRUNED_TO = MAX_TOTAL_BYTES * 3 // 4
 _REFRESH_AFTER = 24 * 3600
 # Temporary files of writers killed mid-way are removed after an hour.
 _STALE_TEMP_AFTER = 3600
+# The walk over every entry (sizes, ages) runs at most this often per folder...
+PRUNE_EVERY = 3600
+# ... as its stamp file says (not an entry name, not a temporary file's).
+_STAMP = "pruned.stamp"
+# New entries of a scan wait in memory up to this many bytes, then are written.
+MAX_PENDING_BYTES = 16 * 1024 * 1024
 # hds-iac's modules whose source shapes a parsed result (its dict, its block sources, its
 # error messages): part of the key.
 SHAPING = ("hds_iac.terraform.hcl.files", "hds_iac.terraform.hcl.source_map",
@@ -61,29 +75,46 @@ _MAX_ERROR_CHARS = 2000
 Parsed = tuple[dict, dict[str, list[BlockSource]]]
 
 _option_off = False
+_sessions = 0
 _folders: dict[str, "_Folder | None"] = {}
 _noticed = False
 _environment: bytes | None = None
+_prefixes: dict[tuple, Any] = {}
+_limit_names: list[str] | None = None
 
 
 def forget() -> None:
     """What a new process would not know: the folders checked, the notice given."""
-    global _noticed, _environment
+    global _noticed, _environment, _limit_names
     _folders.clear()
     _noticed = False
     _environment = None
+    _prefixes.clear()
+    _limit_names = None
 
 
 @contextlib.contextmanager
-def turned_off(off: bool) -> Iterator[None]:
-    """The cache off while the block runs when `off` (`hds-iac scan --no-cache`)."""
-    global _option_off
+def session(off: bool) -> Iterator[None]:
+    """One scan (`hds-iac scan`, the pre-commit hook): the cache off while the block runs
+    when `off` (`--no-cache`); otherwise the entries it makes are written when the block
+    ends (after the report: the scan is not slowed by the writes), all at once."""
+    global _option_off, _sessions
     saved = _option_off
     _option_off = saved or off
+    _sessions += 1
     try:
         yield
     finally:
+        _sessions -= 1
         _option_off = saved
+        flush()
+
+
+def flush() -> None:
+    """Write the entries kept in memory (see `session`)."""
+    for folder in list(_folders.values()):
+        if folder is not None:
+            folder.flush()
 
 
 def folder_path() -> str:
@@ -98,7 +129,9 @@ def cached_parse(text: str, parse: Callable[[str], Parsed]) -> Parsed:
     if folder is None:
         return parse(text)
     key = _key(text)
-    hit = folder.read(key)
+    hit = folder.pending_hit(key)
+    if hit is None:
+        hit = folder.read(key)
     if isinstance(hit, str):
         raise ParseFailure(hit)
     if hit is not None:
@@ -164,7 +197,7 @@ def _module_file(name: str) -> str | None:
 def _environment_digest() -> bytes:
     """Everything but the text that shapes a parse: the sources of python-hcl2 (grammar
     and modules: its version and any edit), of Lark's version module, and of hds-iac's
-    `SHAPING` modules. Computed once per process (about 1 ms: no import)."""
+    `SHAPING` modules. Computed once per process (about 2 ms: no import)."""
     global _environment
     if _environment is None:
         digest = hashlib.sha256(f"hds-iac parse cache {FORMAT}\n".encode())
@@ -182,12 +215,21 @@ def _environment_digest() -> bytes:
 
 
 def _key(text: str) -> str:
-    digest = hashlib.sha256(_environment_digest())
-    for name in sorted(vars(limits)):
-        value = getattr(limits, name)
-        if name.startswith("MAX_") and isinstance(value, int):
-            digest.update(f"{name}={value}\n".encode())
-    digest.update(b"\0")
+    """SHA-256 of the environment, the limits' values and `text`: the fixed part hashed
+    once per process (and again only when a limit's value changes, as tests do)."""
+    global _limit_names
+    if _limit_names is None:
+        _limit_names = sorted(name for name in vars(limits) if name.startswith("MAX_"))
+    values = tuple(getattr(limits, name, None) for name in _limit_names)
+    prefix = _prefixes.get(values)
+    if prefix is None:
+        prefix = hashlib.sha256(_environment_digest())
+        for name, value in zip(_limit_names, values):
+            if isinstance(value, int):
+                prefix.update(f"{name}={value}\n".encode())
+        prefix.update(b"\0")
+        _prefixes[values] = prefix
+    digest = prefix.copy()
     digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
@@ -288,6 +330,9 @@ class _Folder:
         self.writable = writable
         self.written = 0  # bytes written since the size was last checked
         self.checked = False
+        # Entries made during a session, checked, not yet written: key -> JSON bytes.
+        self.pending: dict[str, bytes] = {}
+        self.pending_bytes = 0
 
     @classmethod
     def open(cls, path: str) -> "_Folder | None":
@@ -324,6 +369,12 @@ class _Folder:
             _notice(f"the cache folder {path} is read-only: new parses are not kept")
         return cls(path, writable)
 
+    def pending_hit(self, key: str) -> Parsed | str | None:
+        """An entry this process made and has not written yet (fresh objects, as a read
+        from the disk gives: no two files share a parsed value)."""
+        raw = self.pending.get(key)
+        return None if raw is None else _decode(raw, key)
+
     def read(self, key: str) -> Parsed | str | None:
         path = os.path.join(self.path, key + ".json")
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -337,10 +388,12 @@ class _Folder:
                 if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES or (
                         hasattr(os, "getuid") and info.st_uid != os.getuid()):
                     return None
-                raw = handle.read(MAX_ENTRY_BYTES + 1)
+                # Its size plus one (not MAX_ENTRY_BYTES: a 4 MiB buffer for each read):
+                # a file that grew since fstat reads as longer than it was, a miss.
+                raw = handle.read(info.st_size + 1)
         except OSError:
             return None
-        if len(raw) > MAX_ENTRY_BYTES:
+        if len(raw) != info.st_size:
             return None
         found = _decode(raw, key)
         if found is not None and self.writable and time.time() - info.st_mtime > _REFRESH_AFTER:
@@ -350,7 +403,9 @@ class _Folder:
 
     def write(self, key: str, doc: dict, result: Parsed | None) -> None:
         """Keep `doc` for `key` when it reads back as `result` (as the error, for a
-        failure) and is small enough; a folder that cannot be written is left alone."""
+        failure) and is small enough: in memory during a session (written when it ends,
+        or when too much waits), else at once. A folder that cannot be written is left
+        alone."""
         if not self.writable:
             return
         try:
@@ -367,21 +422,64 @@ class _Folder:
         elif not (isinstance(back, tuple) and _same(back[0], result[0])
                   and back[1] == result[1]):
             return
-        try:
-            write_private(os.path.join(self.path, key + ".json"), text)
-        except OSError as exc:
-            self.writable = False
-            _notice(f"cannot write in the cache folder {self.path} ({exc.strerror or exc})")
+        if key in self.pending:
             return
-        self.written += len(raw)
-        if not self.checked or self.written > MAX_TOTAL_BYTES // 8:
-            self.checked = True
+        self.pending[key] = raw
+        self.pending_bytes += len(raw)
+        if not _sessions or self.pending_bytes > MAX_PENDING_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the entries waiting in memory, then walk the folder when it is time."""
+        pending, self.pending, self.pending_bytes = self.pending, {}, 0
+        if not self.writable:
+            return
+        for key, raw in pending.items():
+            try:
+                write_private(os.path.join(self.path, key + ".json"), raw)
+            except OSError as exc:
+                self.writable = False
+                _notice(f"cannot write in the cache folder {self.path} ({exc.strerror or exc})")
+                return
+            self.written += len(raw)
+        if not pending:
+            return
+        # The walk: in the first process to write after PRUNE_EVERY, and after each
+        # MAX_TOTAL_BYTES // 8 that one process writes (a huge first scan).
+        due = self.written > MAX_TOTAL_BYTES // 8 or (not self.checked and self._walk_due())
+        self.checked = True
+        if due:
             self.written = 0
             self.prune()
 
+    def _walk_due(self) -> bool:
+        """Whether the last walk over this folder (its stamp, a regular file: anything
+        else there is replaced by the walk) is PRUNE_EVERY old or more."""
+        try:
+            info = os.lstat(os.path.join(self.path, _STAMP))
+        except OSError:
+            return True
+        return not stat.S_ISREG(info.st_mode) or time.time() - info.st_mtime >= PRUNE_EVERY
+
+    def _stamp(self) -> None:
+        stamp = os.path.join(self.path, _STAMP)
+        try:
+            fd = os.open(stamp, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:  # a link or anything else there: replaced by a stamp of ours
+            with contextlib.suppress(OSError):
+                write_private(stamp, b"")
+            return
+        try:
+            os.utime(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
     def prune(self) -> None:
         """Remove the least recently used entries past MAX_TOTAL_BYTES, down to PRUNED_TO,
-        and the temporary files of writers that died."""
+        and the temporary files of writers that died; stamp the folder as walked."""
+        self._stamp()
         entries, total, now = [], 0, time.time()
         try:
             with os.scandir(self.path) as listing:

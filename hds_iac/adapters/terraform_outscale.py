@@ -60,41 +60,41 @@ def _get(rec: TfResource, name: str, values: dict | None = None) -> Any:
     return raw
 
 
+def _hidden(name: str) -> Unknown:
+    """What a value masked by the tool that published the state gives: not a value to judge."""
+    return Unknown(f"{name} is masked in this input")
+
+
+def _unmasked(rec: TfResource, name: str, values: dict | None = None) -> Any:
+    """A raw value (`_get`), or `_hidden` when it is masked whole."""
+    raw = _get(rec, name, values)
+    return _hidden(name) if fully_masked(raw) else raw
+
+
 def _str(rec: TfResource, name: str, values: dict | None = None) -> Maybe[str] | None:
     value = as_str(_get(rec, name, values), name)
-    if masked(value):
-        return Unknown(f"{name} is masked in this input")
-    return value
+    return _hidden(name) if masked(value) else value
 
 
 def _blocks(rec: TfResource, name: str, values: dict | None = None) -> Maybe[list[dict]]:
-    raw = _get(rec, name, values)
-    if fully_masked(raw):
-        return Unknown(f"{name} is masked in this input")
-    return blocks(raw, name)
+    return blocks(_unmasked(rec, name, values), name)
 
 
 def _bool(rec: TfResource, name: str, default: Maybe[bool] | None = None,
           values: dict | None = None) -> Maybe[bool] | None:
-    raw = _get(rec, name, values)
-    if fully_masked(raw):
-        return Unknown(f"{name} is masked in this input")
-    return as_bool(raw, name, default)
+    return as_bool(_unmasked(rec, name, values), name, default)
 
 
 def _int(rec: TfResource, name: str, default: Maybe[int] | None = None,
          values: dict | None = None) -> Maybe[int] | None:
-    raw = _get(rec, name, values)
-    if fully_masked(raw):
-        return Unknown(f"{name} is masked in this input")
-    return as_int(raw, name, default)
+    return as_int(_unmasked(rec, name, values), name, default)
 
 
 def _strings(value: Any, name: str, numbers: bool = False) -> Maybe[tuple[str, ...]]:
     """A list of strings (account ids, CIDRs, subregions); Unknown when any item is.
     `numbers`: integers are accepted too (account ids written without quotes)."""
     if fully_masked(value):
-        return Unknown(f"{name} is masked in this input")
+        return _hidden(name)
     items = as_list(value)
     if isinstance(items, Unknown):
         return items
@@ -103,7 +103,7 @@ def _strings(value: Any, name: str, numbers: bool = False) -> Maybe[tuple[str, .
         if isinstance(item, Unknown):
             return item
         if masked(item):
-            return Unknown(f"{name} is masked in this input")
+            return _hidden(name)
         if not (isinstance(item, str) or (numbers and isinstance(item, int)
                                           and not isinstance(item, bool))):
             return Unknown(f"unexpected value for {name}")
@@ -201,7 +201,7 @@ def _zone_value(value: Any, name: str) -> Maybe[str] | None:
     if isinstance(value, Unknown):
         return value
     if masked(value):
-        return Unknown(f"{name} is masked in this input")
+        return _hidden(name)
     if isinstance(value, str):
         return value
     return Unknown(f"unexpected value for {name}")

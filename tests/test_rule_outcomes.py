@@ -4,6 +4,8 @@ verdict picks (a wrong message under a right status is still a wrong report). Wr
 mutants that no test noticed (scripts/mutation.py)."""
 from __future__ import annotations
 
+import pytest
+
 from hds_iac import engine
 from hds_iac.model import (Drift, Identity, Inventory, KeyRotation, Logging, Origin, Resource,
                            Trail, Unknown)
@@ -31,6 +33,23 @@ def test_log_001_a_trail_that_cannot_be_read_or_judged_is_unknown_with_its_reaso
         "aws_cloudtrail.var": ("unknown", "unknown")}
     assert "DescribeTrails denied" in text("HDS-LOG-001", got["aws_cloudtrail.denied"])
     assert "var.multi" in text("HDS-LOG-001", got["aws_cloudtrail.var"])
+
+
+def test_log_001_an_account_without_any_trail_fails() -> None:
+    # A live scan records the account's lack of trail as a trail that does not exist.
+    (verdict,) = run("HDS-LOG-001", trail("account", Trail(exists=False, bucket="")))
+    assert (verdict.status, verdict.message) == ("fail", "fail_none")
+
+
+@pytest.mark.parametrize("rule_id,kind", [("HDS-LOG-004", "network"),
+                                          ("HDS-LOG-005", "load-balancer")])
+def test_own_log_switch_picks_the_message_of_its_status(rule_id: str, kind: str) -> None:
+    # A wrong message under a right status is still a wrong report (found by mutation).
+    got = by_address(run(rule_id,
+                         make(kind, "aws_x.on", logging=Logging(enabled=True, detail="d")),
+                         make(kind, "aws_x.off", logging=Logging(enabled=False, detail="d"))))
+    assert {a: (v.status, v.message) for a, v in got.items()} == {
+        "aws_x.on": ("pass", "pass"), "aws_x.off": ("fail", "fail")}
 
 
 def test_log_003_an_unreadable_trail_is_unknown_and_no_trail_is_not_judged() -> None:
@@ -76,11 +95,11 @@ def root(address: str, keys) -> Resource:
 def test_key_002_root_access_keys() -> None:
     got = by_address(run(
         "HDS-KEY-002",
-        root("root-none", 0), root("root-two", 2), root("root-unread", None),
+        root("root-none", 0), root("root-one", 1), root("root-two", 2), root("root-unread", None),
         root("root-denied", Unknown("iam:GetAccountSummary denied")),
         make("user", "alice", identity=Identity(active_access_keys=3))))
     assert {a: v.status for a, v in got.items()} == {
-        "root-none": "pass", "root-two": "fail", "root-denied": "unknown"}
+        "root-none": "pass", "root-one": "fail", "root-two": "fail", "root-denied": "unknown"}
     assert "2" in text("HDS-KEY-002", got["root-two"])
     assert got["root-denied"].message == "unknown"
     assert "iam:GetAccountSummary denied" in text("HDS-KEY-002", got["root-denied"])

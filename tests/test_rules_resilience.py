@@ -177,6 +177,19 @@ def test_bak_002_003_database_switches(rule_id: str, field: str) -> None:
     assert "var.flag has no value" in text(rule_id, got[2], "fr")
 
 
+@pytest.mark.parametrize("rule_id,field", [("HDS-BAK-002", "final_snapshot"),
+                                            ("HDS-BAK-003", "deletion_protection")])
+def test_bak_002_003_judge_database_clusters_through_the_engine(rule_id: str, field: str) -> None:
+    # An Aurora/DocumentDB cluster carries the switch, not its instances: the rule judges it
+    # and declares its kind, or the engine refuses the verdict (found by mutation).
+    from hds_iac import engine
+    from hds_iac.model import Inventory
+    cluster = make("database-cluster", "aws_rds_cluster.records", stores_data=True,
+                   backup=Backup(**{field: False}))
+    found = engine.run(Inventory([cluster]), Settings(), [rule_id])
+    assert [(f.resource.address, f.status) for f in found] == [("aws_rds_cluster.records", "fail")]
+
+
 # --- HDS-BAK-004 volume backups ---------------------------------------------------------------
 
 

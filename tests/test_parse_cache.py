@@ -429,3 +429,23 @@ def test_the_folder_walk_runs_once_per_period_not_in_every_process(tmp_path, mon
     run_cli("scan", str(folder), "-o", "json", env=env)
     assert len(walks) == 3 and stamp.is_file() and not stamp.is_symlink()
     assert target.read_text() == "kept" and target.stat().st_mtime == old
+
+
+def test_a_session_reads_its_folder_once_and_an_inner_no_cache_session_reads_nothing(
+        tmp_path, monkeypatch):
+    """The folder is looked up once per scan (session), not once per file; the pre-commit
+    hook's session holds the scans' sessions, and one with --no-cache uses no cache even
+    inside a session that does."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HDS_IAC_CACHE_DIR", str(cache))
+    parse_cache.forget()
+    with parse_cache.session(False):
+        assert parse_cache.cached_parse(PROVIDER, files.parse_hcl_blocks)[0]["provider"]
+        monkeypatch.setenv("HDS_IAC_CACHE_DIR", str(tmp_path / "elsewhere"))
+        calls = _count_parses(monkeypatch)
+        parse_cache.cached_parse(PROVIDER, files.parse_hcl_blocks)
+        assert calls == []  # from the first folder's entries waiting in memory
+        with parse_cache.session(True):
+            parse_cache.cached_parse(PROVIDER, files.parse_hcl_blocks)
+        assert calls == [PROVIDER]
+    assert len(_entries(cache)) == 1 and not (tmp_path / "elsewhere").exists()

@@ -76,6 +76,9 @@ Parsed = tuple[dict, dict[str, list[BlockSource]]]
 
 _option_off = False
 _sessions = 0
+# Per open session, innermost last: [] until its folder (or None: off) is first looked up,
+# then [that]: the environment is read once per scan, not once per file.
+_session_folders: list[list["_Folder | None"]] = []
 _folders: dict[str, "_Folder | None"] = {}
 _noticed = False
 _environment: bytes | None = None
@@ -87,6 +90,8 @@ def forget() -> None:
     """What a new process would not know: the folders checked, the notice given."""
     global _noticed, _environment, _limit_names
     _folders.clear()
+    for known in _session_folders:
+        known.clear()
     _noticed = False
     _environment = None
     _prefixes.clear()
@@ -102,9 +107,11 @@ def session(off: bool) -> Iterator[None]:
     saved = _option_off
     _option_off = saved or off
     _sessions += 1
+    _session_folders.append([])
     try:
         yield
     finally:
+        _session_folders.pop()
         _sessions -= 1
         _option_off = saved
         flush()
@@ -152,12 +159,18 @@ def _off() -> bool:
 
 
 def _current() -> "_Folder | None":
-    if _off():
-        return None
-    path = folder_path()
-    if path not in _folders:
-        _folders[path] = _Folder.open(path)
-    return _folders[path]
+    known = _session_folders[-1] if _session_folders else None
+    if known:
+        return known[0]
+    folder = None
+    if not _off():
+        path = folder_path()
+        if path not in _folders:
+            _folders[path] = _Folder.open(path)
+        folder = _folders[path]
+    if known is not None:
+        known.append(folder)
+    return folder
 
 
 def _notice(text: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from hds_iac.adapters.attestation import attestation
 from hds_iac.adapters.aws_backup import volume_pattern
 from hds_iac.model import (
-    Backup, KeyRotation, Origin, Placement, Resource, Selection, Sharing, Unknown,
+    Backup, KeyRotation, Origin, Placement, Resource, Selection, Sharing, Unknown, facet_key,
 )
 from rule_helpers import run, statuses, text
 from hds_iac.settings import Settings
@@ -260,6 +260,35 @@ def test_bak_004_wildcards_among_the_listed_ids() -> None:
               volume("aws_ebs_volume.none", ids=("vol-2abc",)))
     assert statuses(got) == {"aws_ebs_volume.star": "pass", "aws_ebs_volume.one": "pass",
                              "aws_ebs_volume.none": "fail"}
+
+
+def test_bak_004_a_plan_of_another_provider_or_without_selection_covers_nothing() -> None:
+    # A backup plan acts on its own provider's volumes only; a plan whose selection was not
+    # built selects nothing (found by mutation).
+    other = make("backup-plan", "outscale_backup_plan.all", provider="outscale",
+                 selection=Selection(select_all=True))
+    empty = make("backup-plan", "aws_backup_selection.none", selection=None)
+    got = run("HDS-BAK-004", other, empty, volume("aws_ebs_volume.a"))
+    assert [(v.resource.address, v.status) for v in got] == [("aws_ebs_volume.a", "fail")]
+
+
+def test_bak_004_names_the_plan_and_selection_value_that_decide() -> None:
+    # The finding points at the covering or doubtful plan's selection value (Verdict.holder
+    # and facets); a doubt on the volume's own region points at nothing else (found by mutation).
+    doubtful = plan("aws_backup_selection.var", resource_ids=(Unknown("var.volume_arns has no value"),))
+    covering = plan("aws_backup_selection.tagged", tags={"backup": "daily"})
+    got = {v.resource.address: v for v in run(
+        "HDS-BAK-004", doubtful, covering, volume("aws_ebs_volume.a"),
+        volume("aws_ebs_volume.tagged", {"backup": "daily"}))}
+    assert (got["aws_ebs_volume.a"].status, got["aws_ebs_volume.a"].holder,
+            got["aws_ebs_volume.a"].facets) == ("unknown", doubtful,
+                                                 (facet_key("selection", "resource_ids"),))
+    assert (got["aws_ebs_volume.tagged"].status, got["aws_ebs_volume.tagged"].holder,
+            got["aws_ebs_volume.tagged"].facets) == ("pass", covering,
+                                                      (facet_key("selection", "tags", "backup"),))
+    lost = volume("aws_ebs_volume.lost", {"backup": "daily"}, region=Unknown("var.region"))
+    (verdict,) = run("HDS-BAK-004", covering, lost)
+    assert (verdict.status, verdict.holder, verdict.facets) == ("unknown", None, ())
 
 
 def test_bak_004_unknowns() -> None:

@@ -31,6 +31,13 @@ def test_which_prefixes_cover_a_whole_bucket(prefix, bucket, expected):
     assert covers(prefix, bucket) is expected
 
 
+@pytest.mark.parametrize("partition", ["aws", "aws-cn", "aws-us-gov", "aws-eusc", "aws-iso",
+                                       "aws-iso-b"])
+def test_a_prefix_of_every_partition_covers_the_bucket(partition):
+    assert covers(f"arn:{partition}:s3:::hds/", "hds") is True
+    assert covers(f"arn:{partition}:s3", None) is True
+
+
 DATA = {"eventCategory": ("Data",), "resources.type": ("AWS::S3::Object",)}
 
 
@@ -151,3 +158,29 @@ def test_a_trail_that_cannot_be_read_may_record_both_halves():
                              region=PARIS, origin=Origin(source="aws"),
                              logging=Logging(trail=selectors))
     assert _status(_bucket(), unread_events, writes) == [("unknown", "unknown")]
+
+
+def test_a_multi_region_trail_of_another_region_records_the_bucket():
+    # A multi-region trail (not an organisation's) records every region (found by mutation).
+    every = ObjectEvents(prefixes=("arn:aws:s3",))
+    assert _status(_bucket(), _trail("away", every, region=LONDON, all_regions=True)) == [
+        ("pass", "pass_trails")]
+
+
+def test_a_selector_of_unknown_scope_leaves_unknown_only_the_halves_it_records():
+    # A write-only selector whose prefix is unresolved says nothing of the reads: with the
+    # writes recorded elsewhere and no read recorded anywhere, a live scan fails the bucket
+    # (found by mutation).
+    writes = _trail("writes", ObjectEvents(prefixes=("arn:aws:s3",), read=False, write=True))
+    unresolved = _trail("var", ObjectEvents(prefixes=(Unknown("var.prefixes"),), read=False,
+                                            write=True))
+    assert _status(_bucket(), writes, unresolved) == [("fail", "fail")]
+
+
+def test_a_pass_names_the_trails_that_record_the_bucket():
+    reads = _trail("reads", ObjectEvents(prefixes=("arn:aws:s3",), read=True, write=False))
+    writes = _trail("writes", ObjectEvents(prefixes=("arn:aws:s3:::hds/",), read=False,
+                                           write=True))
+    (verdict,) = run("HDS-LOG-009", _bucket(), reads, writes)
+    assert verdict.params["trails"] == (
+        "arn:aws:cloudtrail:eu-west-3:1:trail/reads, arn:aws:cloudtrail:eu-west-3:1:trail/writes")

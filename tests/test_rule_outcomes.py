@@ -300,3 +300,22 @@ def test_log_007_and_tls_001_pass_with_their_pass_message() -> None:
     assert (kept.status, kept.message) == ("pass", "pass")
     (https,) = run("HDS-TLS-001", make("listener", "l", flows=[Flow("listener :443", encrypted=True)]))
     assert (https.status, https.message) == ("pass", "pass")
+
+
+def test_log_007_a_short_retention_fails_with_the_fail_message() -> None:
+    (short,) = run("HDS-LOG-007", make("log-group", "g", logging=Logging(retention_days=7)))
+    assert (short.status, short.message) == ("fail", "fail")
+
+
+def test_log_008_each_declaration_picks_its_message_and_only_a_pass_is_declared() -> None:
+    # Found by mutation: a wrong message or declared flag under a right status.
+    def vm(address: str, attested) -> Resource:
+        return make("instance", address, provider="outscale", logging=Logging(attested=attested))
+    got = by_address(run("HDS-LOG-008", vm("outscale_vm.yes", True), vm("outscale_vm.no", False),
+                         vm("outscale_vm.var", Unknown("tags from var.tags")),
+                         vm("outscale_vm.none", None)))
+    assert {a: (v.status, v.message, v.declared) for a, v in got.items()} == {
+        "outscale_vm.yes": ("pass", "pass", True), "outscale_vm.no": ("fail", "fail", False),
+        "outscale_vm.var": ("unknown", "unknown", False),
+        "outscale_vm.none": ("unknown", "unknown_undeclared", False)}
+    assert "var.tags" in text("HDS-LOG-008", got["outscale_vm.var"])

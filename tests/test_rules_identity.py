@@ -41,6 +41,14 @@ def test_mfa_001_console_users() -> None:
     assert "login profile count unknown" in text("HDS-MFA-001", by["aws_iam_user.dave"])
 
 
+def test_mfa_001_points_at_what_enforces_mfa_then_what_grants_the_console() -> None:
+    # The deciding values, in that order, on a pass, a fail and an unknown MFA (found by mutation).
+    got = run("HDS-MFA-001", user("aws_iam_user.alice", True, True),
+              user("aws_iam_user.bob", True, False),
+              user("aws_iam_user.carol", True, Unknown("a group cannot be resolved")))
+    assert [v.facets for v in got] == [("identity.mfa_enforced", "identity.console_access")] * 3
+
+
 def test_mfa_001_ignores_users_of_providers_without_console_notion() -> None:
     outscale_user = make("user", "outscale_user.ops", provider="outscale",
                          identity=Identity(mfa_enforced=Unknown("no API-visible MFA")))

@@ -407,6 +407,9 @@ def test_bak_007_newest_snapshot_age() -> None:
     assert "within" not in meta.message(stale.message, "en", **stale.params)
     assert meta.message(stale.message, "fr", **stale.params) != meta.message(
         "pass", "fr", **stale.params)
+    # each verdict picks its own message (found by mutation)
+    assert {a: v.message for a, v in verdicts.items()} == {
+        "fresh": "pass", "stale": "fail", "none": "fail_none", "unreadable": "unknown"}
     # boundaries: exactly the limit is within it, one day more is not
     edges = Inventory([volume("at", 1, 7), volume("over", 1, 8)])
     week = Settings(max_snapshot_age_days=7)

@@ -125,11 +125,50 @@ class Finding:
     def message(self, lang: str = "en") -> str:
         return self.meta.message(self.verdict.message, lang, **self.verdict.shown_params())
 
-    def as_dict(self, lang: str = "en", shared: bool = True) -> dict:
+    def as_dict(self, lang: str = "en", shared: bool = True,
+                resources: dict | None = None) -> dict:
         """The finding as the JSON report version 1 writes it; `shared=False` leaves out
         what its rule shares with every finding of that rule and provider (title,
-        references, remediation: `shared_dict`), as version 2 does (`hds_iac.json_contract`)."""
-        res = self.resource
+        references, remediation: `shared_dict`), as version 2 does (`hds_iac.json_contract`).
+        `resources`: a dictionary the caller keeps across the findings of one report, in
+        which a resource's dictionary is built once and shared by its findings (a resource
+        has about four findings; the report's encoder does not mind the sharing)."""
+        verdict = self.verdict  # the properties read through: this runs once per finding
+        res = verdict.resource
+        if resources is None:
+            resource = self.resource_dict()
+        else:
+            key = (id(res), self.account)
+            resource = resources.get(key)
+            if resource is None:
+                resource = resources[key] = self.resource_dict()
+        meta = self.meta
+        out = {
+            "rule_id": meta.id,
+            "topic": meta.topic,
+            "status": "skipped" if self.suppression else verdict.status,
+            "severity": meta.severity_for(res.provider),
+            "message": meta.message(verdict.message, lang, **verdict.shown_params()),
+            "resource": resource,
+        }
+        if self.suppression:
+            out["suppression"] = {**self.suppression.as_dict(), "status": verdict.status}
+        if self.expired_waiver:
+            out["expired_waiver"] = self.expired_waiver.as_dict()
+        if verdict.status == "pass" and verdict.declared:
+            out["basis"] = "declared"
+        if verdict.facets:
+            attributes = verdict.attributes
+            if attributes:
+                out["attributes"] = [attribute_dict(a) for a in attributes]
+        if shared:
+            out.update(self.shared_dict(lang))
+        return out
+
+    def resource_dict(self) -> dict:
+        """The finding's resource in the JSON report (`resource`): the same for every
+        finding of that resource and account."""
+        res = self.verdict.resource
         origin = res.origin
         resource = {
             "address": res.address,
@@ -146,28 +185,7 @@ class Finding:
             resource["cloud_id"] = origin.cloud_id
         if self.account:
             resource["account"] = self.account
-        extra = {}
-        if self.suppression:
-            extra["suppression"] = {**self.suppression.as_dict(), "status": self.verdict.status}
-        if self.expired_waiver:
-            extra["expired_waiver"] = self.expired_waiver.as_dict()
-        if self.verdict.status == "pass" and self.verdict.declared:
-            extra["basis"] = "declared"
-        attributes = self.attributes  # looked up once: a finding's dictionary is built per finding
-        if attributes:
-            extra["attributes"] = [attribute_dict(a) for a in attributes]
-        out = {
-            "rule_id": self.meta.id,
-            "topic": self.meta.topic,
-            "status": self.status,
-            "severity": self.severity,
-            "message": self.message(lang),
-            "resource": resource,
-            **extra,
-        }
-        if shared:
-            out.update(self.shared_dict(lang))
-        return out
+        return resource
 
     def shared_dict(self, lang: str = "en") -> dict:
         """The texts every finding of this rule and provider shares: title, references

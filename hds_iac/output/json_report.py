@@ -51,6 +51,16 @@ def document(result: ScanResult, lang: str = "en") -> dict:
     return plain(_document(result, lang))
 
 
+def _findings(findings: list[Finding], lang: str, keys) -> Iterator[dict]:
+    """Each finding's dictionary (version 2), its resource's dictionary built once per
+    resource, `input` last."""
+    resources: dict = {}
+    for f in findings:
+        out = f.as_dict(lang, shared=False, resources=resources)
+        out["input"] = keys(f.input)
+        yield out
+
+
 def _document(result: ScanResult, lang: str) -> dict:
     keys = functools.lru_cache(maxsize=None)(input_key)
     doc = {
@@ -61,8 +71,7 @@ def _document(result: ScanResult, lang: str) -> dict:
         "inputs": [{**i, "key": keys(i.get("path", ""))} for i in result.inputs],
         "settings": {"allowed_countries": result.allowed_countries},
         "rules": rules(result.findings, lang),
-        "findings": Items({**f.as_dict(lang, shared=False), "input": keys(f.input)}
-                          for f in result.findings),
+        "findings": Items(_findings(result.findings, lang, keys)),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "notices": [{"path": n.path, "message": n.message} for n in result.notices],
         # Module calls not read: the scan is incomplete (exit 2 unless allowed, and by whom).

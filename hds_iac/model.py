@@ -563,8 +563,23 @@ class Inventory:
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
 
+    # `of_kind`'s answers by kinds, valid while `resources` is the same list of the same
+    # length ending with the same resource (`_kinds_stamp`): about 40 look-ups of a scan
+    # each walked every resource (a 5,000-resource plan: 200,000 comparisons).
+    _kinds_found: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _kinds_stamp: tuple = field(default=(), init=False, repr=False, compare=False)
+
     def of_kind(self, *kinds: str) -> list[Resource]:
-        return [r for r in self.resources if r.kind in kinds]
+        """The resources of `kinds`, in inventory order (a new list: the caller's to keep)."""
+        resources = self.resources
+        stamp = (id(resources), len(resources), id(resources[-1]) if resources else 0)
+        if stamp != self._kinds_stamp:
+            self._kinds_found = {}
+            self._kinds_stamp = stamp
+        found = self._kinds_found.get(kinds)
+        if found is None:
+            found = self._kinds_found[kinds] = [r for r in resources if r.kind in kinds]
+        return list(found)
 
     def add(self, resource: Resource) -> None:
         self.resources.append(resource)

@@ -102,3 +102,23 @@ def test_a_state_of_an_unknown_major_format_is_read_with_a_notice(tmp_path):
     assert [n.message for n in config.notices] == [
         "format_version 3.0: hds-iac reads states of format 1.x; read as 1.x, fields this "
         "format renamed or moved are missed (update hds-iac)"]
+
+
+def test_parsing_leaves_the_cyclic_collector_as_it_found_it():
+    import gc
+
+    from hds_iac.terraform.jsonfile import parse
+
+    text = json.dumps({**EMPTY_PLAN, "variables": {"x": {"value": [[1], {"a": [2]}]}}})
+    enabled = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            assert parse(text) == json.loads(text)
+            assert gc.isenabled() is state
+            assert gc.get_freeze_count() == 0  # nothing left frozen: cycles stay collectable
+        with pytest.raises(Exception):
+            parse("{")
+        assert gc.isenabled() is False
+    finally:
+        (gc.enable if enabled else gc.disable)()

@@ -151,7 +151,9 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
         address = build_address(module, mode, rtype, name, res.get("index"))
     split = split_address(address)
     if split is not None:
-        module = split[0]
+        module, local = split
+    else:
+        local = address
     rc = changes.get(address)
     change = rc["change"] if rc else {}
 
@@ -161,7 +163,7 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
         if values is not None:
             problems.add(f"{address}: values are {json_type(values)}, expected an object")
         values = {}
-    decl = cfg.resource(module, address)
+    decl = cfg.resource(module, local)
     expressions = decl.get("expressions") if isinstance(decl.get("expressions"), dict) else {}
     unknown = change.get("after_unknown")
     if isinstance(unknown, dict):
@@ -350,9 +352,9 @@ class _ConfigIndex:
             self._index(call.get("module"), path + (name,),
                         f"{where}.module_calls.{name}.module", depth + 1)
 
-    def resource(self, module: str, address: str) -> dict:
-        split = split_address(address)
-        local = split[1] if split else address
+    def resource(self, module: str, local: str) -> dict:
+        """The declaration of `local` ("aws_x.y[1]", the address without its module) in
+        `module`, or {}."""
         decls = self.resources.get(module_names(module), {})
         return decls.get(_strip_index(local)) or decls.get(local) or {}
 

@@ -184,3 +184,64 @@ def test_a_pass_names_the_trails_that_record_the_bucket():
     (verdict,) = run("HDS-LOG-009", _bucket(), reads, writes)
     assert verdict.params["trails"] == (
         "arn:aws:cloudtrail:eu-west-3:1:trail/reads, arn:aws:cloudtrail:eu-west-3:1:trail/writes")
+
+
+def test_messages_say_what_the_bucket_and_its_trails_record():
+    # Found by mutation: the access-log and recorded-halves texts of each case.
+    def detail(v, key):
+        return (v.params[key].en, v.params[key].fr)
+    [on] = run("HDS-LOG-009", _bucket(logs=True))
+    assert detail(on, "detail")[0] == "server access logs to bucket no server access logs"
+    reads = _trail("reads", ObjectEvents(prefixes=("arn:aws:s3",), read=True, write=False))
+    writes = _trail("writes", ObjectEvents(prefixes=("arn:aws:s3",), read=False, write=True))
+    [only_reads] = run("HDS-LOG-009", _bucket(), reads)
+    assert detail(only_reads, "detail")[0] == "no server access logs"
+    assert detail(only_reads, "recorded") == ("reads only", "les lectures seulement")
+    [only_writes] = run("HDS-LOG-009", _bucket(logs=Unknown("denied")), writes)
+    assert detail(only_writes, "detail")[0] == "server access logs unresolved"
+    assert detail(only_writes, "recorded") == ("writes only", "les écritures seulement")
+    [nothing] = run("HDS-LOG-009", _bucket())
+    assert detail(nothing, "recorded") == ("none", "aucun")
+
+
+def test_a_trail_recorded_by_two_selectors_is_named_once():
+    both = _trail("both", ObjectEvents(prefixes=("arn:aws:s3",), read=True, write=False),
+                  ObjectEvents(prefixes=("arn:aws:s3:::hds/",), read=True, write=True))
+    (verdict,) = run("HDS-LOG-009", _bucket(), both)
+    assert verdict.params["trails"] == "arn:aws:cloudtrail:eu-west-3:1:trail/both"
+
+
+def test_an_unreadable_trail_may_record_the_half_the_others_miss():
+    # With the reads recorded elsewhere, a trail or selectors that cannot be read may record
+    # the writes: unknown, not a fail (found by mutation).
+    reads = _trail("reads", ObjectEvents(prefixes=("arn:aws:s3",), read=True, write=False))
+    unread = Resource(address="arn:aws:cloudtrail:eu-west-3:1:trail/x", type="AWS::CloudTrail::Trail",
+                      provider="aws", kind="trail", region=PARIS, origin=Origin(source="aws"),
+                      logging=Logging(trail=Unknown("cloudtrail:DescribeTrails denied")))
+    assert _status(_bucket(), unread, reads) == [("unknown", "unknown")]
+    selectors = Trail(all_regions=True, object_events=Unknown("GetEventSelectors denied"))
+    unread_events = Resource(address="arn:aws:cloudtrail:eu-west-3:1:trail/y",
+                             type="AWS::CloudTrail::Trail", provider="aws", kind="trail",
+                             region=PARIS, origin=Origin(source="aws"),
+                             logging=Logging(trail=selectors))
+    assert _status(_bucket(), unread_events, reads) == [("unknown", "unknown")]
+
+
+def test_a_trail_that_does_not_exist_records_nothing():
+    every = (ObjectEvents(prefixes=("arn:aws:s3",)),)
+    gone = Resource(address="account", type="AWS::CloudTrail::Trail", provider="aws",
+                    kind="trail", region=PARIS, origin=Origin(source="aws"),
+                    logging=Logging(trail=Trail(exists=False, all_regions=True,
+                                                object_events=every)))
+    assert _status(_bucket(), gone) == [("fail", "fail")]
+
+
+def test_a_trail_listing_that_did_not_answer_makes_the_fail_unknown():
+    from hds_iac import engine
+    from hds_iac.model import Inventory, ReadGap
+    from hds_iac.settings import Settings
+    gap = ReadGap("aws", PARIS, frozenset({"trail"}), "cloudtrail:DescribeTrails denied in eu-west-3")
+    found = engine.run(Inventory([_bucket()], gaps=[gap]), Settings(), ["HDS-LOG-009"])
+    assert [f.status for f in found] == ["unknown"]
+    assert [f.status for f in engine.run(Inventory([_bucket()]), Settings(), ["HDS-LOG-009"])] == [
+        "fail"]

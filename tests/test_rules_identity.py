@@ -144,6 +144,16 @@ def test_key_001_account_policies() -> None:
     assert "var.lifetime" in text("HDS-KEY-001", by["outscale_api_access_policy.var"], "fr")
 
 
+def test_key_001_a_young_key_whose_lifetime_passes_a_zero_limit_is_judged_by_its_lifetime() -> None:
+    # max_access_key_age_days may be 0 (the configuration refuses only negative days): a key
+    # created today is then not over the age limit, but a lifetime of 1 day still is (found
+    # by mutation).
+    [verdict] = run("HDS-KEY-001", key("outscale_access_key.day", provider="outscale",
+                                       max_days=1, age=0, detail="expires tomorrow"),
+                    settings=Settings(max_access_key_age_days=0))
+    assert (verdict.status, verdict.message) == ("fail", "fail_key_long")
+
+
 def test_key_001_keys_from_code() -> None:
     got = run("HDS-KEY-001",
               key("aws_iam_access_key.ci", max_days=0),
@@ -181,3 +191,14 @@ def test_key_001_live_key_age_uses_the_setting() -> None:
 def test_rules_ignore_unrelated_kinds(rule_id: str) -> None:
     bucket = make("bucket", "aws_s3_bucket.b", region="eu-west-3", stores_data=True)
     assert run(rule_id, bucket) == []
+
+
+def test_mfa_006_shows_the_transport_of_the_client_connections() -> None:
+    # The client connections' flow, not another flow of the endpoint (found by mutation).
+    from hds_iac.model import Flow
+    vpn = make("vpn", "aws_ec2_client_vpn_endpoint.vpn",
+               identity=Identity(mfa_enforced=True, detail="SAML with MFA"),
+               flows=[Flow("in-transit", encrypted=True, detail="other"),
+                      Flow("client connections", encrypted=True, detail="udp/443")])
+    [verdict] = run("HDS-MFA-006", vpn)
+    assert (verdict.status, verdict.params["transport"]) == ("pass", "udp/443")

@@ -111,6 +111,19 @@ def test_loc002_unknown_destination_and_unknown_region_name() -> None:
     assert "xx-nowhere-9" in message(verdicts[1])
 
 
+@pytest.mark.parametrize("kind", ["copy", "backup-plan", "bucket", "table", "database",
+                                  "database-cluster", "snapshot", "image"])
+def test_loc002_judges_the_copies_of_every_kind_that_makes_them(kind: str) -> None:
+    # A read replica, a global cluster's secondary, an image copy...: the engine refuses a
+    # verdict on a kind the rule does not declare (found by mutation).
+    from hds_iac import engine
+    from hds_iac.model import Inventory
+    copier = res(f"x.{kind}", region="eu-west-3", kind=kind, stores_data=True,
+                 destinations=[Destination("us-east-1", "copy")])
+    found = engine.run(Inventory([copier]), Settings(), [RULE])
+    assert [(f.resource.address, f.status) for f in found] == [(f"x.{kind}", "fail")]
+
+
 def test_loc002_resources_without_copies_are_not_judged() -> None:
     assert run(RULE, res("aws_s3_bucket.plain", region="us-east-1", stores_data=True)) == []
 

@@ -250,11 +250,13 @@ def snapshot_encryption(rec: TfResource, index: TfIndex) -> AtRest:
     snapshot's key is its source's unless a copy changes it."""
     encrypted = _own_encryption(rec)
     if encrypted is None:
-        encrypted = _inherited_encryption(index, rec, False)
+        # A snapshot always has a source (a required argument): one not given is not read.
+        encrypted = _inherited_encryption(
+            index, rec, Unknown("the snapshot names no source database or snapshot"))
     return AtRest(enabled=encrypted, part="snapshot")
 
 
-def _inherited_encryption(index: TfIndex, rec: TfResource, default: bool,
+def _inherited_encryption(index: TfIndex, rec: TfResource, default: Maybe[bool],
                           seen: frozenset[str] = frozenset()) -> Maybe[bool]:
     """`rec`'s encryption when it does not set it: its source's, followed through snapshots
     and chains of replicas (a cycle or a source outside the configuration is unknown)."""
@@ -344,7 +346,7 @@ _CLUSTERS = {
 
 def _cluster_multi_az(rec: TfResource, index: TfIndex, instance_type: str) -> Maybe[bool]:
     members = linked(index, rec, "cluster_identifier", (instance_type,),
-                     name_keys=("cluster_identifier", "id"))
+                     name_keys=("cluster_identifier",))  # its id and arn count too
     zones = rec.values.get("availability_zones")
     # In states the zone list is always the region's zones: not a signal.
     zones = zones if rec.source != "state" and isinstance(zones, (list, tuple)) else ()
@@ -384,7 +386,7 @@ _BUCKET_SIDE = ("bucket",)  # bucket-level resources name their bucket in `bucke
 
 
 def _bucket_side(index: TfIndex, bucket: TfResource, types: tuple[str, ...]) -> list[TfResource]:
-    return linked(index, bucket, "bucket", types, name_keys=("bucket", "id"))
+    return linked(index, bucket, "bucket", types, name_keys=("bucket",))  # id, arn too
 
 
 def _sse_from(rec: TfResource, index: TfIndex, rules: list[dict], where: str) -> AtRest:

@@ -172,6 +172,20 @@ def test_enc002_encryption_turned_off_fails_whatever_the_default_or_attestation(
         "aws_s3_bucket.off": ("fail", "fail"), "aws_db_instance.off": ("fail", "fail")}
 
 
+@pytest.mark.parametrize("kind", ["database", "database-cluster", "cache", "file-system", "table",
+                                  "backup-vault", "bucket"])
+def test_enc002_judges_every_data_store_kind(kind: str) -> None:
+    # Found by mutation: a kind dropped from the rule's list is silently not judged.
+    [verdict] = run(ENC2, res(f"x.{kind}", kind, at_rest=[AtRest(enabled=False, part="storage")]))
+    assert (verdict.resource.kind, verdict.status) == (kind, "fail")
+
+
+def test_enc004_rotation_on_passes_with_the_pass_message() -> None:
+    [verdict] = run("HDS-ENC-004", res("aws_kms_key.k", "key",
+                                       key_rotation=KeyRotation(True, possible=True)))
+    assert (verdict.status, verdict.message) == ("pass", "pass")
+
+
 # --- HDS-ENC-003 client-held keys ----------------------------------------------------
 
 ENC3 = "HDS-ENC-003"

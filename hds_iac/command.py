@@ -395,7 +395,6 @@ def _settings(args: argparse.Namespace, cfg) -> "Settings":
         except argparse.ArgumentTypeError as exc:
             raise UsageError(f"{cfg.path}: allowed_countries: {exc}") from None
     for key in ("min_backup_retention_days", "max_access_key_age_days", "max_snapshot_age_days",
-                "min_log_retention_days",
                 "min_log_retention_days"):
         if cfg.get(key) is not None and cfg.get(key) < 0:
             raise UsageError(f"{cfg.path}: {key}: a number of days cannot be negative, got"
@@ -404,6 +403,7 @@ def _settings(args: argparse.Namespace, cfg) -> "Settings":
         raise UsageError(f"{cfg.path}: min_password_length: a length must be at least 1, got"
                          f" {cfg.get('min_password_length')}")
     for key in ("min_backup_retention_days", "max_access_key_age_days", "max_snapshot_age_days",
+                "min_log_retention_days",
                 "min_password_length", "encryption_attestation_tag", "backup_attestation_tag",
                 "logging_attestation_tag", "health_data_tag"):
         if cfg.get(key) is not None:

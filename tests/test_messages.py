@@ -92,6 +92,24 @@ def test_negative_days_and_empty_countries_are_usage_errors(tmp_path: Path) -> N
         assert run.code == 2 and words in run.stderr and str(config) in run.stderr, (text, run)
 
 
+def test_every_day_setting_of_the_configuration_file_is_applied(tmp_path: Path) -> None:
+    # min_log_retention_days was checked for a negative value and then never applied: HDS-LOG-007
+    # judged against 180 days whatever the file said.
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-3"\n}\n'
+        'resource "aws_cloudwatch_log_group" "app" {\n  name = "app"\n'
+        '  retention_in_days = 60\n}\n')
+    config = tmp_path / ".hds-iac.yaml"
+
+    def log_007(*config_args: str) -> list[str]:
+        found = run_cli("scan", str(tmp_path), "-o", "json", *config_args).json()["findings"]
+        return [f["status"] for f in found if f["rule_id"] == "HDS-LOG-007"]
+
+    assert log_007() == ["fail"]
+    config.write_text("min_log_retention_days: 30\n")
+    assert log_007("--config", str(config)) == ["pass"]
+
+
 def test_ci_run_installs_system_packages_only_when_ci_asks() -> None:
     """.ci/run says what it installs; apt-get runs only under CI=true."""
     lines = (REPO / ".ci/run").read_text().splitlines()

@@ -235,6 +235,17 @@ def test_enc004_statuses() -> None:
     assert "var.rotate" in text(ENC4, verdicts["aws_kms_key.var"], "fr")
 
 
+def test_enc004_each_outcome_picks_its_message_and_names_its_values() -> None:
+    verdicts = by_address(run(
+        ENC4,
+        res("aws_kms_key.off", "key", key_rotation=KeyRotation(False, possible=True)),
+        res("aws_kms_key.spec", "key",
+            key_rotation=KeyRotation(False, possible=Unknown("var.spec has no value")))))
+    assert {a: (v.status, v.message) for a, v in verdicts.items()} == {
+        "aws_kms_key.off": ("fail", "fail"), "aws_kms_key.spec": ("unknown", "unknown")}
+    assert "var.spec" in text(ENC4, verdicts["aws_kms_key.spec"])
+
+
 # --- HDS-TLS-001 listeners ------------------------------------------------------------
 
 TLS1 = "HDS-TLS-001"
@@ -274,9 +285,35 @@ def test_tls001_statuses() -> None:
     assert "after apply" in text(TLS1, verdicts["outscale_load_balancer.pending"])
 
 
+def test_tls001_a_redirect_that_cannot_be_read_is_unknown_only_on_a_plaintext_listener() -> None:
+    # Found by mutation: a plaintext listener whose default actions cannot be read may
+    # redirect or carry data; an HTTPS listener's redirect question does not arise.
+    unread = Unknown("default actions of aws_lb_listener.http are not known")
+    verdicts = by_address(run(
+        TLS1,
+        listener("aws_lb_listener.http", Flow("listener :80", False, redirects_to_https=unread,
+                                              detail="HTTP")),
+        listener("aws_lb_listener.https", Flow("listener :443", True, certificate=True,
+                                               redirects_to_https=unread, detail="HTTPS"))))
+    assert {a: (v.status, v.message) for a, v in verdicts.items()} == {
+        "aws_lb_listener.http": ("unknown", "unknown"), "aws_lb_listener.https": ("pass", "pass")}
+    [plain] = run(TLS1, listener("aws_lb_listener.plain", Flow("listener :80", False, detail="HTTP")))
+    assert (plain.status, plain.message) == ("fail", "fail")
+    assert "default actions" in text(TLS1, verdicts["aws_lb_listener.http"])
+
+
 # --- HDS-TLS-002 minimum TLS version --------------------------------------------------
 
 TLS2 = "HDS-TLS-002"
+
+
+@pytest.mark.parametrize("version", ["1", "1.2.3", "12"])
+def test_tls002_a_version_not_of_the_form_major_minor_is_unknown(version: str) -> None:
+    # Found by mutation: "1.2.3" must not read as TLS 1.2, nor "1" crash the rule.
+    [verdict] = run(TLS2, res("aws_lb_listener.l", "listener",
+                              flows=[Flow("listener :443", True, min_tls=version)]))
+    assert verdict.status == "unknown"
+    assert "unexpected TLS version" in text(TLS2, verdict)
 
 
 def test_tls002_statuses() -> None:

@@ -190,6 +190,13 @@ def test_bak_002_003_judge_database_clusters_through_the_engine(rule_id: str, fi
     assert [(f.resource.address, f.status) for f in found] == [("aws_rds_cluster.records", "fail")]
 
 
+def test_flag_rules_point_at_the_value_they_judge() -> None:
+    from hds_iac.model import facet_key
+    got = run("HDS-BAK-003", db("aws_db_instance.on", deletion_protection=True),
+              db("aws_db_instance.var", deletion_protection=Unknown("var.protect has no value")))
+    assert [v.facets for v in got] == [(facet_key("backup", "deletion_protection"),)] * 2
+
+
 # --- HDS-BAK-004 volume backups ---------------------------------------------------------------
 
 

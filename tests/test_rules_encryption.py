@@ -307,6 +307,16 @@ def test_tls001_a_redirect_that_cannot_be_read_is_unknown_only_on_a_plaintext_li
 TLS2 = "HDS-TLS-002"
 
 
+@pytest.mark.parametrize("kind", ["listener", "load-balancer", "cdn"])
+def test_tls002_judges_every_kind_it_declares_through_the_engine(kind: str) -> None:
+    # A Classic ELB or an Outscale load balancer carries its listeners itself (found by mutation).
+    from hds_iac import engine
+    from hds_iac.model import Inventory
+    lb = res(f"x.{kind}", kind, flows=[Flow("listener :443", True, min_tls="1.0")])
+    found = engine.run(Inventory([lb]), Settings(), [TLS2])
+    assert [(f.resource.address, f.status) for f in found] == [(f"x.{kind}", "fail")]
+
+
 @pytest.mark.parametrize("version", ["1", "1.2.3", "12"])
 def test_tls002_a_version_not_of_the_form_major_minor_is_unknown(version: str) -> None:
     # Found by mutation: "1.2.3" must not read as TLS 1.2, nor "1" crash the rule.

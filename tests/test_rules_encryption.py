@@ -502,3 +502,43 @@ def test_enc004_unresolved_key_spec_is_unknown_when_rotation_is_off() -> None:
     assert {a: v.status for a, v in verdicts.items()} == {
         "aws_kms_key.off": "unknown", "aws_kms_key.on": "pass"}
     assert "var.spec has no value" in verdicts["aws_kms_key.off"].params["reason"]
+
+
+# --- HDS-TLS-007 VPN tunnels (from mutation survivors) -----------------------------------
+
+TLS7 = "HDS-TLS-007"
+
+
+def tunnel(address: str, defaulted: tuple[str, ...] = (),
+           options: dict[str, tuple[str, ...]] | None = None) -> Resource:
+    """A tunnel of strong options, but for `options`."""
+    from hds_iac.model import Ipsec
+    strong = {"IKE versions": ("ikev2",), "phase 1 encryption": ("AES256",),
+              "phase 1 integrity": ("SHA2-256",), "phase 1 DH groups": ("14", "19", "21"),
+              "phase 2 encryption": ("AES256-GCM-16",), "phase 2 integrity": ("SHA2-512",),
+              "phase 2 DH groups": ("14",)}
+    strong.update(options or {})
+    return res(address, "vpn", flows=[Flow("tunnel 1", True, ipsec=Ipsec(strong, defaulted))])
+
+
+def test_tls007_dh_groups_14_to_21_only() -> None:
+    got = by_address(run(
+        TLS7, tunnel("aws_vpn_connection.strong"),
+        tunnel("aws_vpn_connection.g13", options={"phase 1 DH groups": ("13", "14")}),
+        tunnel("aws_vpn_connection.g22", options={"phase 2 DH groups": ("22",)})))
+    assert {a: v.status for a, v in got.items()} == {
+        "aws_vpn_connection.strong": "pass", "aws_vpn_connection.g13": "fail",
+        "aws_vpn_connection.g22": "fail"}
+    assert "DH groups 13" in text(TLS7, got["aws_vpn_connection.g13"])
+    assert "14" not in text(TLS7, got["aws_vpn_connection.g13"]).split("DH groups")[1]
+
+
+def test_tls007_an_option_left_to_the_defaults_says_so_in_both_languages() -> None:
+    [verdict] = run(TLS7, tunnel("aws_vpn_connection.d", defaulted=("IKE versions",),
+                                 options={"IKE versions": ("ikev1", "ikev2")}))
+    assert verdict.status == "fail"
+    assert "not set: the provider's defaults" in text(TLS7, verdict)
+    assert "non réglé" in text(TLS7, verdict, "fr")
+    [explicit] = run(TLS7, tunnel("aws_vpn_connection.e", options={"IKE versions": ("ikev1",)}))
+    assert "non réglé" not in text(TLS7, explicit, "fr")
+    assert "not set" not in text(TLS7, explicit)

@@ -5,9 +5,11 @@ packages with hds-iac (checkov pins bc-python-hcl2, whose `hcl2` module clashes 
 python-hcl2 hds-iac reads code with). Only hds-iac's pure-Python core is needed here (model,
 catalogue, rules, adapters: standard library only), so when `hds_iac` is not importable
 it is loaded straight from the folder beside this one, without putting any other package
-on checkov's path. The checks themselves are generated from the catalogue; the judging is
-done by `hds_iac.checkov_support` with the same adapters and rule functions as
-`hds-iac scan`.
+on checkov's path. The checks themselves are generated from the catalogue (through the
+table `hds_iac.checkov_check_table` keeps in the user cache, so that checkov's process does
+not import the catalogue, rules and adapters in each run); the verdicts come from the
+native engine (`hds_iac.checkov_native`), else, in the fallback, from
+`hds_iac.checkov_support` with the same adapters and rule functions as `hds-iac scan`.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import functools
 import importlib.util
 import os
 import sys
+import threading
 
 
 def _load_package(name: str, folder: str) -> None:
@@ -109,12 +112,13 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 from checkov.terraform.checks.resource.registry import resource_registry  # noqa: E402
 from checkov.terraform.parser_functions import handle_dynamic_values  # noqa: E402
 
-from hds_iac import checkov_support  # noqa: E402
+from hds_iac import checkov_check_table  # noqa: E402  (standard library only)
 
+# A verdict's status (native report, or `checkov_support.Judgement`) -> checkov's result.
 _RESULTS = {
-    checkov_support.PASS: CheckResult.PASSED,
-    checkov_support.FAIL: CheckResult.FAILED,
-    checkov_support.UNKNOWN: CheckResult.UNKNOWN,
+    "pass": CheckResult.PASSED,
+    "fail": CheckResult.FAILED,
+    "unknown": CheckResult.UNKNOWN,
     "skipped": CheckResult.SKIPPED,
 }
 
@@ -181,6 +185,9 @@ def _native_verdicts(conf: dict) -> tuple[str | None, dict | None]:
             scan = NATIVE.scan_that_read(file)  # an earlier `-d` folder's resource
         if scan is None:
             scan = NATIVE.scan(where[1], where[2])
+            if where[2] and scan is not None and id(scan) not in _NARROWED:
+                _NARROWED.add(id(scan))
+                _narrow_registry(scan)
         if scan is not None:
             verdicts = scan.verdicts(file, address)
             if verdicts is None:
@@ -188,6 +195,47 @@ def _native_verdicts(conf: dict) -> tuple[str | None, dict | None]:
     answer = (where[0] if where else None, verdicts)
     _LAST = (conf, answer)
     return answer
+
+
+_NARROWED: set[int] = set()  # the plan scans the registry was narrowed for (ids)
+
+
+def _plan_runner_alone() -> bool:
+    """True when no other checkov runner uses this process's check registry, beside or
+    after the plan runner calling us: checkov forks one process per runner (its default
+    on Linux), or runs the plan runner alone (`--framework terraform_plan`), and calls
+    the checks from its main thread (checkov's thread mode runs runners side by side)."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
+        from checkov.common.parallelizer.parallel_runner import parallel_runner
+
+        return str(getattr(parallel_runner, "type", "")) == "fork"  # one runner per child
+    inputs = checkov_native.inputs_from_argv(sys.argv)
+    return bool(inputs) and all(plan for _, plan in inputs)
+
+
+def _narrow_registry(scan: checkov_native.NativeScan) -> None:
+    """Once the native scan of the plans is known, take each CKV_HDS check off the
+    resource types on which its rule has no verdict checkov would report (no finding, or
+    only unknowns): there it could only answer UNKNOWN, which checkov drops, yet checkov's
+    machinery would still filter, log and record each such call (about a quarter of our
+    checks' calls on the benchmark's plan). Only for a scan that read every plan, and
+    only when no other runner shares the registry (`_plan_runner_alone`). The lists are
+    replaced, never changed in place: the resource being checked keeps its own."""
+    if not scan.ok or scan.failed_paths or not all(
+            scan.read(os.path.realpath(t)) for t in scan.targets) or not _plan_runner_alone():
+        return
+    for type_, checks in list(resource_registry.checks.items()):
+        keep = scan.reported.get(type_, ())
+        # (by id and rule: checkov may have executed this file more than once, each time
+        # with a class of its own)
+        kept = [c for c in checks if not str(c.id).startswith("CKV_HDS_")
+                or getattr(c, "rule_id", None) in keep]
+        if len(kept) != len(checks):
+            resource_registry.checks[type_] = kept
 
 
 @functools.lru_cache(maxsize=1024)
@@ -221,7 +269,7 @@ class HdsIacCheck(BaseResourceCheck):
     """One hds-iac rule; the verdict comes from the native engine's scan of the whole root
     (or plan), else from the shared rule code on this one resource."""
 
-    def __init__(self, spec: checkov_support.CheckSpec) -> None:
+    def __init__(self, spec: checkov_check_table.CheckSpec) -> None:
         self.rule_id = spec.rule_id
         super().__init__(
             name=spec.name,
@@ -279,7 +327,10 @@ class HdsIacCheck(BaseResourceCheck):
         return self._one_resource(conf, file)
 
     def _one_resource(self, conf, path: str | None):
-        """The fallback: today's judgement of the one resource checkov shows."""
+        """The fallback: today's judgement of the one resource checkov shows (the rule
+        code is imported only here: the native path needs none of it)."""
+        from hds_iac import checkov_support
+
         resource_type = self.entity_type
         name = self.entity_path.rsplit(":", 1)[-1] if self.entity_path else ""
         judgement = checkov_support.judge_conf(
@@ -308,6 +359,14 @@ def _registered() -> set[str]:
     return ids
 
 
+def _computed_specs() -> list[checkov_check_table.CheckSpec]:
+    """The checks' metadata from the catalogue, when the user cache holds no table for
+    this hds-iac (its first checkov run, or after an upgrade or an edit)."""
+    from hds_iac import checkov_support
+
+    return checkov_support.check_specs()
+
+
 _already = _registered()
-CHECKS = [HdsIacCheck(spec) for spec in checkov_support.check_specs()
+CHECKS = [HdsIacCheck(spec) for spec in checkov_check_table.specs(_computed_specs)
           if spec.checkov_id not in _already]

@@ -141,6 +141,9 @@ class NativeScan:
     failed_paths: set[str] = field(default_factory=set)  # files/folders it could not read
     exact: dict[tuple[str, str], dict[str, NativeVerdict]] = field(default_factory=dict)
     by_base: dict[tuple[str, str], dict[str, NativeVerdict]] = field(default_factory=dict)
+    # resource type -> the rules with a verdict checkov reports (pass, fail, skipped) on at
+    # least one resource of that type: the CKV_HDS checks that can say something there.
+    reported: dict[str, set[str]] = field(default_factory=dict)
     _read: dict[str, bool] = field(default_factory=dict)  # file -> read(file), per file once
 
     def read(self, file: str) -> bool:
@@ -163,6 +166,19 @@ class NativeScan:
 
             found = self.by_base.get((file, base_address(address)), {})
         return found
+
+
+def resource_type(base: str) -> str | None:
+    """`module.a.aws_s3_bucket.b` (an address without instance keys: `base_address`) ->
+    `aws_s3_bucket`; None for a data source (not a resource check's) or what is not a
+    resource address."""
+    parts = base.split(".")
+    i = 0
+    while i + 1 < len(parts) and parts[i] == "module":
+        i += 2
+    if len(parts) - i != 2 or parts[i] == "data":
+        return None
+    return parts[i]
 
 
 def _merge(table: dict[tuple[str, str], dict[str, NativeVerdict]], key: tuple[str, str],
@@ -234,8 +250,13 @@ def index(scan: NativeScan, report: dict, plan: bool) -> None:
                                 resource.get("line") if isinstance(resource.get("line"), int)
                                 else None, _reason(finding), _keys(finding, SourceAttribute))
         rule = str(finding.get("rule_id"))
+        unkeyed = base_address(address)
+        if status != "unknown":  # checkov drops an UNKNOWN result
+            type_ = resource_type(unkeyed)
+            if type_ is not None:
+                scan.reported.setdefault(type_, set()).add(rule)
         _merge(scan.exact, (file, address), rule, verdict)
-        _merge(scan.by_base, (file, base_address(address)), rule, verdict)
+        _merge(scan.by_base, (file, unkeyed), rule, verdict)
     scan.ok = True
 
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from hds_iac import catalogue as catalogue_mod
+from hds_iac.checkov_check_table import CheckSpec, guideline_base
 from hds_iac import provider_registry
 from hds_iac.adapters.terraform import TfIndex, adapt, base_address, provider_handlers
 from hds_iac.model import Inventory, Resource, Unknown
@@ -49,9 +50,6 @@ from hds_iac.terraform.records import TfResource
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
-# Where the guideline links point: a rule's page is <base><RULE-ID>.md. Set the
-# environment variable to the public URL of docs/rules/ (or a mirror of it).
-GUIDELINE_BASE = os.environ.get("HDS_IAC_GUIDELINE_BASE", "docs/rules/")
 
 PROVIDER_REGION_UNKNOWN = (
     "checkov gives resource checks no provider configuration, so the provider's region is not "
@@ -77,19 +75,6 @@ _FUNCTION_CALL = re.compile(r"^[a-z][a-z0-9_]*\(.*\)$", re.S)
 
 
 # --- the checks' metadata ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckSpec:
-    """What one checkov check needs, from the catalogue (no checkov import here)."""
-
-    rule_id: str
-    checkov_id: str
-    name: str
-    severity: str  # "LOW" | "MEDIUM" | "HIGH" | "CRITICAL" (checkov's BcSeverities names)
-    categories: tuple[str, ...]
-    guideline: str
-    supported_resources: tuple[str, ...]
 
 
 def supported_types(providers: Iterable[str] = provider_registry.IDS) -> list[str]:
@@ -175,7 +160,10 @@ def native_only_rules() -> dict[str, str]:
 
 
 def check_specs() -> list[CheckSpec]:
+    """Every shipped check's metadata, from the catalogue (checkov's process reads it
+    through `checkov_check_table`, which keeps it in the user cache)."""
     specs = []
+    base = guideline_base()
     shipped = set(shipped_rules())
     for meta in catalogue_mod.load():
         if meta.id not in shipped:
@@ -186,7 +174,7 @@ def check_specs() -> list[CheckSpec]:
             name=f"{meta.id}: {meta.title.en}",
             severity=meta.severity.upper(),
             categories=catalogue_mod.topic(meta.topic).checkov_categories,
-            guideline=f"{GUIDELINE_BASE}{meta.id}.md",
+            guideline=f"{base}{meta.id}.md",
             supported_resources=tuple(judged_types(meta.id, meta.providers)),
         ))
     return specs

@@ -1,0 +1,105 @@
+"""The CKV_HDS checks' metadata, kept in the user cache for checkov's process.
+
+checkov loads our checks in every run. Their metadata (name, severity, categories, the
+Terraform types each check runs on) comes from the catalogue, the rules' kinds and the
+adapters' declared types (`hds_iac.checkov_support.check_specs`): importing those and
+reading the catalogue's TOML costs checkov's process a fifth of a second or so in each
+run, though the native engine, not these modules, answers the checks. So the table is
+computed once and kept in the user cache (`checkov-checks-<fingerprint>.json`), keyed by
+a fingerprint of the hds-iac package's source files (path, size, modification time) and
+of the settings that change it: an edited rule, catalogue or adapter makes a new key, so a
+stale table is never read. The fallback (no native engine) still imports the rule code,
+which it needs.
+
+Standard library only, as `hds_iac.checkov_native`: checkov's environment runs it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+# Where the guideline links point: a rule's page is <base><RULE-ID>.md. Set the
+# environment variable to the public URL of docs/rules/ (or a mirror of it).
+GUIDELINE_VARIABLE = "HDS_IAC_GUIDELINE_BASE"
+_FORMAT = 1  # of the cached table: a change of this file's layout makes a new key
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """What one checkov check needs, from the catalogue (no checkov import here)."""
+
+    rule_id: str
+    checkov_id: str
+    name: str
+    severity: str  # "LOW" | "MEDIUM" | "HIGH" | "CRITICAL" (checkov's BcSeverities names)
+    categories: tuple[str, ...]
+    guideline: str
+    supported_resources: tuple[str, ...]
+
+
+def guideline_base() -> str:
+    return os.environ.get(GUIDELINE_VARIABLE, "docs/rules/")
+
+
+def fingerprint(package: str | None = None) -> str:
+    """A digest of every source file of the hds_iac package (relative path, size,
+    modification time; `package` is its folder) and of the settings the table depends
+    on."""
+    package = package or os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256(f"{_FORMAT}\0{guideline_base()}\0{package}".encode())
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".toml")):
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{os.path.relpath(path, package)}\0{info.st_size}\0"
+                              f"{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def _path(key: str) -> str:
+    from hds_iac import user_cache
+
+    return os.path.join(user_cache.root(), f"checkov-checks-{key}.json")
+
+
+def _read(path: str) -> list[CheckSpec] | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            rows = json.load(handle)
+        return [CheckSpec(**{**row, "categories": tuple(row["categories"]),
+                             "supported_resources": tuple(row["supported_resources"])})
+                for row in rows]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # missing, or written by something else: computed again
+
+
+def _write(path: str, specs: list[CheckSpec]) -> None:
+    """Best effort: a read-only or full cache only means the next run computes it too."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump([asdict(s) for s in specs], handle)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def specs(compute: Callable[[], list[CheckSpec]]) -> list[CheckSpec]:
+    """The checks' metadata: from the cache when the package is unchanged, else
+    `compute()` (`checkov_support.check_specs`, passed in by the caller: this module must
+    not import the catalogue's side of hds-iac), cached for the next runs."""
+    path = _path(fingerprint())
+    found = _read(path)
+    if found is None:
+        found = compute()
+        _write(path, found)
+    return found

@@ -1,0 +1,67 @@
+"""The CKV_HDS checks' metadata table kept in the user cache for checkov's process."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from hds_iac import checkov_check_table, checkov_support
+
+HDS_IAC = Path(checkov_support.__file__).resolve().parent
+
+
+def test_the_table_is_computed_once_then_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return checkov_support.check_specs()
+
+    first = checkov_check_table.specs(compute)
+    again = checkov_check_table.specs(compute)
+    assert calls == [1]
+    assert first == again == checkov_support.check_specs()
+    assert len(list((tmp_path / "hds-iac").glob("checkov-checks-*.json"))) == 1
+
+
+def test_a_damaged_table_is_computed_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    checkov_check_table.specs(checkov_support.check_specs)
+    (table,) = (tmp_path / "hds-iac").glob("checkov-checks-*.json")
+    table.write_text(json.dumps([{"rule_id": "HDS-X"}]))
+    assert checkov_check_table.specs(checkov_support.check_specs) == \
+        checkov_support.check_specs()
+
+
+def test_an_edited_source_file_or_guideline_base_makes_a_new_key(tmp_path, monkeypatch):
+    copy = tmp_path / "hds_iac"
+    shutil.copytree(HDS_IAC, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = checkov_check_table.fingerprint(str(copy))
+    assert checkov_check_table.fingerprint(str(copy)) == before
+    rule = next(copy.glob("rules/*.toml"))
+    rule.write_text(rule.read_text() + "\n")
+    edited = checkov_check_table.fingerprint(str(copy))
+    assert edited != before
+    monkeypatch.setenv("HDS_IAC_GUIDELINE_BASE", "https://example.org/rules/")
+    assert checkov_check_table.fingerprint(str(copy)) != edited
+    assert all(s.guideline.startswith("https://example.org/rules/")
+               for s in checkov_support.check_specs())
+
+
+def test_a_cached_table_spares_the_catalogue_import(tmp_path):
+    """With the table cached, reading it imports neither the catalogue nor the rules."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    code = ("import sys; from hds_iac import checkov_check_table as t, checkov_support as s; "
+            "t.specs(s.check_specs)")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    code = ("import sys; from hds_iac import checkov_check_table as t; "
+            "n = len(t.specs(lambda: [])); "
+            "print(n, sorted(m for m in sys.modules if m.startswith('hds_iac.')))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                         capture_output=True, text=True).stdout.split(" ", 1)
+    assert int(out[0]) == len(checkov_support.check_specs())
+    assert "catalogue" not in out[1] and "rules" not in out[1], out[1]

@@ -241,3 +241,14 @@ def test_a_dynamodb_replica_stores_data_under_the_key_it_names():
     assert named.stores_data is True and named.at_rest[0].customer_key is True
     plain = one(rec("aws_dynamodb_table_replica.r", {}, region="eu-central-1"))
     assert plain.stores_data is True and plain.at_rest[0].customer_key is False
+
+
+def test_a_one_zone_file_system_stores_data_in_the_region_of_its_zone():
+    """Where the provider's region is not recorded (a state), a One Zone file system's zone
+    says its region."""
+    got = one(rec("aws_efs_file_system.f", {"availability_zone_name": "eu-central-1a"},
+                  source="state", region=NO_REGION))
+    assert got.stores_data is True and got.region == "eu-central-1"
+    assert got.placement.multi_az is False
+    regional = one(rec("aws_efs_file_system.f", {}))
+    assert regional.stores_data is True and regional.region == REGION

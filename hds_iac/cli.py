@@ -152,6 +152,10 @@ def _missing_modules_allowed_by(args: argparse.Namespace, cfg: "Config",
 
 
 def cmd_scan(args: argparse.Namespace, hook: bool = False) -> int:
+    from hds_iac.scan import reads_hcl
+
+    if not args.no_cache and not any(reads_hcl(path) for path in args.paths):
+        return _scan(args, hook)  # plans and states: no parse to cache, no HCL reader import
     from hds_iac.terraform.hcl import parse_cache
 
     with parse_cache.session(args.no_cache):

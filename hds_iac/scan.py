@@ -100,7 +100,7 @@ def read_inputs(
             for root in roots:
                 configs.append(_based(hcl.read_folder(root, base, var_files, variables or {}),
                                       base))
-        elif path.endswith((".tf", ".tfvars")):
+        elif reads_hcl(path):
             from hds_iac.terraform import hcl
 
             # A file names its folder (pre-commit passes every staged file): read it once.
@@ -112,6 +112,12 @@ def read_inputs(
         else:
             configs.append(jsonfile.read_json_input(path, shown))
     return configs, errors
+
+
+def reads_hcl(path: str) -> bool:
+    """Is `path` read as Terraform code (a folder, a .tf or .tfvars file), not as a plan
+    or state? (`read_inputs`; `hds-iac scan` opens the HCL parse cache only then.)"""
+    return os.path.isdir(path) or path.endswith((".tf", ".tfvars"))
 
 
 def _based(config: TfConfiguration, base: str) -> TfConfiguration:

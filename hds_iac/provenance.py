@@ -16,7 +16,6 @@ import hashlib
 import importlib.util
 import os
 import subprocess
-import uuid
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -73,9 +72,9 @@ def now() -> str:
 
 def new_reference(prefix: str) -> str:
     """A unique reference for a result or a report: readable date + 12 random hex digits
-    (uuid4), so two runs in the same second never share one."""
+    (from os.urandom), so two runs in the same second never share one."""
     day = now()[:10].replace("-", "")
-    return f"{prefix}-{day}-{uuid.uuid4().hex[:12]}"
+    return f"{prefix}-{day}-{os.urandom(6).hex()}"
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -64,33 +64,49 @@ def fingerprint(package: str | None = None) -> str:
     return digest.hexdigest()[:32]
 
 
+_TABLE_MAX_BYTES = 1024 * 1024
+_SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+
+
 def _path(key: str) -> str:
     from hds_iac import user_cache
 
     return os.path.join(user_cache.root(), f"checkov-checks-{key}.json")
 
 
+def _row(row: object) -> CheckSpec | None:
+    """One check read back, when every field has the type and form it was written with."""
+    if not isinstance(row, dict) or set(row) != set(CheckSpec.__dataclass_fields__):
+        return None
+    texts = ("rule_id", "checkov_id", "name", "severity", "guideline")
+    lists = ("categories", "supported_resources")
+    if not all(isinstance(row[k], str) for k in texts) or row["severity"] not in _SEVERITIES \
+            or not all(isinstance(row[k], list) and all(isinstance(v, str) for v in row[k])
+                       for k in lists):
+        return None
+    return CheckSpec(**{**row, **{k: tuple(row[k]) for k in lists}})
+
+
 def _read(path: str) -> list[CheckSpec] | None:
+    """The cached table, or None when it is missing, not a private file of this user
+    (`user_cache.read_private`), or not what `_write` writes: computed again."""
+    from hds_iac import user_cache
+
+    found = user_cache.read_private(path, _TABLE_MAX_BYTES)
     try:
-        with open(path, encoding="utf-8") as handle:
-            rows = json.load(handle)
-        return [CheckSpec(**{**row, "categories": tuple(row["categories"]),
-                             "supported_resources": tuple(row["supported_resources"])})
-                for row in rows]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None  # missing, or written by something else: computed again
+        rows = json.loads(found[0]) if found else None
+    except ValueError:
+        return None
+    if not isinstance(rows, list) or not rows:
+        return None
+    specs = [_row(row) for row in rows]
+    return None if any(s is None for s in specs) else specs  # type: ignore[return-value]
 
 
 def _write(path: str, specs: list[CheckSpec]) -> None:
-    """Best effort: a read-only or full cache only means the next run computes it too."""
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump([asdict(s) for s in specs], handle)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    from hds_iac import user_cache
+
+    user_cache.write_private(path, json.dumps([asdict(s) for s in specs]).encode())
 
 
 def specs(compute: Callable[[], list[CheckSpec]]) -> list[CheckSpec]:

@@ -65,6 +65,9 @@ def cache_root() -> str:
     return user_cache.root()
 
 
+_POINTER_MAX_BYTES = 64 * 1024
+
+
 def pointer_path() -> str:
     return os.path.join(cache_root(), "native.json")
 
@@ -72,15 +75,9 @@ def pointer_path() -> str:
 def record_command(command: list[str]) -> None:
     """Remember how to run this hds-iac, for checkov runs that find it nowhere else.
     Best effort: a read-only cache only means the checks look elsewhere."""
-    path = pointer_path()
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump({"command": command}, handle)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    from hds_iac import user_cache
+
+    user_cache.write_private(pointer_path(), json.dumps({"command": command}).encode())
 
 
 def this_command() -> list[str]:
@@ -105,10 +102,14 @@ def native_command() -> list[str] | None:
     found = shutil.which("hds-iac")
     if found and not _in_this_environment(found):
         return [found]
+    from hds_iac import user_cache
+
+    # Read only from a private file of this user (`user_cache.read_private`): it names a
+    # program to run.
+    found = user_cache.read_private(pointer_path(), _POINTER_MAX_BYTES)
     try:
-        with open(pointer_path(), encoding="utf-8") as handle:
-            command = json.load(handle).get("command")
-    except (OSError, ValueError, AttributeError):
+        command = json.loads(found[0]).get("command") if found else None
+    except (ValueError, AttributeError):
         return None
     if (isinstance(command, list) and command and all(isinstance(c, str) for c in command)
             and os.access(command[0], os.X_OK)):

@@ -37,6 +37,36 @@ def test_a_damaged_table_is_computed_again(tmp_path, monkeypatch):
         checkov_support.check_specs()
 
 
+def test_a_table_of_the_wrong_shape_or_not_private_is_computed_again(tmp_path, monkeypatch):
+    """The table becomes checkov's check names and links: a row of another shape, or a
+    file others may write or reached through a link, is not read."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    good = checkov_support.check_specs()
+    checkov_check_table.specs(checkov_support.check_specs)
+    (table,) = (tmp_path / "hds-iac").glob("checkov-checks-*.json")
+    assert table.stat().st_mode & 0o777 == 0o600
+    rows = json.loads(table.read_text())
+    planted = [{**rows[0], "name": "PLANTED"}] + rows[1:]
+
+    def reads_back(text: str, mode: int = 0o600) -> bool:
+        table.unlink()
+        table.write_text(text)
+        table.chmod(mode)
+        return checkov_check_table.specs(lambda: good) != good
+
+    assert reads_back(json.dumps(planted))  # the check itself: a private, well-formed table is read
+    assert not reads_back(json.dumps(planted), 0o666)
+    for bad in ([{**rows[0], "name": ["x"]}], [{**rows[0], "severity": "URGENT"}],
+                [{**rows[0], "categories": "ENCRYPTION"}], [{**rows[0], "extra": 1}], [], {}):
+        assert not reads_back(json.dumps(bad)), bad
+    other = tmp_path / "elsewhere.json"
+    other.write_text(json.dumps(planted))
+    other.chmod(0o600)
+    table.unlink()
+    table.symlink_to(other)
+    assert checkov_check_table.specs(lambda: good) == good
+
+
 def test_an_edited_source_file_or_guideline_base_makes_a_new_key(tmp_path, monkeypatch):
     copy = tmp_path / "hds_iac"
     shutil.copytree(HDS_IAC, copy, ignore=shutil.ignore_patterns("__pycache__"))

@@ -70,6 +70,29 @@ def test_a_corrupt_cache_entry_is_ignored(clean_env):
         assert checkov_native.native_command() is None
 
 
+def test_the_recorded_command_is_private_and_only_a_private_one_is_run(clean_env):
+    """`native.json` names a program checkov's process runs: it is written 0600 in a 0700
+    folder, and one that others may write, a link to one, or an oversized one is not
+    used."""
+    checkov_native.record_command(HDS_IAC)
+    path = Path(checkov_native.pointer_path())
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    assert checkov_native.native_command() == HDS_IAC
+    path.chmod(0o622)
+    assert checkov_native.native_command() is None
+    path.chmod(0o600)
+    planted = path.with_name("planted.json")
+    path.rename(planted)
+    path.symlink_to(planted)
+    assert checkov_native.native_command() is None
+    path.unlink()
+    planted.write_text(json.dumps({"command": HDS_IAC, "pad": "x" * 70_000}))
+    planted.chmod(0o600)
+    planted.rename(path)
+    assert checkov_native.native_command() is None
+
+
 def _folder(tmp_path: Path) -> Path:
     root = tmp_path / "infra"
     (root / "good").mkdir(parents=True)

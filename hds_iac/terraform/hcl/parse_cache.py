@@ -9,7 +9,8 @@ Why it cannot change a verdict:
   the parsing limits (`limits.MAX_*`) and the format of an entry. Editing any of them,
   even in an editable install, makes every old entry a miss.
 - An entry is JSON (never pickle or marshal: the folder is input like any file). It is
-  read only from a regular file owned by this user, no larger than `MAX_ENTRY_BYTES`,
+  read only from a regular file owned by this user that others may not write (not through
+  a link; `user_cache.read_private`), no larger than `MAX_ENTRY_BYTES`,
   that names its own key; its shape is checked (types, depth) before use, and anything
   else is a miss: the file is parsed again and the entry rewritten.
 - A result is stored only when its JSON form reads back as the very same values (types
@@ -49,7 +50,7 @@ from hds_iac.console import say
 from hds_iac.errors import ParseFailure
 from hds_iac.terraform import limits
 from hds_iac.terraform.hcl.source_map import BlockSource, Comment
-from hds_iac.user_cache import root as user_cache_root
+from hds_iac import user_cache
 
 FORMAT = 1
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
@@ -125,7 +126,7 @@ def flush() -> None:
 
 
 def folder_path() -> str:
-    return os.path.join(os.path.abspath(os.environ.get("HDS_IAC_CACHE_DIR") or user_cache_root()),
+    return os.path.join(os.path.abspath(os.environ.get("HDS_IAC_CACHE_DIR") or user_cache.root()),
                         "hcl")
 
 
@@ -390,24 +391,10 @@ class _Folder:
 
     def read(self, key: str) -> Parsed | str | None:
         path = os.path.join(self.path, key + ".json")
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            fd = os.open(path, flags)
-        except OSError:
+        read = user_cache.read_private(path, MAX_ENTRY_BYTES)
+        if read is None:
             return None
-        try:
-            with os.fdopen(fd, "rb") as handle:
-                info = os.fstat(handle.fileno())
-                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES or (
-                        hasattr(os, "getuid") and info.st_uid != os.getuid()):
-                    return None
-                # Its size plus one (not MAX_ENTRY_BYTES: a 4 MiB buffer for each read):
-                # a file that grew since fstat reads as longer than it was, a miss.
-                raw = handle.read(info.st_size + 1)
-        except OSError:
-            return None
-        if len(raw) != info.st_size:
-            return None
+        raw, info = read
         found = _decode(raw, key)
         if found is not None and self.writable and time.time() - info.st_mtime > _REFRESH_AFTER:
             with contextlib.suppress(OSError):

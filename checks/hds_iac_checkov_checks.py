@@ -17,7 +17,6 @@ import functools
 import importlib.util
 import os
 import sys
-import threading
 
 
 def _load_package(name: str, folder: str) -> None:
@@ -185,9 +184,6 @@ def _native_verdicts(conf: dict) -> tuple[str | None, dict | None]:
             scan = NATIVE.scan_that_read(file)  # an earlier `-d` folder's resource
         if scan is None:
             scan = NATIVE.scan(where[1], where[2])
-            if where[2] and scan is not None and id(scan) not in _NARROWED:
-                _NARROWED.add(id(scan))
-                _narrow_registry(scan)
         if scan is not None:
             verdicts = scan.verdicts(file, address)
             if verdicts is None:
@@ -195,47 +191,6 @@ def _native_verdicts(conf: dict) -> tuple[str | None, dict | None]:
     answer = (where[0] if where else None, verdicts)
     _LAST = (conf, answer)
     return answer
-
-
-_NARROWED: set[int] = set()  # the plan scans the registry was narrowed for (ids)
-
-
-def _plan_runner_alone() -> bool:
-    """True when no other checkov runner uses this process's check registry, beside or
-    after the plan runner calling us: checkov forks one process per runner (its default
-    on Linux), or runs the plan runner alone (`--framework terraform_plan`), and calls
-    the checks from its main thread (checkov's thread mode runs runners side by side)."""
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    import multiprocessing
-
-    if multiprocessing.parent_process() is not None:
-        from checkov.common.parallelizer.parallel_runner import parallel_runner
-
-        return str(getattr(parallel_runner, "type", "")) == "fork"  # one runner per child
-    inputs = checkov_native.inputs_from_argv(sys.argv)
-    return bool(inputs) and all(plan for _, plan in inputs)
-
-
-def _narrow_registry(scan: checkov_native.NativeScan) -> None:
-    """Once the native scan of the plans is known, take each CKV_HDS check off the
-    resource types on which its rule has no verdict checkov would report (no finding, or
-    only unknowns): there it could only answer UNKNOWN, which checkov drops, yet checkov's
-    machinery would still filter, log and record each such call (about a quarter of our
-    checks' calls on the benchmark's plan). Only for a scan that read every plan, and
-    only when no other runner shares the registry (`_plan_runner_alone`). The lists are
-    replaced, never changed in place: the resource being checked keeps its own."""
-    if not scan.ok or scan.failed_paths or not all(
-            scan.read(os.path.realpath(t)) for t in scan.targets) or not _plan_runner_alone():
-        return
-    for type_, checks in list(resource_registry.checks.items()):
-        keep = scan.reported.get(type_, ())
-        # (by id and rule: checkov may have executed this file more than once, each time
-        # with a class of its own)
-        kept = [c for c in checks if not str(c.id).startswith("CKV_HDS_")
-                or getattr(c, "rule_id", None) in keep]
-        if len(kept) != len(checks):
-            resource_registry.checks[type_] = kept
 
 
 @functools.lru_cache(maxsize=1024)

@@ -106,9 +106,9 @@ def native_command() -> list[str] | None:
 
     # Read only from a private file of this user (`user_cache.read_private`): it names a
     # program to run.
-    found = user_cache.read_private(pointer_path(), _POINTER_MAX_BYTES)
+    pointer = user_cache.read_private(pointer_path(), _POINTER_MAX_BYTES)
     try:
-        command = json.loads(found[0]).get("command") if found else None
+        command = json.loads(pointer[0]).get("command") if pointer else None
     except (ValueError, AttributeError):
         return None
     if (isinstance(command, list) and command and all(isinstance(c, str) for c in command)
@@ -142,9 +142,6 @@ class NativeScan:
     failed_paths: set[str] = field(default_factory=set)  # files/folders it could not read
     exact: dict[tuple[str, str], dict[str, NativeVerdict]] = field(default_factory=dict)
     by_base: dict[tuple[str, str], dict[str, NativeVerdict]] = field(default_factory=dict)
-    # resource type -> the rules with a verdict checkov reports (pass, fail, skipped) on at
-    # least one resource of that type: the CKV_HDS checks that can say something there.
-    reported: dict[str, set[str]] = field(default_factory=dict)
     _read: dict[str, bool] = field(default_factory=dict)  # file -> read(file), per file once
 
     def read(self, file: str) -> bool:
@@ -167,19 +164,6 @@ class NativeScan:
 
             found = self.by_base.get((file, base_address(address)), {})
         return found
-
-
-def resource_type(base: str) -> str | None:
-    """`module.a.aws_s3_bucket.b` (an address without instance keys: `base_address`) ->
-    `aws_s3_bucket`; None for a data source (not a resource check's) or what is not a
-    resource address."""
-    parts = base.split(".")
-    i = 0
-    while i + 1 < len(parts) and parts[i] == "module":
-        i += 2
-    if len(parts) - i != 2 or parts[i] == "data":
-        return None
-    return parts[i]
 
 
 def _merge(table: dict[tuple[str, str], dict[str, NativeVerdict]], key: tuple[str, str],
@@ -251,13 +235,8 @@ def index(scan: NativeScan, report: dict, plan: bool) -> None:
                                 resource.get("line") if isinstance(resource.get("line"), int)
                                 else None, _reason(finding), _keys(finding, SourceAttribute))
         rule = str(finding.get("rule_id"))
-        unkeyed = base_address(address)
-        if status != "unknown":  # checkov drops an UNKNOWN result
-            type_ = resource_type(unkeyed)
-            if type_ is not None:
-                scan.reported.setdefault(type_, set()).add(rule)
         _merge(scan.exact, (file, address), rule, verdict)
-        _merge(scan.by_base, (file, unkeyed), rule, verdict)
+        _merge(scan.by_base, (file, base_address(address)), rule, verdict)
     scan.ok = True
 
 

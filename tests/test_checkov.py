@@ -607,65 +607,6 @@ def test_each_input_is_scanned_once_early_and_an_unneeded_scan_is_stopped(tmp_pa
             "the unneeded native scan outlived checkov"
 
 
-def _listener_plan(path: Path, count: int) -> None:
-    """A plan of `count` plain-HTTP load-balancer listeners: two of our rules judge the
-    type, and the TLS version rule has nothing to say on a listener without TLS."""
-    values = {"port": 80, "protocol": "HTTP", "default_action": [{"type": "forward"}]}
-    resources = [{"address": f"aws_lb_listener.l{i}", "mode": "managed",
-                  "type": "aws_lb_listener", "name": f"l{i}",
-                  "provider_name": "registry.terraform.io/hashicorp/aws", "values": values}
-                 for i in range(count)]
-    changes = [{"address": r["address"], "mode": "managed", "type": r["type"],
-                "name": r["name"], "provider_name": r["provider_name"],
-                "change": {"actions": ["create"], "before": None, "after": values,
-                           "after_unknown": {"id": True, "arn": True}}} for r in resources]
-    path.write_text(json.dumps({
-        "format_version": "1.2", "terraform_version": "1.11.0",
-        "planned_values": {"root_module": {"resources": resources}},
-        "resource_changes": changes,
-        "configuration": {"provider_config": {"aws": {
-            "name": "aws", "expressions": {"region": {"constant_value": "eu-west-3"}}}},
-            "root_module": {"resources": []}}}))
-
-
-def test_on_a_plan_a_check_with_nothing_to_report_on_a_type_stops_running_there(tmp_path):
-    """Once the native scan of the plan is known, a CKV_HDS check whose rule has no
-    verdict checkov reports on a resource type (no finding, or unknowns only) is taken off
-    that type: it runs on the first resource only (checked before the scan was known),
-    and checkov reports exactly the same results as a run where every check runs on every
-    resource (checkov's thread mode, in which runners share the registry: never
-    narrowed)."""
-    plan = tmp_path / "listeners.json"
-    _listener_plan(plan, 3)
-    native = run_cli("scan", str(plan), "-o", "json", "--no-git-blame")
-    assert native.code in (0, 1), native.stderr
-    judged = {f["rule_id"] for f in native.json()["findings"] if f["status"] != "unknown"}
-    shipped = {s.checkov_id: s.rule_id for s in checkov_support.check_specs()
-               if "aws_lb_listener" in s.supported_resources}
-    idle = {cid for cid, rule in shipped.items() if rule not in judged}
-    assert idle and set(shipped) - idle  # both kinds present, or the test proves nothing
-    debug = {**_native_env(), "LOG_LEVEL": "DEBUG"}
-    narrowed, narrowed_log = _checkov_json(["-f", str(plan), "--framework", "terraform_plan"],
-                                           debug)
-    every, every_log = _checkov_json(
-        ["-f", str(plan), "--framework", "terraform", "terraform_plan"],
-        {**debug, "CHECKOV_PARALLELIZATION_TYPE": "thread"})
-
-    def runs(log: str, check_id: str) -> int:
-        return log.count(f"should_run_check {check_id}: True")
-
-    def results(reports: list[dict]) -> set[tuple[str, str, str]]:
-        return {(kind, c["check_id"], c["resource"]) for r in reports
-                for kind in ("passed_checks", "failed_checks", "skipped_checks")
-                for c in r["results"].get(kind, []) if c["check_id"].startswith("CKV_HDS_")}
-
-    for check_id in shipped:
-        assert runs(every_log, check_id) == 3, check_id
-        assert runs(narrowed_log, check_id) == (1 if check_id in idle else 3), check_id
-    assert results(narrowed) == results(every)
-    assert {c for _, c, _ in results(narrowed)} == set(shipped) - idle
-
-
 def test_every_rule_is_shipped_and_the_fallback_gaps_explained():
     shipped = set(checkov_support.shipped_rules())
     assert {m.id for m in catalogue.load() if {"code", "plan"} & set(m.sources)} == shipped

@@ -8,7 +8,9 @@ run, though the native engine, not these modules, answers the checks. So the tab
 computed once and kept in the user cache (`checkov-checks-<fingerprint>.json`), keyed by
 a fingerprint of the hds-iac package's source files (path, size, modification time) and
 of the settings that change it: an edited rule, catalogue or adapter makes a new key, so a
-stale table is never read. The fallback (no native engine) still imports the rule code,
+stale table is never read. Each upgrade or edit leaves the old table behind, so writing a
+new one keeps only the `_TABLES_KEPT` most recently written (several installations of
+hds-iac may share one user cache: each keeps its own). The fallback (no native engine) still imports the rule code,
 which it needs.
 
 Standard library only, as `hds_iac.checkov_native`: checkov's environment runs it.
@@ -65,13 +67,15 @@ def fingerprint(package: str | None = None) -> str:
 
 
 _TABLE_MAX_BYTES = 1024 * 1024
+_TABLES_KEPT = 8
+_TABLE_PREFIX, _TABLE_SUFFIX = "checkov-checks-", ".json"
 _SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
 
 
 def _path(key: str) -> str:
     from hds_iac import user_cache
 
-    return os.path.join(user_cache.root(), f"checkov-checks-{key}.json")
+    return os.path.join(user_cache.root(), f"{_TABLE_PREFIX}{key}{_TABLE_SUFFIX}")
 
 
 def _row(row: object) -> CheckSpec | None:
@@ -106,7 +110,32 @@ def _read(path: str) -> list[CheckSpec] | None:
 def _write(path: str, specs: list[CheckSpec]) -> None:
     from hds_iac import user_cache
 
-    user_cache.write_private(path, json.dumps([asdict(s) for s in specs]).encode())
+    if user_cache.write_private(path, json.dumps([asdict(s) for s in specs]).encode()):
+        _prune(path)
+
+
+def _prune(written: str) -> None:
+    """Remove the tables beyond the `_TABLES_KEPT` most recently written, never
+    `written`. Only files named as `_path` names them; a link is removed, not followed.
+    Best effort: a table that cannot be removed stays, and costs only disk."""
+    folder = os.path.dirname(written)
+    tables: list[tuple[int, str]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(_TABLE_PREFIX) and entry.name.endswith(_TABLE_SUFFIX) \
+                        and entry.path != written:
+                    try:
+                        tables.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+                    except OSError:
+                        continue
+    except OSError:
+        return
+    for _, path in sorted(tables, reverse=True)[_TABLES_KEPT - 1:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
 
 
 def specs(compute: Callable[[], list[CheckSpec]]) -> list[CheckSpec]:

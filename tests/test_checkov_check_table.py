@@ -28,6 +28,30 @@ def test_the_table_is_computed_once_then_read_from_the_cache(tmp_path, monkeypat
     assert len(list((tmp_path / "hds-iac").glob("checkov-checks-*.json"))) == 1
 
 
+def test_writing_a_table_keeps_the_most_recent_ones_only(tmp_path, monkeypatch):
+    """Each upgrade leaves a table behind: writing one keeps the 8 most recently written
+    (this one included), and leaves other files of the cache alone."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "hds-iac"
+    folder.mkdir(mode=0o700)
+    for age in range(10):
+        old = folder / f"checkov-checks-old{age:02d}.json"
+        old.write_text("[]")
+        os.utime(old, (1_000_000 - age, 1_000_000 - age))  # old00 is the newest
+    (folder / "native.json").write_text("{}")
+    os.utime(folder / "native.json", (1, 1))
+    checkov_check_table.specs(checkov_support.check_specs)
+    left = sorted(p.name for p in folder.glob("checkov-checks-*.json"))
+    assert len(left) == 8
+    assert [n for n in left if n.startswith("checkov-checks-old")] == \
+        [f"checkov-checks-old{age:02d}.json" for age in range(7)]
+    assert (folder / "native.json").exists()
+    # a table read from the cache writes nothing, so it removes nothing
+    (folder / "checkov-checks-zz.json").write_text("[]")
+    checkov_check_table.specs(checkov_support.check_specs)
+    assert (folder / "checkov-checks-zz.json").exists()
+
+
 def test_a_damaged_table_is_computed_again(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     checkov_check_table.specs(checkov_support.check_specs)

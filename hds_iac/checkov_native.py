@@ -49,6 +49,10 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
+# Standard library only, and small: not the model nor the adapters, whose import cost
+# checkov's process 0.1 s of CPU for these two functions.
+from hds_iac.terraform.addresses import base_address, checkov_key
+
 BIN_VARIABLE = "HDS_IAC_BIN"
 OFF = ("none", "off", "false", "0")
 # How long one native scan may take (seconds): HDS_IAC_NATIVE_TIMEOUT.
@@ -160,8 +164,6 @@ class NativeScan:
             return None
         found = self.exact.get((file, address))
         if found is None:
-            from hds_iac.adapters.terraform_index import base_address
-
             found = self.by_base.get((file, base_address(address)), {})
         return found
 
@@ -174,16 +176,26 @@ def _merge(table: dict[tuple[str, str], dict[str, NativeVerdict]], key: tuple[st
         rules[rule] = verdict
 
 
-def _keys(finding: dict, attribute: type) -> tuple[str, ...]:
+def _keys(finding: dict, key_of: dict[str, str]) -> tuple[str, ...]:
     """The deciding attributes of a finding (`attributes: [{"path": ...}]` in the JSON
-    report), for checkov's `evaluated_keys`; () when the report names none. (`attribute`
-    is `hds_iac.model.SourceAttribute`, imported by the caller once per report.)"""
+    report), for checkov's `evaluated_keys`; () when the report names none. (`key_of`
+    holds each path's key once worked out: a report names the same few paths thousands of
+    times.)"""
     found = finding.get("attributes")
-    if not isinstance(found, list):
+    if not found or not isinstance(found, list):
         return ()
-    return tuple(attribute(a["path"]).checkov_key() for a in found[:20]
-                 if isinstance(a, dict) and isinstance(a.get("path"), str) and a["path"]
-                 and "address" not in a)  # another resource's attribute: not this one's key
+    keys = []
+    for item in found[:20]:
+        if not isinstance(item, dict) or "address" in item:
+            continue  # another resource's attribute: not this one's key
+        path = item.get("path")
+        if not path or not isinstance(path, str):
+            continue
+        key = key_of.get(path)
+        if key is None:
+            key = key_of[path] = checkov_key(path)
+        keys.append(key)
+    return tuple(keys)
 
 
 def _reason(finding: dict) -> str:
@@ -199,15 +211,22 @@ def index(scan: NativeScan, report: dict, plan: bool) -> None:
     paths are relative to `repository.display_base` of the first one (the git repository's
     top folder, else the scanned folder), absolute outside it."""
     from hds_iac import repository  # standard library only, as this module
-    # Imported here, not at the top: the background scan pays for them while checkov
-    # parses, instead of checkov's loading of our checks.
-    from hds_iac.adapters.terraform_index import base_address
-    from hds_iac.model import SourceAttribute
 
     base = repository.display_base(scan.targets[0])
+    # Worked out once per distinct value, not once per finding: a report of thousands of
+    # findings names a few files (one for a plan), each resource and attribute path several
+    # times, and most verdicts are alike (`realpath` alone, a few system calls per finding,
+    # cost most of this reading on a 5,000-resource plan).
+    reals: dict[str, str] = {}
+    bases: dict[str, str] = {}
+    key_of: dict[str, str] = {}
+    alike: dict[tuple, NativeVerdict] = {}
 
     def real(path: str) -> str:
-        return os.path.realpath(os.path.join(base, path))
+        found = reals.get(path)
+        if found is None:
+            found = reals[path] = os.path.realpath(os.path.join(base, path))
+        return found
 
     target = os.path.realpath(scan.targets[0])
     if plan:
@@ -220,23 +239,32 @@ def index(scan: NativeScan, report: dict, plan: bool) -> None:
         path = error.get("path") if isinstance(error, dict) else None
         scan.failed_paths.update([real(path)] if isinstance(path, str) else
                                  [os.path.realpath(t) for t in scan.targets])
+    exact, by_base = scan.exact, scan.by_base
     for finding in report.get("findings") or []:
         resource = finding.get("resource") or {}
         address, status = resource.get("address"), finding.get("status")
         if not isinstance(address, str) or status not in _RANK:
             continue
-        if isinstance(resource.get("file"), str):
-            file = real(resource["file"])
+        where = resource.get("file")
+        if isinstance(where, str):
+            file = real(where)
         elif plan and len(scan.targets) == 1:
             file = target
         else:
             continue  # not in a file (an account-wide fact): no checkov resource to carry it
-        verdict = NativeVerdict(status, str(finding.get("message") or ""),
-                                resource.get("line") if isinstance(resource.get("line"), int)
-                                else None, _reason(finding), _keys(finding, SourceAttribute))
+        line = resource.get("line")
+        fields = (status, str(finding.get("message") or ""),
+                  line if isinstance(line, int) else None, _reason(finding),
+                  _keys(finding, key_of))
+        verdict = alike.get(fields)
+        if verdict is None:
+            verdict = alike[fields] = NativeVerdict(*fields)
         rule = str(finding.get("rule_id"))
-        _merge(scan.exact, (file, address), rule, verdict)
-        _merge(scan.by_base, (file, base_address(address)), rule, verdict)
+        based = bases.get(address)
+        if based is None:
+            based = bases[address] = base_address(address)
+        _merge(exact, (file, address), rule, verdict)
+        _merge(by_base, (file, based), rule, verdict)
     scan.ok = True
 
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Iterator, TypeVar, Union
 
 from hds_iac import provider_registry
+from hds_iac.terraform.addresses import checkov_key
 
 T = TypeVar("T")
 
@@ -93,14 +94,7 @@ class SourceAttribute:
     def checkov_key(self) -> str:
         """The path as checkov writes `evaluated_keys` (`root_block_device/[0]/encrypted`):
         every nested block is a list there."""
-        parts = []
-        segments = self.path.split(".")
-        for i, segment in enumerate(segments):
-            name, _, index = segment.partition("[")
-            parts.append(name)
-            if index or i < len(segments) - 1:
-                parts.append(f"[{index.rstrip(']') or 0}]")
-        return "/".join(parts)
+        return checkov_key(self.path)
 
 
 def facet_key(facet: str, name: str, part: str = "") -> str:

@@ -8,12 +8,12 @@ dispatcher over providers (`adapters.terraform`) imports them, never the other w
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Iterable, Mapping
 
 from hds_iac.model import Kind, Origin, Resource, SourceAttribute, Unknown, facet_key
 from hds_iac.sensitive import union
 from hds_iac.settings import Settings
+from hds_iac.terraform.addresses import base_address
 from hds_iac.terraform.records import TfResource
 
 Adapter = Callable[[TfResource, "TfIndex"], list[Resource]]
@@ -120,40 +120,6 @@ class TfIndex:
             if not types or rec.type in types:
                 return rec
         return None
-
-
-# An address whose instance keys hold no bracket, and one such key (unquoted keys only:
-# a quoted key may hold brackets, which the loop below reads).
-_FLAT_KEYS = re.compile(r"[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*")
-_KEY = re.compile(r"\[[^\[\]]*\]")
-
-
-def base_address(address: str) -> str:
-    """`module.a["x"].aws_s3_bucket.b[0]` -> `module.a.aws_s3_bucket.b` (instance keys dropped)."""
-    if "[" not in address and "]" not in address:
-        return address
-    if '"' not in address and _FLAT_KEYS.fullmatch(address):
-        return _KEY.sub("", address)  # numeric keys only (count): one regular expression
-    # A key may hold brackets inside its quotes (`["a[1]"]`, `["k]"]`): only the brackets
-    # outside a quoted key open or close one.
-    out, depth, quoted, escaped = [], 0, False, False
-    for ch in address:
-        if quoted:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                quoted = False
-        elif ch == '"' and depth > 0:
-            quoted = True
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
 
 
 def origin_of(rec: TfResource) -> Origin:

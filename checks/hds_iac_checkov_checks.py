@@ -122,6 +122,14 @@ _RESULTS = {
 }
 
 
+# The frame of the checkov runner's `run_block` met last, how far up the stack of
+# `_checkov_input` it is, and its answers (plan or not): checkov checks every resource of
+# one file within one `run_block` call, so the stack is searched once per file, not once
+# per resource (reading a frame's locals copies them). The frame is held, so that while it
+# is, no other frame can have its identity.
+_RUNNER: list = []  # [frame, depth, {is a plan: answer}]
+
+
 def _checkov_input(conf: dict) -> tuple[str, tuple[str, ...], bool] | None:
     """(absolute path of the resource's file, what to scan natively, is a plan).
 
@@ -131,27 +139,46 @@ def _checkov_input(conf: dict) -> tuple[str, tuple[str, ...], bool] | None:
     every root module under it), or every plan file of the plan runner (its
     `definitions`), in one native run. None when that cannot be found: the checks then fall
     back."""
+    plan = "__startline__" in conf or "__change_actions__" in conf
+    if _RUNNER:
+        frame, depth, answers = _RUNNER
+        try:
+            same = sys._getframe(depth) is frame
+        except ValueError:  # a shallower stack: another caller
+            same = False
+        if same and plan in answers:
+            return answers[plan]
     frame = sys._getframe(1)
-    for _ in range(16):
+    for depth in range(1, 17):
         if frame is None:
             return None
         local = frame.f_locals
         if "full_file_path" in local and "root_folder" in local:
-            full = local["full_file_path"]
-            full = getattr(full, "file_path", full)
-            if not isinstance(full, str):
-                return None
-            full = os.path.abspath(full)
-            if "__startline__" in conf or "__change_actions__" in conf:
-                plans = _plans_of(local.get("self"))
-                return full, plans if full in plans else (full,), True
-            root = local["root_folder"]
-            root = os.path.abspath(root) if isinstance(root, str) and root else ""
-            if not root or not os.path.isdir(root):
-                root = os.path.dirname(full)
-            return full, (root,), False
+            answer = _input_of(local, plan)
+            if _RUNNER and _RUNNER[0] is frame:
+                _RUNNER[2][plan] = answer
+            else:
+                _RUNNER[:] = [frame, depth, {plan: answer}]
+            return answer
         frame = frame.f_back
     return None
+
+
+def _input_of(local: dict, plan: bool) -> tuple[str, tuple[str, ...], bool] | None:
+    """`_checkov_input` from the locals of checkov's `run_block`."""
+    full = local["full_file_path"]
+    full = getattr(full, "file_path", full)
+    if not isinstance(full, str):
+        return None
+    full = os.path.abspath(full)
+    if plan:
+        plans = _plans_of(local.get("self"))
+        return full, plans if full in plans else (full,), True
+    root = local["root_folder"]
+    root = os.path.abspath(root) if isinstance(root, str) and root else ""
+    if not root or not os.path.isdir(root):
+        root = os.path.dirname(full)
+    return full, (root,), False
 
 
 # Every check of one resource gets the same `conf` object from checkov, one check after the

@@ -134,17 +134,18 @@ def long_string_at(text: str, limit: int = limits.MAX_STRING_CHARS) -> int | Non
 def syntax_too_deep(tree: Any, limit: int = limits.MAX_SYNTAX_DEPTH) -> int | None:
     """The line where the syntax tree gets deeper than `limit`, or None. (Iterative:
     python-hcl2's transformer and our evaluator recurse per level, and must not meet
-    Python's recursion limit.)"""
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = getattr(node, "children", None)
-        if children is None:
-            continue
+    Python's recursion limit. Level by level, branches only: the tokens, most of the
+    nodes, are never put on a stack.)"""
+    level = [tree] if getattr(tree, "children", None) is not None else []
+    depth = 1
+    while level:
         if depth > limit:
-            meta = getattr(node, "meta", None)
+            # The last of the level: the first one a depth-first walk from the end meets.
+            meta = getattr(level[-1], "meta", None)
             return getattr(meta, "line", None) if meta is not None and not meta.empty else 0
-        stack.extend((child, depth + 1) for child in children)
+        level = [child for node in level for child in node.children
+                 if getattr(child, "children", None) is not None]
+        depth += 1
     return None
 
 

@@ -107,6 +107,8 @@ def _comment_parts(token: Any) -> list[Comment]:
     """The comments of one new-line-or-comment token: it may hold several lines, each of
     which may be a comment (python-hcl2 merges consecutive line comments)."""
     text = str(token)
+    if "#" not in text and "/" not in text:
+        return []  # new lines and indentation only, as most are: no need to walk them
     line = getattr(token, "line", 0) or 0
     out: list[Comment] = []
     pos = 0

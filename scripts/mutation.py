@@ -12,7 +12,9 @@ rule is `@rule(...)`) and does not see tests that run the command line in a subp
 (pytest already imported), which imports hds_iac with the mutated module served from memory
 (the working tree is never touched) and runs the fast in-process tests of that module's
 folder, stopping at the first failure: a rule module runs the rule unit tests and its own
-rules' fixture cases, an adapter the adapter tests and every rule's fixture cases.
+rules' fixture cases, an adapter the adapter tests and every rule's fixture cases, a live
+adapter (live/aws/adapt.py, live/outscale/adapt.py) the in-process tests that feed it the
+answers recorded from moto_server or the Outscale mock (scripts/record_live.py).
 
 Mutations (the ones that change what a user sees when they go unnoticed):
   cmp      flip a comparison: == and !=, < and >=, > and <=, in and not in, is and is not
@@ -22,7 +24,7 @@ Mutations (the ones that change what a user sees when they go unnoticed):
   const    True and False swapped; an integer constant +1 / -1
   drop     drop one string from a literal tuple, list or set of strings
 
-    python scripts/mutation.py                          # every mutant of rules and adapters
+    python scripts/mutation.py                          # every mutant of rules and adapters (live ones too)
     python scripts/mutation.py --sample 150 --seed 7    # a reproducible sample
     python scripts/mutation.py hds_iac/rules/tls_006_plaintext_ports.py --list
     python scripts/mutation.py --json mutants.json      # survivors for a later look
@@ -52,7 +54,9 @@ import pytest  # imported once by the parent; each mutant's child runs it in-pro
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # mutate and test this tree's hds_iac, whatever is installed
-TARGETS = ("hds_iac/rules", "hds_iac/adapters")
+# The live adapters turn API answers into the model as the Terraform adapters do files.
+TARGETS = ("hds_iac/rules", "hds_iac/adapters", "hds_iac/live/aws/adapt.py",
+           "hds_iac/live/outscale/adapt.py")
 EQUIVALENT = ROOT / "scripts" / "mutation_equivalent.txt"
 
 # The tests that judge each folder: in-process and fast (no command line in a subprocess,
@@ -72,6 +76,11 @@ TESTS = {
                          "tests/test_network_facts.py", "tests/test_aws_shared_mapping.py",
                          "tests/test_rule_bucket_object_access.py",
                          "tests/test_engine_defaults.py", "tests/test_fixture_verdicts.py"],
+    # The live adapters: answers recorded from a real moto_server or the Outscale mock, fed
+    # in-process to the adapter and the engine (the live tests run the CLI in a subprocess,
+    # which no mutant reaches).
+    "hds_iac/live/aws/adapt.py": ["tests/test_live_aws_adapt.py"],
+    "hds_iac/live/outscale/adapt.py": ["tests/test_live_outscale_adapt.py"],
 }
 
 _CMP_SWAP = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt,
@@ -248,7 +257,7 @@ def _tests_for(path: str, override: list[str] | None) -> list[str]:
     if override:
         return override
     for folder, tests in TESTS.items():
-        if path.startswith(folder + "/"):
+        if _within(path, folder):
             found: list[str] = []
             for t in tests:
                 for f in sorted(ROOT.glob(t)) if "*" in t else [ROOT / t]:
@@ -257,6 +266,11 @@ def _tests_for(path: str, override: list[str] | None) -> list[str]:
                         found.append(name)
             return found
     raise LookupError(f"no tests known for {path}")
+
+
+def _within(path: str, target: str) -> bool:
+    """`path` is the module `target` or lies in the folder `target`."""
+    return path == target or path.startswith(target + "/")
 
 
 def _module_name(path: str) -> str:
@@ -298,7 +312,8 @@ def _warm_up(tests: list[str]) -> None:
     try:
         pytest.main(["--collect-only", *_PYTEST_ARGS, *tests])
         for folder in TARGETS:  # the rule modules are imported lazily, by the registry
-            for module in sorted((ROOT / folder).glob("*.py")):
+            where = ROOT / folder
+            for module in sorted(where.glob("*.py")) if where.is_dir() else [where]:
                 importlib.import_module(_module_name(module.relative_to(ROOT).as_posix()))
     finally:
         os.dup2(saved[0], 1)
@@ -557,9 +572,9 @@ def main(argv: list[str] | None = None) -> int:
     for path, (k, t) in sorted(by_file.items()):
         print(f"{path:<52} {k}/{t}")
     for folder in TARGETS:
-        k = sum(v[0] for p, v in by_file.items() if p.startswith(folder + "/"))
-        t = sum(v[1] for p, v in by_file.items() if p.startswith(folder + "/"))
-        if t:
+        k = sum(v[0] for p, v in by_file.items() if _within(p, folder))
+        t = sum(v[1] for p, v in by_file.items() if _within(p, folder))
+        if t and (ROOT / folder).is_dir():
             print(f"{folder + '/':<52} {k}/{t} ({100.0 * k / t:.1f}%)")
     survivors = [o["mutant"] for o in judged if o["outcome"] == "survived"]
     for key in survivors:

@@ -4,7 +4,9 @@ Every API call that reads or changes the account (who opened a bucket, who creat
 key, who stopped a database) is a management event; a trail that records them, read and
 write, in every region (multi-region) or in every account (organisation trail) is what makes
 access traceable and imputable (EXI 05 D.c). Any other trail (single-region, data events
-only, even stopped) passes where a trail of the same scan records every region. A stopped trail (live `IsLogging`, Terraform
+only, even stopped) passes where a trail of the same scan records every region, and is
+unknown where one may (its status, selectors or coverage could not be read): it would pass
+if that one does. A stopped trail (live `IsLogging`, Terraform
 `enable_logging = false`) records nothing. An account whose trail listings hold no trail at
 all fails (live scans; a Terraform root without a trail says nothing about the account).
 """
@@ -27,13 +29,28 @@ def _records(trail: Trail) -> bool:
     return trail.exists and trail.management_events is True and trail.logging is True
 
 
+def _unsettled(trail: Trail) -> Unknown | None:
+    """Why `trail` may record every region's management events without it being known
+    (None when it surely does, or surely does not)."""
+    if not trail.exists:
+        return None
+    values = (trail.all_regions, trail.organization, trail.management_events, trail.logging)
+    if False in (trail.management_events, trail.logging) or \
+            (trail.all_regions is False and trail.organization is False):
+        return None
+    return first_unknown(*values)
+
+
 @rule("HDS-LOG-001", kinds=("trail",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     found = list(trails(inventory))
     covering: dict[str, Resource] = {}
+    maybe: dict[str, list[tuple[Resource, Unknown]]] = {}  # may cover: and why not known
     for res, trail in found:
         if isinstance(trail, Trail) and _covers_all(trail) and _records(trail):
             covering.setdefault(res.provider, res)
+        elif isinstance(trail, Trail) and (unsettled := _unsettled(trail)) is not None:
+            maybe.setdefault(res.provider, []).append((res, unsettled))
     for res, trail in found:
         other = covering.get(res.provider)
         if isinstance(trail, Trail) and _covers_all(trail) and _records(trail):
@@ -46,7 +63,14 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         elif isinstance(trail, Unknown):
             yield Verdict(res, "unknown", "unknown", {"reason": why(trail)})
         else:
-            yield _judged(res, trail)
+            verdict = _judged(res, trail)
+            others = [m for m in maybe.get(res.provider, []) if m[0] is not res]
+            if verdict.status == "fail" and trail.exists and others:
+                # Another trail may record every region: this one would then pass.
+                holder, unsettled = others[0]
+                verdict = Verdict(res, "unknown", "unknown", {"reason": (
+                    f"{holder.address} may record them for it, but {why(unsettled)}")})
+            yield verdict
 
 
 _COVERAGE = (trail_facet("all_regions"), trail_facet("organization"))

@@ -130,6 +130,7 @@ class Adapter:
         self._keys: dict[str, dict[str, Any]] = {}  # region -> key id -> metadata
         self._aliases: dict[str, dict[str, str]] = {}  # region -> alias name -> key id
         self._kms_failed: dict[str, Failed] = {}
+        self._kms_undescribed: dict[str, Failed] = {}  # region -> a failed DescribeKey
 
     def arn(self, service: str, region: str | None, path: str) -> str:
         return arn(self.partition, service, region, self.account, path)
@@ -159,7 +160,9 @@ class Adapter:
             return
         table = self._keys.setdefault(region, {})
         for meta in keys:
-            if ok(meta) and isinstance(meta, dict) and meta.get("KeyId"):
+            if not ok(meta):  # a key not described: a key not found may be that one
+                self._kms_undescribed.setdefault(region, meta)
+            elif isinstance(meta, dict) and meta.get("KeyId"):
                 table[meta["KeyId"]] = meta
                 if meta.get("Arn"):
                     table[meta["Arn"]] = meta
@@ -191,9 +194,11 @@ class Adapter:
             owner = account_from_arn(ref)
             if owner and owner != self.account:
                 return True  # AWS-managed keys cannot be used across accounts
+            if region in self._kms_undescribed:
+                return _unknown(self._kms_undescribed[region],
+                                f"KMS key {ref} not found in {region}, where a key could not"
+                                " be described")
             return Unknown(f"KMS key {ref} not found in {region}")
-        if not ok(meta):
-            return _unknown(meta)
         return meta.get("KeyManager") == "CUSTOMER"
 
     # --- the whole account -------------------------------------------------------------
@@ -1040,9 +1045,11 @@ class Adapter:
         that failed leaves a read gap instead (the trail may be there)."""
         seen: dict[str, tuple[dict, dict]] = {}
         answered: list[str] = []
+        failed: dict[str, Failed] = {}
         for region, data in sorted(per_region.items()):
             listed = data.get("trails")
             if not ok(listed):
+                failed[region] = listed
                 continue
             answered.append(region)
             details = data.get("details") or {}
@@ -1051,19 +1058,24 @@ class Adapter:
                 if arn in details or arn not in seen:
                     seen[arn] = (trail, details.get(arn) or {})
         for arn, (trail, details) in seen.items():
-            self._trail(arn, trail, details)
+            self._trail(arn, trail, details, failed)
         if not seen and answered and len(answered) == len(per_region):
             facet = aws_logging.no_trail(answered)
             self.add("trail", "AWS::CloudTrail::Trail",
                      f"arn:{self.partition}:cloudtrail::{self.account}:no-trail", None,
                      logging=Logging(trail=facet, detail=facet.detail))
 
-    def _trail(self, arn: str, trail: dict, details: dict) -> None:
+    def _trail(self, arn: str, trail: dict, details: dict,
+               failed: dict[str, Failed] | None = None) -> None:
+        """One trail; `failed`: the regions whose trail listing failed (a trail's status
+        and selectors are read in its home region: its failure is why they are not)."""
         home = trail.get("HomeRegion") or region_from_arn(arn)
-        status = details.get("status", Failed("GetTrailStatus was not read for this trail"))
+        why = (f" (they are read in the trail's home region {home}, whose listing failed:"
+               f" {failed[home].reason})" if failed and home in failed else "")
+        status = details.get("status", Failed(f"GetTrailStatus was not read for this trail{why}"))
         logging: Maybe[bool] = _unknown(status) if not ok(status) else \
             (status or {}).get("IsLogging") is True
-        selectors = details.get("selectors", Failed("GetEventSelectors was not read"))
+        selectors = details.get("selectors", Failed(f"GetEventSelectors was not read{why}"))
         if not ok(selectors):
             parsed: Any = _unknown(selectors)
         else:
@@ -1084,6 +1096,8 @@ class Adapter:
         bucket = details.get("bucket") or {}
         region = bucket.get("region")
         blocked = self._bucket_blocked(bucket) if "block" in bucket else None
+        if why and "bucket" not in details:
+            region = blocked = Unknown(f"the trail's bucket was not read{why}")
         facet = aws_logging.trail(
             all_regions=trail.get("IsMultiRegionTrail") is True,
             organization=trail.get("IsOrganizationTrail") is True,

@@ -1,0 +1,52 @@
+"""The live Outscale adapter in-process, on answers recorded from the Outscale mock.
+
+`hds-iac live outscale` reaches `hds_iac/live/outscale/adapt.py` only in a subprocess
+against tests/outscale_mock (tests/test_live_outscale.py). Here the answers a real scan of
+the mock collected (tests/data/live/outscale_main.json, made by scripts/record_live.py)
+go through the adapter and the engine in this process, and every finding must be the one
+that scan reported; then one answer at a time is changed to show the verdict a user would
+see.
+"""
+from __future__ import annotations
+
+import copy
+
+from live_recording import load_outscale
+
+from hds_iac.live.outscale import adapt
+from hds_iac.scan import ScanResult, judge_inventory
+from hds_iac.settings import Settings
+
+MAIN = load_outscale("outscale_main")
+
+
+def findings(data=None, now=None, settings=None) -> list[tuple]:
+    """What a user sees of a scan of `data` (the recorded region by default)."""
+    data = data if data is not None else MAIN["data"]
+    settings = settings or Settings()
+    inventory, errors = adapt.to_inventory(data, settings, now=now or MAIN["now"])
+    assert errors == []
+    result = ScanResult()
+    judge_inventory(result, inventory, settings, None, f"outscale:{data.region}",
+                    account=data.account_id)
+    assert result.errors == [], result.errors
+    return sorted((f.rule_id, f.resource.address, f.status, f.message(), f.attribute_note())
+                  for f in result.findings)
+
+
+def verdicts(data=None, **kw) -> dict[tuple[str, str], str]:
+    return {(rule, address): status for rule, address, status, *_ in findings(data, **kw)}
+
+
+def changed():
+    return copy.deepcopy(MAIN["data"])
+
+
+def test_recorded_answers_give_the_recorded_findings():
+    got = findings()
+    want = sorted(MAIN["findings"])
+    missing = [f for f in want if f not in got]
+    extra = [f for f in got if f not in want]
+    assert not missing and not extra, (
+        "in-process findings differ from the live scan's (re-record with "
+        f"scripts/record_live.py if the scenario changed):\nmissing {missing}\nextra {extra}")

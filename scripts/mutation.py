@@ -79,7 +79,7 @@ TESTS = {
     # The live adapters: answers recorded from a real moto_server or the Outscale mock, fed
     # in-process to the adapter and the engine (the live tests run the CLI in a subprocess,
     # which no mutant reaches).
-    "hds_iac/live/aws/adapt.py": ["tests/test_live_aws_adapt.py"],
+    "hds_iac/live/aws/adapt.py": ["tests/test_live_aws_adapt.py", "tests/test_aws_shared_mapping.py"],
     "hds_iac/live/outscale/adapt.py": ["tests/test_live_outscale_adapt.py"],
 }
 

@@ -11,6 +11,7 @@ changed (a call denied, a field another value) to show the verdict a user would 
 from __future__ import annotations
 
 import copy
+import functools
 import datetime as dt
 
 import pytest
@@ -39,6 +40,13 @@ def findings(data=None, now=None, settings=None) -> list[tuple]:
     assert result.errors == [], result.errors  # no rule raised
     return sorted((f.rule_id, f.resource.address, f.status, f.message(), f.attribute_note())
                   for f in result.findings)
+
+
+@functools.cache
+def recorded_findings() -> tuple[tuple, ...]:
+    """`findings()` of the recorded answers, once per process (a mutant runs in a process
+    of its own)."""
+    return tuple(findings())
 
 
 def verdicts(data=None, **kw) -> dict[tuple[str, str], str]:
@@ -402,7 +410,7 @@ def test_a_denied_read_turns_what_it_decides_unknown_never_pass_or_fail(region, 
     holds it: every finding that changes becomes unknown and names the denied call, or goes
     with the resource the call would have listed; no pass turns into a fail or the other
     way round, and no new pass or fail appears."""
-    before = {(r, a): (s, m) for r, a, s, m, _ in findings()}
+    before = {(r, a): (s, m) for r, a, s, m, _ in recorded_findings()}
     data, reason = _deny(region, service, path)
     after = {(r, a): (s, m) for r, a, s, m, _ in findings(data)}
     flipped = {k: (before.get(k, ("absent",))[0], v[0]) for k, v in after.items()
@@ -428,7 +436,7 @@ def test_a_service_left_out_turns_what_it_decides_unknown(service):
     data.services = [s for s in data.services if s != service]
     for answers in (*data.regions.values(), data.global_):
         answers.pop(service, None)
-    before = {(r, a): s for r, a, s, *_ in findings()}
+    before = {(r, a): s for r, a, s, *_ in recorded_findings()}
     after = {(r, a): (s, m) for r, a, s, m, _ in findings(data)}
     flipped = {k: (before.get(k, "absent"), v[0]) for k, v in after.items()
                if v[0] != "unknown" and before.get(k, "absent") != v[0]}
@@ -442,3 +450,41 @@ def test_a_service_left_out_turns_what_it_decides_unknown(service):
             "KMS was not read in this scan (--services)")
     unexplained = {k: m for k, m in turned.items() if not any(s in m for s in said)}
     assert not unexplained, unexplained
+
+
+def _bak_007(data) -> dict[str, tuple[str, str]]:
+    return {a.rsplit("/", 1)[-1]: (s, m) for r, a, s, m, _ in findings(data) if r == "HDS-BAK-007"}
+
+
+@pytest.mark.parametrize("newer_first", [False, True])
+def test_the_newest_snapshot_decides_the_age_whatever_the_order(newer_first):
+    """HDS-BAK-007 reads the newest completed snapshot of each volume: a failed snapshot
+    (State error) does not count, even the most recent."""
+    data = changed()
+    now = MAIN["now"]
+    snaps = [s for s in data.regions[PARIS]["ec2"]["snapshots"]
+             if s["VolumeId"] == "vol-33039a13195e669f1"]
+    assert len(snaps) == 2
+    ages = (2, 5) if newer_first else (5, 2)
+    for snap, days in zip(snaps, ages):
+        snap["StartTime"] = now - dt.timedelta(days=days, hours=1)
+    failed = dict(snaps[0], SnapshotId="snap-failed", State="error", StartTime=now)
+    data.regions[PARIS]["ec2"]["snapshots"].append(failed)
+    assert _bak_007(data)["vol-33039a13195e669f1"] == (
+        "fail", "newest snapshot is 2 day(s) old (2 snapshot(s)), older than 1 day(s)")
+
+
+@pytest.mark.parametrize("start, days", [
+    ("2026-11-30T04:30:00+02:00", 1),  # 02:30 UTC, 24 h 32 min before the scan
+    ("2026-11-30T04:30:00Z", 0),       # 22 h 32 min before
+    (dt.datetime(2026, 11, 28, 3, 0), 3),  # no time zone: UTC
+])
+def test_a_snapshot_time_is_read_in_its_own_time_zone(start, days):
+    data = changed()
+    assert MAIN["now"].isoformat().startswith("2026-12-01T03:02")
+    for snap in data.regions[PARIS]["ec2"]["snapshots"]:
+        if snap["VolumeId"] == "vol-2c4a1d78899b70e1d":
+            snap["StartTime"] = start
+    status, message = _bak_007(data)["vol-2c4a1d78899b70e1d"]
+    assert message.startswith(f"newest snapshot is {days} day(s) old (1 snapshot(s))")
+    assert status == ("pass" if days <= 1 else "fail")

@@ -10,10 +10,13 @@ see.
 from __future__ import annotations
 
 import copy
+import functools
 
+import pytest
 from live_recording import load_outscale
 
 from hds_iac.live.outscale import adapt
+from hds_iac.live.outscale.collect import CallError, feeds
 from hds_iac.scan import ScanResult, judge_inventory
 from hds_iac.settings import Settings
 
@@ -34,6 +37,13 @@ def findings(data=None, now=None, settings=None) -> list[tuple]:
                   for f in result.findings)
 
 
+@functools.cache
+def recorded_findings() -> tuple[tuple, ...]:
+    """`findings()` of the recorded answers, once per process (a mutant runs in a process
+    of its own)."""
+    return tuple(findings())
+
+
 def verdicts(data=None, **kw) -> dict[tuple[str, str], str]:
     return {(rule, address): status for rule, address, status, *_ in findings(data, **kw)}
 
@@ -50,3 +60,27 @@ def test_recorded_answers_give_the_recorded_findings():
     assert not missing and not extra, (
         "in-process findings differ from the live scan's (re-record with "
         f"scripts/record_live.py if the scenario changed):\nmissing {missing}\nextra {extra}")
+
+
+@pytest.mark.parametrize("action", sorted(MAIN["data"].answers))
+def test_a_denied_read_turns_what_it_decides_unknown_never_pass_or_fail(action):
+    """Each call of the recorded scan denied in turn, as the collector records it (no
+    answer, the call's status and error): every finding that changes becomes unknown and
+    names the call, or goes with the resources the call would have listed; no pass turns
+    into a fail or the other way round, and no new pass or fail appears."""
+    data = changed()
+    data.answers[action] = None
+    data.records[action].status = "denied"
+    data.errors.append(CallError(action, data.region, "denied", "code 4"))
+    before = {(r, a): s for r, a, s, *_ in recorded_findings()}
+    after = {(r, a): (s, m) for r, a, s, m, _ in findings(data)}
+    flipped = {k: (before.get(k, "absent"), v[0]) for k, v in after.items()
+               if v[0] != "unknown" and before.get(k, "absent") != v[0]}
+    assert not flipped, flipped
+    turned = {k: m for k, (s, m) in after.items() if s == "unknown" and before.get(k) != "unknown"}
+    unexplained = {k: m for k, m in turned.items() if f"{action} denied in eu-west-2" not in m}
+    assert not unexplained, unexplained
+    gaps = adapt.to_inventory(data, now=MAIN["now"])[0].gaps
+    assert [(g.kinds, g.reason) for g in gaps] == ([(
+        feeds(action), f"{action} denied in eu-west-2 (see the read errors)")]
+        if feeds(action) else [])

@@ -205,7 +205,7 @@ def to_inventory(data: RegionData, settings: Settings | None = None,
         if res.kind == "volume":
             res.backup = res.backup or Backup()
             if not data.got("ReadSnapshots"):
-                reason = ("snapshots could not be read (see the errors): "
+                reason = (f"snapshots could not be read ({_unread(data, 'ReadSnapshots')}): "
                           f"{PURPOSE['ReadSnapshots']}")
                 res.backup.newest_snapshot_age_days = Unknown(reason)
                 res.backup.snapshot_count = Unknown(reason)
@@ -226,6 +226,8 @@ def to_inventory(data: RegionData, settings: Settings | None = None,
                 res.identity.console_access = allowed
         elif res.kind == "instance" and not data.got("ReadVolumes"):
             _disks_unread(res, data)
+        elif res.kind == "snapshot" and not data.got("ReadVolumes"):
+            _source_unread(res, data)
     inventory.gaps = read_gaps(data)
     return inventory, list(config.errors)
 
@@ -251,6 +253,15 @@ def _disks_unread(res: Resource, data: RegionData) -> None:
     for part in res.at_rest:
         if part.enabled is None and part.attested is not True:
             part.enabled = reason
+
+
+def _source_unread(res: Resource, data: RegionData) -> None:
+    """A snapshot not attested by its own tags may be by its volume's, read by ReadVolumes:
+    when it did not answer, the snapshot's unknown encryption says so."""
+    for part in res.at_rest:
+        if isinstance(part.attested, Unknown):
+            part.attested = Unknown(f"{part.attested.reason} ({_unread(data, 'ReadVolumes')})",
+                                    part.attested.refs)
 
 
 def _newest_snapshots(data: RegionData) -> dict[str, tuple[int, datetime | None]]:

@@ -460,15 +460,20 @@ class Source(StrEnum):
 
 
 _SOURCES = frozenset(s.value for s in Source)
+# Each kind by its value (a `Kind` member finds itself: it is equal to its value).
+_KIND_OF: dict[str, Kind] = {k.value: k for k in Kind}
 
 
 def _check(resource: "Resource") -> None:
     """The contract a resource must keep whoever built it (docs/model-contract.md)."""
     try:
-        resource.kind = Kind(resource.kind)
-    except ValueError:
+        kind = _KIND_OF.get(resource.kind)  # `Kind(...)`, without the enum's call machinery
+    except TypeError:  # an unhashable value
+        kind = None
+    if kind is None:
         raise ValueError(f"{resource.address}: unknown kind {resource.kind!r} "
-                         "(hds_iac.model.Kind)") from None
+                         "(hds_iac.model.Kind)")
+    resource.kind = kind
     if resource.provider not in provider_registry.BY_ID:
         raise ValueError(f"{resource.address}: unknown provider {resource.provider!r} "
                          "(hds_iac.provider_registry)")

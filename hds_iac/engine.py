@@ -1,6 +1,7 @@
 """Runs the rules over an inventory and turns verdicts into findings with their references."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -125,67 +126,18 @@ class Finding:
     def message(self, lang: str = "en") -> str:
         return self.meta.message(self.verdict.message, lang, **self.verdict.shown_params())
 
-    def as_dict(self, lang: str = "en", shared: bool = True,
-                resources: dict | None = None) -> dict:
-        """The finding as the JSON report version 1 writes it; `shared=False` leaves out
-        what its rule shares with every finding of that rule and provider (title,
-        references, remediation: `shared_dict`), as version 2 does (`hds_iac.json_contract`).
-        `resources`: a dictionary the caller keeps across the findings of one report, in
-        which a resource's dictionary is built once and shared by its findings (a resource
-        has about four findings; the report's encoder does not mind the sharing)."""
-        verdict = self.verdict  # the properties read through: this runs once per finding
-        res = verdict.resource
-        if resources is None:
-            resource = self.resource_dict()
-        else:
-            key = (id(res), self.account)
-            resource = resources.get(key)
-            if resource is None:
-                resource = resources[key] = self.resource_dict()
-        meta = self.meta
-        out = {
-            "rule_id": meta.id,
-            "topic": meta.topic,
-            "status": "skipped" if self.suppression else verdict.status,
-            "severity": meta.severity_for(res.provider),
-            "message": meta.message(verdict.message, lang, **verdict.shown_params()),
-            "resource": resource,
-        }
-        if self.suppression:
-            out["suppression"] = {**self.suppression.as_dict(), "status": verdict.status}
-        if self.expired_waiver:
-            out["expired_waiver"] = self.expired_waiver.as_dict()
-        if verdict.status == "pass" and verdict.declared:
-            out["basis"] = "declared"
-        if verdict.facets:
-            attributes = verdict.attributes
-            if attributes:
-                out["attributes"] = [attribute_dict(a) for a in attributes]
+    def as_dict(self, lang: str = "en", shared: bool = True) -> dict:
+        """The finding as the JSON report version 1 writes it (without `input`), parsed from
+        the text the report writes (`output.json_findings`, the one definition of it);
+        `shared=False` leaves out what its rule shares with every finding of that rule and
+        provider (title, references, remediation: `shared_dict`), as version 2 does
+        (`hds_iac.json_contract`)."""
+        from hds_iac.output.json_findings import FindingText
+
+        out = json.loads(FindingText(lang).body(self) + "}")
         if shared:
             out.update(self.shared_dict(lang))
         return out
-
-    def resource_dict(self) -> dict:
-        """The finding's resource in the JSON report (`resource`): the same for every
-        finding of that resource and account."""
-        res = self.verdict.resource
-        origin = res.origin
-        resource = {
-            "address": res.address,
-            "type": res.type,
-            "provider": res.provider,
-            "region": (res.region if isinstance(res.region, str)
-                       and res.region not in res.sensitive else None),
-            "file": origin.file,
-            "line": origin.line,
-        }
-        if origin.end_line:
-            resource["end_line"] = origin.end_line
-        if origin.cloud_id:
-            resource["cloud_id"] = origin.cloud_id
-        if self.account:
-            resource["account"] = self.account
-        return resource
 
     def shared_dict(self, lang: str = "en") -> dict:
         """The texts every finding of this rule and provider shares: title, references
@@ -201,19 +153,6 @@ class Finding:
 # How many deciding attributes a one-line output names (the JSON report and SARIF
 # properties list them all).
 NOTE_ATTRIBUTES = 3
-
-
-def attribute_dict(attribute: SourceAttribute) -> dict:
-    """A deciding attribute in the JSON report: its path, its line when the source has one,
-    and `set` False when it is absent (the default decided)."""
-    out: dict = {"path": attribute.path, "set": attribute.set}
-    if attribute.line is not None:
-        out["line"] = attribute.line
-    if attribute.address is not None:  # held by another resource: its address and file
-        out["address"] = attribute.address
-        if attribute.file is not None:
-            out["file"] = attribute.file
-    return out
 
 
 def not_listed_notice(rule_id: str, provider: str, count: int) -> str:

@@ -8,6 +8,7 @@ from typing import Iterator
 from hds_iac import __version__, json_contract
 from hds_iac.baseline import input_key
 from hds_iac.engine import Finding
+from hds_iac.output.json_findings import FindingText
 from hds_iac.output.json_stream import Items, chunks as json_chunks, plain
 from hds_iac.scan import ScanResult, summarize
 from hds_iac.waivers import register
@@ -51,14 +52,10 @@ def document(result: ScanResult, lang: str = "en") -> dict:
     return plain(_document(result, lang))
 
 
-def _findings(findings: list[Finding], lang: str, keys) -> Iterator[dict]:
-    """Each finding's dictionary (version 2), its resource's dictionary built once per
-    resource, `input` last."""
-    resources: dict = {}
-    for f in findings:
-        out = f.as_dict(lang, shared=False, resources=resources)
-        out["input"] = keys(f.input)
-        yield out
+def _findings(findings: list[Finding], lang: str, keys) -> Iterator[str]:
+    """Each finding's JSON text (version 2), `input` last: what findings share is encoded
+    once (`json_findings.FindingText`)."""
+    return map(FindingText(lang, keys), findings)
 
 
 def _document(result: ScanResult, lang: str) -> dict:
@@ -71,7 +68,7 @@ def _document(result: ScanResult, lang: str) -> dict:
         "inputs": [{**i, "key": keys(i.get("path", ""))} for i in result.inputs],
         "settings": {"allowed_countries": result.allowed_countries},
         "rules": rules(result.findings, lang),
-        "findings": Items(_findings(result.findings, lang, keys)),
+        "findings": Items(_findings(result.findings, lang, keys), encoded=True),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "notices": [{"path": n.path, "message": n.message} for n in result.notices],
         # Module calls not read: the scan is incomplete (exit 2 unless allowed, and by whom).

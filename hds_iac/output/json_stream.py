@@ -15,18 +15,22 @@ import json
 from typing import Any, Iterable, Iterator
 
 from hds_iac.escaping import for_json
+from hds_iac.output.json_findings import writable
 
 
 class Items:
     """A JSON array whose items are produced only when written (one pass). Compact, they
     are written in batches of `BATCH`, each by one call to the C encoder (checking every
     finding for nested `Items` and encoding it on its own took half of writing a
-    17,500-finding report); a batch whose items hold `Items` is written item by item."""
+    17,500-finding report); a batch whose items hold `Items` is written item by item.
+    `encoded`: the items are already JSON text (`output.json_findings`), joined as they
+    are (`plain` and the indented writer parse them)."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "encoded")
 
-    def __init__(self, items: Iterable[Any]):
+    def __init__(self, items: Iterable[Any], encoded: bool = False):
         self.items = items
+        self.encoded = encoded
 
 
 # Items written per call of the encoder: a few hundred findings' dictionaries at a time.
@@ -49,6 +53,8 @@ def plain(doc: Any) -> Any:
     lists, `Items` as lists), built without the text: for callers that read a report
     in-process (history recording, the HDS report of a scan)."""
     if isinstance(doc, Items):
+        if doc.encoded:
+            return [plain(json.loads(v)) for v in doc.items]
         return [plain(v) for v in doc.items]
     if isinstance(doc, dict):
         return {for_json(k): plain(v) for k, v in doc.items()}
@@ -104,6 +110,8 @@ def chunks(doc: Any, indent: int | None = 2, level: int = 0) -> Iterator[str]:
     if isinstance(doc, Items):
         first = True
         for item in doc.items:
+            if doc.encoded:
+                item = json.loads(item)
             yield ("[\n" if first else ",\n") + inner
             first = False
             yield from chunks(item, indent, level + 1)
@@ -133,6 +141,9 @@ def _compact_chunks(doc: Any) -> Iterator[str]:
     elif isinstance(doc, Items):
         yield "["
         for n, batch in enumerate(_batches(doc)):
+            if doc.encoded:
+                yield ("," if n else "") + writable(",".join(batch))
+                continue
             try:
                 text = compact(batch)[1:-1]
             except TypeError:  # an item holds `Items`: that batch item by item

@@ -12,9 +12,10 @@ from typing import Iterator
 from urllib.parse import quote
 
 from hds_iac import __version__, catalogue
-from hds_iac.engine import Finding, attribute_dict
+from hds_iac.engine import Finding
 from hds_iac.escaping import encodable
 from hds_iac.output import completeness
+from hds_iac.output.json_findings import attribute_dict
 from hds_iac.output.json_stream import Items, chunks as json_chunks
 from hds_iac.output.links import PROJECT_URL as INFO_URI, rule_url
 from hds_iac.scan import ScanResult, summarize

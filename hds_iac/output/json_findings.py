@@ -1,0 +1,180 @@
+"""Findings as JSON text, each written without a dictionary of its own.
+
+A 5,000-resource plan gives about 19,000 findings that share 25 messages, 5,000 resources
+and a few dozen (rule, status, severity) heads: building every finding's dictionary and
+then having the encoder walk it was most of the time spent writing the report. Here what
+findings share is encoded once per report (`FindingText` keeps it: the head of a rule,
+status and severity, a message, a resource, a resource's deciding attributes) and a
+finding's text is those pieces joined.
+
+This is the one definition of a finding's JSON object: `engine.Finding.as_dict` parses
+it, so the JSON report, the CSV report and the in-process readers of the contract
+(`json_report.document`) cannot disagree. Every value goes through `value` (strings through
+`json.encoder.encode_basestring`, the function `json.dumps(ensure_ascii=False)` escapes
+them with): the text is byte for byte what `json.dumps(..., ensure_ascii=False,
+separators=(",", ":"))` of that dictionary gives. A lone surrogate (a file name's
+undecodable byte) is left as it is here and made writable on the joined text
+(`writable`), as `escaping.for_json` does string by string.
+"""
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring
+from typing import TYPE_CHECKING, Any, Callable
+
+from hds_iac.escaping import encodable
+
+if TYPE_CHECKING:
+    from hds_iac.engine import Finding, Suppression
+    from hds_iac.model import SourceAttribute
+
+
+def value(v: Any) -> str:
+    """`v` as compact JSON: the types a finding holds written directly, anything else by
+    `json.dumps` (so that an unexpected type is written as the encoder would, not guessed)."""
+    cls = v.__class__
+    if cls is str:
+        return encode_basestring(v)
+    if v is None:
+        return "null"
+    if cls is bool:
+        return "true" if v else "false"
+    if cls is int:
+        return int.__repr__(v)
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
+def writable(text: str) -> str:
+    """`text` with every lone surrogate replaced (`escaping.encodable`), so that it can be
+    written as UTF-8; the same as `escaping.for_json` on every string of the document,
+    since JSON text holds surrogates only inside strings (the check costs little: most
+    reports are ASCII)."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return encodable(text)
+    return text
+
+
+def _object(pairs: list[tuple[str, Any]]) -> str:
+    """A small object (a waiver, an attribute) from its (key, value) pairs, in order."""
+    return "{" + ",".join(f"{value(k)}:{value(v)}" for k, v in pairs) + "}"
+
+
+def _suppression(waiver: Suppression, status: str | None = None) -> str:
+    """A waiver (`Suppression.as_dict`), with the verdict it hides when `status` is given."""
+    pairs = list(waiver.as_dict().items())
+    if status is not None:
+        pairs.append(("status", status))
+    return _object(pairs)
+
+
+def attribute_dict(attribute: SourceAttribute) -> dict:
+    """A deciding attribute in the JSON report (and SARIF's properties): its path, its line
+    when the source has one, and `set` False when it is absent (the default decided)."""
+    out: dict = {"path": attribute.path, "set": attribute.set}
+    if attribute.line is not None:
+        out["line"] = attribute.line
+    if attribute.address is not None:  # held by another resource: its address and file
+        out["address"] = attribute.address
+        if attribute.file is not None:
+            out["file"] = attribute.file
+    return out
+
+
+def _attribute(a: SourceAttribute) -> str:
+    return _object(list(attribute_dict(a).items()))
+
+
+class FindingText:
+    """Writes the findings of one report (one language) as JSON objects, encoding what they
+    share once. Resources are known by identity while the report is written: the findings
+    hold them, so no other object takes their place in between."""
+
+    def __init__(self, lang: str = "en", input_key: Callable[[str], str] | None = None):
+        self.lang = lang
+        self.input_key = input_key
+        self._heads: dict[tuple, str] = {}
+        self._messages: dict[str, str] = {}
+        self._resources: dict[tuple, str] = {}
+        self._attributes: dict[tuple, str] = {}
+        self._inputs: dict[str, str] = {}
+
+    def __call__(self, f: Finding) -> str:
+        """The finding's object, `input` last (the JSON report's finding, version 2)."""
+        inputs = self._inputs
+        tail = inputs.get(f.input)
+        if tail is None:
+            key = self.input_key(f.input) if self.input_key else f.input
+            tail = inputs[f.input] = f',"input":{value(key)}}}'
+        return self.body(f) + tail
+
+    def body(self, f: Finding) -> str:
+        """The finding's object without its closing brace and without `input` (the keys
+        `Finding.as_dict` gives with `shared=False`)."""
+        verdict = f.verdict
+        res = verdict.resource
+        meta = f.meta
+        status = verdict.status
+        suppression = f.suppression
+        shown = "skipped" if suppression else status
+        severity = meta.severity_for(res.provider)
+        head = self._heads.get((meta.id, shown, severity))
+        if head is None:
+            head = self._heads[(meta.id, shown, severity)] = (
+                f'{{"rule_id":{value(meta.id)},"topic":{value(meta.topic)},'
+                f'"status":{value(shown)},"severity":{value(severity)},"message":')
+        message = meta.message(verdict.message, self.lang, **verdict.shown_params())
+        text = self._messages.get(message)
+        if text is None:
+            text = self._messages[message] = value(message)
+        key = (id(res), f.account)
+        resource = self._resources.get(key)
+        if resource is None:
+            resource = self._resources[key] = ',"resource":' + _resource(f)
+        parts = [head, text, resource]
+        if suppression:
+            parts.append(',"suppression":' + _suppression(suppression, status))
+        if f.expired_waiver:
+            parts.append(',"expired_waiver":' + _suppression(f.expired_waiver))
+        if status == "pass" and verdict.declared:
+            parts.append(',"basis":"declared"')
+        facets = verdict.facets
+        if facets:
+            if verdict.holder is None:  # the resource's own attributes: the same objects
+                key = (id(res), facets)
+                attributes = self._attributes.get(key)
+                if attributes is None:
+                    attributes = self._attributes[key] = _attributes(verdict.attributes)
+            else:
+                attributes = _attributes(verdict.attributes)
+            parts.append(attributes)
+        return "".join(parts)
+
+
+def _attributes(attributes: tuple[SourceAttribute, ...]) -> str:
+    """`,"attributes":[...]`, or "" when none of the facets has a known attribute."""
+    if not attributes:
+        return ""
+    return ',"attributes":[' + ",".join(_attribute(a) for a in attributes) + "]"
+
+
+def _resource(f: Finding) -> str:
+    """The finding's resource, the same for every finding of that resource and account:
+    its file and line, its region unless the region is a sensitive value."""
+    res = f.verdict.resource
+    origin = res.origin
+    region = res.region if isinstance(res.region, str) and res.region not in res.sensitive \
+        else None
+    text = (f'{{"address":{value(res.address)},"type":{value(res.type)},'
+            f'"provider":{value(res.provider)},"region":{value(region)},'
+            f'"file":{value(origin.file)},"line":{value(origin.line)}')
+    if origin.end_line:
+        text += f',"end_line":{value(origin.end_line)}'
+    if origin.cloud_id:
+        text += f',"cloud_id":{value(origin.cloud_id)}'
+    if f.account:
+        text += f',"account":{value(f.account)}'
+    return text + "}"

@@ -488,3 +488,97 @@ def test_a_snapshot_time_is_read_in_its_own_time_zone(start, days):
     status, message = _bak_007(data)["vol-2c4a1d78899b70e1d"]
     assert message.startswith(f"newest snapshot is {days} day(s) old (1 snapshot(s))")
     assert status == ("pass" if days <= 1 else "fail")
+
+
+# --- KMS: who manages the key a resource names ----------------------------------------
+
+ROTATED = "9033c67f-e529-4984-ac22-cf9315294180"  # customer-managed, rotated
+VOL_ENCRYPTED = "vol-2c4a1d78899b70e1d"  # encrypted with it
+
+
+def _enc_003(data) -> dict[str, tuple[str, str]]:
+    return {a.rsplit("/", 1)[-1]: (s, m) for r, a, s, m, _ in findings(data) if r == "HDS-ENC-003"}
+
+
+def _volume_key(ref: str, aliases: list[dict] = (), keys: list = ()):
+    data = changed()
+    kms = data.regions[PARIS]["kms"]
+    kms["aliases"] += list(aliases)
+    kms["keys"] += list(keys)
+    for vol in data.regions[PARIS]["ec2"]["volumes"]:
+        if vol["VolumeId"] == VOL_ENCRYPTED:
+            vol["KmsKeyId"] = ref
+    return _enc_003(data)[VOL_ENCRYPTED]
+
+
+HDS_ALIAS = {"AliasName": "alias/hds", "AliasArn": f"arn:aws:kms:{PARIS}:{ACCOUNT}:alias/hds",
+             "TargetKeyId": ROTATED}
+
+
+@pytest.mark.parametrize("ref", [
+    ROTATED, f"arn:aws:kms:{PARIS}:{ACCOUNT}:key/{ROTATED}", "alias/hds",
+    f"arn:aws:kms:{PARIS}:{ACCOUNT}:alias/hds"])
+def test_a_customer_key_named_by_id_arn_alias_or_alias_arn(ref):
+    status, message = _volume_key(ref, [HDS_ALIAS])
+    assert status == "pass", message
+
+
+def test_an_alias_without_a_target_key_is_not_found_not_a_crash():
+    """ListAliases lists aliases with no key yet (AWS-managed ones before first use): one
+    named by a volume is a key not found, unknown."""
+    orphan = {"AliasName": "alias/orphan", "AliasArn": f"arn:aws:kms:{PARIS}:{ACCOUNT}:alias/orphan"}
+    assert _volume_key("alias/orphan", [orphan]) == (
+        "unknown", "the encryption key cannot be determined: volume: KMS key alias/orphan"
+        " not found in eu-west-3")
+
+
+def test_a_key_described_without_metadata_is_skipped():
+    """DescribeKey answering without KeyMetadata gives {} (collect._get): no key, no crash."""
+    status, _ = _volume_key(ROTATED, keys=[{}])
+    assert status == "pass"
+
+
+def test_a_key_of_another_account_is_a_customer_key():
+    assert _volume_key(f"arn:aws:kms:{PARIS}:210987654321:key/abc")[0] == "pass"
+
+
+# --- the exact reasons a user reads -------------------------------------------------------
+
+
+def test_a_denied_listing_is_named_with_its_region_or_the_account():
+    data = changed()
+    data.errors += [collect.CallError("ec2", "DescribeVolumes", PARIS, "access-denied", "x"),
+                    collect.CallError("iam", "ListRoles", None, "throttled", "x"),
+                    collect.CallError("ec2", "DescribeSnapshotAttribute", PARIS, "error", "x")]
+    assert [(g.region, g.kinds, g.reason) for g in adapt.read_gaps(data)] == [
+        (PARIS, collect.feeds("ec2", "DescribeVolumes"),
+         "ec2:DescribeVolumes denied in eu-west-3 (see the read errors)"),
+        (None, collect.feeds("iam", "ListRoles"),
+         "iam:ListRoles throttled in the account (see the read errors)")]
+
+
+def test_denied_listings_are_named_in_the_unknowns_they_make():
+    data, reason = _deny(PARIS, "ec2", ("snapshots",))
+    assert _bak_007(data)[VOL_ENCRYPTED] == (
+        "unknown", f"snapshot history cannot be read: {reason}")
+    data, reason = _deny(PARIS, "ec2", ("volumes",))
+    assert [(s, m) for r, a, s, m, _ in findings(data)
+            if r == "HDS-ENC-001" and "instance/" in a] == [(
+                "unknown", "encryption cannot be determined: root_block_device: volumes not"
+                f" readable: {reason}")]
+
+
+def test_a_table_encrypted_with_a_customer_key_names_the_nested_field():
+    """`SSEDescription.KMSMasterKeyArn` (a field inside a field) decides HDS-ENC-003 and is
+    shown as set; a table in another region than its replicas lists them."""
+    data = changed()
+    [table] = data.regions[PARIS]["dynamodb"]["tables"]
+    table["SSEDescription"] = {"Status": "ENABLED", "SSEType": "KMS",
+                               "KMSMasterKeyArn": f"arn:aws:kms:{PARIS}:{ACCOUNT}:key/{ROTATED}"}
+    table["Replicas"] = [{"RegionName": PARIS}, {"RegionName": "us-east-1"}, {}]
+    got = {(r, a.rsplit("/", 1)[-1]): (s, m, note) for r, a, s, m, note in findings(data)}
+    assert got["HDS-ENC-003", "patients"] == (
+        "pass", "encrypted with a customer-managed key: table",
+        " (SSEDescription.KMSMasterKeyArn)")
+    assert got["HDS-LOC-002", "patients"][0] == "fail"
+    assert "us-east-1" in got["HDS-LOC-002", "patients"][1]

@@ -84,3 +84,62 @@ def test_a_denied_read_turns_what_it_decides_unknown_never_pass_or_fail(action):
     assert [(g.kinds, g.reason) for g in gaps] == ([(
         feeds(action), f"{action} denied in eu-west-2 (see the read errors)")]
         if feeds(action) else [])
+
+
+def _answer(data, action: str, ident_key: str, ident: str) -> dict:
+    [found] = [i for i in data.answers[action] if i.get(ident_key) == ident]
+    return found
+
+
+def test_a_vm_disk_is_attested_by_its_volume_tags():
+    """A VM without its own attestation tag, whose boot disk's volume carries one (read by
+    ReadVolumes): the disk is attested, HDS-ENC-001 passes."""
+    data = changed()
+    _answer(data, "ReadVolumes", "VolumeId", "vol-0000btb1")["Tags"] = [
+        {"Key": "hds-iac:encryption", "Value": "true"}]
+    got = {(r, a): (s, m) for r, a, s, m, _ in findings(data)}
+    assert got["HDS-ENC-001", "i-0000000b"] == (
+        "pass", "client-side encryption attested by the hds-iac:encryption tag: boot disk /dev/sda1")
+
+
+@pytest.mark.parametrize("state", ["terminated", "shutting-down"])
+def test_a_vm_going_away_holds_no_disk(state):
+    data = changed()
+    _answer(data, "ReadVms", "VmId", "i-0000000b")["State"] = state
+    got = {(r, a): m for r, a, s, m, _ in findings(data)}
+    assert not any(a == "i-0000000b" for _, a in got)
+    assert "2 standalone" not in got["HDS-AZ-003", "i-0000000a"]  # the only one left
+
+
+def test_tags_that_are_not_key_value_pairs_are_left_out():
+    data = changed()
+    vol = _answer(data, "ReadVolumes", "VolumeId", "vol-0000enc1")
+    vol["Tags"] = ["junk", {"Value": "luks"}, {"Key": None, "Value": "x"}, *vol["Tags"],
+                   {"Key": "hds-iac:other", "Value": 7}]
+    assert findings(data) == list(recorded_findings())
+
+
+def test_a_snapshot_permission_without_global_permission_is_not_public():
+    data = changed()
+    _answer(data, "ReadSnapshots", "SnapshotId", "snap-old00001")[
+        "PermissionsToCreateVolume"] = {"AccountIds": []}
+    assert verdicts(data)["HDS-BAK-006", "snap-old00001"] == "pass"
+
+
+@pytest.mark.parametrize("created, days", [
+    ("2026-11-11T02:06:34", 20),        # no time zone: UTC
+    ("2026-11-11T04:30:00+02:00", 20),  # 02:30 UTC, 20 days and 36 min before the scan
+    ("2026-11-11T03:30:00Z", 19),       # 19 days 23 h 36 min before
+    ("", None), (None, None), (12, None), ("yesterday", None),
+])
+def test_an_access_key_age_reads_its_creation_date(created, days):
+    assert MAIN["now"].isoformat().startswith("2026-12-01T03:06")
+    data = changed()
+    _answer(data, "ReadAccessKeys", "AccessKeyId", "ALICEKEY000000000001")["CreationDate"] = created
+    inventory, _ = adapt.to_inventory(data, now=MAIN["now"])
+    [key] = [r for r in inventory if r.address == "ALICEKEY000000000001"]
+    assert key.identity.key_age_days == days
+    message = {a: m for r, a, s, m, _ in findings(data) if r == "HDS-KEY-001"}[
+        "ALICEKEY000000000001"]
+    if days is not None:
+        assert message.startswith(f"the key is {days} days old"), message

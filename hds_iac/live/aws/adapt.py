@@ -163,16 +163,14 @@ class Adapter:
             if not ok(meta):  # a key not described: a key not found may be that one
                 self._kms_undescribed.setdefault(region, meta)
             elif isinstance(meta, dict) and meta.get("KeyId"):
+                # by id only: a key ARN ends with the id, an alias ARN with the alias name,
+                # and customer_key looks both up so
                 table[meta["KeyId"]] = meta
-                if meta.get("Arn"):
-                    table[meta["Arn"]] = meta
         if ok(aliases):
             names = self._aliases.setdefault(region, {})
             for alias in aliases:
                 if alias.get("TargetKeyId"):
                     names[alias["AliasName"]] = alias["TargetKeyId"]
-                    if alias.get("AliasArn"):
-                        names[alias["AliasArn"]] = alias["TargetKeyId"]
 
     def customer_key(self, region: str | None, ref: Any) -> Maybe[bool]:
         """True when `ref` (key id, key ARN, alias) is a customer-managed KMS key."""

@@ -10,6 +10,7 @@ see.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 
 import pytest
@@ -143,3 +144,29 @@ def test_an_access_key_age_reads_its_creation_date(created, days):
         "ALICEKEY000000000001"]
     if days is not None:
         assert message.startswith(f"the key is {days} days old"), message
+
+
+def test_ages_are_counted_from_the_time_of_the_scan():
+    """Snapshot and key ages are days from the scan's `now`, not from the clock."""
+    later = MAIN["now"] + dt.timedelta(days=30)
+    got = {(r, a): m for r, a, s, m, _ in findings(now=later)}
+    assert got["HDS-KEY-001", "ALICEKEY000000000001"].startswith("the key is 50 days old")
+    assert got["HDS-BAK-007", "vol-0000enc1"].startswith("newest snapshot is 30 day(s) old")
+
+
+def test_cloud_ids_and_users_of_the_inventory():
+    """What drift and the JSON report read beside the findings: each resource's cloud id
+    (the API access policy's is the account's), and the EIM users with their console
+    access (users without an id are left out)."""
+    data = changed()
+    data.answers["ReadUsers"].append({"UserName": "no-id", "Path": "/"})
+    inventory, errors = adapt.to_inventory(data, now=MAIN["now"])
+    assert errors == []
+    ids = {r.address: r.origin.cloud_id for r in inventory}
+    assert ids["api-access-policy/123456789012"] == "123456789012"
+    assert ids["vol-0000enc1"] == "vol-0000enc1" and ids["ALICEKEY000000000001"] == \
+        "ALICEKEY000000000001"
+    users = {r.address: r.identity.console_access for r in inventory if r.kind == "user"}
+    # OutscaleLoginAllowed as the API gives it; not given: not told (None)
+    assert users == {"ABCDEFGHIJKLMNOPQRSTUVWXY01": True, "ABCDEFGHIJKLMNOPQRSTUVWXY02": False,
+                     "ABCDEFGHIJKLMNOPQRSTUVWXY03": None}

@@ -170,3 +170,35 @@ def test_cloud_ids_and_users_of_the_inventory():
     # OutscaleLoginAllowed as the API gives it; not given: not told (None)
     assert users == {"ABCDEFGHIJKLMNOPQRSTUVWXY01": True, "ABCDEFGHIJKLMNOPQRSTUVWXY02": False,
                      "ABCDEFGHIJKLMNOPQRSTUVWXY03": None}
+
+
+def test_a_denied_volume_read_makes_unattested_disks_and_snapshots_unknown():
+    """ReadVolumes denied: a VM disk or a snapshot that nothing else attests may be attested
+    by its volume's tags, so HDS-ENC-001 / HDS-ENC-005 say unknown naming the call, where
+    they would fail; a VM attested by its own tag still passes."""
+    data = changed()
+    data.answers["ReadVolumes"] = None
+    data.records["ReadVolumes"].status = "denied"
+    got = {(r, a): (s, m) for r, a, s, m, _ in findings(data)}
+    assert got["HDS-ENC-001", "i-0000000b"] == (
+        "unknown", "encryption cannot be determined: boot disk /dev/sda1: the disk's volume"
+        " tags were not read (ReadVolumes denied in eu-west-2)")
+    assert got["HDS-ENC-001", "i-0000000a"][0] == "pass"
+    status, message = got["HDS-ENC-005", "snap-old00001"]
+    assert status == "unknown" and message.endswith("(ReadVolumes denied in eu-west-2)"), message
+
+
+def test_a_key_created_at_the_time_of_the_scan_is_0_days_old():
+    data = changed()
+    _answer(data, "ReadAccessKeys", "AccessKeyId", "ALICEKEY000000000001")["CreationDate"] = \
+        MAIN["now"].isoformat()
+    message = {a: m for r, a, s, m, _ in findings(data) if r == "HDS-KEY-001"}[
+        "ALICEKEY000000000001"]
+    assert message.startswith("the key is 0 days old"), message
+
+
+def test_the_subregions_of_the_region_only():
+    data = changed()
+    data.answers["ReadSubregions"] += [{"SubregionName": "us-east-2a"}, {"SubregionName": None},
+                                       {"State": "available"}]
+    assert adapt.subregions(data) == ["eu-west-2a", "eu-west-2b", "eu-west-2c"]

@@ -202,3 +202,15 @@ def test_the_subregions_of_the_region_only():
     data.answers["ReadSubregions"] += [{"SubregionName": "us-east-2a"}, {"SubregionName": None},
                                        {"State": "available"}]
     assert adapt.subregions(data) == ["eu-west-2a", "eu-west-2b", "eu-west-2c"]
+
+
+def test_a_snapshot_of_a_volume_gone_may_be_attested_by_it():
+    """A snapshot whose volume no longer exists (ReadVolumes answered without it): unknown,
+    the volume that may have carried the attestation named, nothing said of the read."""
+    data = changed()
+    _answer(data, "ReadSnapshots", "SnapshotId", "snap-old00001")["VolumeId"] = "vol-gone0001"
+    got = {(r, a): (s, m) for r, a, s, m, _ in findings(data)}
+    assert got["HDS-ENC-005", "snap-old00001"] == (
+        "unknown", "encryption cannot be determined: snapshot: the attestation may be on"
+        " vol-gone0001, which this input does not hold (volume_id); tag the snapshot itself to"
+        " attest it")

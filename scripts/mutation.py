@@ -24,7 +24,7 @@ Mutations (the ones that change what a user sees when they go unnoticed):
   const    True and False swapped; an integer constant +1 / -1
   drop     drop one string from a literal tuple, list or set of strings
 
-    python scripts/mutation.py                          # every mutant of rules and adapters (live ones too)
+    python scripts/mutation.py                          # every mutant of rules and adapters
     python scripts/mutation.py --sample 150 --seed 7    # a reproducible sample
     python scripts/mutation.py hds_iac/rules/tls_006_plaintext_ports.py --list
     python scripts/mutation.py --json mutants.json      # survivors for a later look
@@ -79,7 +79,8 @@ TESTS = {
     # The live adapters: answers recorded from a real moto_server or the Outscale mock, fed
     # in-process to the adapter and the engine (the live tests run the CLI in a subprocess,
     # which no mutant reaches).
-    "hds_iac/live/aws/adapt.py": ["tests/test_live_aws_adapt.py", "tests/test_aws_shared_mapping.py"],
+    "hds_iac/live/aws/adapt.py": ["tests/test_live_aws_adapt.py",
+                                  "tests/test_aws_shared_mapping.py"],
     "hds_iac/live/outscale/adapt.py": ["tests/test_live_outscale_adapt.py"],
 }
 

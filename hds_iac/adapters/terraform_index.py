@@ -8,6 +8,7 @@ dispatcher over providers (`adapters.terraform`) imports them, never the other w
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
 from hds_iac.model import Kind, Origin, Resource, SourceAttribute, Unknown, facet_key
@@ -123,7 +124,16 @@ class TfIndex:
 
 
 def origin_of(rec: TfResource) -> Origin:
+    if rec.line is None and rec.end_line is None:  # plans and states: one per file
+        return _unplaced_origin(rec.source, rec.file)
     return Origin(source=rec.source, file=rec.file, line=rec.line, end_line=rec.end_line)
+
+
+@lru_cache(maxsize=256)
+def _unplaced_origin(source: str, file: str | None) -> Origin:
+    """The origin of every resource of a plan or state (no lines): an `Origin` is frozen,
+    so the resources of one file share one."""
+    return Origin(source=source, file=file)
 
 
 def attributes_of(rec: TfResource, paths: Mapping[str, str | SourceAttribute]

@@ -23,6 +23,7 @@ looked up in the plan's `variables` (or the module call's argument).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
 from hds_iac.model import Unknown
@@ -190,12 +191,18 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
 # --- after_unknown ----------------------------------------------------------------------
 
 
+# The value of every unknown the configuration gives no reference for (most of them: ids,
+# ARNs): an `Unknown` is frozen, so one serves them all.
+_AFTER_APPLY = Unknown(AFTER_APPLY)
+
+
 def _merge_unknown(value: Any, unknown: Any, expr: Any,
                    refs: Callable[[Any], tuple[str, ...]]) -> Any:
     """`value` with every part `unknown` flags replaced by Unknown("known after apply"),
     refs taken from the configuration expression `expr` at the same place."""
     if unknown is True:
-        return Unknown(AFTER_APPLY, refs(expr))
+        found = refs(expr) if expr else ()  # no expression (None, {}, []): no reference
+        return Unknown(AFTER_APPLY, found) if found else _AFTER_APPLY
     if isinstance(unknown, dict):
         if value is None:
             value = {}
@@ -203,7 +210,7 @@ def _merge_unknown(value: Any, unknown: Any, expr: Any,
             return value
         out = dict(value)
         for key, flag in unknown.items():
-            if any_true(flag):
+            if flag is True or (flag and any_true(flag)):  # `True`: most flags, one test
                 out[key] = _merge_unknown(out.get(key), flag, _child_expr(expr, key), refs)
         return out
     if isinstance(unknown, list):
@@ -303,6 +310,7 @@ def resource_ref(ref: str) -> str | None:
 # --- configuration ----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # a plan has few modules, looked up twice per resource
 def module_names(module: str) -> tuple[str, ...]:
     """"module.a[0].module.b" -> ("a", "b")."""
     return tuple(_MODULE_NAME.findall(module)) if module else ()

@@ -582,3 +582,71 @@ def test_a_table_encrypted_with_a_customer_key_names_the_nested_field():
         " (SSEDescription.KMSMasterKeyArn)")
     assert got["HDS-LOC-002", "patients"][0] == "fail"
     assert "us-east-1" in got["HDS-LOC-002", "patients"][1]
+
+
+def test_a_gateway_load_balancer_listener_carries_geneve():
+    """A Gateway Load Balancer's listeners have no protocol in the API: GENEVE, a plaintext
+    encapsulation (adapters/network.py PLAIN_LISTENERS), as the Terraform adapter reads an
+    aws_lb_listener of a gateway; an application load balancer's listener without a
+    protocol is not taken for GENEVE."""
+    data = changed()
+    elbv2 = data.regions[PARIS]["elbv2"]
+    [alb] = elbv2["load_balancers"]
+    gwlb = dict(alb, LoadBalancerArn=alb["LoadBalancerArn"].replace("/app/", "/gwy/"),
+                LoadBalancerName="gwlb", Type="gateway")
+    elbv2["load_balancers"].append(gwlb)
+    elbv2["listeners"][gwlb["LoadBalancerArn"]] = [{
+        "ListenerArn": gwlb["LoadBalancerArn"] + "/gw1", "DefaultActions": [{"Type": "forward"}]}]
+    elbv2["listeners"][alb["LoadBalancerArn"]].append({
+        "ListenerArn": alb["LoadBalancerArn"] + "/noproto", "Port": 8443,
+        "DefaultActions": [{"Type": "forward"}]})
+    got = {(r, a.rsplit("/", 1)[-1]): (s, m) for r, a, s, m, _ in findings(data)
+           if r == "HDS-TLS-001"}
+    assert got["HDS-TLS-001", "gw1"] == (
+        "fail", "plaintext listener carrying traffic: listener :? (GENEVE)")
+    assert "GENEVE" not in got["HDS-TLS-001", "noproto"][1], got["HDS-TLS-001", "noproto"]
+
+
+def test_the_recovery_points_of_a_vault_not_listed_stand_as_one_unknown():
+    data, reason = _deny(PARIS, "backup", ("recovery_points", "locked"))
+    got = {(r, a.rsplit(":", 1)[-1]): (s, m) for r, a, s, m, _ in findings(data)}
+    assert got["HDS-ENC-005", "locked#recovery-points"] == (
+        "unknown", f"encryption cannot be determined: recovery points in vault locked: {reason}")
+    assert got["HDS-LOC-001", "locked#recovery-points"][0] == "pass"  # the vault's region
+
+
+def test_a_cache_replication_group_stores_data():
+    data = changed()
+    data.regions[LONDON]["elasticache"]["replication_groups"] = [{
+        "ReplicationGroupId": "rg", "ARN": f"arn:aws:elasticache:{LONDON}:{ACCOUNT}:replicationgroup:rg",
+        "AtRestEncryptionEnabled": True, "TransitEncryptionEnabled": True,
+        "MultiAZ": "enabled", "AutomaticFailover": "enabled"}]
+    got = {(r, a): s for r, a, s, *_ in findings(data)}
+    assert got["HDS-LOC-001", f"arn:aws:elasticache:{LONDON}:{ACCOUNT}:replicationgroup:rg"] == \
+        "fail"
+
+
+def test_a_dlm_policy_without_its_arn_is_named_by_id():
+    data = changed()
+    [policy] = data.regions[PARIS]["dlm"]["policies"]
+    arn = policy.pop("PolicyArn")
+    assert arn == f"arn:aws:dlm:{PARIS}:{ACCOUNT}:policy/{policy['PolicyId']}"
+    assert findings(data) == list(recorded_findings())  # the same ARN, built from the id
+
+
+@pytest.mark.parametrize("change, status, words", [
+    ({"MaxPasswordAge": None}, "pass", None),  # not set: passwords do not expire
+    ({"MinimumPasswordLength": "14"}, "unknown", "MinimumPasswordLength '14' is not a number"),
+    ({"PasswordReusePrevention": True}, "unknown",
+     "PasswordReusePrevention True is not a number"),
+])
+def test_password_policy_numbers_must_be_numbers(change, status, words):
+    data = changed()
+    policy = data.global_["iam"]["password_policy"]
+    policy.update(change)
+    for key in [k for k, v in change.items() if v is None]:
+        del policy[key]
+    [(got, message)] = [(s, m) for r, a, s, m, _ in findings(data) if r == "HDS-MFA-005"]
+    assert got == status, message
+    if words:
+        assert words in message

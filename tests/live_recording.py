@@ -22,6 +22,18 @@ from typing import Any
 from hds_iac.live.aws.collect import AccountData, CallError, Failed
 
 RECORDINGS = Path(__file__).resolve().parent / "data" / "live"
+# Fields the collectors receive and the adapters never read because they may hold secrets
+# (a VM's user data, a VPN's pre-shared keys): kept out of a recording.
+SECRET_FIELDS = frozenset({"UserData", "ClientGatewayConfiguration",
+                           "CustomerGatewayConfiguration"})
+
+
+def _without_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_secrets(v) for k, v in value.items() if k not in SECRET_FIELDS}
+    if isinstance(value, list):
+        return [_without_secrets(v) for v in value]
+    return value
 
 
 def encode(value: Any) -> Any:
@@ -58,7 +70,8 @@ def decode(value: Any) -> Any:
 
 def encode_account(data: AccountData) -> dict:
     return {"account": data.account, "caller": data.caller, "partition": data.partition,
-            "regions": encode(data.regions), "global": encode(data.global_),
+            "regions": encode(_without_secrets(data.regions)),
+            "global": encode(_without_secrets(data.global_)),
             "errors": [{"service": e.service, "operation": e.operation, "region": e.region,
                         "kind": e.kind, "message": e.message} for e in data.errors],
             "notices": list(data.notices), "services": list(data.services),
@@ -82,17 +95,6 @@ def load(name: str) -> dict:
             "findings": [tuple(f) for f in raw["findings"]], "about": raw.get("about", "")}
 
 
-# Fields the collector receives and the adapter never reads because they may hold secrets
-# (a VM's user data, a VPN's pre-shared keys): kept out of a recording.
-SECRET_FIELDS = frozenset({"UserData", "ClientGatewayConfiguration"})
-
-
-def _without_secrets(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_secrets(v) for k, v in value.items() if k not in SECRET_FIELDS}
-    if isinstance(value, list):
-        return [_without_secrets(v) for v in value]
-    return value
 
 
 def encode_region(data) -> dict:

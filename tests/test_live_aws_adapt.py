@@ -650,3 +650,95 @@ def test_password_policy_numbers_must_be_numbers(change, status, words):
     assert got == status, message
     if words:
         assert words in message
+
+
+def test_recordings_hold_no_secret_field():
+    """A VPN's pre-shared keys and a VM's user data never reach a recording."""
+    from live_recording import RECORDINGS, SECRET_FIELDS
+
+    for path in sorted(RECORDINGS.glob("*.json")):
+        text = path.read_text("utf-8")
+        assert not [f for f in SECRET_FIELDS if f'"{f}"' in text], path
+        assert "pre_shared_key" not in text, path
+
+
+@pytest.mark.parametrize("multi_az, failover, status", [
+    ("enabled", "disabled", "pass"), ("disabled", "enabling", "pass"),
+    ("disabled", "disabled", "fail")])
+def test_a_cache_replication_group_without_its_arn(multi_az, failover, status):
+    """Multi-AZ or automatic failover spreads a replication group over zones (HDS-AZ-001);
+    a group, a cache cluster or a file system whose answer has no ARN is named by the
+    ARN built from its id."""
+    data = changed()
+    data.regions[PARIS]["elasticache"] = {
+        "replication_groups": [{"ReplicationGroupId": "rg", "AtRestEncryptionEnabled": True,
+                                "TransitEncryptionEnabled": True, "MultiAZ": multi_az,
+                                "AutomaticFailover": failover}],
+        "clusters": [{"CacheClusterId": "solo", "PreferredAvailabilityZone": "Multiple"}]}
+    fs = data.regions[PARIS]["efs"]["file_systems"][0]
+    arn = fs.pop("FileSystemArn")
+    got = {(r, a): s for r, a, s, *_ in findings(data)}
+    assert got["HDS-AZ-001", f"arn:aws:elasticache:{PARIS}:{ACCOUNT}:replicationgroup:rg"] == status
+    assert got["HDS-AZ-001", f"arn:aws:elasticache:{PARIS}:{ACCOUNT}:cluster:solo"] == "pass"
+    assert ("HDS-LOC-001", arn) in got
+
+
+def _vpn_tunnels(data, tunnels: list[dict]) -> None:
+    [vpn] = data.regions[PARIS]["ec2"]["vpn_connections"]
+    vpn["Options"] = {"TunnelOptions": tunnels}
+
+
+def test_a_vpn_tunnel_finding_names_the_tunnel_options_that_decided():
+    strong = {"IkeVersions": [{"Value": "ikev2"}],
+              "Phase1EncryptionAlgorithms": [{"Value": "AES256"}],
+              "Phase1IntegrityAlgorithms": [{"Value": "SHA2-256"}],
+              "Phase1DHGroupNumbers": [{"Value": 20}],
+              "Phase2EncryptionAlgorithms": [{"Value": "AES256"}],
+              "Phase2IntegrityAlgorithms": [{"Value": "SHA2-256"}],
+              "Phase2DHGroupNumbers": [{"Value": 20}]}
+    data = changed()
+    _vpn_tunnels(data, [strong, dict(strong, IkeVersions=[{"Value": "ikev1"}])])
+    [(status, message, note)] = [(s, m, n) for r, a, s, m, n in findings(data)
+                                 if r == "HDS-TLS-007"]
+    assert status == "fail" and "tunnel2" in message and "tunnel1" not in message, message
+    assert "TunnelOptions[1].IkeVersions" in note and "TunnelOptions[0]" not in note, note
+    data = changed()
+    _vpn_tunnels(data, [strong, strong])
+    assert [s for r, a, s, *_ in findings(data) if r == "HDS-TLS-007"] == ["pass"]
+
+
+@pytest.mark.parametrize("public, perms, status", [
+    (True, {}, "fail"),    # launch permissions not read (over the cap): Public decides
+    (False, {}, "unknown"),  # not public; the accounts it is shared with not read
+    (False, [], "pass"),   # its launch permissions read: none
+])
+def test_an_image_shared_publicly_or_not(public, perms, status):
+    data = changed()
+    ec2 = data.regions[PARIS]["ec2"]
+    [image] = ec2["images"]
+    image["Public"] = public
+    ec2["image_permissions"] = {image["ImageId"]: perms} if perms == [] else perms
+    got = {a.rsplit("/", 1)[-1]: s for r, a, s, *_ in findings(data) if r == "HDS-BAK-006"}
+    assert got[image["ImageId"]] == status
+
+
+@pytest.mark.parametrize("enabled, status", [(True, "pass"), (False, "fail")])
+def test_a_classic_load_balancer_access_log(enabled, status):
+    data = changed()
+    data.regions[PARIS]["elb"] = {
+        "load_balancers": [{"LoadBalancerName": "classic", "AvailabilityZones": [
+            "eu-west-3a", "eu-west-3b"], "ListenerDescriptions": []}],
+        "policies": {}, "attributes": {"classic": {"LoadBalancerAttributes": {"AccessLog": {
+            "Enabled": enabled, "S3BucketName": "hds-logs"}}}}}
+    got = {(r, a.rsplit("/", 1)[-1]): s for r, a, s, *_ in findings(data)}
+    assert got["HDS-LOG-005", "classic"] == status
+
+
+def test_a_vpn_without_tunnel_options_is_encrypted_with_unknown_ipsec():
+    """moto answers DescribeVpnConnections without tunnel options: an IPsec connection is
+    encrypted (drift compares it with the Terraform side, which says so too), its
+    algorithms unknown (HDS-TLS-007)."""
+    inventory = adapt.to_inventory(MAIN["data"], now=MAIN["now"])
+    [vpn] = [r for r in inventory if r.type == "AWS::EC2::VPNConnection"]
+    [flow] = vpn.flows
+    assert flow.encrypted is True and isinstance(flow.ipsec, Unknown)

@@ -742,3 +742,23 @@ def test_a_vpn_without_tunnel_options_is_encrypted_with_unknown_ipsec():
     [vpn] = [r for r in inventory if r.type == "AWS::EC2::VPNConnection"]
     [flow] = vpn.flows
     assert flow.encrypted is True and isinstance(flow.ipsec, Unknown)
+
+
+@pytest.mark.parametrize("status, want", [("ENABLED", "pass"), ("UPDATING", "pass"),
+                                          ("DISABLED", "fail")])
+def test_a_table_uses_its_kms_key_only_while_sse_is_on(status, want):
+    data = changed()
+    [table] = data.regions[PARIS]["dynamodb"]["tables"]
+    table["SSEDescription"] = {"Status": status, "SSEType": "KMS",
+                               "KMSMasterKeyArn": f"arn:aws:kms:{PARIS}:{ACCOUNT}:key/{ROTATED}"}
+    got = {(r, a.rsplit("/", 1)[-1]): s for r, a, s, *_ in findings(data)}
+    assert got["HDS-ENC-003", "patients"] == want
+
+
+def test_a_recovery_point_without_an_arn_is_left_out():
+    data = changed()
+    points = data.regions[PARIS]["backup"]["recovery_points"]
+    for vault in points:
+        points[vault] = [*points[vault], {"RecoveryPointArn": "", "IsEncrypted": False},
+                         {"IsEncrypted": False}]
+    assert findings(data) == list(recorded_findings())

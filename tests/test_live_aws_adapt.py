@@ -703,6 +703,12 @@ def test_a_vpn_tunnel_finding_names_the_tunnel_options_that_decided():
     assert status == "fail" and "tunnel2" in message and "tunnel1" not in message, message
     assert "TunnelOptions[1].IkeVersions" in note and "TunnelOptions[0]" not in note, note
     data = changed()
+    _vpn_tunnels(data, [dict(strong, IkeVersions=[{"Value": "ikev1"}]), strong])
+    [(status, message, note)] = [(s, m, n) for r, a, s, m, n in findings(data)
+                                 if r == "HDS-TLS-007"]
+    assert status == "fail" and "tunnel1" in message and "tunnel2" not in message, message
+    assert "TunnelOptions[0].IkeVersions" in note and "TunnelOptions[1]" not in note, note
+    data = changed()
     _vpn_tunnels(data, [strong, strong])
     assert [s for r, a, s, *_ in findings(data) if r == "HDS-TLS-007"] == ["pass"]
 

@@ -768,3 +768,15 @@ def test_a_recovery_point_without_an_arn_is_left_out():
         points[vault] = [*points[vault], {"RecoveryPointArn": "", "IsEncrypted": False},
                          {"IsEncrypted": False}]
     assert findings(data) == list(recorded_findings())
+
+
+def test_a_users_second_access_key_is_judged_too():
+    data = changed()
+    [row] = [r for r in data.global_["iam"]["credential_report"]["rows"] if r["user"] == "ci-bot"]
+    row.update(access_key_2_active="true",
+               access_key_2_last_rotated=(MAIN["now"] - dt.timedelta(days=100)).isoformat())
+    got = {(r, a.rsplit("#", 1)[-1]): (s, m) for r, a, s, m, _ in findings(data)
+           if r == "HDS-KEY-001" and "ci-bot" in a}
+    assert got["HDS-KEY-001", "access-key-2"][0] == "fail"
+    assert "100 days" in got["HDS-KEY-001", "access-key-2"][1]
+    assert got["HDS-KEY-001", "access-key-1"][0] == "pass"

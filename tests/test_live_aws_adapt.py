@@ -780,3 +780,26 @@ def test_a_users_second_access_key_is_judged_too():
     assert got["HDS-KEY-001", "access-key-2"][0] == "fail"
     assert "100 days" in got["HDS-KEY-001", "access-key-2"][1]
     assert got["HDS-KEY-001", "access-key-1"][0] == "pass"
+
+
+def _bak_001_of_the_first_database(retention) -> tuple[str, str]:
+    """HDS-BAK-001's (status, message) for the recorded database answering `retention`
+    (DELETE: no BackupRetentionPeriod in the answer)."""
+    data = changed()
+    db = data.regions[PARIS]["rds"]["instances"][0]
+    if retention == "DELETE":
+        del db["BackupRetentionPeriod"]
+    else:
+        db["BackupRetentionPeriod"] = retention
+    return next((status, message) for rule, address, status, message, _ in findings(data)
+                if rule == "HDS-BAK-001" and db["DBInstanceIdentifier"] in address)
+
+
+@pytest.mark.parametrize("retention, status", [
+    (0, "fail"), (35, "pass"), ("DELETE", "unknown"), ("7", "unknown"), (True, "unknown")])
+def test_a_database_retention_period_missing_or_not_a_number_is_unknown_not_zero(
+        retention, status):
+    got, message = _bak_001_of_the_first_database(retention)
+    assert got == status, message
+    if status == "unknown":
+        assert "retention period" in message

@@ -35,6 +35,16 @@ def _unknown(value: Any, what: str = "") -> Unknown:
     return Unknown(f"{what}: {reason}" if what else reason)
 
 
+def _retention(item: dict) -> Maybe[int]:
+    """RDS always reports a retention period (0: automated backups off); an answer without
+    one, or not a number, tells nothing, so it is not read as 0."""
+    value = item.get("BackupRetentionPeriod")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return Unknown("no backup retention period reported" if value is None
+                   else f"backup retention period {value!r} is not a number")
+
+
 def _mfa_words(mfa: Maybe[bool]) -> str:
     return "MFA not told" if isinstance(mfa, Unknown) else "MFA active" if mfa else "no MFA device"
 
@@ -487,7 +497,7 @@ class Adapter:
                                          db.get("Engine"), db.get("EngineVersion"))],
                     placement=Placement(multi_az=bool(db.get("MultiAZ"))),
                     # final_snapshot is a deletion-time choice: the API cannot show it.
-                    backup=aws_storage.db_backup(db.get("BackupRetentionPeriod", 0),
+                    backup=aws_storage.db_backup(_retention(db),
                                                  bool(db.get("DeletionProtection"))),
                     destinations=aws_storage.replica_destinations(
                         db.get("ReadReplicaSourceDBInstanceIdentifier"), region,
@@ -517,7 +527,7 @@ class Adapter:
                                          cluster.get("DBClusterParameterGroup"),
                                          cluster.get("Engine"), cluster.get("EngineVersion"))],
                     placement=Placement(multi_az=multi),
-                    backup=aws_storage.db_backup(cluster.get("BackupRetentionPeriod", 0),
+                    backup=aws_storage.db_backup(_retention(cluster),
                                                  bool(cluster.get("DeletionProtection"))),
                     destinations=aws_storage.replica_destinations(
                         cluster.get("ReplicationSourceIdentifier"), region,

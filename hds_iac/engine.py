@@ -9,7 +9,8 @@ from hds_iac import catalogue as catalogue_mod
 from hds_iac import matrices, provider_registry
 from hds_iac.catalogue import Catalogue, RuleMeta
 from hds_iac.model import Inventory, Resource, SourceAttribute
-from hds_iac.rules import Verdict, needs_all, registry, undeclared_kind, unread_context
+from hds_iac.rules import (Verdict, kinds_of, needs_all, registry, undeclared_kind,
+                           unread_context)
 from hds_iac.settings import Settings
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -124,7 +125,7 @@ class Finding:
         return self.meta.severity_for(self.resource.provider)
 
     def message(self, lang: str = "en") -> str:
-        return self.meta.message(self.verdict.message, lang, **self.verdict.shown_params())
+        return self.meta.message_of(self.verdict.message, lang, self.verdict.shown_params())
 
     def as_dict(self, lang: str = "en", shared: bool = True) -> dict:
         """The finding as the JSON report version 1 writes it (without `input`), parsed from
@@ -168,8 +169,11 @@ def run(
     catalogue: Catalogue | None = None,
     on_error: Callable[[str, Exception], None] | None = None,
     on_not_listed: Callable[[str, str, int], None] | None = None,
+    input: str = "",
+    account: str | None = None,
 ) -> list[Finding]:
-    """Every verdict of every selected rule, sorted for stable output.
+    """Every verdict of every selected rule, sorted for stable output; `input` and
+    `account` are every finding's (`Finding.input`, `Finding.account`).
 
     A rule that raises is reported through `on_error` and the other rules still run.
     Verdicts on resources of a provider the rule's catalogue entry does not list are not
@@ -180,19 +184,22 @@ def run(
     rules = registry()
     matrix_set = matrices.load(tuple(settings.matrix_files))
     selected = list(rule_ids) if rule_ids is not None else sorted(catalogue.rules)
-    findings: list[Finding] = []
-    duties: dict[tuple[str, str], tuple[matrices.Duty, ...]] = {}  # the same for a rule's findings
+    # (sort key, finding): the key read once per finding, compared in C (a key function
+    # called per finding was a tenth of the rules' time on a 5,000-resource plan)
+    keyed: list[tuple[tuple, Finding]] = []
     for rule_id in selected:
         meta = catalogue[rule_id]
         func = rules.get(rule_id)
         if func is None:
             raise LookupError(f"{rule_id} is in the catalogue but has no rule code")
+        declared = kinds_of(rule_id)
         try:
             verdicts = list(func(inventory, settings))
-            for verdict in verdicts:
-                broken = undeclared_kind(rule_id, verdict)
-                if broken:  # the checkov checks would miss it: a bug of the rule's module
-                    raise ValueError(broken)
+            if declared is not None:
+                for verdict in verdicts:
+                    if verdict.resource.kind not in declared:
+                        # the checkov checks would miss it: a bug of the rule's module
+                        raise ValueError(undeclared_kind(rule_id, verdict))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the scan
             if on_error is None:
                 raise
@@ -201,25 +208,27 @@ def run(
         needs = needs_all(rule_id)
         if needs and inventory.gaps:
             verdicts = [unread_context(v, needs, inventory) for v in verdicts]
+        providers = meta.providers
+        duties: dict[str, tuple[matrices.Duty, ...]] = {}  # the same for a provider's findings
         not_listed: dict[str, int] = {}
         for verdict in verdicts:
-            provider = verdict.resource.provider
-            if provider in meta.providers:
-                key = (provider, rule_id)
-                if key not in duties:
-                    duties[key] = matrix_set.duties_for(provider, rule_id)
-                findings.append(Finding(meta, verdict, duties=duties[key]))
+            res = verdict.resource
+            provider = res.provider
+            if provider in providers:
+                found = duties.get(provider)
+                if found is None:
+                    found = duties[provider] = matrix_set.duties_for(provider, rule_id)
+                origin = res.origin
+                keyed.append(((origin.file or "", origin.line or 0, res.address, rule_id,
+                               len(keyed)),
+                              Finding(meta, verdict, input=input, duties=found,
+                                      account=account)))
             else:
                 not_listed[provider] = not_listed.get(provider, 0) + 1
         if on_not_listed is not None:
             for provider, count in sorted(not_listed.items()):
                 on_not_listed(rule_id, provider, count)
-    findings.sort(key=_order)
-    return findings
-
-
-def _order(finding: Finding) -> tuple:
-    """Findings by file, line, address and rule (read through no property: one call per
-    finding of the scan)."""
-    res = finding.verdict.resource
-    return res.origin.file or "", res.origin.line or 0, res.address, finding.meta.id
+    # Findings by file, line, address and rule; the position breaks ties as a stable sort
+    # would (no two keys are equal: findings are never compared).
+    keyed.sort()
+    return [finding for _, finding in keyed]

@@ -243,10 +243,7 @@ def judge_inventory(
         result.notices.append(ReadError(where, engine.not_listed_notice(rule_id, provider, count)))
 
     findings = engine.run(inventory, settings, rule_ids, on_error=rule_failed,
-                          on_not_listed=not_listed)
-    for finding in findings:
-        finding.input = where
-        finding.account = account
+                          on_not_listed=not_listed, input=where, account=account)
     result.findings += findings
     result.resources += len(inventory.resources)
     return findings
@@ -302,8 +299,10 @@ def summarize(result: ScanResult) -> dict:
     for f in result.findings:
         status = f.status  # a property: asked once per finding
         counts[status] += 1
-        by_topic.setdefault(f.meta.topic, {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0})[
-            status] += 1
+        topic = by_topic.get(f.meta.topic)
+        if topic is None:  # (not setdefault: a new dictionary per finding)
+            topic = by_topic[f.meta.topic] = {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0}
+        topic[status] += 1
         if status == "fail":
             failed_by_severity[f.severity] += 1
         if f.account:

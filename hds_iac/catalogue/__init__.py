@@ -20,6 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Mapping
 
 from hds_iac import provider_registry
 
@@ -167,6 +168,11 @@ class RuleMeta:
     checkov: CheckovNote | None = None
 
     def message(self, key: str, lang: str, **params: object) -> str:
+        return self.message_of(key, lang, params)
+
+    def message_of(self, key: str, lang: str, params: Mapping[str, object]) -> str:
+        """`message` with the params as they are (a verdict's dictionary, not copied into
+        keyword arguments): the reports call it once per finding."""
         try:
             template = self.messages[key].get(lang)
         except KeyError:
@@ -175,16 +181,18 @@ class RuleMeta:
 
 
 # Messages already formatted, by (template, language, params): a 5,000-resource plan gives
-# 17,500 findings but only a few hundred distinct messages. Only params of immutable types
-# whose text is their value are keys (the type too: 1, 1.0 and True are equal keys).
+# 19,000 findings but a few dozen distinct messages. Only params of immutable types whose
+# text is their value are keys, with their types (1, 1.0 and True are equal keys); the key
+# is built by C-level calls (`map`, `tuple`), it is built once per finding.
 _FORMATTED: dict[tuple, str] = {}
 _FORMATTED_MAX = 4096
 _KEY_TYPES = frozenset({str, int, float, bool, type(None), Text})
 
 
-def _formatted(template: str, lang: str, params: dict[str, object]) -> str:
-    if all(type(v) in _KEY_TYPES for v in params.values()):
-        key = (template, lang, tuple((k, type(v), v) for k, v in params.items()))
+def _formatted(template: str, lang: str, params: Mapping[str, object]) -> str:
+    types = tuple(map(type, params.values()))
+    if _KEY_TYPES.issuperset(types):
+        key = (template, lang, tuple(params.items()), types)
         text = _FORMATTED.get(key)
         if text is None:
             if len(_FORMATTED) >= _FORMATTED_MAX:
@@ -194,7 +202,7 @@ def _formatted(template: str, lang: str, params: dict[str, object]) -> str:
     return _format(template, lang, params)
 
 
-def _format(template: str, lang: str, params: dict[str, object]) -> str:
+def _format(template: str, lang: str, params: Mapping[str, object]) -> str:
     # A parameter may itself exist in both languages (a country name, "EEA"/"EEE"), or
     # quote fixed words of the model that _vocabulary.toml translates.
     return template.format(**{k: v.get(lang) if isinstance(v, Text)

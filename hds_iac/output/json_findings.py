@@ -120,13 +120,14 @@ class FindingText:
         status = verdict.status
         suppression = f.suppression
         shown = "skipped" if suppression else status
-        severity = meta.severity_for(res.provider)
-        head = self._heads.get((meta.id, shown, severity))
-        if head is None:
-            head = self._heads[(meta.id, shown, severity)] = (
+        provider = res.provider
+        head = self._heads.get((meta.id, shown, provider))
+        if head is None:  # the severity is the rule's for that provider
+            head = self._heads[(meta.id, shown, provider)] = (
                 f'{{"rule_id":{value(meta.id)},"topic":{value(meta.topic)},'
-                f'"status":{value(shown)},"severity":{value(severity)},"message":')
-        message = meta.message(verdict.message, self.lang, **verdict.shown_params())
+                f'"status":{value(shown)},"severity":{value(meta.severity_for(provider))},'
+                '"message":')
+        message = meta.message_of(verdict.message, self.lang, verdict.shown_params())
         text = self._messages.get(message)
         if text is None:
             text = self._messages[message] = value(message)
@@ -141,23 +142,27 @@ class FindingText:
             parts.append(',"expired_waiver":' + _suppression(f.expired_waiver))
         if status == "pass" and verdict.declared:
             parts.append(',"basis":"declared"')
-        facets = verdict.facets
-        if facets:
-            if verdict.holder is None:  # the resource's own attributes: the same objects
-                key = (id(res), facets)
-                attributes = self._attributes.get(key)
-                if attributes is None:
-                    attributes = self._attributes[key] = _attributes(verdict.attributes)
-            else:
-                attributes = _attributes(verdict.attributes)
-            parts.append(attributes)
+        if verdict.facets:
+            attributes = verdict.attributes
+            if attributes:
+                parts.append(self._attributes_text(attributes, verdict.holder is None))
         return "".join(parts)
+
+    def _attributes_text(self, attributes: tuple[SourceAttribute, ...], kept: bool) -> str:
+        """`,"attributes":[...]`. `kept`: they are a resource's own (`Resource.attributes`,
+        alive while the report is written), so their text is kept by their identities (a
+        plan's resources share them: one per attribute path); another resource's, as a
+        finding sees them (`SourceAttribute.held_by`), are new objects each time."""
+        if not kept:
+            return _attributes(attributes)
+        key = tuple(map(id, attributes))
+        text = self._attributes.get(key)
+        if text is None:
+            text = self._attributes[key] = _attributes(attributes)
+        return text
 
 
 def _attributes(attributes: tuple[SourceAttribute, ...]) -> str:
-    """`,"attributes":[...]`, or "" when none of the facets has a known attribute."""
-    if not attributes:
-        return ""
     return ',"attributes":[' + ",".join(_attribute(a) for a in attributes) + "]"
 
 

@@ -17,19 +17,20 @@ FORMAT_VERSION = json_contract.VERSION
 
 
 def rules(findings: list[Finding], lang: str) -> dict[str, dict]:
-    """Each rule's shared texts, once, for the rules and providers of `findings`."""
+    """Each rule's shared texts, once, for the rules and providers of `findings`, in the
+    order they first appear there."""
+    # the first finding of each (rule, provider), in order (no property read per finding)
+    pairs = dict.fromkeys((f.meta.id, f.verdict.resource.provider) for f in findings)
+    first = {(f.meta.id, f.verdict.resource.provider): f for f in reversed(findings)}
     out: dict[str, dict] = {}
-    for f in findings:
-        provider = f.resource.provider
-        entry = out.get(f.rule_id)
-        if entry is not None and provider in entry["remediation"]:
-            continue
-        shared = f.shared_dict(lang)
+    for rule_id, provider in pairs:
+        shared = first[rule_id, provider].shared_dict(lang)
+        entry = out.get(rule_id)
         if entry is None:
-            entry = out[f.rule_id] = {"title": shared["title"],
-                                      "references": {k: v for k, v in shared["references"].items()
-                                                     if k != "matrix"},
-                                      "remediation": {}, "matrix": {}}
+            entry = out[rule_id] = {"title": shared["title"],
+                                    "references": {k: v for k, v in shared["references"].items()
+                                                   if k != "matrix"},
+                                    "remediation": {}, "matrix": {}}
         entry["remediation"][provider] = shared["remediation"]
         entry["matrix"][provider] = shared["references"]["matrix"]
     return out

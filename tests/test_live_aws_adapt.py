@@ -795,11 +795,29 @@ def _bak_001_of_the_first_database(retention) -> tuple[str, str]:
                 if rule == "HDS-BAK-001" and db["DBInstanceIdentifier"] in address)
 
 
-@pytest.mark.parametrize("retention, status", [
-    (0, "fail"), (35, "pass"), ("DELETE", "unknown"), ("7", "unknown"), (True, "unknown")])
+@pytest.mark.parametrize("retention, status, words", [
+    (0, "fail", ""), (35, "pass", ""),
+    ("DELETE", "unknown", "no backup retention period reported"),
+    ("7", "unknown", "backup retention period '7' is not a number"),
+    (True, "unknown", "backup retention period True is not a number")])
 def test_a_database_retention_period_missing_or_not_a_number_is_unknown_not_zero(
-        retention, status):
+        retention, status, words):
     got, message = _bak_001_of_the_first_database(retention)
     assert got == status, message
-    if status == "unknown":
-        assert "retention period" in message
+    assert words in message
+
+
+@pytest.mark.parametrize("state, judged", [
+    ("available", True), ("pending", True), ("deleting", False), ("deleted", False)])
+def test_a_vpn_being_deleted_or_deleted_is_not_judged(state, judged):
+    """A site-to-site VPN or Client VPN endpoint that is deleted or being deleted carries
+    no traffic: no finding names it (AWS still lists it for a while)."""
+    data = changed()
+    ec2 = data.regions[PARIS]["ec2"]
+    [vpn] = ec2["vpn_connections"]
+    vpn["State"] = state
+    [endpoint] = ec2["client_vpn_endpoints"]
+    endpoint["Status"] = {"Code": state}
+    named = {(r, a.rsplit(":", 1)[-1].split("/")[0]) for r, a, *_ in findings(data)}
+    assert (("HDS-TLS-007", "vpn-connection") in named) is judged
+    assert (("HDS-MFA-006", "client-vpn-endpoint") in named) is judged

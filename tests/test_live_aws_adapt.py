@@ -821,3 +821,19 @@ def test_a_vpn_being_deleted_or_deleted_is_not_judged(state, judged):
     named = {(r, a.rsplit(":", 1)[-1].split("/")[0]) for r, a, *_ in findings(data)}
     assert (("HDS-TLS-007", "vpn-connection") in named) is judged
     assert (("HDS-MFA-006", "client-vpn-endpoint") in named) is judged
+
+
+@pytest.mark.parametrize("name, noticed", [("default", False), ("web", True)])
+def test_a_default_security_group_outside_the_area_is_no_notice(name, noticed):
+    """Every region has a default security group: only a group someone made tells that a
+    region outside the allowed area is in use (the notice `hds-iac live aws` prints)."""
+    from hds_iac.live.aws.runner import _outside_notices
+
+    ec2 = {"ebs_default": True, "volumes": [], "snapshots": [], "instances": [], "images": [],
+           "snapshot_permissions": {}, "image_permissions": {},
+           "security_groups": [{"GroupId": "sg-1", "GroupName": name, "IpPermissions": []}]}
+    inventory = adapt.to_inventory(_data(regions={"us-east-1": {"ec2": ec2}}, services=("ec2",)))
+    notices = [str(n) for n in _outside_notices(inventory, Settings())]
+    assert bool(notices) is noticed, notices
+    if noticed:
+        assert "us-east-1" in notices[0] and "1 other resource(s)" in notices[0], notices

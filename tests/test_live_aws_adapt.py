@@ -837,3 +837,72 @@ def test_a_default_security_group_outside_the_area_is_no_notice(name, noticed):
     assert bool(notices) is noticed, notices
     if noticed:
         assert "us-east-1" in notices[0] and "1 other resource(s)" in notices[0], notices
+
+
+_CLUSTER = dict(DBClusterArn=f"arn:aws:rds:{PARIS}:{ACCOUNT}:cluster:aurora",
+                DBClusterIdentifier="aurora", Engine="aurora-postgresql", EngineVersion="15.4")
+_STRONG_CLUSTER = dict(
+    _CLUSTER, StorageEncrypted=True, KmsKeyId=f"arn:aws:kms:{PARIS}:{ACCOUNT}:key/{ROTATED}",
+    DBClusterParameterGroup="aurora-strong", BackupRetentionPeriod=14, DeletionProtection=True,
+    DBClusterMembers=[{"DBInstanceIdentifier": "a"}, {"DBInstanceIdentifier": "b"}],
+    EnabledCloudwatchLogsExports=["postgresql"])
+_WEAK_CLUSTER = dict(
+    _CLUSTER, StorageEncrypted=False, DBClusterParameterGroup="default.aurora-postgresql15",
+    DBClusterMembers=[{"DBInstanceIdentifier": "a"}], BackupRetentionPeriod=1,
+    DeletionProtection=False, TagList=[{"Key": "team", "Value": "care"}],
+    ReplicationSourceIdentifier=f"arn:aws:rds:us-east-1:{ACCOUNT}:cluster:source")
+_LOGS = ("the database {} the log of its engine that records connections and audited"
+         " statements (log exports: {} (aurora-postgresql: postgresql))")
+_IN_PARIS = "stored in eu-west-3 (France), inside the allowed area"
+_OFF = "deletion protection is off: a single delete call or terraform destroy erases the database"
+
+
+@pytest.mark.parametrize("cluster, want", [
+    (_STRONG_CLUSTER, [
+        ("HDS-AZ-001", "pass", "multi-AZ: another zone takes over if this one fails",
+         " (DBClusterMembers)"),
+        ("HDS-BAK-001", "pass", "automated backups kept 14 days (minimum 7)",
+         " (BackupRetentionPeriod)"),
+        ("HDS-BAK-003", "pass", "deletion protection is on", " (DeletionProtection)"),
+        ("HDS-ENC-002", "pass", "encrypted at rest: storage", " (StorageEncrypted)"),
+        ("HDS-ENC-003", "pass", "encrypted with a customer-managed key: storage",
+         " (KmsKeyId)"),
+        ("HDS-LOC-001", "pass", _IN_PARIS, ""),
+        ("HDS-LOG-006", "pass", _LOGS.format("exports", "postgresql"),
+         " (EnabledCloudwatchLogsExports)"),
+        ("HDS-TLS-004", "pass", "clients must use TLS: in-transit (aurora-strong: rds.force_ssl=1)",
+         " (DBClusterParameterGroup)")]),
+    (_WEAK_CLUSTER, [
+        ("HDS-AZ-001", "fail", "single zone: a failure of this zone makes the data unavailable",
+         " (DBClusterMembers)"),
+        ("HDS-BAK-001", "fail", "automated backups kept only 1 days, under the minimum of 7",
+         " (BackupRetentionPeriod)"),
+        ("HDS-BAK-003", "fail", _OFF, " (DeletionProtection)"),
+        ("HDS-ENC-002", "fail", "not encrypted at rest: storage", " (StorageEncrypted)"),
+        ("HDS-LOC-001", "pass", _IN_PARIS, ""),
+        ("HDS-LOC-002", "pass", "every copy stays in the allowed area (EEA): cross-region"
+         f" replica of arn:aws:rds:us-east-1:{ACCOUNT}:cluster:source -> eu-west-3 (France)",
+         " (ReplicationSourceIdentifier)"),
+        ("HDS-LOG-006", "fail", _LOGS.format("does not export", "none"),
+         " (EnabledCloudwatchLogsExports: not set)"),
+        ("HDS-TLS-004", "unknown", "TLS enforcement cannot be determined: in-transit:"
+         " parameters of default.aurora-postgresql15 not read", " (DBClusterParameterGroup)")]),
+])
+def test_an_aurora_cluster_is_judged_from_its_own_answer(cluster, want):
+    """An Aurora cluster (DescribeDBClusters; the recording has none): every rule a user
+    reads on it, each naming the cluster field that decided."""
+    data = changed()
+    rds = data.regions[PARIS]["rds"]
+    rds["clusters"] = [copy.deepcopy(cluster)]
+    rds["cluster_parameters"] = {"aurora-strong": {"rds.force_ssl": "1"}}
+    got = sorted((r, s, m, n) for r, a, s, m, n in findings(data) if a == cluster["DBClusterArn"])
+    assert got == want
+
+
+def test_a_serverless_cluster_spans_zones_and_its_missing_group_is_unknown():
+    data = changed()
+    data.regions[PARIS]["rds"]["clusters"] = [dict(_CLUSTER, EngineMode="serverless")]
+    got = {r: (s, m) for r, a, s, m, _ in findings(data) if a == _CLUSTER["DBClusterArn"]}
+    assert got["HDS-AZ-001"][0] == "pass"
+    assert got["HDS-TLS-004"] == ("unknown", "TLS enforcement cannot be determined: in-transit:"
+                                  " no parameter group reported")

@@ -906,3 +906,30 @@ def test_a_serverless_cluster_spans_zones_and_its_missing_group_is_unknown():
     assert got["HDS-AZ-001"][0] == "pass"
     assert got["HDS-TLS-004"] == ("unknown", "TLS enforcement cannot be determined: in-transit:"
                                   " no parameter group reported")
+
+
+@pytest.mark.parametrize("enabled, status", [("true", "pass"), ("false", "fail")])
+def test_an_application_load_balancer_access_log(enabled, status):
+    """elbv2 answers its attributes as key/value pairs (the classic ELB as AccessLog)."""
+    data = changed()
+    [attrs] = data.regions[PARIS]["elbv2"]["attributes"].values()
+    attrs["Attributes"] = [{"Key": "access_logs.s3.enabled", "Value": enabled},
+                           {"Key": "access_logs.s3.bucket", "Value": "hds-logs"}]
+    [(got, message)] = [(s, m) for r, a, s, m, _ in findings(data)
+                        if r == "HDS-LOG-005" and "/hds-alb/" in a]
+    assert got == status, message
+    if status == "pass":
+        assert "hds-logs" in message, message
+
+
+def test_a_manual_cluster_snapshot_is_named_by_its_own_arn():
+    arn = f"arn:aws:rds:{PARIS}:{ACCOUNT}:cluster-snapshot:aurora-manual"
+    data = changed()
+    rds = data.regions[PARIS]["rds"]
+    rds["cluster_snapshots"] = [{"DBClusterSnapshotIdentifier": "aurora-manual",
+                                 "DBClusterSnapshotArn": arn, "SnapshotType": "manual",
+                                 "StorageEncrypted": False}]
+    rds["cluster_snapshot_attributes"] = {"aurora-manual": []}
+    got = {r: (s, n) for r, a, s, m, n in findings(data) if a == arn}
+    assert got["HDS-ENC-005"] == ("fail", " (StorageEncrypted)")
+    assert got["HDS-BAK-006"][0] == "pass"

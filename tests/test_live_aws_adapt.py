@@ -933,3 +933,23 @@ def test_a_manual_cluster_snapshot_is_named_by_its_own_arn():
     got = {r: (s, n) for r, a, s, m, n in findings(data) if a == arn}
     assert got["HDS-ENC-005"] == ("fail", " (StorageEncrypted)")
     assert got["HDS-BAK-006"][0] == "pass"
+
+
+@pytest.mark.parametrize("path_policy, status", [("allow-all", "fail"), ("https-only", "pass")])
+def test_a_cloudfront_path_behaviour_is_judged_beside_the_default_one(path_policy, status):
+    """A distribution whose default behaviour and origin are HTTPS only still lets plain
+    HTTP through a path behaviour (CacheBehaviors.Items) that allows it."""
+    data = changed()
+    [dist] = data.global_["cloudfront"]["distributions"]
+    dist["DefaultCacheBehavior"]["ViewerProtocolPolicy"] = "redirect-to-https"
+    dist["ViewerCertificate"] = {"CloudFrontDefaultCertificate": False,
+                                 "MinimumProtocolVersion": "TLSv1.2_2021"}
+    dist["Origins"]["Items"][0]["CustomOriginConfig"].update(
+        OriginProtocolPolicy="https-only", OriginSslProtocols={"Items": ["TLSv1.2"]})
+    dist["CacheBehaviors"] = {"Quantity": 1, "Items": [
+        {"PathPattern": "/api/*", "ViewerProtocolPolicy": path_policy}]}
+    [(got, message)] = [(s, m) for r, a, s, m, _ in findings(data)
+                        if r == "HDS-TLS-003" and a == dist["ARN"]]
+    assert got == status, message
+    assert f"viewer (path /api/*) ({path_policy} TLSv1.2_2021)" in message
+    assert ("origin app (https-only TLSv1.2)" in message) is (status == "pass")

@@ -953,3 +953,41 @@ def test_a_cloudfront_path_behaviour_is_judged_beside_the_default_one(path_polic
     assert got == status, message
     assert f"viewer (path /api/*) ({path_policy} TLSv1.2_2021)" in message
     assert ("origin app (https-only TLSv1.2)" in message) is (status == "pass")
+
+
+def test_caches_a_replication_group_and_a_lone_cluster():
+    """ElastiCache (none in the recording): a replication group and a cluster outside any
+    group are judged, each by its own answer; a group's member cluster is not judged twice."""
+    group_arn = f"arn:aws:elasticache:{PARIS}:{ACCOUNT}:replicationgroup:rg"
+    lone_arn = f"arn:aws:elasticache:{PARIS}:{ACCOUNT}:cluster:memo"
+    data = changed()
+    data.regions[PARIS]["elasticache"] = {
+        "replication_groups": [{
+            "ReplicationGroupId": "rg", "ARN": group_arn, "AtRestEncryptionEnabled": True,
+            "KmsKeyId": f"arn:aws:kms:{PARIS}:{ACCOUNT}:key/{ROTATED}",
+            "TransitEncryptionEnabled": True, "MultiAZ": "enabled",
+            "AutomaticFailover": "enabled"}],
+        "clusters": [{"CacheClusterId": "memo", "ARN": lone_arn, "AtRestEncryptionEnabled": False,
+                      "TransitEncryptionEnabled": False,
+                      "PreferredAvailabilityZone": "eu-west-3a"},
+                     {"CacheClusterId": "rg-001", "ReplicationGroupId": "rg",
+                      "ARN": f"arn:aws:elasticache:{PARIS}:{ACCOUNT}:cluster:rg-001"}]}
+    got = sorted((r, a.rsplit(":", 1)[-1], s, m, n) for r, a, s, m, n in findings(data)
+                 if ":elasticache:" in a)
+    assert got == [
+        ("HDS-AZ-001", "memo", "fail",
+         "single zone: a failure of this zone makes the data unavailable",
+         " (PreferredAvailabilityZone)"),
+        ("HDS-AZ-001", "rg", "pass", "multi-AZ: another zone takes over if this one fails",
+         " (MultiAZ)"),
+        ("HDS-ENC-002", "memo", "fail",
+         "not encrypted at rest: at rest (not available for this cluster type)", ""),
+        ("HDS-ENC-002", "rg", "pass", "encrypted at rest: at rest", " (AtRestEncryptionEnabled)"),
+        ("HDS-ENC-003", "rg", "pass", "encrypted with a customer-managed key: at rest",
+         " (KmsKeyId)"),
+        ("HDS-LOC-001", "memo", "pass", _IN_PARIS, ""),
+        ("HDS-LOC-001", "rg", "pass", _IN_PARIS, ""),
+        ("HDS-TLS-004", "memo", "fail", "unencrypted client connections are accepted: in-transit"
+         " (TransitEncryptionEnabled)", " (TransitEncryptionEnabled)"),
+        ("HDS-TLS-004", "rg", "pass", "clients must use TLS: in-transit"
+         " (TransitEncryptionEnabled)", " (TransitEncryptionEnabled)")]

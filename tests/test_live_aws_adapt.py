@@ -991,3 +991,18 @@ def test_caches_a_replication_group_and_a_lone_cluster():
          " (TransitEncryptionEnabled)", " (TransitEncryptionEnabled)"),
         ("HDS-TLS-004", "rg", "pass", "clients must use TLS: in-transit"
          " (TransitEncryptionEnabled)", " (TransitEncryptionEnabled)")]
+
+
+@pytest.mark.parametrize("days, status, message, note", [
+    (None, "pass", "logs never expire (minimum 180 days)", " (retentionInDays: not set)"),
+    (400, "pass", "logs kept 400 days (minimum 180)", " (retentionInDays)"),
+    (30, "fail", "logs kept only 30 days, under the minimum of 180", " (retentionInDays)")])
+def test_a_log_group_without_a_retention_never_expires(days, status, message, note):
+    """CloudWatch Logs answers no retentionInDays for a group whose logs never expire."""
+    data = changed()
+    [group] = data.regions[PARIS]["logs"]["log_groups"]
+    del group["retentionInDays"]
+    if days is not None:
+        group["retentionInDays"] = days
+    assert [(s, m, n) for r, a, s, m, n in findings(data) if ":log-group:" in a] == [
+        (status, message, note)]

@@ -123,6 +123,9 @@ def _root_verdicts(iam: dict) -> list:
     ({"credential_report": {"rows": [{"user": "<root_account>", "arn": ROOT_ARN,
                                       "mfa_active": "true", "access_key_1_active": "false",
                                       "access_key_2_active": "false"}]}}, "pass"),
+    ({"credential_report": {"rows": [{"user": "<root_account>", "arn": ROOT_ARN,
+                                      "mfa_active": "true", "access_key_1_active": "false",
+                                      "access_key_2_active": "true"}]}}, "fail"),
     # no report (denied): the account summary still counts root keys
     ({"credential_report": Failed("iam:GetCredentialReport: access denied"),
       "summary": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 1}}, "fail"),
@@ -1006,3 +1009,16 @@ def test_a_log_group_without_a_retention_never_expires(days, status, message, no
         group["retentionInDays"] = days
     assert [(s, m, n) for r, a, s, m, n in findings(data) if ":log-group:" in a] == [
         (status, message, note)]
+
+
+def test_the_root_user_and_the_other_users_carry_their_own_type():
+    """The JSON and SARIF reports show each finding's resource type: the credential
+    report's <root_account> row is the root user, every other row an IAM user."""
+    settings = Settings()
+    inventory = adapt.to_inventory(MAIN["data"], now=MAIN["now"], settings=settings)
+    result = ScanResult()
+    judge_inventory(result, inventory, settings, None, "aws", account=ACCOUNT)
+    types = {f.resource.address: f.resource.type for f in result.findings
+             if f.rule_id == "HDS-MFA-001"}
+    assert types.pop(ROOT_ARN) == "AWS::IAM::RootUser"
+    assert types and set(types.values()) == {"AWS::IAM::User"}, types

@@ -1022,3 +1022,58 @@ def test_the_root_user_and_the_other_users_carry_their_own_type():
              if f.rule_id == "HDS-MFA-001"}
     assert types.pop(ROOT_ARN) == "AWS::IAM::RootUser"
     assert types and set(types.values()) == {"AWS::IAM::User"}, types
+
+
+_MAIN_TRAIL = f"arn:aws:cloudtrail:{PARIS}:{ACCOUNT}:trail/main"
+
+
+def _log_001(data) -> list[tuple]:
+    return [(a, s, m) for r, a, s, m, _ in findings(data)
+            if r == "HDS-LOG-001" and ":cloudtrail:" in a]
+
+
+def _main_trail_only():
+    """The recorded answers with the multi-region trail `main` alone, and its selectors."""
+    data = changed()
+    for services in data.regions.values():
+        trails = services["cloudtrail"]
+        trails["trails"] = [t for t in trails["trails"] if t["TrailARN"] == _MAIN_TRAIL]
+    return data, data.regions[PARIS]["cloudtrail"]["details"][_MAIN_TRAIL]["selectors"]
+
+
+def test_no_trail_in_any_region_fails_once_for_the_account_unless_a_listing_failed():
+    data = changed()
+    for services in data.regions.values():
+        services["cloudtrail"] = {"trails": [], "details": {}}
+    assert _log_001(data) == [(
+        f"arn:aws:cloudtrail::{ACCOUNT}:no-trail", "fail",
+        "no CloudTrail trail records this account's API calls (no trail listed in eu-west-2,"
+        " eu-west-3)")]
+    data.regions[LONDON]["cloudtrail"]["trails"] = Failed("cloudtrail:DescribeTrails failed")
+    assert _log_001(data) == []  # the trail may be there: a read gap, not a fail
+
+
+_ALL = ("the trail records read and write management events of every region and is logging"
+        " (multi-region, log file validation, customer-managed KMS key, logging on, S3"
+        " hds-paris, management events: read and write)")
+
+
+def test_a_basic_selector_without_include_management_events_records_them():
+    """IncludeManagementEvents defaults to true (AWS's GetEventSelectors may leave it out)."""
+    data, selectors = _main_trail_only()
+    del selectors["EventSelectors"][0]["IncludeManagementEvents"]
+    assert _log_001(data) == [(_MAIN_TRAIL, "pass", _ALL)]
+
+
+@pytest.mark.parametrize("fields, status, words", [
+    ([{"Field": "eventCategory", "Equals": ["Management"]}], "pass", _ALL),
+    ([{"Field": "eventCategory", "Equals": ["Management"]},
+      {"Field": "readOnly", "Equals": ["true"]}], "fail",
+     "the trail does not record both read and write management events"),
+])
+def test_advanced_event_selectors_decide_the_management_events(fields, status, words):
+    data, selectors = _main_trail_only()
+    selectors["EventSelectors"] = []
+    selectors["AdvancedEventSelectors"] = [{"FieldSelectors": fields}]
+    [(address, got, message)] = _log_001(data)
+    assert got == status and message.startswith(words), message

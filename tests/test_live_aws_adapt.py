@@ -1077,3 +1077,12 @@ def test_advanced_event_selectors_decide_the_management_events(fields, status, w
     selectors["AdvancedEventSelectors"] = [{"FieldSelectors": fields}]
     [(address, got, message)] = _log_001(data)
     assert got == status and message.startswith(words), message
+
+
+def test_a_trail_bucket_not_read_is_unknown_naming_the_bucket():
+    data, _ = _main_trail_only()
+    del data.regions[PARIS]["cloudtrail"]["details"][_MAIN_TRAIL]["bucket"]
+    [(status, message)] = [(s, m) for r, a, s, m, _ in findings(data)
+                           if r == "HDS-LOG-003" and a == _MAIN_TRAIL]
+    assert (status, message) == ("unknown", "cannot judge the trail's bucket: bucket hds-paris"
+                                 " is not in this scan: its region and public access cannot be read")

@@ -1086,3 +1086,15 @@ def test_a_trail_bucket_not_read_is_unknown_naming_the_bucket():
                            if r == "HDS-LOG-003" and a == _MAIN_TRAIL]
     assert (status, message) == ("unknown", "cannot judge the trail's bucket: bucket hds-paris"
                                  " is not in this scan: its region and public access cannot be read")
+
+
+def test_a_bucket_key_named_by_id_is_looked_up_in_the_buckets_region():
+    """GetBucketEncryption may name the KMS key by its id alone: it is the bucket's
+    region's key."""
+    data = changed()
+    [bucket] = [b for b in data.global_["s3"]["buckets"] if b["Name"] == "hds-paris"]
+    bucket["Encryption"] = {"Rules": [{"ApplyServerSideEncryptionByDefault": {
+        "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": ROTATED}}]}
+    got = [(s, m) for r, a, s, m, _ in findings(data)
+           if r == "HDS-ENC-003" and a == "arn:aws:s3:::hds-paris"]
+    assert got == [("pass", "encrypted with a customer-managed key: default encryption")]

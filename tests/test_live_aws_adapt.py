@@ -925,13 +925,15 @@ def test_an_application_load_balancer_access_log(enabled, status):
         assert "hds-logs" in message, message
 
 
-def test_a_manual_cluster_snapshot_is_named_by_its_own_arn():
+@pytest.mark.parametrize("with_arn", [True, False])
+def test_a_manual_cluster_snapshot_is_named_by_its_own_arn(with_arn):
+    """Named by DBClusterSnapshotArn, or by the ARN AWS gives it when the answer lacks it."""
     arn = f"arn:aws:rds:{PARIS}:{ACCOUNT}:cluster-snapshot:aurora-manual"
     data = changed()
     rds = data.regions[PARIS]["rds"]
     rds["cluster_snapshots"] = [{"DBClusterSnapshotIdentifier": "aurora-manual",
-                                 "DBClusterSnapshotArn": arn, "SnapshotType": "manual",
-                                 "StorageEncrypted": False}]
+                                 "SnapshotType": "manual", "StorageEncrypted": False,
+                                 **({"DBClusterSnapshotArn": arn} if with_arn else {})}]
     rds["cluster_snapshot_attributes"] = {"aurora-manual": []}
     got = {r: (s, n) for r, a, s, m, n in findings(data) if a == arn}
     assert got["HDS-ENC-005"] == ("fail", " (StorageEncrypted)")

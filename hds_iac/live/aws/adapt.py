@@ -538,12 +538,12 @@ class Adapter:
                             "DBClusterParameterGroup", "placement.multi_az": "DBClusterMembers",
                             facet_key("destinations", "region", "0"):
                             "ReplicationSourceIdentifier"}, item=cluster)
-        for key, attrs_key, arn_key, id_key, type_, encrypted_key in (
+        for key, attrs_key, arn_key, id_key, type_, encrypted_key, arn_kind in (
                 ("snapshots", "snapshot_attributes", "DBSnapshotArn", "DBSnapshotIdentifier",
-                 "AWS::RDS::DBSnapshot", "Encrypted"),
+                 "AWS::RDS::DBSnapshot", "Encrypted", "snapshot"),
                 ("cluster_snapshots", "cluster_snapshot_attributes", "DBClusterSnapshotArn",
                  "DBClusterSnapshotIdentifier", "AWS::RDS::DBClusterSnapshot",
-                 "StorageEncrypted")):
+                 "StorageEncrypted", "cluster-snapshot")):
             snaps = rds.get(key)
             if not ok(snaps):
                 continue
@@ -562,7 +562,7 @@ class Adapter:
                                       accounts=_unknown(attrs[ident]))
                 else:
                     sharing = aws_backup.shared_with(attrs[ident])
-                arn = snap.get(arn_key) or self.arn("rds", region, f"snapshot:{ident}")
+                arn = snap.get(arn_key) or self.arn("rds", region, f"{arn_kind}:{ident}")
                 # Automated snapshots follow their database (HDS-ENC-002): only manual ones,
                 # and their copies, are judged as copies (HDS-ENC-005).
                 at_rest = [aws_storage.copy_disk(bool(snap.get(encrypted_key)), "snapshot")] \

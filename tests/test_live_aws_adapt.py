@@ -1100,3 +1100,35 @@ def test_a_bucket_key_named_by_id_is_looked_up_in_the_buckets_region():
     got = [(s, m) for r, a, s, m, _ in findings(data)
            if r == "HDS-ENC-003" and a == "arn:aws:s3:::hds-paris"]
     assert got == [("pass", "encrypted with a customer-managed key: default encryption")]
+
+
+@pytest.mark.parametrize("service, listing, field, ident", [
+    ("ec2", "volumes", "Encrypted", "VolumeId"),
+    ("ec2", "snapshots", "Encrypted", "SnapshotId"),
+    ("rds", "instances", "StorageEncrypted", "DBInstanceIdentifier"),
+    ("rds", "instances", "MultiAZ", "DBInstanceIdentifier"),
+    ("rds", "instances", "DeletionProtection", "DBInstanceIdentifier"),
+    ("efs", "file_systems", "Encrypted", "FileSystemId"),
+])
+@pytest.mark.parametrize("answer", ["DELETE", "false"])
+def test_a_yes_no_field_missing_or_not_a_boolean_is_unknown_not_false(
+        service, listing, field, ident, answer):
+    """The API always states these fields: an answer without one (or with a text) tells
+    nothing, so every verdict it decided turns unknown, none turns pass or fail."""
+    data = changed()
+    item = data.regions[PARIS][service][listing][0]
+    if answer == "DELETE":
+        del item[field]
+    else:
+        item[field] = answer
+    name = item[ident]
+    before = {(r, a): (s, m) for r, a, s, m, _ in recorded_findings() if name in a}
+    after = {(r, a): (s, m) for r, a, s, m, _ in findings(data) if name in a}
+    # a verdict may appear (the key of a database maybe encrypted) only as unknown
+    assert before.keys() <= after.keys()
+    moved = {key: (before.get(key), after[key]) for key in after
+             if before.get(key) != after[key]}
+    assert moved, f"no verdict on {name} read {field}"
+    assert all(now[0] == "unknown" for _, now in moved.values()), moved
+    why = f"{field} not reported" if answer == "DELETE" else f"{field} 'false' is not true or false"
+    assert any(why in now[1] for _, now in moved.values()), moved

@@ -344,7 +344,7 @@ class Adapter:
         return lambda: self.customer_key(region, ref)
 
     def _ebs(self, region: str, vol: dict, part: str) -> AtRest:
-        return aws_storage.ebs_disk(bool(vol.get("Encrypted")), self.key(region, vol.get("KmsKeyId")),
+        return aws_storage.ebs_disk(_stated(vol, "Encrypted"), self.key(region, vol.get("KmsKeyId")),
                                     part)
 
     def _volume(self, region: str, vol: dict, snapshots: Any, newest: dict, counts: dict) -> None:
@@ -421,7 +421,7 @@ class Adapter:
         self.add("snapshot", "AWS::EC2::Snapshot", self.arn("ec2", region, f"snapshot/{sid}"),
                  region, stores_data=True, ids=(sid,), tags=snap.get("Tags"),
                  sharing=self._sharing(perms, sid),
-                 at_rest=[aws_storage.copy_disk(bool(snap.get("Encrypted")), "snapshot")],
+                 at_rest=[aws_storage.copy_disk(_stated(snap, "Encrypted"), "snapshot")],
                  fields={facet_key("at_rest", "enabled", "snapshot"): "Encrypted",
                          "sharing.public": "CreateVolumePermissions",
                          "sharing.accounts": "CreateVolumePermissions"}, item=None)
@@ -491,14 +491,14 @@ class Adapter:
                     stores_data=True, ids=(db["DBInstanceIdentifier"],),
                     tags=db.get("TagList"),
                     at_rest=[aws_storage.switched_encryption(
-                        bool(db.get("StorageEncrypted")), self.key(region, db.get("KmsKeyId")),
+                        _stated(db, "StorageEncrypted"), self.key(region, db.get("KmsKeyId")),
                         "storage")],
                     flows=[self._db_flow(rds.get("parameters"), groups[0] if groups else None,
                                          db.get("Engine"), db.get("EngineVersion"))],
-                    placement=Placement(multi_az=bool(db.get("MultiAZ"))),
+                    placement=Placement(multi_az=_stated(db, "MultiAZ")),
                     # final_snapshot is a deletion-time choice: the API cannot show it.
                     backup=aws_storage.db_backup(_retention(db),
-                                                 bool(db.get("DeletionProtection"))),
+                                                 _stated(db, "DeletionProtection")),
                     destinations=aws_storage.replica_destinations(
                         db.get("ReadReplicaSourceDBInstanceIdentifier"), region,
                         "RDS read replica"),
@@ -521,14 +521,14 @@ class Adapter:
                     stores_data=True, ids=(cluster["DBClusterIdentifier"],),
                     tags=cluster.get("TagList"),
                     at_rest=[aws_storage.switched_encryption(
-                        bool(cluster.get("StorageEncrypted")),
+                        _stated(cluster, "StorageEncrypted"),
                         self.key(region, cluster.get("KmsKeyId")), "storage")],
                     flows=[self._db_flow(rds.get("cluster_parameters"),
                                          cluster.get("DBClusterParameterGroup"),
                                          cluster.get("Engine"), cluster.get("EngineVersion"))],
                     placement=Placement(multi_az=multi),
                     backup=aws_storage.db_backup(_retention(cluster),
-                                                 bool(cluster.get("DeletionProtection"))),
+                                                 _stated(cluster, "DeletionProtection")),
                     destinations=aws_storage.replica_destinations(
                         cluster.get("ReplicationSourceIdentifier"), region,
                         "cross-region replica"),
@@ -755,7 +755,7 @@ class Adapter:
             self.add("file-system", "AWS::EFS::FileSystem", arn, region, stores_data=True,
                      ids=(fs["FileSystemId"],), tags=fs.get("Tags"),
                      at_rest=[aws_storage.switched_encryption(
-                         bool(fs.get("Encrypted")), self.key(region, fs.get("KmsKeyId")),
+                         _stated(fs, "Encrypted"), self.key(region, fs.get("KmsKeyId")),
                          "file system")],
                      placement=Placement(multi_az=aws_storage.efs_multi_az(
                          fs.get("AvailabilityZoneName"))), item=fs, fields={
@@ -1212,3 +1212,14 @@ class Adapter:
 def to_inventory(data: AccountData, now: dt.datetime | None = None,
                  settings: Settings | None = None) -> Inventory:
     return Adapter(data, now, settings).run()
+
+
+def _stated(item: dict, key: str) -> Maybe[bool]:
+    """A yes/no field the API always answers (EBS and EFS `Encrypted`, RDS
+    `StorageEncrypted`, `MultiAZ`, `DeletionProtection`): an answer without it, or not true
+    or false, tells nothing, so it is not read as false."""
+    value = item.get(key)
+    if isinstance(value, bool):
+        return value
+    return Unknown(f"{key} not reported" if value is None
+                   else f"{key} {value!r} is not true or false")

@@ -21,6 +21,24 @@ from typing import Any
 
 from hds_iac.live.aws.collect import AccountData, CallError, Failed
 
+def judged(inventory: Any, settings: Any, source: str, account: str | None) -> list[tuple]:
+    """What a user sees of a live scan of `inventory`: (rule, resource, status, message,
+    deciding field) of every finding, sorted; no rule may raise. One judge for the AWS and
+    Outscale in-process tests, as `scan.judge_inventory` is one for the live commands."""
+    from hds_iac.scan import ScanResult, judge_inventory
+
+    result = ScanResult()
+    judge_inventory(result, inventory, settings, None, source, account=account)
+    assert result.errors == [], result.errors  # no rule raised
+    return sorted((f.rule_id, f.resource.address, f.status, f.message(), f.attribute_note())
+                  for f in result.findings)
+
+
+def verdicts_of(findings: list[tuple]) -> dict[tuple[str, str], str]:
+    """(rule, resource) -> status of `judged` findings."""
+    return {(rule, address): status for rule, address, status, *_ in findings}
+
+
 RECORDINGS = Path(__file__).resolve().parent / "data" / "live"
 # Fields the collectors receive and the adapters never read because they may hold secrets
 # (a VM's user data, a VPN's pre-shared keys): kept out of a recording.

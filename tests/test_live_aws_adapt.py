@@ -16,7 +16,7 @@ import datetime as dt
 
 import pytest
 
-from live_recording import load
+from live_recording import judged, load, verdicts_of
 
 from hds_iac.live.aws import adapt, collect
 from hds_iac.live.aws.collect import AccountData, Failed
@@ -34,12 +34,7 @@ def findings(data=None, now=None, settings=None) -> list[tuple]:
     data = data if data is not None else MAIN["data"]
     settings = settings or Settings()
     inventory = adapt.to_inventory(data, now=now or MAIN["now"], settings=settings)
-    result = ScanResult()
-    judge_inventory(result, inventory, settings, None, f"aws account {data.account}",
-                    account=data.account)
-    assert result.errors == [], result.errors  # no rule raised
-    return sorted((f.rule_id, f.resource.address, f.status, f.message(), f.attribute_note())
-                  for f in result.findings)
+    return judged(inventory, settings, f"aws account {data.account}", data.account)
 
 
 @functools.cache
@@ -50,7 +45,7 @@ def recorded_findings() -> tuple[tuple, ...]:
 
 
 def verdicts(data=None, **kw) -> dict[tuple[str, str], str]:
-    return {(rule, address): status for rule, address, status, *_ in findings(data, **kw)}
+    return verdicts_of(findings(data, **kw))
 
 
 def changed() -> object:

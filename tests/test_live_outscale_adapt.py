@@ -14,11 +14,10 @@ import datetime as dt
 import functools
 
 import pytest
-from live_recording import load_outscale
+from live_recording import judged, load_outscale, verdicts_of
 
 from hds_iac.live.outscale import adapt
 from hds_iac.live.outscale.collect import CallError, feeds
-from hds_iac.scan import ScanResult, judge_inventory
 from hds_iac.settings import Settings
 
 MAIN = load_outscale("outscale_main")
@@ -30,12 +29,7 @@ def findings(data=None, now=None, settings=None) -> list[tuple]:
     settings = settings or Settings()
     inventory, errors = adapt.to_inventory(data, settings, now=now or MAIN["now"])
     assert errors == []
-    result = ScanResult()
-    judge_inventory(result, inventory, settings, None, f"outscale:{data.region}",
-                    account=data.account_id)
-    assert result.errors == [], result.errors
-    return sorted((f.rule_id, f.resource.address, f.status, f.message(), f.attribute_note())
-                  for f in result.findings)
+    return judged(inventory, settings, f"outscale:{data.region}", data.account_id)
 
 
 @functools.cache
@@ -46,7 +40,7 @@ def recorded_findings() -> tuple[tuple, ...]:
 
 
 def verdicts(data=None, **kw) -> dict[tuple[str, str], str]:
-    return {(rule, address): status for rule, address, status, *_ in findings(data, **kw)}
+    return verdicts_of(findings(data, **kw))
 
 
 def changed():

@@ -17,7 +17,6 @@ Standard library only, as `hds_iac.checkov_native`: checkov's environment runs i
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -49,21 +48,12 @@ def guideline_base() -> str:
 def fingerprint(package: str | None = None) -> str:
     """A digest of every source file of the hds_iac package (relative path, size,
     modification time; `package` is its folder) and of the settings the table depends
-    on."""
+    on (`user_cache.fingerprint`)."""
+    from hds_iac import user_cache
+
     package = package or os.path.dirname(os.path.abspath(__file__))
-    digest = hashlib.sha256(f"{_FORMAT}\0{guideline_base()}\0{package}".encode())
-    for folder, dirs, files in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith((".py", ".toml")):
-                path = os.path.join(folder, name)
-                try:
-                    info = os.stat(path)
-                except OSError:
-                    continue
-                digest.update(f"{os.path.relpath(path, package)}\0{info.st_size}\0"
-                              f"{info.st_mtime_ns}\0".encode())
-    return digest.hexdigest()[:32]
+    return user_cache.fingerprint(f"{_FORMAT}\0{guideline_base()}", [package],
+                                  (".py", ".toml"))
 
 
 _TABLE_MAX_BYTES = 1024 * 1024
@@ -111,31 +101,7 @@ def _write(path: str, specs: list[CheckSpec]) -> None:
     from hds_iac import user_cache
 
     if user_cache.write_private(path, json.dumps([asdict(s) for s in specs]).encode()):
-        _prune(path)
-
-
-def _prune(written: str) -> None:
-    """Remove the tables beyond the `_TABLES_KEPT` most recently written, never
-    `written`. Only files named as `_path` names them; a link is removed, not followed.
-    Best effort: a table that cannot be removed stays, and costs only disk."""
-    folder = os.path.dirname(written)
-    tables: list[tuple[int, str]] = []
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith(_TABLE_PREFIX) and entry.name.endswith(_TABLE_SUFFIX) \
-                        and entry.path != written:
-                    try:
-                        tables.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
-                    except OSError:
-                        continue
-    except OSError:
-        return
-    for _, path in sorted(tables, reverse=True)[_TABLES_KEPT - 1:]:
-        try:
-            os.unlink(path)
-        except OSError:
-            continue
+        user_cache.prune(path, _TABLE_PREFIX, _TABLE_SUFFIX, _TABLES_KEPT)
 
 
 def specs(compute: Callable[[], list[CheckSpec]]) -> list[CheckSpec]:

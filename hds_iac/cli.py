@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from hds_iac import __version__, catalogue, repository
-from hds_iac.catalogue import TOPICS
+from hds_iac import __version__, bundled_toml, catalogue, repository
 from hds_iac.command import add_report_options, finish, prepare
 from hds_iac.console import EXIT_ERROR, EXIT_OK, say
 from hds_iac.errors import UsageError
@@ -94,10 +93,10 @@ def build_parser(scan_only: bool = False) -> argparse.ArgumentParser:
                            " they are still reported in every format (default: off; on in the"
                            " pre-commit hook)")
     scan.add_argument("--no-cache", action="store_true",
-                      help="parse every HCL file anew, neither reading nor writing the cache of"
-                           " parsed files (same as HDS_IAC_NO_CACHE=1; the cache is in"
-                           " $HDS_IAC_CACHE_DIR/hcl, default ~/.cache/hds-iac/hcl: delete it"
-                           " to clear it)")
+                      help="parse every HCL file (and hds-iac's own data files) anew, neither"
+                           " reading nor writing the cache of parsed files (same as"
+                           " HDS_IAC_NO_CACHE=1; the cache is in $HDS_IAC_CACHE_DIR/hcl, default"
+                           " ~/.cache/hds-iac/hcl: delete it to clear it)")
     add_report_options(scan)
     # SUPPRESS: without the flag here, `hds-iac --debug scan` keeps the top-level value.
     scan.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -158,7 +157,7 @@ def cmd_scan(args: argparse.Namespace, hook: bool = False) -> int:
         return _scan(args, hook)  # plans and states: no parse to cache, no HCL reader import
     from hds_iac.terraform.hcl import parse_cache
 
-    with parse_cache.session(args.no_cache):
+    with parse_cache.session(args.no_cache), bundled_toml.bypassed(args.no_cache):
         return _scan(args, hook)
 
 
@@ -194,7 +193,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps({"version": 1, "rules": rows}, indent=2, ensure_ascii=False)
                          + "\n")
         return EXIT_OK
-    for topic in TOPICS:
+    for topic in catalogue.topics():
         metas = [m for m in cat if m.topic == topic]
         if metas:
             print(topic)
@@ -263,14 +262,18 @@ def main(argv: Sequence[str] | None = None, hook: bool = False) -> int:
     """`hook`: run by the pre-commit hook, whose defaults differ (missing modules)."""
     threshold = gc.get_threshold()
     gc.set_threshold(threshold[0], threshold[1], max(threshold[2], FULL_COLLECTION_EVERY))
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        return _main(argv, hook)
+        # --no-cache bypasses the cache of hds-iac's own data files too (`bundled_toml`),
+        # from the start when spelled out (an abbreviation: once the command line is read,
+        # in cmd_scan); the pre-commit hook's arguments included.
+        with bundled_toml.bypassed("--no-cache" in argv):
+            return _main(argv, hook)
     finally:
         gc.set_threshold(*threshold)  # in-process callers (tests) get theirs back
 
 
-def _main(argv: Sequence[str] | None, hook: bool) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def _main(argv: list[str], hook: bool) -> int:
     parser = build_parser(scan_only=argv[:1] == ["scan"])
     if argv[:1] == ["pre-commit"]:
         # Every argument after it belongs to the hook, --help included (argparse would

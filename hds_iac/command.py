@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from hds_iac import catalogue, geography, repository
-from hds_iac.catalogue import SEVERITIES, TOPICS
+from hds_iac.catalogue import SEVERITIES
 from hds_iac.console import EXIT_ERROR, EXIT_FAILED, EXIT_OK, say
 from hds_iac.engine import SEVERITY_RANK
 from hds_iac.errors import UsageError
@@ -143,7 +143,7 @@ def _select_rules(include: list[list[str]], exclude: list[list[str]]) -> list[st
 
     wanted = [t for group in include for t in group]
     unwanted = [t for group in exclude for t in group]
-    known = set(cat.rules) | set(TOPICS) | set(SEVERITIES)
+    known = set(cat.rules) | set(catalogue.topics()) | set(SEVERITIES)
     bad = [t for t in wanted + unwanted if t not in known]
     if bad:
         raise UsageError(f"unknown rule id, topic or severity: {', '.join(bad)}"

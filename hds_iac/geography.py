@@ -7,12 +7,10 @@ as data so that a new region is a one-line change.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from hds_iac import provider_registry
+from hds_iac import bundled_toml, provider_registry
 from hds_iac.catalogue import Text
 from hds_iac.model import Maybe, Unknown
 
@@ -77,7 +75,7 @@ class Geography:
 
 
 def _read(name: str) -> dict:
-    return tomllib.loads(resources.files("hds_iac.providers").joinpath(name).read_text("utf-8"))
+    return bundled_toml.table("hds_iac.providers", name)
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,10 @@ Standard library only: checkov's environment imports this module.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+from typing import Iterable
 
 from hds_iac import atomic_file
 
@@ -61,3 +63,53 @@ def write_private(path: str, data: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+def fingerprint(salt: str, folders: Iterable[str], suffixes: tuple[str, ...],
+                recursive: bool = True) -> str:
+    """A digest of `salt` and of every file named `*<suffix>` in `folders` (each folder's
+    path, then each file's path relative to it, size and modification time; `__pycache__`
+    skipped; subfolders only when `recursive`): the key of a value computed from those
+    files, so that an edit, an added or removed file, an upgrade or another checkout gives
+    another key. Size and time, not content: no file is read."""
+    digest = hashlib.sha256(f"{salt}\0".encode())
+    for base in folders:
+        digest.update(f"{base}\0".encode())
+        for folder, dirs, files in os.walk(base):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__") if recursive else []
+            for name in sorted(files):
+                if name.endswith(suffixes):
+                    path = os.path.join(folder, name)
+                    try:
+                        info = os.stat(path)
+                    except OSError:
+                        continue
+                    digest.update(f"{os.path.relpath(path, base)}\0{info.st_size}\0"
+                                  f"{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def prune(written: str, prefix: str, suffix: str, kept: int) -> None:
+    """Remove the files of `written`'s folder named `<prefix>...<suffix>` beyond the `kept`
+    most recently written, never `written` itself: each upgrade or edit of hds-iac leaves
+    its keyed files behind (several installations may share one user cache: each keeps
+    its own). A link is removed, not followed. Best effort: a file that cannot be removed
+    stays, and costs only disk."""
+    folder = os.path.dirname(written)
+    found: list[tuple[int, str]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(prefix) and entry.name.endswith(suffix) \
+                        and entry.path != written:
+                    try:
+                        found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+                    except OSError:
+                        continue
+    except OSError:
+        return
+    for _, path in sorted(found, reverse=True)[kept - 1:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            continue

@@ -16,13 +16,11 @@ from it; rule code holds only the logic.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from typing import Mapping
+from typing import Any, Mapping
 
-from hds_iac import provider_registry
+from hds_iac import bundled_toml, provider_registry
 
 SEVERITIES = ("low", "medium", "high", "critical")
 LANGS = ("en", "fr")
@@ -54,7 +52,7 @@ class Topic:
 @lru_cache(maxsize=1)
 def _topic_table() -> dict[str, Topic]:
     """topic id -> its entry, in the order of `_topics.toml`."""
-    raw = tomllib.loads(resources.files(__name__).joinpath("_topics.toml").read_text("utf-8"))
+    raw = bundled_toml.table(__name__, "_topics.toml")
     return {t["id"]: _topic(t) for t in raw["topic"]}
 
 
@@ -237,8 +235,23 @@ def _text(raw: object, where: str) -> Text:
     return Text(en=raw["en"].strip(), fr=raw["fr"].strip())
 
 
-# The topics, in the order reports and docs list them (`_topics.toml`).
-TOPICS = tuple(_topic_table())
+def topics() -> tuple[str, ...]:
+    """The topics, in the order reports and docs list them (`_topics.toml`); also the
+    module's attribute `TOPICS`, read when first asked for (not when this module is
+    imported: the command line is read first, and `--no-cache` bypasses the cache of
+    the data files, `bundled_toml`)."""
+    return _topic_ids()
+
+
+@lru_cache(maxsize=1)
+def _topic_ids() -> tuple[str, ...]:
+    return tuple(_topic_table())
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    if name == "TOPICS":
+        return topics()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 PROVIDER_LABELS = provider_registry.LABELS
 
@@ -309,7 +322,7 @@ def _rule(raw: dict) -> RuleMeta:
     unknown = sorted(set(raw) - RULE_KEYS)
     if unknown:
         raise CatalogueError(f"{rid}: unknown key(s) {', '.join(unknown)}")
-    for key, allowed in (("topic", TOPICS), ("severity", SEVERITIES), ("scope", SCOPES)):
+    for key, allowed in (("topic", topics()), ("severity", SEVERITIES), ("scope", SCOPES)):
         if raw.get(key) not in allowed:
             raise CatalogueError(f"{rid}: {key} must be one of {', '.join(allowed)}")
     refs = raw.get("references", {})
@@ -351,7 +364,14 @@ def _rule(raw: dict) -> RuleMeta:
 def parse(texts: list[str], rules: dict[str, str] | None = None) -> Catalogue:
     """Build the catalogue from TOML texts: the topic-level files of this folder (documents),
     and `rules`, stem -> text of hds_iac/rules/<stem>.toml, one rule per file."""
-    tables = [tomllib.loads(text) for text in texts]
+    import tomllib
+
+    return _built([tomllib.loads(text) for text in texts],
+                  {stem: tomllib.loads(text) for stem, text in (rules or {}).items()})
+
+
+def _built(tables: list[dict[str, Any]], rules: dict[str, dict[str, Any]]) -> Catalogue:
+    """`parse` of the texts' TOML tables (`tomllib.loads` of each)."""
     if any("rule" in data for data in tables):
         raise CatalogueError("a rule's metadata lives beside its code, in"
                              " hds_iac/rules/<stem>.toml, not in hds_iac/catalogue/")
@@ -361,8 +381,8 @@ def parse(texts: list[str], rules: dict[str, str] | None = None) -> Catalogue:
         for key, d in data.get("documents", {}).items()
     }
     found: dict[str, RuleMeta] = {}
-    for stem, text in (rules or {}).items():
-        meta = _rule(tomllib.loads(text))
+    for stem, raw in rules.items():
+        meta = _rule(raw)
         if meta.id != rule_id_of(stem):
             raise CatalogueError(f"rules/{stem}.toml: id {meta.id!r} does not match its file"
                                  f" (expected {rule_id_of(stem)!r})")
@@ -380,7 +400,7 @@ def rule_id_of(stem: str) -> str:
 
 @lru_cache(maxsize=2)
 def _vocabulary(lang: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    raw = tomllib.loads(resources.files(__name__).joinpath("_vocabulary.toml").read_text("utf-8"))
+    raw = bundled_toml.table(__name__, "_vocabulary.toml")
     table = {k: v for k, v in raw.get("vocabulary", {}).get(lang, {}).items() if k != v}
     if not table:
         return None, {}
@@ -400,6 +420,8 @@ def translate(text: str, lang: str) -> str:
 def rule_files() -> dict[str, str]:
     """stem -> text of every rule's metadata file, hds_iac/rules/<stem>.toml (read as data:
     the rules package itself is not imported)."""
+    from importlib import resources
+
     folder = resources.files("hds_iac").joinpath("rules")
     return {p.name[:-len(".toml")]: p.read_text("utf-8")
             for p in sorted(folder.iterdir(), key=lambda p: p.name) if p.name.endswith(".toml")}
@@ -407,6 +429,9 @@ def rule_files() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def load() -> Catalogue:
-    folder = resources.files(__name__)
-    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".toml"))
-    return parse([folder.joinpath(name).read_text("utf-8") for name in names], rule_files())
+    """The bundled catalogue: `parse` of this folder's and hds_iac/rules/'s TOML files, their
+    tables read through `bundled_toml` (the user cache)."""
+    rules = "hds_iac.rules"
+    return _built([bundled_toml.table(__name__, name) for name in bundled_toml.names(__name__)],
+                  {name[:-len(".toml")]: bundled_toml.table(rules, name)
+                   for name in bundled_toml.names(rules)})

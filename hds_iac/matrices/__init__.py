@@ -17,13 +17,12 @@ recommendation can show that it was not followed, never that the client is non-c
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
+from hds_iac import bundled_toml
 from hds_iac.catalogue import LANGS, Text
 
 MODALITIES = ("obligation", "recommendation", "if-needed")
@@ -112,12 +111,19 @@ def _text(raw: object, where: str) -> Text:
 
 def parse(text: str, name: str) -> tuple[Matrix, str]:
     """One matrix file, and its mode (replace or extend the bundled matrix)."""
-    from hds_iac import catalogue
+    import tomllib
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MatrixError(f"{name}: not valid TOML ({exc})") from None
+    return _matrix(data, name)
+
+
+def _matrix(data: dict[str, Any], name: str) -> tuple[Matrix, str]:
+    """`parse` of the file's TOML table."""
+    from hds_iac import catalogue
+
     provider = data.get("provider")
     if not isinstance(provider, str) or not provider:
         raise MatrixError(f"{name}: says which provider it binds (provider = \"aws\")")
@@ -161,17 +167,26 @@ def parse(text: str, name: str) -> tuple[Matrix, str]:
 
 
 def bundled_names() -> list[str]:
-    folder = resources.files(__name__)
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".toml"))
+    return bundled_toml.names(__name__)
+
+
+def _bundled(fname: str) -> tuple[Matrix, str]:
+    import tomllib
+
+    name = f"hds_iac/matrices/{fname}"
+    try:
+        data = bundled_toml.table(__name__, fname)
+    except tomllib.TOMLDecodeError as exc:
+        raise MatrixError(f"{name}: not valid TOML ({exc})") from None
+    return _matrix(data, name)
 
 
 @lru_cache(maxsize=8)
 def load(paths: tuple[str, ...] = ()) -> Matrices:
     """The bundled matrices, then each user file replacing (or extending) its provider's."""
-    folder = resources.files(__name__)
     found: dict[str, Matrix] = {}
     for fname in bundled_names():
-        matrix, _ = parse(folder.joinpath(fname).read_text("utf-8"), f"hds_iac/matrices/{fname}")
+        matrix, _ = _bundled(fname)
         found[matrix.document.provider] = matrix
     for path in paths:
         try:

@@ -633,7 +633,10 @@ def test_a_dlm_policy_without_its_arn_is_named_by_id():
 
 
 @pytest.mark.parametrize("change, status, words", [
-    ({"MaxPasswordAge": None}, "pass", None),  # not set: passwords do not expire
+    # a limit the account does not set is left out of the answer: IAM's default applies
+    ({"MaxPasswordAge": None}, "pass", "no expiry"),  # passwords do not expire
+    ({"MinimumPasswordLength": None}, "fail", "minimum length 6,"),
+    ({"PasswordReusePrevention": None}, "fail", "reuse allowed"),
     ({"MinimumPasswordLength": "14"}, "unknown", "MinimumPasswordLength '14' is not a number"),
     ({"PasswordReusePrevention": True}, "unknown",
      "PasswordReusePrevention True is not a number"),
@@ -795,14 +798,16 @@ def _bak_001_of_the_first_database(retention) -> tuple[str, str]:
 
 @pytest.mark.parametrize("retention, status, words", [
     (0, "fail", ""), (35, "pass", ""),
-    ("DELETE", "unknown", "no backup retention period reported"),
-    ("7", "unknown", "backup retention period '7' is not a number"),
-    (True, "unknown", "backup retention period True is not a number")])
+    ("DELETE", "unknown", "BackupRetentionPeriod not reported"),
+    ("7", "unknown", "BackupRetentionPeriod '7' is not a number"),
+    (True, "unknown", "BackupRetentionPeriod True is not a number"),
+    ("x" * 5000, "unknown", "BackupRetentionPeriod '" + "x" * 36 + "... is not a number")])
 def test_a_database_retention_period_missing_or_not_a_number_is_unknown_not_zero(
         retention, status, words):
     got, message = _bak_001_of_the_first_database(retention)
     assert got == status, message
     assert words in message
+    assert len(message) < 400  # an odd answer is named, shortened, never copied whole
 
 
 @pytest.mark.parametrize("state, judged", [
@@ -1127,3 +1132,15 @@ def test_a_yes_no_field_missing_or_not_a_boolean_is_unknown_not_false(
     assert all(now[0] == "unknown" for _, now in moved.values()), moved
     why = f"{field} not reported" if answer == "DELETE" else f"{field} 'false' is not true or false"
     assert any(why in now[1] for _, now in moved.values()), moved
+
+
+@pytest.mark.parametrize("answer, shown", [
+    ("y" * 38, "'" + "y" * 38 + "'"),  # a repr of 40 characters is shown whole
+    ("y" * 39, "'" + "y" * 36 + "...")])  # one more, and it is cut to 37 and "..."
+def test_an_odd_answer_is_named_whole_up_to_40_characters(answer, shown):
+    from hds_iac.live.aws.adapt import _number, _stated
+
+    assert _number({"BackupRetentionPeriod": answer}, "BackupRetentionPeriod").reason == (
+        f"BackupRetentionPeriod {shown} is not a number")
+    assert _stated({"Encrypted": answer}, "Encrypted").reason == (
+        f"Encrypted {shown} is not true or false")

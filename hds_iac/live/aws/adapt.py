@@ -35,16 +35,6 @@ def _unknown(value: Any, what: str = "") -> Unknown:
     return Unknown(f"{what}: {reason}" if what else reason)
 
 
-def _retention(item: dict) -> Maybe[int]:
-    """RDS always reports a retention period (0: automated backups off); an answer without
-    one, or not a number, tells nothing, so it is not read as 0."""
-    value = item.get("BackupRetentionPeriod")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return Unknown("no backup retention period reported" if value is None
-                   else f"backup retention period {value!r} is not a number")
-
-
 def _mfa_words(mfa: Maybe[bool]) -> str:
     return "MFA not told" if isinstance(mfa, Unknown) else "MFA active" if mfa else "no MFA device"
 
@@ -497,7 +487,7 @@ class Adapter:
                                          db.get("Engine"), db.get("EngineVersion"))],
                     placement=Placement(multi_az=_stated(db, "MultiAZ")),
                     # final_snapshot is a deletion-time choice: the API cannot show it.
-                    backup=aws_storage.db_backup(_retention(db),
+                    backup=aws_storage.db_backup(_number(db, "BackupRetentionPeriod"),
                                                  _stated(db, "DeletionProtection")),
                     destinations=aws_storage.replica_destinations(
                         db.get("ReadReplicaSourceDBInstanceIdentifier"), region,
@@ -527,7 +517,7 @@ class Adapter:
                                          cluster.get("DBClusterParameterGroup"),
                                          cluster.get("Engine"), cluster.get("EngineVersion"))],
                     placement=Placement(multi_az=multi),
-                    backup=aws_storage.db_backup(_retention(cluster),
+                    backup=aws_storage.db_backup(_number(cluster, "BackupRetentionPeriod"),
                                                  _stated(cluster, "DeletionProtection")),
                     destinations=aws_storage.replica_destinations(
                         cluster.get("ReplicationSourceIdentifier"), region,
@@ -935,14 +925,10 @@ class Adapter:
         elif answer is None:
             policy, detail = aws_iam.no_password_policy()
         else:
-            def number(key: str) -> Maybe[int] | None:
-                value = answer.get(key)
-                if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-                    return value
-                return Unknown(f"{key} {value!r} is not a number")
             policy, detail = aws_iam.password_policy(
-                number("MinimumPasswordLength"), number("PasswordReusePrevention"),
-                number("MaxPasswordAge"),
+                _number(answer, "MinimumPasswordLength", optional=True),
+                _number(answer, "PasswordReusePrevention", optional=True),
+                _number(answer, "MaxPasswordAge", optional=True),
                 {name: answer.get(field) is True
                  for name, (_, field) in aws_iam.PASSWORD_CLASSES.items()})
         self.add("account-policy", "AWS::IAM::AccountPasswordPolicy",
@@ -1218,8 +1204,26 @@ def _stated(item: dict, key: str) -> Maybe[bool]:
     """A yes/no field the API always answers (EBS and EFS `Encrypted`, RDS
     `StorageEncrypted`, `MultiAZ`, `DeletionProtection`): an answer without it, or not true
     or false, tells nothing, so it is not read as false."""
+    return _answered(item, key, bool, Unknown(f"{key} not reported"))
+
+
+def _number(item: dict, key: str, optional: bool = False) -> Maybe[int] | None:
+    """A whole number field. RDS always reports `BackupRetentionPeriod` (0: automated
+    backups off), so an answer without it tells nothing and is not read as 0; a password
+    policy leaves out a limit the account does not set (`optional`: None)."""
+    return _answered(item, key, int, None if optional else Unknown(f"{key} not reported"))
+
+
+def _answered(item: dict, key: str, kind: type, missing: Any) -> Any:
+    """`item[key]` when it is of `kind` (a boolean is not a number), `missing` when the
+    answer leaves it out, else unknown naming the field and (shortened) the odd value: a
+    field AWS answers wrongly is never guessed as false or 0."""
     value = item.get(key)
-    if isinstance(value, bool):
+    if value is None:
+        return missing
+    if isinstance(value, kind) and (kind is bool or not isinstance(value, bool)):
         return value
-    return Unknown(f"{key} not reported" if value is None
-                   else f"{key} {value!r} is not true or false")
+    shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return Unknown(f"{key} {shown} is not {'true or false' if kind is bool else 'a number'}")

@@ -9,13 +9,17 @@ Not a test: run it by hand and note the figures on the issue.
 Inputs are generated into a temporary folder (never committed). Each scan runs in its
 own process; the median of --runs runs is printed, with the peak resident memory of the
 process (ru_maxrss, the largest process of the run). checkov (from --checkov,
-$HDS_IAC_CHECKOV or /tmp/checkov-venv) runs on the same inputs three times: alone, with
+$HDS_IAC_CHECKOV or /tmp/checkov-venv) runs on the same inputs four ways: alone, with
 hds-iac's checks (`--external-checks-dir checks/`) answering from the native engine
 (`HDS_IAC_BIN` names this hds-iac: one native scan per folder or plan, as a subprocess),
-and with the checks in their fallback (`HDS_IAC_BIN=none`: each resource judged alone),
-on (a) one typical module folder, (b) the HCL tree, (c) the plan. With our checks (and for
-`hds-iac scan`) each input is timed cold (an empty parse cache, $HDS_IAC_CACHE_DIR, in each
-run: a first scan of that code) and warm (a cache filled by one untimed `hds-iac scan` of
+with the checks in their fallback (`HDS_IAC_BIN=none`: each resource judged alone), and
+with our results replayed (scripts/checkov_replay: checks with our ids, names and resource
+types that give the very results our checks gave on that input, recorded into a table by
+one untimed run before the timed ones and checked to give back the same CKV_HDS records,
+doing no work at all: the reference for checkov's own cost of our results; --no-replay
+skips it), on (a) one typical module folder, (b) the HCL tree, (c) the plan. With our
+checks (and for `hds-iac scan`) each input is timed cold (an empty parse cache,
+$HDS_IAC_CACHE_DIR, in each run: a first scan of that code) and warm (a cache filled by one untimed `hds-iac scan` of
 the input: checkov run again on code already scanned, as in CI or pre-commit); Lark's build
 of the HCL grammar and the checks' metadata table (`hds_iac.checkov_check_table`), kept in
 the user cache once per install, are there in both (an untimed first checkov run fills
@@ -28,11 +32,15 @@ timed first, and the plan's `-o json` scan is printed as a multiple of it, with 
 of the JSON report it writes. The native scans of the HCL inputs (a, b) are also timed
 with the cache of parsed files off (`--no-cache`), in a table of their own; every run uses
 a cache folder of this run, never the user's, and the hostile inputs run with
-`--no-cache`. The overhead column is
-what our checks add to checkov alone (wall time, then CPU time of the whole process tree,
-the native subprocess included). The summary table at the end is the one to paste on the
-issue or in the README (`--markdown`: the progress lines go to standard error, standard
-output is the table alone).
+`--no-cache`. The second table
+gives what our checks add to checkov alone (wall time, then CPU time of the whole process
+tree, the native subprocess included: the goal's figure, at most +15 %), then splits it in
+two parts that add up: checkov's own cost of our results (replayed - alone: its filter,
+Record, censoring and output per result, which checks doing nothing cost as well) and what
+is ours (our checks - replayed: the native scan, its wait, our code in checkov's process);
+every time is a median with the min-max of its runs. The summary tables at the end are
+the ones to paste on the issue or in the README (`--markdown`: the progress lines go to
+standard error, standard output is the tables alone).
 
 Then hostile inputs (issue 9 §4; `--hostile-only` for these alone, `--no-hostile` to skip
 them): module cycles and fan-out, huge counts, files, strings and nesting over the limits
@@ -55,7 +63,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 KINDS = [
     ("aws_ebs_volume", lambda i: {"availability_zone": "eu-west-3a", "size": 10,
@@ -250,15 +258,24 @@ def hostile(hds: list[str], timeout: float, memory: int) -> None:
                   f"{first.replace('|', '/')} |", flush=True)
 
 
+class Timing(NamedTuple):
+    """The runs of one variant: medians (wall, CPU) and their spread, peak memory."""
+    wall: float  # median wall seconds
+    peak: float  # peak RSS of the largest process of any run, MiB
+    cpu: float  # median CPU seconds (user + system) of the process tree
+    walls: tuple[float, ...]  # every run, in order
+    cpus: tuple[float, ...]
+
+
 def bench(label: str, cmd: list[str], runs: int,
-          env: dict[str, str] | None = None) -> tuple[float, float, float]:
-    """(median wall s, peak MiB, median CPU s): the CPU time keeps the comparison honest
-    on a loaded machine, where wall times stretch unevenly."""
+          env: dict[str, str] | None = None) -> Timing:
+    """(median wall s, peak MiB, median CPU s, ...): the CPU time keeps the comparison
+    honest on a loaded machine, where wall times stretch unevenly."""
     return bench_interleaved([(label, cmd, lambda: env)], runs)[0]
 
 
 def bench_interleaved(variants: list[tuple[str, list[str], Callable[[], dict | None]]],
-                      runs: int) -> list[tuple[float, float, float]]:
+                      runs: int) -> list[Timing]:
     """`bench` of several variants (label, command, environment of one run), their runs
     interleaved: run 1 of each, then run 2 of each..."""
     results: list[list[tuple[float, float, int, float]]] = [[] for _ in variants]
@@ -267,14 +284,69 @@ def bench_interleaved(variants: list[tuple[str, list[str], Callable[[], dict | N
             results[i].append(measure(cmd, env=env()))
     out = []
     for (label, _, _), got in zip(variants, results):
-        walls = [r[0] for r in got]
-        cpus = [r[3] for r in got]
+        walls = tuple(r[0] for r in got)
+        cpus = tuple(r[3] for r in got)
         peak = max(r[1] for r in got)
         say(f"{label:<46} median {statistics.median(walls):7.2f} s   min {min(walls):6.2f} s"
-            f"   CPU {statistics.median(cpus):6.2f} s   peak {peak:7.1f} MiB"
-            f"   exit {got[-1][2]}")
-        out.append((statistics.median(walls), peak, statistics.median(cpus)))
+            f"   max {max(walls):6.2f} s   CPU {statistics.median(cpus):6.2f} s"
+            f" ({min(cpus):.2f}-{max(cpus):.2f})   peak {peak:7.1f} MiB   exit {got[-1][2]}")
+        out.append(Timing(statistics.median(walls), peak, statistics.median(cpus), walls,
+                          cpus))
     return out
+
+
+# --- checkov's own cost of our results: the replay reference (issue 15, "Measure") ---------
+
+REPLAY_CHECKS = Path(__file__).resolve().parent / "checkov_replay"
+
+
+def checkov_records(report: bytes) -> list[tuple]:
+    """The CKV_HDS records of a checkov JSON report (one framework's report or a list of
+    them), sorted: (kind, id, file, line range, resource, evaluated keys, waiver comment,
+    details, severity, guideline): what the replay must give back identically."""
+    data = json.loads(report)
+    out = []
+    for part in data if isinstance(data, list) else [data]:
+        for kind, records in (part.get("results") or {}).items():
+            for r in records:
+                if not str(r.get("check_id", "")).startswith("CKV_HDS"):
+                    continue
+                result = r.get("check_result") or {}
+                out.append((kind, r["check_id"], r.get("file_path"),
+                            tuple(r.get("file_line_range") or ()), r.get("resource"),
+                            tuple(result.get("evaluated_keys") or ()),
+                            result.get("suppress_comment"), tuple(r.get("details") or ()),
+                            r.get("severity"), r.get("guideline")))
+    return sorted(out, key=repr)
+
+
+def record_replay(label: str, checkov_cmd: list[str], table: Path,
+                  env: dict[str, str]) -> int:
+    """Write the replay table of one input (untimed): checkov (`checkov_cmd`, without
+    --external-checks-dir) with our real checks,
+    recording every result they give (scripts/checkov_replay); then one replayed run,
+    whose CKV_HDS records must be those of the recorded run, else the reference would
+    not be the same results (SystemExit). The number of results recorded."""
+    table.unlink(missing_ok=True)
+    # Not --quiet, so that passed and skipped records are compared as well as failures.
+    cmd = [c for c in checkov_cmd if c != "--quiet"] + ["--external-checks-dir",
+                                                          str(REPLAY_CHECKS)]
+    recorded = subprocess.run(cmd, env={**env, "HDS_IAC_REPLAY_RECORD": str(table)},
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
+    replayed = subprocess.run(cmd, env=replay_env(env, table), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, check=False)
+    want, got = checkov_records(recorded.stdout), checkov_records(replayed.stdout)
+    if not want or want != got or b"not in the table" in replayed.stderr:
+        raise SystemExit(f"benchmark: the replayed results differ from our checks' on "
+                         f"{label}: {len(want)} records recorded, {len(got)} replayed")
+    return sum(len(line) and len(json.loads(line)["results"])
+               for line in table.read_text().splitlines())
+
+
+def replay_env(env: dict[str, str], table: Path) -> dict[str, str]:
+    """checkov + the replayed results: no native engine (the replay needs none: a run
+    that reached for it would fail, not time it)."""
+    return {**env, "HDS_IAC_REPLAY_TABLE": str(table), "HDS_IAC_BIN": "none"}
 
 
 def say(text: str) -> None:
@@ -318,6 +390,69 @@ def find_checkov(explicit: str | None) -> str | None:
     return None
 
 
+def cell(m: Timing) -> str:
+    """Median wall (min-max), median CPU (min-max), peak memory."""
+    return (f"{m.wall:.2f} s ({min(m.walls):.2f}-{max(m.walls):.2f}), CPU {m.cpu:.2f} s "
+            f"({min(m.cpus):.2f}-{max(m.cpus):.2f}), {m.peak:.0f} MiB")
+
+
+def added(m: Timing, alone: Timing) -> str:
+    """What `m` adds to `alone`, in % of `alone`: medians of wall, then CPU."""
+    return f"{(m.wall / alone.wall - 1) * 100:+.0f} %, {(m.cpu / alone.cpu - 1) * 100:+.0f} %"
+
+
+def share(m: Timing, minus: Timing, alone: Timing) -> str:
+    """`m` - `minus` in % of `alone` (medians: wall, CPU): parts of `added` that add up."""
+    return (f"{(m.wall - minus.wall) / alone.wall * 100:+.0f} %, "
+            f"{(m.cpu - minus.cpu) / alone.cpu * 100:+.0f} %")
+
+
+def spread(m: Timing) -> str:
+    """How far apart the runs of one variant are: max / min - 1 (wall, CPU)."""
+    return (f"{(max(m.walls) / min(m.walls) - 1) * 100:.0f} %, "
+            f"{(max(m.cpus) / min(m.cpus) - 1) * 100:.0f} %")
+
+
+def print_tables(rows: list[tuple[str, dict[str, Timing]]], with_checkov: bool, runs: int,
+                 loads: list[str], out) -> None:
+    """The times (medians and min-max of every variant), then what our checks add to
+    checkov alone, the goal's figure first, then split: checkov's own cost of our results
+    (replayed - alone) and what is ours (our checks - replayed), in % of checkov alone so
+    that the two parts add up to the goal's figure."""
+    names = [("cold", "hds-iac scan, cold"), ("warm", "hds-iac scan, warm")]
+    if with_checkov:
+        names += [("alone", "checkov alone"), ("replayed", "checkov + replayed results"),
+                  ("ours cold", "checkov + our checks, cold"),
+                  ("ours warm", "checkov + our checks, warm"),
+                  ("fallback", "checkov + our checks, fallback (no native engine)")]
+    names = [(k, h) for k, h in names if any(k in timed for _, timed in rows)]
+    print("| input | runs | " + " | ".join(h for _, h in names) + " |", file=out)
+    print("|" + "---|" * (len(names) + 2), file=out)
+    for label, timed in rows:
+        print(f"| {label} | {runs} | "
+              + " | ".join(cell(timed[k]) if k in timed else "-" for k, _ in names) + " |",
+              file=out)
+    print(f"\nMedian (min-max) of {runs} interleaved runs: wall time, CPU time of the "
+          "process tree (the native subprocess included), peak RSS of its largest process; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores,"
+          f" {loads[0]} before and {loads[1]} after.", file=out)
+    if not with_checkov:
+        return
+    print("\n| input | added by our checks, cold (goal: at most +15 %) | added, warm |"
+          " checkov's own cost of our results (replayed - alone) | ours, cold (our checks -"
+          " replayed) | ours, warm | spread of checkov alone (max/min) |", file=out)
+    print("|---|---|---|---|---|---|---|", file=out)
+    for label, t in rows:
+        alone, replayed = t["alone"], t.get("replayed")
+        cells = [added(t["ours cold"], alone), added(t["ours warm"], alone)]
+        cells += ([share(replayed, alone, alone), share(t["ours cold"], replayed, alone),
+                   share(t["ours warm"], replayed, alone)] if replayed else ["-"] * 3)
+        cells.append(spread(alone))
+        print(f"| {label} | " + " | ".join(cells) + " |", file=out)
+    print("\nWall, then CPU; medians, in % of checkov alone's: the two parts (checkov's own"
+          " cost of our results, and ours) add up to what our checks add.", file=out)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -327,6 +462,9 @@ def main() -> int:
     parser.add_argument("--checkov", help="path to a checkov executable to compare with"
                         " (default: $HDS_IAC_CHECKOV, /tmp/checkov-venv/bin/checkov)")
     parser.add_argument("--no-checkov", action="store_true", help="time hds-iac only")
+    parser.add_argument("--no-replay", action="store_true",
+                        help="do not time checkov with our results replayed (the reference"
+                        " for checkov's own cost of our results)")
     parser.add_argument("--no-fallback", action="store_true",
                         help="do not time checkov with our checks in their fallback")
     parser.add_argument("--only", choices=("a", "b", "c"), action="append",
@@ -413,6 +551,7 @@ def main() -> int:
             if hcl:  # the parse cache off
                 variants.append((f"hds-iac scan --no-cache {label}", hds + paths + ["--no-cache"],
                                  lambda: None))
+            named: dict[str, int] = {}
             if checkov:
                 base = [checkov, "--quiet", "--compact", "-o", "json", "--skip-download"]
                 ours = base + checkov_args + ["--external-checks-dir", str(checks)]
@@ -420,58 +559,47 @@ def main() -> int:
                     (f"checkov alone {label}", base + checkov_args, lambda: None),
                     (f"checkov + hds-iac checks {label}, cold", ours, cold(native_env)),
                     (f"checkov + hds-iac checks {label}, warm", ours, lambda: warm_env)]
+                if not args.no_replay:
+                    table = Path(tmp) / f"replay-{label[1]}.jsonl"
+                    say(f"replay table of {label}: "
+                        f"{record_replay(label, base + checkov_args, table, warm_env)} results recorded")
+                    variants.append((f"checkov + replayed results {label}",
+                                     base + checkov_args + ["--external-checks-dir",
+                                                            str(REPLAY_CHECKS)],
+                                     lambda t=table: replay_env(dict(os.environ), t)))
                 if not args.no_fallback:
                     variants.append((f"checkov + checks, fallback {label}", ours,
                                      lambda: fallback_env))
             got = bench_interleaved(variants, args.runs)
+            timed = dict(zip(("cold", "warm", "nocache") if hcl else ("cold", "warm"), got))
             if hcl:
-                cache_rows.append((label, got.pop(2), got[0], got[1]))
-            rows.append((label, got))
+                cache_rows.append((label, timed["nocache"], timed["cold"], timed["warm"]))
+            if checkov:
+                rest = got[len(timed):]
+                timed.update(zip(["alone", "ours cold", "ours warm"]
+                                 + ([] if args.no_replay else ["replayed"])
+                                 + ([] if args.no_fallback else ["fallback"]), rest))
+            rows.append((label, timed))
         loads.append(load_average())
         say("")
         out = sys.stdout
-        head = ["input", "hds-iac scan, cold", "hds-iac scan, warm"]
-        if checkov:
-            head += ["checkov alone", "checkov + our checks, cold", "added, cold (wall, CPU)",
-                     "checkov + our checks, warm", "added, warm (wall, CPU)"]
-            if not args.no_fallback:
-                head.append("checkov + our checks, fallback (no native engine)")
-        print("| " + " | ".join(head) + " |", file=out)
-        print("|" + "---|" * len(head), file=out)
-
-        def cell(m: tuple[float, float, float]) -> str:
-            return f"{m[0]:.2f} s, CPU {m[2]:.2f} s, {m[1]:.0f} MiB"
-
-        def added(m: tuple[float, float, float], alone: tuple[float, float, float]) -> str:
-            return f"{(m[0] / alone[0] - 1) * 100:+.0f} %, {(m[2] / alone[2] - 1) * 100:+.0f} %"
-
-        for label, got in rows:
-            cells = [label, cell(got[0]), cell(got[1])]
-            if checkov:
-                alone = got[2]
-                cells += [cell(alone), cell(got[3]), added(got[3], alone), cell(got[4]),
-                          added(got[4], alone)]
-                if not args.no_fallback:
-                    cells.append(f"{cell(got[5])} ({added(got[5], alone)})")
-            print("| " + " | ".join(cells) + " |", file=out)
-        print(f"\nMedian of {args.runs} interleaved runs: wall time, CPU time of the process "
-              "tree (the native subprocess included), peak RSS of its largest process; "
-              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores,"
-              f" {loads[0]} before and {loads[1]} after.", file=out)
+        print_tables(rows, checkov is not None, args.runs, loads, out)
         if cache_rows:
             print("\n| native scan (`-o json`) | cache off (--no-cache) | cold cache (empty"
                   " folder each run) | warm cache | warm vs off (wall, CPU) |", file=out)
             print("|---|---|---|---|---|", file=out)
             for label, off, cold_, warm in cache_rows:
-                cells = [f"{wall:.2f} s, {cpu:.2f} s CPU" for wall, _, cpu in (off, cold_, warm)]
+                cells = [f"{m.wall:.2f} s, {m.cpu:.2f} s CPU" for m in (off, cold_, warm)]
                 cells.append(added(warm, off))
                 print(f"| {label} | " + " | ".join(cells) + " |", file=out)
-        say(f"floor (python start + json.load of the plan): {floor[0]:.2f} s wall, "
-            f"{floor[2]:.2f} s CPU; JSON report of the plan: {report.stat().st_size / 1e6:.1f} MB")
+        say(f"floor (python start + json.load of the plan): {floor.wall:.2f} s wall, "
+            f"{floor.cpu:.2f} s CPU; JSON report of the plan: "
+            f"{report.stat().st_size / 1e6:.1f} MB")
         for label, got in rows:
             if label.startswith("(c)"):
-                say(f"hds-iac scan -o json of the plan (cold): {got[0][0] / floor[0]:.1f}x the "
-                    f"floor (wall), {got[0][2] / floor[2]:.1f}x (CPU)")
+                say(f"hds-iac scan -o json of the plan (cold): "
+                    f"{got['cold'].wall / floor.wall:.1f}x the floor (wall), "
+                    f"{got['cold'].cpu / floor.cpu:.1f}x (CPU)")
     os.environ.pop("PYTHONPYCACHEPREFIX", None)  # its folder is gone with the inputs
     os.environ.pop("HDS_IAC_CACHE_DIR", None)  # so is the parse cache's
     if not args.no_hostile:

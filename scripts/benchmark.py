@@ -19,13 +19,13 @@ one untimed run before the timed ones and checked to give back the same CKV_HDS 
 doing no work at all: the reference for checkov's own cost of our results; --no-replay
 skips it), on (a) one typical module folder, (b) the HCL tree, (c) the plan. With our
 checks (and for `hds-iac scan`) each input is timed cold (an empty parse cache,
-$HDS_IAC_CACHE_DIR, in each run: a first scan of that code) and warm (a cache filled by one untimed `hds-iac scan` of
-the input: checkov run again on code already scanned, as in CI or pre-commit); Lark's build
-of the HCL grammar and the checks' metadata table (`hds_iac.checkov_check_table`), kept in
-the user cache once per install, are there in both (an untimed first checkov run fills
-the table). The runs of
-one input are interleaved (alone, cold, warm, alone, ...), so that a change of the
-machine's load hits every variant alike; the load average is printed before and after. The
+$HDS_IAC_CACHE_DIR, in each run: a first scan of that code) and warm (a cache filled by
+one untimed `hds-iac scan` of the input: checkov run again on code already scanned, as in
+CI or pre-commit); Lark's build of the HCL grammar and the checks' metadata table
+(`hds_iac.checkov_check_table`), kept in the user cache once per install, are there in
+both (an untimed first checkov run fills the table). The runs of one input are interleaved
+(alone, cold, warm, alone, ...), so that a change of the machine's load hits every variant
+alike; the load average is printed before and after. The
 floor (issue 11:
 starting Python and `json.load` of the plan, the least any Python scan of it costs) is
 timed first, and the plan's `-o json` scan is printed as a multiple of it, with the size

@@ -166,8 +166,9 @@ def _exit_status(result, fail_on: str) -> int:
     if result.errors or (result.unread_modules and not result.missing_modules_allowed_by):
         return EXIT_ERROR
     threshold = SEVERITY_RANK[fail_on]
-    failing = [f for f in result.findings
-               if f.status == "fail" and SEVERITY_RANK[f.severity] >= threshold]
+    # any(): the first failing finding at or above the threshold settles it
+    failing = any(f.status == "fail" and SEVERITY_RANK[f.severity] >= threshold
+                  for f in result.findings)
     return EXIT_FAILED if failing else EXIT_OK
 
 

@@ -39,7 +39,7 @@ class Suppression:
         return out
 
 
-@dataclass
+@dataclass(slots=True)  # 19,000 of them for a 5,000-resource plan: no dictionary each
 class Finding:
     meta: RuleMeta
     verdict: Verdict
@@ -184,9 +184,16 @@ def run(
     rules = registry()
     matrix_set = matrices.load(tuple(settings.matrix_files))
     selected = list(rule_ids) if rule_ids is not None else sorted(catalogue.rules)
-    # (sort key, finding): the key read once per finding, compared in C (a key function
-    # called per finding was a tenth of the rules' time on a 5,000-resource plan)
-    keyed: list[tuple[tuple, Finding]] = []
+    # Findings are sorted by file, line, address and rule, their position breaking ties as
+    # a stable sort would. The (file, line, address) of each resource is read and ranked
+    # once (a few thousand resources, not tens of thousands of findings), and each finding
+    # gets one integer key (place rank, rule rank, position): sorting those took half the
+    # time of sorting a (file, line, address, rule, position) tuple per finding.
+    rule_rank = {r: i for i, r in enumerate(sorted(set(selected)))}
+    findings: list[Finding] = []
+    place_of: dict[int, int] = {}  # id(resource) -> index in `places` (resources outlive the run)
+    places: list[tuple[str, int, str]] = []
+    partial: list[tuple[int, int]] = []  # per finding: (index in `places`, rule rank)
     for rule_id in selected:
         meta = catalogue[rule_id]
         func = rules.get(rule_id)
@@ -209,6 +216,7 @@ def run(
         if needs and inventory.gaps:
             verdicts = [unread_context(v, needs, inventory) for v in verdicts]
         providers = meta.providers
+        rank = rule_rank[rule_id]
         duties: dict[str, tuple[matrices.Duty, ...]] = {}  # the same for a provider's findings
         not_listed: dict[str, int] = {}
         for verdict in verdicts:
@@ -218,17 +226,27 @@ def run(
                 found = duties.get(provider)
                 if found is None:
                     found = duties[provider] = matrix_set.duties_for(provider, rule_id)
-                origin = res.origin
-                keyed.append(((origin.file or "", origin.line or 0, res.address, rule_id,
-                               len(keyed)),
-                              Finding(meta, verdict, input=input, duties=found,
-                                      account=account)))
+                place = place_of.get(id(res))
+                if place is None:
+                    origin = res.origin
+                    place = place_of[id(res)] = len(places)
+                    places.append((origin.file or "", origin.line or 0, res.address))
+                partial.append((place, rank))
+                findings.append(Finding(meta, verdict, None, input, None, found, account))
             else:
                 not_listed[provider] = not_listed.get(provider, 0) + 1
         if on_not_listed is not None:
             for provider, count in sorted(not_listed.items()):
                 on_not_listed(rule_id, provider, count)
-    # Findings by file, line, address and rule; the position breaks ties as a stable sort
-    # would (no two keys are equal: findings are never compared).
-    keyed.sort()
-    return [finding for _, finding in keyed]
+    # dense ranks: resources at the same (file, line, address) rank the same
+    dense = [0] * len(places)
+    previous, current = None, -1
+    for index in sorted(range(len(places)), key=places.__getitem__):
+        if places[index] != previous:
+            previous, current = places[index], current + 1
+        dense[index] = current
+    count, rules_count = len(findings), len(rule_rank)
+    keys = [(dense[place] * rules_count + rank) * count + position
+            for position, (place, rank) in enumerate(partial)]
+    keys.sort()  # unique: the position is part of each
+    return [findings[key % count] for key in keys]

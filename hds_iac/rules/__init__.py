@@ -19,7 +19,7 @@ from hds_iac.settings import Settings
 STATUSES = ("pass", "fail", "unknown")
 
 
-@dataclass
+@dataclass(slots=True)  # one per finding: no dictionary each
 class Verdict:
     resource: Resource
     status: str  # "pass" | "fail" | "unknown"
@@ -50,9 +50,9 @@ class Verdict:
         order. Empty when the rule names none or the adapter does not know (live scans, a
         value computed from several places): reports then point at the resource."""
         holder = self.holder
-        if holder is None:
+        if holder is None:  # (a list, not a generator, to the tuple: asked per finding)
             known = self.resource.attributes
-            return tuple(known[k] for k in self.facets if k in known)
+            return tuple([known[k] for k in self.facets if k in known])
         known = holder.attributes
         return tuple(known[k].held_by(holder.address, holder.origin)
                      for k in self.facets if k in known)

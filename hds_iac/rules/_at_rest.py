@@ -14,8 +14,6 @@ each outcome names the message variant the rules use:
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hds_iac.model import AtRest, Inventory, Resource, Unknown, facet_key
 from hds_iac.rules._outcome import Outcome, worst
 
@@ -34,7 +32,10 @@ def judge(res: Resource, part: AtRest, inventory: Inventory) -> Outcome:
     absence lets the default decide, or the attestation)."""
     outcome = _judge(res, part, inventory)
     name = "attested" if outcome.why == "attested" else "enabled"
-    return replace(outcome, facet=facet_key("at_rest", name, part.part))
+    # a new Outcome, not `dataclasses.replace`: that one copies field by field through
+    # `fields()`, a tenth of the encryption rules' time on a 5,000-resource plan
+    return Outcome(outcome.status, outcome.label, outcome.why, outcome.reason,
+                   facet_key("at_rest", name, part.part))
 
 
 def _judge(res: Resource, part: AtRest, inventory: Inventory) -> Outcome:

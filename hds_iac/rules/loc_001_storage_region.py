@@ -18,6 +18,7 @@ REGION = ("region",)
 @rule("HDS-LOC-001", kinds=DATA_KINDS)
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     geo = geography.load()
+    allowed = settings.allowed_text  # the same for every resource: worked out once
     for res in inventory:
         if not res.stores_data or res.region is None:
             continue
@@ -33,7 +34,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         params = {
             "region": res.region,
             "country": geo.country_text(country),
-            "allowed": settings.allowed_text,
+            "allowed": allowed,
         }
         status = "pass" if country in settings.allowed_countries else "fail"
         yield Verdict(res, status, status, params, facets=REGION)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from typing import Callable, Iterable
 
 
@@ -79,6 +78,8 @@ def _replace(path: str, fill: Callable[[int], None]) -> None:
     same folder so the rename stays on one file system), filled by `fill(fd)`, then put
     in place of `path` in one rename; removed on any error."""
     folder = os.path.dirname(path) or "."
+    import tempfile  # here: importing it costs every command, most write no file
+
     fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
     try:
         try:

@@ -22,7 +22,6 @@ Every function first makes the text encodable: a lone surrogate (a JSON plan may
 """
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -71,8 +70,11 @@ def for_xml(text: object) -> str:
 
 
 def for_html(text: object) -> str:
-    """Text for HTML content or a quoted attribute."""
-    return html.escape(for_xml(text), quote=True)
+    """Text for HTML content or a quoted attribute: `html.escape(..., quote=True)`, the
+    same five replacements, without importing `html` (its table of 2,000 named
+    characters costs every command that imports this module, and none needs it)."""
+    return for_xml(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+        .replace('"', "&quot;").replace("\'", "&#x27;")
 
 
 def for_json(doc: Any) -> Any:

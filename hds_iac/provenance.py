@@ -11,17 +11,14 @@ fact that cannot be established is left out (None), never guessed.
 """
 from __future__ import annotations
 
-import getpass
 import hashlib
 import importlib.util
 import os
-import subprocess
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from hds_iac import __version__, geography
+from hds_iac import __version__, geography, repository
 
 # Packages whose *.toml data decide verdicts and report texts (catalogue topics and
 # documents, each rule's metadata beside its code, requirements, responsibility matrices,
@@ -135,7 +132,11 @@ def data_hashes(extra: Mapping[str, str | None] = {}) -> dict:  # noqa: B006 - r
         if spec is None:
             continue
         locations = list(spec.submodule_search_locations or ())
-        folder = Path(locations[0]) if len(locations) == 1 else resources.files(package)
+        if len(locations) == 1:
+            folder = Path(locations[0])
+        else:
+            from importlib import resources
+            folder = resources.files(package)
         short = package.removeprefix("hds_iac.")
         for entry in sorted(folder.iterdir(), key=lambda p: p.name):
             if entry.name.endswith(".toml") and entry.is_file():
@@ -151,6 +152,8 @@ def git_output(folder: str, *args: str) -> str | None:
 
     Repository-local settings that could run programs (fsmonitor, hooks) are switched off:
     the scanned repository is input, and input is hostile."""
+    import subprocess  # here: most scans never ask git (a plan, a folder outside git)
+
     try:
         proc = subprocess.run(
             ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
@@ -171,6 +174,10 @@ def git_commit(path: str) -> dict | None:
     "root"}`, `dirty` True when tracked files differ from the commit; None outside a
     repository or without git."""
     folder = git_folder(path)
+    if repository.root(folder) is None:
+        # Not in a work tree, as git itself answered (or would: `repository.root` starts
+        # git only where a repository may be): no git process for a plan in /tmp.
+        return None
     head = git_output(folder, "rev-parse", "HEAD", "--show-toplevel")
     if not head:
         return None
@@ -194,7 +201,10 @@ def run_by(environ: Mapping[str, str] | None = None) -> dict:
     env = os.environ if environ is None else environ
     out: dict = {}
     try:
-        user = env.get("USER") or env.get("LOGNAME") or getpass.getuser()
+        user = env.get("USER") or env.get("LOGNAME")
+        if not user:
+            import getpass
+            user = getpass.getuser()
     except (KeyError, OSError):
         user = None
     if user:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import os
-import subprocess
 from pathlib import Path
 
 GIT_TIMEOUT = 10.0  # seconds; a hung git must not hang the gate
@@ -56,11 +55,29 @@ def _same_answer_as_parent(folder: str, parent: str) -> bool:
         return False
 
 
+def _nothing_at_the_top(folder: str) -> bool:
+    """Whether `folder` is the file system's top (it is its own parent) and holds nothing
+    that can be a repository: git, having found nothing in the folders below (each gave
+    `_same_answer_as_parent`), finds nothing here either and answers "not a repository".
+    A scan outside any repository (a plan in /tmp, a CI workspace without .git) then
+    starts no git process at all."""
+    if os.path.dirname(folder) != folder or any(os.environ.get(v) for v in _DISCOVERY_VARIABLES):
+        return False
+    try:
+        return not any(os.path.lexists(os.path.join(folder, name)) for name in _GIT_MARKERS)
+    except OSError:
+        return False
+
+
 @functools.lru_cache(maxsize=256)
 def _top(folder: str) -> Path | None:
     parent = os.path.dirname(folder)
     if _same_answer_as_parent(folder, parent):
         return _top(parent)
+    if _nothing_at_the_top(folder):
+        return None
+    import subprocess  # here: a scan outside any repository never needs it
+
     try:
         proc = subprocess.run(
             # Repository-local settings that could run programs are switched off: the

@@ -14,10 +14,8 @@ Everything here is the user's declaration: the report shows it as declared.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 ACTIVITIES = (1, 2, 3, 4, 5, 6)
 MAX_ITEMS = 500  # entries per list: a scope is a short declaration
@@ -70,6 +68,9 @@ class Scope:
 def document_kinds() -> tuple[DocumentKind, ...]:
     """The documents an HDS host supplies for the requirements no scan can judge
     (hds_iac/report/evidence.toml)."""
+    import tomllib  # here: only the hds-* reports and a declared scope need it
+    from importlib import resources
+
     raw = tomllib.loads(resources.files("hds_iac.report").joinpath("evidence.toml")
                         .read_text("utf-8"))
     return tuple(DocumentKind(key=d["key"], title=d["title"], what=d["what"],

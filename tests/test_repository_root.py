@@ -3,6 +3,7 @@ once per folder: the answers must stay git's own (nested repositories, submodule
 `.git` files, folders inside a git folder, environment overrides)."""
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def _git_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
             calls.append(list(cmd))
         return real(cmd, *args, **kwargs)
 
-    monkeypatch.setattr(repository.subprocess, "run", counting)
+    monkeypatch.setattr(subprocess, "run", counting)
     repository._top.cache_clear()
     return calls
 
@@ -90,3 +91,33 @@ def test_git_environment_overrides_are_left_to_git(tmp_path: Path,
     calls = _git_calls(monkeypatch)
     assert repository.root(top / "a" / "b") is None  # git stops below the ceiling
     assert len(calls) == 1
+
+
+def test_outside_any_repository_git_is_not_asked(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to the file system's top nothing can be a repository: git would answer "not a
+    repository", so it is not started (a plan scanned in /tmp starts no process)."""
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    here = folder.resolve()
+    if any(os.path.lexists(p / m) for p in (here, *here.parents)
+           for m in repository._GIT_MARKERS) or any(
+               os.environ.get(v) for v in repository._DISCOVERY_VARIABLES):
+        pytest.skip("a folder above tmp_path holds something git may take for a repository")
+    calls = _git_calls(monkeypatch)
+    assert repository.root(folder) is None
+    assert calls == []
+    proc = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode != 0  # and git agrees
+
+
+def test_a_marker_at_the_top_is_left_to_git(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The top folder's own markers are checked: one there means git is asked."""
+    calls = _git_calls(monkeypatch)
+    monkeypatch.setattr(repository.os.path, "lexists",
+                        lambda p: p == os.path.join(os.sep, ".git") or os.path.islink(p)
+                        or os.path.exists(p))
+    repository.root(tmp_path)
+    assert calls and calls[-1][calls[-1].index("-C") + 1] == os.sep

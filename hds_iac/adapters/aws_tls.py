@@ -11,12 +11,11 @@ TLS >= 1.2 requirement either way.
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
-from importlib import resources
 
 from typing import Any
 
+from hds_iac import bundled_toml
 from hds_iac.model import Maybe, Unknown
 
 # Elastic Load Balancing (ALB/NLB listeners and Classic Load Balancer predefined policies).
@@ -135,8 +134,7 @@ _TLS_ELSEWHERE = {
 @lru_cache(maxsize=1)
 def engine_defaults() -> list[dict]:
     """The documented defaults (providers/aws-db-engine-defaults.toml, with their sources)."""
-    text = resources.files("hds_iac.providers").joinpath(ENGINE_DEFAULTS).read_text("utf-8")
-    return tomllib.loads(text)["engine"]
+    return bundled_toml.table("hds_iac.providers", ENGINE_DEFAULTS)["engine"]
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import sqlite3
 import sys
 from typing import TYPE_CHECKING
 
@@ -184,6 +183,8 @@ def record_scan(args: argparse.Namespace, run: "Run", result: "ScanResult", lang
                         rules=list(run.rule_ids), local_catalogue=True,
                         settings={**settings, "fail_on": args.fail_on or run.cfg.get("fail_on")
                                   or "low", "fail_on_new": bool(args.fail_on_new)})
+    import sqlite3  # here, not at import: a scan without a store never needs it
+
     try:
         run_id, _ = store.record(new)
         stored = store.run(run_id)
@@ -239,6 +240,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     if action is None:
         args.history_parser.print_help(sys.stderr)
         return 2
+    import sqlite3
+
     store = open_for(store_path(args, ["."]), create=action == "import")
     try:
         handler = {"list": _list, "diff": _diff, "trends": _trends, "time-to-fix": _fix_times,

@@ -171,12 +171,10 @@ def bundled_names() -> list[str]:
 
 
 def _bundled(fname: str) -> tuple[Matrix, str]:
-    import tomllib
-
     name = f"hds_iac/matrices/{fname}"
     try:
         data = bundled_toml.table(__name__, fname)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # tomllib.TOMLDecodeError: tomllib is not imported on a hit
         raise MatrixError(f"{name}: not valid TOML ({exc})") from None
     return _matrix(data, name)
 

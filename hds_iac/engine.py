@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 from hds_iac import catalogue as catalogue_mod
 from hds_iac import matrices, provider_registry
 from hds_iac.catalogue import Catalogue, RuleMeta
+from hds_iac.gc_generations import built_as_old_objects
 from hds_iac.model import Inventory, Resource, SourceAttribute
 from hds_iac.rules import (Verdict, kinds_of, needs_all, registry, undeclared_kind,
                            unread_context)
@@ -194,50 +195,52 @@ def run(
     place_of: dict[int, int] = {}  # id(resource) -> index in `places` (resources outlive the run)
     places: list[tuple[str, int, str]] = []
     partial: list[tuple[int, int]] = []  # per finding: (index in `places`, rule rank)
-    for rule_id in selected:
-        meta = catalogue[rule_id]
-        func = rules.get(rule_id)
-        if func is None:
-            raise LookupError(f"{rule_id} is in the catalogue but has no rule code")
-        declared = kinds_of(rule_id)
-        try:
-            verdicts = list(func(inventory, settings))
-            if declared is not None:
-                for verdict in verdicts:
-                    if verdict.resource.kind not in declared:
-                        # the checkov checks would miss it: a bug of the rule's module
-                        raise ValueError(undeclared_kind(rule_id, verdict))
-        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the scan
-            if on_error is None:
-                raise
-            on_error(rule_id, exc)
-            continue
-        needs = needs_all(rule_id)
-        if needs and inventory.gaps:
-            verdicts = [unread_context(v, needs, inventory) for v in verdicts]
-        providers = meta.providers
-        rank = rule_rank[rule_id]
-        duties: dict[str, tuple[matrices.Duty, ...]] = {}  # the same for a provider's findings
-        not_listed: dict[str, int] = {}
-        for verdict in verdicts:
-            res = verdict.resource
-            provider = res.provider
-            if provider in providers:
-                found = duties.get(provider)
-                if found is None:
-                    found = duties[provider] = matrix_set.duties_for(provider, rule_id)
-                place = place_of.get(id(res))
-                if place is None:
-                    origin = res.origin
-                    place = place_of[id(res)] = len(places)
-                    places.append((origin.file or "", origin.line or 0, res.address))
-                partial.append((place, rank))
-                findings.append(Finding(meta, verdict, None, input, None, found, account))
-            else:
-                not_listed[provider] = not_listed.get(provider, 0) + 1
-        if on_not_listed is not None:
-            for provider, count in sorted(not_listed.items()):
-                on_not_listed(rule_id, provider, count)
+    # verdicts and findings live until the report is written (`gc_generations`)
+    with built_as_old_objects():
+        for rule_id in selected:
+            meta = catalogue[rule_id]
+            func = rules.get(rule_id)
+            if func is None:
+                raise LookupError(f"{rule_id} is in the catalogue but has no rule code")
+            declared = kinds_of(rule_id)
+            try:
+                verdicts = list(func(inventory, settings))
+                if declared is not None:
+                    for verdict in verdicts:
+                        if verdict.resource.kind not in declared:
+                            # the checkov checks would miss it: a bug of the rule's module
+                            raise ValueError(undeclared_kind(rule_id, verdict))
+            except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the scan
+                if on_error is None:
+                    raise
+                on_error(rule_id, exc)
+                continue
+            needs = needs_all(rule_id)
+            if needs and inventory.gaps:
+                verdicts = [unread_context(v, needs, inventory) for v in verdicts]
+            providers = meta.providers
+            rank = rule_rank[rule_id]
+            duties: dict[str, tuple[matrices.Duty, ...]] = {}  # the same for a provider's findings
+            not_listed: dict[str, int] = {}
+            for verdict in verdicts:
+                res = verdict.resource
+                provider = res.provider
+                if provider in providers:
+                    found = duties.get(provider)
+                    if found is None:
+                        found = duties[provider] = matrix_set.duties_for(provider, rule_id)
+                    place = place_of.get(id(res))
+                    if place is None:
+                        origin = res.origin
+                        place = place_of[id(res)] = len(places)
+                        places.append((origin.file or "", origin.line or 0, res.address))
+                    partial.append((place, rank))
+                    findings.append(Finding(meta, verdict, None, input, None, found, account))
+                else:
+                    not_listed[provider] = not_listed.get(provider, 0) + 1
+            if on_not_listed is not None:
+                for provider, count in sorted(not_listed.items()):
+                    on_not_listed(rule_id, provider, count)
     # dense ranks: resources at the same (file, line, address) rank the same
     dense = [0] * len(places)
     previous, current = None, -1

@@ -12,6 +12,7 @@ one string.
 from __future__ import annotations
 
 import json
+from itertools import islice
 from typing import Any, Iterable, Iterator
 
 from hds_iac.escaping import for_json
@@ -38,13 +39,9 @@ BATCH = 256
 
 
 def _batches(items: Items) -> Iterator[list]:
-    batch: list = []
-    for item in items.items:
-        batch.append(item)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
+    # islice: the items are drawn in C, not appended and counted one by one here
+    produced = iter(items.items)
+    while batch := list(islice(produced, BATCH)):
         yield batch
 
 

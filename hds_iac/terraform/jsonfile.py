@@ -22,12 +22,12 @@ import the module that dispatches to them.
 from __future__ import annotations
 
 import codecs
-import gc
 import json
 import os
 import re
 from typing import Any
 
+from hds_iac.gc_generations import built_as_old_objects
 from hds_iac.terraform import limits
 from hds_iac.terraform.plan import read_plan
 from hds_iac.terraform.records import ReadError, TfConfiguration
@@ -109,22 +109,12 @@ def parse(text: str) -> Any:
 
 def _loads_as_old_objects(text: str) -> Any:
     """`json.loads(text)`, its objects handed straight to the cyclic collector's oldest
-    generation. A parsed document is a tree (no reference cycle: reference counting frees
-    it), yet the young-generation passes of the collector walked its containers again
-    and again while it was built: 70 passes and a third of the parse's CPU on the
-    benchmark's 5,000-resource plan. Collection pauses while it is built; then
-    `gc.freeze()` and `gc.unfreeze()` move every tracked object to the oldest generation
-    in one step, without walking them (anything cyclic there is collected in the next
-    full pass, as usual)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    generation (`gc_generations`): a parsed document is a tree (no reference cycle:
+    reference counting frees it), yet the young-generation passes of the collector walked
+    its containers again and again while it was built: 70 passes and a third of the
+    parse's CPU on the benchmark's 5,000-resource plan."""
+    with built_as_old_objects():
         return json.loads(text)
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 def _not_json_hint(text: str) -> str:

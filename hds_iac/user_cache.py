@@ -72,21 +72,23 @@ def fingerprint(salt: str, folders: Iterable[str], suffixes: tuple[str, ...],
     skipped; subfolders only when `recursive`): the key of a value computed from those
     files, so that an edit, an added or removed file, an upgrade or another checkout gives
     another key. Size and time, not content: no file is read."""
-    digest = hashlib.sha256(f"{salt}\0".encode())
+    parts = [salt]
     for base in folders:
-        digest.update(f"{base}\0".encode())
+        parts.append(base)
         for folder, dirs, files in os.walk(base):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__") if recursive else []
+            # the folder relative to base, by slicing (os.walk's folders start with it;
+            # os.path.relpath per file cost more than the stat)
+            inside = folder[len(base):].lstrip(os.sep)
             for name in sorted(files):
                 if name.endswith(suffixes):
-                    path = os.path.join(folder, name)
                     try:
-                        info = os.stat(path)
+                        info = os.stat(os.path.join(folder, name))
                     except OSError:
                         continue
-                    digest.update(f"{os.path.relpath(path, base)}\0{info.st_size}\0"
-                                  f"{info.st_mtime_ns}\0".encode())
-    return digest.hexdigest()[:32]
+                    parts.append(f"{os.path.join(inside, name)}\0{info.st_size}\0"
+                                 f"{info.st_mtime_ns}")
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def prune(written: str, prefix: str, suffix: str, kept: int) -> None:

@@ -141,8 +141,8 @@ def split_address(address: str) -> tuple[str, str] | None:
     match = _ADDRESS.match(address)
     if not match:
         return None
-    module = match.group("module")[:-1] if match.group("module") else ""
-    return module, address[len(match.group("module")):]
+    end = match.end("module")  # the module part starts the address: its end splits it
+    return address[:end - 1] if end else "", address[end:]
 
 
 def provider_type(name: Any, resource_type: str = "") -> str:

@@ -113,14 +113,14 @@ def _changes(doc: dict, problems: Problems) -> tuple[dict[str, dict], set[str]]:
     changes: dict[str, dict] = {}
     deleted: set[str] = set()
     for i, rc in enumerate(arr(doc.get("resource_changes"), "resource_changes", problems)):
-        where = f"resource_changes[{i}]"
         if not isinstance(rc, dict):
-            problems.add(f"{where} is {json_type(rc)}, expected an object: skipped")
+            problems.add(f"resource_changes[{i}] is {json_type(rc)}, expected an object: "
+                         "skipped")
             continue
         address = rc.get("address")
         change = rc.get("change")
         if not isinstance(address, str) or not isinstance(change, dict):
-            problems.add(f"{where} has no address or change: skipped")
+            problems.add(f"resource_changes[{i}] has no address or change: skipped")
             continue
         if rc.get("deposed"):
             continue  # an old object waiting for deletion
@@ -129,7 +129,8 @@ def _changes(doc: dict, problems: Problems) -> tuple[dict[str, dict], set[str]]:
             deleted.add(address)
             continue
         if not isinstance(actions, list):
-            problems.add(f"{where}.change.actions is {json_type(actions)}, expected a list")
+            problems.add(f"resource_changes[{i}].change.actions is {json_type(actions)}, "
+                         "expected a list")
         changes[address] = rc
     return changes, deleted
 
@@ -137,7 +138,9 @@ def _changes(doc: dict, problems: Problems) -> tuple[dict[str, dict], set[str]]:
 def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex",
             regions: "_Regions", display_path: str, problems: Problems) -> TfResource | None:
     rtype, name = res.get("type"), res.get("name")
-    mode = res.get("mode") if res.get("mode") in ("managed", "data") else "managed"
+    mode = res.get("mode")
+    if mode != "managed" and mode != "data":
+        mode = "managed"
     address = res.get("address")
     if not isinstance(rtype, str) or not isinstance(name, str) or not rtype or not name:
         split = split_address(address) if isinstance(address, str) else None
@@ -174,7 +177,8 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
     names: set[str] = set()
     texts: set[str] = set()
     for marks in (change.get("after_sensitive"), res.get("sensitive_values")):
-        values = note_sensitive(rtype, values, marks, names, texts)
+        if marks:  # None, false, {}: nothing sensitive (most resources)
+            values = note_sensitive(rtype, values, marks, names, texts)
 
     ptype = provider_type(res.get("provider_name") or (rc or {}).get("provider_name"), rtype)
     region, config_id = regions.for_resource(module, decl.get("provider_config_key"), ptype)
@@ -184,8 +188,12 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
     return TfResource(
         address=address, mode=mode, type=rtype, name=name, provider=ptype,
         provider_region=region, values=values, source="plan", file=display_path, line=None,
-        module=module, sensitive=frozenset(names), sensitive_texts=frozenset(texts),
+        module=module, sensitive=frozenset(names) if names else _NONE,
+        sensitive_texts=frozenset(texts) if texts else _NONE,
     )
+
+
+_NONE: frozenset[str] = frozenset()  # the sensitive names and texts of most records
 
 
 # --- after_unknown ----------------------------------------------------------------------
@@ -209,8 +217,17 @@ def _merge_unknown(value: Any, unknown: Any, expr: Any,
         if not isinstance(value, dict):
             return value
         out = dict(value)
+        # The expression of each key (`_child_expr`), with the test of `expr` made once
+        # for all its keys: a plan flags thousands of ids and ARNs, one level down.
+        whole = expr if _is_attribute_expr(expr) else None
+        by_key = expr if whole is None and isinstance(expr, dict) else None
         for key, flag in unknown.items():
-            if flag is True or (flag and any_true(flag)):  # `True`: most flags, one test
+            if flag is True:  # most flags: the value itself is unknown
+                sub = whole or (by_key.get(key) if by_key is not None
+                                else _child_expr(expr, key))
+                found = refs(sub) if sub else ()
+                out[key] = Unknown(AFTER_APPLY, found) if found else _AFTER_APPLY
+            elif flag and any_true(flag):
                 out[key] = _merge_unknown(out.get(key), flag, _child_expr(expr, key), refs)
         return out
     if isinstance(unknown, list):

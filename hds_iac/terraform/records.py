@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from hds_iac.errors import ReadError  # noqa: F401 - TfConfiguration's errors; readers name it here
-from hds_iac.model import Maybe, SourceAttribute
+from hds_iac.model import Maybe, SourceAttribute, Unknown
 
 
 @dataclass
@@ -53,26 +53,39 @@ class TfResource:
         """Where `path` ("encrypted", "root_block_device.encrypted", "ebs_block_device[1]
         .encrypted") is in the source: its line when the source has lines, and whether
         the value is set at all (absent or null: the provider's default applies)."""
-        is_set = _is_set(self.values, path)
         if not self.attribute_lines:  # plans and states: no lines, one shared answer
-            return _NO_LINE[is_set](path)
-        return SourceAttribute(path, self.attribute_lines.get(canonical(path)), is_set)
+            values = self.values
+            if "." in path or "[" in path or values.__class__ is not dict:
+                return _unplaced(path)[_is_set(values, path)]
+            # a top-level attribute of a dict (most paths): `_is_set` and `_present` inlined
+            node = values.get(path)
+            cls = node.__class__
+            if cls is str or cls is list:
+                return _unplaced(path)[len(node) > 0]
+            return _unplaced(path)[node is not None and (
+                cls is Unknown or cls is dict or _present(node))]
+        return SourceAttribute(path, self.attribute_lines.get(canonical(path)),
+                               _is_set(self.values, path))
 
 
 @lru_cache(maxsize=1024)
-def _unplaced_set(path: str) -> SourceAttribute:
-    return SourceAttribute(path, None, True)
+def _unplaced(path: str) -> tuple[SourceAttribute, SourceAttribute]:
+    """The attribute at `path` of an input without lines, not set and set: a
+    `SourceAttribute` is frozen, so one pair per path serves every resource of a plan or
+    state (17,500 look-ups on a 5,000-resource plan)."""
+    return SourceAttribute(path, None, False), SourceAttribute(path, None, True)
 
 
-@lru_cache(maxsize=1024)
-def _unplaced_unset(path: str) -> SourceAttribute:
-    return SourceAttribute(path, None, False)
-
-
-# `TfResource.attribute` of an input without lines: the same few dozen paths, set or not,
-# asked for every resource of a plan or state (17,500 times on a 5,000-resource plan).
-# A `SourceAttribute` is frozen, so one object per (path, set) serves every resource.
-_NO_LINE = {True: _unplaced_set, False: _unplaced_unset}
+def _present(node: Any) -> bool:
+    """A value is set: not None, not an empty list or string. The JSON types and `Unknown`
+    are told by their class, without `Unknown`'s Python-level `__eq__` (the unknown ids
+    and ARNs of a plan)."""
+    cls = node.__class__
+    if cls is str or cls is list:
+        return len(node) > 0
+    if cls is dict or cls is Unknown or cls is bool or cls is int or cls is float:
+        return True
+    return node is not None and node != [] and node != ""
 
 
 @lru_cache(maxsize=1024)  # a few dozen adapter paths, asked for every resource
@@ -93,8 +106,7 @@ def _steps(path: str) -> tuple[tuple[str, str], ...]:
 def _is_set(values: Any, path: str) -> bool:
     """True when `values` hold a value at `path` (nested blocks are lists of dicts)."""
     if "." not in path and "[" not in path:  # a top-level attribute: most paths
-        node = values.get(path) if isinstance(values, dict) else None
-        return node is not None and node != [] and node != ""
+        return _present(values.get(path) if isinstance(values, dict) else None)
     node = values
     for name, index in _steps(path):
         if not isinstance(node, dict) or node.get(name) is None:
@@ -105,7 +117,7 @@ def _is_set(values: Any, path: str) -> bool:
             if not isinstance(node, list) or at >= len(node):
                 return False
             node = node[at]
-    return node is not None and node != [] and node != ""
+    return _present(node)
 
 
 @dataclass

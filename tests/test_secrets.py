@@ -220,3 +220,32 @@ resource "aws_db_instance" "db" {{
     assert from_plan[("HDS-BAK-001", "aws_db_instance.hidden")] == "unknown"
     for finding, status in from_code.items():
         assert from_plan[finding] == status, finding
+
+
+def test_a_resource_with_a_sensitive_value_keeps_its_messages_in_the_report_language(
+        tmp_path: Path) -> None:
+    """A resource holding a sensitive value has its message params masked; a param written
+    in two languages (the country, "EEA"/"EEE") must still print in the report's language,
+    not as `Text(en=..., fr=...)`, and the secret must not print."""
+    root = tmp_path / "bucket"
+    root.mkdir()
+    (root / "main.tf").write_text('''
+variable "name" {
+  type      = string
+  sensitive = true
+  default   = "patients-s3cr3t"
+}
+provider "aws" {
+  region = "ap-south-1"
+}
+resource "aws_s3_bucket" "b" {
+  bucket = var.name
+}
+''')
+    for lang, country, area in (("en", "India", "EEA"), ("fr", "Inde", "EEE")):
+        run = run_cli("scan", str(root), "-o", "json", "--check", "HDS-LOC-001", "--lang", lang)
+        [finding] = run.json()["findings"]
+        assert finding["status"] == "fail"
+        message = finding["message"]
+        assert "Text(" not in message and "s3cr3t" not in run.stdout, message
+        assert f"ap-south-1 ({country})" in message and f"({area})" in message, message

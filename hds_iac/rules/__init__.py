@@ -12,6 +12,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from hds_iac.catalogue import Text
 from hds_iac.model import Inventory, Kind, Resource, SourceAttribute
 from hds_iac.sensitive import mask
 from hds_iac.settings import Settings
@@ -71,7 +72,16 @@ class Verdict:
         secrets = self.resource.sensitive
         if not secrets:
             return self.params
-        return {key: mask(str(value), secrets) for key, value in self.params.items()}
+        return {key: _masked(value, secrets) for key, value in self.params.items()}
+
+
+def _masked(value: object, secrets: frozenset[str]) -> object:
+    """A message param with every sensitive value masked: a text in two languages (a
+    country, "EEA"/"EEE") stays one, masked in each, so that the message still prints it
+    in the report's language, not as `Text(en=..., fr=...)`."""
+    if isinstance(value, Text):
+        return Text(en=mask(value.en, secrets), fr=mask(value.fr, secrets))
+    return mask(str(value), secrets)
 
 
 RuleFunc = Callable[[Inventory, Settings], Iterable[Verdict]]

@@ -1,8 +1,10 @@
 """hds-iac's folder in the user's cache: `$XDG_CACHE_HOME/hds-iac` (`~/.cache/hds-iac`).
 
 One function says where, for everything hds-iac keeps between runs: the command recorded
-for checkov's checks (`native.json`), the pre-commit checkov environment, Lark's build of
-python-hcl2's parser and, unless HDS_IAC_CACHE_DIR moves it, the parsed-file cache.
+for checkov's checks (`native.json`), the checks' metadata table, the pre-commit checkov
+environment, Lark's build of python-hcl2's parser and, unless HDS_IAC_CACHE_DIR moves them,
+the parsed-file cache and the parse of hds-iac's own TOML data (`bundled_toml`). A value
+computed from files is keyed by `fingerprint`, and old keyed files are removed by `prune`.
 
 What is read back from there is trusted no more than the folder deserves: a file is read
 only when it is a regular file of this user that nobody else may write, not through a

@@ -93,6 +93,9 @@ class TfIndex:
         self.by_address: dict[str, TfResource] = {}
         self.by_base: dict[str, list[TfResource]] = {}  # address without instance key
         self.by_id: dict[str, TfResource] = {}
+        # Answers worked out once per index and asked for record after record (records by
+        # type, by name, reverse links: `terraform_values`).
+        self.memo: dict[str, dict] = {}
         for rec in self.records:
             self.by_address[rec.address] = rec
             self.by_base.setdefault(base_address(rec.address), []).append(rec)

@@ -8,7 +8,6 @@ adapters both read their records through these functions.
 """
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from hds_iac.adapters.terraform_index import TfIndex, base_address
@@ -211,13 +210,8 @@ def of_type(index: TfIndex, *types: str) -> list[TfResource]:
 
 
 def _cache(index: TfIndex) -> dict:
-    got = _CACHES.get(index)
-    if got is None:
-        got = _CACHES[index] = {}
-    return got
-
-
-_CACHES: "weakref.WeakKeyDictionary[TfIndex, dict]" = weakref.WeakKeyDictionary()
+    """The answers kept for `index` (`TfIndex.memo`: they live and die with it)."""
+    return index.memo
 
 
 def _by_name(index: TfIndex, types: tuple[str, ...], key: str) -> dict[str, TfResource]:
@@ -289,8 +283,10 @@ def linked(index: TfIndex, target: TfResource | str, attribute: str, types: tupl
         found = list(by_str.get(target, []))
     else:
         found = list(by_rec.get(id(target), []))
-        keys = list(ids_of(target))
-        keys += [v for v in (target.values.get(k) for k in name_keys) if isinstance(v, str) and v]
+        # the target's ids and names, looked up only when some record names one by a
+        # string (a bucket's six side resources are usually none: no look-up at all)
+        keys = [*ids_of(target), *(v for v in (target.values.get(k) for k in name_keys)
+                                   if isinstance(v, str) and v)] if by_str else []
     for key in keys:
         for rec in by_str.get(key, []):
             if all(rec is not f for f in found):

@@ -65,7 +65,7 @@ def bypassed(off: bool) -> Iterator[None]:
 
 
 def _off() -> bool:
-    return bool(_off_depth) or os.environ.get("HDS_IAC_NO_CACHE", "") not in ("", "0")
+    return bool(_off_depth) or user_cache.parsed_files_off()
 
 
 def names(package: str) -> list[str]:
@@ -110,7 +110,7 @@ def _load() -> dict[str, dict[str, Any]]:
         key = user_cache.fingerprint(
             f"{_FORMAT}\0{__version__}\0{sys.version}", [folders[p] for p in PACKAGES],
             (".toml",), recursive=False)
-        path = os.path.join(_cache_root(), f"{_PREFIX}{key}{_SUFFIX}")
+        path = os.path.join(user_cache.parsed_files_root(), f"{_PREFIX}{key}{_SUFFIX}")
         found = _read(path, key)
         if found is not None:
             return found
@@ -151,10 +151,6 @@ def _parsed(texts: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
             except tomllib.TOMLDecodeError as exc:
                 out[package][name] = exc
     return out
-
-
-def _cache_root() -> str:
-    return os.path.abspath(os.environ.get("HDS_IAC_CACHE_DIR") or user_cache.root())
 
 
 def _toml_shaped(value: Any) -> bool:

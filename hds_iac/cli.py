@@ -94,9 +94,10 @@ def build_parser(scan_only: bool = False) -> argparse.ArgumentParser:
                            " pre-commit hook)")
     scan.add_argument("--no-cache", action="store_true",
                       help="parse every HCL file (and hds-iac's own data files) anew, neither"
-                           " reading nor writing the cache of parsed files (same as"
-                           " HDS_IAC_NO_CACHE=1; the cache is in $HDS_IAC_CACHE_DIR/hcl, default"
-                           " ~/.cache/hds-iac/hcl: delete it to clear it)")
+                           " reading nor writing the caches of parsed files (same as"
+                           " HDS_IAC_NO_CACHE=1; they are in $HDS_IAC_CACHE_DIR, default"
+                           " ~/.cache/hds-iac: hcl/ and bundled-toml-*.json; delete them to"
+                           " clear them)")
     add_report_options(scan)
     # SUPPRESS: without the flag here, `hds-iac --debug scan` keeps the top-level value.
     scan.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,

@@ -30,6 +30,18 @@ def root() -> str:
     return os.path.join(base, "hds-iac")
 
 
+def parsed_files_root() -> str:
+    """Where the caches of parsed files live (the HCL parse cache, the parse of hds-iac's
+    own TOML data): `$HDS_IAC_CACHE_DIR`, else `root()`; absolute."""
+    return os.path.abspath(os.environ.get("HDS_IAC_CACHE_DIR") or root())
+
+
+def parsed_files_off() -> bool:
+    """Whether HDS_IAC_NO_CACHE switches the caches of parsed files off (any value but
+    empty or 0), as `--no-cache` does."""
+    return os.environ.get("HDS_IAC_NO_CACHE", "") not in ("", "0")
+
+
 def read_private(path: str, max_bytes: int) -> tuple[bytes, os.stat_result] | None:
     """The bytes of `path` and its status, when it is a regular file owned by this user,
     not writable by its group or others, at most `max_bytes` long and not reached through

@@ -235,16 +235,12 @@ def _text(raw: object, where: str) -> Text:
     return Text(en=raw["en"].strip(), fr=raw["fr"].strip())
 
 
+@lru_cache(maxsize=1)
 def topics() -> tuple[str, ...]:
     """The topics, in the order reports and docs list them (`_topics.toml`); also the
     module's attribute `TOPICS`, read when first asked for (not when this module is
     imported: the command line is read first, and `--no-cache` bypasses the cache of
     the data files, `bundled_toml`)."""
-    return _topic_ids()
-
-
-@lru_cache(maxsize=1)
-def _topic_ids() -> tuple[str, ...]:
     return tuple(_topic_table())
 
 

@@ -126,8 +126,7 @@ def flush() -> None:
 
 
 def folder_path() -> str:
-    return os.path.join(os.path.abspath(os.environ.get("HDS_IAC_CACHE_DIR") or user_cache.root()),
-                        "hcl")
+    return os.path.join(user_cache.parsed_files_root(), "hcl")
 
 
 def cached_parse(text: str, parse: Callable[[str], Parsed]) -> Parsed:
@@ -156,7 +155,7 @@ def cached_parse(text: str, parse: Callable[[str], Parsed]) -> Parsed:
 
 
 def _off() -> bool:
-    return _option_off or os.environ.get("HDS_IAC_NO_CACHE", "") not in ("", "0")
+    return _option_off or user_cache.parsed_files_off()
 
 
 def _current() -> "_Folder | None":

@@ -215,8 +215,7 @@ def _merge_unknown(value: Any, unknown: Any, expr: Any,
     """`value` with every part `unknown` flags replaced by Unknown("known after apply"),
     refs taken from the configuration expression `expr` at the same place."""
     if unknown is True:
-        found = refs(expr) if expr else ()  # no expression (None, {}, []): no reference
-        return Unknown(AFTER_APPLY, found) if found else _AFTER_APPLY
+        return _after_apply(expr, refs)
     if isinstance(unknown, dict):
         if value is None:
             value = {}
@@ -231,8 +230,7 @@ def _merge_unknown(value: Any, unknown: Any, expr: Any,
             if flag is True:  # most flags: the value itself is unknown
                 sub = whole or (by_key.get(key) if by_key is not None
                                 else _child_expr(expr, key))
-                found = refs(sub) if sub else ()
-                out[key] = Unknown(AFTER_APPLY, found) if found else _AFTER_APPLY
+                out[key] = _after_apply(sub, refs)
             elif flag and any_true(flag):
                 out[key] = _merge_unknown(out.get(key), flag, _child_expr(expr, key), refs)
         return out
@@ -247,6 +245,12 @@ def _merge_unknown(value: Any, unknown: Any, expr: Any,
                 out_list[i] = _merge_unknown(out_list[i], flag, _item_expr(expr, i), refs)
         return out_list
     return value
+
+
+def _after_apply(expr: Any, refs: Callable[[Any], tuple[str, ...]]) -> Unknown:
+    """A value known after apply, with the references of its expression `expr`."""
+    found = refs(expr) if expr else ()  # no expression (None, {}, []): no reference
+    return Unknown(AFTER_APPLY, found) if found else _AFTER_APPLY
 
 
 def _is_attribute_expr(expr: Any) -> bool:

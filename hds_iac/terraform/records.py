@@ -54,16 +54,7 @@ class TfResource:
         .encrypted") is in the source: its line when the source has lines, and whether
         the value is set at all (absent or null: the provider's default applies)."""
         if not self.attribute_lines:  # plans and states: no lines, one shared answer
-            values = self.values
-            if "." in path or "[" in path or values.__class__ is not dict:
-                return _unplaced(path)[_is_set(values, path)]
-            # a top-level attribute of a dict (most paths): `_is_set` and `_present` inlined
-            node = values.get(path)
-            cls = node.__class__
-            if cls is str or cls is list:
-                return _unplaced(path)[len(node) > 0]
-            return _unplaced(path)[node is not None and (
-                cls is Unknown or cls is dict or _present(node))]
+            return _unplaced(path)[_is_set(self.values, path)]
         return SourceAttribute(path, self.attribute_lines.get(canonical(path)),
                                _is_set(self.values, path))
 

@@ -68,22 +68,12 @@ def render_rule(meta: RuleMeta, catalogue: Catalogue | None = None) -> str:
         f"| Providers / Fournisseurs | {_providers(meta)} |",
         f"| Sources | {', '.join(meta.sources)} |",
         "",
-        "## Rationale",
-        "",
-        _paragraphs(meta.rationale.en),
-        "",
-        "## Remediation",
-        "",
-        _paragraphs(meta.remediation.en),
-        "",
-        "## Justification (FR)",
-        "",
-        _paragraphs(meta.rationale.fr),
-        "",
-        "## Remédiation (FR)",
-        "",
-        _paragraphs(meta.remediation.fr),
-        "",
+    ]
+    for heading, text in (("Rationale", meta.rationale.en), ("Remediation", meta.remediation.en),
+                          ("Justification (FR)", meta.rationale.fr),
+                          ("Remédiation (FR)", meta.remediation.fr)):
+        lines += [f"## {heading}", "", _paragraphs(text), ""]
+    lines += [
         "## References / Références",
         "",
         "| Source | References / Références |",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from hds_iac.escaping import for_html as e
 from hds_iac.report.html import CSS
+from hds_iac.report.html_parts import table_head
 from hds_iac.report.filing_texts import STATES
 from hds_iac.report.texts import SEVERITY, colon
 
@@ -135,6 +136,15 @@ svg.chart{width:100%;height:auto;max-width:900px}
 def t(lang: str, key: str, **params: object) -> str:
     text = TEXTS[lang][key]
     return text.format(**params) if params else text
+
+
+# The time-to-fix table's columns of figures, after its severity column.
+FIX_FIGURES = ("fixed_count", "median", "p90", "still_open", "oldest_open")
+
+
+def _head(lang: str, *keys: str, numeric: tuple[str, ...] = ()) -> str:
+    """The header row of one of this report's tables, headings from its texts."""
+    return table_head(keys, lambda key: t(lang, key), numeric)
 
 
 def when(text: str | None, lang: str) -> str:
@@ -304,11 +314,8 @@ def render(report: PeriodReport) -> str:
                f'{flow_chart(report)}<p class="legend small">{legend}</p>'
                f'<p class="small">{e(t(lang, "flow_note"))}</p></section>')
     out.append(f'<section id="time-to-fix"><h2>{e(t(lang, "ttf_title"))}</h2>{fix_chart(report)}'
-               '<table id="ttf-table"><thead><tr>'
-               + "".join(f'<th{" class=num" if k != "severity" else ""}>{e(t(lang, k))}</th>'
-                         for k in ("severity", "fixed_count", "median", "p90", "still_open",
-                                   "oldest_open"))
-               + "</tr></thead><tbody>")
+               '<table id="ttf-table">'
+               + _head(lang, "severity", *FIX_FIGURES, numeric=FIX_FIGURES))
     for f in report.fix_times:
         out.append(f'<tr data-severity="{e(f.severity)}" data-fixed="{f.fixed}"'
                    f' data-open="{f.still_open}"><td>{e(SEVERITY[lang][f.severity])}</td>'
@@ -317,11 +324,9 @@ def render(report: PeriodReport) -> str:
                    f'<td class="num">{f.still_open}</td>'
                    f'<td class="num">{e(days(f.oldest_open_days, lang))}</td></tr>')
     out.append(f'</tbody></table><p class="small">{e(t(lang, "ttf_note"))}</p></section>')
-    out.append(f'<section id="scopes"><h2>{e(t(lang, "scopes_title"))}</h2><table><thead><tr>'
-               + "".join(f'<th>{e(t(lang, k))}</th>' for k in
-                         ("scope_col", "runs", "first_run", "last_run", "last_complete",
-                          "failing_end"))
-               + "</tr></thead><tbody>")
+    out.append(f'<section id="scopes"><h2>{e(t(lang, "scopes_title"))}</h2><table>'
+               + _head(lang, "scope_col", "runs", "first_run", "last_run", "last_complete",
+                       "failing_end"))
     for s in report.scopes:
         failing = " / ".join(str(s.failing_at_end.get(k, 0))
                              for k in ("critical", "high", "medium", "low"))
@@ -334,11 +339,8 @@ def render(report: PeriodReport) -> str:
     out.append(f'<section id="exceptions"><h2>{e(t(lang, "exceptions_title"))}</h2>'
                f'<p class="small">{e(t(lang, "exceptions_note"))}</p>')
     if report.exceptions:
-        out.append("<table><thead><tr>" + "".join(
-            f'<th>{e(t(lang, k))}</th>' for k in ("scope_col", "rule", "by", "state", "reason",
-                                                 "until", "where", "author", "resources",
-                                                 "since"))
-            + "</tr></thead><tbody>")
+        out.append("<table>" + _head(lang, "scope_col", "rule", "by", "state", "reason", "until",
+                                     "where", "author", "resources", "since"))
         for x in report.exceptions:
             state = STATES[lang].get(x.state, x.state)
             out.append(f'<tr data-exception="{e(x.rule_id)}" data-state="{e(x.state)}">'

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hds_iac.report import filing as filing_mod
 from hds_iac.report.filing_texts import ACTIVITIES, ORIGINS, STATES, activity, flabel
-from hds_iac.report.html_parts import badge, e, where
+from hds_iac.report.html_parts import badge, e, table_head, where
 from hds_iac.report.texts import STATUS, colon
 
 CSS = """
@@ -37,8 +37,7 @@ def _open(lang: str, section: str, title: str, intro: str) -> list[str]:
 
 def _table(table_id: str, lang: str, heads: tuple[str, ...]) -> str:
     """A table's start, up to its body, with the labels `heads` as column headings."""
-    return (f'<table id="{table_id}"><thead><tr>'
-            + "".join(f"<th>{e(flabel(lang, h))}</th>" for h in heads) + "</tr></thead><tbody>")
+    return f'<table id="{table_id}">' + table_head(heads, lambda key: flabel(lang, key))
 
 
 def _facts(rows: list[tuple[str, str]]) -> str:

@@ -6,7 +6,7 @@ import math
 
 from hds_iac import catalogue, provider_registry
 from hds_iac.report import texts
-from hds_iac.report.html_parts import ICONS, badge, e, where  # noqa: F401 - the page's helpers
+from hds_iac.report.html_parts import ICONS, badge, e, table_head, where  # noqa: F401 - the page's helpers
 from hds_iac.report.texts import colon, label, percent
 
 MAX_ROWS = 200  # findings listed per rule in the evidence section (all are in the JSON)
@@ -132,6 +132,15 @@ def donut(share: float | None, colour: str, lang: str, size: int = 64) -> str:
             f' fill="#1d2430">{e(short)}</text></svg>')
 
 
+# Headings of columns of figures: right-aligned, like the figures under them.
+NUMERIC_HEADS = ("counts", "resources", "findings")
+
+
+def _head(lang: str, *keys: str) -> str:
+    """The header row of one of this page's tables, headings from its labels."""
+    return table_head(keys, lambda key: label(lang, key), NUMERIC_HEADS)
+
+
 def _counts_cell(counts: dict[str, int]) -> str:
     text = f'{counts["pass"]} / {counts["fail"]} / {counts["unknown"]}'
     if counts.get("skipped"):
@@ -180,10 +189,8 @@ def _summary(report) -> list[str]:
         out.append(f'<span><i class="sw" style="background:{COLOURS[s]}"></i>{e(names[s])} '
                    f'<b data-count="{s}">{totals[s]}</b></span>')
     out.append(f'</p>{bar(totals, lang, width=520, height=16)}')
-    out.append(f'<h3>{e(label(lang, "by_topic"))}</h3><table id="topics"><thead><tr>'
-               f'<th>{e(label(lang, "topic"))}</th><th>{e(label(lang, "status"))}</th>'
-               f'<th class="num">{e(label(lang, "counts"))}</th><th>{e(label(lang, "chart"))}</th>'
-               f'<th>{e(label(lang, "rules"))}</th></tr></thead><tbody>')
+    out.append(f'<h3>{e(label(lang, "by_topic"))}</h3><table id="topics">'
+               + _head(lang, "topic", "status", "counts", "chart", "rules"))
     for t in report.coverage.topics:
         out.append(f'<tr data-topic="{e(t.topic)}"><td>{e(texts.TOPICS[lang][t.topic])}</td>'
                    f'<td>{badge(t.status, lang)}</td><td class="num">{_counts_cell(t.counts)}</td>'
@@ -195,10 +202,8 @@ def _summary(report) -> list[str]:
 def _sources(report) -> list[str]:
     lang = report.lang
     m = report.merged
-    out = [f'<section id="sources"><h2>{e(label(lang, "sources"))}</h2><table><thead><tr>'
-           f'<th>{e(label(lang, "source_file"))}</th><th>{e(label(lang, "source_kind"))}</th>'
-           f'<th>{e(label(lang, "inputs"))}</th><th class="num">{e(label(lang, "resources"))}</th>'
-           f'<th class="num">{e(label(lang, "findings"))}</th></tr></thead><tbody>']
+    out = [f'<section id="sources"><h2>{e(label(lang, "sources"))}</h2><table>'
+           + _head(lang, "source_file", "source_kind", "inputs", "resources", "findings")]
     for s in m.sources:
         kinds = ", ".join(texts.KINDS[lang].get(k, k) for k in s.kinds)
         inputs = "<br>".join(f'<code>{e(i.get("path", ""))}</code>' for i in s.inputs)
@@ -214,10 +219,7 @@ def _requirements(report) -> list[str]:
     out = [f'<section id="requirements"><h2>{e(label(lang, "requirements"))}</h2>',
            '<table id="requirements-table"><colgroup><col class="c-id"><col><col class="c-auto">'
            '<col class="c-status"><col class="c-counts"><col class="c-chart"></colgroup>'
-           f'<thead><tr><th>{e(label(lang, "requirement"))}</th>'
-           f'<th>{e(label(lang, "req_title"))}</th><th>{e(label(lang, "automation"))}</th>'
-           f'<th>{e(label(lang, "status"))}</th><th class="num">{e(label(lang, "counts"))}</th>'
-           f'<th>{e(label(lang, "chart"))}</th></tr></thead><tbody>']
+           + _head(lang, "requirement", "req_title", "automation", "status", "counts", "chart")]
     for v in report.coverage.requirements:
         r = v.requirement
         why = ""
@@ -261,10 +263,7 @@ def _findings_table(findings: list[dict], report) -> list[str]:
     sev = texts.SEVERITY[lang]
     out = ['<table class="findings"><colgroup><col class="f-status"><col class="f-sev">'
            '<col class="f-res"><col class="f-where"><col class="f-src"><col></colgroup>'
-           f'<thead><tr><th>{e(label(lang, "status"))}</th>'
-           f'<th>{e(label(lang, "severity"))}</th><th>{e(label(lang, "resource"))}</th>'
-           f'<th>{e(label(lang, "where"))}</th><th>{e(label(lang, "source"))}</th>'
-           f'<th>{e(label(lang, "message"))}</th></tr></thead><tbody>']
+           + _head(lang, "status", "severity", "resource", "where", "source", "message")]
     order = {"fail": 0, "unknown": 1, "skipped": 2, "pass": 3}
     # Live scans of several accounts: grouped by account within each status.
     ranked = sorted(findings, key=lambda f: (order[f["status"]],
@@ -345,10 +344,8 @@ def _accounts(report) -> list[str]:
         return []
     lang = report.lang
     out = [f'<section id="accounts"><h2>{e(label(lang, "accounts"))}</h2>',
-           f'<p class="small">{e(label(lang, "accounts_intro"))}</p><table><thead><tr>'
-           f'<th>{e(label(lang, "account"))}</th><th>{e(label(lang, "provider"))}</th>'
-           f'<th class="num">{e(label(lang, "counts"))}</th><th>{e(label(lang, "chart"))}</th>'
-           f'<th>{e(label(lang, "account_errors"))}</th></tr></thead><tbody>']
+           f'<p class="small">{e(label(lang, "accounts_intro"))}</p><table>'
+           + _head(lang, "account", "provider", "counts", "chart", "account_errors")]
     for row in report.accounts:
         errors = "".join(f'<div class="small">{e(text)}</div>' for text in row.errors)
         if row.error_count > len(row.errors):
@@ -412,11 +409,8 @@ def _duties(report) -> list[str]:
             out.append(f'<h3 data-provider="{e(d.duty.provider)}">{e(heading)}</h3>'
                        f'<p class="small">{e(doc.where.get(lang))}</p>'
                        '<table class="duties"><colgroup><col><col class="d-rules">'
-                       '<col class="d-status"><col class="d-counts"><col class="d-chart"></colgroup><thead><tr>'
-                       f'<th>{e(label(lang, "duty"))}</th><th>{e(label(lang, "rules"))}</th>'
-                       f'<th>{e(label(lang, "status"))}</th><th class="num">'
-                       f'{e(label(lang, "counts"))}</th><th>{e(label(lang, "chart"))}</th>'
-                       f'</tr></thead><tbody>')
+                       '<col class="d-status"><col class="d-counts"><col class="d-chart"></colgroup>'
+                       + _head(lang, "duty", "rules", "status", "counts", "chart"))
         out.append(f'<tr data-duty="{e(d.duty.key)}" data-provider="{e(d.duty.provider)}"'
                    f' data-modality="{e(d.duty.modality)}" data-status="{d.status}">'
                    f'<td>{e(d.duty.duty.get(lang))}<div class="small"><b>'
@@ -436,9 +430,8 @@ def _uncovered(report) -> list[str]:
         return []
     cat = catalogue.load()
     out = [f'<section id="uncovered"><h2>{e(label(lang, "uncovered"))}</h2>',
-           f'<p class="small">{e(label(lang, "uncovered_intro"))}</p><table><thead><tr>'
-           f'<th>{e(label(lang, "provider"))}</th><th>{e(label(lang, "rule"))}</th>'
-           f'<th class="num">{e(label(lang, "counts"))}</th></tr></thead><tbody>']
+           f'<p class="small">{e(label(lang, "uncovered_intro"))}</p><table>'
+           + _head(lang, "provider", "rule", "counts")]
     for u in report.coverage.uncovered:
         meta = cat.rules.get(u.rule)
         title = f" — {meta.title.get(lang)}" if meta else ""
@@ -475,9 +468,7 @@ def _chapter8(report) -> list[str]:
     if not report.chapter8:
         out.append(f'<p>{e(label(lang, "no_actor"))}</p></section>')
         return out
-    out.append('<table id="chapter8-table"><thead><tr>'
-               + "".join(f"<th>{e(label(lang, name))}</th>" for name in FACTS)
-               + "</tr></thead><tbody>")
+    out.append('<table id="chapter8-table">' + _head(lang, *FACTS))
     for row in report.chapter8:
         cells = [_fact_cell(row.actor.facts[name], lang, sources) for name in FACTS]
         if row.regions:

@@ -469,6 +469,22 @@ class Adapter:
             return Flow(name, encrypted=_unknown(values, f"parameters of {group}"))
         return aws_storage.db_tls_flow(values.items(), group, engine, version)
 
+    def _db_facets(self, region: str, item: dict[str, Any]) -> dict[str, Any]:
+        """What a DB instance and an Aurora cluster are read for alike, from the fields both
+        answers have (_DB_FIELDS): stored data, tags, storage encryption, backup retention
+        and deletion protection, log exports."""
+        return {
+            "stores_data": True, "tags": item.get("TagList"),
+            "at_rest": [aws_storage.switched_encryption(
+                _stated(item, "StorageEncrypted"), self.key(region, item.get("KmsKeyId")),
+                "storage")],
+            # final_snapshot is a deletion-time choice: the API cannot show it.
+            "backup": aws_storage.db_backup(_number(item, "BackupRetentionPeriod"),
+                                            _stated(item, "DeletionProtection")),
+            "logging": aws_logging.db_log_exports(
+                item.get("Engine"), item.get("EnabledCloudwatchLogsExports") or []),
+        }
+
     def _rds(self, region: str, rds: dict[str, Any]) -> None:
         instances = rds.get("instances")
         if ok(instances):
@@ -478,22 +494,13 @@ class Adapter:
                 groups = [g["DBParameterGroupName"] for g in db.get("DBParameterGroups", [])]
                 self.add(
                     "database", "AWS::RDS::DBInstance", db["DBInstanceArn"], region,
-                    stores_data=True, ids=(db["DBInstanceIdentifier"],),
-                    tags=db.get("TagList"),
-                    at_rest=[aws_storage.switched_encryption(
-                        _stated(db, "StorageEncrypted"), self.key(region, db.get("KmsKeyId")),
-                        "storage")],
+                    ids=(db["DBInstanceIdentifier"],), **self._db_facets(region, db),
                     flows=[self._db_flow(rds.get("parameters"), groups[0] if groups else None,
                                          db.get("Engine"), db.get("EngineVersion"))],
                     placement=Placement(multi_az=_stated(db, "MultiAZ")),
-                    # final_snapshot is a deletion-time choice: the API cannot show it.
-                    backup=aws_storage.db_backup(_number(db, "BackupRetentionPeriod"),
-                                                 _stated(db, "DeletionProtection")),
                     destinations=aws_storage.replica_destinations(
                         db.get("ReadReplicaSourceDBInstanceIdentifier"), region,
                         "RDS read replica"),
-                    logging=aws_logging.db_log_exports(
-                        db.get("Engine"), db.get("EnabledCloudwatchLogsExports") or []),
                     fields={**_DB_FIELDS, facet_key("flows", "encrypted", "in-transit"):
                             "DBParameterGroups", "placement.multi_az": "MultiAZ",
                             facet_key("destinations", "region", "0"):
@@ -508,22 +515,14 @@ class Adapter:
                     members=len(cluster.get("DBClusterMembers", [])))
                 self.add(
                     "database-cluster", "AWS::RDS::DBCluster", cluster["DBClusterArn"], region,
-                    stores_data=True, ids=(cluster["DBClusterIdentifier"],),
-                    tags=cluster.get("TagList"),
-                    at_rest=[aws_storage.switched_encryption(
-                        _stated(cluster, "StorageEncrypted"),
-                        self.key(region, cluster.get("KmsKeyId")), "storage")],
+                    ids=(cluster["DBClusterIdentifier"],), **self._db_facets(region, cluster),
                     flows=[self._db_flow(rds.get("cluster_parameters"),
                                          cluster.get("DBClusterParameterGroup"),
                                          cluster.get("Engine"), cluster.get("EngineVersion"))],
                     placement=Placement(multi_az=multi),
-                    backup=aws_storage.db_backup(_number(cluster, "BackupRetentionPeriod"),
-                                                 _stated(cluster, "DeletionProtection")),
                     destinations=aws_storage.replica_destinations(
                         cluster.get("ReplicationSourceIdentifier"), region,
                         "cross-region replica"),
-                    logging=aws_logging.db_log_exports(
-                        cluster.get("Engine"), cluster.get("EnabledCloudwatchLogsExports") or []),
                     fields={**_DB_FIELDS, facet_key("flows", "encrypted", "in-transit"):
                             "DBClusterParameterGroup", "placement.multi_az": "DBClusterMembers",
                             facet_key("destinations", "region", "0"):

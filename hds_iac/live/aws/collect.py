@@ -415,39 +415,43 @@ class Collector:
         if not ok(snaps):
             return snaps
         ids = [s["SnapshotId"] for s in snaps]
-        if len(ids) > self.max_attribute_reads:
-            self.notices.append(
-                f"{region}: {len(ids)} EBS snapshots, more than --max-attribute-reads"
-                f" ({self.max_attribute_reads}): public sharing read from one filtered listing;"
-                " sharing with other accounts not read")
+        if self._too_many(region, ids, "EBS snapshots", "public sharing read from one filtered"
+                          " listing; sharing with other accounts not read"):
             public = self.pages("ec2", region, "DescribeSnapshots", "Snapshots", page_size=1000,
                                 keep=keep_fields(("SnapshotId",)), OwnerIds=["self"],
                                 RestorableByUserIds=["all"])
             return {"public_only": public if not ok(public) else {s["SnapshotId"] for s in public}}
-
-        def read(snapshot_id: str) -> tuple[str, Any]:
-            answer = self.call("ec2", region, "DescribeSnapshotAttribute",
-                               Attribute="createVolumePermission", SnapshotId=snapshot_id)
-            return snapshot_id, answer.get("CreateVolumePermissions", []) if ok(answer) else answer
-
-        return dict(self.each(read, ids))
+        return self._permission_lists(region, "DescribeSnapshotAttribute", "SnapshotId",
+                                      "createVolumePermission", "CreateVolumePermissions", ids)
 
     def _image_permissions(self, region: str, images: Any) -> Any:
+        """image id -> launchPermission list, or Failed; nothing past the cap."""
         if not ok(images):
             return images
         ids = [i["ImageId"] for i in images]
-        if len(ids) > self.max_attribute_reads:
-            self.notices.append(
-                f"{region}: {len(ids)} images, more than --max-attribute-reads"
-                f" ({self.max_attribute_reads}): only public sharing read")
+        if self._too_many(region, ids, "images", "only public sharing read"):
             return {}
+        return self._permission_lists(region, "DescribeImageAttribute", "ImageId",
+                                      "launchPermission", "LaunchPermissions", ids)
 
-        def read(image_id: str) -> tuple[str, Any]:
-            answer = self.call("ec2", region, "DescribeImageAttribute",
-                               Attribute="launchPermission", ImageId=image_id)
-            return image_id, answer.get("LaunchPermissions", []) if ok(answer) else answer
+    def _permission_lists(self, region: str, op: str, id_param: str, attribute: str,
+                          answer_key: str, ids: list[str]) -> dict[str, Any]:
+        """id -> the permission list of one EC2 `op` call per id (snapshots and images share
+        alike), or the Failed of that call."""
+        def read(ident: str) -> tuple[str, Any]:
+            answer = self.call("ec2", region, op, Attribute=attribute, **{id_param: ident})
+            return ident, answer.get(answer_key, []) if ok(answer) else answer
 
         return dict(self.each(read, ids))
+
+    def _too_many(self, region: str, ids: list[str], what: str, instead: str) -> bool:
+        """Whether reading one attribute per id would pass --max-attribute-reads; if so, a
+        notice says so and what is read `instead`, the same words for every kind."""
+        if len(ids) <= self.max_attribute_reads:
+            return False
+        self.notices.append(f"{region}: {len(ids)} {what}, more than --max-attribute-reads"
+                            f" ({self.max_attribute_reads}): {instead}")
+        return True
 
     def rds(self, region: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -495,10 +499,7 @@ class Collector:
         if not ok(snaps):
             return snaps
         ids = [s[id_key] for s in snaps if s.get("SnapshotType") == "manual"]
-        if len(ids) > self.max_attribute_reads:
-            self.notices.append(f"{region}: {len(ids)} manual RDS snapshots, more than"
-                                f" --max-attribute-reads ({self.max_attribute_reads}): sharing"
-                                " not read")
+        if self._too_many(region, ids, "manual RDS snapshots", "sharing not read"):
             return {}
 
         def read(ident: str) -> tuple[str, Any]:

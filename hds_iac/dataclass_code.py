@@ -3,7 +3,7 @@
 `@dataclass` writes each class's `__init__`, `__repr__`, `__eq__` (and, when frozen,
 `__setattr__`, `__delattr__`, `__hash__`) as source text and compiles it with `exec` when
 the class is created, in every run: a plan scan creates 57 dataclasses, and Python's
-parser and compiler working on their 255 texts were 0.17 G instructions, more than
+parser and compiler working on their 255 texts were 0.17 G instructions, as much as
 starting Python twice. Python keeps the bytecode of modules in `__pycache__`; nothing
 kept this.
 
@@ -27,7 +27,8 @@ or planted is run:
   pointer `native.json` (a program checkov's process runs) and to Lark's parser build
   beside it: whoever can write there already runs code as the user;
 - it names its key and the CRC-32 of its body (against damage: the checks above are the
-  ones against other people; a SHA-256 of the 0.3 MB was 9 M instructions, the CRC 1 M),
+  ones against other people; a SHA-256 of the 0.3 MB was 9 M instructions under
+  callgrind, the CRC 1 M),
   and must hold only text -> code entries: anything else (truncated, garbled, another
   Python's) is ignored, as if the file were missing, and every text is compiled as before.
 `--no-cache` and HDS_IAC_NO_CACHE leave it on: it holds no parse of any input or data

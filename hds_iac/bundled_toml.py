@@ -187,13 +187,36 @@ def _read(path: str, key: str) -> dict[str, dict[str, Any]] | None:
                 or head.get("key") != key \
                 or head.get("sha256") != hashlib.sha256(body).hexdigest():
             return None
-        tables = json.loads(body)
+        tables = _loads_toml_shaped(body)
     except (ValueError, RecursionError):
         return None
     if not isinstance(tables, dict) or set(tables) != set(PACKAGES) or not all(
             isinstance(files, dict) and all(type(t) is dict for t in files.values())
-            for files in tables.values()) or not _toml_shaped(tables):
+            for files in tables.values()):
         return None
+    return tables
+
+
+def _refuse(text: str) -> float:
+    raise ValueError(f"not a TOML value: {text}")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number in (float("inf"), float("-inf")):  # 1e999
+        raise ValueError(f"not a TOML value: {text}")
+    return number
+
+
+def _loads_toml_shaped(body: bytes) -> Any:
+    """`json.loads` of `body`, raising ValueError for a value `_toml_shaped` refuses.
+    JSON gives only tables with text keys, arrays, text, numbers, booleans and null: a
+    non-finite number is refused as it is read, and a null can only be in a body that
+    holds the word `null`; only then is every value walked (`_toml_shaped`: 10 M
+    instructions for the whole data, which holds no null)."""
+    tables = json.loads(body, parse_constant=_refuse, parse_float=_finite)
+    if b"null" in body and not _toml_shaped(tables):
+        raise ValueError("not a TOML value: null")
     return tables
 
 

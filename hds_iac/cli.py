@@ -14,10 +14,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from hds_iac import __version__, bundled_toml, catalogue, repository
-from hds_iac.command import add_report_options, finish, prepare
-from hds_iac.console import EXIT_ERROR, EXIT_OK, say
-from hds_iac.errors import UsageError
+from hds_iac import dataclass_code
+
+# Before the modules that make dataclasses are imported: their methods' code is compiled
+# once and kept in the user cache (`dataclass_code`); `main` saves what it compiled.
+dataclass_code.install()
+
+from hds_iac import __version__, bundled_toml, catalogue, repository  # noqa: E402
+from hds_iac.command import add_report_options, finish, prepare  # noqa: E402
+from hds_iac.console import EXIT_ERROR, EXIT_OK, say  # noqa: E402
+from hds_iac.errors import UsageError  # noqa: E402
 
 if TYPE_CHECKING:
     from hds_iac.config import Config
@@ -272,6 +278,7 @@ def main(argv: Sequence[str] | None = None, hook: bool = False) -> int:
             return _main(argv, hook)
     finally:
         gc.set_threshold(*threshold)  # in-process callers (tests) get theirs back
+        dataclass_code.save()
 
 
 def _main(argv: list[str], hook: bool) -> int:

@@ -178,6 +178,20 @@ def test_a_damaged_or_crafted_cache_file_is_a_miss(data, tmp_path, monkeypatch, 
     assert parses.count == 1, what
 
 
+@pytest.mark.parametrize("body", [b'{"a": NaN}', b'{"a": [Infinity]}', b'{"a": -Infinity}',
+                                  b'{"a": 1e999}', b'{"a": {"b": null}}', b'[null]'])
+def test_a_value_no_toml_file_gives_is_refused_as_the_body_is_read(body):
+    """JSON's values beyond TOML's: non-finite numbers (refused by the parse itself) and
+    null (looked for only in a body that holds the word)."""
+    with pytest.raises(ValueError):
+        bundled_toml._loads_toml_shaped(body)
+
+
+def test_the_word_null_in_a_text_is_no_null_value():
+    body = json.dumps({"a": {"b": ["null", "x"], "null": 1.5}}).encode()
+    assert bundled_toml._loads_toml_shaped(body) == {"a": {"b": ["null", "x"], "null": 1.5}}
+
+
 def test_a_cache_file_others_may_write_a_link_or_a_huge_file_is_not_read(
         data, tmp_path, monkeypatch):
     expected = parsed_from_source(data)

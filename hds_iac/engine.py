@@ -10,7 +10,7 @@ from hds_iac import matrices, provider_registry
 from hds_iac.catalogue import Catalogue, RuleMeta
 from hds_iac.gc_generations import built_as_old_objects
 from hds_iac.model import Inventory, Resource, SourceAttribute
-from hds_iac.rules import (Verdict, kinds_of, needs_all, registry, undeclared_kind,
+from hds_iac.rules import (STATUSES, Verdict, broken_contract, kinds_of, needs_all, registry,
                            unread_context)
 from hds_iac.settings import Settings
 
@@ -197,11 +197,12 @@ def run(
             declared = kinds_of(rule_id)
             try:
                 verdicts = list(func(inventory, settings))
-                if declared is not None:
-                    for verdict in verdicts:
-                        if verdict.resource.kind not in declared:
-                            # the checkov checks would miss it: a bug of the rule's module
-                            raise ValueError(undeclared_kind(rule_id, verdict))
+                for verdict in verdicts:
+                    if verdict.status not in STATUSES or (
+                            declared is not None and verdict.resource.kind not in declared):
+                        # a bug of the rule's module (the checkov checks would miss a
+                        # verdict on an undeclared kind)
+                        raise ValueError(broken_contract(rule_id, verdict))
             except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the scan
                 if on_error is None:
                     raise

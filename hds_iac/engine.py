@@ -10,7 +10,7 @@ from hds_iac import matrices, provider_registry
 from hds_iac.catalogue import Catalogue, RuleMeta
 from hds_iac.gc_generations import built_as_old_objects
 from hds_iac.model import Inventory, Resource, SourceAttribute
-from hds_iac.rules import (Verdict, kinds_of, needs_all, registry, undeclared_kind,
+from hds_iac.rules import (STATUSES, Verdict, broken_contract, kinds_of, needs_all, registry,
                            unread_context)
 from hds_iac.settings import Settings
 
@@ -185,16 +185,8 @@ def run(
     rules = registry()
     matrix_set = matrices.load(tuple(settings.matrix_files))
     selected = list(rule_ids) if rule_ids is not None else sorted(catalogue.rules)
-    # Findings are sorted by file, line, address and rule, their position breaking ties as
-    # a stable sort would. The (file, line, address) of each resource is read and ranked
-    # once (a few thousand resources, not tens of thousands of findings), and each finding
-    # gets one integer key (place rank, rule rank, position): sorting those took half the
-    # time of sorting a (file, line, address, rule, position) tuple per finding.
     rule_rank = {r: i for i, r in enumerate(sorted(set(selected)))}
-    findings: list[Finding] = []
-    place_of: dict[int, int] = {}  # id(resource) -> index in `places` (resources outlive the run)
-    places: list[tuple[str, int, str]] = []
-    partial: list[tuple[int, int]] = []  # per finding: (index in `places`, rule rank)
+    runs: list[tuple[int, list[Finding]]] = []  # (rule rank, its findings), in run order
     # verdicts and findings live until the report is written (`gc_generations`)
     with built_as_old_objects():
         for rule_id in selected:
@@ -205,11 +197,12 @@ def run(
             declared = kinds_of(rule_id)
             try:
                 verdicts = list(func(inventory, settings))
-                if declared is not None:
-                    for verdict in verdicts:
-                        if verdict.resource.kind not in declared:
-                            # the checkov checks would miss it: a bug of the rule's module
-                            raise ValueError(undeclared_kind(rule_id, verdict))
+                for verdict in verdicts:
+                    if verdict.status not in STATUSES or (
+                            declared is not None and verdict.resource.kind not in declared):
+                        # a bug of the rule's module (the checkov checks would miss a
+                        # verdict on an undeclared kind)
+                        raise ValueError(broken_contract(rule_id, verdict))
             except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the scan
                 if on_error is None:
                     raise
@@ -219,37 +212,50 @@ def run(
             if needs and inventory.gaps:
                 verdicts = [unread_context(v, needs, inventory) for v in verdicts]
             providers = meta.providers
-            rank = rule_rank[rule_id]
             duties: dict[str, tuple[matrices.Duty, ...]] = {}  # the same for a provider's findings
             not_listed: dict[str, int] = {}
+            findings: list[Finding] = []
             for verdict in verdicts:
-                res = verdict.resource
-                provider = res.provider
+                provider = verdict.resource.provider
                 if provider in providers:
                     found = duties.get(provider)
                     if found is None:
                         found = duties[provider] = matrix_set.duties_for(provider, rule_id)
-                    place = place_of.get(id(res))
-                    if place is None:
-                        origin = res.origin
-                        place = place_of[id(res)] = len(places)
-                        places.append((origin.file or "", origin.line or 0, res.address))
-                    partial.append((place, rank))
                     findings.append(Finding(meta, verdict, None, input, None, found, account))
                 else:
                     not_listed[provider] = not_listed.get(provider, 0) + 1
+            runs.append((rule_rank[rule_id], findings))
             if on_not_listed is not None:
                 for provider, count in sorted(not_listed.items()):
                     on_not_listed(rule_id, provider, count)
-    # dense ranks: resources at the same (file, line, address) rank the same
-    dense = [0] * len(places)
-    previous, current = None, -1
-    for index in sorted(range(len(places)), key=places.__getitem__):
-        if places[index] != previous:
-            previous, current = places[index], current + 1
-        dense[index] = current
-    count, rules_count = len(findings), len(rule_rank)
-    keys = [(dense[place] * rules_count + rank) * count + position
-            for position, (place, rank) in enumerate(partial)]
-    keys.sort()  # unique: the position is part of each
-    return [findings[key % count] for key in keys]
+    return _in_report_order(runs)
+
+
+def _in_report_order(runs: list[tuple[int, list[Finding]]]) -> list[Finding]:
+    """The findings of every rule's run sorted by file, line, address and rule, in the
+    order a stable sort would leave them otherwise (a rule's verdict order, then run order).
+
+    No key per finding is built or sorted: each resource's (file, line, address) is read
+    once and names a bucket; going through the runs by rule (a stable sort of a few dozen
+    runs) and each run in its verdict order fills every bucket in (rule, position) order
+    already, so sorting the buckets (a few thousand, not tens of thousands of findings) and
+    joining them gives the order. Resources at the same place share a bucket."""
+    buckets: dict[tuple[str, int, str], list[Finding]] = {}
+    bucket_of: dict[int, list[Finding]] = {}  # id(resource) -> its bucket (resources outlive this)
+    for _, findings in sorted(runs, key=_rank_of_run):
+        for finding in findings:
+            res = finding.verdict.resource
+            bucket = bucket_of.get(id(res))
+            if bucket is None:
+                origin = res.origin
+                bucket = buckets.setdefault((origin.file or "", origin.line or 0, res.address), [])
+                bucket_of[id(res)] = bucket
+            bucket.append(finding)
+    ordered: list[Finding] = []
+    for place in sorted(buckets):
+        ordered += buckets[place]
+    return ordered
+
+
+def _rank_of_run(run: tuple[int, list[Finding]]) -> int:
+    return run[0]

@@ -185,6 +185,22 @@ def test_a_failing_part_decides_over_an_unknown_one_in_any_order() -> None:
     assert worst([]) == ("pass", [])
 
 
+def test_labels_and_facets_name_each_deciding_part_once_in_order() -> None:
+    from hds_iac.catalogue import Text
+    from hds_iac.rules._outcome import Outcome, facets, labels
+    parts = [Outcome("fail", "disk b", facet="at_rest[b].enabled"), Outcome("fail", "disk a"),
+             Outcome("fail", "disk b", facet="at_rest[b].enabled"),
+             Outcome("fail", "disk c", facet="at_rest[c].enabled")]
+    # plain labels make a plain text; one label in two languages makes the whole a Text
+    assert labels(parts) == "disk b, disk a, disk c"
+    assert labels([*parts, Outcome("fail", Text(en="copy (Germany)", fr="copie (Allemagne)"))]) \
+        == Text(en="disk b, disk a, disk c, copy (Germany)",
+                fr="disk b, disk a, disk c, copie (Allemagne)")
+    # a part that judged no facet value adds none
+    assert facets(parts) == ("at_rest[b].enabled", "at_rest[c].enabled")
+    assert facets([Outcome("fail", "disk a")]) == ()
+
+
 def test_unknown_reasons_name_their_part_once() -> None:
     from hds_iac.rules._outcome import Outcome, reasons
     parts = [Outcome("unknown", "disk a", reason="r1"), Outcome("unknown", "", reason="r2"),

@@ -65,6 +65,22 @@ def test_loc001_narrowed_allowed_area() -> None:
     assert "FR" in message(verdicts[0], "en", "HDS-LOC-001")
 
 
+def test_loc001_names_each_resources_country_in_the_reports_language() -> None:
+    # the same country twice (its name is worked out once per run) and another one
+    verdicts = run("HDS-LOC-001",
+                   res("aws_s3_bucket.fra", region="eu-central-1", stores_data=True),
+                   res("aws_s3_bucket.fra2", region="eu-central-1", stores_data=True),
+                   res("aws_s3_bucket.lon", region="eu-west-2", stores_data=True))
+    assert [message(v, "en", "HDS-LOC-001") for v in verdicts] == [
+        "stored in eu-central-1 (Germany), inside the allowed area",
+        "stored in eu-central-1 (Germany), inside the allowed area",
+        "stored in eu-west-2 (United Kingdom), outside the allowed area (EEA)"]
+    assert [message(v, "fr", "HDS-LOC-001") for v in verdicts] == [
+        "stocké dans eu-central-1 (Allemagne), dans la zone autorisée",
+        "stocké dans eu-central-1 (Allemagne), dans la zone autorisée",
+        "stocké dans eu-west-2 (Royaume-Uni), hors de la zone autorisée (EEE)"]
+
+
 # --- HDS-LOC-002 ---------------------------------------------------------------------
 
 

@@ -23,7 +23,9 @@ STATUSES = ("pass", "fail", "unknown")
 @dataclass(slots=True)  # one per finding: no dictionary each
 class Verdict:
     resource: Resource
-    status: str  # "pass" | "fail" | "unknown"
+    # "pass" | "fail" | "unknown" (`STATUSES`): the engine refuses any other from a rule
+    # (`broken_contract`), once per verdict rather than in a `__post_init__` per verdict.
+    status: str
     message: str  # key of a message template in the rule's catalogue entry
     params: dict[str, object] = field(default_factory=dict)
     # True for a pass that rests on the user's own declaration (an attestation tag) rather
@@ -39,10 +41,6 @@ class Verdict:
     # resource's attributes (`SourceAttribute.held_by`), as when an adapter records a
     # value another resource holds.
     holder: Resource | None = None
-
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"bad status {self.status!r}")
 
     @property
     def attributes(self) -> tuple[SourceAttribute, ...]:
@@ -129,6 +127,14 @@ def kinds_of(rule_id: str) -> frozenset[str] | None:
     if rule_id not in _REGISTRY:
         registry()
     return _KINDS.get(rule_id)
+
+
+def broken_contract(rule_id: str, verdict: Verdict) -> str | None:
+    """Why `verdict` breaks what every rule promises (a status of `STATUSES`, a kind its
+    `kinds` declaration names), or None when it keeps it."""
+    if verdict.status not in STATUSES:
+        return f"{rule_id} gave a verdict of status {verdict.status!r} on {verdict.resource.address}"
+    return undeclared_kind(rule_id, verdict)
 
 
 def undeclared_kind(rule_id: str, verdict: Verdict) -> str | None:

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from hds_iac.model import DATA_KINDS, Inventory, Unknown, facet_key
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._at_rest import judge, part_label
+from hds_iac.rules._at_rest import judge
 from hds_iac.rules._outcome import Outcome, verdict_of
 from hds_iac.settings import Settings
 
@@ -24,11 +24,11 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         for part in res.at_rest:
             if part.customer_key is None:
                 continue  # not encrypted, or no key choice on this service
-            label = part_label(res, part)
-            key = facet_key("at_rest", "customer_key", part.part)
             encrypted = judge(res, part, inventory)
             if encrypted.status == "fail":
                 continue  # not encrypted at all: HDS-ENC-001/002 say so, no key to judge
+            label = encrypted.label
+            key = facet_key("at_rest", "customer_key", part.part)
             if encrypted.status == "unknown":
                 # never "encrypted with a provider key" when encryption itself is unknown
                 configured = ("a customer-managed key is configured"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from hds_iac import geography
+from hds_iac.catalogue import Text
 from hds_iac.model import DATA_KINDS, Inventory, Unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.settings import Settings
@@ -19,6 +20,7 @@ REGION = ("region",)
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     geo = geography.load()
     allowed = settings.allowed_text  # the same for every resource: worked out once
+    names: dict[str, Text] = {}  # each country's name in both languages, built once
     for res in inventory:
         if not res.stores_data or res.region is None:
             continue
@@ -31,10 +33,9 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             yield Verdict(res, "unknown", "unknown", {"reason": country.reason},
                           facets=REGION)
             continue
-        params = {
-            "region": res.region,
-            "country": geo.country_text(country),
-            "allowed": allowed,
-        }
+        name = names.get(country)
+        if name is None:
+            name = names[country] = geo.country_text(country)
+        params = {"region": res.region, "country": name, "allowed": allowed}
         status = "pass" if country in settings.allowed_countries else "fail"
         yield Verdict(res, status, status, params, facets=REGION)

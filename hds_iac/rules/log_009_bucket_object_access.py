@@ -98,24 +98,32 @@ def _by_trails(found: list[tuple[Resource, Maybe[Trail]]], bucket: str | None,
     return traced
 
 
+# The fixed texts of messages, built once (a plan may hold thousands of buckets).
+_LOGS_UNRESOLVED = Text(en="server access logs unresolved",
+                        fr="journaux d'accès serveur indéterminés")
+_NO_LOGS = Text(en="no server access logs", fr="aucun journal d'accès serveur")
+_READS_ONLY = Text(en="reads only", fr="les lectures seulement")
+_WRITES_ONLY = Text(en="writes only", fr="les écritures seulement")
+_NONE = Text(en="none", fr="aucun")
+
+
 def _access_logs(logs: Logging) -> Text:
     """The bucket's server access logs, for messages."""
     if logs.enabled is True:
         return Text(en=f"server access logs to bucket {logs.detail}",
                     fr=f"journaux d'accès serveur vers le compartiment {logs.detail}")
     if isinstance(logs.enabled, Unknown):
-        return Text(en="server access logs unresolved",
-                    fr="journaux d'accès serveur indéterminés")
-    return Text(en="no server access logs", fr="aucun journal d'accès serveur")
+        return _LOGS_UNRESOLVED
+    return _NO_LOGS
 
 
 def _recorded(traced: _Traced) -> Text:
     """What the trails record of the bucket's object accesses, for messages."""
     if traced.read is True:
-        return Text(en="reads only", fr="les lectures seulement")
+        return _READS_ONLY
     if traced.write is True:
-        return Text(en="writes only", fr="les écritures seulement")
-    return Text(en="none", fr="aucun")
+        return _WRITES_ONLY
+    return _NONE
 
 
 @rule("HDS-LOG-009", kinds=("bucket",), needs_all={"trail": ("fail",)})

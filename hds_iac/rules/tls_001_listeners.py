@@ -12,7 +12,7 @@ from typing import Iterator
 
 from hds_iac.model import Inventory, Unknown
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._flows import flow_facet, flow_label, judge_encrypted
+from hds_iac.rules._flows import flow_facet, judge_encrypted
 from hds_iac.rules._outcome import Outcome, facets, labels, reasons, worst
 from hds_iac.settings import Settings
 
@@ -32,7 +32,7 @@ def _judge(flow) -> Outcome:
                        certificate)
     if flow.certificate is False:
         return Outcome("fail", outcome.label, "certificate", facet=certificate)
-    return Outcome("pass", flow_label(flow), "encrypted", facet=outcome.facet)
+    return Outcome("pass", outcome.label, "encrypted", facet=outcome.facet)
 
 
 @rule("HDS-TLS-001", kinds=("listener", "load-balancer"))

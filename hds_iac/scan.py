@@ -7,12 +7,12 @@ bad input becomes an error entry and the other inputs are still scanned.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from hds_iac import baseline, engine, provenance, suppressions, waivers
 from hds_iac.adapters.terraform import to_inventory
+from hds_iac.catalogue import RuleMeta
 from hds_iac.engine import Finding
 from hds_iac.model import Inventory
 from hds_iac.settings import Settings
@@ -299,17 +299,29 @@ def summarize(result: ScanResult) -> dict:
     by_topic: dict[str, dict[str, int]] = {}
     failed_by_severity = {s: 0 for s in engine.SEVERITY_RANK}
     by_account: dict[str, dict[str, int]] = {}
-    # Findings counted by (topic, status, severity of a failure, account) in C, then added
-    # up per key: a few dozen keys for tens of thousands of findings.
-    tally = Counter((f.meta.topic, status, f.severity if status == "fail" else "", f.account)
-                    for f in result.findings for status in (f.status,))
-    for (topic, status, severity, account), count in tally.items():
+    # Findings counted by (rule, status, waived or not, provider, account) in one loop that
+    # calls nothing per finding, then added up per key: a few dozen keys for tens of
+    # thousands of findings; a key's topic and severity are worked out once.
+    tally: dict[tuple, int] = {}
+    rules: dict[str, RuleMeta] = {}
+    for f in result.findings:
+        key = (f.meta.id, f.verdict.status, f.suppression is not None,
+               f.verdict.resource.provider, f.account)
+        count = tally.get(key)
+        if count is None:
+            tally[key] = 1
+            rules[key[0]] = f.meta
+        else:
+            tally[key] = count + 1
+    for (rule_id, status, waived, provider, account), count in tally.items():
+        topic = rules[rule_id].topic
+        status = "skipped" if waived else status
         counts[status] += count
         if topic not in by_topic:
             by_topic[topic] = {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0}
         by_topic[topic][status] += count
         if status == "fail":
-            failed_by_severity[severity] += count
+            failed_by_severity[rules[rule_id].severity_for(provider)] += count
         if account:
             by_account.setdefault(account, {"pass": 0, "fail": 0, "unknown": 0,
                                             "skipped": 0})[status] += count

@@ -19,13 +19,15 @@ FORMAT_VERSION = json_contract.VERSION
 def rules(findings: list[Finding], lang: str) -> dict[str, dict]:
     """Each rule's shared texts, once, for the rules and providers of `findings`, in the
     order they first appear there."""
-    # the first finding of each (rule, provider), in order: the pairs read in one pass,
-    # the first position of each found by C-level calls (no property read per finding)
-    pairs = [(f.meta.id, f.verdict.resource.provider) for f in findings]
-    first = dict(zip(reversed(pairs), range(len(pairs) - 1, -1, -1)))
+    # the first finding of each (rule, provider), in order: one loop, no property read
+    first: dict[tuple[str, str], Finding] = {}
+    for f in findings:
+        pair = (f.meta.id, f.verdict.resource.provider)
+        if pair not in first:
+            first[pair] = f
     out: dict[str, dict] = {}
-    for rule_id, provider in sorted(first, key=first.__getitem__):
-        shared = findings[first[rule_id, provider]].shared_dict(lang)
+    for (rule_id, provider), f in first.items():
+        shared = f.shared_dict(lang)
         entry = out.get(rule_id)
         if entry is None:
             entry = out[rule_id] = {"title": shared["title"],

@@ -99,6 +99,7 @@ class FindingText:
         self.input_key = input_key
         self._heads: dict[tuple, str] = {}
         self._resources: dict[tuple, str] = {}
+        self._shared: dict[tuple, str] = {}
         self._attributes: dict[tuple, str] = {}
         self._inputs: dict[str, str] = {}
 
@@ -122,7 +123,7 @@ class FindingText:
                 self._heads[key] = head
         resource = self._resources.get((id(res), f.account))
         if resource is None:
-            resource = self._resources[id(res), f.account] = ',"resource":' + _resource(f)
+            resource = self._resources[id(res), f.account] = ',"resource":' + self._resource(f)
         text = head + resource
         if suppression:
             text += ',"suppression":' + _suppression(suppression, status)
@@ -156,6 +157,29 @@ class FindingText:
                 f'"status":{value(shown)},"severity":{value(meta.severity_for(provider))},'
                 f'"message":{value(message)}')
 
+    def _resource(self, f: Finding) -> str:
+        """The finding's resource, the same for every finding of that resource and account:
+        its file and line, its region unless the region is a sensitive value."""
+        res = f.verdict.resource
+        origin = res.origin
+        region = res.region if isinstance(res.region, str) and res.region not in res.sensitive \
+            else None
+        # what many resources share (type, provider, region, file): encoded once per report
+        shared = (res.type, res.provider, region, origin.file)
+        middle = self._shared.get(shared)
+        if middle is None:
+            middle = self._shared[shared] = (
+                f'"type":{value(res.type)},"provider":{value(res.provider)},'
+                f'"region":{value(region)},"file":{value(origin.file)},')
+        text = f'{{"address":{value(res.address)},{middle}"line":{value(origin.line)}'
+        if origin.end_line:
+            text += f',"end_line":{value(origin.end_line)}'
+        if origin.cloud_id:
+            text += f',"cloud_id":{value(origin.cloud_id)}'
+        if f.account:
+            text += f',"account":{value(f.account)}'
+        return text + "}"
+
     def _attributes_text(self, attributes: tuple[SourceAttribute, ...], kept: bool) -> str:
         """`,"attributes":[...]`. `kept`: they are a resource's own (`Resource.attributes`,
         alive while the report is written), so their text is kept by their identities (a
@@ -172,22 +196,3 @@ class FindingText:
 
 def _attributes(attributes: tuple[SourceAttribute, ...]) -> str:
     return ',"attributes":[' + ",".join(_attribute(a) for a in attributes) + "]"
-
-
-def _resource(f: Finding) -> str:
-    """The finding's resource, the same for every finding of that resource and account:
-    its file and line, its region unless the region is a sensitive value."""
-    res = f.verdict.resource
-    origin = res.origin
-    region = res.region if isinstance(res.region, str) and res.region not in res.sensitive \
-        else None
-    text = (f'{{"address":{value(res.address)},"type":{value(res.type)},'
-            f'"provider":{value(res.provider)},"region":{value(region)},'
-            f'"file":{value(origin.file)},"line":{value(origin.line)}')
-    if origin.end_line:
-        text += f',"end_line":{value(origin.end_line)}'
-    if origin.cloud_id:
-        text += f',"cloud_id":{value(origin.cloud_id)}'
-    if f.account:
-        text += f',"account":{value(f.account)}'
-    return text + "}"

@@ -136,7 +136,7 @@ class Finding:
         (`hds_iac.json_contract`)."""
         from hds_iac.output.json_findings import FindingText
 
-        out = json.loads(FindingText(lang).body(self) + "}")
+        out = json.loads(FindingText(lang)(self, with_input=False))
         if shared:
             out.update(self.shared_dict(lang))
         return out

@@ -7,7 +7,6 @@ bad input becomes an error entry and the other inputs are still scanned.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -293,23 +292,47 @@ def scan(
     return result
 
 
-def summarize(result: ScanResult) -> dict:
-    """Counts every report prints: per status, per topic and per severity of failures."""
+# A tally key: (rule id, status, waived or not, provider, account).
+TallyKey = tuple[str, str, bool, str, str | None]
+
+
+def tally(findings: list[Finding]) -> dict[TallyKey, list]:
+    """The findings by (rule, status, waived or not, provider, account), each key in the
+    order it first appears: [how many, the first of them]. One walk that calls nothing per
+    finding, for the counts every report prints (`summarize`) and the JSON report's texts
+    of each rule (`json_report.rules`, from each rule's first finding): a few dozen keys
+    for tens of thousands of findings."""
+    out: dict[TallyKey, list] = {}
+    for f in findings:
+        key = (f.meta.id, f.verdict.status, f.suppression is not None,
+               f.verdict.resource.provider, f.account)
+        entry = out.get(key)
+        if entry is None:
+            out[key] = [1, f]
+        else:
+            entry[0] += 1
+    return out
+
+
+def summarize(result: ScanResult, tallied: dict[TallyKey, list] | None = None) -> dict:
+    """Counts every report prints: per status, per topic and per severity of failures
+    (`tallied`: `tally(result.findings)`, when the caller has it already)."""
     counts = {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0}
     by_topic: dict[str, dict[str, int]] = {}
     failed_by_severity = {s: 0 for s in engine.SEVERITY_RANK}
     by_account: dict[str, dict[str, int]] = {}
-    # Findings counted by (topic, status, severity of a failure, account) in C, then added
-    # up per key: a few dozen keys for tens of thousands of findings.
-    tally = Counter((f.meta.topic, status, f.severity if status == "fail" else "", f.account)
-                    for f in result.findings for status in (f.status,))
-    for (topic, status, severity, account), count in tally.items():
+    if tallied is None:
+        tallied = tally(result.findings)
+    # added up per key; a key's topic and severity are its rule's
+    for (_, status, waived, provider, account), (count, first) in tallied.items():
+        topic = first.meta.topic
+        status = "skipped" if waived else status
         counts[status] += count
         if topic not in by_topic:
             by_topic[topic] = {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0}
         by_topic[topic][status] += count
         if status == "fail":
-            failed_by_severity[severity] += count
+            failed_by_severity[first.meta.severity_for(provider)] += count
         if account:
             by_account.setdefault(account, {"pass": 0, "fail": 0, "unknown": 0,
                                             "skipped": 0})[status] += count

@@ -179,25 +179,36 @@ class RuleMeta:
 
 
 # Messages already formatted, by (template, language, params): a 5,000-resource plan gives
-# 19,000 findings but a few dozen distinct messages. Only params of immutable types whose
-# text is their value are keys, with their types (1, 1.0 and True are equal keys); the key
-# is built by C-level calls (`map`, `tuple`), it is built once per finding.
+# 19,000 findings but a few dozen distinct messages (`params_key` says which params are keys).
 _FORMATTED: dict[tuple, str] = {}
 _FORMATTED_MAX = 4096
-_KEY_TYPES = frozenset({str, int, float, bool, type(None), Text})
+# The types of the params that are keys by value. No two equal values of these exact types
+# format differently; 1, 1.0 and True are equal keys that do, so float and bool are left
+# out: a message with such a param is formatted each time (no rule gives one today).
+_KEY_TYPES = frozenset({str, int, type(None), Text})
+
+
+def params_key(params: Mapping[str, object]) -> tuple | None:
+    """`params` as a key of the message they give (their items), or None when some value
+    is of a type whose text may not be its value. Asked once per finding: a loop over a
+    few values costs less than building a tuple of their types."""
+    for v in params.values():
+        if type(v) not in _KEY_TYPES:
+            return None
+    return tuple(params.items())
 
 
 def _formatted(template: str, lang: str, params: Mapping[str, object]) -> str:
-    types = tuple(map(type, params.values()))
-    if _KEY_TYPES.issuperset(types):
-        key = (template, lang, tuple(params.items()), types)
-        text = _FORMATTED.get(key)
-        if text is None:
-            if len(_FORMATTED) >= _FORMATTED_MAX:
-                _FORMATTED.clear()
-            text = _FORMATTED[key] = _format(template, lang, params)
-        return text
-    return _format(template, lang, params)
+    values = params_key(params)
+    if values is None:
+        return _format(template, lang, params)
+    key = (template, lang, values)
+    text = _FORMATTED.get(key)
+    if text is None:
+        if len(_FORMATTED) >= _FORMATTED_MAX:
+            _FORMATTED.clear()
+        text = _FORMATTED[key] = _format(template, lang, params)
+    return text
 
 
 def _format(template: str, lang: str, params: Mapping[str, object]) -> str:

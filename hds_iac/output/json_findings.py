@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
+from hds_iac.catalogue import params_key
 from hds_iac.escaping import encodable
 
 if TYPE_CHECKING:
@@ -97,56 +98,87 @@ class FindingText:
         self.lang = lang
         self.input_key = input_key
         self._heads: dict[tuple, str] = {}
-        self._messages: dict[str, str] = {}
         self._resources: dict[tuple, str] = {}
+        self._shared: dict[tuple, str] = {}
         self._attributes: dict[tuple, str] = {}
         self._inputs: dict[str, str] = {}
 
-    def __call__(self, f: Finding) -> str:
-        """The finding's object, `input` last (the JSON report's finding, version 2)."""
-        inputs = self._inputs
-        tail = inputs.get(f.input)
-        if tail is None:
-            key = self.input_key(f.input) if self.input_key else f.input
-            tail = inputs[f.input] = f',"input":{value(key)}}}'
-        return self.body(f) + tail
-
-    def body(self, f: Finding) -> str:
-        """The finding's object without its closing brace and without `input` (the keys
-        `Finding.as_dict` gives with `shared=False`)."""
+    def __call__(self, f: Finding, with_input: bool = True) -> str:
+        """The finding's object, `input` last (the JSON report's finding, version 2); without
+        `input` (`with_input` False), the keys `Finding.as_dict` gives with `shared=False`.
+        Its pieces are joined by `+`: two to four short strings, cheaper than a list."""
         verdict = f.verdict
         res = verdict.resource
-        meta = f.meta
         status = verdict.status
         suppression = f.suppression
         shown = "skipped" if suppression else status
-        provider = res.provider
-        head = self._heads.get((meta.id, shown, provider))
-        if head is None:  # the severity is the rule's for that provider
-            head = self._heads[(meta.id, shown, provider)] = (
-                f'{{"rule_id":{value(meta.id)},"topic":{value(meta.topic)},'
-                f'"status":{value(shown)},"severity":{value(meta.severity_for(provider))},'
-                '"message":')
-        message = meta.message_of(verdict.message, self.lang, verdict.shown_params())
-        text = self._messages.get(message)
-        if text is None:
-            text = self._messages[message] = value(message)
-        key = (id(res), f.account)
-        resource = self._resources.get(key)
+        params = verdict.shown_params()
+        values = params_key(params)
+        # the head up to the message's text: one look-up per finding, by what decides it
+        key = (f.meta.id, shown, res.provider, verdict.message, values)
+        head = self._heads.get(key) if values is not None else None
+        if head is None:
+            head = self._head(f, shown, params)
+            if values is not None:
+                self._heads[key] = head
+        resource = self._resources.get((id(res), f.account))
         if resource is None:
-            resource = self._resources[key] = ',"resource":' + _resource(f)
-        parts = [head, text, resource]
+            resource = self._resources[id(res), f.account] = ',"resource":' + self._resource(f)
+        text = head + resource
         if suppression:
-            parts.append(',"suppression":' + _suppression(suppression, status))
+            text += ',"suppression":' + _suppression(suppression, status)
         if f.expired_waiver:
-            parts.append(',"expired_waiver":' + _suppression(f.expired_waiver))
+            text += ',"expired_waiver":' + _suppression(f.expired_waiver)
         if status == "pass" and verdict.declared:
-            parts.append(',"basis":"declared"')
+            text += ',"basis":"declared"'
         if verdict.facets:
             attributes = verdict.attributes
             if attributes:
-                parts.append(self._attributes_text(attributes, verdict.holder is None))
-        return "".join(parts)
+                text += self._attributes_text(attributes, verdict.holder is None)
+        if not with_input:
+            return text + "}"
+        tail = self._inputs.get(f.input)
+        if tail is None:
+            tail = self._inputs[f.input] = self._input(f.input)
+        return text + tail
+
+    def _input(self, path: str) -> str:
+        """`,"input":...}`: the input as `input_key` names it (the baseline's key)."""
+        return f',"input":{value(self.input_key(path) if self.input_key else path)}}}'
+
+    def _head(self, f: Finding, shown: str, params: Mapping[str, object]) -> str:
+        """`{"rule_id":...,"message":"..."`: the rule, the status shown, the rule's severity
+        for the resource's provider and the message (of `params`) in the report's language."""
+        meta = f.meta
+        verdict = f.verdict
+        provider = verdict.resource.provider
+        message = meta.message_of(verdict.message, self.lang, params)
+        return (f'{{"rule_id":{value(meta.id)},"topic":{value(meta.topic)},'
+                f'"status":{value(shown)},"severity":{value(meta.severity_for(provider))},'
+                f'"message":{value(message)}')
+
+    def _resource(self, f: Finding) -> str:
+        """The finding's resource, the same for every finding of that resource and account:
+        its file and line, its region unless the region is a sensitive value."""
+        res = f.verdict.resource
+        origin = res.origin
+        region = res.region if isinstance(res.region, str) and res.region not in res.sensitive \
+            else None
+        # what many resources share (type, provider, region, file): encoded once per report
+        shared = (res.type, res.provider, region, origin.file)
+        middle = self._shared.get(shared)
+        if middle is None:
+            middle = self._shared[shared] = (
+                f'"type":{value(res.type)},"provider":{value(res.provider)},'
+                f'"region":{value(region)},"file":{value(origin.file)},')
+        text = f'{{"address":{value(res.address)},{middle}"line":{value(origin.line)}'
+        if origin.end_line:
+            text += f',"end_line":{value(origin.end_line)}'
+        if origin.cloud_id:
+            text += f',"cloud_id":{value(origin.cloud_id)}'
+        if f.account:
+            text += f',"account":{value(f.account)}'
+        return text + "}"
 
     def _attributes_text(self, attributes: tuple[SourceAttribute, ...], kept: bool) -> str:
         """`,"attributes":[...]`. `kept`: they are a resource's own (`Resource.attributes`,
@@ -164,22 +196,3 @@ class FindingText:
 
 def _attributes(attributes: tuple[SourceAttribute, ...]) -> str:
     return ',"attributes":[' + ",".join(_attribute(a) for a in attributes) + "]"
-
-
-def _resource(f: Finding) -> str:
-    """The finding's resource, the same for every finding of that resource and account:
-    its file and line, its region unless the region is a sensitive value."""
-    res = f.verdict.resource
-    origin = res.origin
-    region = res.region if isinstance(res.region, str) and res.region not in res.sensitive \
-        else None
-    text = (f'{{"address":{value(res.address)},"type":{value(res.type)},'
-            f'"provider":{value(res.provider)},"region":{value(region)},'
-            f'"file":{value(origin.file)},"line":{value(origin.line)}')
-    if origin.end_line:
-        text += f',"end_line":{value(origin.end_line)}'
-    if origin.cloud_id:
-        text += f',"cloud_id":{value(origin.cloud_id)}'
-    if f.account:
-        text += f',"account":{value(f.account)}'
-    return text + "}"

@@ -10,22 +10,24 @@ from hds_iac.baseline import input_key
 from hds_iac.engine import Finding
 from hds_iac.output.json_findings import FindingText
 from hds_iac.output.json_stream import Items, chunks as json_chunks, plain
-from hds_iac.scan import ScanResult, summarize
+from hds_iac.scan import ScanResult, TallyKey, summarize, tally
 from hds_iac.waivers import register
 
 FORMAT_VERSION = json_contract.VERSION
 
 
-def rules(findings: list[Finding], lang: str) -> dict[str, dict]:
-    """Each rule's shared texts, once, for the rules and providers of `findings`, in the
-    order they first appear there."""
-    # the first finding of each (rule, provider), in order: the pairs read in one pass,
-    # the first position of each found by C-level calls (no property read per finding)
-    pairs = [(f.meta.id, f.verdict.resource.provider) for f in findings]
-    first = dict(zip(reversed(pairs), range(len(pairs) - 1, -1, -1)))
+def rules(tallied: dict[TallyKey, list], lang: str) -> dict[str, dict]:
+    """Each rule's shared texts, once, for the rules and providers of the findings
+    (`scan.tally` of them), in the order they first appear there."""
+    # a tally's keys are in order of first appearance: the first key of a (rule, provider)
+    # is its first finding's, and holds that finding
+    first: dict[tuple[str, str], Finding] = {}
+    for (rule_id, _, _, provider, _), (_, f) in tallied.items():
+        if (rule_id, provider) not in first:
+            first[rule_id, provider] = f
     out: dict[str, dict] = {}
-    for rule_id, provider in sorted(first, key=first.__getitem__):
-        shared = findings[first[rule_id, provider]].shared_dict(lang)
+    for (rule_id, provider), f in first.items():
+        shared = f.shared_dict(lang)
         entry = out.get(rule_id)
         if entry is None:
             entry = out[rule_id] = {"title": shared["title"],
@@ -62,6 +64,7 @@ def _findings(findings: list[Finding], lang: str, keys) -> Iterator[str]:
 
 def _document(result: ScanResult, lang: str) -> dict:
     keys = functools.lru_cache(maxsize=None)(input_key)
+    tallied = tally(result.findings)  # for the rules' texts and the summary: one walk
     doc = {
         "version": FORMAT_VERSION,
         "tool": {"name": "hds-iac", "version": __version__},
@@ -69,7 +72,7 @@ def _document(result: ScanResult, lang: str) -> dict:
         # to the repository root, or the live account), the same on every machine.
         "inputs": [{**i, "key": keys(i.get("path", ""))} for i in result.inputs],
         "settings": {"allowed_countries": result.allowed_countries},
-        "rules": rules(result.findings, lang),
+        "rules": rules(tallied, lang),
         "findings": Items(_findings(result.findings, lang, keys), encoded=True),
         "errors": [{"path": e.path, "message": e.message} for e in result.errors],
         "notices": [{"path": n.path, "message": n.message} for n in result.notices],
@@ -79,7 +82,7 @@ def _document(result: ScanResult, lang: str) -> dict:
         "missing_modules_allowed_by": result.missing_modules_allowed_by,
         # Provenance: the configuration file that shaped the verdicts (None: none).
         "config_file": result.config_file,
-        "summary": summarize(result),
+        "summary": summarize(result, tallied),
         # Evidence for auditors (docs/evidence.md): where the result comes from, what the
         # configuration declares in scope, and every waiver with its state.
         "provenance": result.provenance,

@@ -49,9 +49,15 @@ class Verdict:
         order. Empty when the rule names none or the adapter does not know (live scans, a
         value computed from several places): reports then point at the resource."""
         holder = self.holder
-        if holder is None:  # (a list, not a generator, to the tuple: asked per finding)
+        if holder is None:
+            # asked per finding: a loop, not a list comprehension (one more function call
+            # each time in Python 3.11)
             known = self.resource.attributes
-            return tuple([known[k] for k in self.facets if k in known])
+            found = []
+            for key in self.facets:
+                if key in known:
+                    found.append(known[key])
+            return tuple(found)
         known = holder.attributes
         return tuple(known[k].held_by(holder.address, holder.origin)
                      for k in self.facets if k in known)

@@ -347,10 +347,6 @@ def parent_module(module: str) -> str:
     return module[:segments[-1].start()].rstrip(".")
 
 
-def _strip_index(local: str) -> str:
-    return local.split("[", 1)[0]
-
-
 class _ConfigIndex:
     """The `configuration` section: resource declarations and module calls by module path."""
 
@@ -387,7 +383,7 @@ class _ConfigIndex:
         """The declaration of `local` ("aws_x.y[1]", the address without its module) in
         `module`, or {}."""
         decls = self.resources.get(module_names(module), {})
-        return decls.get(_strip_index(local)) or decls.get(local) or {}
+        return decls.get(local.split("[", 1)[0]) or decls.get(local) or {}  # by name first
 
     def call(self, path: tuple[str, ...]) -> dict:
         """The module call (in its parent) that instantiates module `path`."""
@@ -416,22 +412,22 @@ class _Regions:
                              "configuration.provider_config", problems)
         self.variables = variables
         self.cfg = cfg
-        self.cache: dict[tuple[Any, tuple[str, ...], str], Any] = {}
-        # the provider configuration each resolved region belongs to (its entry's id)
-        self.config_of: dict[tuple[Any, tuple[str, ...], str], int | None] = {}
+        # (region, the provider configuration it belongs to: its entry's id) by (key,
+        # module address, provider type)
+        self.cache: dict[tuple[Any, str, str], tuple[Any, int | None]] = {}
         # regions the resources of a configuration with no region in the plan prove
         self.evidence = RegionEvidence("in the plan")
 
     def for_resource(self, module: str, key: Any, ptype: str) -> tuple[Any, int | None]:
         """The region of the provider configuration a resource uses, and an identity of
         that configuration (resources sharing it share its region)."""
-        path = module_names(module)
-        cache_key = (key if isinstance(key, str) else None, path, ptype)
-        if cache_key not in self.cache:
-            found = self._find(cache_key[0] or ptype, path)
-            self.config_of[cache_key] = id(found[0]) if found else None
-            self.cache[cache_key] = self._resolve(found, ptype)
-        return self.cache[cache_key], self.config_of[cache_key]
+        cache_key = (key if isinstance(key, str) else None, module, ptype)
+        answer = self.cache.get(cache_key)
+        if answer is None:
+            found = self._find(cache_key[0] or ptype, module_names(module))
+            answer = self.cache[cache_key] = (self._resolve(found, ptype),
+                                              id(found[0]) if found else None)
+        return answer
 
     def _resolve(self, found: tuple[dict, tuple[str, ...]] | None, ptype: str) -> Any:
         if found is None:

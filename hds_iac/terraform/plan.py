@@ -174,11 +174,10 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
         merged = _merge_unknown(values, unknown, expressions,
                                 lambda expr: expression_refs(expr, module, cfg))
         values = merged if isinstance(merged, dict) else values
-    names: set[str] = set()
-    texts: set[str] = set()
-    for marks in (change.get("after_sensitive"), res.get("sensitive_values")):
-        if marks:  # None, false, {}: nothing sensitive (most resources)
-            values = note_sensitive(rtype, values, marks, names, texts)
+    sensitive = sensitive_texts = _NONE
+    after_marks, own_marks = change.get("after_sensitive"), res.get("sensitive_values")
+    if after_marks or own_marks:  # None, false, {}: nothing sensitive (most resources)
+        values, sensitive, sensitive_texts = _sensitive(rtype, values, after_marks, own_marks)
 
     ptype = provider_type(res.get("provider_name") or (rc or {}).get("provider_name"), rtype)
     region, config_id = regions.for_resource(module, decl.get("provider_config_key"), ptype)
@@ -189,13 +188,25 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
     TfResource.__init__(
         record, address=address, mode=mode, type=rtype, name=name, provider=ptype,
         provider_region=region, values=values, source="plan", file=display_path, line=None,
-        module=module, sensitive=frozenset(names) if names else _NONE,
-        sensitive_texts=frozenset(texts) if texts else _NONE,
+        module=module, sensitive=sensitive, sensitive_texts=sensitive_texts,
     )
     return record
 
 
 _NONE: frozenset[str] = frozenset()  # the sensitive names and texts of most records
+
+
+def _sensitive(rtype: str, values: dict, *marks: Any
+               ) -> tuple[dict, frozenset[str], frozenset[str]]:
+    """`values` with what the plan's sensitive marks (`after_sensitive`, then
+    `sensitive_values`) flag noted (`note_sensitive`), the sensitive names and their texts."""
+    names: set[str] = set()
+    texts: set[str] = set()
+    for flags in marks:
+        if flags:
+            values = note_sensitive(rtype, values, flags, names, texts)
+    return (values, frozenset(names) if names else _NONE,
+            frozenset(texts) if texts else _NONE)
 
 
 # --- after_unknown ----------------------------------------------------------------------

@@ -91,3 +91,15 @@ def test_base_address(address, expected):
 def test_block_path():
     assert block_path("ingress", 0, "from_port") == "ingress.from_port"
     assert block_path("ingress", 1, "from_port") == "ingress[1].from_port"
+
+
+def test_origin_of_keeps_a_line_or_an_end_line_given_alone():
+    """A resource of code whose block has no source map (a line, no end line), or the
+    reverse, keeps the line it has: only a resource with neither (plans and states) gets
+    the origin shared by its file."""
+    only_line = dataclasses.replace(rec("aws_s3_bucket.b"), line=5, end_line=None)
+    assert (origin_of(only_line).line, origin_of(only_line).end_line) == (5, None)
+    only_end = dataclasses.replace(only_line, line=None, end_line=9)
+    assert (origin_of(only_end).line, origin_of(only_end).end_line) == (None, 9)
+    planned = dataclasses.replace(only_line, source="plan", line=None)
+    assert origin_of(planned) is origin_of(dataclasses.replace(planned, address="aws_s3_bucket.c"))

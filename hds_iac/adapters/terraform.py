@@ -32,7 +32,7 @@ def adapt(rec: TfResource, index: TfIndex) -> list[Resource]:
     """The model resources of one record, whatever its provider (none for other providers,
     data sources and types no adapter reads). `hds-iac scan` and the checkov checks both
     adapt through here."""
-    handlers = provider_handlers().get(rec.provider)
+    handlers = _HANDLERS.get(rec.provider)  # provider_handlers(), without a call per record
     resources = handlers.adapt(rec, index) if handlers is not None else []
     if index.sensitive_texts:
         for resource in resources:

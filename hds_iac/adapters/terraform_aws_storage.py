@@ -64,13 +64,16 @@ def _disk_sources(disks: list[AtRest], paths: list[str]) -> dict[str, str]:
     return out
 
 
+# A volume's one disk: the same `sources` for every volume (built once, never changed).
+_VOLUME_SOURCES = _disk_sources([AtRest(enabled=None, part="volume")], ["encrypted"])
+
+
 @handles("aws_ebs_volume", kinds=("volume",))
 def ebs_volume(rec: TfResource, index: TfIndex) -> list[Resource]:
     zone = get_str(rec, "availability_zone")
     res = resource(rec, "volume", stores_data=True, region=region_of(rec, zone),
                    at_rest=[_ebs_disk(rec, index, rec.values, "volume")],
-                   sources=_disk_sources(
-                       [AtRest(enabled=None, part="volume")], ["encrypted"]),
+                   sources=_VOLUME_SOURCES,
                    placement=Placement(zones=(zone,) if isinstance(zone, str) else zone))
     res.backup = Backup(attested=attestation(res.tags, index.settings.backup_attestation_tag))
     return [res]

@@ -144,8 +144,10 @@ def attributes_of(rec: TfResource, paths: Mapping[str, str | SourceAttribute]
     """`Resource.attributes` from {facet key: Terraform attribute path}: where each facet
     value came from (its line in HCL; set or not in every source). A value held by another
     resource is given as its `held_by(...)` attribute."""
-    return {key: path if isinstance(path, SourceAttribute) else rec.attribute(path)
-            for key, path in paths.items()}
+    out: dict[str, SourceAttribute] = {}
+    for key, path in paths.items():  # a loop, not a comprehension: a frame less
+        out[key] = path if isinstance(path, SourceAttribute) else rec.attribute(path)
+    return out
 
 
 def held_by(other: TfResource, path: str) -> SourceAttribute:
@@ -165,8 +167,16 @@ def part_sources(facet: str, part: str, paths: Mapping[str, str | SourceAttribut
                  ) -> dict[str, str | SourceAttribute]:
     """The `sources` of one part of a facet (a flow, an ingress rule, a disk): {facet key:
     Terraform path} for each value name of `paths` ("encrypted", "min_tls") that has a
-    path, so that the rules' keys (`facet_key(facet, name, part)`) find the attribute."""
-    return {facet_key(facet, name, part): path for name, path in paths.items() if path}
+    path, so that the rules' keys (`facet_key(facet, name, part)`) find the attribute.
+    A new dict each time (callers add to it), copied from the one kept for these
+    arguments: adapters ask the same few hundred times over, record after record."""
+    return dict(_part_sources(facet, part, tuple(paths.items())))
+
+
+@lru_cache(maxsize=1024)
+def _part_sources(facet: str, part: str, paths: tuple[tuple[str, str | SourceAttribute | None], ...]
+                  ) -> dict[str, str | SourceAttribute]:
+    return {facet_key(facet, name, part): path for name, path in paths if path}
 
 
 def destination_sources(at: int, path: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ adapters both read their records through these functions.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from hds_iac.adapters.terraform_index import TfIndex, base_address
 from hds_iac.model import Maybe, Unknown
@@ -49,14 +49,6 @@ def as_bool(value: Any, name: str, default: Maybe[bool] | None = None) -> Maybe[
     return Unknown(f"unexpected value for {name}")
 
 
-def get_bool(rec: TfResource, name: str, default: Maybe[bool] | None = None,
-             values: dict | None = None) -> Maybe[bool] | None:
-    raw = (rec.values if values is None else values).get(name)
-    if computed_default(rec, raw):
-        return default
-    return as_bool(raw, name, default)
-
-
 def as_int(value: Any, name: str, default: Maybe[int] | None = None) -> Maybe[int] | None:
     if value is None:
         return default
@@ -73,14 +65,6 @@ def as_int(value: Any, name: str, default: Maybe[int] | None = None) -> Maybe[in
     return Unknown(f"unexpected value for {name}")
 
 
-def get_int(rec: TfResource, name: str, default: Maybe[int] | None = None,
-            values: dict | None = None) -> Maybe[int] | None:
-    raw = (rec.values if values is None else values).get(name)
-    if computed_default(rec, raw):
-        return default
-    return as_int(raw, name, default)
-
-
 def as_str(value: Any, name: str, default: Maybe[str] | None = None) -> Maybe[str] | None:
     """A non-empty string, `default` when absent or empty."""
     if value is None or value == "":
@@ -94,12 +78,23 @@ def as_str(value: Any, name: str, default: Maybe[str] | None = None) -> Maybe[st
     return Unknown(f"unexpected value for {name}")
 
 
-def get_str(rec: TfResource, name: str, default: Maybe[str] | None = None,
-            values: dict | None = None) -> Maybe[str] | None:
-    raw = (rec.values if values is None else values).get(name)
-    if computed_default(rec, raw):
-        return default
-    return as_str(raw, name, default)
+def _typed_get(convert: Callable[[Any, str, Any], Any]) -> Callable[..., Any]:
+    """`get_bool`, `get_int`, `get_str`: `get_x(rec, name, default=None, values=None)` reads
+    attribute `name` of `rec` (or of its nested block `values`) through `convert`
+    (`as_bool`...), `default` when absent or, in a plan, when it is the default
+    (`computed_default`, asked only of an `Unknown`: most values are not)."""
+    def get(rec: TfResource, name: str, default: Any = None,
+            values: dict | None = None) -> Any:
+        raw = (rec.values if values is None else values).get(name)
+        if isinstance(raw, Unknown) and computed_default(rec, raw):
+            return default
+        return convert(raw, name, default)
+    return get
+
+
+get_bool: Callable[..., Maybe[bool] | None] = _typed_get(as_bool)
+get_int: Callable[..., Maybe[int] | None] = _typed_get(as_int)
+get_str: Callable[..., Maybe[str] | None] = _typed_get(as_str)
 
 
 def is_set(rec: TfResource, value: Any) -> Maybe[bool]:
@@ -122,14 +117,17 @@ def blocks(value: Any, name: str = "") -> Maybe[list[dict]]:
     if isinstance(value, dict):
         return [value]
     if isinstance(value, (list, tuple)):
-        if all(isinstance(item, dict) for item in value):
+        for item in value:  # a loop, not all(...) of a generator: a frame less per list
+            if not isinstance(item, dict):
+                break
+        else:
             return list(value)
     return Unknown(f"unexpected value for {name or 'a nested block'}")
 
 
 def get_blocks(rec: TfResource, name: str, values: dict | None = None) -> Maybe[list[dict]]:
     raw = (rec.values if values is None else values).get(name)
-    if computed_default(rec, raw):
+    if isinstance(raw, Unknown) and computed_default(rec, raw):
         return []
     return blocks(raw, name)
 
@@ -199,7 +197,7 @@ def resolve_all(index: TfIndex, value: Any, types: tuple[str, ...]) -> list[TfRe
 
 def of_type(index: TfIndex, *types: str) -> list[TfResource]:
     """Managed records of `types` (cached per index: adapters ask for them record after record)."""
-    cache = _cache(index).setdefault("types", {})
+    cache = index.memo.setdefault("types", {})  # kept with the index
     if not cache:
         for rec in index.records:
             if rec.mode == "managed":
@@ -209,13 +207,8 @@ def of_type(index: TfIndex, *types: str) -> list[TfResource]:
     return [rec for rec in index.records if rec.mode == "managed" and rec.type in types]
 
 
-def _cache(index: TfIndex) -> dict:
-    """The answers kept for `index` (`TfIndex.memo`: they live and die with it)."""
-    return index.memo
-
-
 def _by_name(index: TfIndex, types: tuple[str, ...], key: str) -> dict[str, TfResource]:
-    cache = _cache(index).setdefault("names", {})
+    cache = index.memo.setdefault("names", {})
     table = cache.get((types, key))
     if table is None:
         table = {}
@@ -250,7 +243,7 @@ def resolve_one(index: TfIndex, value: Any, types: tuple[str, ...],
 
 def _links(index: TfIndex, attribute: str, types: tuple[str, ...]) -> tuple[dict, dict]:
     """Reverse links of `attribute` over records of `types`: by target record, by string."""
-    cache = _cache(index).setdefault("links", {})
+    cache = index.memo.setdefault("links", {})
     got = cache.get((attribute, types))
     if got is None:
         by_rec: dict[int, list[TfResource]] = {}

@@ -40,7 +40,7 @@ from hds_iac.terraform.json_shape import (
     split_address,
     walk_module,
 )
-from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
+from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource, new_instance
 from hds_iac.terraform.region_evidence import RegionEvidence
 
 __all__ = ["read_plan"]
@@ -174,32 +174,39 @@ def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex
         merged = _merge_unknown(values, unknown, expressions,
                                 lambda expr: expression_refs(expr, module, cfg))
         values = merged if isinstance(merged, dict) else values
-    names: set[str] = set()
-    texts: set[str] = set()
-    for marks in (change.get("after_sensitive"), res.get("sensitive_values")):
-        if marks:  # None, false, {}: nothing sensitive (most resources)
-            values = note_sensitive(rtype, values, marks, names, texts)
+    sensitive = sensitive_texts = _NONE
+    after_marks, own_marks = change.get("after_sensitive"), res.get("sensitive_values")
+    if after_marks or own_marks:  # None, false, {}: nothing sensitive (most resources)
+        values, sensitive, sensitive_texts = _sensitive(rtype, values, after_marks, own_marks)
 
     ptype = provider_type(res.get("provider_name") or (rc or {}).get("provider_name"), rtype)
     region, config_id = regions.for_resource(module, decl.get("provider_config_key"), ptype)
     if isinstance(region, Unknown) and config_id is not None and "region" not in expressions:
         regions.evidence.note(config_id, address, values,
                               mode == "data" and rtype == "aws_region")
-    # `__init__` called on a new instance: a class call packs its keyword arguments into a
-    # dict first (Python 3.11), which cost as much as the rest of building the record.
-    record = _new(TfResource)
-    _init_record(
+    record = new_instance(TfResource)  # built as TfResource(...) builds it, at half the cost
+    TfResource.__init__(
         record, address=address, mode=mode, type=rtype, name=name, provider=ptype,
         provider_region=region, values=values, source="plan", file=display_path, line=None,
-        module=module, sensitive=frozenset(names) if names else _NONE,
-        sensitive_texts=frozenset(texts) if texts else _NONE,
+        module=module, sensitive=sensitive, sensitive_texts=sensitive_texts,
     )
     return record
 
 
 _NONE: frozenset[str] = frozenset()  # the sensitive names and texts of most records
-_new = object.__new__
-_init_record = TfResource.__init__
+
+
+def _sensitive(rtype: str, values: dict, *marks: Any
+               ) -> tuple[dict, frozenset[str], frozenset[str]]:
+    """`values` with what the plan's sensitive marks (`after_sensitive`, then
+    `sensitive_values`) flag noted (`note_sensitive`), the sensitive names and their texts."""
+    names: set[str] = set()
+    texts: set[str] = set()
+    for flags in marks:
+        if flags:
+            values = note_sensitive(rtype, values, flags, names, texts)
+    return (values, frozenset(names) if names else _NONE,
+            frozenset(texts) if texts else _NONE)
 
 
 # --- after_unknown ----------------------------------------------------------------------
@@ -351,10 +358,6 @@ def parent_module(module: str) -> str:
     return module[:segments[-1].start()].rstrip(".")
 
 
-def _strip_index(local: str) -> str:
-    return local.split("[", 1)[0]
-
-
 class _ConfigIndex:
     """The `configuration` section: resource declarations and module calls by module path."""
 
@@ -391,7 +394,7 @@ class _ConfigIndex:
         """The declaration of `local` ("aws_x.y[1]", the address without its module) in
         `module`, or {}."""
         decls = self.resources.get(module_names(module), {})
-        return decls.get(_strip_index(local)) or decls.get(local) or {}
+        return decls.get(local.split("[", 1)[0]) or decls.get(local) or {}  # by name first
 
     def call(self, path: tuple[str, ...]) -> dict:
         """The module call (in its parent) that instantiates module `path`."""
@@ -420,22 +423,22 @@ class _Regions:
                              "configuration.provider_config", problems)
         self.variables = variables
         self.cfg = cfg
-        self.cache: dict[tuple[Any, tuple[str, ...], str], Any] = {}
-        # the provider configuration each resolved region belongs to (its entry's id)
-        self.config_of: dict[tuple[Any, tuple[str, ...], str], int | None] = {}
+        # (region, the provider configuration it belongs to: its entry's id) by (key,
+        # module address, provider type)
+        self.cache: dict[tuple[Any, str, str], tuple[Any, int | None]] = {}
         # regions the resources of a configuration with no region in the plan prove
         self.evidence = RegionEvidence("in the plan")
 
     def for_resource(self, module: str, key: Any, ptype: str) -> tuple[Any, int | None]:
         """The region of the provider configuration a resource uses, and an identity of
         that configuration (resources sharing it share its region)."""
-        path = module_names(module)
-        cache_key = (key if isinstance(key, str) else None, path, ptype)
-        if cache_key not in self.cache:
-            found = self._find(cache_key[0] or ptype, path)
-            self.config_of[cache_key] = id(found[0]) if found else None
-            self.cache[cache_key] = self._resolve(found, ptype)
-        return self.cache[cache_key], self.config_of[cache_key]
+        cache_key = (key if isinstance(key, str) else None, module, ptype)
+        answer = self.cache.get(cache_key)
+        if answer is None:
+            found = self._find(cache_key[0] or ptype, module_names(module))
+            answer = self.cache[cache_key] = (self._resolve(found, ptype),
+                                              id(found[0]) if found else None)
+        return answer
 
     def _resolve(self, found: tuple[dict, tuple[str, ...]] | None, ptype: str) -> Any:
         if found is None:

@@ -611,7 +611,7 @@ def test_the_checks_hold_nothing_of_checkovs_run_at_exit(tmp_path):
     """checkov's report and parsed plan are freed before the interpreter shuts down, as in a
     run without our checks: the checks drop the `run_block` frame they keep (its locals hold
     the report) at exit. Held to the end, every collection of the shutdown went over them
-    (+2.7 s CPU on the 5,000-resource plan)."""
+    (+2.3 s CPU on the 5,000-resource plan)."""
     python = Path(CHECKOV).parent / "python"
     code = ("import atexit, gc, runpy, sys; atexit.register(lambda: print('RECORDS', sum("
             "type(o).__name__ == 'Record' for o in gc.get_objects()))); "

@@ -13,6 +13,7 @@ native engine (`hds_iac.checkov_native`), else, in the fallback, from
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.util
 import os
@@ -126,7 +127,7 @@ _RESULTS = {
 # `_checkov_input` it is, and its answers (plan or not): checkov checks every resource of
 # one file within one `run_block` call, so the stack is searched once per file, not once
 # per resource (reading a frame's locals copies them). The frame is held, so that while it
-# is, no other frame can have its identity.
+# is, no other frame can have its identity; it is dropped at exit (`_let_go`).
 _RUNNER: list = []  # [frame, depth, {is a plan: answer}]
 
 
@@ -218,6 +219,21 @@ def _native_verdicts(conf: dict) -> tuple[str | None, dict | None]:
     answer = (where[0] if where else None, verdicts)
     _LAST = (conf, answer)
     return answer
+
+
+def _let_go() -> None:
+    """Drop what the checks hold of checkov's run: the last `run_block` frame (and with it
+    the runner's report and parsed input) and the last resource. Held to the end, they
+    outlive checkov's own references and are still alive when the interpreter shuts down,
+    whose collections then go over them: +2.3 s CPU on the 5,000-resource plan, against a
+    release at exit that frees them once, as checkov frees its own. (checkov's parallel
+    runners end with os._exit: no shutdown, nothing to drop.)"""
+    global _LAST
+    _RUNNER.clear()
+    _LAST = None
+
+
+atexit.register(_let_go)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -323,16 +323,17 @@ def summarize(result: ScanResult, tallied: dict[TallyKey, list] | None = None) -
     by_account: dict[str, dict[str, int]] = {}
     if tallied is None:
         tallied = tally(result.findings)
-    # added up per key; a key's topic and severity are its rule's
-    for (_, status, waived, provider, account), (count, first) in tallied.items():
+    # added up per key: every finding of a key has its first's rule, status shown (the
+    # key holds the verdict's status and whether it is waived) and severity (its provider's)
+    for (*_, account), (count, first) in tallied.items():
         topic = first.meta.topic
-        status = "skipped" if waived else status
+        status = first.status
         counts[status] += count
         if topic not in by_topic:
             by_topic[topic] = {"pass": 0, "fail": 0, "unknown": 0, "skipped": 0}
         by_topic[topic][status] += count
         if status == "fail":
-            failed_by_severity[first.meta.severity_for(provider)] += count
+            failed_by_severity[first.severity] += count
         if account:
             by_account.setdefault(account, {"pass": 0, "fail": 0, "unknown": 0,
                                             "skipped": 0})[status] += count

@@ -240,9 +240,8 @@ def read_json_data(data: bytes, display_path: str) -> TfConfiguration:
         text = decode(data)
         del data
         doc = parse(text)
-        too_deep = limits.json_text_depth_over(text)  # from the text: C-speed passes
         del text
-        if too_deep:
+        if limits.json_depth_over(doc):
             raise InputProblem(limits.json_too_deep())
         kind = kind_of(doc)
     except InputProblem as exc:

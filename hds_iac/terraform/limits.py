@@ -16,7 +16,7 @@ Why these numbers (measured with `scripts/benchmark.py --hostile-only`):
 """
 from __future__ import annotations
 
-from itertools import accumulate
+import gc
 from typing import Any
 
 # Terraform code (.tf, .tf.json) and variables files (.tfvars, .tfvars.json).
@@ -53,64 +53,23 @@ def too_big(size: int, limit: int, what: str) -> str | None:
 
 
 def json_depth_over(doc: Any, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Does a parsed JSON document nest arrays/objects deeper than `limit`? (Iterative:
-    the point is to refuse what recursive code downstream could not walk.) One level at a
-    time, each with list comprehensions: a 5,000-resource plan has 100,000 containers and
-    a stack of (node, depth) pairs made this a fifth of reading the plan."""
-    level = [doc] if isinstance(doc, (dict, list)) else []
-    depth = 1
-    while level:
-        if depth > limit:
-            return True
-        deeper: list = []
-        for node in level:
-            deeper += [child for child in (node.values() if isinstance(node, dict) else node)
-                       if isinstance(child, (dict, list))]
-        level = deeper
-        depth += 1
-    return False
+    """Does a document `json.loads` returned nest arrays/objects deeper than `limit`?
+    (Iterative: the point is to refuse what recursive code downstream could not walk.)
 
-
-# Bytes `json_text_depth_over` keeps (quotes and brackets, `{}` counted as `[]`), and
-# the table that deletes every other byte.
-_BRACKETS = bytes.maketrans(b"{}", b"[]")
-_NOT_STRUCTURE = bytes(range(256)).translate(None, b'"[]{}')
-# +1 for an opening bracket, -1 for a closing one (the only bytes left to count).
-_STEP = [0] * 256
-_STEP[ord("[")], _STEP[ord("]")] = 1, -1
-# Passes that drop the innermost pairs before counting (a plan is about 8 levels deep).
-_LEAF_PASSES = 8
-
-
-def json_text_depth_over(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Does the JSON text `text` nest arrays/objects deeper than `limit`? The answer
-    `json_depth_over` gives on the parsed document, from the text, at C speed (walking the
-    100,000 containers of a 5,000-resource plan in Python was a sixth of reading it):
-    escaped backslashes and quotes dropped (left to right, as the JSON lexer pairs them);
-    every byte but quotes and brackets deleted; adjacent quotes dropped (an empty string,
-    or two strings joined: no bracket moves in or out of a string), then the quoted runs
-    left (brackets inside strings); then a few passes that each drop the innermost pairs
-    (one level each), and the running depth of what is left. Linear in the text whatever
-    its shape. Meant for text the decoder accepts (call it after parsing): on invalid
-    JSON the answer is an estimate."""
-    data = text.encode("utf-8", "surrogatepass")
-    if b"\\" in data:
-        data = data.replace(b"\\\\", b"")
-        data = data.replace(b'\\"', b"")
-    marks = data.translate(_BRACKETS, _NOT_STRUCTURE)
-    del data
-    if marks.count(b"[") <= limit:
-        return False  # fewer containers than levels: cannot be too deep
-    marks = marks.replace(b'""', b"")
-    structure = b"".join(marks.split(b'"')[0::2]) if b'"' in marks else marks
-    del marks
-    for depth in range(_LEAF_PASSES):  # `depth` levels dropped so far
-        if not structure:
-            return depth > limit
-        structure = structure.replace(b"[]", b"")
-    if not structure:
-        return _LEAF_PASSES > limit
-    return _LEAF_PASSES + max(accumulate(map(_STEP.__getitem__, structure))) > limit
+    One level at a time, each in one C call: `gc.get_referents` hands the children of
+    every container of a level at once (an object's values, an array's items), and the
+    scalars of a level have none (strings, numbers, booleans and null are no collector
+    objects), so after `limit` steps what is left is what sits below level `limit`. No
+    Python step per container: on a 5,000-resource plan (175,000 values) 16 M
+    instructions, where a text scan of brackets and quotes cost 76 M and a Python walk of
+    the 100,000 containers more. Only for what `json.loads` returns (dicts, lists and
+    scalars): an object of another class would be walked into as well."""
+    level = [doc]
+    for _ in range(limit):
+        level = gc.get_referents(*level)
+        if not level:
+            return False
+    return any(isinstance(node, (dict, list)) for node in level)
 
 
 def json_too_deep() -> str:

@@ -725,3 +725,43 @@ def test_scan_reads_a_plan_argument():
     configs, errors = read_inputs([str(DATA / "aws_modules.json")])
     assert errors == [] and len(configs) == 1 and configs[0].source == "plan"
     assert len(configs[0].resources) == 10
+
+
+def test_a_plain_address_is_split_where_the_pattern_splits_it():
+    """`plain_local` answers without `split_address`'s pattern; where it answers, the
+    pattern must give the same module and rest, whatever quotes, brackets, backslashes and
+    dots the module, type and name hold (a plan may hold anything)."""
+    import random
+
+    from hds_iac.terraform.json_shape import (
+        build_address, plain_local, plain_module, split_address)
+
+    rng = random.Random(7)
+    pieces = ["module", "data", ".", "[", "]", '"', "\\", "a", "0", "-1", '"]', '["', "].",
+              ".module."]
+
+    def word():
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(1, 4)))
+
+    def module():
+        segments = [f"module.{rng.choice(['a', 'b', word()])}"
+                    + rng.choice(["", "[0]", '["k"]', f"[{word()}]", f'["{word()}"]',
+                                  f'["{word()}]'])
+                    for _ in range(rng.randint(0, 3))]
+        return rng.choice([".".join(segments), ".".join(segments), word()])
+
+    answered = 0
+    for _ in range(20000):
+        mod = module()
+        rtype, name = rng.choice(["aws_x", "aws_x", word()]), rng.choice(["y", "y", word()])
+        mode = rng.choice(["managed", "data"])
+        key = rng.choice([None, 0, 12, -1, True, "k"])
+        address = rng.choice([build_address(mod, mode, rtype, name, key)] * 3
+                             + [f"{mod}.{word()}.{rtype}.{name}", word()])
+        if not plain_module(mod):
+            continue
+        local = plain_local(address, mod, mode, rtype, name, key)
+        if local is not None:
+            answered += 1
+            assert split_address(address) == (mod, local), (address, mod, rtype, name, key)
+    assert answered > 1000

@@ -145,6 +145,36 @@ def split_address(address: str) -> tuple[str, str] | None:
     return address[:end - 1] if end else "", address[end:]
 
 
+@lru_cache(maxsize=1024)  # a plan or state has a few modules
+def plain_module(module: str) -> bool:
+    """Does `split_address` split every `MODULE.TYPE.NAME` and `MODULE.TYPE.NAME[N]` (a type
+    and name without dots or "[", an integer key) at the end of `module` ("" at root,
+    "module.a[0].module.b")? So when it splits `MODULE.t.n` there: the pattern then reads
+    `module` as module segments up to its end, and no reading ends anywhere else (after
+    it, a segment would leave a name alone, without its type; before it, the rest would
+    hold more dots than a resource address). `tests/test_plan_reader.py` checks it on
+    addresses full of quotes, brackets and backslashes."""
+    return not module or split_address(f"{module}.t.n") == (module, "t.n")
+
+
+def plain_local(address: str, module: str, mode: str, rtype: str, name: str,
+                key: Any) -> str | None:
+    """`split_address(address)[1]` when `address` is the plain address of the resource of
+    `mode`, `rtype`, `name` and instance key `key` (None or an integer) in `module`, which
+    must be `plain_module`: then its module is `module`, with no pattern to run (most
+    records of a plan or state); None when it is not (split it)."""
+    if "." in name or "[" in name or "." in rtype or "[" in rtype:
+        return None
+    local = f"data.{rtype}.{name}" if mode == "data" else f"{rtype}.{name}"
+    if key is not None:
+        if key.__class__ is not int:  # a string key is quoted and escaped; True is no index
+            return None
+        local = f"{local}[{key}]"
+    if address != (f"{module}.{local}" if module else local):
+        return None
+    return local
+
+
 def provider_type(name: Any, resource_type: str = "") -> str:
     """"registry.terraform.io/hashicorp/aws" / "aws" / `provider["..."].alias` -> "aws"."""
     if isinstance(name, str) and name:

@@ -36,6 +36,8 @@ from hds_iac.terraform.json_shape import (
     json_type,
     note_sensitive,
     obj,
+    plain_local,
+    plain_module,
     provider_type,
     split_address,
     walk_module,
@@ -64,11 +66,12 @@ def read_plan(doc: dict, display_path: str) -> TfConfiguration:
     regions = _Regions(configuration, obj(doc.get("variables"), "variables", problems), cfg,
                        problems)
     planned = obj(doc.get("planned_values"), "planned_values", problems)
+    reader = _Reader(changes, cfg, regions, display_path, problems)
 
     seen: set[str] = set()
     for res, module in walk_module(planned.get("root_module"), "planned_values.root_module",
                                    problems):
-        record = _record(res, module, changes, cfg, regions, display_path, problems)
+        record = reader.record(res, module)
         if record is None or record.address in seen:
             continue
         seen.add(record.address)
@@ -87,7 +90,7 @@ def read_plan(doc: dict, display_path: str) -> TfConfiguration:
         res["values"] = after
         module = change.get("module_address") if isinstance(change.get("module_address"),
                                                             str) else ""
-        record = _record(res, module, changes, cfg, regions, display_path, problems)
+        record = reader.record(res, module)
         if record is not None:
             seen.add(record.address)
             config.resources.append(record)
@@ -135,62 +138,143 @@ def _changes(doc: dict, problems: Problems) -> tuple[dict[str, dict], set[str]]:
     return changes, deleted
 
 
-def _record(res: dict, module: str, changes: dict[str, dict], cfg: "_ConfigIndex",
-            regions: "_Regions", display_path: str, problems: Problems) -> TfResource | None:
-    rtype, name = res.get("type"), res.get("name")
-    mode = res.get("mode")
-    if mode != "managed" and mode != "data":
-        mode = "managed"
-    address = res.get("address")
-    if not isinstance(rtype, str) or not isinstance(name, str) or not rtype or not name:
-        split = split_address(address) if isinstance(address, str) else None
+class _Module:
+    """What the records of one module share, worked out once for all of them: its
+    resource declarations, whether its address is plain (`plain_module`), and the provider
+    type and region of each provider its resources name."""
+
+    def __init__(self, address: str, cfg: "_ConfigIndex", regions: "_Regions") -> None:
+        self.address = address
+        self.plain = plain_module(address)
+        self.cfg = cfg
+        self.regions = regions
+        self.decls = cfg.resources.get(module_names(address), {})
+        # (provider name, provider_config_key, type) -> (provider type, region, the id of
+        # its provider configuration): `provider_type` and `_Regions.for_resource` answers
+        self.providers: dict[tuple[Any, Any, str], tuple[str, Any, int | None]] = {}
+
+    def declaration(self, local: str) -> dict:
+        """The declaration of `local` ("aws_x.y[1]", the address without its module), or
+        {}: by name first. (Asked only when the module declares resources.)"""
+        decls = self.decls
+        return decls.get(local.split("[", 1)[0]) or decls.get(local) or _EMPTY
+
+    def refs(self, expr: Any) -> tuple[str, ...]:
+        """The resources an expression of this module refers to (`expression_refs`)."""
+        return expression_refs(expr, self.address, self.cfg)
+
+    def provider(self, name: Any, key: Any, rtype: str) -> tuple[str, Any, int | None]:
+        """The provider type of a record of type `rtype` whose plan entry names provider
+        `name` and whose declaration names configuration `key`, that configuration's
+        region, and its id (`_Regions.for_resource`), kept for the next record naming the
+        same."""
+        if name.__class__ is not str:
+            name = None  # not a provider name: the type tells the provider
+        if key.__class__ is not str:
+            key = None  # not a configuration key: the provider's default configuration
+        found = self.providers.get((name, key, rtype))
+        if found is None:
+            ptype = provider_type(name, rtype)
+            found = self.providers[name, key, rtype] = (
+                ptype, *self.regions.for_resource(self.address, key, ptype))
+        return found
+
+
+_EMPTY: dict = {}  # read only: an absent declaration, change or set of expressions
+
+
+class _Reader:
+    """The plan's resource entries into `TfResource` records."""
+
+    def __init__(self, changes: dict[str, dict], cfg: "_ConfigIndex", regions: "_Regions",
+                 display_path: str, problems: Problems) -> None:
+        self.changes = changes
+        self.cfg = cfg
+        self.regions = regions
+        self.display_path = display_path
+        self.problems = problems
+        self.modules: dict[str, _Module] = {}
+
+    def module(self, address: str) -> _Module:
+        found = self.modules.get(address)
+        if found is None:
+            found = self.modules[address] = _Module(address, self.cfg, self.regions)
+        return found
+
+    def split(self, address: str, listed: _Module) -> tuple[_Module, str]:
+        """The module `address` is in and the address without it, as `split_address`
+        splits it ("module.a[0].aws_x.y[1]": module.a[0], "aws_x.y[1]"); an address it
+        does not read stays whole, in `listed`, the module the plan lists it under."""
+        split = split_address(address)
         if split is None:
-            problems.add(f"a resource without type or name ({str(address)[:80]}): skipped")
-            return None
-        local = split[1].split("[", 1)[0]
-        parts = local.split(".")
-        mode = "data" if parts[0] == "data" else "managed"
-        rtype, name = parts[-2], parts[-1]
-    if not isinstance(address, str) or not address:
-        address = build_address(module, mode, rtype, name, res.get("index"))
-    split = split_address(address)
-    if split is not None:
-        module, local = split
-    else:
-        local = address
-    rc = changes.get(address)
-    change = rc["change"] if rc else {}
+            return listed, address
+        return self.module(split[0]), split[1]
 
-    after = change.get("after")
-    values = after if isinstance(after, dict) else res.get("values")
-    if not isinstance(values, dict):
-        if values is not None:
-            problems.add(f"{address}: values are {json_type(values)}, expected an object")
-        values = {}
-    decl = cfg.resource(module, local)
-    expressions = decl.get("expressions") if isinstance(decl.get("expressions"), dict) else {}
-    unknown = change.get("after_unknown")
-    if isinstance(unknown, dict):
-        merged = _merge_unknown(values, unknown, expressions,
-                                lambda expr: expression_refs(expr, module, cfg))
-        values = merged if isinstance(merged, dict) else values
-    sensitive = sensitive_texts = _NONE
-    after_marks, own_marks = change.get("after_sensitive"), res.get("sensitive_values")
-    if after_marks or own_marks:  # None, false, {}: nothing sensitive (most resources)
-        values, sensitive, sensitive_texts = _sensitive(rtype, values, after_marks, own_marks)
+    def record(self, res: dict, module: str) -> TfResource | None:
+        """The record of one resource entry of `planned_values` (or one made from a
+        change), listed under module `module`; None when it names no resource."""
+        rtype, name = res.get("type"), res.get("name")
+        mode = res.get("mode")
+        if mode != "managed" and mode != "data":
+            mode = "managed"
+        address = res.get("address")
+        if not isinstance(rtype, str) or not isinstance(name, str) or not rtype or not name:
+            split = split_address(address) if isinstance(address, str) else None
+            if split is None:
+                self.problems.add(f"a resource without type or name ({str(address)[:80]}): "
+                                  "skipped")
+                return None
+            local = split[1].split("[", 1)[0]
+            parts = local.split(".")
+            mode = "data" if parts[0] == "data" else "managed"
+            rtype, name = parts[-2], parts[-1]
+        index = res.get("index")
+        if not isinstance(address, str) or not address:
+            address = build_address(module, mode, rtype, name, index)
+        place = self.modules.get(module) or self.module(module)
+        # Most addresses are the record's own in the module it is listed under: no pattern
+        # to run then (`plain_local`: 8,000 instructions a record).
+        local = plain_local(address, module, mode, rtype, name, index) if place.plain else None
+        if local is None:
+            place, local = self.split(address, place)
+        rc = self.changes.get(address)
+        change = rc["change"] if rc else _EMPTY
 
-    ptype = provider_type(res.get("provider_name") or (rc or {}).get("provider_name"), rtype)
-    region, config_id = regions.for_resource(module, decl.get("provider_config_key"), ptype)
-    if isinstance(region, Unknown) and config_id is not None and "region" not in expressions:
-        regions.evidence.note(config_id, address, values,
-                              mode == "data" and rtype == "aws_region")
-    record = new_instance(TfResource)  # built as TfResource(...) builds it, at half the cost
-    TfResource.__init__(
-        record, address=address, mode=mode, type=rtype, name=name, provider=ptype,
-        provider_region=region, values=values, source="plan", file=display_path, line=None,
-        module=module, sensitive=sensitive, sensitive_texts=sensitive_texts,
-    )
-    return record
+        after = change.get("after")
+        values = after if isinstance(after, dict) else res.get("values")
+        if not isinstance(values, dict):
+            if values is not None:
+                self.problems.add(f"{address}: values are {json_type(values)}, expected an "
+                                  "object")
+            values = {}
+        decl = place.declaration(local) if place.decls else _EMPTY
+        expressions = decl.get("expressions")
+        if not isinstance(expressions, dict):
+            expressions = _EMPTY
+        unknown = change.get("after_unknown")
+        if isinstance(unknown, dict):
+            values = _merge_unknown(values, unknown, expressions, place.refs)
+        sensitive = sensitive_texts = _NONE
+        after_marks, own_marks = change.get("after_sensitive"), res.get("sensitive_values")
+        if after_marks or own_marks:  # None, false, {}: nothing sensitive (most resources)
+            values, sensitive, sensitive_texts = _sensitive(rtype, values, after_marks,
+                                                            own_marks)
+
+        ptype, region, config_id = place.provider(
+            res.get("provider_name") or (rc or _EMPTY).get("provider_name"),
+            decl.get("provider_config_key"), rtype)
+        if isinstance(region, Unknown) and config_id is not None and \
+                "region" not in expressions:
+            self.regions.evidence.note(config_id, address, values,
+                                       mode == "data" and rtype == "aws_region")
+        record = new_instance(TfResource)  # built as TfResource(...) builds it, at half the cost
+        TfResource.__init__(
+            record, address=address, mode=mode, type=rtype, name=name, provider=ptype,
+            provider_region=region, values=values, source="plan", file=self.display_path,
+            line=None, module=place.address, sensitive=sensitive,
+            sensitive_texts=sensitive_texts,
+        )
+        return record
 
 
 _NONE: frozenset[str] = frozenset()  # the sensitive names and texts of most records
@@ -231,13 +315,13 @@ def _merge_unknown(value: Any, unknown: Any, expr: Any,
         out = dict(value)
         # The expression of each key (`_child_expr`), with the test of `expr` made once
         # for all its keys: a plan flags thousands of ids and ARNs, one level down.
-        whole = expr if _is_attribute_expr(expr) else None
+        whole = expr if expr and _is_attribute_expr(expr) else None
         by_key = expr if whole is None and isinstance(expr, dict) else None
         for key, flag in unknown.items():
             if flag is True:  # most flags: the value itself is unknown
                 sub = whole or (by_key.get(key) if by_key is not None
                                 else _child_expr(expr, key))
-                out[key] = _after_apply(sub, refs)
+                out[key] = _after_apply(sub, refs) if sub else _AFTER_APPLY
             elif flag and any_true(flag):
                 out[key] = _merge_unknown(out.get(key), flag, _child_expr(expr, key), refs)
         return out
@@ -389,12 +473,6 @@ class _ConfigIndex:
             call = obj(call, f"{where}.module_calls.{name}", self.problems)
             self._index(call.get("module"), path + (name,),
                         f"{where}.module_calls.{name}.module", depth + 1)
-
-    def resource(self, module: str, local: str) -> dict:
-        """The declaration of `local` ("aws_x.y[1]", the address without its module) in
-        `module`, or {}."""
-        decls = self.resources.get(module_names(module), {})
-        return decls.get(local.split("[", 1)[0]) or decls.get(local) or {}  # by name first
 
     def call(self, path: tuple[str, ...]) -> dict:
         """The module call (in its parent) that instantiates module `path`."""

@@ -55,6 +55,8 @@ class RegionEvidence:
     def apply(self, records: list[TfResource]) -> None:
         """Give each member whose provider region is unknown the region its configuration's
         resources prove (in place)."""
+        if not self.members:
+            return  # no resource uses a configuration whose region is unknown
         for i, record in enumerate(records):
             config = self.members.get(record.address)
             if config is None or not isinstance(record.provider_region, Unknown):

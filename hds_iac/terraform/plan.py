@@ -72,12 +72,14 @@ def read_plan(doc: dict, display_path: str) -> TfConfiguration:
     for res, module in walk_module(planned.get("root_module"), "planned_values.root_module",
                                    problems):
         record = reader.record(res, module)
-        if record is None or record.address in seen:
+        if record is None:
             continue
-        seen.add(record.address)
-        if record.address in deleted:
+        address = record.address
+        if address in seen:
             continue
-        config.resources.append(record)
+        seen.add(address)
+        if address not in deleted:
+            config.resources.append(record)
     # A plan should list every resource in planned_values; some writers do not.
     for address, change in changes.items():
         if address in seen or address in deleted:
@@ -111,6 +113,9 @@ def read_plan(doc: dict, display_path: str) -> TfConfiguration:
 # --- changes ---------------------------------------------------------------------------
 
 
+_DELETE_ONLY = ["delete"]  # the actions of a resource the plan deletes (read only)
+
+
 def _changes(doc: dict, problems: Problems) -> tuple[dict[str, dict], set[str]]:
     """Current-object changes by address, and the addresses the plan deletes."""
     changes: dict[str, dict] = {}
@@ -128,7 +133,7 @@ def _changes(doc: dict, problems: Problems) -> tuple[dict[str, dict], set[str]]:
         if rc.get("deposed"):
             continue  # an old object waiting for deletion
         actions = change.get("actions")
-        if actions == ["delete"]:
+        if actions == _DELETE_ONLY:
             deleted.add(address)
             continue
         if not isinstance(actions, list):
@@ -149,6 +154,7 @@ class _Module:
         self.cfg = cfg
         self.regions = regions
         self.decls = cfg.resources.get(module_names(address), {})
+        self.refs = self._refs  # bound once: handed to `_merge_unknown` for every record
         # (provider name, provider_config_key, type) -> (provider type, region, the id of
         # its provider configuration): `provider_type` and `_Regions.for_resource` answers
         self.providers: dict[tuple[Any, Any, str], tuple[str, Any, int | None]] = {}
@@ -159,7 +165,7 @@ class _Module:
         decls = self.decls
         return decls.get(local.split("[", 1)[0]) or decls.get(local) or _EMPTY
 
-    def refs(self, expr: Any) -> tuple[str, ...]:
+    def _refs(self, expr: Any) -> tuple[str, ...]:
         """The resources an expression of this module refers to (`expression_refs`)."""
         return expression_refs(expr, self.address, self.cfg)
 
@@ -248,7 +254,7 @@ class _Reader:
                                   "object")
             values = {}
         decl = place.declaration(local) if place.decls else _EMPTY
-        expressions = decl.get("expressions")
+        expressions = decl.get("expressions") if decl else None
         if not isinstance(expressions, dict):
             expressions = _EMPTY
         unknown = change.get("after_unknown")
@@ -267,13 +273,11 @@ class _Reader:
                 "region" not in expressions:
             self.regions.evidence.note(config_id, address, values,
                                        mode == "data" and rtype == "aws_region")
-        record = new_instance(TfResource)  # built as TfResource(...) builds it, at half the cost
-        TfResource.__init__(
-            record, address=address, mode=mode, type=rtype, name=name, provider=ptype,
-            provider_region=region, values=values, source="plan", file=self.display_path,
-            line=None, module=place.address, sensitive=sensitive,
-            sensitive_texts=sensitive_texts,
-        )
+        # Built as TfResource(...) builds it, at a third of the cost: `__init__` called on a
+        # new instance, its arguments by position (the order of TfResource's fields).
+        record = new_instance(TfResource)
+        TfResource.__init__(record, address, mode, rtype, name, ptype, region, values, "plan",
+                            self.display_path, None, place.address, sensitive, sensitive_texts)
         return record
 
 

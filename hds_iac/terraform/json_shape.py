@@ -162,7 +162,7 @@ def plain_local(address: str, module: str, mode: str, rtype: str, name: str,
     """`split_address(address)[1]` when `address` is the plain address of the resource of
     `mode`, `rtype`, `name` and instance key `key` (None or an integer) in `module`, which
     must be `plain_module`: then its module is `module`, with no pattern to run (most
-    records of a plan or state); None when it is not (split it)."""
+    records of a plan or a `show -json` state); None when it is not (split it)."""
     if "." in name or "[" in name or "." in rtype or "[" in rtype:
         return None
     local = f"data.{rtype}.{name}" if mode == "data" else f"{rtype}.{name}"

@@ -221,12 +221,18 @@ def _loads_toml_shaped(body: bytes) -> Any:
 
 
 def _write(path: str, key: str, tables: dict[str, dict[str, Any]]) -> None:
-    """Keep `tables` for the next runs, when every file parsed and reads back the same."""
-    if any(isinstance(t, Exception) for files in tables.values() for t in files.values()) \
-            or not _toml_shaped(tables):
+    """Keep `tables` for the next runs, when every file parsed and reads back the same.
+    Of what `tomllib.loads` gives, JSON keeps tables, arrays, text, integers, finite
+    floats and booleans as they are; `json.dumps` refuses the rest as it writes (a date,
+    not JSON: TypeError; a non-finite number, with `allow_nan=False`, and an integer too
+    long to print: ValueError). So nothing is walked or read back here (the walk, the
+    second parse and the comparison were 10 M instructions of each run that writes)."""
+    if any(isinstance(t, Exception) for files in tables.values() for t in files.values()):
         return
-    body = json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode()
-    if json.loads(body) != tables:
+    try:
+        body = json.dumps(tables, ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=False).encode()
+    except (TypeError, ValueError):
         return
     header = json.dumps({"format": _FORMAT, "key": key,
                          "sha256": hashlib.sha256(body).hexdigest()}).encode()

@@ -7,12 +7,13 @@ exit statuses).
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, NoReturn, Sequence
 
 from hds_iac import dataclass_code
 
@@ -180,6 +181,8 @@ def _scan(args: argparse.Namespace, hook: bool) -> int:
     result.missing_modules_allowed_by = _missing_modules_allowed_by(args, run.cfg, hook)
     if result.unread_modules and ("cli", None) not in run.outputs:  # the cli report says it
         say(f"hds-iac: {unread_line(result, args.lang or 'en')}")
+    if _kept_until_exit is not None:
+        _kept_until_exit[:] = [result]
     return finish(args, run, result)
 
 
@@ -311,5 +314,41 @@ def _main(argv: list[str], hook: bool) -> int:
         return EXIT_ERROR
 
 
+# The last scan's result when the process exits without freeing its objects (`console`):
+# freeing the plan's resources, verdicts and findings one object at a time as the command
+# returns cost as much as the interpreter's own teardown. None (the default): in-process
+# callers, such as the tests, get it freed as usual.
+_kept_until_exit: list[object] | None = None
+
+
+def console() -> NoReturn:
+    """The `hds-iac` program (its console entry point, and `python -m hds_iac.cli`, which
+    checkov's checks run): `main`, then the process's exit without the interpreter's
+    teardown (`exit_now`), which frees every object one at a time before the system
+    takes the whole memory back anyway: on the 5,000-resource plan, 70 M instructions
+    (3 % of the scan) with the scan's result."""
+    global _kept_until_exit
+    _kept_until_exit = []
+    exit_now(main())
+
+
+def exit_now(status: int) -> NoReturn:
+    """Exit with `status`, doing what the interpreter's exit does that anyone can see (the
+    `atexit` handlers, then the standard streams flushed) but not freeing every object.
+    The interpreter's exit, as before, when another thread still runs (it waits for
+    them) or a standard stream cannot be flushed (it reports it, with its own status)."""
+    threading = sys.modules.get("threading")
+    if threading is None or threading.active_count() == 1:
+        atexit._run_exitfuncs()
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+        except (OSError, ValueError):
+            sys.exit(status)
+        os._exit(status)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

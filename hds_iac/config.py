@@ -51,6 +51,8 @@ class ConfigError(ValueError):
 
 @dataclass
 class Config:
+    """The configuration file found for a run (`.hds-iac.yaml`), or none (`path` None)."""
+
     path: Path | None = None
     values: dict[str, Any] = field(default_factory=dict)
 

@@ -38,6 +38,8 @@ def region_from_zone(zone: object) -> str | None:
 
 @dataclass(frozen=True)
 class Geography:
+    """The EEA, country names, and each provider's region -> country table."""
+
     eea: frozenset[str]
     country_names: dict[str, str]
     country_names_fr: dict[str, str]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Provider:
+    """One provider hds-iac knows: every place that names it reads this entry."""
+
     id: str  # "aws": Resource.provider, Terraform provider type, live Origin.source
     label: str  # how messages and reports name it
     # Region -> country table (a file of the top-level `providers/` folder, installed as

@@ -38,6 +38,8 @@ class ScopeError(ValueError):
 
 @dataclass(frozen=True)
 class DocumentKind:
+    """A kind of document the hds-* reports ask an auditee for (`report/evidence.toml`)."""
+
     key: str
     title: dict[str, str]  # lang -> text
     requirements: tuple[str, ...]  # "EXI 05"
@@ -46,6 +48,8 @@ class DocumentKind:
 
 @dataclass
 class Scope:
+    """What the configuration file declares the certification covers (`scope:`)."""
+
     host: str | None = None
     activities: list[int] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)

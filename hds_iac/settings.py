@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class Settings:
+    """The thresholds and tags the rules read: defaults, then the configuration file, then
+    the command line (`command._settings`)."""
+
     # ISO country codes where health data may be stored; default: the whole EEA (EXI 28).
     # Users may narrow it (e.g. France only).
     allowed_countries: frozenset[str] = field(default_factory=lambda: geography.load().eea)

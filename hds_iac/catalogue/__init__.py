@@ -80,6 +80,8 @@ def topic_title(topic_id: str) -> Text:
 
 @dataclass(frozen=True)
 class Text:
+    """A text in English and in French (`get` picks the report's language)."""
+
     en: str
     fr: str
 
@@ -89,6 +91,8 @@ class Text:
 
 @dataclass(frozen=True)
 class References:
+    """What a rule cites: HDS requirements, ISO 27001 controls, SecNumCloud chapters."""
+
     hds: tuple[str, ...]  # HDS v2 requirements: "EXI 28", "EXI 05 B.c"
     iso27001: tuple[str, ...]  # ISO/IEC 27001:2022 Annex A controls: "8.24"
     secnumcloud: tuple[str, ...]  # SecNumCloud 3.2 chapters, per HDS Annex 1: "10.2"
@@ -126,12 +130,16 @@ CHECKOV_FALLBACKS = ("partial", "native-only")
 
 @dataclass(frozen=True)
 class CheckovNote:
+    """How the checkov fallback judges a rule that one resource cannot always decide."""
+
     fallback: str  # one of CHECKOV_FALLBACKS
     why: str  # English, for docs/checkov.md and the checks' documentation
 
 
 @dataclass(frozen=True)
 class RuleMeta:
+    """A rule's catalogue entry (`hds_iac/rules/<stem>.toml`): what reports say of it."""
+
     id: str
     topic: str
     severity: str
@@ -221,6 +229,8 @@ def _format(template: str, lang: str, params: Mapping[str, object]) -> str:
 
 @dataclass(frozen=True)
 class Document:
+    """A document the catalogue cites (`_documents.toml`), with its version."""
+
     key: str
     title: Text
     version: str
@@ -228,6 +238,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """Every rule's entry, by id, and the cited documents."""
+
     rules: dict[str, RuleMeta]
     documents: dict[str, Document]
 

@@ -45,6 +45,8 @@ class Document:
 
 @dataclass(frozen=True)
 class Duty:
+    """One client duty of a provider's responsibility matrix, and the rules evidencing it."""
+
     key: str
     document: Document
     section: str  # "4", "12", or a heading of a public page (in English)
@@ -78,6 +80,8 @@ class Duty:
 
 @dataclass(frozen=True)
 class Matrix:
+    """A provider's responsibility matrix: its document and its client duties."""
+
     document: Document
     duties: tuple[Duty, ...]
     file: str  # where it was read (the bundled file or the user's)
@@ -85,6 +89,8 @@ class Matrix:
 
 @dataclass(frozen=True)
 class Matrices:
+    """The matrix of each provider: bundled, or the user's (`--matrix`)."""
+
     by_provider: dict[str, Matrix]
 
     def duties_for(self, provider: str | None, rule_id: str) -> tuple[Duty, ...]:

@@ -54,10 +54,14 @@ class Verdict:
         holder = self.holder
         if holder is None:
             # asked per finding: a loop, not a list comprehension (one more function call
-            # each time in Python 3.11)
+            # each time in Python 3.11), and no loop for one facet value (most verdicts)
             known = self.resource.attributes
+            facets = self.facets
+            if len(facets) == 1:
+                one = known.get(facets[0])
+                return () if one is None else (one,)
             found = []
-            for key in self.facets:
+            for key in facets:
                 if key in known:
                     found.append(known[key])
             return tuple(found)

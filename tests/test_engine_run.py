@@ -73,3 +73,20 @@ def test_a_verdict_breaking_the_rule_contract_makes_the_rule_an_error(monkeypatc
     assert [(rule_id, type(exc)) for rule_id, exc in errors] == [("HDS-LOC-001", ValueError)]
     assert words in str(errors[0][1])
     assert [f.rule_id for f in found] == ["HDS-ENC-003"]
+
+
+def test_a_finding_built_by_the_engine_is_the_one_the_class_call_builds() -> None:
+    """`engine._finding` stores a finding's slots itself (cheaper than calling the class):
+    every field of `Finding` is set, to what `Finding(...)` would set it."""
+    import dataclasses
+
+    from hds_iac import catalogue
+
+    meta = catalogue.load()["HDS-LOC-001"]
+    verdict = Verdict(make("v.a", "a.tf", 1), "pass", "pass")
+    duties = ("a duty",)
+    built = engine._finding(meta, verdict, "plan.json", duties, "123456789012")  # type: ignore[arg-type]
+    called = engine.Finding(meta, verdict, None, "plan.json", None, duties, "123456789012")  # type: ignore[arg-type]
+    for field in dataclasses.fields(engine.Finding):
+        assert getattr(built, field.name) == getattr(called, field.name), field.name
+    assert built == called

@@ -147,6 +147,22 @@ def test_access_logs_tags_and_unknowns():
     assert [(v.status, v.params["reason"]) for v in verdicts] == [("unknown", "var.prefixes")]
 
 
+def test_a_bucket_whose_name_is_not_known_is_unknown_unless_another_value_is():
+    """Only a selector of every bucket could cover a bucket known by its ARN alone: with
+    none, even a live scan (every trail listed) cannot fail it; a value that is itself
+    unknown gives its own reason first."""
+    named_only = _trail("named", ObjectEvents(prefixes=("arn:aws:s3:::hds/",)))
+    nameless = _bucket()
+    nameless.ids = nameless.ids[:1]  # the ARN only
+    [verdict] = run("HDS-LOG-009", nameless, named_only)
+    assert (verdict.status, verdict.params["reason"]) == (
+        "unknown", "the bucket's name is not known")
+    unread = _bucket(logs=Unknown("GetBucketLogging denied"))
+    unread.ids = unread.ids[:1]
+    [verdict] = run("HDS-LOG-009", unread, named_only)
+    assert (verdict.status, verdict.params["reason"]) == ("unknown", "GetBucketLogging denied")
+
+
 def test_a_trail_that_cannot_be_read_may_record_both_halves():
     """An unreadable trail (or unreadable event selectors) may record the bucket's reads
     and writes: unknown, never a fail; with a trail that records the writes, the reads

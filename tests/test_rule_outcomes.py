@@ -199,6 +199,12 @@ def test_labels_and_facets_name_each_deciding_part_once_in_order() -> None:
     # a part that judged no facet value adds none
     assert facets(parts) == ("at_rest[b].enabled", "at_rest[c].enabled")
     assert facets([Outcome("fail", "disk a")]) == ()
+    # one outcome, two, none: each answered as the loop over them answers (`_outcome`
+    # answers one without the loop)
+    assert labels(parts[:1]) == "disk b" and facets(parts[:1]) == ("at_rest[b].enabled",)
+    assert labels([parts[0], parts[3]]) == "disk b, disk c"
+    assert facets([parts[0], parts[3]]) == ("at_rest[b].enabled", "at_rest[c].enabled")
+    assert labels([]) == "" and facets([]) == ()
 
 
 def test_unknown_reasons_name_their_part_once() -> None:

@@ -9,7 +9,7 @@ from typing import Iterator
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict
 from hds_iac.rules._at_rest import judge_parts
-from hds_iac.rules._outcome import facets, labels, reasons
+from hds_iac.rules._outcome import facets, labels, reasons, whys
 from hds_iac.settings import Settings
 
 
@@ -28,29 +28,29 @@ def disk_verdicts(inventory: Inventory, settings: Settings,
             continue
         status, deciding = judge_parts(res, inventory)
         decided_by = facets(deciding)
-        whys = {o.why for o in deciding}
+        variants = whys(deciding)
         parts = labels(deciding)
         region = res.region if isinstance(res.region, str) else "?"
         if status == "unknown":
             yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)},
-                          facets=decided_by)
+                          decided_by)
         elif status == "fail":
-            if "configured" in whys:
-                yield Verdict(res, "fail", "fail", {"parts": parts}, facets=decided_by)
-            elif "client-side" in whys:
+            if "configured" in variants:
+                yield Verdict(res, "fail", "fail", {"parts": parts}, decided_by)
+            elif "client-side" in variants:
                 yield Verdict(res, "fail", "fail-client-side", {"parts": parts, "tag": tag},
-                              facets=decided_by)
+                              decided_by)
             elif isinstance(res.region, str):
                 yield Verdict(res, "fail", "fail-account-default",
-                              {"parts": parts, "region": region}, facets=decided_by)
+                              {"parts": parts, "region": region}, decided_by)
             else:  # no setting in the input turns it on, whatever the region
                 yield Verdict(res, "fail", "fail-account-default-nowhere", {"parts": parts},
-                              facets=decided_by)
-        elif "attested" in whys:
+                              decided_by)
+        elif "attested" in variants:
             yield Verdict(res, "pass", "pass-attested", {"parts": parts, "tag": tag},
-                          declared=True, facets=decided_by)
-        elif "account-default" in whys:
+                          decided_by, declared=True)
+        elif "account-default" in variants:
             yield Verdict(res, "pass", "pass-account-default", {"parts": parts, "region": region},
-                          facets=decided_by)
+                          decided_by)
         else:
-            yield Verdict(res, "pass", "pass", {"parts": parts}, facets=decided_by)
+            yield Verdict(res, "pass", "pass", {"parts": parts}, decided_by)

@@ -6,6 +6,7 @@ its `encrypted` value.
 """
 from __future__ import annotations
 
+import functools
 from typing import Iterable, Iterator
 
 from hds_iac.model import Flow, Resource, Unknown, facet_key
@@ -21,7 +22,14 @@ def flow_facet(flow: Flow, name: str) -> str:
     """The key of one of the flow's values ("encrypted", "min_tls", "certificate",
     "ipsec.IKE versions") in `Verdict.facets` and `Resource.attributes`: the flow's name is
     its part ("flows[listener :443].min_tls"), which adapters use to record the attribute."""
-    return facet_key("flows", name, flow.name)
+    return _flow_facet(name, flow.name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _flow_facet(name: str, flow_name: str) -> str:
+    """`flow_facet`'s key, written once per flow name and value rather than once per flow
+    judged: a plan has thousands of listeners and few flow names ("listener :443")."""
+    return facet_key("flows", name, flow_name)
 
 
 def judge_encrypted(flow: Flow, why: str = "") -> Outcome:
@@ -30,21 +38,19 @@ def judge_encrypted(flow: Flow, why: str = "") -> Outcome:
     facet = flow_facet(flow, "encrypted")
     if isinstance(flow.encrypted, Unknown):
         return Outcome("unknown", label, why, flow.encrypted.reason, facet)
-    return Outcome("pass" if flow.encrypted is True else "fail", label, why, facet=facet)
-
-
-def named(flows: list[Flow], name: str) -> list[Flow]:
-    """The flows called `name` (the contract's fixed names: "in-transit", "https-only policy")."""
-    return [f for f in flows if f.name == name]
+    return Outcome("pass" if flow.encrypted is True else "fail", label, why, "", facet)
 
 
 def encryption_verdicts(resources: Iterable[Resource], name: str | None = None,
                         param: str = "detail") -> Iterator[Verdict]:
-    """One verdict per resource on whether its flows (all, or those called `name`) are
-    encrypted: message keys pass/fail with `{param}` listing the deciding flows, and
-    unknown with `{reason}`. Resources without such a flow are not judged."""
+    """One verdict per resource on whether its flows (all, or those called `name`: the
+    contract's fixed names, "in-transit", "https-only policy") are encrypted: message keys
+    pass/fail with `{param}` listing the deciding flows, and unknown with `{reason}`.
+    Resources without such a flow are not judged."""
     for res in resources:
-        flows = res.flows if name is None else named(res.flows, name)
-        if not flows:
-            continue
-        yield verdict_of(res, [judge_encrypted(flow) for flow in flows], param)
+        outcomes = []
+        for flow in res.flows:  # one loop, no list of the flows first: once per resource
+            if name is None or flow.name == name:
+                outcomes.append(judge_encrypted(flow))
+        if outcomes:
+            yield verdict_of(res, outcomes, param)

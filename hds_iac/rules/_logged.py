@@ -21,8 +21,8 @@ def logged_verdicts(inventory: Inventory, *kinds: str) -> Iterator[Verdict]:
             continue
         if isinstance(logging.enabled, Unknown):
             yield Verdict(res, "unknown", "unknown", {"reason": why(logging.enabled)},
-                          facets=ENABLED)
+                          ENABLED)
         elif logging.enabled:
-            yield Verdict(res, "pass", "pass", {"detail": logging.detail}, facets=ENABLED)
+            yield Verdict(res, "pass", "pass", {"detail": logging.detail}, ENABLED)
         else:
-            yield Verdict(res, "fail", "fail", {"detail": logging.detail}, facets=ENABLED)
+            yield Verdict(res, "fail", "fail", {"detail": logging.detail}, ENABLED)

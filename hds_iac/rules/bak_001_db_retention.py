@@ -25,12 +25,12 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         facets = ("backup.retention_days",)
         if isinstance(days, Unknown):
             yield Verdict(res, "unknown", "unknown", {"reason": why(days), "min": minimum},
-                          facets=facets)
+                          facets)
         elif days <= 0:
             yield Verdict(res, "fail", "fail_disabled", {"days": days, "min": minimum},
-                          facets=facets)
+                          facets)
         elif days < minimum:
             yield Verdict(res, "fail", "fail_short", {"days": days, "min": minimum},
-                          facets=facets)
+                          facets)
         else:
-            yield Verdict(res, "pass", "pass", {"days": days, "min": minimum}, facets=facets)
+            yield Verdict(res, "pass", "pass", {"days": days, "min": minimum}, facets)

@@ -14,7 +14,7 @@ from typing import Iterator
 from hds_iac.model import Inventory
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._at_rest import judge_parts
-from hds_iac.rules._outcome import facets, labels, reasons
+from hds_iac.rules._outcome import facets, labels, reasons, whys
 from hds_iac.settings import Settings
 
 KINDS = ("database", "database-cluster", "cache", "file-system", "table", "backup-vault", "bucket")
@@ -29,11 +29,11 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         decided_by = facets(deciding)
         if status == "unknown":
             yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)},
-                          facets=decided_by)
+                          decided_by)
         elif status == "fail":
-            yield Verdict(res, "fail", "fail", {"parts": labels(deciding)}, facets=decided_by)
-        elif all(o.why == "service-default" for o in deciding):
+            yield Verdict(res, "fail", "fail", {"parts": labels(deciding)}, decided_by)
+        elif whys(deciding) == {"service-default"}:
             yield Verdict(res, "pass", "pass-default", {"parts": labels(deciding)},
-                          facets=decided_by)
+                          decided_by)
         else:
-            yield Verdict(res, "pass", "pass", {"parts": labels(deciding)}, facets=decided_by)
+            yield Verdict(res, "pass", "pass", {"parts": labels(deciding)}, decided_by)

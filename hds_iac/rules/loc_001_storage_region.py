@@ -20,22 +20,32 @@ REGION = ("region",)
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     geo = geography.load()
     allowed = settings.allowed_text  # the same for every resource: worked out once
-    names: dict[str, Text] = {}  # each country's name in both languages, built once
+    # (provider, region) -> its status and country name (or why it is unknown), worked out
+    # once per place: a plan's thousands of resources are in a few regions
+    places: dict[tuple[str, str], tuple[str, Text | str]] = {}
     for res in inventory:
         if not res.stores_data or res.region is None:
             continue
         if isinstance(res.region, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": res.region.reason},
-                          facets=REGION)
+            yield Verdict(res, "unknown", "unknown", {"reason": res.region.reason}, REGION)
             continue
-        country = geo.country_of(res.provider, res.region)
-        if isinstance(country, Unknown):
-            yield Verdict(res, "unknown", "unknown", {"reason": country.reason},
-                          facets=REGION)
-            continue
-        name = names.get(country)
-        if name is None:
-            name = names[country] = geo.country_text(country)
-        params = {"region": res.region, "country": name, "allowed": allowed}
-        status = "pass" if country in settings.allowed_countries else "fail"
-        yield Verdict(res, status, status, params, facets=REGION)
+        place = (res.provider, res.region)
+        found = places.get(place)
+        if found is None:
+            found = places[place] = _judge_place(geo, settings, res.provider, res.region)
+        status, shown = found
+        if status == "unknown":
+            yield Verdict(res, "unknown", "unknown", {"reason": shown}, REGION)
+        else:
+            yield Verdict(res, status, status,
+                          {"region": res.region, "country": shown, "allowed": allowed}, REGION)
+
+
+def _judge_place(geo: geography.Geography, settings: Settings, provider: str,
+                 region: str) -> tuple[str, Text | str]:
+    """pass/fail with the country's name in both languages, or unknown with the reason."""
+    country = geo.country_of(provider, region)
+    if isinstance(country, Unknown):
+        return "unknown", country.reason
+    return ("pass" if country in settings.allowed_countries else "fail",
+            geo.country_text(country))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from hds_iac.catalogue import Text
-from hds_iac.model import Inventory, Logging, Maybe, Resource, Trail, Unknown
+from hds_iac.model import Inventory, Logging, Maybe, Resource, Trail, Unknown, first_unknown
 from hds_iac.rules import Verdict, rule
 from hds_iac.rules._trail import trails
 from hds_iac.rules._unknown import why
@@ -107,6 +107,15 @@ _WRITES_ONLY = Text(en="writes only", fr="les écritures seulement")
 _NONE = Text(en="none", fr="aucun")
 
 
+def _bucket_name(ids: tuple[str, ...]) -> str | None:
+    """The bucket's name among its identifiers (the first that is not an ARN), None when
+    not known."""
+    for found in ids:
+        if found and not found.startswith("arn:"):
+            return found
+    return None
+
+
 def _access_logs(logs: Logging) -> Text:
     """The bucket's server access logs, for messages."""
     if logs.enabled is True:
@@ -134,7 +143,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
         logs = res.logging
         if logs is None or logs.health_data is False:
             continue
-        name = next((i for i in res.ids if i and not i.startswith("arn:")), None)
+        name = _bucket_name(res.ids)
         params: dict[str, object] = {"detail": _access_logs(logs), "tag": tag}
         if logs.enabled is True:
             yield Verdict(res, "pass", "pass_access_logs", params,
@@ -145,13 +154,12 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
             yield Verdict(res, "pass", "pass_trails",
                           {**params, "trails": ", ".join(traced.names)})
             continue
-        unsure = [v for v in (logs.enabled, traced.read, traced.write, logs.health_data)
-                  if isinstance(v, Unknown)]
-        if name is None:
-            unsure.append(Unknown("the bucket's name is not known"))
+        unsure = first_unknown(logs.enabled, traced.read, traced.write, logs.health_data)
+        if unsure is None and name is None:
+            unsure = Unknown("the bucket's name is not known")
         params["recorded"] = _recorded(traced)
-        if unsure:
-            yield Verdict(res, "unknown", "unknown", {**params, "reason": why(unsure[0])})
+        if unsure is not None:
+            yield Verdict(res, "unknown", "unknown", {**params, "reason": why(unsure)})
         elif not logs.all_trails:
             yield Verdict(res, "unknown", "unknown_elsewhere", params)
         else:

@@ -8,6 +8,7 @@ encrypted links. A rule opening every port (protocol "-1"/"all") opens these too
 """
 from __future__ import annotations
 
+import functools
 from typing import Iterator
 
 from hds_iac.model import Inventory, OpenPort, Unknown, facet_key
@@ -17,10 +18,19 @@ from hds_iac.rules._plaintext_protocols import INTERNET, exposed
 from hds_iac.settings import Settings
 
 
+@functools.lru_cache(maxsize=1024)
 def port_facet(index: int, name: str) -> str:
     """The key of the `index`-th ingress rule's "sources" (who may reach it) or "ports"
-    (its range) in `Verdict.facets` and `Resource.attributes`."""
+    (its range) in `Verdict.facets` and `Resource.attributes` (written once per index: a
+    plan has thousands of groups, each with its first rule)."""
     return facet_key("open_ports", name, str(index))
+
+
+@functools.lru_cache(maxsize=1024)
+def _services(protocol: str, from_port: int, to_port: int) -> tuple[str, ...]:
+    """`exposed`, worked out once per protocol and port range: a plan repeats the same
+    few ingress rules on thousands of groups."""
+    return tuple(exposed(protocol, from_port, to_port))
 
 
 def _judge(index: int, port: OpenPort) -> Outcome | None:
@@ -31,34 +41,38 @@ def _judge(index: int, port: OpenPort) -> Outcome | None:
     if port.protocol not in ("tcp", "udp", "all"):
         return None
     sources = port.sources
-    if not isinstance(sources, Unknown) and not INTERNET & set(sources):
+    internet = None if isinstance(sources, Unknown) else INTERNET.intersection(sources)
+    if internet is not None and not internet:
         return None
     if isinstance(port.from_port, Unknown) or isinstance(port.to_port, Unknown):
         unknown = port.from_port if isinstance(port.from_port, Unknown) else port.to_port
         return Outcome("unknown", f"{port.protocol} ports", reason=unknown.reason,
                        facet=port_facet(index, "ports"))
-    services = exposed(port.protocol, port.from_port, port.to_port)
+    services = _services(port.protocol, port.from_port, port.to_port)
     if not services:
         return None
-    if isinstance(sources, Unknown):
+    if internet is None:
         return Outcome("unknown", ", ".join(services), reason=sources.reason,
                        facet=port_facet(index, "sources"))
-    cidrs = ", ".join(sorted(INTERNET & set(sources)))
-    return Outcome("fail", f"{', '.join(services)} from {cidrs}",
-                   facet=port_facet(index, "sources"))
+    cidrs = ", ".join(sorted(internet))
+    return Outcome("fail", f"{', '.join(services)} from {cidrs}", "", "",
+                   port_facet(index, "sources"))
 
 
 @rule("HDS-TLS-006", kinds=("security-group",))
 def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
     for res in inventory.of_kind("security-group"):
-        outcomes = [o for o in (_judge(i, p) for i, p in enumerate(res.open_ports))
-                    if o is not None]
+        outcomes = []
+        for index, port in enumerate(res.open_ports):  # a plain loop: once per group
+            outcome = _judge(index, port)
+            if outcome is not None:
+                outcomes.append(outcome)
         status, deciding = worst(outcomes)
         if status == "unknown":
             yield Verdict(res, "unknown", "unknown", {"reason": reasons(deciding)},
-                          facets=facets(deciding))
+                          facets(deciding))
         elif status == "fail":
             yield Verdict(res, "fail", "fail", {"exposed": labels(deciding)},
-                          facets=facets(deciding))
+                          facets(deciding))
         else:
             yield Verdict(res, "pass", "pass", {})

@@ -60,6 +60,8 @@ def customer_key(rec: TfResource, value: Any, index: TfIndex | None = None) -> M
 def tags_of(rec: TfResource) -> Maybe[dict[str, str]]:
     tags_all = rec.values.get("tags_all")
     tags = rec.values.get("tags")
+    if tags is None and tags_all is None:  # no tags: most resources
+        return {}
     for value in (tags_all, tags):
         if isinstance(value, dict):
             return {str(k): v for k, v in value.items()}

@@ -21,7 +21,7 @@ from hds_iac.terraform.records import TfResource
 def fully_masked(value: Any) -> bool:
     """A value redacted to "####" (published state files hide values that way): unknown,
     never a real setting."""
-    return isinstance(value, str) and value != "" and set(value) == {"#"}
+    return isinstance(value, str) and value != "" and not value.strip("#")
 
 
 def computed_default(rec: TfResource, value: Any) -> bool:

@@ -430,6 +430,10 @@ def _bucket_encryption(rec: TfResource, index: TfIndex) -> AtRest:
     return _sse_from(rec, index, rules, "server_side_encryption_configuration")
 
 
+# The bucket a flow without policy is about: its names are read only against a policy.
+_UNNAMED_BUCKET = aws_iam.Bucket(name=None)
+
+
 def _bucket_https_only(rec: TfResource, index: TfIndex) -> tuple[Flow, dict[str, str]]:
     """The bucket's https-only flow, and its `sources`: the inline `policy` when it is the
     only policy, the `policy` of the separate aws_s3_bucket_policy when that is the only
@@ -446,6 +450,8 @@ def _bucket_https_only(rec: TfResource, index: TfIndex) -> tuple[Flow, dict[str,
     elif len(policies) == 1:
         sources = part_sources("flows", aws_iam.HTTPS_ONLY,
                                {"encrypted": held_by(policies[0], "policy")})
+    if not values:  # no policy (most buckets): nothing to read the bucket's names for
+        return aws_iam.https_only_flow([], _UNNAMED_BUCKET), sources
     name = rec.values.get("bucket")
     bucket = aws_iam.Bucket(
         name=name if isinstance(name, Unknown) or (isinstance(name, str) and name

@@ -4,6 +4,8 @@ keys in states, tags, regions, the zones of subnets, and policy documents writte
 mutation run (scripts/mutation.py) showed these had no test."""
 from __future__ import annotations
 
+import pytest
+
 from hds_iac.adapters import terraform_aws_common as common
 from hds_iac.adapters.terraform import TfIndex
 from hds_iac.model import Unknown
@@ -233,6 +235,16 @@ def test_common_fields_of_a_resource():
     assert "app" in logs.ids
     assert logs.attributes["region"].path == "region"  # its own region, and its sources
     assert logs.attributes["logging.retention_days"].path == "retention_in_days"
+
+
+def test_resource_refuses_what_is_not_a_facet():
+    """`resource(...)` sets its facets on the new Resource itself: a misspelt facet, or a
+    field it fills from the record, is refused as `Resource(...)` refuses it."""
+    volume = rec("aws_ebs_volume.v")
+    assert common.resource(volume, "volume", at_rest=[]).at_rest == []
+    for name in ("at_rests", "address", "type", "provider", "origin", "tags"):
+        with pytest.raises(TypeError, match=name):
+            common.resource(volume, "volume", **{name: "x"})
 
 
 def test_default_subnets_give_their_zone():

@@ -146,6 +146,24 @@ def test_classic_ssl_policy_linked_by_name_and_port():
     assert _elb([HTTPS_443], stickiness, only_other).flows[0].min_tls == "1.0"
 
 
+def test_classic_ssl_policy_findings_point_at_its_reference_policy():
+    """A finding on a Classic listener's TLS version points at the negotiation policy's
+    `Reference-Security-Policy` value, held by that policy (not at the listener)."""
+    attach = rec("aws_load_balancer_listener_policy.a", {
+        "load_balancer_name": ref("aws_elb.e"), "load_balancer_port": 443,
+        "policy_names": [ref("aws_load_balancer_policy.tls12")]})
+    second = rec("aws_load_balancer_policy.tls12", {
+        "policy_name": "tls12", "policy_type_name": "SSLNegotiationPolicyType",
+        "policy_attribute": [{"name": "Protocol-TLSv1.2", "value": "true"},
+                             {"name": "Reference-Security-Policy",
+                              "value": "ELBSecurityPolicy-TLS-1-2-2017-01"}]})
+    got = _elb([HTTPS_443], second, attach).attributes["flows[listener :443].min_tls"]
+    assert (got.path, got.address) == ("policy_attribute[1].value",
+                                       "aws_load_balancer_policy.tls12")
+    got = _elb([HTTPS_443], _policy("tls12"), attach).attributes["flows[listener :443].min_tls"]
+    assert (got.path, got.address) == ("policy_attribute.value", "aws_load_balancer_policy.tls12")
+
+
 def test_classic_zones():
     got = _elb([], *SUBNETS, subnets=[ref("aws_subnet.a"), ref("aws_subnet.b")])
     assert got.placement.zones == ("eu-west-3a", "eu-west-3b")

@@ -12,6 +12,8 @@ WORLD = ("0.0.0.0/0",)
 
 @pytest.mark.parametrize("protocol, low, high, expected", [
     ("tcp", 22, 22, ("tcp", 22, 22)),
+    ("tcp", 0, 0, ("tcp", 0, 0)),                     # port 0 is a port, not every port
+    ("tcp", "0", "0", ("tcp", 0, 0)),                 # ... written as a string too
     ("6", "443", "443", ("tcp", 443, 443)),           # protocol number, ports as strings
     ("-1", 0, 0, ("all", 0, 65535)),                  # every protocol: every port
     ("udp", -1, -1, ("udp", 0, 65535)),               # -1: every port

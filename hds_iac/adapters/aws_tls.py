@@ -175,7 +175,14 @@ def db_default_tls(engine: Any, version: Any) -> Maybe[bool]:
     documented engine defaults; an engine or version not in the table is unknown."""
     if not isinstance(engine, str) or not engine:
         return Unknown("the database engine is not known")
-    version = version if isinstance(version, str) and version else None
+    return _engine_default_tls(engine, version if isinstance(version, str) and version else None)
+
+
+@lru_cache(maxsize=256)
+def _engine_default_tls(engine: str, version: str | None) -> Maybe[bool]:
+    """`db_default_tls` of a known engine, worked out once per engine and version: the
+    databases of a plan ask it again and again (a walk of the table each time, 25,000
+    instructions), and the answer (a bool or a frozen `Unknown`) can be shared."""
     base = "sqlserver" if engine.startswith("sqlserver") else engine
     for prefix, reason in _TLS_ELSEWHERE.items():
         if base.startswith(prefix) or base.startswith("custom-" + prefix):

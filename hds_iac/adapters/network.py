@@ -21,6 +21,8 @@ SKIPPED = {"icmp", "icmpv6", "1", "58"}
 def _port(protocol: str, raw: Any, name: str, edge: int) -> Maybe[int]:
     if protocol == "all":
         return edge
+    if raw.__class__ is int:  # most rules: a number, taken as it is (-1: every port)
+        return raw if raw >= 0 else edge
     if fully_masked(raw):
         return Unknown(f"{name} is masked in this input")
     port = as_int(raw, name, edge)

@@ -57,6 +57,5 @@ def to_inventory(config: TfConfiguration, settings: Settings | None = None) -> I
                 where, f"{rec.address}: internal error while reading this resource "
                        f"({type(exc).__name__}); please report it"))
             continue
-        for resource in resources:
-            inventory.add(resource)
+        inventory.resources += resources  # what `Inventory.add` does, without a call each
     return inventory

@@ -2,6 +2,7 @@
 CloudFront, security groups, VPN connections and Client VPN endpoints, autoscaling groups."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from hds_iac.adapters import aws_flows, aws_tls, terraform_aws_logging
@@ -69,8 +70,15 @@ def listener(rec: TfResource, index: TfIndex) -> list[Resource]:
     flow = aws_flows.listener_flow(protocol, rec.values.get("port"), get_str(rec, "ssl_policy"),
                                    certificate,
                                    _redirects_to_https(rec.values.get("default_action")))
-    return [resource(rec, "listener", flows=[flow], sources=part_sources("flows", flow.name, {
-        "encrypted": "protocol", "min_tls": "ssl_policy", "certificate": "certificate_arn"}))]
+    return [resource(rec, "listener", flows=[flow], sources=_listener_sources(flow.name))]
+
+
+@lru_cache(maxsize=256)
+def _listener_sources(flow: str) -> dict[str, str]:
+    """Where a listener's flow values are written: the same for every listener of a port
+    (kept per flow name, read-only)."""
+    return part_sources("flows", flow, {
+        "encrypted": "protocol", "min_tls": "ssl_policy", "certificate": "certificate_arn"})
 
 
 def _classic_policy(rec: TfResource, index: TfIndex, port: Any
@@ -228,12 +236,19 @@ def _inline_ingress(rec: TfResource) -> tuple[list[OpenPort], dict[str, str]]:
         port = open_port(rule.get("protocol"), rule.get("from_port"), rule.get("to_port"),
                          _cidrs(rule.get("cidr_blocks"), rule.get("ipv6_cidr_blocks")))
         if port:
-            sources.update(_port_sources(
-                len(out), block_path("ingress", i, _cidr_attribute(
-                    rule, "cidr_blocks", "ipv6_cidr_blocks")),
-                block_path("ingress", i, "from_port")))
+            sources.update(_ingress_sources(
+                len(out), i, _cidr_attribute(rule, "cidr_blocks", "ipv6_cidr_blocks")))
             out.append(port)
     return out, sources
+
+
+@lru_cache(maxsize=1024)
+def _ingress_sources(at: int, block: int, cidrs: str) -> dict[str, str]:
+    """`_port_sources` of the `at`-th open port, read from the `block`-th inline ingress
+    block, whose attribute `cidrs` holds its sources: the groups of an input repeat the
+    same few (kept per arguments, read-only)."""
+    return _port_sources(at, block_path("ingress", block, cidrs),
+                         block_path("ingress", block, "from_port"))
 
 
 def _rule_port(rule: TfResource) -> OpenPort | None:

@@ -2,6 +2,7 @@
 file systems, caches and tables (backups, keys, snapshots: `terraform_aws_backup`)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from hds_iac.adapters import aws_iam, aws_logging, aws_storage, aws_tls
@@ -28,8 +29,11 @@ from hds_iac.terraform.records import TfResource
 def _default_ebs_key(rec: TfResource, index: TfIndex) -> Maybe[bool]:
     """Without its own key, an encrypted EBS disk uses the account's default EBS key: a
     customer key when `aws_ebs_default_kms_key` sets one in the same region."""
+    settings = of_type(index, "aws_ebs_default_kms_key")
+    if not settings:  # most inputs: no region of the account is asked
+        return False
     region = region_of(rec)
-    for setting in of_type(index, "aws_ebs_default_kms_key"):
+    for setting in settings:
         other = region_of(setting)
         if isinstance(region, Unknown) or isinstance(other, Unknown):
             return Unknown("the region of the account's default EBS key is not known")
@@ -53,12 +57,19 @@ def _device(values: dict) -> str:
 
 def _disk_sources(disks: list[AtRest], paths: list[str]) -> dict[str, str]:
     """Facet key -> Terraform path of each disk's `encrypted` and of the `kms_key_id` beside
-    it (parts in the same order)."""
+    it (parts in the same order). Read-only (callers copy it to add to it): the dict kept
+    for these parts and paths, which the machines of an input repeat."""
+    return _part_paths_sources(tuple(zip([disk.part for disk in disks], paths)))
+
+
+@lru_cache(maxsize=256)
+def _part_paths_sources(parts: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """`_disk_sources` of (disk part, path of its `encrypted`) pairs."""
     out: dict[str, str] = {}
-    for disk, path in zip(disks, paths):
+    for part, path in parts:
         if path:
             block = path.rpartition(".")[0]
-            out.update(part_sources("at_rest", disk.part, {
+            out.update(part_sources("at_rest", part, {
                 "enabled": path,
                 "customer_key": f"{block}.kms_key_id" if block else "kms_key_id"}))
     return out
@@ -308,6 +319,12 @@ _DB_SOURCES = {
 }
 
 
+# A database instance's: the same for every instance (built once, never changed).
+_DB_INSTANCE_SOURCES = {**_DB_SOURCES, "placement.multi_az": "multi_az",
+                        **_in_transit_sources("parameter_group_name"),
+                        **destination_sources(0, "replicate_source_db")}
+
+
 @handles("aws_db_instance", kinds=("database",))
 def db_instance(rec: TfResource, index: TfIndex) -> list[Resource]:
     engine, version = rec.values.get("engine"), rec.values.get("engine_version")
@@ -323,10 +340,7 @@ def db_instance(rec: TfResource, index: TfIndex) -> list[Resource]:
                            engine, version)],
         placement=Placement(multi_az=get_bool(rec, "multi_az", False)),
         backup=_db_backup(rec, retention), destinations=destinations,
-        sources={**_DB_SOURCES, "placement.multi_az": "multi_az",
-                 **_in_transit_sources("parameter_group_name"),
-                 **destination_sources(0, "replicate_source_db")},
-        logging=_db_log_exports(rec, engine))]
+        sources=_DB_INSTANCE_SOURCES, logging=_db_log_exports(rec, engine))]
 
 
 def _db_log_exports(rec: TfResource, engine: Any) -> Logging:
@@ -416,6 +430,10 @@ def _bucket_encryption(rec: TfResource, index: TfIndex) -> AtRest:
     return _sse_from(rec, index, rules, "server_side_encryption_configuration")
 
 
+# The bucket a flow without policy is about: its names are read only against a policy.
+_UNNAMED_BUCKET = aws_iam.Bucket(name=None)
+
+
 def _bucket_https_only(rec: TfResource, index: TfIndex) -> tuple[Flow, dict[str, str]]:
     """The bucket's https-only flow, and its `sources`: the inline `policy` when it is the
     only policy, the `policy` of the separate aws_s3_bucket_policy when that is the only
@@ -432,6 +450,8 @@ def _bucket_https_only(rec: TfResource, index: TfIndex) -> tuple[Flow, dict[str,
     elif len(policies) == 1:
         sources = part_sources("flows", aws_iam.HTTPS_ONLY,
                                {"encrypted": held_by(policies[0], "policy")})
+    if not values:  # no policy (most buckets): nothing to read the bucket's names for
+        return aws_iam.https_only_flow([], _UNNAMED_BUCKET), sources
     name = rec.values.get("bucket")
     bucket = aws_iam.Bucket(
         name=name if isinstance(name, Unknown) or (isinstance(name, str) and name
@@ -473,6 +493,12 @@ def _replication_destinations(rec: TfResource, index: TfIndex, rules: Any) -> li
 
 _INLINE_SSE = ("server_side_encryption_configuration.rule."
                "apply_server_side_encryption_by_default.sse_algorithm")
+# The sources of the inline encryption, without and with an aws:kms algorithm (then the key
+# named beside it decides the customer key): the same for every bucket, built once.
+_INLINE_SSE_SOURCES = {kms: part_sources("at_rest", "server_side_encryption_configuration", {
+    "enabled": _INLINE_SSE,
+    "customer_key": _INLINE_SSE.replace("sse_algorithm", "kms_master_key_id") if kms
+    else _INLINE_SSE}) for kms in (False, True)}
 
 
 def _first_inline_default(rec: TfResource) -> dict:
@@ -494,11 +520,8 @@ def s3_bucket(rec: TfResource, index: TfIndex) -> list[Resource]:
     if encryption.part == "server_side_encryption_configuration":
         # The key is chosen by the algorithm (aws:kms) and then by the key named beside it.
         algorithm = get_str(rec, "sse_algorithm", None, _first_inline_default(rec))
-        kms = isinstance(algorithm, str) and algorithm.startswith("aws:kms")
-        sources.update(part_sources("at_rest", encryption.part, {
-            "enabled": _INLINE_SSE,
-            "customer_key": _INLINE_SSE.replace("sse_algorithm", "kms_master_key_id")
-            if kms else _INLINE_SSE}))
+        sources.update(_INLINE_SSE_SOURCES[isinstance(algorithm, str)
+                                           and algorithm.startswith("aws:kms")])
     return [resource(rec, "bucket", stores_data=True, ids=ids_of(rec, "bucket"),
                      at_rest=[encryption], sources=sources,
                      flows=[https_only], destinations=destinations,

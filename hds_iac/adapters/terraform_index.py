@@ -83,6 +83,11 @@ class Handlers:
 class TfIndex:
     """Every record of a scan, findable by address, by id/arn, and by what refers to it."""
 
+    # Made on their first use (`__getattr__`).
+    by_type: dict[str, list[TfResource]]  # managed records by type
+    by_base: dict[str, list[TfResource]]  # by address without instance key
+    by_id: dict[str, TfResource]  # by id or ARN
+
     def __init__(self, records: Iterable[TfResource], settings: Settings | None = None):
         self.records = list(records)
         # The user's settings, for the few facts that depend on them (attestation tag names).
@@ -91,18 +96,38 @@ class TfIndex:
         # value read from another (the zone of a subnet, the name of a linked key).
         self.sensitive_texts = union(r.sensitive_texts for r in self.records)
         self.by_address: dict[str, TfResource] = {}
-        self.by_base: dict[str, list[TfResource]] = {}  # address without instance key
-        self.by_id: dict[str, TfResource] = {}
-        # Answers worked out once per index and asked for record after record (records by
-        # type, by name, reverse links: `terraform_values`).
-        self.memo: dict[str, dict] = {}
         for rec in self.records:
             self.by_address[rec.address] = rec
-            self.by_base.setdefault(base_address(rec.address), []).append(rec)
+        # `by_type`, `by_base` and `by_id` are made on their first use (`__getattr__`): a
+        # reference to a resource not found by its address, or a link written as an id, is
+        # what needs the last two, and most plans have neither.
+        # Answers worked out once per index and asked for record after record (records by
+        # name, reverse links: `terraform_values`).
+        self.memo: dict[str, dict] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        """`by_type`, `by_base` and `by_id`, made when first asked for (then plain
+        attributes, which Python finds without calling this again)."""
+        if name == "by_type":
+            by_type: dict[str, list[TfResource]] = {}
+            for rec in self.records:
+                if rec.mode == "managed":
+                    by_type.setdefault(rec.type, []).append(rec)
+            self.by_type = by_type
+            return by_type
+        if name not in ("by_base", "by_id"):
+            raise AttributeError(name)
+        by_base: dict[str, list[TfResource]] = {}
+        by_id: dict[str, TfResource] = {}
+        for rec in self.records:
+            by_base.setdefault(base_address(rec.address), []).append(rec)
             for key in ("id", "arn"):
                 value = rec.values.get(key)
                 if isinstance(value, str) and value and "#" not in value:
-                    self.by_id.setdefault(value, rec)
+                    by_id.setdefault(value, rec)
+        self.__dict__.setdefault("by_base", by_base)  # unless already set (checkov_support)
+        self.__dict__.setdefault("by_id", by_id)
+        return self.__dict__[name]
 
     def of_type(self, *types: str, mode: str = "managed") -> list[TfResource]:
         return [r for r in self.records if r.type in types and r.mode == mode]

@@ -21,7 +21,7 @@ from hds_iac.terraform.records import TfResource
 def fully_masked(value: Any) -> bool:
     """A value redacted to "####" (published state files hide values that way): unknown,
     never a real setting."""
-    return isinstance(value, str) and value != "" and set(value) == {"#"}
+    return isinstance(value, str) and value != "" and not value.strip("#")
 
 
 def computed_default(rec: TfResource, value: Any) -> bool:
@@ -196,14 +196,10 @@ def resolve_all(index: TfIndex, value: Any, types: tuple[str, ...]) -> list[TfRe
 
 
 def of_type(index: TfIndex, *types: str) -> list[TfResource]:
-    """Managed records of `types` (cached per index: adapters ask for them record after record)."""
-    cache = index.memo.setdefault("types", {})  # kept with the index
-    if not cache:
-        for rec in index.records:
-            if rec.mode == "managed":
-                cache.setdefault(rec.type, []).append(rec)
+    """Managed records of `types` (`TfIndex.by_type`, made once per index: adapters ask for
+    them record after record)."""
     if len(types) == 1:
-        return cache.get(types[0], [])
+        return index.by_type.get(types[0], [])
     return [rec for rec in index.records if rec.mode == "managed" and rec.type in types]
 
 
@@ -270,6 +266,12 @@ def linked(index: TfIndex, target: TfResource | str, attribute: str, types: tupl
            name_keys: tuple[str, ...] = ()) -> list[TfResource]:
     """Records of `types` whose `attribute` points at `target` (by reference, id, arn or
     name), or names it when `target` is a plain name (a group outside this configuration)."""
+    by_type = index.by_type
+    for type_ in types:
+        if type_ in by_type:
+            break
+    else:  # no record of `types` in this input (most inputs): nothing can link
+        return []
     by_rec, by_str = _links(index, attribute, types)
     if isinstance(target, str):
         keys: list[str] = [target]

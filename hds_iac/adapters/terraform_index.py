@@ -15,7 +15,9 @@ from hds_iac.model import Kind, Origin, Resource, SourceAttribute, Unknown, face
 from hds_iac.sensitive import union
 from hds_iac.settings import Settings
 from hds_iac.terraform.addresses import base_address
-from hds_iac.terraform.records import TfResource
+# `Resource.attributes` from {facet key: Terraform attribute path or `held_by(...)`}: where
+# each facet value came from (its line in HCL; set or not in every source).
+from hds_iac.terraform.records import TfResource, attributes_at as attributes_of
 
 Adapter = Callable[[TfResource, "TfIndex"], list[Resource]]
 
@@ -162,17 +164,6 @@ def _unplaced_origin(source: str, file: str | None) -> Origin:
     """The origin of every resource of a plan or state (no lines): an `Origin` is frozen,
     so the resources of one file share one."""
     return Origin(source=source, file=file)
-
-
-def attributes_of(rec: TfResource, paths: Mapping[str, str | SourceAttribute]
-                  ) -> dict[str, SourceAttribute]:
-    """`Resource.attributes` from {facet key: Terraform attribute path}: where each facet
-    value came from (its line in HCL; set or not in every source). A value held by another
-    resource is given as its `held_by(...)` attribute."""
-    out: dict[str, SourceAttribute] = {}
-    for key, path in paths.items():  # a loop, not a comprehension: a frame less
-        out[key] = path if isinstance(path, SourceAttribute) else rec.attribute(path)
-    return out
 
 
 def held_by(other: TfResource, path: str) -> SourceAttribute:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-import pkgutil
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -186,10 +186,14 @@ def unread_context(verdict: Verdict, needs: dict[str, tuple[str, ...]],
 def _import_all() -> None:
     """Import every module of this package, once per process: a scan of a tree asks for
     the rules once per root module, and listing the package's folder each time cost a
-    tenth of a warm scan of 30 roots."""
-    for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
+    tenth of a warm scan of 30 roots. The rule modules are the package's `*.py` files
+    whose name does not start with "_", in name order (the order `pkgutil.iter_modules`
+    gave): a plain listing of the folder, which `pkgutil` made with 5 M instructions of
+    imports and module-finder work."""
+    for folder in __path__:
+        for entry in sorted(os.listdir(folder)):
+            if entry.endswith(".py") and not entry.startswith("_"):
+                importlib.import_module(f"{__name__}.{entry[:-3]}")
 
 
 def registry() -> dict[str, RuleFunc]:

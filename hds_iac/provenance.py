@@ -15,7 +15,6 @@ import hashlib
 import importlib.util
 import os
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Iterable, Mapping
 
 from hds_iac import __version__, geography, repository
@@ -126,25 +125,36 @@ def data_hashes(extra: Mapping[str, str | None] = {}) -> dict:  # noqa: B006 - r
     data files given in `extra` (role -> path, e.g. the --providers facts file)."""
     files = []
     for package in DATA_PACKAGES:
-        # The package's folder from its spec, without importing it: hds_iac.report imports
-        # every report module, which a scan writing JSON does not need.
-        spec = importlib.util.find_spec(package)
-        if spec is None:
-            continue
-        locations = list(spec.submodule_search_locations or ())
-        if len(locations) == 1:
-            folder = Path(locations[0])
-        else:
-            from importlib import resources
-            folder = resources.files(package)
         short = package.removeprefix("hds_iac.")
-        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-            if entry.name.endswith(".toml") and entry.is_file():
-                files.append({"file": f"{short}/{entry.name}",
-                              "sha256": sha256_bytes(entry.read_bytes())})
+        for name, data in _data_files(package):
+            files.append({"file": f"{short}/{name}", "sha256": sha256_bytes(data)})
     user = {role: {"path": path, "sha256": sha256_file(path)}
             for role, path in extra.items() if path}
     return {"bundled": files, "user": user}
+
+
+def _data_files(package: str) -> list[tuple[str, bytes]]:
+    """(name, bytes) of each *.toml file of `package`, by name. The package's folder from
+    its spec, without importing it: hds_iac.report imports every report module, which a
+    scan writing JSON does not need. A plain folder is listed with `os.scandir`: `pathlib`
+    made the 56 files of every run cost 11 M instructions, their SHA-256 0.7 M."""
+    spec = importlib.util.find_spec(package)
+    if spec is None:
+        return []
+    locations = list(spec.submodule_search_locations or ())
+    if len(locations) != 1:  # not one folder (a zip, a namespace): the resources API
+        from importlib import resources
+        return sorted((entry.name, entry.read_bytes())
+                      for entry in resources.files(package).iterdir()
+                      if entry.name.endswith(".toml") and entry.is_file())
+    out = []
+    with os.scandir(locations[0]) as listing:
+        for entry in listing:
+            if entry.name.endswith(".toml") and entry.is_file():
+                with open(entry.path, "rb") as handle:
+                    out.append((entry.name, handle.read()))
+    out.sort()
+    return out
 
 
 def git_output(folder: str, *args: str) -> str | None:

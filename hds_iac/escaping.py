@@ -25,19 +25,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from hds_iac.lazy_pattern import LazyPattern
+
 REPLACEMENT = "\ufffd"
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = LazyPattern("[\ud800-\udfff]")
 # C0 controls, DEL, C1 controls (0x9b is a one-byte CSI on some terminals), and the
 # bidirectional controls of "Trojan Source" (CVE-2021-42574), shown rather than obeyed.
-_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_UNSAFE = LazyPattern("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # What XML 1.0 does not allow (its Char production), once surrogates are gone.
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_FORBIDDEN = LazyPattern("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # A spreadsheet reads a cell starting with these as a formula (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # CommonMark lets any ASCII punctuation be backslash-escaped; these can start inline
 # markup inside a line (emphasis, code, links, images, table cells, strikethrough, GitHub's
 # math). Values never start a line, so block markers (# - + 1.) need no escape.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]!|~$])")
+_MARKDOWN_SPECIAL = LazyPattern(r"([\\`*_\[\]!|~$])")
 
 
 def encodable(text: object) -> str:

@@ -6,16 +6,16 @@ as data so that a new region is a one-line change.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from hds_iac import bundled_toml, provider_registry
 from hds_iac.catalogue import Text
+from hds_iac.lazy_pattern import LazyPattern
 from hds_iac.model import Maybe, Unknown
 
-_ARN = re.compile(r"^arn:aws[\w-]*:([\w-]+):([a-z]{2}(?:-[a-z]+)+-\d+)?:")
-_ZONE = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
+_ARN = LazyPattern(r"^arn:aws[\w-]*:([\w-]+):([a-z]{2}(?:-[a-z]+)+-\d+)?:")
+_ZONE = LazyPattern(r"^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$")
 
 
 def region_from_arn(arn: object) -> str | None:

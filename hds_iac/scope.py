@@ -13,9 +13,10 @@ Everything here is the user's declaration: the report shows it as declared.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from hds_iac.lazy_pattern import LazyPattern
 
 ACTIVITIES = (1, 2, 3, 4, 5, 6)
 MAX_ITEMS = 500  # entries per list: a scope is a short declaration
@@ -29,7 +30,7 @@ KEYS = {
     "documents": "documents the host can produce, by key: a reference where the auditor finds"
                  " each (see `hds-iac` docs/evidence.md for the keys)",
 }
-_ACCOUNT = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_ACCOUNT = LazyPattern(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 class ScopeError(ValueError):

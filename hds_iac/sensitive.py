@@ -19,15 +19,18 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable
 
+from hds_iac.lazy_pattern import LazyPattern
+
 MASK = "(sensitive value)"
 
 # Attribute names that hold secrets, whatever the input says about them. The settings of a
 # password policy (`minimum_password_length`, `max_password_age`, `password_reuse_prevention`)
 # are numbers a rule judges (HDS-MFA-005), not passwords.
-SECRET_NAME = re.compile(r"password(?!_(?:length|age|reuse_prevention)\b)|secret|private_key|"
-                         r"user_data|passphrase|token|credential|key_raw|ssh.?keys", re.I)
+_SECRET_NAMES = (r"password(?!_(?:length|age|reuse_prevention)\b)|secret|private_key|"
+                 r"user_data|passphrase|token|credential|key_raw|ssh.?keys")
+SECRET_NAME = LazyPattern(_SECRET_NAMES, re.I)
 # Resource types that exist to hold a secret: all their sensitive values are hidden.
-SECRET_TYPE = re.compile(SECRET_NAME.pattern + r"|ssm_parameter|access_key", re.I)
+SECRET_TYPE = LazyPattern(_SECRET_NAMES + r"|ssm_parameter|access_key", re.I)
 
 # A secret is masked where it stands as a whole value: not inside a longer word or number
 # ("1" is not masked in "TLS 1.2", "eu-west-3" not in "eu-west-3a").

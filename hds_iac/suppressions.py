@@ -23,11 +23,13 @@ import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from hds_iac.lazy_pattern import LazyPattern
+
 # A comment's text, its markers (`#`, `//`, `/* */`) removed.
-_DIRECTIVE = re.compile(
+_DIRECTIVE = LazyPattern(
     r"(?P<tool>hds-iac|checkov)\s*:\s*skip\s*=\s*(?P<id>[A-Za-z0-9_\-]+)"
     r"(?:\s*[:\s]\s*(?P<reason>.*))?$")
-_UNTIL = re.compile(r"(?:^|\s)until\s*=\s*(?P<date>\S*)")
+_UNTIL = LazyPattern(r"(?:^|\s)until\s*=\s*(?P<date>\S*)")
 
 
 class ExpiryError(ValueError):
@@ -127,7 +129,7 @@ def _comment_parser() -> bool:
         for folder in spec.submodule_search_locations or ())
 
 
-_LINE_COMMENT = re.compile(r"(?:#|//)\s*(.*)$")
+_LINE_COMMENT = LazyPattern(r"(?:#|//)\s*(.*)$")
 
 
 def _checkov_directives(path: str, line: int) -> list[Directive]:

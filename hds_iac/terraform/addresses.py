@@ -3,12 +3,12 @@ front-end (`hds_iac.checkov_native`) reads thousands of them in checkov's own pr
 which must not pay for importing the adapters, the model and the catalogue to do so."""
 from __future__ import annotations
 
-import re
+from hds_iac.lazy_pattern import LazyPattern
 
 # An address whose instance keys hold no bracket, and one such key (unquoted keys only:
 # a quoted key may hold brackets, which the loop below reads).
-_FLAT_KEYS = re.compile(r"[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*")
-_KEY = re.compile(r"\[[^\[\]]*\]")
+_FLAT_KEYS = LazyPattern(r"[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*")
+_KEY = LazyPattern(r"\[[^\[\]]*\]")
 
 
 def base_address(address: str) -> str:

@@ -26,6 +26,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
+from hds_iac.lazy_pattern import LazyPattern
 from hds_iac.model import Unknown
 from hds_iac.terraform.json_shape import (
     REGIONAL_PROVIDERS,
@@ -49,12 +50,12 @@ __all__ = ["read_plan"]
 
 AFTER_APPLY = "known after apply"
 _INDEX = r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]'
-_REF = re.compile(rf'^(?P<addr>(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:{_INDEX})?)')
+_REF = LazyPattern(rf'^(?P<addr>(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:{_INDEX})?)')
 _NOT_RESOURCES = frozenset({
     "var", "local", "module", "path", "count", "each", "self", "terraform", "provider",
 })
 _MODULE_NAME = re.compile(rf'module\.([^.\[]+)(?:{_INDEX})?')
-_MODULE_SEGMENT = re.compile(rf'(?:^|(?<=\.))module\.[^.\[]+(?:{_INDEX})?')
+_MODULE_SEGMENT = LazyPattern(rf'(?:^|(?<=\.))module\.[^.\[]+(?:{_INDEX})?')
 
 
 def read_plan(doc: dict, display_path: str) -> TfConfiguration:

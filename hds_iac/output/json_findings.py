@@ -119,7 +119,9 @@ class FindingText:
         inputs = self._inputs
         last = account = path = None  # the last finding's resource, account and input
         resource = tail = ""
-        shape = None
+        # the number `_shape` gives the attributes of the last resource that asked (`known`):
+        # kept while the next resources hold equal ones (a plan's resources of one type)
+        shape = known = None
         for f in findings:
             verdict = f.verdict
             res = verdict.resource
@@ -140,7 +142,8 @@ class FindingText:
                 resource = resources.get((id(res), account))
                 if resource is None:
                     resource = resources[id(res), account] = self._resource(res, account)
-                shape = None  # the resource's attributes, as `_shape` numbers them: asked once
+                if shape is not None and res.attributes != known:
+                    shape = None  # asked again, once, when a finding needs it
             text = head + resource
             if suppression:
                 text += ',"suppression":' + _suppression(suppression, status)
@@ -151,7 +154,8 @@ class FindingText:
             if verdict.facets:
                 if verdict.holder is None:  # the resource's own: kept by (shape, facets)
                     if shape is None:
-                        shape = self._shape(res.attributes)
+                        known = res.attributes
+                        shape = self._shape(known)
                     key = (shape, verdict.facets)
                     listed = attribute_texts.get(key)
                     if listed is None:

@@ -7,6 +7,14 @@ findings share is encoded once per report (`FindingText` keeps it: the head of a
 status and severity, a message, a resource, a resource's deciding attributes) and a
 finding's text is those pieces joined.
 
+A report's findings are written by one loop (`FindingText.texts`), with no call per finding
+but for what is not kept yet, and it leans on their order for speed, never for what it
+writes: a resource's findings follow one another (`engine.run` orders them by place) and
+a plan's resources of one type do too, so a resource's text is asked once per run of its
+findings, a rule's head is first looked for in that rule's last finding, and the
+resource's attributes are numbered again only when they differ from the previous
+resource's. In any other order the text is the same, each piece only found another way.
+
 This is the one definition of a finding's JSON object: `engine.Finding.as_dict` parses
 it, so the JSON report, the CSV report and the in-process readers of the contract
 (`json_report.document`) cannot disagree. Every value goes through `value` (strings through
@@ -22,7 +30,7 @@ import json
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
-from hds_iac.catalogue import params_key
+from hds_iac.catalogue import keyable, params_key
 from hds_iac.escaping import encodable
 
 if TYPE_CHECKING:
@@ -98,6 +106,8 @@ class FindingText:
         self.lang = lang
         self.input_key = input_key
         self._heads: dict[tuple, str] = {}
+        # rule id -> (message key, status shown, provider, params, head) of its last finding
+        self._recent: dict[str, tuple] = {}
         self._resources: dict[tuple, str] = {}
         self._shared: dict[tuple, str] = {}
         self._attributes: dict[tuple, str] = {}
@@ -110,10 +120,11 @@ class FindingText:
         return next(self.texts((f,), with_input))
 
     def texts(self, findings: Iterable[Finding], with_input: bool = True) -> Iterator[str]:
-        """Each finding's object in turn (`__call__`), in one loop: the report's findings
-        are written without a call per finding but for what is not kept. Its pieces are
-        joined by `+`: two to four short strings, cheaper than a list."""
+        """Each finding's object in turn (`__call__`), in one loop (see the module's
+        docstring). Its pieces are joined by `+`: two to four short strings, cheaper than
+        a list."""
         heads = self._heads
+        recent = self._recent
         resources = self._resources
         attribute_texts = self._attributes
         inputs = self._inputs
@@ -129,14 +140,25 @@ class FindingText:
             suppression = f.suppression
             shown = "skipped" if suppression else status
             params = verdict.shown_params()
-            values = params_key(params) if params else ()
-            if values is None:  # a param whose text may not be its value: not kept
-                head = self._head(f, shown, params)
-            else:  # the head up to the message's text: one look-up, by what decides it
-                key = (f.meta.id, shown, res.provider, verdict.message, values)
-                head = heads.get(key)
-                if head is None:
-                    head = heads[key] = self._head(f, shown, params)
+            # the head up to the message's text, by what decides it: first the head of
+            # the rule's last finding, when this one has the same message key, status
+            # shown, provider and params (a plan's resources of one type follow one
+            # another: their verdicts of a rule are alike), else one look-up
+            before = recent.get(f.meta.id)
+            if (before is not None and before[0] == verdict.message and before[1] == shown
+                    and before[2] == res.provider and (not params or keyable(params))
+                    and before[3] == params):  # compared once their types are known
+                head = before[4]
+            else:
+                values = params_key(params) if params else ()
+                if values is None:  # a param whose text may not be its value: not kept
+                    head = self._head(f, shown, params)
+                else:
+                    key = (f.meta.id, shown, res.provider, verdict.message, values)
+                    head = heads.get(key)
+                    if head is None:
+                        head = heads[key] = self._head(f, shown, params)
+                    recent[f.meta.id] = (verdict.message, shown, res.provider, params, head)
             if res is not last or f.account != account:  # a resource's findings follow
                 last, account = res, f.account              # one another (`engine.run`)
                 resource = resources.get((id(res), account))

@@ -108,7 +108,6 @@ class FindingText:
         self._heads: dict[tuple, str] = {}
         # rule id -> (message key, status shown, provider, params, head) of its last finding
         self._recent: dict[str, tuple] = {}
-        self._resources: dict[tuple, str] = {}
         self._shared: dict[tuple, str] = {}
         self._attributes: dict[tuple, str] = {}
         self._shapes: dict[tuple, int] = {}
@@ -125,7 +124,6 @@ class FindingText:
         a list."""
         heads = self._heads
         recent = self._recent
-        resources = self._resources
         attribute_texts = self._attributes
         inputs = self._inputs
         last = account = path = None  # the last finding's resource, account and input
@@ -160,10 +158,8 @@ class FindingText:
                         head = heads[key] = self._head(f, shown, params)
                     recent[f.meta.id] = (verdict.message, shown, res.provider, params, head)
             if res is not last or f.account != account:  # a resource's findings follow
-                last, account = res, f.account              # one another (`engine.run`)
-                resource = resources.get((id(res), account))
-                if resource is None:
-                    resource = resources[id(res), account] = self._resource(res, account)
+                last, account = res, f.account              # one another (`engine.run`):
+                resource = self._resource(res, account)     # its text once per run of them
                 if shape is not None and res.attributes != known:
                     shape = None  # asked again, once, when a finding needs it
             text = head + resource

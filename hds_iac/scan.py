@@ -304,13 +304,13 @@ def tally(findings: list[Finding]) -> dict[TallyKey, list]:
     for tens of thousands of findings."""
     out: dict[TallyKey, list] = {}
     for f in findings:
-        key = (f.meta.id, f.verdict.status, f.suppression is not None,
-               f.verdict.resource.provider, f.account)
-        entry = out.get(key)
-        if entry is None:
+        verdict = f.verdict
+        key = (f.meta.id, verdict.status, f.suppression is not None, verdict.resource.provider,
+               f.account)
+        try:
+            out[key][0] += 1
+        except KeyError:  # the key's first finding
             out[key] = [1, f]
-        else:
-            entry[0] += 1
     return out
 
 

@@ -196,21 +196,26 @@ _FORMATTED_MAX = 4096
 _KEY_TYPES = frozenset({str, int, type(None), Text})
 
 
-def params_key(params: Mapping[str, object]) -> tuple | None:
-    """`params` as a key of the message they give (their items), or None when some value
-    is of a type whose text may not be its value. Asked once per finding: a loop over a
-    few values costs less than building a tuple of their types."""
+def keyable(params: Mapping[str, object]) -> bool:
+    """Whether every value of `params` is of a type whose equal values give the same text
+    (`_KEY_TYPES`): then params equal to these give the same message. Asked once per
+    finding: a loop over a few values costs less than building a tuple of their types."""
     for v in params.values():
         if type(v) not in _KEY_TYPES:
-            return None
-    return tuple(params.items())
+            return False
+    return True
+
+
+def params_key(params: Mapping[str, object]) -> tuple | None:
+    """`params` as a key of the message they give (their items), or None when some value
+    is of a type whose text may not be its value (`keyable`)."""
+    return tuple(params.items()) if keyable(params) else None
 
 
 def _formatted(template: str, lang: str, params: Mapping[str, object]) -> str:
-    values = params_key(params)
-    if values is None:
+    if not keyable(params):  # (`params_key`, one call less: asked per finding)
         return _format(template, lang, params)
-    key = (template, lang, values)
+    key = (template, lang, tuple(params.items()))
     text = _FORMATTED.get(key)
     if text is None:
         if len(_FORMATTED) >= _FORMATTED_MAX:

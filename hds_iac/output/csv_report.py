@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Iterator
 
 from hds_iac.escaping import for_csv
 from hds_iac.output import completeness
+from hds_iac.output.json_findings import FindingText
 from hds_iac.scan import ScanResult
 
 COLUMNS = ("rule_id", "topic", "severity", "status", "address", "type", "provider", "region",
@@ -24,12 +26,15 @@ def chunks(result: ScanResult, lang: str = "en") -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for n, f in enumerate(result.findings):
+    # each finding as `Finding.as_dict` gives it, from one writer for the whole file, so
+    # that what findings share is encoded once (`FindingText`), not once per row
+    texts = FindingText(lang).texts(result.findings, with_input=False)
+    for n, (f, text) in enumerate(zip(result.findings, texts)):
         if n % 500 == 499:
             yield out.getvalue()
             out.seek(0)
             out.truncate()
-        d = f.as_dict(lang)
+        d = json.loads(text) | f.shared_dict(lang)
         res, refs = d["resource"], d["references"]
         writer.writerow([for_csv(cell) for cell in (
             d["rule_id"], d["topic"], d["severity"], d["status"], res["address"], res["type"],

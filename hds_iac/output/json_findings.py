@@ -7,6 +7,14 @@ findings share is encoded once per report (`FindingText` keeps it: the head of a
 status and severity, a message, a resource, a resource's deciding attributes) and a
 finding's text is those pieces joined.
 
+A report's findings are written by one loop (`FindingText.texts`), with no call per finding
+but for what is not kept yet, and it leans on their order for speed, never for what it
+writes: a resource's findings follow one another (`engine.run` orders them by place) and
+a plan's resources of one type do too, so a resource's text is asked once per run of its
+findings, a rule's head is first looked for in that rule's last finding, and the
+resource's attributes are numbered again only when they differ from the previous
+resource's. In any other order the text is the same, each piece only found another way.
+
 This is the one definition of a finding's JSON object: `engine.Finding.as_dict` parses
 it, so the JSON report, the CSV report and the in-process readers of the contract
 (`json_report.document`) cannot disagree. Every value goes through `value` (strings through
@@ -20,14 +28,14 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
-from hds_iac.catalogue import params_key
+from hds_iac.catalogue import keyable, params_key
 from hds_iac.escaping import encodable
 
 if TYPE_CHECKING:
     from hds_iac.engine import Finding, Suppression
-    from hds_iac.model import SourceAttribute
+    from hds_iac.model import Origin, Resource, SourceAttribute
 
 
 def value(v: Any) -> str:
@@ -98,49 +106,99 @@ class FindingText:
         self.lang = lang
         self.input_key = input_key
         self._heads: dict[tuple, str] = {}
-        self._resources: dict[tuple, str] = {}
+        # rule id -> (message key, status shown, provider, params, head) of its last finding
+        self._recent: dict[str, tuple] = {}
         self._shared: dict[tuple, str] = {}
         self._attributes: dict[tuple, str] = {}
+        self._shapes: dict[tuple, int] = {}
         self._inputs: dict[str, str] = {}
 
     def __call__(self, f: Finding, with_input: bool = True) -> str:
         """The finding's object, `input` last (the JSON report's finding, version 2); without
-        `input` (`with_input` False), the keys `Finding.as_dict` gives with `shared=False`.
-        Its pieces are joined by `+`: two to four short strings, cheaper than a list."""
-        verdict = f.verdict
-        res = verdict.resource
-        status = verdict.status
-        suppression = f.suppression
-        shown = "skipped" if suppression else status
-        params = verdict.shown_params()
-        values = params_key(params)
-        # the head up to the message's text: one look-up per finding, by what decides it
-        key = (f.meta.id, shown, res.provider, verdict.message, values)
-        head = self._heads.get(key) if values is not None else None
-        if head is None:
-            head = self._head(f, shown, params)
-            if values is not None:
-                self._heads[key] = head
-        resource = self._resources.get((id(res), f.account))
-        if resource is None:
-            resource = self._resources[id(res), f.account] = ',"resource":' + self._resource(f)
-        text = head + resource
-        if suppression:
-            text += ',"suppression":' + _suppression(suppression, status)
-        if f.expired_waiver:
-            text += ',"expired_waiver":' + _suppression(f.expired_waiver)
-        if status == "pass" and verdict.declared:
-            text += ',"basis":"declared"'
-        if verdict.facets:
-            attributes = verdict.attributes
-            if attributes:
-                text += self._attributes_text(attributes, verdict.holder is None)
-        if not with_input:
-            return text + "}"
-        tail = self._inputs.get(f.input)
-        if tail is None:
-            tail = self._inputs[f.input] = self._input(f.input)
-        return text + tail
+        `input` (`with_input` False), the keys `Finding.as_dict` gives with `shared=False`."""
+        return next(self.texts((f,), with_input))
+
+    def texts(self, findings: Iterable[Finding], with_input: bool = True) -> Iterator[str]:
+        """Each finding's object in turn (`__call__`), in one loop (see the module's
+        docstring). Its pieces are joined by one f-string: one new string, not one per
+        piece added."""
+        heads = self._heads
+        recent = self._recent
+        attribute_texts = self._attributes
+        inputs = self._inputs
+        last = account = path = None  # the last finding's resource, account and input
+        resource = tail = ""
+        # the number `_shape` gives the attributes of the last resource that asked (`known`):
+        # kept while the next resources hold equal ones (a plan's resources of one type)
+        shape = known = None
+        for f in findings:
+            verdict = f.verdict
+            res = verdict.resource
+            status = verdict.status
+            suppression = f.suppression
+            shown = "skipped" if suppression else status
+            params = verdict.shown_params()
+            # the head up to the message's text, by what decides it: first the head of
+            # the rule's last finding, when this one has the same message key, status
+            # shown, provider and params (a plan's resources of one type follow one
+            # another: their verdicts of a rule are alike), else one look-up
+            before = recent.get(f.meta.id)
+            if (before is not None and before[0] == verdict.message and before[1] == shown
+                    and before[2] == res.provider and (not params or keyable(params))
+                    and before[3] == params):  # compared once their types are known
+                head = before[4]
+            else:
+                values = params_key(params) if params else ()
+                if values is None:  # a param whose text may not be its value: not kept
+                    head = self._head(f, shown, params)
+                else:
+                    key = (f.meta.id, shown, res.provider, verdict.message, values)
+                    head = heads.get(key)
+                    if head is None:
+                        head = heads[key] = self._head(f, shown, params)
+                    recent[f.meta.id] = (verdict.message, shown, res.provider, params, head)
+            if res is not last or f.account != account:  # a resource's findings follow
+                last, account = res, f.account              # one another (`engine.run`):
+                resource = self._resource(res, account)     # its text once per run of them
+                if shape is not None and res.attributes != known:
+                    shape = None  # asked again, once, when a finding needs it
+            extra = listed = ""
+            if suppression:
+                extra = ',"suppression":' + _suppression(suppression, status)
+            if f.expired_waiver:
+                extra += ',"expired_waiver":' + _suppression(f.expired_waiver)
+            if status == "pass" and verdict.declared:
+                extra += ',"basis":"declared"'
+            if verdict.facets:
+                if verdict.holder is None:  # the resource's own: kept by (shape, facets)
+                    if shape is None:
+                        known = res.attributes
+                        shape = self._shape(known)
+                    key = (shape, verdict.facets)
+                    listed = attribute_texts.get(key)
+                    if listed is None:
+                        listed = attribute_texts[key] = _attributes(verdict.attributes)
+                else:  # another resource's, new objects each time (`held_by`)
+                    listed = _attributes(verdict.attributes)
+            if not with_input:
+                yield f"{head}{resource}{extra}{listed}}}"
+                continue
+            if f.input is not path:
+                path = f.input
+                tail = inputs.get(path)
+                if tail is None:
+                    tail = inputs[path] = self._input(path)
+            yield f"{head}{resource}{extra}{listed}{tail}"
+
+    def _shape(self, known: dict[str, SourceAttribute]) -> int:
+        """A number for the attributes a resource holds (`Resource.attributes`), the same for
+        every resource that holds the same attribute objects under the same keys (a plan's
+        resources share them, one per attribute path): a finding's attributes
+        (`Verdict.attributes`, its facets' attributes when they are its resource's own)
+        depend on nothing else, so their text is kept by (shape, facets) and
+        `Verdict.attributes` is asked once per shape and facets, not per finding. By
+        identity: the resources, so their attributes, live while the report is written."""
+        return self._shapes.setdefault((*known, *map(id, known.values())), len(self._shapes))
 
     def _input(self, path: str) -> str:
         """`,"input":...}`: the input as `input_key` names it (the baseline's key)."""
@@ -157,42 +215,37 @@ class FindingText:
                 f'"status":{value(shown)},"severity":{value(meta.severity_for(provider))},'
                 f'"message":{value(message)}')
 
-    def _resource(self, f: Finding) -> str:
-        """The finding's resource, the same for every finding of that resource and account:
-        its file and line, its region unless the region is a sensitive value."""
-        res = f.verdict.resource
-        origin = res.origin
+    def _resource(self, res: Resource, account: str | None) -> str:
+        """`,"resource":{...}`, the same for every finding of that resource and account: its
+        file and line, its region unless the region is a sensitive value."""
         region = res.region if isinstance(res.region, str) and res.region not in res.sensitive \
             else None
-        # what many resources share (type, provider, region, file): encoded once per report
-        shared = (res.type, res.provider, region, origin.file)
-        middle = self._shared.get(shared)
-        if middle is None:
-            middle = self._shared[shared] = (
-                f'"type":{value(res.type)},"provider":{value(res.provider)},'
-                f'"region":{value(region)},"file":{value(origin.file)},')
-        text = f'{{"address":{value(res.address)},{middle}"line":{value(origin.line)}'
-        if origin.end_line:
-            text += f',"end_line":{value(origin.end_line)}'
-        if origin.cloud_id:
-            text += f',"cloud_id":{value(origin.cloud_id)}'
-        if f.account:
-            text += f',"account":{value(f.account)}'
-        return text + "}"
+        # what many resources share (type, provider, region and origin: a plan's resources
+        # share one, `terraform_index.origin_of`) encoded once per report; only the address
+        # and account are written per resource
+        origin = res.origin
+        shared = (res.type, res.provider, region, id(origin))
+        place = self._shared.get(shared)
+        if place is None:
+            place = self._shared[shared] = _place(res.type, res.provider, region, origin)
+        if account:
+            place += ',"account":' + value(account)
+        return f',"resource":{{"address":{value(res.address)}{place}}}'
 
-    def _attributes_text(self, attributes: tuple[SourceAttribute, ...], kept: bool) -> str:
-        """`,"attributes":[...]`. `kept`: they are a resource's own (`Resource.attributes`,
-        alive while the report is written), so their text is kept by their identities (a
-        plan's resources share them: one per attribute path); another resource's, as a
-        finding sees them (`SourceAttribute.held_by`), are new objects each time."""
-        if not kept:
-            return _attributes(attributes)
-        key = tuple(map(id, attributes))
-        text = self._attributes.get(key)
-        if text is None:
-            text = self._attributes[key] = _attributes(attributes)
-        return text
+
+def _place(type_: str, provider: str, region: str | None, origin: Origin) -> str:
+    """`,"type":...` up to the resource's last line or cloud id: what resources of one type,
+    provider, region and origin share."""
+    text = (f',"type":{value(type_)},"provider":{value(provider)},"region":{value(region)},'
+            f'"file":{value(origin.file)},"line":{value(origin.line)}')
+    if origin.end_line:
+        text += f',"end_line":{value(origin.end_line)}'
+    if origin.cloud_id:
+        text += f',"cloud_id":{value(origin.cloud_id)}'
+    return text
 
 
 def _attributes(attributes: tuple[SourceAttribute, ...]) -> str:
+    if not attributes:
+        return ""
     return ',"attributes":[' + ",".join(_attribute(a) for a in attributes) + "]"

@@ -59,7 +59,7 @@ def document(result: ScanResult, lang: str = "en") -> dict:
 def _findings(findings: list[Finding], lang: str, keys) -> Iterator[str]:
     """Each finding's JSON text (version 2), `input` last: what findings share is encoded
     once (`json_findings.FindingText`)."""
-    return map(FindingText(lang, keys), findings)
+    return FindingText(lang, keys).texts(findings)
 
 
 def _document(result: ScanResult, lang: str) -> dict:

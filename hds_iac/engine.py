@@ -9,7 +9,7 @@ from hds_iac import catalogue as catalogue_mod
 from hds_iac import matrices, provider_registry
 from hds_iac.catalogue import Catalogue, RuleMeta
 from hds_iac.gc_generations import built_as_old_objects
-from hds_iac.model import Inventory, Resource, SourceAttribute
+from hds_iac.model import Inventory, Kind, Resource, SourceAttribute
 from hds_iac.rules import (STATUSES, Verdict, broken_contract, kinds_of, needs_all, registry,
                            unread_context)
 from hds_iac.settings import Settings
@@ -223,6 +223,10 @@ def _findings(rule_id: str, meta: RuleMeta, verdicts: list[Verdict], inventory: 
     checked as the verdict's finding is built, before the engine's own reading of the
     verdict (`unread_context`): one walk of the verdicts, once per verdict of the scan."""
     declared = kinds_of(rule_id)
+    if declared is not None:
+        # as `Kind` members, which a resource's kind is (`model._check`): a verdict's kind
+        # is then found by identity instead of being compared as a string with the names
+        declared = frozenset(map(Kind, declared))
     needs = needs_all(rule_id)
     unread = bool(needs and inventory.gaps)
     # each listed provider's duties, the same for all its findings: a provider without

@@ -137,7 +137,9 @@ class FindingText:
             status = verdict.status
             suppression = f.suppression
             shown = "skipped" if suppression else status
-            params = verdict.shown_params()
+            # the params as the message prints them (`Verdict.shown_params`), asked only of
+            # a resource with sensitive values: the others' are the verdict's own
+            params = verdict.shown_params() if res.sensitive else verdict.params
             # the head up to the message's text, by what decides it: first the head of
             # the rule's last finding, when this one has the same message key, status
             # shown, provider and params (a plan's resources of one type follow one

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,7 @@ def test_every_provider_of_the_registry_has_its_tables_and_adapter():
         assert Path(REPO / "hds_iac" / Path(*provider.live_package.split(".")[1:])).is_dir()
         assert set(provider.live_label) == {"en", "fr"}
         matrix = REPO / "hds_iac" / "matrices" / provider.matrix
-        assert f'provider = "{provider.id}"' in matrix.read_text("utf-8")
+        assert tomllib.loads(matrix.read_text("utf-8"))["provider"] == provider.id
 
 
 def test_verdicts_on_a_provider_the_catalogue_does_not_list_are_reported_not_dropped():

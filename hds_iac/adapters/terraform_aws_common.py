@@ -25,8 +25,8 @@ from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules 
     get_bool, get_int, get_str, has, ids_of, is_set, known_blocks, linked, of_type, points_at,
     not_in_configuration, resolve_all, resolve_one, show,
 )
-from hds_iac.model import Maybe, Resource, SourceAttribute, Unknown
-from hds_iac.terraform.records import TfResource, new_instance
+from hds_iac.model import Maybe, Resource, SourceAttribute, Unknown, new_instance
+from hds_iac.terraform.records import TfResource
 from hds_iac.zone_spread import distinct_zones
 
 # The AWS adapter: each family module registers its types with `@handles(...)`.

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from hds_iac.lazy_pattern import LazyPattern
-from hds_iac.model import Unknown
+from hds_iac.model import Unknown, new_instance
 from hds_iac.terraform.json_shape import (
     REGIONAL_PROVIDERS,
     Problems,
@@ -43,7 +43,7 @@ from hds_iac.terraform.json_shape import (
     split_address,
     walk_module,
 )
-from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource, new_instance
+from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
 from hds_iac.terraform.region_evidence import RegionEvidence
 
 __all__ = ["read_plan"]

@@ -37,7 +37,6 @@ import importlib.util
 import json
 import os
 import sys
-import zlib
 from typing import Any, Iterator
 
 from hds_iac import __version__, user_cache
@@ -179,16 +178,10 @@ def _toml_shaped(value: Any) -> bool:
 def _read(path: str, key: str) -> dict[str, dict[str, Any]] | None:
     """The cached tables, or None (a miss) when the file is missing, not a private file of
     this user, of another key, damaged, or holds anything a TOML file cannot."""
-    found = user_cache.read_private(path, _MAX_BYTES)
-    if found is None:
+    body = user_cache.read_keyed(path, _MAX_BYTES, _FORMAT, key)
+    if body is None:
         return None
-    header, _, body = found[0].partition(b"\n")
     try:
-        head = json.loads(header)
-        if not isinstance(head, dict) or head.get("format") != _FORMAT \
-                or head.get("key") != key \
-                or head.get("crc32") != zlib.crc32(body):
-            return None
         tables = _loads_toml_shaped(body)
     except (ValueError, RecursionError):
         return None
@@ -236,7 +229,4 @@ def _write(path: str, key: str, tables: dict[str, dict[str, Any]]) -> None:
                           allow_nan=False).encode()
     except (TypeError, ValueError):
         return
-    header = json.dumps({"format": _FORMAT, "key": key,
-                         "crc32": zlib.crc32(body)}).encode()
-    if user_cache.write_private(path, header + b"\n" + body):
-        user_cache.prune(path, _PREFIX, _SUFFIX, _KEPT)
+    user_cache.write_keyed(path, _FORMAT, key, body, _PREFIX, _SUFFIX, _KEPT)

@@ -39,11 +39,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import marshal
 import os
 import sys
-import zlib
 from types import CodeType
 from typing import Any
 
@@ -109,24 +107,16 @@ def save() -> None:
     _compiled = False
     kept = _codes if len(_codes) <= _MAX_ENTRIES else {t: _codes[t] for t in _used}
     body = marshal.dumps(kept)
-    header = json.dumps({"format": _FORMAT, "key": _key(), "crc32": zlib.crc32(body)}).encode()
-    if user_cache.write_private(_path, header + b"\n" + body):
-        user_cache.prune(_path, _PREFIX, _SUFFIX, _KEPT)
+    user_cache.write_keyed(_path, _FORMAT, _key(), body, _PREFIX, _SUFFIX, _KEPT)
 
 
 def _read(path: str, key: str) -> dict[str, CodeType]:
     """The table in `path`; empty when the file is missing, not a private file of this
     user, of another key, damaged, or holds anything but text -> code entries."""
-    found = user_cache.read_private(path, _MAX_BYTES)
-    if found is None:
+    body = user_cache.read_keyed(path, _MAX_BYTES, _FORMAT, key)
+    if body is None:
         return {}
-    header, _, body = found[0].partition(b"\n")
     try:
-        head = json.loads(header)
-        if not isinstance(head, dict) or head.get("format") != _FORMAT \
-                or head.get("key") != key \
-                or head.get("crc32") != zlib.crc32(body):
-            return {}
         table = marshal.loads(body)
     except (ValueError, EOFError, TypeError):
         return {}

@@ -17,8 +17,10 @@ Standard library only: checkov's environment imports this module.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
+import zlib
 from typing import Iterable
 
 from hds_iac import atomic_file
@@ -77,6 +79,36 @@ def write_private(path: str, data: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+def read_keyed(path: str, max_bytes: int, fmt: int, key: str) -> bytes | None:
+    """The body of a keyed cache file (`write_keyed`): read as `read_private` reads, then
+    kept only when its header line names this layout `fmt`, this `key` and the CRC-32 of
+    the body (against damage: `read_private`'s checks are the ones against other people;
+    a SHA-256 of a few hundred KB was several M instructions of every run, the CRC a
+    tenth). None for anything else, a miss for every caller, which then checks what the
+    body holds."""
+    found = read_private(path, max_bytes)
+    if found is None:
+        return None
+    header, _, body = found[0].partition(b"\n")
+    try:
+        head = json.loads(header)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(head, dict) or head.get("format") != fmt or head.get("key") != key \
+            or head.get("crc32") != zlib.crc32(body):
+        return None
+    return body
+
+
+def write_keyed(path: str, fmt: int, key: str, body: bytes, prefix: str, suffix: str,
+                kept: int) -> None:
+    """Keep `body` in `path` behind the header `read_keyed` checks, then `prune` the
+    older files of the same `prefix` and `suffix` (best effort, as `write_private`)."""
+    header = json.dumps({"format": fmt, "key": key, "crc32": zlib.crc32(body)}).encode()
+    if write_private(path, header + b"\n" + body):
+        prune(path, prefix, suffix, kept)
 
 
 def fingerprint(salt: str, folders: Iterable[str], suffixes: tuple[str, ...],

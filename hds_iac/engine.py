@@ -1,7 +1,6 @@
 """Runs the rules over an inventory and turns verdicts into findings with their references."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -134,12 +133,9 @@ class Finding:
         `shared=False` leaves out what its rule shares with every finding of that rule and
         provider (title, references, remediation: `shared_dict`), as version 2 does
         (`hds_iac.json_contract`)."""
-        from hds_iac.output.json_findings import FindingText
+        from hds_iac.output.json_findings import as_dicts
 
-        out = json.loads(FindingText(lang)(self, with_input=False))
-        if shared:
-            out.update(self.shared_dict(lang))
-        return out
+        return next(as_dicts((self,), lang, shared))
 
     def shared_dict(self, lang: str = "en") -> dict:
         """The texts every finding of this rule and provider shares: title, references

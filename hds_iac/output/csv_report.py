@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Iterator
 
 from hds_iac.escaping import for_csv
 from hds_iac.output import completeness
-from hds_iac.output.json_findings import FindingText
+from hds_iac.output.json_findings import as_dicts
 from hds_iac.scan import ScanResult
 
 COLUMNS = ("rule_id", "topic", "severity", "status", "address", "type", "provider", "region",
@@ -26,15 +25,12 @@ def chunks(result: ScanResult, lang: str = "en") -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    # each finding as `Finding.as_dict` gives it, from one writer for the whole file, so
-    # that what findings share is encoded once (`FindingText`), not once per row
-    texts = FindingText(lang).texts(result.findings, with_input=False)
-    for n, (f, text) in enumerate(zip(result.findings, texts)):
+    # each finding as `Finding.as_dict` gives it, what findings share encoded once
+    for n, d in enumerate(as_dicts(result.findings, lang)):
         if n % 500 == 499:
             yield out.getvalue()
             out.seek(0)
             out.truncate()
-        d = json.loads(text) | f.shared_dict(lang)
         res, refs = d["resource"], d["references"]
         writer.writerow([for_csv(cell) for cell in (
             d["rule_id"], d["topic"], d["severity"], d["status"], res["address"], res["type"],

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from hds_iac.catalogue import keyable, params_key
 from hds_iac.escaping import encodable
@@ -233,6 +233,20 @@ class FindingText:
         if account:
             place += ',"account":' + value(account)
         return f',"resource":{{"address":{value(res.address)}{place}}}'
+
+
+def as_dicts(findings: Sequence[Finding], lang: str = "en", shared: bool = True
+             ) -> Iterator[dict]:
+    """Each finding as `Finding.as_dict` gives it (the JSON report version 1's object,
+    without `input`), parsed from the text one `FindingText` writes for all of them, so
+    that what findings share is encoded once, not once per finding; `shared=False` leaves
+    out what its rule shares with every finding of that rule and provider
+    (`Finding.shared_dict`)."""
+    for f, text in zip(findings, FindingText(lang).texts(findings, with_input=False)):
+        out = json.loads(text)
+        if shared:
+            out.update(f.shared_dict(lang))
+        yield out
 
 
 def _place(type_: str, provider: str, region: str | None, origin: Origin) -> str:

@@ -22,11 +22,12 @@ from hds_iac.terraform.addresses import checkov_key
 # A new instance of a class whose `__init__` is still to call (or whose fields are then set
 # one by one), for the objects built once per resource of an input or once per finding:
 # `record = new_instance(TfResource)` then `TfResource.__init__(record, address=..., ...)`
-# makes the object `TfResource(address=..., ...)` makes, at half the cost. A class call first packs its keyword arguments into a dict
-# for `__init__` (Python 3.11), which cost as much as the rest of building a `TfResource` or
-# a model `Resource`; calling the `__init__` function itself passes them as they are. Only
-# for classes without a `__new__` of their own (dataclasses). `object.__new__` itself, not a
-# function calling it, which would cost a Python call for each object.
+# makes the object `TfResource(address=..., ...)` makes, at half the cost. A class call
+# first packs its keyword arguments into a dict for `__init__` (Python 3.11), which cost as
+# much as the rest of building a `TfResource` or a model `Resource`; calling the `__init__`
+# function itself passes them as they are. Only for classes without a `__new__` of their own
+# (dataclasses). `object.__new__` itself, not a function calling it, which would cost a
+# Python call for each object.
 new_instance = object.__new__
 
 T = TypeVar("T")

@@ -734,7 +734,7 @@ def test_a_plain_address_is_split_where_the_pattern_splits_it():
     import random
 
     from hds_iac.terraform.json_shape import (
-        build_address, plain_local, plain_module, split_address)
+        build_address, plain_local, plain_module, split_address, split_record_address)
 
     rng = random.Random(7)
     pieces = ["module", "data", ".", "[", "]", '"', "\\", "a", "0", "-1", '"]', '["', "].",
@@ -758,6 +758,9 @@ def test_a_plain_address_is_split_where_the_pattern_splits_it():
         key = rng.choice([None, 0, 12, -1, True, "k"])
         address = rng.choice([build_address(mod, mode, rtype, name, key)] * 3
                              + [f"{mod}.{word()}.{rtype}.{name}", word()])
+        # what the readers call: always split_address's answer, shortcut or not
+        assert split_record_address(address, mod, mode, rtype, name, key) == \
+            split_address(address), (address, mod, rtype, name, key)
         if not plain_module(mod):
             continue
         local = plain_local(address, mod, mode, rtype, name, key)

@@ -175,6 +175,19 @@ def plain_local(address: str, module: str, mode: str, rtype: str, name: str,
     return local
 
 
+def split_record_address(address: str, module: str, mode: str, rtype: str, name: str,
+                         key: Any) -> tuple[str, str] | None:
+    """`split_address(address)` for the record of `mode`, `rtype`, `name` and instance key
+    `key` listed under `module`: at once, without the pattern, when `address` is that
+    record's own plain address there (`plain_local`, most records of a plan or a `show
+    -json` state)."""
+    if plain_module(module):
+        local = plain_local(address, module, mode, rtype, name, key)
+        if local is not None:
+            return module, local
+    return split_address(address)
+
+
 def provider_type(name: Any, resource_type: str = "") -> str:
     """"registry.terraform.io/hashicorp/aws" / "aws" / `provider["..."].alias` -> "aws"."""
     if isinstance(name, str) and name:

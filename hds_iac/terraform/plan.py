@@ -37,10 +37,9 @@ from hds_iac.terraform.json_shape import (
     json_type,
     note_sensitive,
     obj,
-    plain_local,
-    plain_module,
     provider_type,
     split_address,
+    split_record_address,
     walk_module,
 )
 from hds_iac.terraform.records import ReadError, TfConfiguration, TfResource
@@ -146,12 +145,11 @@ def _changes(doc: dict, problems: Problems) -> tuple[dict[str, dict], set[str]]:
 
 class _Module:
     """What the records of one module share, worked out once for all of them: its
-    resource declarations, whether its address is plain (`plain_module`), and the provider
-    type and region of each provider its resources name."""
+    resource declarations and the provider type and region of each provider its resources
+    name."""
 
     def __init__(self, address: str, cfg: "_ConfigIndex", regions: "_Regions") -> None:
         self.address = address
-        self.plain = plain_module(address)
         self.cfg = cfg
         self.regions = regions
         self.decls = cfg.resources.get(module_names(address), {})
@@ -208,15 +206,6 @@ class _Reader:
             found = self.modules[address] = _Module(address, self.cfg, self.regions)
         return found
 
-    def split(self, address: str, listed: _Module) -> tuple[_Module, str]:
-        """The module `address` is in and the address without it, as `split_address`
-        splits it ("module.a[0].aws_x.y[1]": module.a[0], "aws_x.y[1]"); an address it
-        does not read stays whole, in `listed`, the module the plan lists it under."""
-        split = split_address(address)
-        if split is None:
-            return listed, address
-        return self.module(split[0]), split[1]
-
     def record(self, res: dict, module: str) -> TfResource | None:
         """The record of one resource entry of `planned_values` (or one made from a
         change), listed under module `module`; None when it names no resource."""
@@ -238,12 +227,11 @@ class _Reader:
         index = res.get("index")
         if not isinstance(address, str) or not address:
             address = build_address(module, mode, rtype, name, index)
-        place = self.modules.get(module) or self.module(module)
-        # Most addresses are the record's own in the module it is listed under: no pattern
-        # to run then (`plain_local`: 8,000 instructions a record).
-        local = plain_local(address, module, mode, rtype, name, index) if place.plain else None
-        if local is None:
-            place, local = self.split(address, place)
+        split = split_record_address(address, module, mode, rtype, name, index)
+        if split is None:  # an address `split_address` does not read stays whole, in the
+            place, local = self.module(module), address  # module the plan lists it under
+        else:
+            place, local = self.module(split[0]), split[1]
         rc = self.changes.get(address)
         change = rc["change"] if rc else _EMPTY
 

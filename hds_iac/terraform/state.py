@@ -27,10 +27,8 @@ from hds_iac.terraform.json_shape import (
     json_type,
     note_sensitive,
     obj,
-    plain_local,
-    plain_module,
     provider_type,
-    split_address,
+    split_record_address,
     state_region,
     walk_module,
 )
@@ -117,11 +115,9 @@ def read_show_state(doc: dict, display_path: str) -> TfConfiguration:
         index = res.get("index")
         if not isinstance(address, str) or not address:
             address = build_address(module, mode, rtype, name, index)
-        if not plain_module(module) or \
-                plain_local(address, module, mode, rtype, name, index) is None:
-            split = split_address(address)  # not the record's own address in `module`
-            if split is not None:
-                module = split[0]
+        split = split_record_address(address, module, mode, rtype, name, index)
+        if split is not None:
+            module = split[0]
         if address in seen:
             continue
         seen.add(address)

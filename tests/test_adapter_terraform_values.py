@@ -159,9 +159,10 @@ def test_of_type_managed_only():
     b = rec("aws_y.b")
     data = rec("aws_x.d", mode="data")
     index = TfIndex([a, b, data])
-    assert tv.of_type(index, "aws_x") == [a]
-    assert tv.of_type(index, "aws_x", "aws_y") == [a, b]
-    assert tv.of_type(index, "aws_z") == []
+    assert index.of_type("aws_x") == [a]
+    assert index.of_type("aws_x", "aws_y") == [a, b]
+    assert index.of_type("aws_z") == []
+    assert index.of_type("aws_x", mode="data") == [data]
 
 
 def test_resolve_one_by_reference_id_or_name():
@@ -216,8 +217,8 @@ def test_of_type_answers_from_its_cache():
     once per index."""
     a = rec("aws_x.a")
     index = TfIndex([a, rec("aws_y.b")])
-    first = tv.of_type(index, "aws_x")
-    assert first == [a] and tv.of_type(index, "aws_x") is first
+    first = index.of_type("aws_x")
+    assert first == [a] and index.of_type("aws_x") is first
 
 
 def test_links_skip_values_that_are_not_names():

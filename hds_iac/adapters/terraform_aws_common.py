@@ -22,7 +22,7 @@ from hds_iac.adapters.terraform_index import (
 )
 from hds_iac.adapters.terraform_values import (  # noqa: F401 - the AWS modules read them here
     _show, as_bool, as_int, as_list, as_str, blocks, computed_default, first_block, get_blocks,
-    get_bool, get_int, get_str, has, ids_of, is_set, known_blocks, linked, of_type, points_at,
+    get_bool, get_int, get_str, has, ids_of, is_set, known_blocks, linked, points_at,
     not_in_configuration, resolve_all, resolve_one, show,
 )
 from hds_iac.model import Maybe, Resource, SourceAttribute, Unknown, new_instance

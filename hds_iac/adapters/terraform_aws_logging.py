@@ -13,7 +13,7 @@ from hds_iac.adapters import aws_logging
 from hds_iac.adapters.terraform_index import TfIndex, block_path, held_by
 from hds_iac.adapters.terraform_aws_common import (
     as_list, get_blocks, get_bool, get_int, get_str, handles, ids_of, is_set, linked,
-    not_in_configuration, of_type, region_of, resolve_one, resource, show, tags_of,
+    not_in_configuration, region_of, resolve_one, resource, show, tags_of,
 )
 from hds_iac.model import Logging, Maybe, Resource, Unknown
 from hds_iac.terraform.records import TfResource
@@ -130,7 +130,7 @@ def _bucket(rec: TfResource, index: TfIndex) -> tuple[Maybe[str], Maybe[str] | N
     for block in linked(index, target, "bucket", _BUCKET_BLOCK, name_keys=("bucket", "id")):
         own = aws_logging.public_access_blocked(_switches(block))
     account = None
-    for block in of_type(index, *_ACCOUNT_BLOCK):
+    for block in index.of_type(*_ACCOUNT_BLOCK):
         account = aws_logging.public_access_blocked(_switches(block))
     # S3 blocks public access on every new bucket since April 2023: a bucket this
     # configuration creates without a block of its own gets that default.

@@ -12,7 +12,7 @@ from hds_iac.adapters.terraform_index import (
 )
 from hds_iac.adapters.terraform_aws_common import (
     as_list, as_str, blocks, customer_key, first_block, get_blocks, get_bool, get_int, get_str, handles,
-    has, ids_of, known_blocks, linked, of_type, policy_of, region_of,
+    has, ids_of, known_blocks, linked, policy_of, region_of,
     not_in_configuration, resolve_one, resource, show, zone_of_subnet,
 )
 from hds_iac.adapters.aws_names import bucket_from_arn
@@ -29,7 +29,7 @@ from hds_iac.terraform.records import TfResource
 def _default_ebs_key(rec: TfResource, index: TfIndex) -> Maybe[bool]:
     """Without its own key, an encrypted EBS disk uses the account's default EBS key: a
     customer key when `aws_ebs_default_kms_key` sets one in the same region."""
-    settings = of_type(index, "aws_ebs_default_kms_key")
+    settings = index.of_type("aws_ebs_default_kms_key")
     if not settings:  # most inputs: no region of the account is asked
         return False
     region = region_of(rec)

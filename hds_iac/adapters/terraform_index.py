@@ -132,6 +132,10 @@ class TfIndex:
         return self.__dict__[name]
 
     def of_type(self, *types: str, mode: str = "managed") -> list[TfResource]:
+        """The records of `types` in `mode`, read only: a managed type's from `by_type`
+        (made once per index: adapters ask record after record)."""
+        if mode == "managed" and len(types) == 1:
+            return self.by_type.get(types[0], [])
         return [r for r in self.records if r.type in types and r.mode == mode]
 
     def resolve(self, value: Any, types: tuple[str, ...] = ()) -> TfResource | None:

@@ -26,7 +26,7 @@ from hds_iac.adapters.terraform_index import (
     Handlers, TfIndex, attributes_of, block_path, destination_sources, origin_of, part_sources,
 )
 from hds_iac.adapters.terraform_values import (
-    as_bool, as_int, as_list, as_str, blocks, computed_default, fully_masked, is_set, of_type,
+    as_bool, as_int, as_list, as_str, blocks, computed_default, fully_masked, is_set,
     resolve_all, resolve_one, show,
 )
 from hds_iac.model import (
@@ -636,7 +636,7 @@ def _dedup(ports: list[OpenPort]) -> list[OpenPort]:
 def security_group(rec: TfResource, index: TfIndex) -> list[Resource]:
     # States record the group's current rules (including those of separate rule resources).
     ports = _ports_of_rule_blocks(rec, _blocks(rec, "inbound_rules"))
-    for rule in of_type(index, "outscale_security_group_rule"):
+    for rule in index.of_type("outscale_security_group_rule"):
         if _rule_group(rule, index) is rec:
             ports += _rule_ports(rule)
     return [resource(rec, "security-group", region=region_of(rec), id_key="security_group_id",

@@ -195,21 +195,13 @@ def resolve_all(index: TfIndex, value: Any, types: tuple[str, ...]) -> list[TfRe
     return found
 
 
-def of_type(index: TfIndex, *types: str) -> list[TfResource]:
-    """Managed records of `types` (`TfIndex.by_type`, made once per index: adapters ask for
-    them record after record)."""
-    if len(types) == 1:
-        return index.by_type.get(types[0], [])
-    return [rec for rec in index.records if rec.mode == "managed" and rec.type in types]
-
-
 def _by_name(index: TfIndex, types: tuple[str, ...], key: str) -> dict[str, TfResource]:
     cache = index.memo.setdefault("names", {})
     table = cache.get((types, key))
     if table is None:
         table = {}
         for t in types:
-            for rec in of_type(index, t):
+            for rec in index.of_type(t):
                 value = rec.values.get(key)
                 if isinstance(value, str) and value:
                     table.setdefault(value, rec)
@@ -256,7 +248,7 @@ def _links(index: TfIndex, attribute: str, types: tuple[str, ...]) -> tuple[dict
                 by_str.setdefault(value, []).append(rec)
 
         for t in types:
-            for rec in of_type(index, t):
+            for rec in index.of_type(t):
                 walk(rec, rec.values.get(attribute))
         got = cache[(attribute, types)] = (by_rec, by_str)
     return got

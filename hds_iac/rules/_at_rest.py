@@ -14,21 +14,12 @@ each outcome names the message variant the rules use:
 """
 from __future__ import annotations
 
-import functools
-
 from hds_iac.model import AtRest, Inventory, Resource, Unknown, facet_key
 from hds_iac.rules._outcome import Outcome, worst
 
 
 def part_label(res: Resource, part: AtRest) -> str:
     return part.part or res.kind
-
-
-@functools.lru_cache(maxsize=1024)
-def part_facet(name: str, part: str) -> str:
-    """`facet_key("at_rest", name, part)`, written once per part name ("root_block_device")
-    rather than once per part judged: a plan has thousands of parts and few part names."""
-    return facet_key("at_rest", name, part)
 
 
 def judge_parts(res: Resource, inventory: Inventory) -> tuple[str, list[Outcome]]:
@@ -45,7 +36,7 @@ def judge(res: Resource, part: AtRest, inventory: Inventory) -> Outcome:
     absence lets the default decide, or the attestation)."""
     status, why, reason = encryption(res, part, inventory)
     name = "attested" if why == "attested" else "enabled"
-    return Outcome(status, part_label(res, part), why, reason, part_facet(name, part.part))
+    return Outcome(status, part_label(res, part), why, reason, facet_key("at_rest", name, part.part))
 
 
 def encryption(res: Resource, part: AtRest, inventory: Inventory) -> tuple[str, str, str]:

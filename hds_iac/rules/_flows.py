@@ -6,7 +6,6 @@ its `encrypted` value.
 """
 from __future__ import annotations
 
-import functools
 from typing import Iterable, Iterator
 
 from hds_iac.model import Flow, Resource, Unknown, facet_key
@@ -22,14 +21,7 @@ def flow_facet(flow: Flow, name: str) -> str:
     """The key of one of the flow's values ("encrypted", "min_tls", "certificate",
     "ipsec.IKE versions") in `Verdict.facets` and `Resource.attributes`: the flow's name is
     its part ("flows[listener :443].min_tls"), which adapters use to record the attribute."""
-    return _flow_facet(name, flow.name)
-
-
-@functools.lru_cache(maxsize=1024)
-def _flow_facet(name: str, flow_name: str) -> str:
-    """`flow_facet`'s key, written once per flow name and value rather than once per flow
-    judged: a plan has thousands of listeners and few flow names ("listener :443")."""
-    return facet_key("flows", name, flow_name)
+    return facet_key("flows", name, flow.name)
 
 
 def judge_encrypted(flow: Flow, why: str = "") -> Outcome:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from hds_iac.model import DATA_KINDS, Inventory, Unknown
+from hds_iac.model import DATA_KINDS, Inventory, Unknown, facet_key
 from hds_iac.rules import Verdict, rule
-from hds_iac.rules._at_rest import encryption, judge, part_facet, part_label
+from hds_iac.rules._at_rest import encryption, judge, part_label
 from hds_iac.rules._outcome import Outcome, verdict_of
 from hds_iac.settings import Settings
 
@@ -40,7 +40,7 @@ def check(inventory: Inventory, settings: Settings) -> Iterator[Verdict]:
                     f"{configured}"), facet=unknown.facet))
                 continue
             label = part_label(res, part)
-            key = part_facet("customer_key", part.part)
+            key = facet_key("at_rest", "customer_key", part.part)
             if isinstance(part.customer_key, Unknown):
                 outcomes.append(Outcome("unknown", label, reason=part.customer_key.reason,
                                         facet=key))

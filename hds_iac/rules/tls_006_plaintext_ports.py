@@ -18,11 +18,9 @@ from hds_iac.rules._plaintext_protocols import INTERNET, exposed
 from hds_iac.settings import Settings
 
 
-@functools.lru_cache(maxsize=1024)
 def port_facet(index: int, name: str) -> str:
     """The key of the `index`-th ingress rule's "sources" (who may reach it) or "ports"
-    (its range) in `Verdict.facets` and `Resource.attributes` (written once per index: a
-    plan has thousands of groups, each with its first rule)."""
+    (its range) in `Verdict.facets` and `Resource.attributes`."""
     return facet_key("open_ports", name, str(index))
 
 
